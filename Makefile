@@ -1,0 +1,116 @@
+# parley - Makefile.  `make run` and `make test` install what is missing first.
+#
+#   make run      deps, build, start a two-node demo on loopback (Ctrl-C stops)
+#   make test     deps, build, unit + end-to-end tests, ASan/UBSan run of both,
+#                 cppcheck, and a short run of every fuzz target
+#   make bench    deps, build, print the benchmark tables
+#   make install  PREFIX=/usr/local (DESTDIR honoured)
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+SAN ?=
+PYTHON ?= /usr/bin/python3
+
+PKGS = libsodium libssl libcrypto libevent libevent_openssl sqlite3 jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla -Wpointer-arith -Wno-format-nonliteral
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+	$(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -MMD -MP
+
+LIB_MODS = status diag buf b64 stamp file ident jws card envelope config tlsctx \
+	store_sqlite node peer_http link api apiclient
+CLI_MODS = parley cli_util cli_init cli_card cli_peer cli_send cli_views cli_status
+LIB_OBJS = $(LIB_MODS:%=$(BUILD)/%.o)
+CLI_OBJS = $(CLI_MODS:%=$(BUILD)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-test run test check unit e2e asan cppcheck fuzz fuzz-smoke \
+	bench install clean
+
+all:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory programs
+
+programs: $(BUILD)/parleyd $(BUILD)/parley
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libparley.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/parleyd: $(BUILD)/parleyd.o $(BUILD)/libparley.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/parley: $(CLI_OBJS) $(BUILD)/libparley.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libparley.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libparley.a \
+		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+run:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory programs
+	@scripts/demo.sh $(BUILD)
+
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory check
+
+# check: everything `make test` runs, without the dependency step.
+check: programs unit e2e asan cppcheck fuzz-smoke
+	@echo "make test: all checks passed"
+
+unit: $(UNIT_BINS)
+	@scripts/unit.sh $(UNIT_BINS)
+
+e2e: programs
+	PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" programs unit e2e
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit fuzz
+
+FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_SRCS = $(LIB_MODS:%=src/%.c)
+
+build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+		-o $@ $< $(FUZZ_LIB_SRCS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+# fuzz-smoke: each target for FUZZ_SECONDS on its seed corpus.
+FUZZ_SECONDS ?= 15
+fuzz-smoke: $(FUZZ_BINS)
+	@scripts/fuzz-smoke.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+bench:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory programs
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/parleyd $(BUILD)/parley $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(wildcard $(BUILD)/*.d)

@@ -1,0 +1,31 @@
+#!/bin/sh
+# deps.sh - install the Debian packages parley needs to build, test and run.
+#
+# Installs only what is missing, with apt-get; uses sudo when not root.
+# Usage: scripts/deps.sh [build|test|all]   (default: all)
+set -eu
+build="gcc make pkg-config libsodium-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev"
+test="$build libcmocka-dev python3 python3-pytest python3-requests python3-jwcrypto clang libclang-rt-14-dev cppcheck openssl sqlite3"
+case "${1:-all}" in
+build) want=$build ;;
+*) want=$test ;;
+esac
+missing=
+for p in $want; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing" >&2
+sudo=
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "deps: not root and no sudo; install:$missing" >&2; exit 1; }
+	sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,371 @@
+/* api.c - the daemon's local API on a unix socket.
+ *
+ * SECURITY: the socket is created 0600 inside the node's 0700 directory, so
+ * only the node's owner can reach it.  Request lines are bounded; JSON is
+ * parsed by jansson.  A "queued" answer leaves only after the commit.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "api.h"
+#include "diag.h"
+#include "stamp.h"
+
+#define MAX_BATCH 4096
+
+struct api {
+	struct event_base *base;
+	struct link_engine *e;
+	struct node *node;
+	struct evconnlistener *lis;
+	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
+	size_t line_max;
+	struct client *clients;
+};
+
+struct client {
+	struct api *a;
+	struct bufferevent *bev;
+	struct client *next;
+};
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+status
+api_request_parse(const char *line, size_t n, struct api_request *req, const char **why)
+{
+	const char *op;
+	json_t *j, *w, *b;
+
+	memset(req, 0, sizeof *req);
+	*why = NULL;
+	j = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		*why = "request is not a JSON object";
+		return ST_PARSE;
+	}
+	req->json = j;
+	op = str(j, "op");
+	if (!op) {
+		*why = "request has no \"op\"";
+		return ST_INVALID;
+	}
+	if (strcmp(op, "status") == 0) {
+		req->op = API_STATUS;
+		return ST_OK;
+	}
+	if (strcmp(op, "reload") == 0) {
+		req->op = API_RELOAD;
+		return ST_OK;
+	}
+	if (strcmp(op, "send") != 0) {
+		*why = "unknown op";
+		return ST_INVALID;
+	}
+	req->op = API_SEND;
+	req->msg.peer = str(j, "peer");
+	req->msg.link = str(j, "link");
+	req->msg.type = str(j, "type");
+	req->msg.priority = str(j, "priority");
+	req->msg.subject = str(j, "subject");
+	b = json_object_get(j, "body");
+	if (!req->msg.peer || !req->msg.link || !req->msg.type || !req->msg.priority ||
+	    !req->msg.subject) {
+		*why = "send needs peer, link, type, priority and subject strings";
+		return ST_INVALID;
+	}
+	if (b && !json_is_string(b)) {
+		*why = "body must be a string";
+		return ST_INVALID;
+	}
+	req->msg.body = b ? json_string_value(b) : "";
+	req->msg.body_len = b ? json_string_length(b) : 0;
+	if (memchr(req->msg.body, '\0', req->msg.body_len)) {
+		*why = "body must not contain NUL characters";
+		return ST_INVALID;
+	}
+	w = json_object_get(j, "wait_ms");
+	if (w) {
+		if (!json_is_integer(w) || json_integer_value(w) < 0 ||
+		    json_integer_value(w) > API_WAIT_MAX_MS) {
+			*why = "wait_ms must be an integer from 0 to 3600000";
+			return ST_INVALID;
+		}
+		req->wait_ms = (int)json_integer_value(w);
+	}
+	return ST_OK;
+}
+
+void
+api_request_clear(struct api_request *req)
+{
+	json_decref(req->json);
+	memset(req, 0, sizeof *req);
+}
+
+static void
+client_free(struct client *c)
+{
+	struct client **pp;
+
+	link_wait_cancel(c->a->e, c);
+	for (pp = &c->a->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+/* say - write one JSON line to the client; takes ownership of j. */
+static void
+say(struct client *c, json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	if (!text) {
+		bufferevent_write(c->bev, "{\"ok\":false,\"error\":\"out of memory\"}\n", 36);
+		return;
+	}
+	bufferevent_write(c->bev, text, strlen(text));
+	bufferevent_write(c->bev, "\n", 1);
+	free(text);
+}
+
+static void
+waited(void *arg, const char *id, enum link_outcome o, int64_t rtt_us, const char *detail)
+{
+	struct client *c = arg;
+
+	if (o == LINK_DELIVERED)
+		say(c, json_pack("{s:b, s:s, s:s, s:f}", "ok", 1, "id", id, "state", "delivered",
+		    "rtt_ms", (double)rtt_us / 1000.0));
+	else
+		say(c, json_pack("{s:b, s:s, s:s, s:s}", "ok", 0, "id", id, "state",
+		    o == LINK_REJECTED ? "rejected" : "timeout", "error", detail));
+}
+
+struct pending {
+	char id[STAMP_UUID_LEN];
+	int64_t start_us;
+	int wait_ms;
+	status rc;
+	const char *why;
+};
+
+/* sends - queue a run of send requests in one transaction, then answer. */
+static void
+sends(struct client *c, struct api_request *reqs, size_t n)
+{
+	struct store *st = node_store(c->a->node);
+	struct pending *p = calloc(n, sizeof *p);
+	status rc;
+	int any = 0;
+
+	if (!p) {
+		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
+		return;
+	}
+	rc = store_begin(st);
+	for (size_t i = 0; i < n && !rc; i++) {
+		p[i].start_us = stamp_mono_us();
+		p[i].wait_ms = reqs[i].wait_ms;
+		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
+		any |= p[i].rc == ST_OK;
+	}
+	if (!rc && (rc = store_commit(st)) != ST_OK)
+		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
+	for (size_t i = 0; i < n; i++) {
+		if (rc) {
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error",
+			    "store error: message not queued"));
+			continue;
+		}
+		if (p[i].rc) {
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error",
+			    p[i].why ? p[i].why : status_str(p[i].rc)));
+			continue;
+		}
+		say(c, json_pack("{s:b, s:s, s:s}", "ok", 1, "id", p[i].id, "state", "queued"));
+		if (p[i].wait_ms && link_wait(c->a->e, p[i].id, p[i].start_us, p[i].wait_ms,
+		    waited, c) != ST_OK)
+			say(c, json_pack("{s:b, s:s, s:s}", "ok", 0, "id", p[i].id, "error",
+			    "cannot wait"));
+	}
+	if (!rc && any)
+		link_kick_all(c->a->e);
+	free(p);
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct api_request *batch = calloc(MAX_BATCH, sizeof *batch);
+	size_t nb = 0, len;
+	char *line;
+	int full;
+
+	if (!batch)
+		return;
+	while (nb < MAX_BATCH && (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
+		struct api_request req;
+		const char *why;
+		status rc = api_request_parse(line, len, &req, &why);
+
+		free(line);
+		if (rc) {
+			sends(c, batch, nb);	/* keep answers in request order */
+			for (size_t i = 0; i < nb; i++)
+				api_request_clear(&batch[i]);
+			nb = 0;
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error", why));
+			api_request_clear(&req);
+			continue;
+		}
+		if (req.op == API_SEND) {
+			batch[nb++] = req;
+			continue;
+		}
+		sends(c, batch, nb);
+		for (size_t i = 0; i < nb; i++)
+			api_request_clear(&batch[i]);
+		nb = 0;
+		if (req.op == API_STATUS)
+			say(c, json_pack("{s:b, s:o}", "ok", 1, "status", link_status(c->a->e)));
+		else if (req.op == API_RELOAD) {
+			status r = link_reload(c->a->e);
+
+			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", status_str(r)) :
+			    json_pack("{s:b}", "ok", 1));
+		}
+		api_request_clear(&req);
+	}
+	full = nb == MAX_BATCH;
+	sends(c, batch, nb);
+	for (size_t i = 0; i < nb; i++)
+		api_request_clear(&batch[i]);
+	free(batch);
+	if (evbuffer_get_length(in) > c->a->line_max) {
+		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "request line too long"));
+		bufferevent_disable(bev, EV_READ);
+		evbuffer_drain(in, evbuffer_get_length(in));
+	} else if (full)	/* more lines wait than one batch holds */
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
+		    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_free(arg);
+}
+
+static void
+on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, int salen,
+    void *arg)
+{
+	struct api *a = arg;
+	struct client *c = calloc(1, sizeof *c);
+
+	(void)lis;
+	(void)sa;
+	(void)salen;
+	if (!c) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->a = a;
+	c->bev = bufferevent_socket_new(a->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = a->clients;
+	a->clients = c;
+}
+
+status
+api_listen(struct event_base *base, struct link_engine *e, struct node *n, const char *path,
+    struct api **out)
+{
+	struct sockaddr_un sun;
+	struct api *a;
+	mode_t old;
+	int probe;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		diag_warn("socket path too long: %s (use a shorter --dir)", path);
+		return ST_TOOBIG;
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* A socket nobody answers on is a leftover from a crash. */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe >= 0) {
+		if (connect(probe, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(probe);
+			diag_warn("%s: another parleyd is running", path);
+			return ST_EXISTS;
+		}
+		close(probe);
+	}
+	unlink(path);
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return ST_NOMEM;
+	a->base = base;
+	a->e = e;
+	a->node = n;
+	a->line_max = node_config(n)->max_body * 6 + 65536;
+	memcpy(a->path, path, strlen(path) + 1);
+	old = umask(0077);
+	a->lis = evconnlistener_new_bind(base, on_accept, a,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64, (struct sockaddr *)&sun,
+	    sizeof sun);
+	umask(old);
+	if (!a->lis) {
+		diag_warn("cannot listen on %s: %s", path, strerror(errno));
+		free(a);
+		return ST_IO;
+	}
+	chmod(path, 0600);
+	*out = a;
+	return ST_OK;
+}
+
+void
+api_free(struct api *a)
+{
+	if (!a)
+		return;
+	while (a->clients)
+		client_free(a->clients);
+	evconnlistener_free(a->lis);
+	unlink(a->path);
+	free(a);
+}

@@ -1,0 +1,929 @@
+/* link.c - the link engine: inbound acceptance and outbound delivery.
+ *
+ * Rules this file keeps:
+ * - a receipt leaves only after the commit that holds the message (fsync);
+ * - a message is delivered at least once and applied exactly once: the
+ *   receiver keys every message by (peer, link, seq) and answers a
+ *   retransmission of the same bytes with the receipt it already issued;
+ * - per link, the receiver accepts only the next sequence number; a
+ *   verified message it refuses for good (unknown link, body too large)
+ *   still consumes its number, so one refusal never blocks the link;
+ * - the sender marks a message delivered only on a receipt that verifies
+ *   with the peer's pinned key and names that message's exact bytes.
+ *
+ * SECURITY: every inbound statement is verified with the key TLS proved, so
+ * a peer can speak only for itself.  Outbound connections go only to pinned
+ * peers' endpoints.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "diag.h"
+#include "envelope.h"
+#include "link.h"
+#include "peer_http.h"
+
+#define MAX_PEERS 64
+#define BATCH_MAX 256
+#define BATCH_BYTES (1u << 20)
+#define REQUEST_MAX (64u << 20)
+#define LINES_MAX 1024
+#define HELLO_EVERY_MS 15000
+#define BACKOFF_MIN_MS 50
+#define POST_TIMEOUT_S 30
+
+/* Links in the order their backlog is served: the urgent one first. */
+static const char *const link_order[] = { "urgent", "leaders", "wg", "cert" };
+
+struct item {
+	char id[STAMP_UUID_LEN];
+	int64_t seq;
+	char hash[ENV_HASH_HEX];
+};
+
+struct lpeer {
+	struct link_engine *e;
+	int64_t id;
+	char name[CARD_NAME_MAX + 1];
+	uint8_t pk[IDENT_PK_LEN];
+	char kid[IDENT_KID_LEN];
+	char endpoint[CARD_ENDPOINT_MAX + 1];
+	char links[64];
+	struct peer_http_client *client;
+	struct event *timer;
+	int retrying;		/* timer armed for a retry after failure */
+	int backoff_ms;
+	int need_hello;
+	int hello_in_flight;
+	int reachable;
+	int64_t last_heard_ms;
+	char last_error[256];
+	char alarm[256];
+	char blink[ENV_LINK_MAX + 1];	/* batch in flight */
+	struct item items[BATCH_MAX];
+	size_t n_items;
+	struct buf body;
+};
+
+struct waiter {
+	struct link_engine *e;
+	char id[STAMP_UUID_LEN];
+	int64_t start_us;
+	link_wait_fn fn;
+	void *arg;
+	struct event *timer;
+	struct waiter *next;
+};
+
+struct link_engine {
+	struct event_base *base;
+	struct node *node;
+	struct tlsctx *tls;
+	struct peer_http *server;
+	struct lpeer *peers[MAX_PEERS];
+	size_t n_peers;
+	struct waiter *waiters;
+};
+
+struct outcome {
+	char id[STAMP_UUID_LEN];
+	enum link_outcome o;
+	char detail[200];
+};
+
+static void kick(struct lpeer *p, int force);
+
+static struct lpeer *
+peer_by_key(struct link_engine *e, const uint8_t pk[IDENT_PK_LEN])
+{
+	for (size_t i = 0; i < e->n_peers; i++)
+		if (memcmp(e->peers[i]->pk, pk, IDENT_PK_LEN) == 0)
+			return e->peers[i];
+	return NULL;
+}
+
+static struct lpeer *
+peer_by_name(struct link_engine *e, const char *name)
+{
+	for (size_t i = 0; i < e->n_peers; i++)
+		if (strcmp(e->peers[i]->name, name) == 0)
+			return e->peers[i];
+	return NULL;
+}
+
+static int
+agreed(const struct lpeer *p, const char *link)
+{
+	size_t n = strlen(link);
+
+	for (const char *s = p->links; *s;) {
+		const char *c = strchr(s, ',');
+		size_t k = c ? (size_t)(c - s) : strlen(s);
+
+		if (k == n && memcmp(s, link, n) == 0)
+			return 1;
+		if (!c)
+			break;
+		s = c + 1;
+	}
+	return 0;
+}
+
+int
+link_pinned(void *arg, const uint8_t pk[IDENT_PK_LEN])
+{
+	struct link_engine *e = arg;
+	char kid[IDENT_KID_LEN];
+
+	if (peer_by_key(e, pk))
+		return 1;
+	ident_thumbprint(pk, kid);
+	diag_warn("refused TLS connection: key %s is not pinned", kid);
+	return 0;
+}
+
+/* ---- waiters ---- */
+
+static void
+waiter_free(struct link_engine *e, struct waiter *w)
+{
+	struct waiter **pp;
+
+	for (pp = &e->waiters; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	event_free(w->timer);
+	free(w);
+}
+
+static void
+waiter_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct waiter *w = arg;
+	link_wait_fn fn = w->fn;
+	void *warg = w->arg;
+	char id[STAMP_UUID_LEN];
+
+	(void)fd;
+	(void)what;
+	memcpy(id, w->id, sizeof id);
+	waiter_free(w->e, w);
+	fn(warg, id, LINK_TIMEOUT, 0, "no receipt before the deadline");
+}
+
+status
+link_wait(struct link_engine *e, const char *id, int64_t start_us, int timeout_ms,
+    link_wait_fn fn, void *arg)
+{
+	struct waiter *w = calloc(1, sizeof *w);
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+
+	if (!w)
+		return ST_NOMEM;
+	w->e = e;
+	snprintf(w->id, sizeof w->id, "%s", id);
+	w->start_us = start_us;
+	w->fn = fn;
+	w->arg = arg;
+	w->timer = evtimer_new(e->base, waiter_timeout, w);
+	if (!w->timer || evtimer_add(w->timer, &tv) != 0) {
+		event_free(w->timer);
+		free(w);
+		return ST_NOMEM;
+	}
+	w->next = e->waiters;
+	e->waiters = w;
+	return ST_OK;
+}
+
+void
+link_wait_cancel(struct link_engine *e, void *arg)
+{
+	struct waiter *w = e->waiters, *next;
+
+	for (; w; w = next) {
+		next = w->next;
+		if (w->arg == arg)
+			waiter_free(e, w);
+	}
+}
+
+static void
+notify(struct link_engine *e, const struct outcome *oc, size_t n)
+{
+	int64_t now = stamp_mono_us();
+
+	for (size_t i = 0; i < n; i++) {
+		struct waiter *w = e->waiters, *next;
+
+		for (; w; w = next) {
+			next = w->next;
+			if (strcmp(w->id, oc[i].id) == 0) {
+				link_wait_fn fn = w->fn;
+				void *warg = w->arg;
+				int64_t rtt = now - w->start_us;
+
+				waiter_free(e, w);
+				fn(warg, oc[i].id, oc[i].o, rtt, oc[i].detail);
+				next = e->waiters;	/* the list may have changed */
+			}
+		}
+	}
+}
+
+/* ---- outbound ---- */
+
+static void
+schedule(struct lpeer *p, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(p->timer, &tv);
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct lpeer *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (!p->retrying)
+		p->need_hello = 1;	/* idle: a communication check */
+	kick(p, 1);
+}
+
+/* failed - count the attempt and retry later with backoff and jitter. */
+static void
+failed(struct lpeer *p, const char *why)
+{
+	struct link_engine *e = p->e;
+	struct store *st = node_store(e->node);
+	int max = node_config(e->node)->retry_max_ms, delay;
+
+	if (!p->last_error[0] || strcmp(p->last_error, why) != 0)
+		diag_warn("peer %s: %s; retrying", p->name, why);
+	snprintf(p->last_error, sizeof p->last_error, "%s", why);
+	p->reachable = 0;
+	if (p->n_items && store_begin(st) == ST_OK) {
+		if (store_out_failed(st, p->id, p->blink, p->items[0].seq,
+		    p->items[p->n_items - 1].seq, why) != ST_OK || store_commit(st) != ST_OK)
+			store_rollback(st);
+	}
+	p->n_items = 0;
+	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (p->backoff_ms > max)
+		p->backoff_ms = max;
+	delay = p->backoff_ms / 2 + (int)randombytes_uniform((uint32_t)p->backoff_ms / 2 + 1);
+	p->retrying = 1;
+	schedule(p, delay);
+}
+
+static void
+alarm_set(struct lpeer *p, const char *fmt, const char *a, int64_t n)
+{
+	char text[sizeof p->alarm];
+
+	snprintf(text, sizeof text, fmt, a, (long long)n);
+	if (strcmp(text, p->alarm) != 0)
+		diag_warn("ALARM peer %s: %s", p->name, text);
+	memcpy(p->alarm, text, sizeof text);
+}
+
+/* settle - apply one result of a batch; 1 to go on, 0 to stop there. */
+static int
+settle(struct lpeer *p, const struct item *it, const json_t *res, struct outcome *oc)
+{
+	struct link_engine *e = p->e;
+	struct store *st = node_store(e->node);
+	json_int_t code = json_integer_value(json_object_get(res, "status"));
+	const char *reason = json_string_value(json_object_get(res, "reason"));
+	const char *rjws = json_string_value(json_object_get(res, "receipt"));
+	struct receipt r;
+	status rc;
+
+	snprintf(oc->id, sizeof oc->id, "%s", it->id);
+	if (json_integer_value(json_object_get(res, "seq")) != it->seq)
+		return 0;
+	if (code == 200) {
+		if (!rjws)
+			return 0;
+		rc = envelope_receipt_open(rjws, strlen(rjws), p->pk,
+		    ident_kid(node_ident(e->node)), &r);
+		if (rc || strcmp(r.msg, it->id) != 0 || strcmp(r.msg_sha256, it->hash) != 0 ||
+		    r.seq != it->seq || strcmp(r.link, p->blink) != 0) {
+			alarm_set(p, "invalid receipt for message %s (seq %lld); not marked delivered",
+			    it->id, it->seq);
+			return 0;
+		}
+		if (store_out_delivered(st, it->id, rjws, stamp_now_ms()) != ST_OK)
+			return 0;
+		oc->o = LINK_DELIVERED;
+		oc->detail[0] = '\0';
+		return 1;
+	}
+	if (code == 400 || code == 403 || code == 404 || code == 409 || code == 413 ||
+	    code == 421 || code == 422) {
+		snprintf(oc->detail, sizeof oc->detail, "refused by %s: %d %s", p->name,
+		    (int)code, reason ? reason : "");
+		if (store_out_rejected(st, it->id, oc->detail) != ST_OK)
+			return 0;
+		diag_warn("message %s (link %s seq %lld) %s", it->id, p->blink,
+		    (long long)it->seq, oc->detail);
+		if (code == 409)
+			alarm_set(p, "peer holds a different message at our sequence number (%s, seq %lld): was this store restored from an old copy?",
+			    p->blink, it->seq);
+		oc->o = LINK_REJECTED;
+		return 1;
+	}
+	if (code == 425)
+		alarm_set(p, "peer expects another sequence number on link %s (we sent %lld)",
+		    p->blink, it->seq);
+	return 0;
+}
+
+static void
+on_batch(void *arg, int code, const char *body, size_t len, const char *error)
+{
+	struct lpeer *p = arg;
+	struct link_engine *e = p->e;
+	struct store *st = node_store(e->node);
+	struct outcome *oc = NULL;
+	size_t n = 0;
+	json_t *j = NULL, *results;
+	char why[256];
+
+	if (code == 0 || code >= 500 || (p->hello_in_flight && code != 200)) {
+		if (code)
+			snprintf(why, sizeof why, "peer answered HTTP %d", code);
+		else
+			snprintf(why, sizeof why, "%s", error);
+		p->hello_in_flight = 0;
+		failed(p, why);
+		return;
+	}
+	p->reachable = 1;
+	p->last_heard_ms = stamp_now_ms();
+	p->backoff_ms = 0;
+	p->last_error[0] = '\0';
+	if (p->hello_in_flight) {
+		p->hello_in_flight = 0;
+		p->need_hello = 0;
+		kick(p, 0);
+		return;
+	}
+	j = json_loadb(body, len, 0, NULL);
+	results = json_object_get(j, "results");
+	if (!json_is_array(results)) {
+		json_decref(j);
+		failed(p, "peer sent a malformed answer");
+		return;
+	}
+	oc = calloc(p->n_items ? p->n_items : 1, sizeof *oc);
+	if (oc && store_begin(st) == ST_OK) {
+		for (; n < p->n_items && n < json_array_size(results); n++)
+			if (!settle(p, &p->items[n], json_array_get(results, n), &oc[n]))
+				break;
+		if (store_commit(st) != ST_OK) {
+			diag_warn("store: cannot commit receipts: %s", store_errmsg(st));
+			n = 0;
+		}
+	}
+	json_decref(j);
+	p->n_items = 0;
+	if (n > 0) {
+		if (strncmp(p->alarm, "peer expects", 12) == 0)
+			p->alarm[0] = '\0';
+		notify(e, oc, n);
+		free(oc);
+		kick(p, 0);
+		return;
+	}
+	free(oc);
+	failed(p, code == 200 ? "no progress on the batch" : "peer refused the batch");
+}
+
+struct collect {
+	struct lpeer *p;
+	status rc;
+};
+
+static int
+collect_one(void *arg, const struct store_out *m)
+{
+	struct collect *c = arg;
+	struct lpeer *p = c->p;
+	struct item *it = &p->items[p->n_items];
+
+	if ((c->rc = buf_add(&p->body, m->jws, m->jws_len)) != ST_OK ||
+	    (c->rc = buf_add(&p->body, "\n", 1)) != ST_OK)
+		return 1;
+	snprintf(it->id, sizeof it->id, "%s", m->id);
+	it->seq = m->seq;
+	envelope_hash(m->jws, m->jws_len, it->hash);
+	p->n_items++;
+	return 0;
+}
+
+static void
+kick(struct lpeer *p, int force)
+{
+	struct link_engine *e = p->e;
+	struct collect c = { p, ST_OK };
+	status rc;
+
+	if (peer_http_busy(p->client) || (p->retrying && !force))
+		return;
+	p->retrying = 0;
+	evtimer_del(p->timer);
+	buf_reset(&p->body);
+	p->n_items = 0;
+	for (size_t i = 0; i < sizeof link_order / sizeof link_order[0]; i++) {
+		if (!agreed(p, link_order[i]))
+			continue;
+		rc = store_out_pending(node_store(e->node), p->id, link_order[i], BATCH_MAX,
+		    BATCH_BYTES, collect_one, &c);
+		if (rc || c.rc) {
+			diag_warn("peer %s: cannot read outbox: %s", p->name,
+			    status_str(rc ? rc : c.rc));
+			p->n_items = 0;
+			failed(p, "cannot read outbox");
+			return;
+		}
+		if (p->n_items) {
+			snprintf(p->blink, sizeof p->blink, "%s", link_order[i]);
+			break;
+		}
+	}
+	if (p->n_items)
+		rc = peer_http_post(p->client, "/v1/messages", p->body.p, p->body.len,
+		    POST_TIMEOUT_S, on_batch, p);
+	else if (p->need_hello) {
+		p->hello_in_flight = 1;
+		rc = peer_http_post(p->client, "/v1/hello", "{}", 2, POST_TIMEOUT_S, on_batch, p);
+	} else {
+		schedule(p, HELLO_EVERY_MS);
+		return;
+	}
+	if (rc) {
+		p->hello_in_flight = 0;
+		failed(p, status_str(rc));
+	}
+}
+
+void
+link_kick_all(struct link_engine *e)
+{
+	for (size_t i = 0; i < e->n_peers; i++)
+		kick(e->peers[i], 0);
+}
+
+status
+link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAMP_UUID_LEN],
+    const char **why)
+{
+	struct store *st = node_store(e->node);
+	const struct config *cfg = node_config(e->node);
+	struct lpeer *p = peer_by_name(e, lm->peer);
+	struct message m;
+	struct store_out row;
+	struct buf jws;
+	status rc;
+
+	*why = NULL;
+	if (!p) {
+		*why = "no such peer (see: parley peer list)";
+		return ST_NOTFOUND;
+	}
+	if (!envelope_link_ok(lm->link) || !agreed(p, lm->link)) {
+		*why = "link not agreed with this peer";
+		return ST_LINK;
+	}
+	if (!envelope_type_ok(lm->type)) {
+		*why = "type must match [a-z0-9][a-z0-9._-]{0,62}";
+		return ST_INVALID;
+	}
+	if (!envelope_priority_ok(lm->priority)) {
+		*why = "priority must be flash, immediate, priority or routine";
+		return ST_INVALID;
+	}
+	if (!lm->subject[0] || strlen(lm->subject) > ENV_SUBJECT_MAX) {
+		*why = "subject must be 1 to 1024 bytes";
+		return ST_INVALID;
+	}
+	if (lm->body_len > cfg->max_body) {
+		*why = "body exceeds max_body";
+		return ST_TOOBIG;
+	}
+	envelope_message_init(&m, cfg->max_body);
+	stamp_uuid7(m.id);
+	memcpy(m.to, p->kid, sizeof m.to);
+	snprintf(m.link, sizeof m.link, "%s", lm->link);
+	snprintf(m.type, sizeof m.type, "%s", lm->type);
+	snprintf(m.priority, sizeof m.priority, "%s", lm->priority);
+	snprintf(m.subject, sizeof m.subject, "%s", lm->subject);
+	stamp_format(stamp_now_ms(), m.created_at);
+	buf_init(&jws, REQUEST_MAX);
+	rc = buf_add(&m.body, lm->body, lm->body_len);
+	if (!rc)
+		rc = store_send_seq(st, p->id, m.link, &m.seq);
+	if (!rc)
+		rc = envelope_message_seal(node_ident(e->node), &m, &jws);
+	if (!rc) {
+		memset(&row, 0, sizeof row);
+		row.id = m.id;
+		row.peer_id = p->id;
+		row.link = m.link;
+		row.seq = m.seq;
+		row.type = m.type;
+		row.priority = m.priority;
+		row.subject = m.subject;
+		row.jws = jws.p;
+		row.jws_len = jws.len;
+		row.created_ms = stamp_now_ms();
+		rc = store_out_add(st, &row);
+	}
+	if (!rc)
+		memcpy(id, m.id, STAMP_UUID_LEN);
+	else if (rc == ST_INVALID)
+		*why = "body is not valid text";
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	return rc;
+}
+
+/* ---- inbound ---- */
+
+struct prior {
+	const char *hash;
+	json_t *res;
+	int same, code;
+};
+
+static int
+prior_row(void *arg, const struct store_in *m)
+{
+	struct prior *pr = arg;
+
+	pr->same = strcmp(m->hash, pr->hash) == 0;
+	pr->code = m->status;
+	if (pr->same && m->status == 200)
+		json_object_set_new(pr->res, "receipt", json_stringn(m->receipt, m->receipt_len));
+	else if (pr->same)
+		json_object_set_new(pr->res, "reason", json_string(m->reason));
+	return 1;
+}
+
+/* accept_one - one message of a batch; returns its HTTP status and whether
+ * to stop the batch there. */
+static int
+accept_one(struct lpeer *p, const char *jws, size_t n, json_t *res, int *stop)
+{
+	struct link_engine *e = p->e;
+	struct store *st = node_store(e->node);
+	const struct ident *self = node_ident(e->node);
+	char hash[ENV_HASH_HEX], reason[200] = "";
+	struct store_in row;
+	struct message m;
+	struct receipt r;
+	struct buf rj;
+	int64_t next;
+	int code = 200;
+	status rc;
+
+	*stop = 0;
+	envelope_hash(jws, n, hash);
+	envelope_message_init(&m, node_config(e->node)->max_body);
+	rc = envelope_message_open(jws, n, p->pk, ident_kid(self), &m);
+	buf_init(&rj, 8192);
+	switch (rc) {
+	case ST_OK:
+	case ST_TOOBIG:
+		break;
+	case ST_BADSIG:
+		code = 403, *stop = 1;
+		snprintf(reason, sizeof reason, "signature does not verify with the pinned key");
+		goto done;
+	case ST_UNKNOWN_KEY:
+		code = 403, *stop = 1;
+		snprintf(reason, sizeof reason, "signed by a key other than the sender's pinned key");
+		goto done;
+	case ST_RECIPIENT:
+		code = 421, *stop = 1;
+		snprintf(reason, sizeof reason, "addressed to another node");
+		goto done;
+	default:
+		code = 400, *stop = 1;
+		snprintf(reason, sizeof reason, "malformed message: %s", status_str(rc));
+		goto done;
+	}
+	json_object_set_new(res, "seq", json_integer(m.seq));
+	json_object_set_new(res, "id", json_string(m.id));
+	if (store_recv_next(st, p->id, m.link, &next) != ST_OK) {
+		code = 503, *stop = 1;
+		snprintf(reason, sizeof reason, "store error");
+		goto done;
+	}
+	if (m.seq < next) {
+		struct prior pr = { hash, res, 0, 0 };
+
+		if (store_in_at(st, p->id, m.link, m.seq, prior_row, &pr) == ST_OK && pr.same) {
+			code = pr.code;	/* a retransmission: the same answer again */
+			goto done;
+		}
+		code = 409, *stop = 1;
+		snprintf(reason, sizeof reason, "sequence %lld on link %s already holds another message",
+		    (long long)m.seq, m.link);
+		goto done;
+	}
+	if (m.seq > next) {
+		code = 425, *stop = 1;
+		json_object_set_new(res, "expected", json_integer(next));
+		snprintf(reason, sizeof reason, "out of order: expected sequence %lld on link %s",
+		    (long long)next, m.link);
+		goto done;
+	}
+	memset(&row, 0, sizeof row);
+	if (!agreed(p, m.link)) {
+		code = 404;
+		snprintf(reason, sizeof reason, "link %s is not agreed with %s", m.link, p->name);
+	} else if (rc == ST_TOOBIG) {
+		code = 413;
+		snprintf(reason, sizeof reason, "body exceeds the limit of %zu bytes",
+		    node_config(e->node)->max_body);
+	} else {
+		memset(&r, 0, sizeof r);
+		stamp_uuid7(r.id);
+		memcpy(r.msg, m.id, sizeof r.msg);
+		memcpy(r.msg_sha256, hash, sizeof r.msg_sha256);
+		memcpy(r.to, m.from, sizeof r.to);
+		memcpy(r.link, m.link, sizeof r.link);
+		r.seq = m.seq;
+		stamp_format(stamp_now_ms(), r.received_at);
+		if (envelope_receipt_seal(self, &r, &rj) != ST_OK) {
+			code = 503, *stop = 1;
+			snprintf(reason, sizeof reason, "cannot sign receipt");
+			goto done;
+		}
+		row.jws = jws;
+		row.jws_len = n;
+		row.receipt = rj.p;
+		row.receipt_len = rj.len;
+	}
+	row.id = m.id;
+	row.peer_id = p->id;
+	row.link = m.link;
+	row.seq = m.seq;
+	row.type = m.type;
+	row.priority = m.priority;
+	row.subject = m.subject;
+	row.hash = hash;
+	row.status = code;
+	row.reason = reason;
+	row.received_ms = stamp_now_ms();
+	rc = store_in_add(st, &row);
+	if (rc == ST_EXISTS) {
+		code = 409, *stop = 1;
+		snprintf(reason, sizeof reason, "message id %s was already used", m.id);
+	} else if (rc) {
+		code = 503, *stop = 1;
+		snprintf(reason, sizeof reason, "store error");
+	} else if (code == 200)
+		json_object_set_new(res, "receipt", json_stringn(rj.p, rj.len));
+done:
+	json_object_set_new(res, "status", json_integer(code));
+	if (reason[0]) {
+		json_object_set_new(res, "reason", json_string(reason));
+		diag_warn("refused message from %s (link %s seq %lld): %d %s", p->name,
+		    m.link[0] ? m.link : "?", (long long)m.seq, code, reason);
+	}
+	envelope_message_clear(&m);
+	buf_free(&rj);
+	return code;
+}
+
+static int
+answer(struct buf *resp, json_t *j, int code)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	if (!text || buf_adds(resp, text) != ST_OK)
+		code = 503;
+	free(text);
+	return code;
+}
+
+static int
+receive(struct lpeer *p, const char *body, size_t len, struct buf *resp)
+{
+	struct store *st = node_store(p->e->node);
+	json_t *results = json_array();
+	size_t lines = 0, off = 0;
+	int http = 200, stop = 0;
+
+	if (!results)
+		return 503;
+	if (store_begin(st) != ST_OK) {
+		json_decref(results);
+		return answer(resp, json_pack("{s:s}", "error", "store busy"), 503);
+	}
+	while (off < len && !stop) {
+		const char *nl = memchr(body + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (body + off)) : len - off;
+		json_t *res = json_object();
+		int code;
+
+		if (++lines > LINES_MAX) {
+			json_decref(res);
+			break;
+		}
+		code = accept_one(p, body + off, n, res, &stop);
+		json_array_append_new(results, res);
+		if (code != 200 && http == 200)
+			http = code;
+		off += n + 1;
+	}
+	if (store_commit(st) != ST_OK) {
+		diag_warn("store: cannot commit received messages: %s", store_errmsg(st));
+		json_decref(results);
+		return answer(resp, json_pack("{s:s}", "error", "store commit failed"), 503);
+	}
+	if (json_array_size(results) == 0)
+		http = 400;
+	return answer(resp, json_pack("{s:o}", "results", results), http);
+}
+
+int
+link_serve(void *arg, const uint8_t pk[IDENT_PK_LEN], const char *path, const char *body,
+    size_t len, struct buf *resp)
+{
+	struct link_engine *e = arg;
+	struct lpeer *p = peer_by_key(e, pk);
+	int code;
+
+	if (!p)
+		return answer(resp, json_pack("{s:s}", "error", "key not pinned"), 403);
+	p->last_heard_ms = stamp_now_ms();
+	if (strcmp(path, "/v1/hello") == 0)
+		code = answer(resp, json_pack("{s:s}", "name", node_config(e->node)->name), 200);
+	else if (strcmp(path, "/v1/messages") == 0)
+		code = receive(p, body, len, resp);
+	else
+		code = answer(resp, json_pack("{s:s}", "error", "no such resource"), 404);
+	if (p->retrying)
+		kick(p, 1);	/* the peer is back: deliver at once */
+	return code;
+}
+
+/* ---- engine ---- */
+
+static void
+peer_free(struct lpeer *p)
+{
+	if (!p)
+		return;
+	peer_http_client_free(p->client);
+	if (p->timer)
+		event_free(p->timer);
+	buf_free(&p->body);
+	free(p);
+}
+
+static int
+load_peer(void *arg, const struct store_peer *sp)
+{
+	struct link_engine *e = arg;
+	struct lpeer *p = peer_by_key(e, sp->pk);
+
+	if (!p) {
+		if (e->n_peers == MAX_PEERS)
+			return 1;
+		p = calloc(1, sizeof *p);
+		if (!p)
+			return 1;
+		p->e = e;
+		buf_init(&p->body, REQUEST_MAX);
+		p->need_hello = 1;
+		p->timer = evtimer_new(e->base, on_timer, p);
+		if (!p->timer || peer_http_client_new(e->base, e->tls, sp->pk, sp->endpoint,
+		    &p->client) != ST_OK) {
+			diag_warn("peer %s: bad endpoint %s", sp->name, sp->endpoint);
+			peer_free(p);
+			return 0;
+		}
+		e->peers[e->n_peers++] = p;
+	}
+	p->id = sp->id;
+	memcpy(p->pk, sp->pk, IDENT_PK_LEN);
+	snprintf(p->name, sizeof p->name, "%s", sp->name);
+	snprintf(p->kid, sizeof p->kid, "%s", sp->kid);
+	snprintf(p->endpoint, sizeof p->endpoint, "%s", sp->endpoint);
+	snprintf(p->links, sizeof p->links, "%s", sp->links);
+	return 0;
+}
+
+status
+link_reload(struct link_engine *e)
+{
+	size_t before = e->n_peers;
+	status rc = store_peer_list(node_store(e->node), load_peer, e);
+
+	for (size_t i = before; i < e->n_peers; i++)
+		kick(e->peers[i], 1);
+	return rc;
+}
+
+status
+link_engine_new(struct event_base *base, struct node *n, struct link_engine **out)
+{
+	char key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
+	struct link_engine *e;
+	status rc;
+
+	*out = NULL;
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return ST_NOMEM;
+	e->base = base;
+	e->node = n;
+	rc = node_path(node_dir(n), "identity.key", key);
+	if (!rc)
+		rc = node_path(node_dir(n), "identity.crt", crt);
+	if (!rc)
+		rc = tlsctx_new(key, crt, link_pinned, e, &e->tls);
+	if (!rc)
+		rc = store_peer_list(node_store(n), load_peer, e);
+	if (rc) {
+		link_engine_free(e);
+		return rc;
+	}
+	*out = e;
+	return ST_OK;
+}
+
+status
+link_start(struct link_engine *e)
+{
+	const struct config *c = node_config(e->node);
+	status rc;
+
+	rc = peer_http_listen(e->base, e->tls, c->listen_host, c->listen_port, REQUEST_MAX,
+	    link_serve, e, &e->server);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < e->n_peers; i++)
+		kick(e->peers[i], 1);
+	return ST_OK;
+}
+
+void
+link_engine_free(struct link_engine *e)
+{
+	if (!e)
+		return;
+	while (e->waiters)
+		waiter_free(e, e->waiters);
+	peer_http_free(e->server);
+	for (size_t i = 0; i < e->n_peers; i++)
+		peer_free(e->peers[i]);
+	tlsctx_free(e->tls);
+	free(e);
+}
+
+json_t *
+link_status(struct link_engine *e)
+{
+	const struct config *c = node_config(e->node);
+	json_t *peers = json_array(), *j;
+
+	for (size_t i = 0; i < e->n_peers; i++) {
+		struct lpeer *p = e->peers[i];
+		json_t *backlog = json_object();
+		char heard[STAMP_TIME_LEN];
+
+		for (size_t k = 0; k < sizeof link_order / sizeof link_order[0]; k++) {
+			int64_t n = 0;
+
+			if (agreed(p, link_order[k]) &&
+			    store_out_backlog(node_store(e->node), p->id, link_order[k], &n) == ST_OK)
+				json_object_set_new(backlog, link_order[k], json_integer(n));
+		}
+		if (p->last_heard_ms)
+			stamp_format(p->last_heard_ms, heard);
+		json_array_append_new(peers, json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
+		    "name", p->name, "endpoint", p->endpoint, "reachable", p->reachable,
+		    "last_heard", p->last_heard_ms ? json_string(heard) : json_null(),
+		    "last_error", p->last_error[0] ? json_string(p->last_error) : json_null(),
+		    "backlog", backlog,
+		    "alarm", p->alarm[0] ? json_string(p->alarm) : json_null()));
+	}
+	j = json_pack("{s:s, s:s, s:o}", "node", c->name, "kid", ident_kid(node_ident(e->node)),
+	    "peers", peers);
+	return j;
+}

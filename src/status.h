@@ -1,0 +1,37 @@
+/* status.h - the one result type of parley.
+ *
+ * Every fallible function returns a status; 0 is success, so callers write
+ * `if (rc) return rc;` and pass the value upward unchanged.
+ */
+#ifndef PARLEY_STATUS_H
+#define PARLEY_STATUS_H
+
+#define WUR __attribute__((warn_unused_result))
+
+typedef enum status {
+	ST_OK = 0,
+	ST_NOMEM,	/* allocation failed */
+	ST_IO,		/* a system call on a file or socket failed */
+	ST_PARSE,	/* input is not well formed (JSON, JWS, base64, config) */
+	ST_INVALID,	/* well formed, but a field is missing or out of range */
+	ST_BADSIG,	/* a signature does not verify */
+	ST_UNKNOWN_KEY,	/* signer or TLS key is not pinned, or not the one expected */
+	ST_RECIPIENT,	/* a statement is addressed to another node */
+	ST_LINK,	/* the link is not agreed with that peer */
+	ST_REPLAY,	/* sequence number already used by a different statement */
+	ST_ORDER,	/* sequence number ahead of the next one expected */
+	ST_TOOBIG,	/* input exceeds a configured limit */
+	ST_NOTFOUND,	/* no such message, peer or file */
+	ST_EXISTS,	/* refusing to overwrite something that exists */
+	ST_DB,		/* the store failed (SQLite error, disk full, corruption) */
+	ST_CRYPTO,	/* a crypto or TLS library call failed */
+	ST_DOWN,	/* the daemon or peer is not reachable */
+	ST_TIMEOUT,	/* a deadline passed */
+	ST_CONFLICT,	/* state disagrees with a peer's (fork, rollback) */
+	ST__COUNT
+} status;
+
+/* status_str - a short lowercase phrase for rc; never NULL. */
+const char *status_str(status rc);
+
+#endif

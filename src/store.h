@@ -1,0 +1,131 @@
+/* store.h - parley's durable state, behind one interface.
+ *
+ * store_sqlite.c implements it now (WAL, synchronous=FULL: a commit returns
+ * only after fsync); store_pg.c may later.  Everything a node acknowledges -
+ * a "queued" answer, a receipt - is answered only after store_commit.
+ *
+ * Rows are handed to callbacks; their pointers are valid only during the
+ * callback.  A callback returns 0 to go on, non-zero to stop.
+ */
+#ifndef PARLEY_STORE_H
+#define PARLEY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ident.h"
+#include "status.h"
+
+struct store;
+
+enum store_state { STORE_QUEUED = 0, STORE_DELIVERED = 1, STORE_REJECTED = 2 };
+
+struct store_peer {
+	int64_t id;
+	const char *name;
+	uint8_t pk[IDENT_PK_LEN];
+	const char *kid;
+	const char *endpoint;	/* https://host:port */
+	const char *links;	/* comma-separated link classes agreed */
+	const char *card;	/* the card as pinned */
+	int64_t added_ms;
+};
+
+struct store_out {
+	const char *id;
+	int64_t peer_id;
+	const char *peer;	/* peer name (joined) */
+	const char *link;
+	int64_t seq;
+	const char *type, *priority, *subject;
+	const char *jws;
+	size_t jws_len;
+	int state;		/* enum store_state */
+	int64_t created_ms, delivered_ms;	/* delivered_ms 0 until delivered */
+	int64_t attempts;
+	const char *last_error;	/* "" when none */
+	const char *receipt;	/* receipt JWS, "" until delivered */
+};
+
+struct store_in {
+	const char *id;
+	int64_t peer_id;
+	const char *peer;	/* peer name (joined) */
+	const char *link;
+	int64_t seq;
+	const char *type, *priority, *subject;
+	const char *jws;	/* "" for a refused message */
+	size_t jws_len;
+	const char *hash;	/* hex SHA-256 of the message JWS */
+	int status;		/* 200 accepted; else the HTTP status it was refused with */
+	const char *reason;	/* "" when accepted */
+	int64_t received_ms;
+	const char *receipt;	/* receipt JWS; "" for a refused message */
+	size_t receipt_len;
+};
+
+typedef int (*store_peer_cb)(void *arg, const struct store_peer *p);
+typedef int (*store_out_cb)(void *arg, const struct store_out *m);
+typedef int (*store_in_cb)(void *arg, const struct store_in *m);
+
+/* store_open - open (create when create != 0) the store at path.
+ * ST_NOTFOUND if it does not exist and create is 0. */
+status store_open(const char *path, int create, struct store **out) WUR;
+/* store_close - NULL is a no-op; rolls back an open transaction. */
+void store_close(struct store *st);
+/* store_errmsg - the backend's last error text, for diagnostics. */
+const char *store_errmsg(const struct store *st);
+
+/* Transactions: one writer at a time; commit returns after fsync. */
+status store_begin(struct store *st) WUR;
+status store_commit(struct store *st) WUR;
+void store_rollback(struct store *st);
+
+/* Peers. store_peer_add: ST_EXISTS when the name or key is already pinned. */
+status store_peer_add(struct store *st, const struct store_peer *p, int64_t *id) WUR;
+status store_peer_list(struct store *st, store_peer_cb cb, void *arg) WUR;
+/* store_peer_find - by name (key == NULL) or by key (name == NULL). */
+status store_peer_find(struct store *st, const char *name,
+    const uint8_t *key, store_peer_cb cb, void *arg) WUR;
+
+/* store_send_seq - reserve the next outbound sequence number on a link
+ * (1, 2, ...).  Call inside the transaction that adds the message. */
+status store_send_seq(struct store *st, int64_t peer_id, const char *link,
+    int64_t *seq) WUR;
+/* store_recv_next - the next inbound sequence number expected on a link. */
+status store_recv_next(struct store *st, int64_t peer_id, const char *link,
+    int64_t *seq) WUR;
+
+/* Outbox. */
+status store_out_add(struct store *st, const struct store_out *m) WUR;
+/* store_out_pending - queued messages to a peer on one link, in seq order,
+ * at most max_n of them and max_bytes of JWS (but always at least one). */
+status store_out_pending(struct store *st, int64_t peer_id, const char *link,
+    size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
+/* store_out_delivered - record the receipt; the message becomes delivered. */
+status store_out_delivered(struct store *st, const char *id, const char *receipt,
+    int64_t delivered_ms) WUR;
+/* store_out_rejected - the peer refused the message for good. */
+status store_out_rejected(struct store *st, const char *id, const char *reason) WUR;
+/* store_out_failed - count a failed attempt for queued messages to a peer on
+ * a link with seq in [lo, hi]. */
+status store_out_failed(struct store *st, int64_t peer_id, const char *link,
+    int64_t lo, int64_t hi, const char *error) WUR;
+status store_out_get(struct store *st, const char *id, store_out_cb cb, void *arg) WUR;
+/* store_out_list - the newest limit messages (0: all), oldest first. */
+status store_out_list(struct store *st, size_t limit, store_out_cb cb, void *arg) WUR;
+/* store_out_backlog - how many messages are queued to a peer on a link. */
+status store_out_backlog(struct store *st, int64_t peer_id, const char *link,
+    int64_t *n) WUR;
+
+/* Inbox.  store_in_add also advances the link's expected sequence number
+ * past m->seq (whether m was accepted or refused). */
+status store_in_add(struct store *st, const struct store_in *m) WUR;
+/* store_in_at - the message received from a peer at (link, seq). */
+status store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,
+    store_in_cb cb, void *arg) WUR;
+status store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg) WUR;
+/* store_in_list - the newest limit accepted messages (0: all), oldest first. */
+status store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg) WUR;
+
+#endif
