@@ -5,6 +5,8 @@
  * bounds their size.  The client dials only the endpoint of a pinned peer.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,19 @@ struct peer_http_client {
 	int busy;
 	char error[160];
 };
+
+/* nodelay - small requests and receipts must not wait for Nagle's algorithm
+ * and delayed ACKs (40 ms each way); latency is the point of the urgent link. */
+static void
+nodelay(struct evhttp_connection *conn)
+{
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	int one = 1;
+
+	if (fd >= 0)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
 
 static struct bufferevent *
 server_bev(struct event_base *base, void *arg)
@@ -81,6 +96,7 @@ on_request(struct evhttp_request *req, void *arg)
 	const char *body;
 	int code;
 
+	nodelay(conn);
 	if (!ssl || tlsctx_peer_key(ssl, pk) != ST_OK) {
 		static const char e[] = "{\"error\":\"no verified client key\"}";
 
@@ -334,6 +350,7 @@ peer_http_post(struct peer_http_client *c, const char *path, const char *body, s
 		drop(c);
 		return ST_IO;
 	}
+	nodelay(c->conn);
 	return ST_OK;
 }
 
