@@ -301,6 +301,8 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		free(c);
 		return;
 	}
+	/* Read big: every send request read together is committed together. */
+	bufferevent_set_max_single_read(c->bev, 4 << 20);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = a->clients;

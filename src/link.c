@@ -34,6 +34,7 @@
 #define HELLO_EVERY_MS 15000
 #define BACKOFF_MIN_MS 50
 #define POST_TIMEOUT_S 30
+#define LANES 2		/* batches in flight per peer: sender and receiver work at once */
 
 /* Links in the order their backlog is served: the urgent one first. */
 static const char *const link_order[] = { "urgent", "leaders", "wg", "cert" };
@@ -44,6 +45,17 @@ struct item {
 	char hash[ENV_HASH_HEX];
 };
 
+/* A lane is one connection to the peer with at most one batch in flight. */
+struct lane {
+	struct lpeer *p;
+	struct peer_http_client *client;
+	char blink[ENV_LINK_MAX + 1];	/* link of the batch in flight */
+	struct item items[BATCH_MAX];
+	size_t n_items;
+	int hello;		/* the request in flight is a hello */
+	struct buf body;
+};
+
 struct lpeer {
 	struct link_engine *e;
 	int64_t id;
@@ -52,20 +64,15 @@ struct lpeer {
 	char kid[IDENT_KID_LEN];
 	char endpoint[CARD_ENDPOINT_MAX + 1];
 	char links[64];
-	struct peer_http_client *client;
+	struct lane lanes[LANES];
 	struct event *timer;
 	int retrying;		/* timer armed for a retry after failure */
 	int backoff_ms;
 	int need_hello;
-	int hello_in_flight;
 	int reachable;
 	int64_t last_heard_ms;
 	char last_error[256];
 	char alarm[256];
-	char blink[ENV_LINK_MAX + 1];	/* batch in flight */
-	struct item items[BATCH_MAX];
-	size_t n_items;
-	struct buf body;
 };
 
 struct waiter {
@@ -258,24 +265,36 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	kick(p, 1);
 }
 
-/* failed - count the attempt and retry later with backoff and jitter. */
-static void
-failed(struct lpeer *p, const char *why)
+static int
+busy_lanes(const struct lpeer *p)
 {
-	struct link_engine *e = p->e;
-	struct store *st = node_store(e->node);
-	int max = node_config(e->node)->retry_max_ms, delay;
+	int n = 0;
+
+	for (int i = 0; i < LANES; i++)
+		n += peer_http_busy(p->lanes[i].client);
+	return n;
+}
+
+/* failed - count the lane's attempt and retry later with backoff and jitter. */
+static void
+failed(struct lane *l, const char *why)
+{
+	struct lpeer *p = l->p;
+	struct store *st = node_store(p->e->node);
+	int max = node_config(p->e->node)->retry_max_ms, delay;
 
 	if (!p->last_error[0] || strcmp(p->last_error, why) != 0)
 		diag_warn("peer %s: %s; retrying", p->name, why);
 	snprintf(p->last_error, sizeof p->last_error, "%s", why);
 	p->reachable = 0;
-	if (p->n_items && store_begin(st) == ST_OK) {
-		if (store_out_failed(st, p->id, p->blink, p->items[0].seq,
-		    p->items[p->n_items - 1].seq, why) != ST_OK || store_commit(st) != ST_OK)
+	if (l->n_items && store_begin(st) == ST_OK) {
+		if (store_out_failed(st, p->id, l->blink, l->items[0].seq,
+		    l->items[l->n_items - 1].seq, why) != ST_OK || store_commit(st) != ST_OK)
 			store_rollback(st);
 	}
-	p->n_items = 0;
+	l->n_items = 0;
+	if (p->retrying)
+		return;		/* another lane already scheduled the retry */
 	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
 	if (p->backoff_ms > max)
 		p->backoff_ms = max;
@@ -295,12 +314,14 @@ alarm_set(struct lpeer *p, const char *fmt, const char *a, int64_t n)
 	memcpy(p->alarm, text, sizeof text);
 }
 
-/* settle - apply one result of a batch; 1 to go on, 0 to stop there. */
+/* settle - apply one result of a batch; 1 to go on, 0 to stop there.
+ * *ahead is set when the peer wants an earlier sequence number first. */
 static int
-settle(struct lpeer *p, const struct item *it, const json_t *res, struct outcome *oc)
+settle(struct lane *l, const struct item *it, const json_t *res, struct outcome *oc,
+    int *ahead)
 {
-	struct link_engine *e = p->e;
-	struct store *st = node_store(e->node);
+	struct lpeer *p = l->p;
+	struct store *st = node_store(p->e->node);
 	json_int_t code = json_integer_value(json_object_get(res, "status"));
 	const char *reason = json_string_value(json_object_get(res, "reason"));
 	const char *rjws = json_string_value(json_object_get(res, "receipt"));
@@ -308,15 +329,19 @@ settle(struct lpeer *p, const struct item *it, const json_t *res, struct outcome
 	status rc;
 
 	snprintf(oc->id, sizeof oc->id, "%s", it->id);
+	if (code == 425) {
+		*ahead = 1;
+		return 0;
+	}
 	if (json_integer_value(json_object_get(res, "seq")) != it->seq)
 		return 0;
 	if (code == 200) {
 		if (!rjws)
 			return 0;
 		rc = envelope_receipt_open(rjws, strlen(rjws), p->pk,
-		    ident_kid(node_ident(e->node)), &r);
+		    ident_kid(node_ident(p->e->node)), &r);
 		if (rc || strcmp(r.msg, it->id) != 0 || strcmp(r.msg_sha256, it->hash) != 0 ||
-		    r.seq != it->seq || strcmp(r.link, p->blink) != 0) {
+		    r.seq != it->seq || strcmp(r.link, l->blink) != 0) {
 			alarm_set(p, "invalid receipt for message %s (seq %lld); not marked delivered",
 			    it->id, it->seq);
 			return 0;
@@ -333,46 +358,45 @@ settle(struct lpeer *p, const struct item *it, const json_t *res, struct outcome
 		    (int)code, reason ? reason : "");
 		if (store_out_rejected(st, it->id, oc->detail) != ST_OK)
 			return 0;
-		diag_warn("message %s (link %s seq %lld) %s", it->id, p->blink,
+		diag_warn("message %s (link %s seq %lld) %s", it->id, l->blink,
 		    (long long)it->seq, oc->detail);
 		if (code == 409)
 			alarm_set(p, "peer holds a different message at our sequence number (%s, seq %lld): was this store restored from an old copy?",
-			    p->blink, it->seq);
+			    l->blink, it->seq);
 		oc->o = LINK_REJECTED;
 		return 1;
 	}
-	if (code == 425)
-		alarm_set(p, "peer expects another sequence number on link %s (we sent %lld)",
-		    p->blink, it->seq);
 	return 0;
 }
 
 static void
 on_batch(void *arg, int code, const char *body, size_t len, const char *error)
 {
-	struct lpeer *p = arg;
+	struct lane *l = arg;
+	struct lpeer *p = l->p;
 	struct link_engine *e = p->e;
 	struct store *st = node_store(e->node);
 	struct outcome *oc = NULL;
 	size_t n = 0;
 	json_t *j = NULL, *results;
+	int ahead = 0;
 	char why[256];
 
-	if (code == 0 || code >= 500 || (p->hello_in_flight && code != 200)) {
+	if (code == 0 || code >= 500 || (l->hello && code != 200)) {
 		if (code)
 			snprintf(why, sizeof why, "peer answered HTTP %d", code);
 		else
 			snprintf(why, sizeof why, "%s", error);
-		p->hello_in_flight = 0;
-		failed(p, why);
+		l->hello = 0;
+		failed(l, why);
 		return;
 	}
 	p->reachable = 1;
 	p->last_heard_ms = stamp_now_ms();
 	p->backoff_ms = 0;
 	p->last_error[0] = '\0';
-	if (p->hello_in_flight) {
-		p->hello_in_flight = 0;
+	if (l->hello) {
+		l->hello = 0;
 		p->need_hello = 0;
 		kick(p, 0);
 		return;
@@ -381,13 +405,13 @@ on_batch(void *arg, int code, const char *body, size_t len, const char *error)
 	results = json_object_get(j, "results");
 	if (!json_is_array(results)) {
 		json_decref(j);
-		failed(p, "peer sent a malformed answer");
+		failed(l, "peer sent a malformed answer");
 		return;
 	}
-	oc = calloc(p->n_items ? p->n_items : 1, sizeof *oc);
+	oc = calloc(l->n_items ? l->n_items : 1, sizeof *oc);
 	if (oc && store_begin(st) == ST_OK) {
-		for (; n < p->n_items && n < json_array_size(results); n++)
-			if (!settle(p, &p->items[n], json_array_get(results, n), &oc[n]))
+		for (; n < l->n_items && n < json_array_size(results); n++)
+			if (!settle(l, &l->items[n], json_array_get(results, n), &oc[n], &ahead))
 				break;
 		if (store_commit(st) != ST_OK) {
 			diag_warn("store: cannot commit receipts: %s", store_errmsg(st));
@@ -395,9 +419,10 @@ on_batch(void *arg, int code, const char *body, size_t len, const char *error)
 		}
 	}
 	json_decref(j);
-	p->n_items = 0;
-	if (n > 0) {
-		if (strncmp(p->alarm, "peer expects", 12) == 0)
+	if (n > 0 || (ahead && busy_lanes(p))) {
+		/* Progress, or this batch overtook the other lane's: go on. */
+		l->n_items = 0;
+		if (n > 0 && strncmp(p->alarm, "peer expects", 12) == 0)
 			p->alarm[0] = '\0';
 		notify(e, oc, n);
 		free(oc);
@@ -405,11 +430,14 @@ on_batch(void *arg, int code, const char *body, size_t len, const char *error)
 		return;
 	}
 	free(oc);
-	failed(p, code == 200 ? "no progress on the batch" : "peer refused the batch");
+	if (ahead)
+		alarm_set(p, "peer expects another sequence number on link %s (we sent %lld)",
+		    l->blink, l->items[0].seq);
+	failed(l, code == 200 ? "no progress on the batch" : "peer refused the batch");
 }
 
 struct collect {
-	struct lpeer *p;
+	struct lane *l;
 	status rc;
 };
 
@@ -417,63 +445,102 @@ static int
 collect_one(void *arg, const struct store_out *m)
 {
 	struct collect *c = arg;
-	struct lpeer *p = c->p;
-	struct item *it = &p->items[p->n_items];
+	struct lane *l = c->l;
+	struct item *it = &l->items[l->n_items];
 
-	if ((c->rc = buf_add(&p->body, m->jws, m->jws_len)) != ST_OK ||
-	    (c->rc = buf_add(&p->body, "\n", 1)) != ST_OK)
+	if ((c->rc = buf_add(&l->body, m->jws, m->jws_len)) != ST_OK ||
+	    (c->rc = buf_add(&l->body, "\n", 1)) != ST_OK)
 		return 1;
 	snprintf(it->id, sizeof it->id, "%s", m->id);
 	it->seq = m->seq;
 	envelope_hash(m->jws, m->jws_len, it->hash);
-	p->n_items++;
+	l->n_items++;
+	return 0;
+}
+
+/* in_flight_max - the highest seq on link already in flight in another lane. */
+static int64_t
+in_flight_max(const struct lpeer *p, const char *link)
+{
+	int64_t max = 0;
+
+	for (int i = 0; i < LANES; i++) {
+		const struct lane *o = &p->lanes[i];
+
+		if (o->n_items && strcmp(o->blink, link) == 0 &&
+		    o->items[o->n_items - 1].seq > max)
+			max = o->items[o->n_items - 1].seq;
+	}
+	return max;
+}
+
+/* fill - load the next batch into a free lane; 1 when it holds messages. */
+static int
+fill(struct lpeer *p, struct lane *l)
+{
+	struct collect c = { l, ST_OK };
+	status rc;
+
+	buf_reset(&l->body);
+	l->n_items = 0;
+	for (size_t i = 0; i < sizeof link_order / sizeof link_order[0]; i++) {
+		if (!agreed(p, link_order[i]))
+			continue;
+		rc = store_out_pending(node_store(p->e->node), p->id, link_order[i],
+		    in_flight_max(p, link_order[i]), BATCH_MAX, BATCH_BYTES, collect_one, &c);
+		if (rc || c.rc) {
+			diag_warn("peer %s: cannot read outbox: %s", p->name,
+			    status_str(rc ? rc : c.rc));
+			l->n_items = 0;
+			return 0;
+		}
+		if (l->n_items) {
+			snprintf(l->blink, sizeof l->blink, "%s", link_order[i]);
+			return 1;
+		}
+	}
 	return 0;
 }
 
 static void
 kick(struct lpeer *p, int force)
 {
-	struct link_engine *e = p->e;
-	struct collect c = { p, ST_OK };
+	int sent = 0;
 	status rc;
 
-	if (peer_http_busy(p->client) || (p->retrying && !force))
+	if (p->retrying && !force)
 		return;
 	p->retrying = 0;
 	evtimer_del(p->timer);
-	buf_reset(&p->body);
-	p->n_items = 0;
-	for (size_t i = 0; i < sizeof link_order / sizeof link_order[0]; i++) {
-		if (!agreed(p, link_order[i]))
+	for (int i = 0; i < LANES; i++) {
+		struct lane *l = &p->lanes[i];
+
+		if (peer_http_busy(l->client))
 			continue;
-		rc = store_out_pending(node_store(e->node), p->id, link_order[i], BATCH_MAX,
-		    BATCH_BYTES, collect_one, &c);
-		if (rc || c.rc) {
-			diag_warn("peer %s: cannot read outbox: %s", p->name,
-			    status_str(rc ? rc : c.rc));
-			p->n_items = 0;
-			failed(p, "cannot read outbox");
+		if (!fill(p, l))
+			break;
+		rc = peer_http_post(l->client, "/v1/messages", l->body.p, l->body.len,
+		    POST_TIMEOUT_S, on_batch, l);
+		if (rc) {
+			failed(l, status_str(rc));
 			return;
 		}
-		if (p->n_items) {
-			snprintf(p->blink, sizeof p->blink, "%s", link_order[i]);
-			break;
-		}
+		sent = 1;
 	}
-	if (p->n_items)
-		rc = peer_http_post(p->client, "/v1/messages", p->body.p, p->body.len,
-		    POST_TIMEOUT_S, on_batch, p);
-	else if (p->need_hello) {
-		p->hello_in_flight = 1;
-		rc = peer_http_post(p->client, "/v1/hello", "{}", 2, POST_TIMEOUT_S, on_batch, p);
-	} else {
-		schedule(p, HELLO_EVERY_MS);
+	if (sent || busy_lanes(p))
+		return;
+	if (p->need_hello) {
+		struct lane *l = &p->lanes[0];
+
+		l->hello = 1;
+		rc = peer_http_post(l->client, "/v1/hello", "{}", 2, POST_TIMEOUT_S, on_batch, l);
+		if (rc) {
+			l->hello = 0;
+			failed(l, status_str(rc));
+		}
 		return;
 	}
-	if (rc) {
-		p->hello_in_flight = 0;
-		failed(p, status_str(rc));
-	}
+	schedule(p, HELLO_EVERY_MS);
 }
 
 void
@@ -788,10 +855,12 @@ peer_free(struct lpeer *p)
 {
 	if (!p)
 		return;
-	peer_http_client_free(p->client);
+	for (int i = 0; i < LANES; i++) {
+		peer_http_client_free(p->lanes[i].client);
+		buf_free(&p->lanes[i].body);
+	}
 	if (p->timer)
 		event_free(p->timer);
-	buf_free(&p->body);
 	free(p);
 }
 
@@ -808,12 +877,19 @@ load_peer(void *arg, const struct store_peer *sp)
 		if (!p)
 			return 1;
 		p->e = e;
-		buf_init(&p->body, REQUEST_MAX);
 		p->need_hello = 1;
 		p->timer = evtimer_new(e->base, on_timer, p);
-		if (!p->timer || peer_http_client_new(e->base, e->tls, sp->pk, sp->endpoint,
-		    &p->client) != ST_OK) {
-			diag_warn("peer %s: bad endpoint %s", sp->name, sp->endpoint);
+		for (int i = 0; i < LANES; i++) {
+			p->lanes[i].p = p;
+			buf_init(&p->lanes[i].body, REQUEST_MAX);
+			if (peer_http_client_new(e->base, e->tls, sp->pk, sp->endpoint,
+			    &p->lanes[i].client) != ST_OK) {
+				diag_warn("peer %s: bad endpoint %s", sp->name, sp->endpoint);
+				peer_free(p);
+				return 0;
+			}
+		}
+		if (!p->timer) {
 			peer_free(p);
 			return 0;
 		}

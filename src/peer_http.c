@@ -187,6 +187,8 @@ drop(struct peer_http_client *c)
 {
 	if (!c->conn)
 		return;
+	/* evhttp_connection_free calls the close callback: detach it first. */
+	evhttp_connection_set_closecb(c->conn, NULL, NULL);
 	if (c->dead)
 		evhttp_connection_free(c->dead);
 	c->dead = c->conn;
@@ -366,8 +368,10 @@ peer_http_client_free(struct peer_http_client *c)
 	if (!c)
 		return;
 	c->done = NULL;
-	if (c->conn)
+	if (c->conn) {
+		evhttp_connection_set_closecb(c->conn, NULL, NULL);
 		evhttp_connection_free(c->conn);
+	}
 	if (c->dead)
 		evhttp_connection_free(c->dead);
 	event_free(c->reaper);

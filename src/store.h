@@ -98,10 +98,11 @@ status store_recv_next(struct store *st, int64_t peer_id, const char *link,
 
 /* Outbox. */
 status store_out_add(struct store *st, const struct store_out *m) WUR;
-/* store_out_pending - queued messages to a peer on one link, in seq order,
- * at most max_n of them and max_bytes of JWS (but always at least one). */
+/* store_out_pending - queued messages to a peer on one link with seq > after,
+ * in seq order, at most max_n of them and max_bytes of JWS (but always at
+ * least one). */
 status store_out_pending(struct store *st, int64_t peer_id, const char *link,
-    size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
+    int64_t after, size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
 /* store_out_delivered - record the receipt; the message becomes delivered. */
 status store_out_delivered(struct store *st, const char *id, const char *receipt,
     int64_t delivered_ms) WUR;

@@ -73,7 +73,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
 	    " jws, created_ms) VALUES(?,?,?,?,?,?,?,?,?)",
 	[Q_OUT_PENDING] = "SELECT " OUT_COLS " FROM outbox o JOIN peers p ON p.id = o.peer_id"
-	    " WHERE o.peer_id = ? AND o.link = ? AND o.state = 0 ORDER BY o.seq LIMIT ?",
+	    " WHERE o.peer_id = ? AND o.link = ? AND o.state = 0 AND o.seq > ?"
+	    " ORDER BY o.seq LIMIT ?",
 	[Q_OUT_DELIVERED] = "UPDATE outbox SET state = 1, receipt = ?, delivered_ms = ?,"
 	    " attempts = attempts + 1, last_error = '' WHERE id = ? AND state = 0",
 	[Q_OUT_REJECTED] = "UPDATE outbox SET state = 2, last_error = ?,"
@@ -435,15 +436,16 @@ outs(sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void *arg, int *found)
 }
 
 status
-store_out_pending(struct store *st, int64_t peer_id, const char *link, size_t max_n,
-    size_t max_bytes, store_out_cb cb, void *arg)
+store_out_pending(struct store *st, int64_t peer_id, const char *link, int64_t after,
+    size_t max_n, size_t max_bytes, store_out_cb cb, void *arg)
 {
 	sqlite3_stmt *s = stmt(st, Q_OUT_PENDING);
 	int found;
 
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)max_n);
+	sqlite3_bind_int64(s, 3, after);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)max_n);
 	return outs(s, max_bytes, cb, arg, &found);
 }
 

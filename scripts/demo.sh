@@ -1,0 +1,83 @@
+#!/bin/sh
+# demo.sh - the main job of `make run`: two nodes, alpha and bravo, on
+# loopback; peered after a fingerprint check; a sample urgent notification
+# sent with its receipt shown; then both run until Ctrl-C.
+#
+# Usage: scripts/demo.sh BUILD_DIR    (PARLEY_DEMO_PORT: first port, default 7401)
+set -eu
+bin=$(cd "${1:-build}" && pwd)
+port=${PARLEY_DEMO_PORT:-7401}
+top=$(cd "$(dirname "$0")/.." && pwd)
+run=$top/run/demo
+parley=$bin/parley
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+pids=
+stop() {
+	trap - INT TERM EXIT
+	[ -n "$pids" ] && kill $pids 2>/dev/null && wait $pids 2>/dev/null
+	printf '\nstopped; the nodes are kept in %s\n' "$run"
+	exit 0
+}
+trap stop INT TERM EXIT
+
+rm -rf "$run"
+mkdir -p "$run"
+cd "$run"
+
+say "1. Each party creates its node (identity key, TLS certificate, store)"
+$parley init alpha --dir alpha --listen 127.0.0.1:$port
+$parley init bravo --dir bravo --listen 127.0.0.1:$((port + 1))
+
+say "2. They exchange cards and confirm fingerprints over a second channel"
+$parley card --dir alpha > alpha.card
+$parley card --dir bravo > bravo.card
+echo "alpha reads its fingerprint aloud: $($parley fingerprint --dir alpha)"
+echo "bravo reads its fingerprint aloud: $($parley fingerprint --dir bravo)"
+fp_a=$($parley fingerprint alpha.card | sed 's/  (.*//')
+fp_b=$($parley fingerprint bravo.card | sed 's/  (.*//')
+$parley peer add bravo.card --dir alpha --fingerprint "$fp_b" --links urgent,cert
+$parley peer add alpha.card --dir bravo --fingerprint "$fp_a" --links urgent,cert
+
+say "3. Both start their daemons (logs: $run/*.log)"
+"$bin/parleyd" --dir alpha 2> alpha.log &
+pids="$!"
+"$bin/parleyd" --dir bravo 2> bravo.log &
+pids="$pids $!"
+deadline=$(( $(date +%s) + 10 ))
+until $parley status --dir alpha >/dev/null 2>&1 && $parley status --dir bravo >/dev/null 2>&1; do
+	[ "$(date +%s)" -lt "$deadline" ] || { echo "daemons did not start:"; cat alpha.log bravo.log; exit 1; }
+	sleep 0.1
+done
+echo "alpha and bravo are running"
+
+say "4. alpha's watch desk sends an urgent notification and waits for the receipt"
+cat > notice.txt <<'TXT'
+Incident of national concern: coordinated scanning of the national power
+grid's SCADA gateways from addresses in our space since 03:10 UTC. We are
+investigating and ask your CERT to check for the same indicators.
+TXT
+id=$($parley send bravo --dir alpha --link urgent --type notification --priority flash \
+	--subject "Scanning of grid SCADA gateways" --body notice.txt --wait=10 | tee /dev/stderr | head -1)
+
+say "5. What each side holds"
+echo "--- alpha: outbox"
+$parley outbox --dir alpha
+echo "--- bravo: inbox"
+$parley inbox --dir bravo
+echo "--- bravo: the message, signature checked again"
+$parley show "$id" --dir bravo
+echo "--- alpha: bravo's signed receipt"
+$parley receipt "$id" --dir alpha
+echo "--- alpha: link status"
+$parley status --dir alpha
+
+say "Both nodes keep running. Try, in another terminal:"
+cat <<TXT
+  export PARLEY_DIR=$run/alpha
+  $parley send bravo --link urgent --type inquiry --priority immediate --subject "Status?" --wait
+  $parley status
+Press Ctrl-C to stop.
+TXT
+wait
