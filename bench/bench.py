@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""bench.py - parley's benchmarks: two real daemons on loopback.
+
+Prints tables:
+  1. urgent round trip (send -> durable at peer -> receipt durable at sender)
+     for N single messages, one at a time: p50 / p99 / max;
+  2. sustained signed messages per second over one link for S seconds, with
+     a producer that keeps the sender's queue non-empty;
+  3. resident memory of each daemon: idle, and peak.
+
+Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
+BENCH_SECONDS (default 30).  Timings are printed, never asserted.
+"""
+import json
+import os
+import platform
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "..", "build"))
+RTT_N = int(os.environ.get("BENCH_RTT_N", "1000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def cli(*args):
+    return subprocess.run([os.path.join(BIN, "parley"), *args], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def wait_for(pred, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.02)
+    sys.exit(f"bench: timed out waiting for {what}")
+
+
+class Api:
+    def __init__(self, d):
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.connect(os.path.join(d, "parleyd.sock"))
+        self.f = self.s.makefile("r")
+
+    def send_many(self, reqs):
+        self.s.sendall("".join(json.dumps(r) + "\n" for r in reqs).encode())
+
+    def recv(self):
+        return json.loads(self.f.readline())
+
+
+def mem_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+
+
+def main():
+    top = tempfile.mkdtemp(prefix="pbench")
+    a, b = os.path.join(top, "a"), os.path.join(top, "b")
+    cli("init", "alpha", "--dir", a, "--listen", f"127.0.0.1:{free_port()}")
+    cli("init", "bravo", "--dir", b, "--listen", f"127.0.0.1:{free_port()}")
+    for me, other in ((a, b), (b, a)):
+        card = os.path.join(top, os.path.basename(other) + ".card")
+        with open(card, "w") as f:
+            f.write(cli("card", "--dir", other))
+        fp = cli("fingerprint", card).split("  (")[0]
+        cli("peer", "add", card, "--dir", me, "--fingerprint", fp, "--links", "urgent,cert")
+    procs = [subprocess.Popen([os.path.join(BIN, "parleyd"), "--dir", d, "--quiet"],
+                              stderr=open(d + ".log", "w")) for d in (a, b)]
+    try:
+        for d in (a, b):
+            wait_for(lambda d=d: subprocess.run([os.path.join(BIN, "parley"), "status",
+                                                 "--dir", d], capture_output=True).returncode == 0,
+                     20, "daemons to start")
+        api = Api(a)
+        # Warm up the connections (handshakes are not part of the round trip).
+        api.send_many([{"op": "send", "peer": "bravo", "link": "urgent", "type": "ping",
+                        "priority": "routine", "subject": "warm-up", "wait_ms": 10000}])
+        api.recv(); api.recv()
+        time.sleep(0.5)
+        idle = [mem_kb(p.pid, "VmRSS") for p in procs]
+
+        # 1. Round trip, one message at a time.
+        daemon_ms, client_ms = [], []
+        for i in range(RTT_N):
+            t0 = time.perf_counter()
+            api.send_many([{"op": "send", "peer": "bravo", "link": "urgent",
+                            "type": "notification", "priority": "flash",
+                            "subject": f"rtt {i}", "body": "x" * 200, "wait_ms": 10000}])
+            q = api.recv()
+            r = api.recv()
+            if not r.get("ok"):
+                sys.exit(f"bench: message not delivered: {r} {q}")
+            client_ms.append((time.perf_counter() - t0) * 1000)
+            daemon_ms.append(r["rtt_ms"])
+
+        # 2. Sustained: a producer keeps up to WINDOW messages outstanding.
+        window, chunk = 4000, 500
+        bdb = sqlite3.connect(os.path.join(b, "parley.db"))
+        count = lambda: bdb.execute("select count(*) from inbox").fetchone()[0]
+        base = count()
+        sent = 0
+        req = {"op": "send", "peer": "bravo", "link": "cert", "type": "indicator",
+               "priority": "routine", "subject": "indicator", "body": "x" * 500}
+        t0 = time.monotonic()
+        delivered = 0
+        while time.monotonic() - t0 < SECONDS:
+            if sent - delivered < window:
+                api.send_many([req] * chunk)
+                for _ in range(chunk):
+                    if not api.recv().get("ok"):
+                        sys.exit("bench: send refused")
+                sent += chunk
+            else:
+                time.sleep(0.01)
+            delivered = count() - base
+        elapsed = time.monotonic() - t0
+        rate = delivered / elapsed
+        peak = [mem_kb(p.pid, "VmHWM") for p in procs]
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait()
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{platform.system()} {platform.release()}")
+    print()
+    print(f"round trip (send -> durable at peer -> receipt durable at sender), {RTT_N} messages")
+    print(f"| measured by | p50 ms | p99 ms | max ms |")
+    print(f"|---|---|---|---|")
+    for name, xs in (("daemon", daemon_ms), ("client (incl. local API)", client_ms)):
+        print(f"| {name} | {pct(xs, 50):.2f} | {pct(xs, 99):.2f} | {max(xs):.2f} |")
+    print()
+    print(f"sustained, one link, {elapsed:.0f} s, 500-byte bodies")
+    print(f"| messages delivered with receipt | per second |")
+    print(f"|---|---|")
+    print(f"| {delivered} | {rate:.0f} |")
+    print()
+    print("memory (resident)")
+    print("| daemon | idle MB | peak MB |")
+    print("|---|---|---|")
+    for name, i, pk in (("alpha (sender)", idle[0], peak[0]), ("bravo (receiver)", idle[1], peak[1])):
+        print(f"| {name} | {i / 1024:.1f} | {pk / 1024:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
