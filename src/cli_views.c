@@ -260,7 +260,7 @@ cli_show(int argc, char **argv)
 	struct found f;
 	struct message m;
 	struct node *n;
-	char t1[32], t2[32];
+	char t1[32], t2[32], hash[ENV_HASH_HEX];
 	status rc;
 	int e = view_opts(argc, argv, show_usage, &v, 1);
 
@@ -289,6 +289,7 @@ cli_show(int argc, char **argv)
 	rc = f.sent ? envelope_message_open(f.jws.p, f.jws.len, ident_pk(node_ident(n)),
 	    f.peer_kid, &m) : envelope_message_open(f.jws.p, f.jws.len, f.peer_pk,
 	    ident_kid(node_ident(n)), &m);
+	envelope_hash(f.jws.p, f.jws.len, hash);
 	if (rc) {
 		e = cli_fail("message %s does NOT verify (%s): the store was altered", v.id,
 		    status_str(rc));
@@ -299,12 +300,9 @@ cli_show(int argc, char **argv)
 		    "type", m.type, "priority", m.priority, "subject", m.subject,
 		    "body", buf_str(&m.body), m.body.len, "created_at", m.created_at,
 		    "state", f.state, f.sent ? "delivered_at" : "received_at",
-		    cli_time(f.sent ? f.done_ms : f.at_ms, t1), "sha256", "",
+		    cli_time(f.sent ? f.done_ms : f.at_ms, t1), "sha256", hash,
 		    "signature_valid", 1));
 	} else {
-		char hash[ENV_HASH_HEX];
-
-		envelope_hash(f.jws.p, f.jws.len, hash);
 		printf("id:         %s\n%s %s\nlink:       %s  seq %lld\ntype:       %s\n"
 		    "priority:   %s\nsubject:    %s\ncreated:    %s\nstate:      %s  %s\n"
 		    "sha256:     %s\nsignature:  valid (signed by %s)\n\n%s\n",

@@ -25,8 +25,8 @@ b64url_char(char c)
 status
 jws_split(const char *text, size_t n, struct jws_parts *p)
 {
-	const char *seg[3];
-	size_t len[3], k = 0, start = 0;
+	const char *seg[3] = { NULL, NULL, NULL };
+	size_t len[3] = { 0, 0, 0 }, k = 0, start = 0;
 
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || text[i] == '.') {
