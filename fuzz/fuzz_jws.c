@@ -1,0 +1,23 @@
+/* fuzz_jws.c - compact and flattened JWS parsing and verification. */
+#include "buf.h"
+#include "fuzz_common.h"
+#include "jws.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct jws_parts parts;
+	struct buf payload, compact;
+
+	fuzz_init();
+	buf_init(&payload, 1 << 20);
+	buf_init(&compact, 1 << 20);
+	(void)jws_split((const char *)data, size, &parts);
+	(void)jws_verify((const char *)data, size, fuzz_pk, "parley-message", &payload);
+	(void)jws_flat_to_compact((const char *)data, size, &compact, &payload);
+	buf_free(&payload);
+	buf_free(&compact);
+	return 0;
+}
