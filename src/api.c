@@ -55,7 +55,7 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 	j = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		*why = "request is not a JSON object";
+		*why = "request is not a JSON object (strings may not contain NUL)";
 		return ST_PARSE;
 	}
 	req->json = j;
@@ -93,11 +93,7 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 		return ST_INVALID;
 	}
 	req->msg.body = b ? json_string_value(b) : "";
-	req->msg.body_len = b ? json_string_length(b) : 0;
-	if (memchr(req->msg.body, '\0', req->msg.body_len)) {
-		*why = "body must not contain NUL characters";
-		return ST_INVALID;
-	}
+	req->msg.body_len = b ? json_string_length(b) : 0;	/* jansson refuses \u0000 */
 	w = json_object_get(j, "wait_ms");
 	if (w) {
 		if (!json_is_integer(w) || json_integer_value(w) < 0 ||

@@ -39,7 +39,7 @@ test_requests(void **state)
 		{ "body not a string", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
 		    "\"priority\":\"flash\",\"subject\":\"s\",\"body\":5}", ST_INVALID, "body" },
 		{ "NUL in body", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
-		    "\"priority\":\"flash\",\"subject\":\"s\",\"body\":\"a\\u0000b\"}", ST_INVALID, "NUL" },
+		    "\"priority\":\"flash\",\"subject\":\"s\",\"body\":\"a\\u0000b\"}", ST_PARSE, "NUL" },
 		{ "negative wait", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
 		    "\"priority\":\"flash\",\"subject\":\"s\",\"wait_ms\":-1}", ST_INVALID, "wait_ms" },
 		{ "huge wait", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","

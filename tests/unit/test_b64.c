@@ -71,7 +71,8 @@ test_decode_vectors(void **state)
 		check_rc(vectors[i].name, b64_std_decode(vectors[i].std,
 		    strlen(vectors[i].std), out, sizeof out, &n), ST_OK);
 		assert_int_equal(n, vectors[i].raw_len);
-		assert_memory_equal(out, vectors[i].raw, n ? n : 1 - 1);
+		if (n)
+			assert_memory_equal(out, vectors[i].raw, n);
 		n = 99;
 		check_rc(vectors[i].name, b64_url_decode(vectors[i].url,
 		    strlen(vectors[i].url), out, sizeof out, &n), ST_OK);
@@ -104,7 +105,7 @@ test_encode_toobig(void **state)
 	struct buf b;
 
 	(void)state;
-	buf_init(&b, 9);
+	buf_init(&b, 10);
 	assert_int_equal(buf_adds(&b, "ab"), ST_OK);
 	assert_int_equal(b64_url_encode(&b, (const uint8_t *)"foobar", 6), ST_OK);
 	assert_string_equal(buf_str(&b), "abZm9vYmFy");
