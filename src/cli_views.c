@@ -95,14 +95,16 @@ static const char outbox_usage[] =
     "  link, seq, state (queued, delivered, rejected), created_at,\n"
     "  delivered_at, attempts, last_error.\n";
 
-int
-cli_outbox(int argc, char **argv)
+/* list - the body shared by outbox and inbox: options, header, rows. */
+static int
+list(int argc, char **argv, const char *usage, const char *header, const char *what,
+    status (*fetch)(struct store *, size_t, struct rows *))
 {
 	struct rows r = { NULL, 0 };
 	struct view v;
 	struct node *n;
 	status rc;
-	int e = view_opts(argc, argv, outbox_usage, &v, 0);
+	int e = view_opts(argc, argv, usage, &v, 0);
 
 	if (e >= 0)
 		return e;
@@ -112,15 +114,30 @@ cli_outbox(int argc, char **argv)
 	if (r.json)
 		r.arr = json_array();
 	else
-		printf("%-36s %-12s %-8s %6s %-9s %-24s %-24s %3s %s\n", "ID", "TO", "LINK", "SEQ",
-		    "STATE", "CREATED", "DELIVERED", "TRY", "LAST ERROR");
-	rc = store_out_list(node_store(n), v.limit, out_row, &r);
+		fputs(header, stdout);
+	rc = fetch(node_store(n), v.limit, &r);
 	node_close(n);
 	if (rc) {
 		json_decref(r.arr);
-		return cli_fail("cannot read the outbox: %s", status_str(rc));
+		return cli_fail("cannot read the %s: %s", what, status_str(rc));
 	}
 	return r.json ? cli_json(r.arr) : 0;
+}
+
+static status
+fetch_out(struct store *st, size_t limit, struct rows *r)
+{
+	return store_out_list(st, limit, out_row, r);
+}
+
+int
+cli_outbox(int argc, char **argv)
+{
+	char header[160];
+
+	snprintf(header, sizeof header, "%-36s %-12s %-8s %6s %-9s %-24s %-24s %3s %s\n", "ID",
+	    "TO", "LINK", "SEQ", "STATE", "CREATED", "DELIVERED", "TRY", "LAST ERROR");
+	return list(argc, argv, outbox_usage, header, "outbox", fetch_out);
 }
 
 static int
@@ -145,32 +162,20 @@ static const char inbox_usage[] =
     "  List received messages, oldest first (the newest N, default 100): id,\n"
     "  from, link, seq, type, priority, subject, received_at.\n";
 
+static status
+fetch_in(struct store *st, size_t limit, struct rows *r)
+{
+	return store_in_list(st, limit, in_row, r);
+}
+
 int
 cli_inbox(int argc, char **argv)
 {
-	struct rows r = { NULL, 0 };
-	struct view v;
-	struct node *n;
-	status rc;
-	int e = view_opts(argc, argv, inbox_usage, &v, 0);
+	char header[160];
 
-	if (e >= 0)
-		return e;
-	if (!(n = cli_open(v.dir)))
-		return 1;
-	r.json = v.json;
-	if (r.json)
-		r.arr = json_array();
-	else
-		printf("%-36s %-12s %-8s %6s %-14s %-9s %-24s %s\n", "ID", "FROM", "LINK", "SEQ",
-		    "TYPE", "PRIORITY", "RECEIVED", "SUBJECT");
-	rc = store_in_list(node_store(n), v.limit, in_row, &r);
-	node_close(n);
-	if (rc) {
-		json_decref(r.arr);
-		return cli_fail("cannot read the inbox: %s", status_str(rc));
-	}
-	return r.json ? cli_json(r.arr) : 0;
+	snprintf(header, sizeof header, "%-36s %-12s %-8s %6s %-14s %-9s %-24s %s\n", "ID",
+	    "FROM", "LINK", "SEQ", "TYPE", "PRIORITY", "RECEIVED", "SUBJECT");
+	return list(argc, argv, inbox_usage, header, "inbox", fetch_in);
 }
 
 /* A message found in the outbox or inbox, copied out of the store. */
