@@ -1,5 +1,6 @@
 /* buf.c - bounded growable buffer. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +43,15 @@ grow(struct buf *b, size_t need)
 	size_t cap;
 	char *p;
 
-	if (need > b->max)
+	/* need + 1 (the NUL) must not wrap, even when max is SIZE_MAX */
+	if (need > b->max || need == SIZE_MAX)
 		return ST_TOOBIG;
 	if (need + 1 <= b->cap)
 		return ST_OK;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need + 1)
-		cap *= 2;
-	if (cap > b->max + 1)
+		cap = cap > SIZE_MAX / 2 ? need + 1 : cap * 2;
+	if (b->max < SIZE_MAX && cap > b->max + 1)
 		cap = b->max + 1;
 	p = realloc(b->p, cap);
 	if (!p)

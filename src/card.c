@@ -62,8 +62,9 @@ card_endpoint_parse(const char *url, char *host, size_t hostcap, int *port)
 	for (size_t i = 0; i < hl; i++) {
 		char c = h[i];
 
+		/* ':' only inside brackets (IPv6) */
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':'))
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || (c == ':' && h[-1] == '[')))
 			return ST_INVALID;
 	}
 	if (!colon[1])
@@ -109,8 +110,20 @@ card_make(const struct ident *id, const char *name, const char *const *endpoints
 	char *payload = NULL, *text = NULL;
 	status rc;
 
-	if (!card_name_ok(name) || n_endpoints == 0 || n_endpoints > CARD_MAX_ENDPOINTS)
+	int64_t ms;
+
+	/* Sign only what every peer's card_parse will accept. */
+	if (!card_name_ok(name) || n_endpoints == 0 || n_endpoints > CARD_MAX_ENDPOINTS ||
+	    stamp_parse(created_at, &ms) != ST_OK)
 		return ST_INVALID;
+	for (size_t i = 0; i < n_endpoints; i++) {
+		char host[CARD_ENDPOINT_MAX + 1];
+		int port;
+
+		if (strlen(endpoints[i]) > CARD_ENDPOINT_MAX ||
+		    card_endpoint_parse(endpoints[i], host, sizeof host, &port) != ST_OK)
+			return ST_INVALID;
+	}
 	buf_init(&jwk, 256);
 	buf_init(&compact, CARD_MAX_BYTES);
 	rc = ident_jwk(ident_pk(id), &jwk);

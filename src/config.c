@@ -34,6 +34,7 @@ config_load(const char *path, struct config *c)
 	char host[CARD_ENDPOINT_MAX + 1];
 	json_error_t err;
 	json_t *j, *v;
+	int64_t ms;
 	int port;
 	status rc = ST_OK;
 
@@ -54,7 +55,8 @@ config_load(const char *path, struct config *c)
 	else if (!endpoint || strlen(endpoint) > CARD_ENDPOINT_MAX ||
 	    card_endpoint_parse(endpoint, host, sizeof host, &port))
 		rc = bad(path, "endpoint");
-	else if (!created || strlen(created) >= sizeof c->created_at)
+	else if (!created || strlen(created) >= sizeof c->created_at ||
+	    stamp_parse(created, &ms) != ST_OK)
 		rc = bad(path, "created_at");
 	if (rc)
 		goto out;

@@ -121,7 +121,7 @@ sealed(const struct ident *id, const char *typ, json_t *pl, struct buf *out)
 	status rc;
 
 	if (!pl)
-		return ST_NOMEM;
+		return ST_INVALID;	/* json_pack refuses text that is not UTF-8 */
 	text = json_dumps(pl, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(pl);
 	if (!text)
@@ -225,19 +225,6 @@ envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static 
 	return rc;
 }
 
-status
-envelope_receipt_seal(const struct ident *id, struct receipt *r, struct buf *out)
-{
-	if (!stamp_is_uuid(r->id) || !stamp_is_uuid(r->msg) || strlen(r->msg_sha256) != 64 ||
-	    !envelope_link_ok(r->link) || r->seq < 1 || !time_ok(r->received_at))
-		return ST_INVALID;
-	memcpy(r->from, ident_kid(id), IDENT_KID_LEN);
-	return sealed(id, ENV_RCPT_TYP, json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}",
-	    "v", 1, "id", r->id, "msg", r->msg, "msg_sha256", r->msg_sha256,
-	    "from", r->from, "to", r->to, "link", r->link, "seq", (json_int_t)r->seq,
-	    "received_at", r->received_at), out);
-}
-
 static int
 hex64(const char *s)
 {
@@ -245,6 +232,19 @@ hex64(const char *s)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return s[64] == '\0';
+}
+
+status
+envelope_receipt_seal(const struct ident *id, struct receipt *r, struct buf *out)
+{
+	if (!stamp_is_uuid(r->id) || !stamp_is_uuid(r->msg) || !hex64(r->msg_sha256) ||
+	    !envelope_link_ok(r->link) || r->seq < 1 || !time_ok(r->received_at))
+		return ST_INVALID;
+	memcpy(r->from, ident_kid(id), IDENT_KID_LEN);
+	return sealed(id, ENV_RCPT_TYP, json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}",
+	    "v", 1, "id", r->id, "msg", r->msg, "msg_sha256", r->msg_sha256,
+	    "from", r->from, "to", r->to, "link", r->link, "seq", (json_int_t)r->seq,
+	    "received_at", r->received_at), out);
 }
 
 status

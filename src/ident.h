@@ -22,7 +22,7 @@
 struct ident;
 
 /* ident_create - generate a new key and write it to path (O_EXCL, 0600, fsync).
- * ST_EXISTS if path exists; ST_IO otherwise on failure (nothing left behind). */
+ * ST_EXISTS if path exists; ST_IO or ST_CRYPTO on failure (nothing left behind). */
 status ident_create(const char *path) WUR;
 /* ident_load - read the key at path.  Refuses (ST_IO, with a warning) a key
  * file readable by group or others.  *out is owned by the caller. */

@@ -31,7 +31,7 @@ struct jws_parts {
 };
 
 /* jws_split - split text[0..n) at its two dots; ST_PARSE unless exactly
- * three segments, the last two non-empty, made of base64url characters. */
+ * three segments, the first and last non-empty, made of base64url characters. */
 status jws_split(const char *text, size_t n, struct jws_parts *parts) WUR;
 /* jws_flat_to_compact - convert a flattened JSON JWS to compact form, without
  * verifying (the caller then calls jws_verify).  Unknown members are ignored

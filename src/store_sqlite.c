@@ -118,6 +118,8 @@ store_errmsg(const struct store *st)
 static status
 db_status(int rc)
 {
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return ST_NOTFOUND;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:

@@ -92,18 +92,22 @@ test_config(void **state)
 		{ "minimal", "{\"name\":\"a\",\"listen\":\"127.0.0.1:7401\",\"endpoint\":"
 		    "\"https://127.0.0.1:7401\",\"created_at\":\"2026-11-22T10:00:00.000Z\"}", ST_OK },
 		{ "ipv6 listen", "{\"name\":\"a\",\"listen\":\"[::1]:7401\",\"endpoint\":"
-		    "\"https://[::1]:7401\",\"created_at\":\"x\"}", ST_OK },
+		    "\"https://[::1]:7401\",\"created_at\":\"2026-11-22T10:00:00Z\"}", ST_OK },
 		{ "not JSON", "name = a", ST_PARSE },
+		{ "created_at not a time", "{\"name\":\"a\",\"listen\":\"127.0.0.1:1\",\"endpoint\":"
+		    "\"https://h:1\",\"created_at\":\"yesterday\"}", ST_INVALID },
+		{ "colon in a bare host", "{\"name\":\"a\",\"listen\":\"127.0.0.1:1\",\"endpoint\":"
+		    "\"https://a:b:1\",\"created_at\":\"2026-11-22T10:00:00Z\"}", ST_INVALID },
 		{ "bad name", "{\"name\":\"A\",\"listen\":\"127.0.0.1:1\",\"endpoint\":"
-		    "\"https://h:1\",\"created_at\":\"x\"}", ST_INVALID },
+		    "\"https://h:1\",\"created_at\":\"2026-11-22T10:00:00Z\"}", ST_INVALID },
 		{ "bad listen", "{\"name\":\"a\",\"listen\":\"127.0.0.1\",\"endpoint\":"
-		    "\"https://h:1\",\"created_at\":\"x\"}", ST_INVALID },
+		    "\"https://h:1\",\"created_at\":\"2026-11-22T10:00:00Z\"}", ST_INVALID },
 		{ "plain http endpoint", "{\"name\":\"a\",\"listen\":\"127.0.0.1:1\",\"endpoint\":"
-		    "\"http://h:1\",\"created_at\":\"x\"}", ST_INVALID },
+		    "\"http://h:1\",\"created_at\":\"2026-11-22T10:00:00Z\"}", ST_INVALID },
 		{ "max_body zero", "{\"name\":\"a\",\"listen\":\"127.0.0.1:1\",\"endpoint\":"
-		    "\"https://h:1\",\"created_at\":\"x\",\"max_body\":0}", ST_INVALID },
+		    "\"https://h:1\",\"created_at\":\"2026-11-22T10:00:00Z\",\"max_body\":0}", ST_INVALID },
 		{ "max_body too big", "{\"name\":\"a\",\"listen\":\"127.0.0.1:1\",\"endpoint\":"
-		    "\"https://h:1\",\"created_at\":\"x\",\"max_body\":999999999}", ST_INVALID },
+		    "\"https://h:1\",\"created_at\":\"2026-11-22T10:00:00Z\",\"max_body\":999999999}", ST_INVALID },
 	};
 
 	(void)state;

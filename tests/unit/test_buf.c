@@ -294,6 +294,44 @@ test_take_empty(void **state)
 	free(p);
 }
 
+/*
+ * Regression test for a bug fixed on 2026-11-22 (src/buf.c, grow): with max == SIZE_MAX, "b->max + 1" wraps to
+ * 0, so the capacity is clamped to 0: the first append writes past a
+ * zero-byte allocation (heap overflow), the next realloc(p, 0) frees p and
+ * returns NULL, and buf_free then frees it again.  SIZE_MAX is the natural
+ * way to say "no limit of my own".  Fix: clamp with
+ * "if (b->max < SIZE_MAX && cap > b->max + 1) cap = b->max + 1;" (and guard
+ * need + 1 and cap * 2 against overflow), or refuse max == SIZE_MAX in
+ * buf_init.  Run in a child so the crash fails only this test.
+ */
+static void
+test_max_size_max(void **state)
+{
+	int ws;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct buf b;
+		int ok;
+
+		buf_init(&b, SIZE_MAX);
+		ok = buf_adds(&b, "hello") == ST_OK && buf_adds(&b, ", world") == ST_OK &&
+		    strcmp(buf_str(&b), "hello, world") == 0;
+		buf_free(&b);
+		_exit(ok ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	if (WIFSIGNALED(ws))
+		fail_msg("regression in buf.c grow(): a buffer with max SIZE_MAX crashes "
+		    "(signal %d)", WTERMSIG(ws));
+	if (WEXITSTATUS(ws) != 0)
+		fail_msg("regression in buf.c grow(): a buffer with max SIZE_MAX fails "
+		    "(exit %d; any sanitizer report is above)", WEXITSTATUS(ws));
+}
+
 int
 main(void)
 {
@@ -310,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_truncate_past_end_aborts),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_take_empty),
+		cmocka_unit_test(test_max_size_max),
 	};
 
 	if (sodium_init() < 0)

@@ -1,27 +1,95 @@
-/* test_card.c - cards, fingerprints and key files. */
+/* test_card.c - node cards: what card_make signs card_parse accepts, with the
+ * same name, key and endpoints; a card edited anywhere (signed payload,
+ * readable copy, key, signature) is refused; names and endpoints are strict. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "b64.h"
 #include "card.h"
+#include "jws.h"
 #include "testkeys.h"
 
-static struct ident *alpha, *mallory;
+#define CREATED "2026-11-22T10:00:00.000Z"
+
+static struct ident *alice, *bob;
+static const char *const two_eps[] = { "https://127.0.0.1:7401", "https://[::1]:7402" };
 
 static void
-make(struct ident *id, struct buf *out)
+check_rc(const char *name, status got, status want)
 {
-	const char *eps[2] = { "https://127.0.0.1:7401", "https://[::1]:7401" };
+	if (got != want)
+		fail_msg("%s: got \"%s\", want \"%s\"", name, status_str(got),
+		    status_str(want));
+}
 
+/* make - alice's card "alpha" with two endpoints, into a fresh buf. */
+static void
+make(const struct ident *id, struct buf *out)
+{
 	buf_init(out, CARD_MAX_BYTES);
-	assert_int_equal(card_make(id, "alpha", eps, 2, "2026-11-22T10:00:00.000Z", out), ST_OK);
+	assert_int_equal(card_make(id, "alpha", two_eps, 2, CREATED, out), ST_OK);
+}
+
+/* parse_json - card_parse of a JSON document (consumed). */
+static status
+parse_json(json_t *doc, struct card *c)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	status rc;
+
+	assert_non_null(text);
+	rc = card_parse(text, strlen(text), c);
+	free(text);
+	json_decref(doc);
+	return rc;
+}
+
+/* payload_of - the signed payload of a card document, decoded. */
+static json_t *
+payload_of(const json_t *doc)
+{
+	const char *pay = json_string_value(json_object_get(doc, "payload"));
+	struct buf raw;
+	json_t *pl;
+
+	assert_non_null(pay);
+	buf_init(&raw, CARD_MAX_BYTES);
+	assert_int_equal(b64_url_decode_buf(&raw, pay, strlen(pay)), ST_OK);
+	pl = json_loadb(raw.p, raw.len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(pl);
+	buf_free(&raw);
+	return pl;
+}
+
+/* self_signed - a flattened card over payload text, signed by id with
+ * jws_sign (a valid signature), with the readable "card" copy when asked. */
+static json_t *
+self_signed(const struct ident *id, const char *payload, int with_copy)
+{
+	struct jws_parts p;
+	struct buf jws;
+	json_t *doc;
+
+	buf_init(&jws, CARD_MAX_BYTES);
+	assert_int_equal(jws_sign(id, "parley-card", payload, strlen(payload), &jws), ST_OK);
+	assert_int_equal(jws_split(jws.p, jws.len, &p), ST_OK);
+	doc = json_pack("{s:s%,s:s%,s:s%}", "protected", p.hdr, p.hdr_len, "payload", p.pay,
+	    p.pay_len, "signature", p.sig, p.sig_len);
+	assert_non_null(doc);
+	if (with_copy)
+		json_object_set_new(doc, "card", json_loads(payload, 0, NULL));
+	buf_free(&jws);
+	return doc;
 }
 
 static void
@@ -29,189 +97,487 @@ test_round_trip(void **state)
 {
 	struct buf b;
 	struct card c;
+	json_t *doc, *pl;
 
 	(void)state;
-	make(alpha, &b);
+	make(alice, &b);
+	assert_int_equal(b.p[b.len - 1], '\n');
 	assert_int_equal(card_parse(b.p, b.len, &c), ST_OK);
 	assert_string_equal(c.name, "alpha");
-	assert_string_equal(c.kid, ident_kid(alpha));
-	assert_memory_equal(c.pk, ident_pk(alpha), IDENT_PK_LEN);
+	assert_memory_equal(c.pk, ident_pk(alice), IDENT_PK_LEN);
+	assert_string_equal(c.kid, ident_kid(alice));
 	assert_int_equal(c.n_endpoints, 2);
-	assert_string_equal(c.endpoints[1], "https://[::1]:7401");
+	assert_string_equal(c.endpoints[0], "https://127.0.0.1:7401");
+	assert_string_equal(c.endpoints[1], "https://[::1]:7402");
+	assert_string_equal(c.created_at, CREATED);
+
+	/* a flattened JWS whose readable copy is exactly the signed payload */
+	doc = json_loadb(b.p, b.len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(doc);
+	assert_non_null(json_string_value(json_object_get(doc, "protected")));
+	assert_non_null(json_string_value(json_object_get(doc, "signature")));
+	pl = payload_of(doc);
+	assert_true(json_equal(pl, json_object_get(doc, "card")));
+	assert_int_equal(json_integer_value(json_object_get(pl, "v")), 1);
+	assert_null(json_object_get(json_object_get(pl, "key"), "d"));	/* public only */
+	json_decref(pl);
+	json_decref(doc);
 	buf_free(&b);
 }
 
-/* edited - parse the card, change it with fn, dump it again. */
-static status
-edited(struct buf *b, void (*fn)(json_t *))
-{
-	json_t *j = json_loadb(b->p, b->len, 0, NULL);
-	char *text;
-	struct card c;
-	status rc;
-
-	fn(j);
-	text = json_dumps(j, 0);
-	rc = card_parse(text, strlen(text), &c);
-	free(text);
-	json_decref(j);
-	return rc;
-}
-
 static void
-rename_readable(json_t *j)
+test_make_refuses(void **state)
 {
-	json_object_set_new(json_object_get(j, "card"), "name", json_string("mallory"));
-}
-
-static void
-flip_payload(json_t *j)
-{
-	char p[4096];
-
-	snprintf(p, sizeof p, "%s", json_string_value(json_object_get(j, "payload")));
-	p[20] = p[20] == 'A' ? 'B' : 'A';
-	json_object_set_new(j, "payload", json_string(p));
-	json_object_del(j, "card");
-}
-
-static void
-drop_readable(json_t *j)
-{
-	json_object_del(j, "card");
-}
-
-static void
-add_unprotected(json_t *j)
-{
-	json_object_set_new(j, "header", json_pack("{s:s}", "kid", "x"));
-}
-
-static void
-test_tampering(void **state)
-{
-	struct buf b;
+	static const char *const five[] = { "https://a:1", "https://b:2", "https://c:3",
+	    "https://d:4", "https://e:5" };
+	static const struct {
+		const char *name, *node;
+		size_t n_eps;
+	} cases[] = {
+		{ "uppercase name", "Alpha", 1 },
+		{ "leading dash", "-alpha", 1 },
+		{ "empty name", "", 1 },
+		{ "64-char name", "a123456789012345678901234567890123456789012345678901234567890123",
+		    1 },
+		{ "no endpoints", "alpha", 0 },
+		{ "five endpoints", "alpha", 5 },
+	};
 
 	(void)state;
-	make(alpha, &b);
-	assert_int_equal(edited(&b, rename_readable), ST_INVALID);
-	assert_int_not_equal(edited(&b, flip_payload), ST_OK);
-	assert_int_equal(edited(&b, drop_readable), ST_OK);	/* the copy is optional */
-	assert_int_equal(edited(&b, add_unprotected), ST_INVALID);
-	{
-		struct card c;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b;
 
-		assert_int_not_equal(card_parse(b.p, b.len / 2, &c), ST_OK);
+		buf_init(&b, CARD_MAX_BYTES);
+		check_rc(cases[i].name, card_make(alice, cases[i].node, five, cases[i].n_eps,
+		    CREATED, &b), ST_INVALID);
+		assert_int_equal(b.len, 0);
+		buf_free(&b);
 	}
+}
+
+/*
+ * Regression test for a bug fixed on 2026-11-22 (src/card.c, card_make): card_make checks the name and the
+ * number of endpoints but not the endpoints themselves nor created_at, so it
+ * signs and prints a card that every peer's card_parse refuses (ST_INVALID).
+ * Reachable: config_load only bounds the length of created_at, so a
+ * hand-edited parley.json makes a node publish a card no one can pin, and
+ * the failure shows up on the other node.  Fix: in card_make, refuse
+ * (ST_INVALID) an endpoint that fails card_endpoint_parse or is longer than
+ * CARD_ENDPOINT_MAX, and a created_at that fails stamp_parse (and check
+ * created_at with stamp_parse in config_load).
+ */
+static void
+test_make_refuses_unparseable(void **state)
+{
+	static const struct {
+		const char *name, *ep, *created;
+	} cases[] = {
+		{ "http endpoint", "http://127.0.0.1:7401", CREATED },
+		{ "endpoint without port", "https://127.0.0.1", CREATED },
+		{ "port 0", "https://127.0.0.1:0", CREATED },
+		{ "port 70000", "https://127.0.0.1:70000", CREATED },
+		{ "created_at not a time", "https://127.0.0.1:7401", "yesterday" },
+	};
+
+	int signed_bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b;
+		struct card c;
+		status made, parsed = ST_OK;
+
+		buf_init(&b, CARD_MAX_BYTES);
+		made = card_make(alice, "alpha", &cases[i].ep, 1, cases[i].created, &b);
+		if (made == ST_OK)
+			parsed = card_parse(b.p, b.len, &c);	/* what a peer sees */
+		buf_free(&b);
+		if (made == ST_OK) {
+			print_error("regression in card_make: %s: signed a card that card_parse "
+			    "refuses (%s)\n", cases[i].name, status_str(parsed));
+			signed_bad++;
+		} else
+			check_rc(cases[i].name, made, ST_INVALID);
+	}
+	if (signed_bad)
+		fail_msg("card_make signed %d of %zu unparseable cards", signed_bad,
+		    sizeof cases / sizeof cases[0]);
+}
+
+/* The name changed inside the signed payload (and in the readable copy, so
+ * only the signature can catch it). */
+static void
+test_tampered_payload(void **state)
+{
+	struct buf b, enc;
+	struct card c;
+	json_t *doc, *pl;
+	char *text;
+
+	(void)state;
+	make(alice, &b);
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	pl = payload_of(doc);
+	json_object_set_new(pl, "name", json_string("mallory"));
+	text = json_dumps(pl, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	buf_init(&enc, CARD_MAX_BYTES);
+	assert_int_equal(b64_url_encode(&enc, (const uint8_t *)text, strlen(text)), ST_OK);
+	json_object_set_new(doc, "payload", json_string(buf_str(&enc)));
+	json_object_set(doc, "card", pl);
+	assert_int_equal(parse_json(doc, &c), ST_BADSIG);
+	assert_string_equal(c.name, "");	/* nothing half-filled */
+	free(text);
+	json_decref(pl);
+	buf_free(&enc);
+
+	/* one character of the payload segment changed, copy dropped */
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	{
+		char p[CARD_MAX_BYTES];
+
+		snprintf(p, sizeof p, "%s", json_string_value(json_object_get(doc, "payload")));
+		p[20] = p[20] == 'A' ? 'B' : 'A';
+		json_object_set_new(doc, "payload", json_string(p));
+		json_object_del(doc, "card");
+	}
+	assert_int_not_equal(parse_json(doc, &c), ST_OK);
+	buf_free(&b);
+}
+
+/* The readable copy must say what is signed. */
+static void
+test_readable_copy(void **state)
+{
+	struct buf b;
+	struct card c;
+	json_t *doc;
+
+	(void)state;
+	make(alice, &b);
+
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	json_object_set_new(json_object_get(doc, "card"), "name", json_string("mallory"));
+	assert_int_equal(parse_json(doc, &c), ST_INVALID);
+	assert_string_equal(c.name, "");
+
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	json_array_set_new(json_object_get(json_object_get(doc, "card"), "endpoints"), 0,
+	    json_string("https://203.0.113.9:443"));
+	assert_int_equal(parse_json(doc, &c), ST_INVALID);
+
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	json_object_set_new(json_object_get(doc, "card"), "note", json_string("trust me"));
+	assert_int_equal(parse_json(doc, &c), ST_INVALID);
+
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	json_object_set_new(doc, "card", json_string("alpha"));
+	assert_int_equal(parse_json(doc, &c), ST_INVALID);
+
+	/* without the copy the signed payload stands alone */
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	json_object_del(doc, "card");
+	assert_int_equal(parse_json(doc, &c), ST_OK);
+	assert_string_equal(c.name, "alpha");
+
+	/* an unprotected header is refused */
+	doc = json_loadb(b.p, b.len, 0, NULL);
+	json_object_set_new(doc, "header", json_pack("{s:s}", "kid", ident_kid(bob)));
+	assert_int_equal(parse_json(doc, &c), ST_INVALID);
 	buf_free(&b);
 }
 
 static void
 test_signed_by_another_key(void **state)
 {
-	struct buf a, m;
-	json_t *ja, *jm;
-	char *text;
+	struct buf a, m, sig;
 	struct card c;
+	json_t *ja, *jm;
+	uint8_t raw[IDENT_SIG_LEN];
+	struct buf input;
 
 	(void)state;
-	/* alpha's payload (with alpha's key) under mallory's signature */
-	make(alpha, &a);
-	make(mallory, &m);
+	make(alice, &a);
+	make(bob, &m);
+
+	/* alice's payload (alice's key) under bob's header and signature */
 	ja = json_loadb(a.p, a.len, 0, NULL);
 	jm = json_loadb(m.p, m.len, 0, NULL);
 	json_object_set(jm, "payload", json_object_get(ja, "payload"));
-	json_object_del(jm, "card");
-	text = json_dumps(jm, 0);
-	assert_int_not_equal(card_parse(text, strlen(text), &c), ST_OK);
-	free(text);
+	json_object_set(jm, "card", json_object_get(ja, "card"));
+	assert_int_equal(parse_json(jm, &c), ST_UNKNOWN_KEY);
+
+	/* alice's header and payload, signed by bob */
+	buf_init(&input, CARD_MAX_BYTES);
+	assert_int_equal(buf_addf(&input, "%s.%s",
+	    json_string_value(json_object_get(ja, "protected")),
+	    json_string_value(json_object_get(ja, "payload"))), ST_OK);
+	ident_sign(bob, (const uint8_t *)input.p, input.len, raw);
+	buf_init(&sig, 128);
+	assert_int_equal(b64_url_encode(&sig, raw, sizeof raw), ST_OK);
+	json_object_set_new(ja, "signature", json_string(buf_str(&sig)));
+	assert_int_equal(parse_json(ja, &c), ST_BADSIG);
+
+	/* bob signs a payload carrying alice's key: the header names bob */
+	ja = json_loadb(a.p, a.len, 0, NULL);
+	{
+		json_t *pl = payload_of(ja);
+		char *text = json_dumps(pl, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		assert_int_equal(parse_json(self_signed(bob, text, 1), &c), ST_UNKNOWN_KEY);
+		free(text);
+		json_decref(pl);
+	}
 	json_decref(ja);
-	json_decref(jm);
+	buf_free(&input);
+	buf_free(&sig);
 	buf_free(&a);
 	buf_free(&m);
 }
 
-static void
-test_names_and_endpoints(void **state)
+/* Cards properly self-signed by alice whose payload is wrong in one field:
+ * the signature is fine, the content is not (see expand for @K, @D, @E). */
+static const struct {
+	const char *name, *payload;
+	status rc;
+} fields[] = {
+	{ "good", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":[\"https://h:1\"],"
+	    "\"created_at\":\"" CREATED "\"}", ST_OK },
+	{ "http endpoint", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"http://h:1\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "endpoint without port", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "port 0", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:0\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "port 70000", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:70000\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "second endpoint bad", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:1\",\"https://h:1/x\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "no endpoints", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":[],"
+	    "\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "five endpoints", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://a:1\",\"https://b:1\",\"https://c:1\",\"https://d:1\",\"https://e:1\"],"
+	    "\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "endpoints not an array", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "\"https://h:1\",\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "endpoint not a string", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":[1],"
+	    "\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "uppercase name", "{\"v\":1,\"name\":\"Alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:1\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "64-char name", "{\"v\":1,\"name\":"
+	    "\"a123456789012345678901234567890123456789012345678901234567890123\","
+	    "\"key\":@K,\"endpoints\":[\"https://h:1\"],\"created_at\":\"" CREATED "\"}",
+	    ST_INVALID },
+	{ "no name", "{\"v\":1,\"key\":@K,\"endpoints\":[\"https://h:1\"],"
+	    "\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "version 2", "{\"v\":2,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:1\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "no version", "{\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:1\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "created_at not a time", "{\"v\":1,\"name\":\"alpha\",\"key\":@K,\"endpoints\":"
+	    "[\"https://h:1\"],\"created_at\":\"2026-02-30T00:00:00Z\"}", ST_INVALID },
+	{ "no key", "{\"v\":1,\"name\":\"alpha\",\"endpoints\":[\"https://h:1\"],"
+	    "\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "private key in card", "{\"v\":1,\"name\":\"alpha\",\"key\":@D,\"endpoints\":"
+	    "[\"https://h:1\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "kty EC", "{\"v\":1,\"name\":\"alpha\",\"key\":@E,\"endpoints\":"
+	    "[\"https://h:1\"],\"created_at\":\"" CREATED "\"}", ST_INVALID },
+	{ "duplicate name", "{\"v\":1,\"name\":\"alpha\",\"name\":\"bravo\",\"key\":@K,"
+	    "\"endpoints\":[\"https://h:1\"],\"created_at\":\"" CREATED "\"}", ST_PARSE },
+	{ "not an object", "[1,2,3]", ST_PARSE },
+};
+
+/* expand - the payload with @K (alice's JWK), @D (with a "d"), @E (kty EC). */
+static char *
+expand(const char *fmt)
 {
-	static const char *const good_names[] = { "a", "state-a", "cert.gov_1", NULL };
-	static const char *const bad_names[] = { "", "Alpha", "-a", "a b", "a/b",
-	    "0123456789012345678901234567890123456789012345678901234567890123", NULL };
-	static const char *const bad_eps[] = { "http://1.2.3.4:1", "https://1.2.3.4",
-	    "https://1.2.3.4:0", "https://1.2.3.4:70000", "https://:80", "https://[::1:80",
-	    "https://a b:80", "https://h:08", NULL };
-	char host[64];
+	struct buf jwk, out;
+	char *text;
+
+	buf_init(&jwk, 256);
+	assert_int_equal(ident_jwk(ident_pk(alice), &jwk), ST_OK);
+	buf_init(&out, CARD_MAX_BYTES);
+	for (const char *s = fmt; *s; s++) {
+		if (s[0] == '@' && (s[1] == 'K' || s[1] == 'D' || s[1] == 'E')) {
+			json_t *k = json_loads(jwk.p, 0, NULL);
+
+			if (s[1] == 'D')
+				json_object_set_new(k, "d", json_string(
+				    "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"));
+			if (s[1] == 'E')
+				json_object_set_new(k, "kty", json_string("EC"));
+			text = json_dumps(k, JSON_COMPACT);
+			assert_int_equal(buf_adds(&out, text), ST_OK);
+			free(text);
+			json_decref(k);
+			s++;
+		} else
+			assert_int_equal(buf_add(&out, s, 1), ST_OK);
+	}
+	buf_free(&jwk);
+	return buf_take(&out, NULL);
+}
+
+static void
+test_signed_fields(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		char *payload = expand(fields[i].payload);
+		struct card c;
+
+		check_rc(fields[i].name, parse_json(self_signed(alice, payload, 0), &c),
+		    fields[i].rc);
+		free(payload);
+	}
+}
+
+static void
+test_parse_garbage(void **state)
+{
+	static const char *const junk[] = {
+		"", "null", "[]", "{}", "not json", "{\"protected\":1}",
+	};
+	struct buf b, compact;
+	struct card c;
+	char *big;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+		check_rc(junk[i], card_parse(junk[i], strlen(junk[i]), &c), ST_PARSE);
+
+	/* a compact JWS is not a card */
+	buf_init(&compact, CARD_MAX_BYTES);
+	assert_int_equal(jws_sign(alice, "parley-card", "{}", 2, &compact), ST_OK);
+	assert_int_equal(card_parse(compact.p, compact.len, &c), ST_PARSE);
+	buf_free(&compact);
+
+	/* cut anywhere */
+	make(alice, &b);
+	for (size_t cut = 0; cut < b.len - 2; cut++)
+		if (card_parse(b.p, cut, &c) == ST_OK)
+			fail_msg("card cut at %zu of %zu parses", cut, b.len);
+
+	/* bounded before it is parsed */
+	big = calloc(1, CARD_MAX_BYTES + 2);
+	assert_non_null(big);
+	memcpy(big, b.p, b.len);
+	memset(big + b.len, ' ', CARD_MAX_BYTES + 1 - b.len);
+	assert_int_equal(card_parse(big, CARD_MAX_BYTES + 1, &c), ST_TOOBIG);
+	assert_int_equal(card_parse(big, CARD_MAX_BYTES, &c), ST_OK);	/* whitespace */
+	free(big);
+	buf_free(&b);
+}
+
+static const struct {
+	const char *url;
+	status rc;
+	const char *host;
+	int port;
+} endpoints[] = {
+	{ "https://127.0.0.1:7400", ST_OK, "127.0.0.1", 7400 },
+	{ "https://[::1]:7400", ST_OK, "::1", 7400 },
+	{ "https://[2001:db8::2]:443", ST_OK, "2001:db8::2", 443 },
+	{ "https://node-1.example.org:1", ST_OK, "node-1.example.org", 1 },
+	{ "https://h:65535", ST_OK, "h", 65535 },
+	{ "http://127.0.0.1:7400", ST_INVALID, NULL, 0 },
+	{ "HTTPS://h:1", ST_INVALID, NULL, 0 },
+	{ "https://", ST_INVALID, NULL, 0 },
+	{ "https://h", ST_INVALID, NULL, 0 },
+	{ "https://h:", ST_INVALID, NULL, 0 },
+	{ "https://h:0", ST_INVALID, NULL, 0 },
+	{ "https://h:08", ST_INVALID, NULL, 0 },
+	{ "https://h:65536", ST_INVALID, NULL, 0 },
+	{ "https://h:70000", ST_INVALID, NULL, 0 },
+	{ "https://h:99999999999999999999999", ST_INVALID, NULL, 0 },
+	{ "https://h:-1", ST_INVALID, NULL, 0 },
+	{ "https://h:80a", ST_INVALID, NULL, 0 },
+	{ "https://h:80/", ST_INVALID, NULL, 0 },
+	{ "https://h:80/path", ST_INVALID, NULL, 0 },
+	{ "https://:80", ST_INVALID, NULL, 0 },
+	{ "https://a b:80", ST_INVALID, NULL, 0 },
+	{ "https://user@h:80", ST_INVALID, NULL, 0 },
+	{ "https://h_1:80", ST_INVALID, NULL, 0 },
+	{ "https://[::1:80", ST_INVALID, NULL, 0 },
+	{ "https://[::1]80", ST_INVALID, NULL, 0 },
+	{ "https://[::1]", ST_INVALID, NULL, 0 },
+	{ "https://[]:80", ST_INVALID, NULL, 0 },
+	{ "", ST_INVALID, NULL, 0 },
+};
+
+static void
+test_endpoint_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+		char host[64] = "untouched";
+		int port = -1;
+
+		check_rc(endpoints[i].url, card_endpoint_parse(endpoints[i].url, host,
+		    sizeof host, &port), endpoints[i].rc);
+		if (endpoints[i].rc == ST_OK) {
+			assert_string_equal(host, endpoints[i].host);
+			assert_int_equal(port, endpoints[i].port);
+		}
+	}
+}
+
+/* The host must fit the caller's buffer, NUL included. */
+static void
+test_endpoint_hostcap(void **state)
+{
+	char host[10];
 	int port;
 
 	(void)state;
-	for (int i = 0; good_names[i]; i++)
-		assert_true(card_name_ok(good_names[i]));
-	for (int i = 0; bad_names[i]; i++)
-		assert_false(card_name_ok(bad_names[i]));
-	for (int i = 0; bad_eps[i]; i++)
-		assert_int_not_equal(card_endpoint_parse(bad_eps[i], host, sizeof host, &port), ST_OK);
-	assert_int_equal(card_endpoint_parse("https://[::1]:7400", host, sizeof host, &port), ST_OK);
-	assert_string_equal(host, "::1");
-	assert_int_equal(port, 7400);
+	assert_int_equal(card_endpoint_parse("https://123456789:1", host, sizeof host, &port),
+	    ST_OK);
+	assert_string_equal(host, "123456789");
+	assert_int_equal(card_endpoint_parse("https://1234567890:1", host, sizeof host, &port),
+	    ST_INVALID);
+	assert_int_equal(card_endpoint_parse("https://[::ffff:1.2.3.4]:1", host, sizeof host,
+	    &port), ST_INVALID);
 }
 
-static void
-test_fingerprint(void **state)
-{
-	char fp[IDENT_FP_LEN], edit[IDENT_FP_LEN], dashed[IDENT_FP_LEN];
-
-	(void)state;
-	ident_fingerprint(ident_pk(alpha), fp);
-	assert_int_equal(strlen(fp), 47);
-	for (int g = 0; g < 8; g++)
-		for (int i = 0; i < 5; i++)
-			assert_true(fp[g * 6 + i] >= '0' && fp[g * 6 + i] <= '9');
-	assert_true(ident_fingerprint_match(ident_pk(alpha), fp));
-	memcpy(dashed, fp, sizeof fp);
-	for (char *p = dashed; *p; p++)
-		if (*p == ' ')
-			*p = '-';
-	assert_true(ident_fingerprint_match(ident_pk(alpha), dashed));
-	memcpy(edit, fp, sizeof fp);
-	edit[10] = edit[10] == '9' ? '0' : (char)(edit[10] + 1);
-	assert_false(ident_fingerprint_match(ident_pk(alpha), edit));
-	edit[30] = '\0';
-	assert_false(ident_fingerprint_match(ident_pk(alpha), edit));	/* a prefix */
-	assert_false(ident_fingerprint_match(ident_pk(mallory), fp));
-	assert_false(ident_fingerprint_match(ident_pk(alpha), "abcde"));
-}
+static const struct {
+	const char *name;
+	int ok;
+} names[] = {
+	{ "a", 1 },
+	{ "alpha", 1 },
+	{ "state-a", 1 },
+	{ "cert.gov_1", 1 },
+	{ "0day", 1 },
+	{ "a12345678901234567890123456789012345678901234567890123456789012", 1 },	/* 63 */
+	{ "a123456789012345678901234567890123456789012345678901234567890123", 0 },	/* 64 */
+	{ "", 0 },
+	{ "Alpha", 0 },
+	{ "alphA", 0 },
+	{ "-alpha", 0 },
+	{ ".alpha", 0 },
+	{ "_alpha", 0 },
+	{ "a b", 0 },
+	{ "a/b", 0 },
+	{ "a:b", 0 },
+	{ "\xc3\xa9t\xc3\xa9", 0 },
+};
 
 static void
-test_key_files(void **state)
+test_name_ok(void **state)
 {
-	char dir[] = "/tmp/pkeyXXXXXX", path[64];
-	struct ident *id;
-	struct stat sb;
-
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/identity.key", dir);
-	assert_int_equal(ident_create(path), ST_OK);
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(ident_create(path), ST_EXISTS);
-	chmod(path, 0640);
-	assert_int_equal(ident_load(path, &id), ST_IO);
-	assert_null(id);
-	chmod(path, 0600);
-	assert_int_equal(ident_load(path, &id), ST_OK);
-	ident_free(id);
-	ident_free(NULL);
-	unlink(path);
-	rmdir(dir);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (card_name_ok(names[i].name) != names[i].ok)
+			fail_msg("card_name_ok(\"%s\") is %d", names[i].name, !names[i].ok);
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	alpha = testkey();
-	mallory = testkey();
+	if (sodium_init() < 0)
+		return -1;
+	alice = testkey();
+	bob = testkey();
 	return 0;
 }
 
@@ -219,8 +585,8 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	ident_free(alpha);
-	ident_free(mallory);
+	ident_free(alice);
+	ident_free(bob);
 	testkeys_done();
 	return 0;
 }
@@ -230,14 +596,17 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_tampering),
+		cmocka_unit_test(test_make_refuses),
+		cmocka_unit_test(test_make_refuses_unparseable),
+		cmocka_unit_test(test_tampered_payload),
+		cmocka_unit_test(test_readable_copy),
 		cmocka_unit_test(test_signed_by_another_key),
-		cmocka_unit_test(test_names_and_endpoints),
-		cmocka_unit_test(test_fingerprint),
-		cmocka_unit_test(test_key_files),
+		cmocka_unit_test(test_signed_fields),
+		cmocka_unit_test(test_parse_garbage),
+		cmocka_unit_test(test_endpoint_parse),
+		cmocka_unit_test(test_endpoint_hostcap),
+		cmocka_unit_test(test_name_ok),
 	};
 
-	if (sodium_init() < 0)
-		return 1;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,204 +1,719 @@
-/* test_envelope.c - messages and receipts: what a receiving node accepts,
- * and the forgeries it must refuse. */
+/* test_envelope.c - messages and receipts: what a node seals another opens
+ * unchanged; a statement forged, truncated, misaddressed, attributed to
+ * another sender or of the wrong kind is refused, each with its own status. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
 #include <sodium.h>
 
+#include "b64.h"
 #include "envelope.h"
+#include "jws.h"
 #include "testkeys.h"
 
-static struct ident *alpha, *bravo, *charlie;
+#define BODY "line one\nline two: \"quoted\", caf\xc3\xa9, \xe2\x9c\x93"
+#define MAX_BODY 4096
 
+static struct ident *alice, *bob, *carol;	/* alice sends to bob */
+
+static void
+check_rc(const char *name, status got, status want)
+{
+	if (got != want)
+		fail_msg("%s: got \"%s\", want \"%s\"", name, status_str(got),
+		    status_str(want));
+}
+
+/* fill - a valid message to to_kid (not yet sealed). */
 static void
 fill(struct message *m, const char *to_kid, const char *body)
 {
-	envelope_message_init(m, 64);
+	envelope_message_init(m, MAX_BODY);
 	stamp_uuid7(m->id);
 	snprintf(m->to, sizeof m->to, "%s", to_kid);
 	snprintf(m->link, sizeof m->link, "urgent");
 	m->seq = 7;
 	snprintf(m->type, sizeof m->type, "notification");
 	snprintf(m->priority, sizeof m->priority, "flash");
-	snprintf(m->subject, sizeof m->subject, "grid");
-	stamp_format(stamp_now_ms(), m->created_at);
+	snprintf(m->subject, sizeof m->subject, "grid status");
+	snprintf(m->created_at, sizeof m->created_at, "2026-11-22T10:00:00.123Z");
 	assert_int_equal(buf_adds(&m->body, body), ST_OK);
+}
+
+/* sealed_msg - alice's message to bob, sealed into a fresh buf. */
+static void
+sealed_msg(const struct ident *from, const char *to_kid, struct message *m, struct buf *jws)
+{
+	fill(m, to_kid, BODY);
+	buf_init(jws, 1 << 16);
+	assert_int_equal(envelope_message_seal(from, m, jws), ST_OK);
+}
+
+/* fill_receipt - a valid receipt for a message, to to_kid. */
+static void
+fill_receipt(struct receipt *r, const char *to_kid, const struct buf *msg_jws)
+{
+	memset(r, 0, sizeof *r);
+	stamp_uuid7(r->id);
+	stamp_uuid7(r->msg);
+	envelope_hash(msg_jws->p, msg_jws->len, r->msg_sha256);
+	snprintf(r->to, sizeof r->to, "%s", to_kid);
+	snprintf(r->link, sizeof r->link, "cert");
+	r->seq = 3;
+	snprintf(r->received_at, sizeof r->received_at, "2026-11-22T10:00:01.000Z");
 }
 
 static void
 test_message_round_trip(void **state)
 {
 	struct message m, got;
-	struct buf j;
+	struct buf jws, hdr;
+	struct jws_parts p;
 
 	(void)state;
-	fill(&m, ident_kid(bravo), "body text");
-	buf_init(&j, 1 << 16);
-	assert_int_equal(envelope_message_seal(alpha, &m, &j), ST_OK);
-	assert_string_equal(m.from, ident_kid(alpha));
-	envelope_message_init(&got, 64);
-	assert_int_equal(envelope_message_open(j.p, j.len, ident_pk(alpha), ident_kid(bravo),
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	assert_string_equal(m.from, ident_kid(alice));	/* set by seal */
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
 	    &got), ST_OK);
 	assert_string_equal(got.id, m.id);
+	assert_string_equal(got.from, ident_kid(alice));
+	assert_string_equal(got.to, ident_kid(bob));
+	assert_string_equal(got.link, "urgent");
 	assert_int_equal(got.seq, 7);
-	assert_string_equal(got.subject, "grid");
-	assert_string_equal(buf_str(&got.body), "body text");
+	assert_string_equal(got.type, "notification");
+	assert_string_equal(got.priority, "flash");
+	assert_string_equal(got.subject, "grid status");
+	assert_string_equal(got.created_at, "2026-11-22T10:00:00.123Z");
+	assert_int_equal(got.body.len, strlen(BODY));
+	assert_string_equal(buf_str(&got.body), BODY);
+
+	/* it is a JWS of typ parley-message */
+	assert_int_equal(jws_split(jws.p, jws.len, &p), ST_OK);
+	buf_init(&hdr, 512);
+	assert_int_equal(b64_url_decode_buf(&hdr, p.hdr, p.hdr_len), ST_OK);
+	assert_non_null(strstr(buf_str(&hdr), "\"typ\":\"" ENV_MSG_TYP "\""));
+	buf_free(&hdr);
+
+	/* opening again into the same struct replaces the body */
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_OK);
+	assert_string_equal(buf_str(&got.body), BODY);
 	envelope_message_clear(&got);
 	envelope_message_clear(&m);
-	buf_free(&j);
+	buf_free(&jws);
+}
+
+/* An empty body is a body. */
+static void
+test_message_empty_body(void **state)
+{
+	struct message m, got;
+	struct buf jws;
+
+	(void)state;
+	fill(&m, ident_kid(bob), "");
+	buf_init(&jws, 1 << 16);
+	assert_int_equal(envelope_message_seal(alice, &m, &jws), ST_OK);
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_OK);
+	assert_int_equal(got.body.len, 0);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
 }
 
 static void
-test_message_refusals(void **state)
+test_receipt_round_trip(void **state)
 {
-	struct message m, got;
-	struct buf j;
+	struct message m;
+	struct receipt r, got;
+	struct buf msg, jws;
 
 	(void)state;
-	fill(&m, ident_kid(bravo), "x");
-	buf_init(&j, 1 << 16);
-	assert_int_equal(envelope_message_seal(alpha, &m, &j), ST_OK);
-	envelope_message_init(&got, 64);
-	/* opened with another sender's pinned key */
-	assert_int_not_equal(envelope_message_open(j.p, j.len, ident_pk(charlie), ident_kid(bravo),
+	sealed_msg(alice, ident_kid(bob), &m, &msg);
+	fill_receipt(&r, ident_kid(alice), &msg);
+	buf_init(&jws, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &jws), ST_OK);
+	assert_string_equal(r.from, ident_kid(bob));
+	assert_int_equal(envelope_receipt_open(jws.p, jws.len, ident_pk(bob), ident_kid(alice),
 	    &got), ST_OK);
-	/* delivered to the wrong node */
-	assert_int_equal(envelope_message_open(j.p, j.len, ident_pk(alpha), ident_kid(charlie),
-	    &got), ST_RECIPIENT);
-	/* truncated anywhere */
-	for (size_t n = 0; n < j.len; n += 7)
-		assert_int_not_equal(envelope_message_open(j.p, n, ident_pk(alpha),
-		    ident_kid(bravo), &got), ST_OK);
-	/* forged: last signature character changed */
-	j.p[j.len - 2] = j.p[j.len - 2] == 'A' ? 'B' : 'A';
-	assert_int_equal(envelope_message_open(j.p, j.len, ident_pk(alpha), ident_kid(bravo),
-	    &got), ST_BADSIG);
-	envelope_message_clear(&got);
+	assert_string_equal(got.id, r.id);
+	assert_string_equal(got.msg, r.msg);
+	assert_string_equal(got.msg_sha256, r.msg_sha256);
+	assert_string_equal(got.from, ident_kid(bob));
+	assert_string_equal(got.to, ident_kid(alice));
+	assert_string_equal(got.link, "cert");
+	assert_int_equal(got.seq, 3);
+	assert_string_equal(got.received_at, "2026-11-22T10:00:01.000Z");
 	envelope_message_clear(&m);
-	buf_free(&j);
+	buf_free(&msg);
+	buf_free(&jws);
 }
 
+/* Any character of the signature changed: a bad signature. */
+static void
+test_forged(void **state)
+{
+	struct message m, got;
+	struct receipt r, rgot;
+	struct buf jws, rj;
+	struct jws_parts p;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	assert_int_equal(jws_split(jws.p, jws.len, &p), ST_OK);
+	envelope_message_init(&got, MAX_BODY);
+	for (size_t i = (size_t)(p.pay - jws.p); i < jws.len; i++) {
+		char keep = jws.p[i];
+
+		if (keep == '.')
+			continue;
+		jws.p[i] = keep == 'A' ? 'B' : 'A';
+		check_rc("message char changed", envelope_message_open(jws.p, jws.len,
+		    ident_pk(alice), ident_kid(bob), &got), ST_BADSIG);
+		jws.p[i] = keep;
+	}
+	assert_int_equal(got.body.len, 0);
+
+	fill_receipt(&r, ident_kid(alice), &jws);
+	buf_init(&rj, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &rj), ST_OK);
+	rj.p[rj.len - 3] = rj.p[rj.len - 3] == 'A' ? 'B' : 'A';
+	assert_int_equal(envelope_receipt_open(rj.p, rj.len, ident_pk(bob), ident_kid(alice),
+	    &rgot), ST_BADSIG);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	buf_free(&rj);
+}
+
+/* Opened with the pinned key of another sender: refused. */
+static void
+test_wrong_sender_key(void **state)
+{
+	struct message m, got;
+	struct receipt r, rgot;
+	struct buf jws, rj;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(carol), ident_kid(bob),
+	    &got), ST_UNKNOWN_KEY);
+	fill_receipt(&r, ident_kid(alice), &jws);
+	buf_init(&rj, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &rj), ST_OK);
+	assert_int_equal(envelope_receipt_open(rj.p, rj.len, ident_pk(carol), ident_kid(alice),
+	    &rgot), ST_UNKNOWN_KEY);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	buf_free(&rj);
+}
+
+/* carol signs a message whose payload claims alice sent it: whichever key
+ * bob opens it with, it is not alice's message. */
 static void
 test_impersonation(void **state)
 {
 	struct message m, got;
-	struct buf j;
+	struct buf jws;
+	json_t *pl;
+	char *text;
 
 	(void)state;
-	/* charlie signs a message that claims alpha sent it */
-	fill(&m, ident_kid(bravo), "x");
-	buf_init(&j, 1 << 16);
-	assert_int_equal(envelope_message_seal(charlie, &m, &j), ST_OK);
-	envelope_message_init(&got, 64);
-	assert_int_not_equal(envelope_message_open(j.p, j.len, ident_pk(alpha), ident_kid(bravo),
-	    &got), ST_OK);
+	fill(&m, ident_kid(bob), "wire the money");
+	pl = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "v", 1, "id", m.id,
+	    "from", ident_kid(alice), "to", ident_kid(bob), "link", m.link, "seq",
+	    (json_int_t)m.seq, "type", m.type, "priority", m.priority, "subject", m.subject,
+	    "body", buf_str(&m.body), "created_at", m.created_at);
+	text = json_dumps(pl, JSON_COMPACT);
+	buf_init(&jws, 1 << 16);
+	assert_int_equal(jws_sign(carol, ENV_MSG_TYP, text, strlen(text), &jws), ST_OK);
+	envelope_message_init(&got, MAX_BODY);
+	/* with carol's key the signature holds, but "from" is not carol */
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(carol), ident_kid(bob),
+	    &got), ST_UNKNOWN_KEY);
+	/* with alice's key the header names carol */
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_UNKNOWN_KEY);
+	assert_int_equal(got.body.len, 0);
+
+	/* and carol sealing in her own name is not alice either */
+	buf_reset(&jws);
+	assert_int_equal(envelope_message_seal(carol, &m, &jws), ST_OK);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_UNKNOWN_KEY);
+	free(text);
+	json_decref(pl);
 	envelope_message_clear(&got);
 	envelope_message_clear(&m);
-	buf_free(&j);
+	buf_free(&jws);
 }
 
+/* A statement for another node cannot be replayed to this one. */
 static void
-test_body_too_big_keeps_fields(void **state)
+test_recipient(void **state)
 {
 	struct message m, got;
-	struct buf j;
+	struct receipt r, rgot;
+	struct buf jws, rj;
 
 	(void)state;
-	fill(&m, ident_kid(bravo), "0123456789012345678901234567890123456789");
-	buf_init(&j, 1 << 16);
-	assert_int_equal(envelope_message_seal(alpha, &m, &j), ST_OK);
-	envelope_message_init(&got, 16);
-	assert_int_equal(envelope_message_open(j.p, j.len, ident_pk(alpha), ident_kid(bravo),
-	    &got), ST_TOOBIG);
-	/* the receiver can still refuse that sequence number for good */
-	assert_int_equal(got.seq, 7);
-	assert_string_equal(got.link, "urgent");
-	assert_string_equal(got.id, m.id);
+	sealed_msg(alice, ident_kid(carol), &m, &jws);
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_RECIPIENT);
+	assert_int_equal(got.body.len, 0);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(carol),
+	    &got), ST_OK);
+
+	fill_receipt(&r, ident_kid(carol), &jws);
+	buf_init(&rj, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &rj), ST_OK);
+	assert_int_equal(envelope_receipt_open(rj.p, rj.len, ident_pk(bob), ident_kid(alice),
+	    &rgot), ST_RECIPIENT);
 	envelope_message_clear(&got);
 	envelope_message_clear(&m);
-	buf_free(&j);
+	buf_free(&jws);
+	buf_free(&rj);
+}
+
+/* A body over the receiver's limit: refused, but the other fields are
+ * filled so the receiver can refuse that sequence number for good. */
+static void
+test_body_too_big(void **state)
+{
+	struct message m, got;
+	struct buf jws;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	envelope_message_init(&got, strlen(BODY) - 1);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_TOOBIG);
+	assert_string_equal(got.id, m.id);
+	assert_int_equal(got.seq, 7);
+	assert_string_equal(got.link, "urgent");
+	assert_string_equal(got.from, ident_kid(alice));
+	assert_string_equal(got.type, "notification");
+	assert_string_equal(got.subject, "grid status");
+	assert_int_equal(got.body.len, 0);
+	envelope_message_clear(&got);
+
+	envelope_message_init(&got, strlen(BODY));	/* exactly the limit */
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_OK);
+	assert_string_equal(buf_str(&got.body), BODY);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
 }
 
 static void
-test_seal_refuses_bad_fields(void **state)
+test_truncated(void **state)
 {
-	static const struct {
-		const char *name, *link, *prio, *type;
-		int64_t seq;
-	} cases[] = {
-		{ "unknown link", "fax", "flash", "t", 1 },
-		{ "unknown priority", "urgent", "asap", "t", 1 },
-		{ "type with space", "urgent", "flash", "a b", 1 },
-		{ "seq zero", "urgent", "flash", "t", 0 },
-	};
+	struct message m, got;
+	struct receipt r, rgot;
+	struct buf jws, rj;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct message m;
-		struct buf j;
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	envelope_message_init(&got, MAX_BODY);
+	for (size_t cut = 0; cut < jws.len; cut++)
+		if (envelope_message_open(jws.p, cut, ident_pk(alice), ident_kid(bob), &got) ==
+		    ST_OK)
+			fail_msg("message cut at %zu of %zu opens", cut, jws.len);
+	fill_receipt(&r, ident_kid(alice), &jws);
+	buf_init(&rj, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &rj), ST_OK);
+	for (size_t cut = 0; cut < rj.len; cut++)
+		if (envelope_receipt_open(rj.p, cut, ident_pk(bob), ident_kid(alice), &rgot) ==
+		    ST_OK)
+			fail_msg("receipt cut at %zu of %zu opens", cut, rj.len);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	buf_free(&rj);
+}
 
-		print_message("%s\n", cases[i].name);
-		fill(&m, ident_kid(bravo), "x");
-		snprintf(m.link, sizeof m.link, "%s", cases[i].link);
-		snprintf(m.priority, sizeof m.priority, "%s", cases[i].prio);
-		snprintf(m.type, sizeof m.type, "%s", cases[i].type);
-		m.seq = cases[i].seq;
-		buf_init(&j, 1 << 16);
-		assert_int_equal(envelope_message_seal(alpha, &m, &j), ST_INVALID);
-		assert_int_equal(j.len, 0);
+/* A receipt is not a message, nor the other way round (typ). */
+static void
+test_kind_crossed(void **state)
+{
+	struct message m, got;
+	struct receipt r, rgot;
+	struct buf jws, rj;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	fill_receipt(&r, ident_kid(bob), &jws);
+	buf_init(&rj, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(alice, &r, &rj), ST_OK);
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_open(rj.p, rj.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_INVALID);
+	assert_int_equal(envelope_receipt_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &rgot), ST_INVALID);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	buf_free(&rj);
+}
+
+static const struct {
+	const char *name;
+	const char *id, *link, *type, *priority, *subject, *created_at, *body;
+	size_t body_len;	/* 0: strlen(body) */
+	int64_t seq;
+} bad_msgs[] = {
+	{ "unknown link", NULL, "fax", NULL, NULL, NULL, NULL, NULL, 0, 7 },
+	{ "uppercase link", NULL, "URGENT", NULL, NULL, NULL, NULL, NULL, 0, 7 },
+	{ "empty link", NULL, "", NULL, NULL, NULL, NULL, NULL, 0, 7 },
+	{ "unknown priority", NULL, NULL, NULL, "asap", NULL, NULL, NULL, 0, 7 },
+	{ "priority as link", NULL, NULL, NULL, "urgent", NULL, NULL, NULL, 0, 7 },
+	{ "type with space", NULL, NULL, "a b", NULL, NULL, NULL, NULL, 0, 7 },
+	{ "uppercase type", NULL, NULL, "Notice", NULL, NULL, NULL, NULL, 0, 7 },
+	{ "type leading dash", NULL, NULL, "-x", NULL, NULL, NULL, NULL, 0, 7 },
+	{ "empty type", NULL, NULL, "", NULL, NULL, NULL, NULL, 0, 7 },
+	{ "empty subject", NULL, NULL, NULL, NULL, "", NULL, NULL, 0, 7 },
+	{ "seq zero", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	{ "seq negative", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, -1 },
+	{ "id not a uuid", "not-a-uuid", NULL, NULL, NULL, NULL, NULL, NULL, 0, 7 },
+	{ "uppercase id", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F", NULL, NULL, NULL, NULL, NULL,
+	    NULL, 0, 7 },
+	{ "created_at not a time", NULL, NULL, NULL, NULL, NULL, "2026-11-22", NULL, 0, 7 },
+	{ "body with NUL", NULL, NULL, NULL, NULL, NULL, NULL, "a\0b", 3, 7 },
+};
+
+#define SET(dst, v) do { if (v) snprintf(dst, sizeof dst, "%s", v); } while (0)
+
+static void
+test_seal_refuses(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_msgs / sizeof bad_msgs[0]; i++) {
+		struct message m;
+		struct buf jws;
+
+		fill(&m, ident_kid(bob), "x");
+		SET(m.id, bad_msgs[i].id);
+		SET(m.link, bad_msgs[i].link);
+		SET(m.type, bad_msgs[i].type);
+		SET(m.priority, bad_msgs[i].priority);
+		SET(m.subject, bad_msgs[i].subject);
+		SET(m.created_at, bad_msgs[i].created_at);
+		if (bad_msgs[i].body) {
+			buf_reset(&m.body);
+			assert_int_equal(buf_add(&m.body, bad_msgs[i].body, bad_msgs[i].body_len),
+			    ST_OK);
+		}
+		m.seq = bad_msgs[i].seq;
+		buf_init(&jws, 1 << 16);
+		assert_int_equal(buf_adds(&jws, "keep"), ST_OK);
+		check_rc(bad_msgs[i].name, envelope_message_seal(alice, &m, &jws), ST_INVALID);
+		assert_string_equal(buf_str(&jws), "keep");
 		envelope_message_clear(&m);
-		buf_free(&j);
+		buf_free(&jws);
 	}
 }
 
 static void
-test_receipt(void **state)
+test_receipt_seal_refuses(void **state)
 {
-	struct receipt r, got;
+	static const struct {
+		const char *name, *field, *value;
+		int64_t seq;
+	} cases[] = {
+		{ "id not a uuid", "id", "x", 3 },
+		{ "msg not a uuid", "msg", "x", 3 },
+		{ "short hash", "msg_sha256", "abcdef", 3 },
+		{ "unknown link", "link", "fax", 3 },
+		{ "received_at not a time", "received_at", "now", 3 },
+		{ "seq zero", NULL, NULL, 0 },
+	};
 	struct message m;
-	struct buf j;
+	struct buf msg;
 
 	(void)state;
-	memset(&r, 0, sizeof r);
-	stamp_uuid7(r.id);
-	stamp_uuid7(r.msg);
-	envelope_hash("abc", 3, r.msg_sha256);
-	assert_string_equal(r.msg_sha256,
-	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	snprintf(r.to, sizeof r.to, "%s", ident_kid(alpha));
-	snprintf(r.link, sizeof r.link, "cert");
-	r.seq = 3;
-	stamp_format(stamp_now_ms(), r.received_at);
-	buf_init(&j, 1 << 16);
-	assert_int_equal(envelope_receipt_seal(bravo, &r, &j), ST_OK);
-	assert_int_equal(envelope_receipt_open(j.p, j.len, ident_pk(bravo), ident_kid(alpha), &got),
-	    ST_OK);
-	assert_string_equal(got.msg, r.msg);
-	assert_string_equal(got.msg_sha256, r.msg_sha256);
-	assert_int_equal(got.seq, 3);
-	/* a receipt by another key, or for another sender */
-	assert_int_not_equal(envelope_receipt_open(j.p, j.len, ident_pk(charlie), ident_kid(alpha),
-	    &got), ST_OK);
-	assert_int_equal(envelope_receipt_open(j.p, j.len, ident_pk(bravo), ident_kid(charlie),
-	    &got), ST_RECIPIENT);
-	/* a receipt is not a message (typ) */
-	envelope_message_init(&m, 64);
-	assert_int_equal(envelope_message_open(j.p, j.len, ident_pk(bravo), ident_kid(alpha), &m),
-	    ST_INVALID);
+	sealed_msg(alice, ident_kid(bob), &m, &msg);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct receipt r;
+		struct buf jws;
+
+		fill_receipt(&r, ident_kid(alice), &msg);
+		if (cases[i].field && strcmp(cases[i].field, "id") == 0)
+			SET(r.id, cases[i].value);
+		if (cases[i].field && strcmp(cases[i].field, "msg") == 0)
+			SET(r.msg, cases[i].value);
+		if (cases[i].field && strcmp(cases[i].field, "msg_sha256") == 0)
+			SET(r.msg_sha256, cases[i].value);
+		if (cases[i].field && strcmp(cases[i].field, "link") == 0)
+			SET(r.link, cases[i].value);
+		if (cases[i].field && strcmp(cases[i].field, "received_at") == 0)
+			SET(r.received_at, cases[i].value);
+		r.seq = cases[i].seq;
+		buf_init(&jws, 1 << 16);
+		check_rc(cases[i].name, envelope_receipt_seal(bob, &r, &jws), ST_INVALID);
+		assert_int_equal(jws.len, 0);
+		buf_free(&jws);
+	}
 	envelope_message_clear(&m);
-	buf_free(&j);
+	buf_free(&msg);
+}
+
+/*
+ * Regression test for a bug fixed on 2026-11-22 (src/envelope.c, envelope_message_seal): a body or subject that
+ * is not UTF-8 makes json_pack fail, and sealed() reports that as ST_NOMEM
+ * ("out of memory"), where the contract says ST_INVALID names a field out of
+ * range.  Today's callers check UTF-8 first (cli_send.c; the API input is
+ * JSON), so the wrong status is latent.  Fix: check the subject and body with
+ * a UTF-8 validator before json_pack and return ST_INVALID (or map a NULL
+ * from json_pack to ST_INVALID, since every string there is caller input).
+ */
+static void
+test_seal_non_utf8(void **state)
+{
+	struct message m;
+	struct buf jws;
+	status body_rc, subject_rc;
+
+	(void)state;
+	fill(&m, ident_kid(bob), "caf\xe9");	/* Latin-1 */
+	buf_init(&jws, 1 << 16);
+	body_rc = envelope_message_seal(alice, &m, &jws);
+	envelope_message_clear(&m);
+	fill(&m, ident_kid(bob), "ok");
+	snprintf(m.subject, sizeof m.subject, "\xff\xfe");
+	subject_rc = envelope_message_seal(alice, &m, &jws);
+	envelope_message_clear(&m);
+	assert_int_equal(jws.len, 0);
+	buf_free(&jws);
+	if (body_rc != ST_INVALID || subject_rc != ST_INVALID)
+		fail_msg("regression in envelope_message_seal: non-UTF-8 body gives \"%s\", "
+		    "subject gives \"%s\", want \"%s\"", status_str(body_rc),
+		    status_str(subject_rc), status_str(ST_INVALID));
+}
+
+/*
+ * Regression test for a bug fixed on 2026-11-22 (src/envelope.c, envelope_receipt_seal): msg_sha256 is checked
+ * for length only (strlen == 64), but envelope_receipt_open requires 64
+ * lowercase hex digits (hex64), so a node can sign and send a receipt that
+ * its peer refuses.  Fix: use hex64(r->msg_sha256) in envelope_receipt_seal.
+ */
+static void
+test_receipt_seal_non_hex(void **state)
+{
+	static const char *const hashes[] = {
+		"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+		"zz7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	};
+	int signed_bad = 0;
+	struct message m;
+	struct buf msg;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &msg);
+	for (size_t i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
+		struct receipt r, got;
+		struct buf jws;
+		status sealed_rc;
+
+		fill_receipt(&r, ident_kid(alice), &msg);
+		snprintf(r.msg_sha256, sizeof r.msg_sha256, "%s", hashes[i]);
+		buf_init(&jws, 1 << 16);
+		sealed_rc = envelope_receipt_seal(bob, &r, &jws);
+		if (sealed_rc == ST_OK) {
+			/* what the peer makes of it */
+			assert_int_equal(envelope_receipt_open(jws.p, jws.len, ident_pk(bob),
+			    ident_kid(alice), &got), ST_INVALID);
+			signed_bad++;
+		}
+		buf_free(&jws);
+	}
+	envelope_message_clear(&m);
+	buf_free(&msg);
+	if (signed_bad)
+		fail_msg("regression in envelope_receipt_seal: signed %d receipt(s) with a "
+		    "non-hex msg_sha256 that envelope_receipt_open refuses", signed_bad);
+}
+
+/* Payloads properly signed by alice, each wrong in one field: the receiver
+ * checks the content, not only the signature. */
+static const struct {
+	const char *name, *key, *json;	/* json NULL: delete key */
+	status rc;
+} bad_fields[] = {
+	{ "as sealed", "subject", "\"grid status\"", ST_OK },
+	{ "unknown member ignored", "note", "\"hi\"", ST_OK },
+	{ "version 2", "v", "2", ST_INVALID },
+	{ "version as string", "v", "\"1\"", ST_INVALID },
+	{ "no version", "v", NULL, ST_INVALID },
+	{ "seq 0", "seq", "0", ST_INVALID },
+	{ "seq negative", "seq", "-5", ST_INVALID },
+	{ "seq as string", "seq", "\"7\"", ST_INVALID },
+	{ "seq fractional", "seq", "7.5", ST_INVALID },
+	{ "no seq", "seq", NULL, ST_INVALID },
+	{ "unknown link", "link", "\"fax\"", ST_INVALID },
+	{ "unknown priority", "priority", "\"asap\"", ST_INVALID },
+	{ "bad type", "type", "\"Bad Type\"", ST_INVALID },
+	{ "empty subject", "subject", "\"\"", ST_INVALID },
+	/* \u0000 is refused by the JSON parser itself, before any field check */
+	{ "subject with NUL", "subject", "\"a\\u0000b\"", ST_PARSE },
+	{ "subject too long", "subject", "@LONG", ST_INVALID },
+	{ "id not a uuid", "id", "\"x\"", ST_INVALID },
+	{ "created_at not a time", "created_at", "\"2026-11-22T10:00:00+01:00\"", ST_INVALID },
+	{ "no body", "body", NULL, ST_INVALID },
+	{ "body not a string", "body", "42", ST_INVALID },
+	{ "body with NUL", "body", "\"a\\u0000b\"", ST_PARSE },
+	{ "from not a string", "from", "1", ST_INVALID },
+	{ "no to", "to", NULL, ST_INVALID },
+};
+
+static void
+test_open_checks_fields(void **state)
+{
+	struct message m;
+	json_t *base;
+
+	(void)state;
+	fill(&m, ident_kid(bob), "body");
+	memcpy(m.from, ident_kid(alice), IDENT_KID_LEN);
+	base = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "v", 1, "id", m.id,
+	    "from", m.from, "to", m.to, "link", m.link, "seq", (json_int_t)m.seq, "type",
+	    m.type, "priority", m.priority, "subject", m.subject, "body", buf_str(&m.body),
+	    "created_at", m.created_at);
+	assert_non_null(base);
+	for (size_t i = 0; i < sizeof bad_fields / sizeof bad_fields[0]; i++) {
+		json_t *pl = json_deep_copy(base);
+		struct message got;
+		struct buf jws;
+		char *text;
+
+		if (!bad_fields[i].json)
+			json_object_del(pl, bad_fields[i].key);
+		else if (strcmp(bad_fields[i].json, "@LONG") == 0) {
+			char long_subject[ENV_SUBJECT_MAX + 2];
+
+			memset(long_subject, 's', sizeof long_subject - 1);
+			long_subject[sizeof long_subject - 1] = '\0';
+			json_object_set_new(pl, bad_fields[i].key, json_string(long_subject));
+		} else
+			json_object_set_new(pl, bad_fields[i].key,
+			    json_loads(bad_fields[i].json, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL));
+		text = json_dumps(pl, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_non_null(text);
+		buf_init(&jws, 1 << 16);
+		assert_int_equal(jws_sign(alice, ENV_MSG_TYP, text, strlen(text), &jws), ST_OK);
+		envelope_message_init(&got, MAX_BODY);
+		check_rc(bad_fields[i].name, envelope_message_open(jws.p, jws.len,
+		    ident_pk(alice), ident_kid(bob), &got), bad_fields[i].rc);
+		envelope_message_clear(&got);
+		buf_free(&jws);
+		free(text);
+		json_decref(pl);
+	}
+	json_decref(base);
+	envelope_message_clear(&m);
+}
+
+/* Signed payloads that are not JSON objects, or repeat a member. */
+static void
+test_open_bad_payload(void **state)
+{
+	static const struct {
+		const char *name, *payload;
+		status rc;
+	} cases[] = {
+		{ "not JSON", "hello", ST_PARSE },
+		{ "array", "[1]", ST_PARSE },
+		{ "empty", "", ST_PARSE },
+		{ "duplicate to", "{\"v\":1,\"to\":\"a\",\"to\":\"b\"}", ST_PARSE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct message got;
+		struct receipt rgot;
+		struct buf jws;
+
+		buf_init(&jws, 4096);
+		assert_int_equal(jws_sign(alice, ENV_MSG_TYP, cases[i].payload,
+		    strlen(cases[i].payload), &jws), ST_OK);
+		envelope_message_init(&got, MAX_BODY);
+		check_rc(cases[i].name, envelope_message_open(jws.p, jws.len, ident_pk(alice),
+		    ident_kid(bob), &got), cases[i].rc);
+		envelope_message_clear(&got);
+		buf_reset(&jws);
+		assert_int_equal(jws_sign(alice, ENV_RCPT_TYP, cases[i].payload,
+		    strlen(cases[i].payload), &jws), ST_OK);
+		check_rc(cases[i].name, envelope_receipt_open(jws.p, jws.len, ident_pk(alice),
+		    ident_kid(bob), &rgot), cases[i].rc);
+		buf_free(&jws);
+	}
+}
+
+static void
+test_hash(void **state)
+{
+	char hex[ENV_HASH_HEX];
+
+	(void)state;
+	envelope_hash("abc", 3, hex);	/* FIPS 180-2 B.1 */
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	envelope_hash("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	envelope_hash("abd", 3, hex);
+	assert_string_not_equal(hex,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void
+test_vocabularies(void **state)
+{
+	static const char *const links_ok[] = { "cert", "urgent", "leaders", "wg" };
+	static const char *const links_bad[] = { "", "Cert", "urgent ", "fax", "wg2", "c" };
+	static const char *const prios_ok[] = { "flash", "immediate", "priority", "routine" };
+	static const char *const prios_bad[] = { "", "Flash", "urgent", "low", "routine\n" };
+	static const char *const types_ok[] = { "a", "notification", "sitrep.v2", "x_y-z",
+	    "0", "a12345678901234567890123456789012345678901234567890123456789012" };
+	static const char *const types_bad[] = { "", "-a", ".a", "_a", "A", "a b", "a/b",
+	    "a123456789012345678901234567890123456789012345678901234567890123" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof links_ok / sizeof links_ok[0]; i++)
+		assert_true(envelope_link_ok(links_ok[i]));
+	for (size_t i = 0; i < sizeof links_bad / sizeof links_bad[0]; i++)
+		assert_false(envelope_link_ok(links_bad[i]));
+	for (size_t i = 0; i < sizeof prios_ok / sizeof prios_ok[0]; i++)
+		assert_true(envelope_priority_ok(prios_ok[i]));
+	for (size_t i = 0; i < sizeof prios_bad / sizeof prios_bad[0]; i++)
+		assert_false(envelope_priority_ok(prios_bad[i]));
+	for (size_t i = 0; i < sizeof types_ok / sizeof types_ok[0]; i++)
+		assert_true(envelope_type_ok(types_ok[i]));
+	for (size_t i = 0; i < sizeof types_bad / sizeof types_bad[0]; i++)
+		assert_false(envelope_type_ok(types_bad[i]));
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	alpha = testkey();
-	bravo = testkey();
-	charlie = testkey();
+	if (sodium_init() < 0)
+		return -1;
+	alice = testkey();
+	bob = testkey();
+	carol = testkey();
 	return 0;
 }
 
@@ -206,9 +721,9 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	ident_free(alpha);
-	ident_free(bravo);
-	ident_free(charlie);
+	ident_free(alice);
+	ident_free(bob);
+	ident_free(carol);
 	testkeys_done();
 	return 0;
 }
@@ -218,14 +733,24 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_message_round_trip),
-		cmocka_unit_test(test_message_refusals),
+		cmocka_unit_test(test_message_empty_body),
+		cmocka_unit_test(test_receipt_round_trip),
+		cmocka_unit_test(test_forged),
+		cmocka_unit_test(test_wrong_sender_key),
 		cmocka_unit_test(test_impersonation),
-		cmocka_unit_test(test_body_too_big_keeps_fields),
-		cmocka_unit_test(test_seal_refuses_bad_fields),
-		cmocka_unit_test(test_receipt),
+		cmocka_unit_test(test_recipient),
+		cmocka_unit_test(test_body_too_big),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_kind_crossed),
+		cmocka_unit_test(test_seal_refuses),
+		cmocka_unit_test(test_receipt_seal_refuses),
+		cmocka_unit_test(test_seal_non_utf8),
+		cmocka_unit_test(test_receipt_seal_non_hex),
+		cmocka_unit_test(test_open_checks_fields),
+		cmocka_unit_test(test_open_bad_payload),
+		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_vocabularies),
 	};
 
-	if (sodium_init() < 0)
-		return 1;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,313 +1,822 @@
-/* test_store.c - the SQLite store: peers, sequence numbers, outbox and
- * inbox transitions, and that only what is committed survives. */
+/* test_store.c - the SQLite store: peers, per-link sequence numbers, the
+ * outbox and inbox and their transitions, transactions, and that what was
+ * committed survives a close while what was not is gone.  Each test gets a
+ * fresh store in its own temp dir. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "store.h"
 
-static char dir[64], path[128];
-
-static struct store *
-fresh(void)
-{
+struct fx {
+	char dir[64];
+	char path[128];
 	struct store *st;
-
-	snprintf(dir, sizeof dir, "/tmp/pstoreXXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/parley.db", dir);
-	assert_int_equal(store_open(path, 0, &st), ST_NOTFOUND);
-	assert_int_equal(store_open(path, 1, &st), ST_OK);
-	return st;
-}
+	int64_t bravo, charlie;	/* two peers, added by setup */
+};
 
 static void
-cleanup(struct store *st)
+check_rc(const char *name, status got, status want)
 {
-	char p[160];
-
-	store_close(st);
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-	rmdir(dir);
+	if (got != want)
+		fail_msg("%s: got \"%s\", want \"%s\"", name, status_str(got),
+		    status_str(want));
 }
 
-static int64_t
-add_peer(struct store *st, const char *name, uint8_t keybyte)
+static status
+add_peer(struct store *st, const char *name, uint8_t keybyte, int64_t *id)
 {
 	struct store_peer p;
-	int64_t id;
+	char kid[16];
 
 	memset(&p, 0, sizeof p);
+	snprintf(kid, sizeof kid, "kid-%s", name);
 	p.name = name;
 	memset(p.pk, keybyte, IDENT_PK_LEN);
-	p.kid = "kid";
-	p.endpoint = "https://127.0.0.1:1";
+	p.kid = kid;
+	p.endpoint = "https://127.0.0.1:7401";
 	p.links = "urgent,cert";
-	p.card = "{}";
-	p.added_ms = 1;
-	assert_int_equal(store_peer_add(st, &p, &id), ST_OK);
-	return id;
+	p.card = "{\"card\":1}";
+	p.added_ms = 1000 + keybyte;
+	return store_peer_add(st, &p, id);
 }
 
 static int
-count_cb(void *arg, const struct store_peer *p)
+teardown(void **state)
 {
-	(void)p;
-	(*(int *)arg)++;
+	struct fx *f = *state;
+	struct dirent *e;
+	DIR *d;
+
+	store_close(f->st);
+	d = opendir(f->dir);
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+				(void)unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(f->dir);
+	free(f);
 	return 0;
 }
 
-static void
-test_peers(void **state)
+static int
+setup(void **state)
 {
-	struct store *st = fresh();
-	struct store_peer p;
-	uint8_t key[IDENT_PK_LEN];
-	int n = 0;
+	struct fx *f = calloc(1, sizeof *f);
 
-	(void)state;
-	add_peer(st, "bravo", 1);
-	memset(&p, 0, sizeof p);
-	p.name = "bravo";	/* same name, other key */
-	memset(p.pk, 2, IDENT_PK_LEN);
-	assert_int_equal(store_peer_add(st, &p, NULL), ST_EXISTS);
-	p.name = "charlie";	/* other name, same key */
-	memset(p.pk, 1, IDENT_PK_LEN);
-	assert_int_equal(store_peer_add(st, &p, NULL), ST_EXISTS);
-	assert_int_equal(store_peer_list(st, count_cb, &n), ST_OK);
-	assert_int_equal(n, 1);
-	memset(key, 1, sizeof key);
-	n = 0;
-	assert_int_equal(store_peer_find(st, NULL, key, count_cb, &n), ST_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(store_peer_find(st, "nobody", NULL, count_cb, &n), ST_NOTFOUND);
-	cleanup(st);
+	if (!f)
+		return -1;
+	*state = f;
+	snprintf(f->dir, sizeof f->dir, "/tmp/parley-test-store-XXXXXX");
+	if (mkdtemp(f->dir))
+		snprintf(f->path, sizeof f->path, "%s/parley.db", f->dir);
+	if (!f->path[0] || store_open(f->path, 1, &f->st) ||
+	    add_peer(f->st, "bravo", 0xb0, &f->bravo) ||
+	    add_peer(f->st, "charlie", 0xc0, &f->charlie)) {
+		(void)teardown(state);	/* cmocka skips teardown when setup fails */
+		return -1;
+	}
+	return 0;
 }
 
+/* reopen - close the store and open it again from disk. */
 static void
-test_send_seq_per_link(void **state)
+reopen(struct fx *f)
 {
-	struct store *st = fresh();
-	int64_t b = add_peer(st, "bravo", 1), c = add_peer(st, "charlie", 2), s;
-
-	(void)state;
-	assert_int_equal(store_send_seq(st, b, "urgent", &s), ST_OK);
-	assert_int_equal(s, 1);
-	assert_int_equal(store_send_seq(st, b, "urgent", &s), ST_OK);
-	assert_int_equal(s, 2);
-	assert_int_equal(store_send_seq(st, b, "cert", &s), ST_OK);
-	assert_int_equal(s, 1);
-	assert_int_equal(store_send_seq(st, c, "urgent", &s), ST_OK);
-	assert_int_equal(s, 1);
-	cleanup(st);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(store_open(f->path, 0, &f->st), ST_OK);
 }
 
-static void
-add_out(struct store *st, int64_t peer, const char *id, int64_t seq, size_t jws_len)
+/* ---- collecting rows ---- */
+
+struct peers_seen {
+	int n, stop_after;
+	char names[8][32];
+	int64_t ids[8];
+	uint8_t pk0[8];
+	char kid[8][32], endpoint[64], links[64], card[64];
+	int64_t added_ms[8];
+};
+
+static int
+peer_cb(void *arg, const struct store_peer *p)
+{
+	struct peers_seen *s = arg;
+
+	assert_true(s->n < 8);
+	snprintf(s->names[s->n], sizeof s->names[0], "%s", p->name);
+	snprintf(s->kid[s->n], sizeof s->kid[0], "%s", p->kid);
+	s->ids[s->n] = p->id;
+	s->pk0[s->n] = p->pk[0];
+	for (int i = 0; i < IDENT_PK_LEN; i++)
+		assert_int_equal(p->pk[i], p->pk[0]);
+	snprintf(s->endpoint, sizeof s->endpoint, "%s", p->endpoint);
+	snprintf(s->links, sizeof s->links, "%s", p->links);
+	snprintf(s->card, sizeof s->card, "%s", p->card);
+	s->added_ms[s->n] = p->added_ms;
+	s->n++;
+	return s->stop_after && s->n >= s->stop_after;
+}
+
+struct outs_seen {
+	int n;
+	int64_t seq[16];
+	char id[16][40];
+	int state[16];
+	int64_t attempts[16], delivered_ms[16];
+	char last_error[16][40], receipt[16][40], peer[16][16];
+	size_t jws_len[16];
+};
+
+static int
+out_cb(void *arg, const struct store_out *m)
+{
+	struct outs_seen *s = arg;
+
+	assert_true(s->n < 16);
+	assert_int_equal(strlen(m->jws), m->jws_len);
+	s->seq[s->n] = m->seq;
+	snprintf(s->id[s->n], sizeof s->id[0], "%s", m->id);
+	s->state[s->n] = m->state;
+	s->attempts[s->n] = m->attempts;
+	s->delivered_ms[s->n] = m->delivered_ms;
+	snprintf(s->last_error[s->n], sizeof s->last_error[0], "%s", m->last_error);
+	snprintf(s->receipt[s->n], sizeof s->receipt[0], "%s", m->receipt);
+	snprintf(s->peer[s->n], sizeof s->peer[0], "%s", m->peer);
+	s->jws_len[s->n] = m->jws_len;
+	s->n++;
+	return 0;
+}
+
+struct ins_seen {
+	int n;
+	int64_t seq[16];
+	char id[16][40];
+	int status[16];
+	char reason[16][40], peer[16][16], hash[16][16];
+	size_t jws_len[16], receipt_len[16];
+};
+
+static int
+in_cb(void *arg, const struct store_in *m)
+{
+	struct ins_seen *s = arg;
+
+	assert_true(s->n < 16);
+	s->seq[s->n] = m->seq;
+	snprintf(s->id[s->n], sizeof s->id[0], "%s", m->id);
+	s->status[s->n] = m->status;
+	snprintf(s->reason[s->n], sizeof s->reason[0], "%s", m->reason);
+	snprintf(s->peer[s->n], sizeof s->peer[0], "%s", m->peer);
+	snprintf(s->hash[s->n], sizeof s->hash[0], "%s", m->hash);
+	s->jws_len[s->n] = m->jws_len;
+	s->receipt_len[s->n] = m->receipt_len;
+	s->n++;
+	return 0;
+}
+
+/* ---- adding rows ---- */
+
+static status
+add_out(struct store *st, int64_t peer, const char *link, const char *id, int64_t seq,
+    size_t jws_len)
 {
 	static char jws[4096];
 	struct store_out m;
 
 	memset(jws, 'j', sizeof jws - 1);
+	assert_true(jws_len < sizeof jws);
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.peer_id = peer;
-	m.link = "urgent";
+	m.link = link;
 	m.seq = seq;
-	m.type = "t";
+	m.type = "notification";
 	m.priority = "flash";
-	m.subject = "s";
+	m.subject = "subject";
 	m.jws = jws;
 	m.jws_len = jws_len;
-	m.created_ms = seq;
-	assert_int_equal(store_out_add(st, &m), ST_OK);
+	m.created_ms = 5000 + seq;
+	return store_out_add(st, &m);
 }
 
-struct seen {
-	int64_t seqs[16];
-	int n;
-	int64_t attempts;
-	int state;
-	char err[64];
-};
-
-static int
-seen_cb(void *arg, const struct store_out *m)
-{
-	struct seen *s = arg;
-
-	s->seqs[s->n++] = m->seq;
-	s->attempts = m->attempts;
-	s->state = m->state;
-	snprintf(s->err, sizeof s->err, "%s", m->last_error);
-	return 0;
-}
-
-static void
-test_outbox(void **state)
-{
-	struct store *st = fresh();
-	int64_t b = add_peer(st, "bravo", 1);
-	struct seen s;
-
-	(void)state;
-	add_out(st, b, "m3", 3, 100);
-	add_out(st, b, "m1", 1, 100);
-	add_out(st, b, "m2", 2, 100);
-	memset(&s, 0, sizeof s);
-	assert_int_equal(store_out_pending(st, b, "urgent", 0, 10, 1 << 20, seen_cb, &s), ST_OK);
-	assert_int_equal(s.n, 3);
-	assert_true(s.seqs[0] == 1 && s.seqs[1] == 2 && s.seqs[2] == 3);
-	memset(&s, 0, sizeof s);	/* max_n */
-	assert_int_equal(store_out_pending(st, b, "urgent", 0, 2, 1 << 20, seen_cb, &s), ST_OK);
-	assert_int_equal(s.n, 2);
-	memset(&s, 0, sizeof s);	/* max_bytes, but always one */
-	assert_int_equal(store_out_pending(st, b, "urgent", 0, 10, 10, seen_cb, &s), ST_OK);
-	assert_int_equal(s.n, 1);
-	memset(&s, 0, sizeof s);	/* after an in-flight seq */
-	assert_int_equal(store_out_pending(st, b, "urgent", 1, 10, 1 << 20, seen_cb, &s), ST_OK);
-	assert_true(s.n == 2 && s.seqs[0] == 2);
-	/* a duplicate (peer, link, seq) is refused */
-	{
-		struct store_out m;
-
-		memset(&m, 0, sizeof m);
-		m.id = "m9";
-		m.peer_id = b;
-		m.link = "urgent";
-		m.seq = 2;
-		m.jws = "x";
-		m.jws_len = 1;
-		assert_int_equal(store_out_add(st, &m), ST_EXISTS);
-	}
-	assert_int_equal(store_out_failed(st, b, "urgent", 1, 2, "down"), ST_OK);
-	assert_int_equal(store_out_delivered(st, "m1", "receipt", 5), ST_OK);
-	assert_int_equal(store_out_delivered(st, "m1", "receipt", 6), ST_NOTFOUND);	/* once */
-	assert_int_equal(store_out_rejected(st, "m2", "413 too big"), ST_OK);
-	memset(&s, 0, sizeof s);
-	assert_int_equal(store_out_get(st, "m1", seen_cb, &s), ST_OK);
-	assert_true(s.state == STORE_DELIVERED && s.attempts == 2 && s.err[0] == '\0');
-	memset(&s, 0, sizeof s);
-	assert_int_equal(store_out_get(st, "m2", seen_cb, &s), ST_OK);
-	assert_true(s.state == STORE_REJECTED && strcmp(s.err, "413 too big") == 0);
-	memset(&s, 0, sizeof s);
-	assert_int_equal(store_out_get(st, "m3", seen_cb, &s), ST_OK);
-	assert_true(s.state == STORE_QUEUED && s.attempts == 0);	/* outside the failed range */
-	assert_int_equal(store_out_get(st, "nope", seen_cb, &s), ST_NOTFOUND);
-	{
-		int64_t n;
-
-		assert_int_equal(store_out_backlog(st, b, "urgent", &n), ST_OK);
-		assert_int_equal(n, 1);
-	}
-	cleanup(st);
-}
-
-static void
-add_in(struct store *st, int64_t peer, const char *id, int64_t seq, int code, status want)
+static status
+add_in(struct store *st, int64_t peer, const char *link, const char *id, int64_t seq,
+    int code)
 {
 	struct store_in m;
 
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.peer_id = peer;
-	m.link = "urgent";
+	m.link = link;
 	m.seq = seq;
-	m.type = "t";
-	m.priority = "flash";
-	m.subject = "s";
-	m.jws = code == 200 ? "jws" : NULL;
-	m.jws_len = 3;
-	m.hash = "h";
+	m.type = "notification";
+	m.priority = "routine";
+	m.subject = "subject";
+	m.jws = code == 200 ? "a.b.c" : NULL;
+	m.jws_len = code == 200 ? 5 : 0;
+	m.hash = "hash";
 	m.status = code;
 	m.reason = code == 200 ? "" : "refused";
-	m.receipt = code == 200 ? "r" : NULL;
-	m.receipt_len = 1;
-	assert_int_equal(store_in_add(st, &m), want);
+	m.receipt = code == 200 ? "r.e.c" : NULL;
+	m.receipt_len = code == 200 ? 5 : 0;
+	m.received_ms = 9000 + seq;
+	return store_in_add(st, &m);
 }
 
-static int
-in_count(void *arg, const struct store_in *m)
+/* ---- tests ---- */
+
+static void
+test_open(void **state)
 {
-	(void)m;
-	(*(int *)arg)++;
-	return 0;
+	struct fx *f = *state;
+	char path[160];
+	struct store *st = f->st;	/* non-NULL: store_open must clear it */
+	struct stat sb;
+	sqlite3 *db;
+	int fd;
+
+	/* not there and not asked to create: nothing is created */
+	snprintf(path, sizeof path, "%s/missing.db", f->dir);
+	assert_int_equal(store_open(path, 0, &st), ST_NOTFOUND);
+	assert_null(st);
+	assert_int_equal(stat(path, &sb), -1);
+
+	/* the database and its WAL are private to the owner */
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	snprintf(path, sizeof path, "%s-wal", f->path);
+	if (stat(path, &sb) == 0)
+		assert_int_equal(sb.st_mode & 07777, 0600);
+
+	/* a file that is not a database */
+	snprintf(path, sizeof path, "%s/garbage.db", f->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(write(fd, "this is not an SQLite database\n", 31), 31);
+	close(fd);
+	assert_int_equal(store_open(path, 0, &st), ST_DB);
+	assert_null(st);
+
+	/* a store written by a newer parley (schema version 2) is refused */
+	snprintf(path, sizeof path, "%s/newer.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 2;", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, 0, &st), ST_DB);
+	assert_int_equal(store_open(path, 1, &st), ST_DB);
+	assert_null(st);
+
+	store_close(NULL);
+}
+
+static void
+test_peers(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen s;
+	uint8_t key[IDENT_PK_LEN];
+	int64_t id = 0;
+
+	assert_true(f->bravo > 0 && f->charlie > 0 && f->bravo != f->charlie);
+	assert_int_equal(add_peer(f->st, "alpha", 0xa0, &id), ST_OK);
+
+	/* listed by name, every field as added */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_peer_list(f->st, peer_cb, &s), ST_OK);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.names[0], "alpha");
+	assert_string_equal(s.names[1], "bravo");
+	assert_string_equal(s.names[2], "charlie");
+	assert_int_equal(s.ids[0], id);
+	assert_int_equal(s.pk0[0], 0xa0);
+	assert_string_equal(s.kid[0], "kid-alpha");
+	assert_int_equal(s.added_ms[0], 1000 + 0xa0);
+	assert_string_equal(s.endpoint, "https://127.0.0.1:7401");
+	assert_string_equal(s.links, "urgent,cert");
+	assert_string_equal(s.card, "{\"card\":1}");
+
+	/* a callback can stop the walk */
+	memset(&s, 0, sizeof s);
+	s.stop_after = 1;
+	assert_int_equal(store_peer_list(f->st, peer_cb, &s), ST_OK);
+	assert_int_equal(s.n, 1);
+
+	/* by name, by key */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_peer_find(f->st, "charlie", NULL, peer_cb, &s), ST_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], f->charlie);
+	memset(key, 0xb0, sizeof key);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_peer_find(f->st, NULL, key, peer_cb, &s), ST_OK);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.names[0], "bravo");
+
+	/* not there */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_peer_find(f->st, "nobody", NULL, peer_cb, &s), ST_NOTFOUND);
+	assert_int_equal(store_peer_find(f->st, "Bravo", NULL, peer_cb, &s), ST_NOTFOUND);
+	memset(key, 0x01, sizeof key);
+	assert_int_equal(store_peer_find(f->st, NULL, key, peer_cb, &s), ST_NOTFOUND);
+	assert_int_equal(s.n, 0);
+}
+
+static void
+test_peer_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen s;
+
+	check_rc("same name, other key", add_peer(f->st, "bravo", 0x01, NULL), ST_EXISTS);
+	check_rc("other name, same key", add_peer(f->st, "bravo2", 0xb0, NULL), ST_EXISTS);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_peer_list(f->st, peer_cb, &s), ST_OK);
+	assert_int_equal(s.n, 2);	/* nothing was added */
+}
+
+static void
+test_send_seq(void **state)
+{
+	struct fx *f = *state;
+	int64_t s;
+
+	for (int64_t want = 1; want <= 5; want++) {
+		assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+		assert_int_equal(s, want);
+	}
+	/* each (peer, link) counts on its own */
+	assert_int_equal(store_send_seq(f->st, f->bravo, "cert", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(store_send_seq(f->st, f->charlie, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 6);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "cert", &s), ST_OK);
+	assert_int_equal(s, 2);
+	/* sending does not move what is expected inbound */
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);
+	/* and receiving first does not disturb sending */
+	assert_int_equal(add_in(f->st, f->charlie, "cert", "in-1", 4, 200), ST_OK);
+	assert_int_equal(store_send_seq(f->st, f->charlie, "cert", &s), ST_OK);
+	assert_int_equal(s, 1);
+}
+
+static void
+test_out_pending(void **state)
+{
+	static const int64_t order[] = { 3, 1, 5, 2, 4 };
+	static const struct {
+		const char *name;
+		int64_t after;
+		size_t max_n, max_bytes;
+		int n;
+		int64_t first;
+	} q[] = {
+		{ "all, in seq order", 0, 100, 1 << 20, 5, 1 },
+		{ "after 2", 2, 100, 1 << 20, 3, 3 },
+		{ "after the last", 5, 100, 1 << 20, 0, 0 },
+		{ "max_n 2", 0, 2, 1 << 20, 2, 1 },
+		{ "max_n 1 after 3", 3, 1, 1 << 20, 1, 4 },
+		{ "max_bytes 250 (100 each)", 0, 100, 250, 2, 1 },
+		{ "max_bytes exactly 300", 0, 100, 300, 3, 1 },
+		{ "max_bytes below one: still one", 0, 100, 10, 1, 1 },
+		{ "max_bytes 0: still one", 1, 100, 0, 1, 2 },
+	};
+	struct fx *f = *state;
+
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		char id[24];
+
+		snprintf(id, sizeof id, "m%lld", (long long)order[i]);
+		assert_int_equal(add_out(f->st, f->bravo, "urgent", id, order[i], 100), ST_OK);
+	}
+	/* other links and peers are not mixed in */
+	assert_int_equal(add_out(f->st, f->bravo, "cert", "c1", 1, 100), ST_OK);
+	assert_int_equal(add_out(f->st, f->charlie, "urgent", "x1", 1, 100), ST_OK);
+
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		struct outs_seen s;
+
+		memset(&s, 0, sizeof s);
+		check_rc(q[i].name, store_out_pending(f->st, f->bravo, "urgent", q[i].after,
+		    q[i].max_n, q[i].max_bytes, out_cb, &s), ST_OK);
+		if (s.n != q[i].n)
+			fail_msg("%s: %d messages, want %d", q[i].name, s.n, q[i].n);
+		for (int k = 0; k < s.n; k++) {
+			assert_int_equal(s.seq[k], q[i].first + k);
+			assert_string_equal(s.peer[k], "bravo");
+			assert_int_equal(s.jws_len[k], 100);
+		}
+	}
+}
+
+static void
+test_out_duplicates(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
+	check_rc("same peer, link, seq", add_out(f->st, f->bravo, "urgent", "m2", 1, 10),
+	    ST_EXISTS);
+	check_rc("same id", add_out(f->st, f->charlie, "cert", "m1", 9, 10), ST_EXISTS);
+	check_rc("same seq, other link", add_out(f->st, f->bravo, "cert", "m3", 1, 10), ST_OK);
+	check_rc("same seq, other peer", add_out(f->st, f->charlie, "urgent", "m4", 1, 10),
+	    ST_OK);
+	/* a message for a peer that is not pinned is refused (whatever the status) */
+	assert_int_not_equal(add_out(f->st, 999, "urgent", "m5", 1, 10), ST_OK);
+}
+
+static void
+test_out_transitions(void **state)
+{
+	struct fx *f = *state;
+	struct outs_seen s;
+	int64_t n;
+
+	for (int64_t seq = 1; seq <= 4; seq++) {
+		char id[24];
+
+		snprintf(id, sizeof id, "m%lld", (long long)seq);
+		assert_int_equal(add_out(f->st, f->bravo, "urgent", id, seq, 10), ST_OK);
+	}
+	assert_int_equal(store_out_backlog(f->st, f->bravo, "urgent", &n), ST_OK);
+	assert_int_equal(n, 4);
+
+	/* a fresh message: queued, no attempts, no error, no receipt */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_get(f->st, "m1", out_cb, &s), ST_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.state[0], STORE_QUEUED);
+	assert_int_equal(s.attempts[0], 0);
+	assert_string_equal(s.last_error[0], "");
+	assert_string_equal(s.receipt[0], "");
+	assert_int_equal(s.delivered_ms[0], 0);
+
+	/* one failed attempt, then delivered: the error is cleared */
+	assert_int_equal(store_out_failed(f->st, f->bravo, "urgent", 1, 1, "connection refused"),
+	    ST_OK);
+	assert_int_equal(store_out_delivered(f->st, "m1", "receipt-1", 7777), ST_OK);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_get(f->st, "m1", out_cb, &s), ST_OK);
+	assert_int_equal(s.state[0], STORE_DELIVERED);
+	assert_string_equal(s.receipt[0], "receipt-1");
+	assert_int_equal(s.delivered_ms[0], 7777);
+	assert_int_equal(s.attempts[0], 2);
+	assert_string_equal(s.last_error[0], "");
+
+	/* once delivered, it stays delivered */
+	assert_int_equal(store_out_delivered(f->st, "m1", "receipt-2", 8888), ST_NOTFOUND);
+	assert_int_equal(store_out_rejected(f->st, "m1", "too late"), ST_NOTFOUND);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_get(f->st, "m1", out_cb, &s), ST_OK);
+	assert_string_equal(s.receipt[0], "receipt-1");
+
+	/* rejected: for good, with the reason */
+	assert_int_equal(store_out_rejected(f->st, "m2", "413 body too large"), ST_OK);
+	assert_int_equal(store_out_delivered(f->st, "m2", "receipt", 1), ST_NOTFOUND);
+	assert_int_equal(store_out_rejected(f->st, "m2", "again"), ST_NOTFOUND);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_get(f->st, "m2", out_cb, &s), ST_OK);
+	assert_int_equal(s.state[0], STORE_REJECTED);
+	assert_string_equal(s.last_error[0], "413 body too large");
+	assert_string_equal(s.receipt[0], "");
+
+	/* unknown ids */
+	assert_int_equal(store_out_delivered(f->st, "nope", "r", 1), ST_NOTFOUND);
+	assert_int_equal(store_out_rejected(f->st, "nope", "r"), ST_NOTFOUND);
+	assert_int_equal(store_out_get(f->st, "nope", out_cb, &s), ST_NOTFOUND);
+
+	/* only the queued are pending and counted */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_pending(f->st, f->bravo, "urgent", 0, 100, 1 << 20, out_cb,
+	    &s), ST_OK);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.seq[0], 3);
+	assert_int_equal(s.seq[1], 4);
+	assert_int_equal(store_out_backlog(f->st, f->bravo, "urgent", &n), ST_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_out_backlog(f->st, f->charlie, "urgent", &n), ST_OK);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_out_failed_range(void **state)
+{
+	struct fx *f = *state;
+	struct outs_seen s;
+
+	for (int64_t seq = 1; seq <= 5; seq++) {
+		char id[24];
+
+		snprintf(id, sizeof id, "m%lld", (long long)seq);
+		assert_int_equal(add_out(f->st, f->bravo, "urgent", id, seq, 10), ST_OK);
+	}
+	assert_int_equal(add_out(f->st, f->bravo, "cert", "c3", 3, 10), ST_OK);
+	assert_int_equal(add_out(f->st, f->charlie, "urgent", "x3", 3, 10), ST_OK);
+	assert_int_equal(store_out_delivered(f->st, "m3", "r", 1), ST_OK);
+
+	assert_int_equal(store_out_failed(f->st, f->bravo, "urgent", 2, 4, "timed out"), ST_OK);
+	assert_int_equal(store_out_failed(f->st, f->bravo, "urgent", 2, 4, "timed out"), ST_OK);
+	/* an empty range touches nothing and is not an error */
+	assert_int_equal(store_out_failed(f->st, f->bravo, "urgent", 9, 20, "x"), ST_OK);
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_list(f->st, 0, out_cb, &s), ST_OK);
+	assert_int_equal(s.n, 7);
+	for (int k = 0; k < s.n; k++) {
+		int in_range = strcmp(s.id[k], "m2") == 0 || strcmp(s.id[k], "m4") == 0;
+
+		if (strcmp(s.id[k], "m3") == 0) {	/* delivered: one attempt, no error */
+			assert_int_equal(s.attempts[k], 1);
+			assert_string_equal(s.last_error[k], "");
+		} else if (in_range) {
+			assert_int_equal(s.attempts[k], 2);
+			assert_string_equal(s.last_error[k], "timed out");
+		} else {
+			if (s.attempts[k] != 0)
+				fail_msg("%s outside the range was counted", s.id[k]);
+			assert_string_equal(s.last_error[k], "");
+		}
+	}
+}
+
+static void
+test_out_list(void **state)
+{
+	struct fx *f = *state;
+	struct outs_seen s;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "first", 1, 10), ST_OK);
+	assert_int_equal(add_out(f->st, f->charlie, "cert", "second", 1, 10), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "third", 2, 10), ST_OK);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_list(f->st, 2, out_cb, &s), ST_OK);	/* newest two */
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.id[0], "second");
+	assert_string_equal(s.id[1], "third");
+	assert_string_equal(s.peer[0], "charlie");
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_out_list(f->st, 0, out_cb, &s), ST_OK);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.id[0], "first");
 }
 
 static void
 test_inbox(void **state)
 {
-	struct store *st = fresh();
-	int64_t b = add_peer(st, "bravo", 1), next;
-	int n = 0;
+	struct fx *f = *state;
+	struct ins_seen s;
+	int64_t next;
 
-	(void)state;
-	assert_int_equal(store_recv_next(st, b, "urgent", &next), ST_OK);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
 	assert_int_equal(next, 1);
-	add_in(st, b, "i1", 1, 200, ST_OK);
-	add_in(st, b, "i2", 2, 413, ST_OK);	/* refused for good: consumes seq 2 */
-	assert_int_equal(store_recv_next(st, b, "urgent", &next), ST_OK);
+
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 2);
+	/* refused for good still consumes its number */
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 413), ST_OK);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
 	assert_int_equal(next, 3);
-	add_in(st, b, "i9", 1, 200, ST_EXISTS);	/* same seq again */
-	add_in(st, b, "i1", 3, 200, ST_EXISTS);	/* same id again */
-	assert_int_equal(store_recv_next(st, b, "urgent", &next), ST_OK);
-	assert_int_equal(next, 3);
-	assert_int_equal(store_in_at(st, b, "urgent", 2, in_count, &n), ST_OK);
-	assert_int_equal(n, 1);
-	n = 0;
-	assert_int_equal(store_in_list(st, 0, in_count, &n), ST_OK);
-	assert_int_equal(n, 1);	/* only accepted messages are listed */
-	cleanup(st);
+	/* other links and peers are untouched */
+	assert_int_equal(store_recv_next(f->st, f->bravo, "cert", &next), ST_OK);
+	assert_int_equal(next, 1);
+	assert_int_equal(store_recv_next(f->st, f->charlie, "urgent", &next), ST_OK);
+	assert_int_equal(next, 1);
+
+	/* found at (link, seq), with what was stored */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_in_at(f->st, f->bravo, "urgent", 1, in_cb, &s), ST_OK);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.id[0], "i1");
+	assert_int_equal(s.status[0], 200);
+	assert_string_equal(s.peer[0], "bravo");
+	assert_string_equal(s.hash[0], "hash");
+	assert_int_equal(s.jws_len[0], 5);
+	assert_int_equal(s.receipt_len[0], 5);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_in_at(f->st, f->bravo, "urgent", 2, in_cb, &s), ST_OK);
+	assert_int_equal(s.status[0], 413);
+	assert_string_equal(s.reason[0], "refused");
+	assert_int_equal(s.jws_len[0], 0);
+	assert_int_equal(store_in_at(f->st, f->bravo, "urgent", 3, in_cb, &s), ST_NOTFOUND);
+	assert_int_equal(store_in_at(f->st, f->bravo, "cert", 1, in_cb, &s), ST_NOTFOUND);
+	assert_int_equal(store_in_at(f->st, f->charlie, "urgent", 1, in_cb, &s), ST_NOTFOUND);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_in_get(f->st, "i1", in_cb, &s), ST_OK);
+	assert_int_equal(s.seq[0], 1);
+	assert_int_equal(store_in_get(f->st, "nope", in_cb, &s), ST_NOTFOUND);
 }
 
 static void
-test_only_commits_survive(void **state)
+test_inbox_duplicates(void **state)
 {
-	struct store *st = fresh();
-	int64_t b = add_peer(st, "bravo", 1), s;
-	struct seen seen;
+	struct fx *f = *state;
+	int64_t next;
 
-	(void)state;
-	assert_int_equal(store_begin(st), ST_OK);
-	add_out(st, b, "kept", 1, 10);
-	assert_int_equal(store_commit(st), ST_OK);
-	assert_int_equal(store_begin(st), ST_OK);
-	assert_int_equal(store_send_seq(st, b, "urgent", &s), ST_OK);
-	add_out(st, b, "rolled-back", 2, 10);
-	store_rollback(st);
-	assert_int_equal(store_begin(st), ST_OK);
-	add_out(st, b, "never-committed", 3, 10);
-	store_close(st);	/* like a crash before commit */
-	assert_int_equal(store_open(path, 0, &st), ST_OK);
-	memset(&seen, 0, sizeof seen);
-	assert_int_equal(store_out_list(st, 0, seen_cb, &seen), ST_OK);
-	assert_int_equal(seen.n, 1);
-	assert_int_equal(seen.seqs[0], 1);
-	assert_int_equal(store_send_seq(st, b, "urgent", &s), ST_OK);
-	assert_int_equal(s, 1);	/* the rolled-back reservation is gone too */
-	cleanup(st);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 200), ST_OK);
+	check_rc("same (peer, link, seq)", add_in(f->st, f->bravo, "urgent", "i9", 1, 200),
+	    ST_EXISTS);
+	check_rc("id reused by the same peer", add_in(f->st, f->bravo, "urgent", "i1", 3, 200),
+	    ST_EXISTS);
+	check_rc("id reused on another link", add_in(f->st, f->bravo, "cert", "i1", 1, 200),
+	    ST_EXISTS);
+	/* the refusals did not move the expected number */
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 3);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "cert", &next), ST_OK);
+	assert_int_equal(next, 1);
+	/* another peer may use the same id and numbers */
+	check_rc("same id, other peer", add_in(f->st, f->charlie, "urgent", "i1", 1, 200), ST_OK);
 }
+
+/* Arriving after a later one never moves the expected number back. */
+static void
+test_inbox_never_back(void **state)
+{
+	struct fx *f = *state;
+	int64_t next;
+
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i5", 5, 200), ST_OK);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 6);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i3", 3, 200), ST_OK);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 6);
+}
+
+static void
+test_in_list(void **state)
+{
+	struct fx *f = *state;
+	struct ins_seen s;
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_in_list(f->st, 0, in_cb, &s), ST_OK);	/* empty is fine */
+	assert_int_equal(s.n, 0);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "a", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "b", 2, 409), ST_OK);
+	assert_int_equal(add_in(f->st, f->charlie, "cert", "c", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "d", 3, 413), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "e", 4, 200), ST_OK);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_in_list(f->st, 0, in_cb, &s), ST_OK);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.id[0], "a");
+	assert_string_equal(s.id[1], "c");
+	assert_string_equal(s.id[2], "e");
+	for (int k = 0; k < s.n; k++)
+		assert_int_equal(s.status[k], 200);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_in_list(f->st, 2, in_cb, &s), ST_OK);	/* newest two */
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.id[0], "c");
+	assert_string_equal(s.id[1], "e");
+}
+
+static void
+test_rollback(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen ps;
+	struct outs_seen os;
+	int64_t s, next;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_peer(f->st, "delta", 0xd0, NULL), ST_OK);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	/* inside the transaction it is all visible */
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_find(f->st, "delta", NULL, peer_cb, &ps), ST_OK);
+	store_rollback(f->st);
+
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_find(f->st, "delta", NULL, peer_cb, &ps), ST_NOTFOUND);
+	memset(&os, 0, sizeof os);
+	assert_int_equal(store_out_get(f->st, "m1", out_cb, &os), ST_NOTFOUND);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 1);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);	/* the reservation went with it */
+
+	/* one transaction at a time; rollback outside one is harmless */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_not_equal(store_begin(f->st), ST_OK);
+	store_rollback(f->st);
+	store_rollback(f->st);
+	assert_int_not_equal(store_commit(f->st), ST_OK);	/* nothing to commit */
+}
+
+/* Committed: still there after close and reopen. */
+static void
+test_durable(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen ps;
+	struct outs_seen os;
+	struct ins_seen is;
+	int64_t s;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", s, 123), ST_OK);
+	assert_int_equal(add_in(f->st, f->charlie, "cert", "i1", 1, 200), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	assert_int_equal(store_out_delivered(f->st, "m1", "receipt", 42), ST_OK);	/* autocommit */
+
+	reopen(f);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_list(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 2);
+	memset(&os, 0, sizeof os);
+	assert_int_equal(store_out_get(f->st, "m1", out_cb, &os), ST_OK);
+	assert_int_equal(os.jws_len[0], 123);
+	assert_int_equal(os.state[0], STORE_DELIVERED);
+	assert_string_equal(os.receipt[0], "receipt");
+	memset(&is, 0, sizeof is);
+	assert_int_equal(store_in_at(f->st, f->charlie, "cert", 1, in_cb, &is), ST_OK);
+	assert_int_equal(store_recv_next(f->st, f->charlie, "cert", &s), ST_OK);
+	assert_int_equal(s, 2);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 2);
+}
+
+/* Not committed when the store closed (as in a crash): gone on reopen. */
+static void
+test_uncommitted_lost(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen ps;
+	struct outs_seen os;
+	int64_t s;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "kept", 1, 10), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "lost", 2, 10), ST_OK);
+	assert_int_equal(add_peer(f->st, "delta", 0xd0, NULL), ST_OK);
+	reopen(f);
+
+	memset(&os, 0, sizeof os);
+	assert_int_equal(store_out_list(f->st, 0, out_cb, &os), ST_OK);
+	assert_int_equal(os.n, 1);
+	assert_string_equal(os.id[0], "kept");
+	assert_int_equal(store_out_get(f->st, "lost", out_cb, &os), ST_NOTFOUND);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_find(f->st, "delta", NULL, peer_cb, &ps), ST_NOTFOUND);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_peers),
-		cmocka_unit_test(test_send_seq_per_link),
-		cmocka_unit_test(test_outbox),
-		cmocka_unit_test(test_inbox),
-		cmocka_unit_test(test_only_commits_survive),
+		T(test_open),
+		T(test_peers),
+		T(test_peer_duplicates),
+		T(test_send_seq),
+		T(test_out_pending),
+		T(test_out_duplicates),
+		T(test_out_transitions),
+		T(test_out_failed_range),
+		T(test_out_list),
+		T(test_inbox),
+		T(test_inbox_duplicates),
+		T(test_inbox_never_back),
+		T(test_in_list),
+		T(test_rollback),
+		T(test_durable),
+		T(test_uncommitted_lost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
