@@ -53,6 +53,25 @@ decoded_len(const char *in, size_t n, int variant, size_t *len)
 	return 0;
 }
 
+/* in_alphabet - libsodium 1.0.18 decodes bytes >= 0x80 as value 63, so the
+ * alphabet is checked here; '=' is left for the padding rules below. */
+static int
+in_alphabet(const char *in, size_t n, int variant)
+{
+	int url = variant == sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (url ? (c == '-' || c == '_') : (c == '+' || c == '/' || c == '='))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
 static status
 decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen, int variant)
 {
@@ -60,7 +79,7 @@ decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen, int v
 	size_t need;
 
 	*outlen = 0;
-	if (decoded_len(in, n, variant, &need) != 0)
+	if (!in_alphabet(in, n, variant) || decoded_len(in, n, variant, &need) != 0)
 		return ST_PARSE;
 	if (need > cap)
 		return ST_TOOBIG;

@@ -62,11 +62,17 @@ card_endpoint_parse(const char *url, char *host, size_t hostcap, int *port)
 	for (size_t i = 0; i < hl; i++) {
 		char c = h[i];
 
-		/* ':' only inside brackets (IPv6) */
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' || (c == ':' && h[-1] == '[')))
+		int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+
+		if (h[-1] == '[') {	/* inside brackets: an IPv6 address only */
+			if (!hex && c != ':' && c != '.')
+				return ST_INVALID;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-'))
 			return ST_INVALID;
 	}
+	if (h[-1] == '[' && !memchr(h, ':', hl))
+		return ST_INVALID;
 	if (!colon[1])
 		return ST_INVALID;
 	for (const char *q = colon + 1; *q; q++) {

@@ -139,6 +139,8 @@ static const struct {
 	{ "embedded NUL", "Zm\0v", 4 },
 	{ "dot", "Zm9v.Zm9v", 0 },
 	{ "non-ASCII", "Zm9v\xc3\xa9", 0 },
+	{ "byte 0xf6 (libsodium 1.0.18 reads it as 63)", "AAA\xf6", 0 },
+	{ "two high bytes in place of __", "Zm9vYm\xc3\xa9", 0 },
 };
 
 static const struct {
@@ -162,6 +164,7 @@ static const struct {
 	{ "space inside", "Zm9v Zg==", 0 },
 	{ "trailing newline", "Zm9v\n", 0 },
 	{ "embedded NUL", "Zm\0v", 4 },
+	{ "byte 0xff (libsodium 1.0.18 reads it as 63)", "AAA\xff", 0 },
 };
 
 static void
