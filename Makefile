@@ -22,8 +22,8 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 	$(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -MMD -MP
 
 LIB_MODS = status diag buf b64 stamp file ident jws card envelope config tlsctx \
-	store_sqlite node peer_http link api apiclient tlog
-CLI_MODS = parley cli_util cli_init cli_peer cli_send cli_views
+	store_sqlite node peer_http link api apiclient tlog note ckpt ledger witness evidence
+CLI_MODS = parley cli_util cli_init cli_peer cli_send cli_views cli_log
 LIB_OBJS = $(LIB_MODS:%=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_MODS:%=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)

@@ -18,7 +18,9 @@
 
 #include "api.h"
 #include "diag.h"
+#include "ledger.h"
 #include "stamp.h"
+#include "witness.h"
 
 #define MAX_BATCH 4096
 
@@ -72,6 +74,15 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 		req->op = API_RELOAD;
 		return ST_OK;
 	}
+	if (strcmp(op, "evidence") == 0) {
+		req->op = API_EVIDENCE;
+		req->id = str(j, "id");
+		if (!req->id) {
+			*why = "evidence needs an \"id\" string";
+			return ST_INVALID;
+		}
+		return ST_OK;
+	}
 	if (strcmp(op, "send") != 0) {
 		*why = "unknown op";
 		return ST_INVALID;
@@ -119,6 +130,7 @@ client_free(struct client *c)
 	struct client **pp;
 
 	link_wait_cancel(c->a->e, c);
+	witness_cancel(link_witness(c->a->e), c);
 	for (pp = &c->a->clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
@@ -185,6 +197,9 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
 		any |= p[i].rc == ST_OK;
 	}
+	/* The messages just queued are in the log: sign a checkpoint with them. */
+	if (!rc && any && ledger_checkpoint(c->a->node, stamp_now_ms(), NULL) != ST_OK)
+		diag_warn("log: cannot sign a checkpoint: %s", store_errmsg(st));
 	if (!rc && (rc = store_commit(st)) != ST_OK)
 		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
 	for (size_t i = 0; i < n; i++) {
@@ -207,6 +222,15 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	if (!rc && any)
 		link_kick_all(c->a->e);
 	free(p);
+}
+
+static void
+evidence_done(void *arg, const char *bundle, size_t len, const char *error)
+{
+	struct client *c = arg;
+
+	say(c, bundle ? json_pack("{s:b, s:s%}", "ok", 1, "bundle", bundle, len) :
+	    json_pack("{s:b, s:s}", "ok", 0, "error", error));
 }
 
 static void
@@ -246,7 +270,13 @@ on_read(struct bufferevent *bev, void *arg)
 		nb = 0;
 		if (req.op == API_STATUS)
 			say(c, json_pack("{s:b, s:o}", "ok", 1, "status", link_status(c->a->e)));
-		else if (req.op == API_RELOAD) {
+		else if (req.op == API_EVIDENCE) {
+			const char *err;
+
+			if (witness_evidence(link_witness(c->a->e), req.id, evidence_done, c,
+			    &err) != ST_OK)
+				say(c, json_pack("{s:b, s:s}", "ok", 0, "error", err));
+		} else if (req.op == API_RELOAD) {
 			status r = link_reload(c->a->e);
 
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", status_str(r)) :

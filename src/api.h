@@ -10,6 +10,8 @@
  *          or {"ok":false,"id":ID,"state":"rejected"|"timeout","error":E}
  *   {"op":"status"}  -> {"ok":true,"status":{...}}
  *   {"op":"reload"}  -> {"ok":true}   (re-read pinned peers)
+ *   {"op":"evidence","id":ID} -> {"ok":true,"bundle":TEXT} (evidence.h),
+ *       once the peer's half of the proof has been fetched and checked
  * Errors: {"ok":false,"error":"..."}.  Several requests may be pipelined on
  * one connection; sends read together are committed together.
  */
@@ -26,12 +28,13 @@
 
 #define API_WAIT_MAX_MS 3600000
 
-enum api_op { API_SEND = 1, API_STATUS, API_RELOAD };
+enum api_op { API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE };
 
 struct api_request {
 	enum api_op op;
 	struct link_msg msg;	/* API_SEND; strings borrowed from json */
 	int wait_ms;		/* 0: do not wait */
+	const char *id;		/* API_EVIDENCE */
 	json_t *json;		/* owns the strings above */
 };
 

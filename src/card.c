@@ -12,6 +12,7 @@
 #include "b64.h"
 #include "card.h"
 #include "jws.h"
+#include "note.h"
 #include "stamp.h"
 
 #define CARD_TYP "parley-card"
@@ -31,6 +32,26 @@ card_name_ok(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+void
+card_origin(const char *name, const char *kid, char out[static CARD_ORIGIN_MAX])
+{
+	snprintf(out, CARD_ORIGIN_MAX, "parley/%s/%s", name, kid);
+}
+
+/* vkey - the signed-note verifier key of the log of name's key pk. */
+static status
+vkey(const char *name, const uint8_t pk[static IDENT_PK_LEN], struct buf *out)
+{
+	char kid[IDENT_KID_LEN], origin[CARD_ORIGIN_MAX];
+	struct note_key k;
+	status rc;
+
+	ident_thumbprint(pk, kid);
+	card_origin(name, kid, origin);
+	rc = note_key_init(&k, origin, NOTE_ED25519, pk);
+	return rc ? rc : note_vkey(&k, out);
 }
 
 status
@@ -110,7 +131,7 @@ status
 card_make(const struct ident *id, const char *name, const char *const *endpoints,
     size_t n_endpoints, const char *created_at, struct buf *out)
 {
-	struct buf jwk, compact;
+	struct buf jwk, vk, compact;
 	json_t *pl, *eps, *doc = NULL;
 	struct jws_parts parts;
 	char *payload = NULL, *text = NULL;
@@ -131,12 +152,16 @@ card_make(const struct ident *id, const char *name, const char *const *endpoints
 			return ST_INVALID;
 	}
 	buf_init(&jwk, 256);
+	buf_init(&vk, 256);
 	buf_init(&compact, CARD_MAX_BYTES);
 	rc = ident_jwk(ident_pk(id), &jwk);
+	if (!rc)
+		rc = vkey(name, ident_pk(id), &vk);
 	if (rc)
 		goto out;
-	pl = json_pack("{s:i, s:s, s:o, s:[], s:s}", "v", 1, "name", name, "key",
-	    json_loads(buf_str(&jwk), 0, NULL), "endpoints", "created_at", created_at);
+	pl = json_pack("{s:i, s:s, s:o, s:[], s:s, s:s}", "v", 1, "name", name, "key",
+	    json_loads(buf_str(&jwk), 0, NULL), "endpoints", "created_at", created_at,
+	    "vkey", buf_str(&vk));
 	if (!pl) {
 		rc = ST_NOMEM;
 		goto out;
@@ -164,6 +189,7 @@ card_make(const struct ident *id, const char *name, const char *const *endpoints
 	free(text);
 out:
 	buf_free(&jwk);
+	buf_free(&vk);
 	buf_free(&compact);
 	return rc;
 }
@@ -173,8 +199,10 @@ fields(const json_t *pl, struct card *c)
 {
 	const char *name = json_string_value(json_object_get(pl, "name"));
 	const char *created = json_string_value(json_object_get(pl, "created_at"));
+	const char *vk = json_string_value(json_object_get(pl, "vkey"));
 	const json_t *eps = json_object_get(pl, "endpoints");
 	json_int_t v = json_integer_value(json_object_get(pl, "v"));
+	struct buf want;
 	int64_t ms;
 	status rc;
 
@@ -182,6 +210,15 @@ fields(const json_t *pl, struct card *c)
 	    stamp_parse(created, &ms) != ST_OK || !json_is_array(eps) ||
 	    json_array_size(eps) == 0 || json_array_size(eps) > CARD_MAX_ENDPOINTS)
 		return ST_INVALID;
+	if (json_object_get(pl, "vkey")) {	/* optional; must name this key */
+		buf_init(&want, 256);
+		rc = vk ? vkey(name, c->pk, &want) : ST_INVALID;
+		if (!rc && strcmp(vk, buf_str(&want)) != 0)
+			rc = ST_INVALID;
+		buf_free(&want);
+		if (rc)
+			return rc;
+	}
 	memcpy(c->name, name, strlen(name) + 1);
 	snprintf(c->created_at, sizeof c->created_at, "%s", created);
 	c->n_endpoints = json_array_size(eps);
@@ -235,6 +272,7 @@ card_parse(const char *text, size_t n, struct card *c)
 	if (shown && !json_equal(shown, pl))
 		rc = ST_INVALID;	/* the readable copy must say what is signed */
 	ident_thumbprint(c->pk, c->kid);
+	card_origin(c->name, c->kid, c->origin);
 out:
 	json_decref(doc);
 	json_decref(pl);

@@ -21,6 +21,7 @@
 #define CARD_ENDPOINT_MAX 255
 #define CARD_MAX_ENDPOINTS 4
 #define CARD_MAX_BYTES 16384
+#define CARD_ORIGIN_MAX (sizeof "parley/" + CARD_NAME_MAX + IDENT_KID_LEN)
 
 struct card {
 	char name[CARD_NAME_MAX + 1];
@@ -29,6 +30,7 @@ struct card {
 	char endpoints[CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1];
 	size_t n_endpoints;
 	char created_at[32];
+	char origin[CARD_ORIGIN_MAX];	/* card_origin(name, kid) */
 };
 
 /* card_make - sign a card for id; endpoints are "https://host:port" URLs. */
@@ -40,6 +42,9 @@ status card_make(const struct ident *id, const char *name,
 status card_parse(const char *text, size_t n, struct card *out) WUR;
 /* card_name_ok - 1 when s is a valid node name: [a-z0-9][a-z0-9._-]{0,62}. */
 int card_name_ok(const char *s);
+/* card_origin - the node's log origin, also the key name of its signed
+ * notes and cosignatures: "parley/NAME/KID" (unique to the key). */
+void card_origin(const char *name, const char *kid, char out[static CARD_ORIGIN_MAX]);
 /* card_endpoint_parse - split "https://HOST:PORT" into host and port. */
 status card_endpoint_parse(const char *url, char *host, size_t hostcap, int *port) WUR;
 

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "apiclient.h"
 #include "diag.h"
 #include "node.h"
 
@@ -21,6 +22,8 @@ int cli_inbox(int argc, char **argv);
 int cli_show(int argc, char **argv);
 int cli_receipt(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_log(int argc, char **argv);
+int cli_evidence(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -31,6 +34,9 @@ int cli_usage(const char *text, int error);
 const char *cli_dir(const char *given);
 /* cli_open - open the node in dir, or NULL with a message. */
 struct node *cli_open(const char *dir);
+/* cli_daemon - connect to the running parleyd of dir, or NULL with a
+ * message saying how to start it. */
+struct apiclient *cli_daemon(const char *dir);
 /* cli_json - print j indented and release it; returns 0. */
 int cli_json(json_t *j);
 /* cli_time - RFC 3339 text of ms, or "-" when ms is 0. */

@@ -17,23 +17,6 @@ static const char send_usage[] =
     "  for the peer's signed receipt and prints the round-trip time, or fails\n"
     "  at the deadline.  The body (UTF-8 text) is read from FILE or stdin.\n";
 
-static struct apiclient *
-connect_daemon(const char *dir)
-{
-	struct apiclient *api;
-	status rc = apiclient_open(dir, &api);
-
-	if (rc == ST_DOWN) {
-		cli_fail("parleyd is not running for %s (start it: parleyd --dir %s)", dir, dir);
-		return NULL;
-	}
-	if (rc) {
-		cli_fail("cannot reach parleyd: %s", status_str(rc));
-		return NULL;
-	}
-	return api;
-}
-
 int
 cli_send(int argc, char **argv)
 {
@@ -104,7 +87,7 @@ cli_send(int argc, char **argv)
 		return cli_fail("the subject is not UTF-8 text");
 	if (wait_s)
 		json_object_set_new(req, "wait_ms", json_integer(wait_s * 1000));
-	if (!(api = connect_daemon(dir))) {
+	if (!(api = cli_daemon(dir))) {
 		json_decref(req);
 		return 1;
 	}
@@ -173,7 +156,7 @@ cli_status(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(status_usage, 1);
-	if (!(dir = cli_dir(dir)) || !(api = connect_daemon(dir)))
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir)))
 		return 1;
 	req = json_pack("{s:s}", "op", "status");
 	rc = apiclient_send(api, req);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apiclient.h"
 #include "cli.h"
 #include "stamp.h"
 
@@ -89,4 +90,21 @@ cli_state(int state)
 	default:
 		return "rejected";
 	}
+}
+
+struct apiclient *
+cli_daemon(const char *dir)
+{
+	struct apiclient *api;
+	status rc = apiclient_open(dir, &api);
+
+	if (rc == ST_DOWN) {
+		cli_fail("parleyd is not running for %s (start it: parleyd --dir %s)", dir, dir);
+		return NULL;
+	}
+	if (rc) {
+		cli_fail("cannot reach parleyd: %s", status_str(rc));
+		return NULL;
+	}
+	return api;
 }

@@ -23,8 +23,10 @@
 
 #include "diag.h"
 #include "envelope.h"
+#include "ledger.h"
 #include "link.h"
 #include "peer_http.h"
+#include "witness.h"
 
 #define MAX_PEERS 64
 #define BATCH_MAX 256
@@ -90,6 +92,7 @@ struct link_engine {
 	struct node *node;
 	struct tlsctx *tls;
 	struct peer_http *server;
+	struct witness *witness;	/* cosigning our log and peers' logs */
 	struct lpeer *peers[MAX_PEERS];
 	size_t n_peers;
 	struct waiter *waiters;
@@ -548,6 +551,7 @@ link_kick_all(struct link_engine *e)
 {
 	for (size_t i = 0; i < e->n_peers; i++)
 		kick(e->peers[i], 0);
+	witness_kick(e->witness);
 }
 
 status
@@ -816,11 +820,15 @@ receive(struct lpeer *p, const char *body, size_t len, struct buf *resp)
 			http = code;
 		off += n + 1;
 	}
+	/* The receipts just issued are in the log: sign a checkpoint with them. */
+	if (ledger_checkpoint(p->e->node, stamp_now_ms(), NULL) != ST_OK)
+		diag_warn("log: cannot sign a checkpoint: %s", store_errmsg(st));
 	if (store_commit(st) != ST_OK) {
 		diag_warn("store: cannot commit received messages: %s", store_errmsg(st));
 		json_decref(results);
 		return answer(resp, json_pack("{s:s}", "error", "store commit failed"), 503);
 	}
+	witness_kick(p->e->witness);
 	if (json_array_size(results) == 0)
 		http = 400;
 	return answer(resp, json_pack("{s:o}", "results", results), http);
@@ -841,6 +849,8 @@ link_serve(void *arg, const uint8_t pk[IDENT_PK_LEN], const char *path, const ch
 		code = answer(resp, json_pack("{s:s}", "name", node_config(e->node)->name), 200);
 	else if (strcmp(path, "/v1/messages") == 0)
 		code = receive(p, body, len, resp);
+	else if (strncmp(path, WITNESS_PREFIX, sizeof WITNESS_PREFIX - 1) == 0)
+		code = witness_serve(e->witness, pk, path, body, len, resp);
 	else
 		code = answer(resp, json_pack("{s:s}", "error", "no such resource"), 404);
 	if (p->retrying)
@@ -910,6 +920,8 @@ link_reload(struct link_engine *e)
 	size_t before = e->n_peers;
 	status rc = store_peer_list(node_store(e->node), load_peer, e);
 
+	if (!rc)
+		rc = witness_reload(e->witness);
 	for (size_t i = before; i < e->n_peers; i++)
 		kick(e->peers[i], 1);
 	return rc;
@@ -935,6 +947,8 @@ link_engine_new(struct event_base *base, struct node *n, struct link_engine **ou
 		rc = tlsctx_new(key, crt, link_pinned, e, &e->tls);
 	if (!rc)
 		rc = store_peer_list(node_store(n), load_peer, e);
+	if (!rc)
+		rc = witness_new(base, n, e->tls, &e->witness);
 	if (rc) {
 		link_engine_free(e);
 		return rc;
@@ -955,6 +969,7 @@ link_start(struct link_engine *e)
 		return rc;
 	for (size_t i = 0; i < e->n_peers; i++)
 		kick(e->peers[i], 1);
+	witness_kick(e->witness);
 	return ST_OK;
 }
 
@@ -968,8 +983,15 @@ link_engine_free(struct link_engine *e)
 	peer_http_free(e->server);
 	for (size_t i = 0; i < e->n_peers; i++)
 		peer_free(e->peers[i]);
+	witness_free(e->witness);
 	tlsctx_free(e->tls);
 	free(e);
+}
+
+struct witness *
+link_witness(struct link_engine *e)
+{
+	return e->witness;
 }
 
 json_t *
@@ -980,7 +1002,7 @@ link_status(struct link_engine *e)
 
 	for (size_t i = 0; i < e->n_peers; i++) {
 		struct lpeer *p = e->peers[i];
-		json_t *backlog = json_object();
+		json_t *backlog = json_object(), *pj, *wj;
 		char heard[STAMP_TIME_LEN];
 
 		for (size_t k = 0; k < sizeof link_order / sizeof link_order[0]; k++) {
@@ -992,12 +1014,18 @@ link_status(struct link_engine *e)
 		}
 		if (p->last_heard_ms)
 			stamp_format(p->last_heard_ms, heard);
-		json_array_append_new(peers, json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
+		pj = json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
 		    "name", p->name, "endpoint", p->endpoint, "reachable", p->reachable,
 		    "last_heard", p->last_heard_ms ? json_string(heard) : json_null(),
 		    "last_error", p->last_error[0] ? json_string(p->last_error) : json_null(),
 		    "backlog", backlog,
-		    "alarm", p->alarm[0] ? json_string(p->alarm) : json_null()));
+		    "alarm", p->alarm[0] ? json_string(p->alarm) : json_null());
+		/* The log's view; a log alarm shows as the alarm when the link has none. */
+		json_object_update(pj, wj = witness_status(e->witness, p->name));
+		if (!p->alarm[0] && json_string_value(json_object_get(wj, "log_alarm")))
+			json_object_set(pj, "alarm", json_object_get(wj, "log_alarm"));
+		json_decref(wj);
+		json_array_append_new(peers, pj);
 	}
 	j = json_pack("{s:s, s:s, s:o}", "node", c->name, "kid", ident_kid(node_ident(e->node)),
 	    "peers", peers);

@@ -62,6 +62,9 @@ void link_wait_cancel(struct link_engine *e, void *arg);
 /* link_status - a new JSON object describing each peer. */
 json_t *link_status(struct link_engine *e);
 
+/* link_witness - the engine's witness (witness.h): cosigning, evidence. */
+struct witness *link_witness(struct link_engine *e);
+
 /* link_serve - the peer_http_serve_fn of the engine (arg is the engine). */
 int link_serve(void *arg, const uint8_t pk[IDENT_PK_LEN], const char *path,
     const char *body, size_t len, struct buf *resp);

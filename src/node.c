@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "card.h"
 #include "diag.h"
 #include "file.h"
 #include "node.h"
@@ -20,6 +21,7 @@ struct node {
 	struct config cfg;
 	struct ident *id;
 	struct store *st;
+	char origin[CARD_ORIGIN_MAX];
 };
 
 static const char *const node_files[] = {
@@ -112,8 +114,15 @@ node_open(const char *dir, struct node **out)
 		node_close(n);
 		return rc;
 	}
+	card_origin(n->cfg.name, ident_kid(n->id), n->origin);
 	*out = n;
 	return ST_OK;
+}
+
+const char *
+node_origin(const struct node *n)
+{
+	return n->origin;
 }
 
 void

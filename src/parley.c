@@ -37,6 +37,8 @@ static const struct {
 	{ "show", cli_show, "show one message (or its exact JWS)" },
 	{ "receipt", cli_receipt, "show the peer's signed receipt for a sent message" },
 	{ "status", cli_status, "show the daemon's view of each peer" },
+	{ "log", cli_log, "the node's signed log: checkpoint, vkey, prove, verify, forks" },
+	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
 };
 
 static int

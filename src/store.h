@@ -15,6 +15,7 @@
 
 #include "ident.h"
 #include "status.h"
+#include "tlog.h"
 
 struct store;
 
@@ -96,7 +97,7 @@ status store_send_seq(struct store *st, int64_t peer_id, const char *link,
 status store_recv_next(struct store *st, int64_t peer_id, const char *link,
     int64_t *seq) WUR;
 
-/* Outbox. */
+/* Outbox.  store_out_add also appends the message to the log (see below). */
 status store_out_add(struct store *st, const struct store_out *m) WUR;
 /* store_out_pending - queued messages to a peer on one link with seq > after,
  * in seq order, at most max_n of them and max_bytes of JWS (but always at
@@ -119,7 +120,8 @@ status store_out_list(struct store *st, size_t limit, store_out_cb cb, void *arg
 status store_out_backlog(struct store *st, int64_t peer_id, const char *link,
     int64_t *n) WUR;
 
-/* Inbox.  store_in_add also advances the link's expected sequence number
+/* Inbox.  store_in_add also appends an accepted message's receipt to the
+ * log (see below) and advances the link's expected sequence number
  * past m->seq (whether m was accepted or refused). */
 status store_in_add(struct store *st, const struct store_in *m) WUR;
 /* store_in_at - the message received from a peer at (link, seq). */
@@ -128,5 +130,85 @@ status store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t 
 status store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg) WUR;
 /* store_in_list - the newest limit accepted messages (0: all), oldest first. */
 status store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg) WUR;
+
+/* The node's Merkle log (tlog.h): one leaf per statement the node signed,
+ * appended by store_out_add (the message) and store_in_add (the receipt of
+ * an accepted message) in the caller's transaction.  Leaf data is the
+ * statement's exact JWS; node hashes are stored, so proofs read O(log n). */
+enum store_entry_kind { STORE_ENTRY_MESSAGE = 1, STORE_ENTRY_RECEIPT = 2 };
+
+struct store_entry {
+	uint64_t index;
+	int kind;		/* enum store_entry_kind */
+	const char *msg_id;	/* the message the statement is, or acknowledges */
+	const char *peer;	/* the other party's name */
+	const char *jws;	/* the statement: leaf data */
+	size_t jws_len;
+	const char *msg_jws;	/* receipts: the message acknowledged, as stored */
+	size_t msg_jws_len;
+	const char *msg_hash;	/* receipts: the hex SHA-256 stored with it */
+};
+typedef int (*store_entry_cb)(void *arg, const struct store_entry *e);
+
+/* store_log_size - the number of leaves (in this transaction, if open). */
+uint64_t store_log_size(const struct store *st);
+/* store_log_node - a tlog_get_fn over the store (arg is the store). */
+status store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH]) WUR;
+/* store_log_entries - entries with index >= from, in index order. */
+status store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg) WUR;
+/* store_log_find - the entry for message id: the message itself when this
+ * node sent it, the receipt when it received it.  ST_NOTFOUND if neither. */
+status store_log_find(struct store *st, const char *id, store_entry_cb cb, void *arg) WUR;
+
+/* Checkpoints this node signed (note: the signed note, one signature). */
+struct store_ckpt {
+	uint64_t size;
+	const char *note;
+	int64_t signed_ms;
+};
+typedef int (*store_ckpt_cb)(void *arg, const struct store_ckpt *c);
+typedef int (*store_line_cb)(void *arg, const char *line);
+
+status store_ckpt_add(struct store *st, uint64_t size, const char *note, int64_t ms) WUR;
+/* store_ckpt_get - the checkpoint of a size; size UINT64_MAX: the latest.
+ * ST_NOTFOUND when there is none. */
+status store_ckpt_get(struct store *st, uint64_t size, store_ckpt_cb cb, void *arg) WUR;
+/* store_cosig_add - a peer's cosignature line (with "\n") on our checkpoint
+ * of size; replaces that peer's earlier line for the same size. */
+status store_cosig_add(struct store *st, uint64_t size, int64_t peer_id, const char *line,
+    uint64_t t) WUR;
+/* store_cosig_lines - every cosignature line on our checkpoint of size. */
+status store_cosig_lines(struct store *st, uint64_t size, store_line_cb cb, void *arg) WUR;
+/* store_cosig_latest - the largest of our sizes peer_id cosigned (0: none). */
+status store_cosig_latest(struct store *st, int64_t peer_id, uint64_t *size) WUR;
+
+/* Witnessing: the latest checkpoint of a peer's log this node cosigned (the
+ * peer's note with our cosignature appended). */
+struct store_witness {
+	int64_t peer_id;
+	uint64_t size;
+	const char *note;
+	int64_t at_ms;
+};
+typedef int (*store_witness_cb)(void *arg, const struct store_witness *w);
+
+/* store_witness_get - ST_NOTFOUND when we never cosigned for that peer. */
+status store_witness_get(struct store *st, int64_t peer_id, store_witness_cb cb, void *arg) WUR;
+status store_witness_put(struct store *st, int64_t peer_id, uint64_t size, const char *note,
+    int64_t ms) WUR;
+
+/* Forks: two signed checkpoints of a peer's log that cannot both be true. */
+struct store_fork {
+	int64_t peer_id;
+	const char *peer;
+	const char *cosigned;	/* the note we cosigned */
+	const char *presented;	/* the inconsistent note the peer presented */
+	const char *reason;
+	int64_t at_ms;
+};
+typedef int (*store_fork_cb)(void *arg, const struct store_fork *f);
+
+status store_fork_add(struct store *st, const struct store_fork *f) WUR;
+status store_fork_list(struct store *st, store_fork_cb cb, void *arg) WUR;
 
 #endif

@@ -17,7 +17,7 @@
 #include "diag.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char schema[] =
     "CREATE TABLE peers("
@@ -46,12 +46,45 @@ static const char schema[] =
     " receipt TEXT NOT NULL, UNIQUE(peer_id, link, seq), UNIQUE(peer_id, id));"
     "CREATE INDEX inbox_id ON inbox(id);";
 
+/* Version 2: the Merkle log, checkpoints, cosignatures, witnessing, forks. */
+static const char schema_v2[] =
+    "CREATE TABLE tlog_entry("
+    " idx INTEGER PRIMARY KEY, kind INTEGER NOT NULL, rid INTEGER NOT NULL,"
+    " UNIQUE(kind, rid));"
+    "CREATE TABLE tlog_node("
+    " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
+    " PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+    "CREATE TABLE checkpoint("
+    " size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_ms INTEGER NOT NULL);"
+    "CREATE TABLE cosig("
+    " size INTEGER NOT NULL, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+    " line TEXT NOT NULL, time INTEGER NOT NULL,"
+    " PRIMARY KEY(peer_id, size)) WITHOUT ROWID;"
+    "CREATE TABLE witness("
+    " peer_id INTEGER PRIMARY KEY REFERENCES peers(id), size INTEGER NOT NULL,"
+    " note TEXT NOT NULL, at_ms INTEGER NOT NULL);"
+    "CREATE TABLE fork("
+    " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+    " cosigned TEXT NOT NULL, presented TEXT NOT NULL, reason TEXT NOT NULL,"
+    " at_ms INTEGER NOT NULL);";
+
 enum {
 	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_SEND_SEQ, Q_RECV_NEXT,
 	Q_OUT_ADD, Q_OUT_PENDING, Q_OUT_DELIVERED, Q_OUT_REJECTED, Q_OUT_FAILED,
 	Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_ADVANCE, Q_IN_AT,
-	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
+	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_LOG_SIZE, Q_LOG_ADD, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_FIND,
+	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
+	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q__COUNT
 };
+
+#define ENTRY_COLS "e.idx, e.kind, coalesce(o.id, i.id), p.name," \
+	" CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END, coalesce(i.jws, '')," \
+	" coalesce(i.hash, '')"
+#define ENTRY_FROM " FROM tlog_entry e" \
+	" LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid" \
+	" LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid" \
+	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
 
 #define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms"
 #define OUT_COLS "o.id, o.peer_id, p.name, o.link, o.seq, o.type, o.priority, " \
@@ -102,12 +135,41 @@ static const char *const sql[Q__COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_LOG_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM tlog_entry",
+	[Q_LOG_ADD] = "INSERT INTO tlog_entry(idx, kind, rid) VALUES(?,?,?)",
+	[Q_NODE_GET] = "SELECT hash FROM tlog_node WHERE level = ? AND idx = ?",
+	[Q_NODE_PUT] = "INSERT INTO tlog_node(level, idx, hash) VALUES(?,?,?)",
+	[Q_LOG_ENTRIES] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.idx >= ? ORDER BY e.idx",
+	[Q_LOG_FIND] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.idx IN ("
+	    "SELECT e2.idx FROM outbox o2 JOIN tlog_entry e2 ON e2.kind = 1 AND e2.rid = o2.rid"
+	    " WHERE o2.id = ?1 UNION ALL"
+	    " SELECT e3.idx FROM inbox i3 JOIN tlog_entry e3 ON e3.kind = 2 AND e3.rid = i3.rid"
+	    " WHERE i3.id = ?1) ORDER BY e.kind LIMIT 1",
+	[Q_CKPT_ADD] = "INSERT INTO checkpoint(size, note, signed_ms) VALUES(?,?,?)",
+	[Q_CKPT_GET] = "SELECT size, note, signed_ms FROM checkpoint WHERE size = ?",
+	[Q_CKPT_LATEST] = "SELECT size, note, signed_ms FROM checkpoint"
+	    " ORDER BY size DESC LIMIT 1",
+	[Q_COSIG_ADD] = "INSERT OR REPLACE INTO cosig(size, peer_id, line, time) VALUES(?,?,?,?)",
+	[Q_COSIG_LINES] = "SELECT line FROM cosig WHERE size = ? ORDER BY peer_id",
+	[Q_COSIG_LATEST] = "SELECT coalesce(max(size), 0) FROM cosig WHERE peer_id = ?",
+	[Q_WIT_GET] = "SELECT peer_id, size, note, at_ms FROM witness WHERE peer_id = ?",
+	[Q_WIT_PUT] = "INSERT OR REPLACE INTO witness(peer_id, size, note, at_ms)"
+	    " VALUES(?,?,?,?)",
+	[Q_FORK_ADD] = "INSERT INTO fork(peer_id, cosigned, presented, reason, at_ms)"
+	    " VALUES(?,?,?,?,?)",
+	[Q_FORK_LIST] = "SELECT f.peer_id, p.name, f.cosigned, f.presented, f.reason, f.at_ms"
+	    " FROM fork f JOIN peers p ON p.id = f.peer_id ORDER BY f.id",
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q__COUNT];
+	uint64_t log_size;	/* leaves, including this transaction's */
 };
+
+static status log_load(struct store *st);
+static status log_backfill(struct store *st);
+static status one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v);
 
 const char *
 store_errmsg(const struct store *st)
@@ -177,6 +239,79 @@ col(sqlite3_stmt *s, int i)
 }
 
 status
+store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
+{
+	struct store *st = arg;
+	sqlite3_stmt *s = stmt(st, Q_NODE_GET);
+	int rc;
+
+	sqlite3_bind_int(s, 1, level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == TLOG_HASH)
+		memcpy(hash, sqlite3_column_blob(s, 0), TLOG_HASH);
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_NOTFOUND;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_NOTFOUND ? ST_NOTFOUND : db_status(rc);
+}
+
+static status
+log_put(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
+{
+	struct store *st = arg;
+	sqlite3_stmt *s = stmt(st, Q_NODE_PUT);
+
+	sqlite3_bind_int(s, 1, level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	sqlite3_bind_blob(s, 3, hash, TLOG_HASH, SQLITE_STATIC);
+	return run(s);
+}
+
+uint64_t
+store_log_size(const struct store *st)
+{
+	return st->log_size;
+}
+
+static status
+log_load(struct store *st)
+{
+	int64_t n;
+	status rc = one_int(stmt(st, Q_LOG_SIZE), 0, &n);
+
+	st->log_size = rc ? 0 : (uint64_t)n;
+	return rc;
+}
+
+static status log_append(struct store *st, int kind, int64_t rid, const char *data,
+    size_t n);
+
+/* log_backfill - a version 1 store's statements, oldest first, become the
+ * log's first entries. */
+static status
+log_backfill(struct store *st)
+{
+	sqlite3_stmt *s;
+	status rc = ST_OK;
+	int r = SQLITE_DONE;
+
+	st->log_size = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT kind, rid, jws FROM ("
+	    " SELECT 1 AS kind, rid, jws, created_ms AS t FROM outbox UNION ALL"
+	    " SELECT 2, rid, receipt, received_ms FROM inbox WHERE status = 200)"
+	    " ORDER BY t, kind, rid", -1, &s, NULL) != SQLITE_OK)
+		return ST_DB;
+	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = log_append(st, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), (size_t)sqlite3_column_bytes(s, 2));
+	if (!rc && r != SQLITE_DONE)
+		rc = db_status(r);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+status
 store_open(const char *path, int create, struct store **out)
 {
 	struct store *st;
@@ -214,12 +349,16 @@ store_open(const char *path, int create, struct store **out)
 			version = sqlite3_column_int(s, 0);
 		sqlite3_finalize(s);
 	}
-	if (version == 0) {
+	if (version < SCHEMA_VERSION) {
 		char *err = NULL;
 
+		/* Version 1 stores gain the log, filled from what they hold. */
 		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(st->db, "PRAGMA user_version = 1; COMMIT", NULL, NULL,
+		    (version == 0 &&
+		    sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) ||
+		    sqlite3_exec(st->db, schema_v2, NULL, NULL, &err) != SQLITE_OK ||
+		    (version == 1 && log_backfill(st) != ST_OK) ||
+		    sqlite3_exec(st->db, "PRAGMA user_version = 2; COMMIT", NULL, NULL,
 		    NULL) != SQLITE_OK) {
 			diag_warn("store: cannot create schema in %s: %s", path,
 			    err ? err : sqlite3_errmsg(st->db));
@@ -233,6 +372,9 @@ store_open(const char *path, int create, struct store **out)
 		rc = ST_DB;
 		goto fail;
 	}
+	rc = log_load(st);
+	if (rc)
+		goto fail;
 	*out = st;
 	return ST_OK;
 fail:
@@ -274,6 +416,9 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(stmt(st, Q_ROLLBACK));
+	if (log_load(st) != ST_OK)
+		diag_panic("store: cannot read the log size after a rollback: %s",
+		    sqlite3_errmsg(st->db));
 }
 
 status
@@ -382,10 +527,32 @@ store_recv_next(struct store *st, int64_t peer_id, const char *link, int64_t *se
 	return one_int(s, 1, seq);
 }
 
+/* log_append - append leaf data as entry (kind, rid) of the log. */
+static status
+log_append(struct store *st, int kind, int64_t rid, const char *data, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOG_ADD);
+	uint8_t leaf[TLOG_HASH];
+	status rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)st->log_size);
+	sqlite3_bind_int(s, 2, kind);
+	sqlite3_bind_int64(s, 3, rid);
+	rc = run(s);
+	if (rc)
+		return rc;
+	tlog_leaf_hash(data, n, leaf);
+	rc = tlog_append(st->log_size, leaf, store_log_node, log_put, st);
+	if (!rc)
+		st->log_size++;
+	return rc;
+}
+
 status
 store_out_add(struct store *st, const struct store_out *m)
 {
 	sqlite3_stmt *s = stmt(st, Q_OUT_ADD);
+	status rc;
 
 	text(s, 1, m->id);
 	sqlite3_bind_int64(s, 2, m->peer_id);
@@ -396,7 +563,11 @@ store_out_add(struct store *st, const struct store_out *m)
 	text(s, 7, m->subject);
 	sqlite3_bind_text(s, 8, m->jws, (int)m->jws_len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, m->created_ms);
-	return run(s);
+	rc = run(s);
+	if (rc)
+		return rc;
+	return log_append(st, STORE_ENTRY_MESSAGE, sqlite3_last_insert_rowid(st->db),
+	    m->jws, m->jws_len);
 }
 
 /* outs - step an outbox query, stopping after max_bytes of JWS. */
@@ -549,6 +720,9 @@ store_in_add(struct store *st, const struct store_in *m)
 	sqlite3_bind_text(s, 13, m->receipt ? m->receipt : "",
 	    m->receipt ? (int)m->receipt_len : 0, SQLITE_STATIC);
 	rc = run(s);
+	if (!rc && m->status == 200 && m->receipt && m->receipt_len)
+		rc = log_append(st, STORE_ENTRY_RECEIPT, sqlite3_last_insert_rowid(st->db),
+		    m->receipt, m->receipt_len);
 	if (rc)
 		return rc;
 	s = stmt(st, Q_IN_ADVANCE);
@@ -623,5 +797,217 @@ store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg)
 
 	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
 	rc = ins(s, cb, arg);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+/* A caller's callback (cast back to its own type by the row function). */
+struct each {
+	void (*cb)(void);
+	void *arg;
+};
+
+#define EACH(cb, arg) (&(struct each){ (void (*)(void))(cb), (arg) })
+
+/* rows - step s, calling fn for each row; ST_NOTFOUND when none. */
+static status
+rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const struct each *e)
+{
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (fn(s, e)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_status(rc);
+	return n ? ST_OK : ST_NOTFOUND;
+}
+
+static int
+entry_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_entry e;
+
+	e.index = (uint64_t)sqlite3_column_int64(s, 0);
+	e.kind = sqlite3_column_int(s, 1);
+	e.msg_id = col(s, 2);
+	e.peer = col(s, 3);
+	e.jws = col(s, 4);
+	e.jws_len = (size_t)sqlite3_column_bytes(s, 4);
+	e.msg_jws = col(s, 5);
+	e.msg_jws_len = (size_t)sqlite3_column_bytes(s, 5);
+	e.msg_hash = col(s, 6);
+	return ((store_entry_cb)each->cb)(each->arg, &e);
+}
+
+status
+store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOG_ENTRIES);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+	rc = rows(s, entry_row, EACH(cb, arg));
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_log_find(struct store *st, const char *id, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOG_FIND);
+
+	text(s, 1, id);
+	return rows(s, entry_row, EACH(cb, arg));
+}
+
+status
+store_ckpt_add(struct store *st, uint64_t size, const char *note, int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_CKPT_ADD);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	text(s, 2, note);
+	sqlite3_bind_int64(s, 3, ms);
+	return run(s);
+}
+
+static int
+ckpt_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_ckpt c;
+
+	c.size = (uint64_t)sqlite3_column_int64(s, 0);
+	c.note = col(s, 1);
+	c.signed_ms = sqlite3_column_int64(s, 2);
+	return ((store_ckpt_cb)each->cb)(each->arg, &c);
+}
+
+status
+store_ckpt_get(struct store *st, uint64_t size, store_ckpt_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+
+	if (size == UINT64_MAX)
+		s = stmt(st, Q_CKPT_LATEST);
+	else {
+		s = stmt(st, Q_CKPT_GET);
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	}
+	return rows(s, ckpt_row, EACH(cb, arg));
+}
+
+status
+store_cosig_add(struct store *st, uint64_t size, int64_t peer_id, const char *line,
+    uint64_t t)
+{
+	sqlite3_stmt *s = stmt(st, Q_COSIG_ADD);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	sqlite3_bind_int64(s, 2, peer_id);
+	text(s, 3, line);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)t);
+	return run(s);
+}
+
+static int
+line_row(sqlite3_stmt *s, const struct each *each)
+{
+	return ((store_line_cb)each->cb)(each->arg, col(s, 0));
+}
+
+status
+store_cosig_lines(struct store *st, uint64_t size, store_line_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_COSIG_LINES);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	rc = rows(s, line_row, EACH(cb, arg));
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_cosig_latest(struct store *st, int64_t peer_id, uint64_t *size)
+{
+	sqlite3_stmt *s = stmt(st, Q_COSIG_LATEST);
+	int64_t v;
+	status rc;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	rc = one_int(s, 0, &v);
+	*size = (uint64_t)v;
+	return rc;
+}
+
+static int
+witness_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_witness w;
+
+	w.peer_id = sqlite3_column_int64(s, 0);
+	w.size = (uint64_t)sqlite3_column_int64(s, 1);
+	w.note = col(s, 2);
+	w.at_ms = sqlite3_column_int64(s, 3);
+	return ((store_witness_cb)each->cb)(each->arg, &w);
+}
+
+status
+store_witness_get(struct store *st, int64_t peer_id, store_witness_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_WIT_GET);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	return rows(s, witness_row, EACH(cb, arg));
+}
+
+status
+store_witness_put(struct store *st, int64_t peer_id, uint64_t size, const char *note,
+    int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_WIT_PUT);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)size);
+	text(s, 3, note);
+	sqlite3_bind_int64(s, 4, ms);
+	return run(s);
+}
+
+status
+store_fork_add(struct store *st, const struct store_fork *f)
+{
+	sqlite3_stmt *s = stmt(st, Q_FORK_ADD);
+
+	sqlite3_bind_int64(s, 1, f->peer_id);
+	text(s, 2, f->cosigned);
+	text(s, 3, f->presented);
+	text(s, 4, f->reason);
+	sqlite3_bind_int64(s, 5, f->at_ms);
+	return run(s);
+}
+
+static int
+fork_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_fork f;
+
+	f.peer_id = sqlite3_column_int64(s, 0);
+	f.peer = col(s, 1);
+	f.cosigned = col(s, 2);
+	f.presented = col(s, 3);
+	f.reason = col(s, 4);
+	f.at_ms = sqlite3_column_int64(s, 5);
+	return ((store_fork_cb)each->cb)(each->arg, &f);
+}
+
+status
+store_fork_list(struct store *st, store_fork_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_FORK_LIST), fork_row, EACH(cb, arg));
+
 	return rc == ST_NOTFOUND ? ST_OK : rc;
 }

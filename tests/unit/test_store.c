@@ -275,10 +275,10 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 2) is refused */
+	/* a store written by a newer parley (schema version 3) is refused */
 	snprintf(path, sizeof path, "%s/newer.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 2;", NULL,
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 3;", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
@@ -628,6 +628,100 @@ test_inbox(void **state)
 	assert_int_equal(store_in_get(f->st, "nope", in_cb, &s), ST_NOTFOUND);
 }
 
+
+/* ---- the log ---- */
+
+static int
+entry_cb(void *arg, const struct store_entry *e)
+{
+	struct store_entry *out = arg;
+
+	*out = *e;
+	out->msg_id = strdup(e->msg_id);
+	out->jws = NULL;
+	out->msg_jws = NULL;
+	out->msg_hash = NULL;
+	return 1;
+}
+
+static int
+note_cb(void *arg, const struct store_ckpt *c)
+{
+	snprintf(arg, 64, "%llu:%s", (unsigned long long)c->size, c->note);
+	return 1;
+}
+
+static int
+line_cb(void *arg, const char *line)
+{
+	strncat(arg, line, 63 - strlen(arg));
+	return 0;
+}
+
+static void
+test_log(void **state)
+{
+	struct fx *f = *state;
+	struct store_entry e;
+	uint8_t h[TLOG_HASH], leaf[TLOG_HASH];
+	char text[64] = "";
+	uint64_t size;
+
+	assert_int_equal(store_log_size(f->st), 0);
+	/* a queued message is an entry; so is the receipt of an accepted one */
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o1", 1, 10), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 413), ST_OK);
+	assert_int_equal(store_log_size(f->st), 2);	/* a refusal has no receipt */
+	assert_int_equal(store_log_node(f->st, 1, 0, h), ST_OK);	/* subtree [0, 2) */
+	tlog_leaf_hash("r.e.c", 5, leaf);
+	assert_int_equal(store_log_node(f->st, 0, 1, h), ST_OK);
+	assert_memory_equal(h, leaf, TLOG_HASH);
+	assert_int_equal(store_log_node(f->st, 0, 2, h), ST_NOTFOUND);
+	assert_int_equal(store_log_find(f->st, "i1", entry_cb, &e), ST_OK);
+	assert_int_equal(e.index, 1);
+	assert_int_equal(e.kind, STORE_ENTRY_RECEIPT);
+	free((char *)e.msg_id);
+	assert_int_equal(store_log_find(f->st, "o1", entry_cb, &e), ST_OK);
+	assert_int_equal(e.index, 0);
+	assert_int_equal(e.kind, STORE_ENTRY_MESSAGE);
+	free((char *)e.msg_id);
+	assert_int_equal(store_log_find(f->st, "i2", entry_cb, &e), ST_NOTFOUND);
+
+	/* a rolled-back transaction leaves neither entry nor size behind */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o2", 2, 10), ST_OK);
+	assert_int_equal(store_log_size(f->st), 3);
+	store_rollback(f->st);
+	assert_int_equal(store_log_size(f->st), 2);
+	assert_int_equal(store_log_find(f->st, "o2", entry_cb, &e), ST_NOTFOUND);
+	/* a failed insert appends nothing */
+	check_rc("duplicate id", add_out(f->st, f->bravo, "urgent", "o1", 9, 10), ST_EXISTS);
+	assert_int_equal(store_log_size(f->st), 2);
+
+	/* checkpoints, cosignatures, witness state, forks */
+	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_NOTFOUND);
+	assert_int_equal(store_ckpt_add(f->st, 1, "n1", 1), ST_OK);
+	assert_int_equal(store_ckpt_add(f->st, 2, "n2", 2), ST_OK);
+	check_rc("same size twice", store_ckpt_add(f->st, 2, "x", 3), ST_EXISTS);
+	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_OK);
+	assert_string_equal(text, "2:n2");
+	assert_int_equal(store_ckpt_get(f->st, 1, note_cb, text), ST_OK);
+	assert_string_equal(text, "1:n1");
+	assert_int_equal(store_cosig_latest(f->st, f->bravo, &size), ST_OK);
+	assert_int_equal(size, 0);
+	assert_int_equal(store_cosig_add(f->st, 1, f->bravo, "L1\n", 7), ST_OK);
+	assert_int_equal(store_cosig_add(f->st, 2, f->bravo, "L2\n", 8), ST_OK);
+	assert_int_equal(store_cosig_add(f->st, 2, f->charlie, "C2\n", 8), ST_OK);
+	assert_int_equal(store_cosig_latest(f->st, f->bravo, &size), ST_OK);
+	assert_int_equal(size, 2);
+	text[0] = '\0';
+	assert_int_equal(store_cosig_lines(f->st, 2, line_cb, text), ST_OK);
+	assert_string_equal(text, "L2\nC2\n");
+	check_rc("cosignature by an unknown peer", store_cosig_add(f->st, 2, 999, "X\n", 1),
+	    ST_NOTFOUND);
+}
+
 static void
 test_inbox_duplicates(void **state)
 {
@@ -814,6 +908,7 @@ main(void)
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
 		T(test_in_list),
+		T(test_log),
 		T(test_rollback),
 		T(test_durable),
 		T(test_uncommitted_lost),

@@ -1,0 +1,73 @@
+/* ledger.h - the node's log as evidence: the checkpoints it signs, the
+ * proofs it gives, the full check behind `parley log verify`, and the
+ * witness's decision on a peer's add-checkpoint request.
+ *
+ * The log itself (leaves, stored subtree hashes) lives in the store and
+ * grows with every message queued and every receipt issued (store.h).
+ * Checkpoints are C2SP tlog-checkpoint notes signed by the node's identity
+ * key under its origin (node_origin); peers' cosignatures (type 0x04) are
+ * stored beside them.
+ */
+#ifndef PARLEY_LEDGER_H
+#define PARLEY_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "node.h"
+#include "status.h"
+
+/* ledger_checkpoint - inside the caller's open transaction: when the log
+ * holds more leaves than the latest signed checkpoint, sign and store a
+ * checkpoint of the whole log.  Refuses (ST_CONFLICT, nothing signed) when
+ * the new tree is not an extension of the last signed one.  *signed_size
+ * (may be NULL) gets the size signed, or 0 when nothing was signed. */
+status ledger_checkpoint(struct node *n, int64_t now_ms, uint64_t *signed_size) WUR;
+
+/* ledger_note - append our checkpoint of size (UINT64_MAX: the latest) with
+ * every cosignature held.  ST_NOTFOUND when there is none. */
+status ledger_note(struct node *n, uint64_t size, struct buf *out) WUR;
+
+/* ledger_prove - append the tlog-proof of the log entry for message id (the
+ * message when we sent it, the receipt when we received it).  The proof is
+ * against our latest checkpoint that peer_id cosigned (peer_id 0: our latest
+ * checkpoint, whatever its cosignatures).  When peer is not NULL the entry
+ * must concern that peer (by name), else ST_NOTFOUND.  *why names a failure
+ * (ST_NOTFOUND: no such entry; ST_TIMEOUT: not yet cosigned by that peer). */
+status ledger_prove(struct node *n, const char *id, int64_t peer_id, const char *peer,
+    struct buf *out, const char **why) WUR;
+
+/* ledger_verify - recompute the tree from every stored entry; check each
+ * receipt's stored message against its stored hash, the stored subtree
+ * hashes, the latest checkpoint's signature and root, and every stored
+ * cosignature.  On failure, out gets one line naming the first entry or
+ * checkpoint that does not match.  progress (may be NULL) is called every
+ * 65536 entries. */
+status ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done,
+    uint64_t total), void *arg, struct buf *out) WUR;
+
+/* ledger_witness - as the witness of peer_id's log (origin and pk from its
+ * pinned card): decide an add-checkpoint request body.  Returns the HTTP
+ * status and writes the response body to resp (cosignature lines on 200,
+ * "SIZE\n" on a stale 409, a reason otherwise).  Opens and commits its own
+ * transaction: the cosigned checkpoint is durable before 200.  A checkpoint
+ * inconsistent with the one we cosigned is recorded as a fork (both notes
+ * kept) and *fork set to 1. */
+int ledger_witness(struct node *n, int64_t peer_id, const char *origin,
+    const uint8_t pk[static IDENT_PK_LEN], const char *body, size_t len, int64_t now_ms,
+    struct buf *resp, int *fork);
+
+/* ledger_witness_request - append the add-checkpoint body for our latest
+ * checkpoint with a consistency proof from old.  *size gets its size.
+ * ST_NOTFOUND: no checkpoint yet; ST_CONFLICT: old exceeds our log. */
+status ledger_witness_request(struct node *n, uint64_t old, struct buf *out,
+    uint64_t *size) WUR;
+/* ledger_cosigned - the peer answered 200 to our request for size: verify
+ * its cosignature lines (its key, its origin) and store them, in our own
+ * transaction.  ST_BADSIG / ST_UNKNOWN_KEY when no line verifies. */
+status ledger_cosigned(struct node *n, int64_t peer_id, const char *origin,
+    const uint8_t pk[static IDENT_PK_LEN], uint64_t size, const char *body,
+    size_t len) WUR;
+
+#endif
