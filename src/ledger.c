@@ -370,6 +370,7 @@ check_ckpt(struct verify *v, const struct check *c)
 	char kid[IDENT_KID_LEN], origin[CARD_ORIGIN_MAX];
 	status rc;
 
+	memset(&chk, 0, sizeof chk);
 	buf_init(&note, NOTE_MAX);
 	rc = ledger_note(v->n, c->size, &note);
 	if (!rc)
