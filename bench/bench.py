@@ -5,15 +5,23 @@ Prints tables:
   1. urgent round trip (send -> durable at peer -> receipt durable at sender)
      for N single messages, one at a time: p50 / p99 / max;
   2. sustained signed messages per second over one link for S seconds, with
-     a producer that keeps the sender's queue non-empty;
+     a producer that keeps the sender's queue non-empty; then where the
+     machine's CPU went meanwhile and how fast the machine was (it is shared
+     and virtualised: compare runs only with that in view);
   3. resident memory of each daemon: idle, and peak.
 
 Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
-BENCH_SECONDS (default 30).  Timings are printed, never asserted.
+BENCH_SECONDS (default 30), BENCH_PERF (a directory: record each daemon with
+`perf record -g` during the sustained run, into alpha.data and bravo.data).
+Timings are printed, never asserted.
 """
+import ctypes
+import ctypes.util
 import json
 import os
 import platform
+import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -24,6 +32,7 @@ import time
 BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "..", "build"))
 RTT_N = int(os.environ.get("BENCH_RTT_N", "1000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+PERF = os.environ.get("BENCH_PERF")
 
 
 def free_port():
@@ -73,6 +82,41 @@ def cpu_s(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_s():
+    """CPU seconds the whole machine spent busy, and stolen by the hypervisor."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal
+    return (v[0] + v[1] + v[2] + v[5] + v[6]) / tick, v[7] / tick
+
+
+def self_s():
+    t = os.times()
+    return t.user + t.system
+
+
+def verify_us():
+    """Microseconds per Ed25519 verify of 1,200 bytes (libsodium, hot loop): how
+    fast the (shared, virtualised) machine is right now; None without libsodium."""
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+    except OSError:
+        return None
+    if lib.sodium_init() < 0:
+        return None
+    pk, sk, sig = (ctypes.create_string_buffer(n) for n in (32, 64, 64))
+    m, mlen = b"x" * 1200, ctypes.c_ulonglong(1200)
+    lib.crypto_sign_keypair(pk, sk)
+    lib.crypto_sign_detached(sig, None, m, mlen, sk)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < 0.3:
+        if lib.crypto_sign_verify_detached(sig, m, mlen, pk) != 0:
+            return None
+        n += 1
+    return (time.perf_counter() - t0) / n * 1e6
 
 
 def pct(xs, p):
@@ -129,7 +173,17 @@ def main():
         sent = 0
         req = {"op": "send", "peer": "bravo", "link": "cert", "type": "indicator",
                "priority": "routine", "subject": "indicator", "body": "x" * 500}
+        speed = [verify_us()]
+        perfs = []
+        if PERF:
+            os.makedirs(PERF, exist_ok=True)
+            perfs = [subprocess.Popen(["perf", "record", "-g", "-q", "-o",
+                                       os.path.join(PERF, name + ".data"), "-p", str(p.pid)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for name, p in zip(("alpha", "bravo"), procs)]
         cpu0 = [cpu_s(p.pid) for p in procs]
+        busy0, steal0 = machine_s()
+        self0 = self_s()
         t0 = time.monotonic()
         delivered = 0
         mark, marked = t0, 0
@@ -149,12 +203,21 @@ def main():
             delivered = count() - base
         elapsed = time.monotonic() - t0
         rate = delivered / elapsed
-        cpu = [(cpu_s(p.pid) - c0) / max(delivered, 1) * 1e6 for p, c0 in zip(procs, cpu0)]
+        used = [cpu_s(p.pid) - c0 for p, c0 in zip(procs, cpu0)]
+        busy1, steal1 = machine_s()
+        producer = self_s() - self0
+        others = max(0.0, (busy1 - busy0) - sum(used) - producer)
+        cpu = [u / max(delivered, 1) * 1e6 for u in used]
         peak = [mem_kb(p.pid, "VmHWM") for p in procs]
+        for pp in perfs:
+            pp.send_signal(signal.SIGINT)
+            pp.wait()
+        speed.append(verify_us())
     finally:
         for p in procs:
             p.terminate()
             p.wait()
+        shutil.rmtree(top, ignore_errors=True)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"{platform.system()} {platform.release()}")
@@ -169,6 +232,13 @@ def main():
     print("| messages delivered with receipt | per second | sender CPU us/msg | receiver CPU us/msg |")
     print("|---|---|---|---|")
     print(f"| {delivered} | {rate:.0f} | {cpu[0]:.0f} | {cpu[1]:.0f} |")
+    print()
+    print(f"CPU during the sustained run, in cores: daemons {sum(used) / elapsed:.2f}, "
+          f"producer {producer / elapsed:.2f}, everything else {others / elapsed:.2f}, "
+          f"stolen by the hypervisor {(steal1 - steal0) / elapsed:.2f}")
+    if None not in speed:
+        print(f"machine speed: Ed25519 verify of 1,200 bytes (libsodium, hot loop) took "
+              f"{speed[0]:.0f} us before the sustained run, {speed[1]:.0f} us after")
     print()
     print("memory (resident)")
     print("| daemon | idle MB | peak MB |")

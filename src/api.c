@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -23,6 +24,13 @@
 #include "witness.h"
 
 #define MAX_BATCH 4096
+/* libevent 2.1 reads at most 4 KiB per read callback (evbuffer_read), about
+ * six send requests: on_read takes what else the socket holds, up to
+ * DRAIN_MAX, so that requests sent together are committed together (one
+ * fsync, one checkpoint) and not six at a time.  The bound keeps one
+ * callback's work (a signature per request) to some tens of milliseconds. */
+#define DRAIN_MAX (256u << 10)
+#define DRAIN_STEP 65536
 
 struct api {
 	struct event_base *base;
@@ -37,6 +45,8 @@ struct api {
 struct client {
 	struct api *a;
 	struct bufferevent *bev;
+	struct api_request *batch;	/* send requests read together */
+	size_t batch_cap;
 	struct client *next;
 };
 
@@ -137,6 +147,7 @@ client_free(struct client *c)
 			break;
 		}
 	bufferevent_free(c->bev);
+	free(c->batch);
 	free(c);
 }
 
@@ -154,6 +165,19 @@ say(struct client *c, json_t *j)
 	bufferevent_write(c->bev, text, strlen(text));
 	bufferevent_write(c->bev, "\n", 1);
 	free(text);
+}
+
+/* say_queued - the answer to a send once committed: the hot path, so a
+ * template (the id is a UUID this daemon made: nothing to escape). */
+static void
+say_queued(struct client *c, const char id[static STAMP_UUID_LEN])
+{
+	char line[96];
+	int n = snprintf(line, sizeof line, "{\"ok\":true,\"id\":\"%s\",\"state\":\"queued\"}\n",
+	    id);
+
+	if (n > 0 && (size_t)n < sizeof line)
+		bufferevent_write(c->bev, line, (size_t)n);
 }
 
 static void
@@ -213,7 +237,7 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 			    p[i].why ? p[i].why : status_str(p[i].rc)));
 			continue;
 		}
-		say(c, json_pack("{s:b, s:s, s:s}", "ok", 1, "id", p[i].id, "state", "queued"));
+		say_queued(c, p[i].id);
 		if (p[i].wait_ms && link_wait(c->a->e, p[i].id, p[i].start_us, p[i].wait_ms,
 		    waited, c) != ST_OK)
 			say(c, json_pack("{s:b, s:s, s:s}", "ok", 0, "id", p[i].id, "error",
@@ -233,41 +257,98 @@ evidence_done(void *arg, const char *bundle, size_t len, const char *error)
 	    json_pack("{s:b, s:s}", "ok", 0, "error", error));
 }
 
+/* drain - move what the socket holds into in, up to DRAIN_MAX buffered.
+ * Errors and end of file are left for the bufferevent to see next.  A
+ * bufferevent keeps the end of its input frozen; it is thawed here just as
+ * libevent thaws it for its own reads. */
+static void
+drain(struct bufferevent *bev, struct evbuffer *in)
+{
+	evutil_socket_t fd = bufferevent_getfd(bev);
+
+	if (fd < 0 || evbuffer_unfreeze(in, 0) != 0)
+		return;
+	while (evbuffer_get_length(in) < DRAIN_MAX) {
+		struct evbuffer_iovec v;
+		ssize_t n;
+
+		if (evbuffer_reserve_space(in, DRAIN_STEP, &v, 1) < 1)
+			break;
+		n = recv(fd, v.iov_base, v.iov_len, MSG_DONTWAIT);
+		if (n <= 0)
+			break;		/* the space reserved is simply not committed */
+		v.iov_len = (size_t)n;
+		if (evbuffer_commit_space(in, &v, 1) != 0 || (size_t)n < DRAIN_STEP)
+			break;
+	}
+	evbuffer_freeze(in, 0);
+}
+
+/* batch_add - keep a send request for the next group commit; 0 when full. */
+static int
+batch_add(struct client *c, size_t nb, const struct api_request *req)
+{
+	if (nb == c->batch_cap) {
+		size_t cap = c->batch_cap ? c->batch_cap * 2 : 64;
+		struct api_request *b;
+
+		if (cap > MAX_BATCH || !(b = realloc(c->batch, cap * sizeof *b)))
+			return 0;
+		c->batch = b;
+		c->batch_cap = cap;
+	}
+	c->batch[nb] = *req;
+	return 1;
+}
+
+/* flush - queue and answer the send requests held, then forget them. */
+static void
+flush(struct client *c, size_t *nb)
+{
+	sends(c, c->batch, *nb);
+	for (size_t i = 0; i < *nb; i++)
+		api_request_clear(&c->batch[i]);
+	*nb = 0;
+}
+
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
 	struct client *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct api_request *batch = calloc(MAX_BATCH, sizeof *batch);
 	size_t nb = 0, len;
 	char *line;
-	int full;
+	int full = 0;
 
-	if (!batch)
-		return;
-	while (nb < MAX_BATCH && (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
+	drain(bev, in);
+	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
 		struct api_request req;
 		const char *why;
 		status rc = api_request_parse(line, len, &req, &why);
 
 		free(line);
 		if (rc) {
-			sends(c, batch, nb);	/* keep answers in request order */
-			for (size_t i = 0; i < nb; i++)
-				api_request_clear(&batch[i]);
-			nb = 0;
+			flush(c, &nb);	/* keep answers in request order */
 			say(c, json_pack("{s:b, s:s}", "ok", 0, "error", why));
 			api_request_clear(&req);
 			continue;
 		}
 		if (req.op == API_SEND) {
-			batch[nb++] = req;
+			if (!batch_add(c, nb, &req)) {
+				flush(c, &nb);
+				if (!batch_add(c, nb, &req)) {
+					say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
+					api_request_clear(&req);
+					continue;
+				}
+			}
+			if (++nb == MAX_BATCH) {
+				full = 1;	/* more lines may wait than one batch holds */
+				break;
+			}
 			continue;
 		}
-		sends(c, batch, nb);
-		for (size_t i = 0; i < nb; i++)
-			api_request_clear(&batch[i]);
-		nb = 0;
+		flush(c, &nb);
 		if (req.op == API_STATUS)
 			say(c, json_pack("{s:b, s:o}", "ok", 1, "status", link_status(c->a->e)));
 		else if (req.op == API_EVIDENCE) {
@@ -284,18 +365,16 @@ on_read(struct bufferevent *bev, void *arg)
 		}
 		api_request_clear(&req);
 	}
-	full = nb == MAX_BATCH;
-	sends(c, batch, nb);
-	for (size_t i = 0; i < nb; i++)
-		api_request_clear(&batch[i]);
-	free(batch);
-	if (evbuffer_get_length(in) > c->a->line_max) {
+	flush(c, &nb);
+	if (full)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
+		    BEV_TRIG_DEFER_CALLBACKS);
+	else if (evbuffer_get_length(in) > c->a->line_max) {
+		/* no newline left in the buffer: one line is that long */
 		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "request line too long"));
 		bufferevent_disable(bev, EV_READ);
 		evbuffer_drain(in, evbuffer_get_length(in));
-	} else if (full)	/* more lines wait than one batch holds */
-		bufferevent_trigger(bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
-		    BEV_TRIG_DEFER_CALLBACKS);
+	}
 }
 
 static void
@@ -327,8 +406,6 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		free(c);
 		return;
 	}
-	/* Read big: every send request read together is committed together. */
-	bufferevent_set_max_single_read(c->bev, 4 << 20);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = a->clients;

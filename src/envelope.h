@@ -78,6 +78,10 @@ status envelope_receipt_open(const char *jws, size_t n,
     const uint8_t receiver_pk[static IDENT_PK_LEN], const char *self_kid,
     struct receipt *r) WUR;
 
+/* envelope_json_str - append s[0..n) to out as a JSON string, quotes
+ * included, escaped as jansson's dump escapes it.  ST_INVALID (out unchanged)
+ * when s is not UTF-8; NUL is written as \u0000. */
+status envelope_json_str(struct buf *out, const char *s, size_t n) WUR;
 /* envelope_hash - lowercase hex SHA-256 of data[0..n). */
 void envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX]);
 /* envelope_link_ok - 1 for a known link class: cert, urgent, leaders, wg. */

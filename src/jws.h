@@ -20,7 +20,9 @@ status jws_sign(const struct ident *id, const char *typ, const void *payload,
 /* jws_verify - check the compact JWS text[0..n) against pk and typ; on success
  * append the decoded payload to payload (bounded by its max).
  * ST_PARSE: not a compact JWS; ST_INVALID: header wrong (alg, typ, crit);
- * ST_UNKNOWN_KEY: kid names another key; ST_BADSIG: signature fails. */
+ * ST_UNKNOWN_KEY: kid names another key; ST_BADSIG: signature fails.
+ * A header accepted once for pk and typ is remembered (per thread), so the
+ * same header bytes are not parsed again. */
 status jws_verify(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
     const char *typ, struct buf *payload) WUR;
 /* jws_parts - the three base64url segments of a compact JWS, borrowed from

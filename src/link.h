@@ -6,9 +6,10 @@
  * only then answered with a signed receipt.  A retransmission is answered
  * with the receipt already issued; nothing is applied twice.
  *
- * Outbound: queued messages go to each peer in sequence order, one batch in
- * flight per peer, retried with exponential backoff and jitter; an inbound
- * request from the peer (it is back) retries at once.
+ * Outbound: queued messages go to each peer in sequence order, up to three
+ * batches in flight per peer (one per connection), retried with exponential
+ * backoff and jitter; an inbound request from the peer (it is back) retries
+ * at once.
  */
 #ifndef PARLEY_LINK_H
 #define PARLEY_LINK_H

@@ -705,6 +705,168 @@ test_vocabularies(void **state)
 		assert_false(envelope_type_ok(types_bad[i]));
 }
 
+/* jansson_str - what jansson's compact dump makes of s[0..n), or NULL when
+ * jansson refuses it (not UTF-8). */
+static char *
+jansson_str(const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(j);
+	return text;
+}
+
+/* check_json_str - envelope_json_str agrees with jansson on s[0..n). */
+static void
+check_json_str(const char *name, const char *s, size_t n)
+{
+	char *want = jansson_str(s, n);
+	struct buf got;
+	status rc;
+
+	buf_init(&got, 4096);
+	assert_int_equal(buf_adds(&got, "keep"), ST_OK);
+	rc = envelope_json_str(&got, s, n);
+	if (!want) {
+		if (rc != ST_INVALID)
+			fail_msg("%s: jansson refuses it, envelope_json_str gives \"%s\"", name,
+			    status_str(rc));
+		assert_string_equal(buf_str(&got), "keep");
+	} else {
+		if (rc != ST_OK)
+			fail_msg("%s: jansson takes it, envelope_json_str gives \"%s\"", name,
+			    status_str(rc));
+		if (strcmp(buf_str(&got) + 4, want) != 0)
+			fail_msg("%s: got %s, jansson %s", name, buf_str(&got) + 4, want);
+	}
+	free(want);
+	buf_free(&got);
+}
+
+/* Payloads are written from templates (envelope.c); their strings must be
+ * escaped as jansson escapes them, and refused where jansson refuses. */
+static void
+test_json_str(void **state)
+{
+	static const struct {
+		const char *name, *s;
+		size_t n;	/* 0: strlen(s) */
+	} cases[] = {
+		{ "plain", "grid status", 0 },
+		{ "empty", "", 0 },
+		{ "quote and backslash", "a \"b\" \\c\\", 0 },
+		{ "short escapes", "\b\f\n\r\t", 0 },
+		{ "other controls", "\x01\x1f\x0b", 0 },
+		{ "NUL", "a\0b", 3 },
+		{ "DEL and slash", "\x7f/</script>", 0 },
+		{ "two-byte", "caf\xc3\xa9", 0 },
+		{ "three-byte", "\xe2\x9c\x93 \xef\xbf\xbd", 0 },
+		{ "four-byte", "\xf0\x9f\x98\x80", 0 },
+		{ "U+2028", "\xe2\x80\xa8", 0 },
+		{ "max code point", "\xf4\x8f\xbf\xbf", 0 },
+		{ "Latin-1", "caf\xe9", 0 },
+		{ "stray continuation", "\x80", 0 },
+		{ "overlong slash", "\xc0\xaf", 0 },
+		{ "overlong three-byte", "\xe0\x80\xaf", 0 },
+		{ "overlong four-byte", "\xf0\x80\x80\xaf", 0 },
+		{ "surrogate", "\xed\xa0\x80", 0 },
+		{ "past U+10FFFF", "\xf4\x90\x80\x80", 0 },
+		{ "lead byte F5", "\xf5\x80\x80\x80", 0 },
+		{ "truncated", "ok\xe2\x9c", 0 },
+		{ "lead then ASCII", "\xc3(", 0 },
+		{ "FF", "\xff", 0 },
+	};
+	uint8_t seed[randombytes_SEEDBYTES] = { 3 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_json_str(cases[i].name, cases[i].s,
+		    cases[i].n ? cases[i].n : strlen(cases[i].s));
+	/* random short strings over bytes that matter */
+	for (int i = 0; i < 20000; i++) {
+		static const uint8_t pick[] = { 'a', '"', '\\', '\n', 0x01, 0x1f, 0x7f, 0x80,
+		    0xbf, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+		    0x9f, 0xa0, 0x8f, 0x90, 0 };
+		uint8_t r[9];
+		char s[8];
+		size_t n;
+
+		seed[1] = (uint8_t)i, seed[2] = (uint8_t)(i >> 8);
+		randombytes_buf_deterministic(r, sizeof r, seed);
+		n = r[0] % sizeof s;
+		for (size_t k = 0; k < n; k++)
+			s[k] = (char)pick[r[k + 1] % sizeof pick];
+		check_json_str("random", s, n);
+	}
+}
+
+/* payload_of - the decoded payload of a JWS. */
+static char *
+payload_of(const struct buf *jws)
+{
+	struct jws_parts p;
+	struct buf pl;
+
+	assert_int_equal(jws_split(jws->p, jws->len, &p), ST_OK);
+	buf_init(&pl, 1 << 16);
+	assert_int_equal(b64_url_decode_buf(&pl, p.pay, p.pay_len), ST_OK);
+	return buf_take(&pl, NULL);
+}
+
+/* The signed payloads are byte for byte what json_pack + json_dumps made
+ * before the templates: statements stay the same on the wire. */
+static void
+test_seal_as_jansson(void **state)
+{
+	static const char *const bodies[] = { BODY, "", "tab\there \"q\" \\ \x01\x7f",
+	    "\xf0\x9f\x98\x80 </b>" };
+	struct message m;
+	struct receipt r;
+	struct buf jws;
+	char *got, *want;
+	json_t *j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		fill(&m, ident_kid(bob), bodies[i]);
+		snprintf(m.subject, sizeof m.subject, "subject %zu: \"%s\"\t\xc3\xa9", i, "x\\y");
+		m.seq = (int64_t)1 << (40 + i);
+		buf_init(&jws, 1 << 16);
+		assert_int_equal(envelope_message_seal(alice, &m, &jws), ST_OK);
+		j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s%,s:s}",
+		    "v", 1, "id", m.id, "from", m.from, "to", m.to, "link", m.link,
+		    "seq", (json_int_t)m.seq, "type", m.type, "priority", m.priority,
+		    "subject", m.subject, "body", buf_str(&m.body), m.body.len,
+		    "created_at", m.created_at);
+		assert_non_null(j);
+		want = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		got = payload_of(&jws);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		json_decref(j);
+
+		fill_receipt(&r, ident_kid(alice), &jws);
+		r.seq = m.seq;
+		buf_reset(&jws);
+		assert_int_equal(envelope_receipt_seal(bob, &r, &jws), ST_OK);
+		j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}",
+		    "v", 1, "id", r.id, "msg", r.msg, "msg_sha256", r.msg_sha256,
+		    "from", r.from, "to", r.to, "link", r.link, "seq", (json_int_t)r.seq,
+		    "received_at", r.received_at);
+		assert_non_null(j);
+		want = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		got = payload_of(&jws);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		json_decref(j);
+		envelope_message_clear(&m);
+		buf_free(&jws);
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -750,6 +912,8 @@ main(void)
 		cmocka_unit_test(test_open_bad_payload),
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_vocabularies),
+		cmocka_unit_test(test_json_str),
+		cmocka_unit_test(test_seal_as_jansson),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

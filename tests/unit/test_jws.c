@@ -682,6 +682,134 @@ test_flat_smuggled_dot(void **state)
 	buf_free(&got);
 }
 
+/* A header accepted once is remembered with its key and typ (jws.c): the
+ * same bytes under another key, another typ or a changed payload are judged
+ * afresh, every time, however often the header was accepted before. */
+static void
+test_header_cache(void **state)
+{
+	char hdr[256], big[1000];
+	struct buf jws, forged, got, other, mine;
+	struct jws_parts p;
+
+	(void)state;
+	buf_init(&got, 4096);
+	signed_by(alice, "hello", &jws);
+	for (int round = 0; round < 3; round++) {
+		buf_reset(&got);
+		assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(alice), TYP, &got), ST_OK);
+		assert_string_equal(buf_str(&got), "hello");
+		buf_reset(&got);
+		assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(bob), TYP, &got),
+		    ST_UNKNOWN_KEY);
+		assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(alice), "parley-other",
+		    &got), ST_INVALID);
+		assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(alice), TYP "x", &got),
+		    ST_INVALID);
+		assert_int_equal(got.len, 0);
+	}
+	/* the accepted header over another payload: the signature still decides */
+	assert_int_equal(jws_split(jws.p, jws.len, &p), ST_OK);
+	buf_init(&forged, 8192);
+	assert_int_equal(buf_add(&forged, jws.p, p.hdr_len + 1), ST_OK);
+	assert_int_equal(buf_addf(&forged, "aGVsbG9v.%.*s", (int)p.sig_len, p.sig), ST_OK);
+	assert_int_equal(jws_verify(forged.p, forged.len, ident_pk(alice), TYP, &got), ST_BADSIG);
+	assert_int_equal(got.len, 0);
+
+	/* a header without kid accepted for alice is accepted for bob too, and
+	 * then bob's key must still fail the signature */
+	handmade(alice, "{\"alg\":\"EdDSA\",\"typ\":\"" TYP "\"}", "aGVsbG8", &other);
+	assert_int_equal(jws_verify(other.p, other.len, ident_pk(alice), TYP, &got), ST_OK);
+	buf_reset(&got);
+	assert_int_equal(jws_verify(other.p, other.len, ident_pk(bob), TYP, &got), ST_BADSIG);
+	assert_int_equal(got.len, 0);
+
+	/* more headers than the cache holds, and one too long to keep */
+	snprintf(big, sizeof big, "{\"alg\":\"EdDSA\",\"typ\":\"%s\",\"x\":\"%0600d\"}", TYP, 0);
+	for (int i = 0; i < 12; i++) {
+		const struct ident *who = i % 3 == 0 ? alice : i % 3 == 1 ? bob : rfc;
+
+		snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\",\"n\":%d}",
+		    ident_kid(who), TYP, i % 5);
+		handmade(who, i % 4 == 3 ? big : hdr, "aGk", &mine);
+		buf_reset(&got);
+		assert_int_equal(jws_verify(mine.p, mine.len, ident_pk(who), TYP, &got), ST_OK);
+		assert_string_equal(buf_str(&got), "hi");
+		assert_int_not_equal(jws_verify(mine.p, mine.len,
+		    ident_pk(who == alice ? bob : alice), TYP, &got), ST_OK);
+		buf_free(&mine);
+	}
+	buf_reset(&got);
+	assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(alice), TYP, &got), ST_OK);
+	buf_free(&jws);
+	buf_free(&forged);
+	buf_free(&other);
+	buf_free(&got);
+}
+
+/* The payload segment has its own base64url codec (jws.c): it must write
+ * what b64.c writes and accept exactly what b64.c accepts. */
+static void
+test_payload_codec(void **state)
+{
+	static const char alpha[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint8_t seed[randombytes_SEEDBYTES] = { 7 }, data[300];
+	struct buf jws, want, got;
+	struct jws_parts p;
+	char hdr[256];
+
+	(void)state;
+	randombytes_buf_deterministic(data, sizeof data, seed);
+	buf_init(&want, 4096);
+	buf_init(&got, 4096);
+	for (size_t n = 0; n <= sizeof data; n += n < 40 ? 1 : 37) {
+		buf_init(&jws, 8192);
+		assert_int_equal(jws_sign(alice, TYP, data, n, &jws), ST_OK);
+		assert_int_equal(jws_split(jws.p, jws.len, &p), ST_OK);
+		buf_reset(&want);
+		assert_int_equal(b64_url_encode(&want, data, n), ST_OK);
+		assert_int_equal(p.pay_len, want.len);
+		assert_memory_equal(p.pay, want.p, want.len);
+		buf_reset(&got);
+		assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(alice), TYP, &got), ST_OK);
+		assert_int_equal(got.len, n);
+		if (n)
+			assert_memory_equal(got.p, data, n);
+		buf_free(&jws);
+	}
+
+	/* random segments, most of them not canonical: the same verdict and
+	 * bytes as b64_url_decode_buf */
+	snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\"}",
+	    ident_kid(alice), TYP);
+	for (int i = 0; i < 600; i++) {
+		char seg[16];
+		size_t len = (size_t)(data[i % sizeof data] % 10);
+		status wrc, grc;
+
+		seed[1] = (uint8_t)i, seed[2] = (uint8_t)(i >> 8);
+		randombytes_buf_deterministic(seg, sizeof seg, seed);
+		for (size_t k = 0; k < len; k++)
+			seg[k] = alpha[(uint8_t)seg[k] % 64];
+		seg[len] = '\0';
+		handmade(alice, hdr, seg, &jws);
+		buf_reset(&want);
+		buf_reset(&got);
+		wrc = b64_url_decode_buf(&want, seg, len);
+		grc = jws_verify(jws.p, jws.len, ident_pk(alice), TYP, &got);
+		if (wrc != grc)
+			fail_msg("segment \"%s\": b64.c says \"%s\", jws_verify \"%s\"", seg,
+			    status_str(wrc), status_str(grc));
+		assert_int_equal(got.len, want.len);
+		if (got.len)
+			assert_memory_equal(got.p, want.p, got.len);
+		buf_free(&jws);
+	}
+	buf_free(&want);
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -702,6 +830,8 @@ main(void)
 		cmocka_unit_test(test_flat_round_trip),
 		cmocka_unit_test(test_flat_rejects),
 		cmocka_unit_test(test_flat_smuggled_dot),
+		cmocka_unit_test(test_header_cache),
+		cmocka_unit_test(test_payload_codec),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
