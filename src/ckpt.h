@@ -26,7 +26,9 @@ struct ckpt {
 	uint8_t root[TLOG_HASH];
 };
 
-/* ckpt_format - append the note text "ORIGIN\nSIZE\nBASE64(ROOT)\n". */
+/* ckpt_format - append the note text "ORIGIN\nSIZE\nBASE64(ROOT)\n".
+ * ST_INVALID if the origin is not a valid note name.  The formatters leave
+ * out unchanged on error. */
 status ckpt_format(const struct ckpt *c, struct buf *out) WUR;
 /* ckpt_parse - parse a checkpoint's note text (text[0..n), as delimited by
  * note_split).  Extension lines (non-empty, after the third) are allowed and
@@ -43,11 +45,13 @@ struct ckpt_proof {
 };
 
 /* ckpt_proof_format - append a tlog-proof (no extra line): header, index,
- * hashes, blank line, then the signed checkpoint note verbatim. */
+ * hashes, blank line, then the signed checkpoint note verbatim.  ST_INVALID
+ * for more than TLOG_PROOF_MAX hashes or an empty note. */
 status ckpt_proof_format(uint64_t index, const uint8_t hashes[][TLOG_HASH], size_t n,
     const char *note, size_t note_len, struct buf *out) WUR;
-/* ckpt_proof_parse - parse text[0..n); an "extra" line is accepted and
- * skipped.  The note is not verified here (see note_verify). */
+/* ckpt_proof_parse - parse text[0..n); an "extra" line (at most 1024 bytes
+ * of data) is accepted and skipped.  The note is not verified here (see
+ * note_verify). */
 status ckpt_proof_parse(const char *text, size_t n, struct ckpt_proof *out) WUR;
 
 /* A witness add-checkpoint request body.  note points into the parsed text. */
@@ -59,7 +63,8 @@ struct ckpt_witness_req {
 	size_t note_len;
 };
 
-/* ckpt_witness_req_format - append "old N\n", the proof lines, "\n", note. */
+/* ckpt_witness_req_format - append "old N\n", the proof lines, "\n", note.
+ * ST_INVALID for more than 63 proof lines or an empty note. */
 status ckpt_witness_req_format(uint64_t old, const uint8_t hashes[][TLOG_HASH], size_t n,
     const char *note, size_t note_len, struct buf *out) WUR;
 /* ckpt_witness_req_parse - parse a request body (strict as above). */

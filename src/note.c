@@ -1,13 +1,18 @@
 /* note.c - C2SP signed notes, verifier keys and cosignatures (note.h).
  *
- * Key names are restricted to printable ASCII (no space, no '+'), a subset
- * of what signed-note allows; note text may be any UTF-8 without control
- * characters other than newline.  Parsing is strict: base64 must be
- * canonical, every line must end in "\n".
+ * Key names are restricted to printable ASCII without space or '+', a
+ * subset of what signed-note allows; note text may be any valid UTF-8
+ * without control characters (C0, DEL, C1) other than newline.  Parsing is
+ * strict: every line ends in "\n" and base64 is canonical, so one note has
+ * one encoding.
+ *
+ * SECURITY: a note is untrusted input until note_verify returns ST_OK, and
+ * even then only its text is vouched for, and only by the keys whose bits
+ * are set.  The keys come from the caller, never from the note: a line is
+ * tried only against the known key with exactly its name and key ID, and a
+ * line by a known key that fails to verify refuses the whole note.
  */
 #include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -15,9 +20,16 @@
 #include "b64.h"
 #include "note.h"
 
-#define DASH "\xe2\x80\x94"	/* U+2014 em dash */
+#define DASH "\xe2\x80\x94"	/* U+2014 em dash, 3 bytes */
+#define DASH_LEN 3
 #define COSIG_HEADER "cosignature/v1\ntime "
-#define SIG_RAW_MAX 128
+#define ED_SIG_LEN (4 + IDENT_SIG_LEN)		/* type 0x01: keyid, signature */
+#define COSIG_LEN (4 + 8 + IDENT_SIG_LEN)	/* type 0x04: keyid, time, signature */
+/* Signatures of unknown keys may be long (ML-DSA-44 cosignatures are 2,432
+ * bytes), so they are checked in chunks of this many base64 characters;
+ * only the first chunk's bytes are kept, enough for any key we verify. */
+#define SIG_CHUNK 128
+#define SIG_HEAD (SIG_CHUNK / 4 * 3)
 
 int
 note_name_ok(const char *s, size_t n)
@@ -28,6 +40,19 @@ note_name_ok(const char *s, size_t n)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '+')
 			return 0;
 	return 1;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (24 - 8 * i));
 }
 
 static uint32_t
@@ -42,17 +67,19 @@ key_id(const char *name, uint8_t type, const uint8_t pk[IDENT_PK_LEN])
 	crypto_hash_sha256_update(&h, &type, 1);
 	crypto_hash_sha256_update(&h, pk, IDENT_PK_LEN);
 	crypto_hash_sha256_final(&h, d);
-	return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+	return get32(d);
 }
 
 status
 note_key_init(struct note_key *k, const char *name, uint8_t type,
     const uint8_t pk[static IDENT_PK_LEN])
 {
+	size_t n = strlen(name);
+
 	memset(k, 0, sizeof *k);
-	if (!note_name_ok(name, strlen(name)) || (type != NOTE_ED25519 && type != NOTE_COSIG))
+	if (!note_name_ok(name, n) || (type != NOTE_ED25519 && type != NOTE_COSIG))
 		return ST_INVALID;
-	memcpy(k->name, name, strlen(name) + 1);
+	memcpy(k->name, name, n + 1);
 	k->type = type;
 	memcpy(k->pk, pk, IDENT_PK_LEN);
 	k->id = key_id(name, type, pk);
@@ -63,52 +90,67 @@ status
 note_vkey(const struct note_key *k, struct buf *out)
 {
 	uint8_t raw[1 + IDENT_PK_LEN];
+	size_t start = out->len;
 	status rc;
 
 	raw[0] = k->type;
 	memcpy(raw + 1, k->pk, IDENT_PK_LEN);
 	rc = buf_addf(out, "%s+%08" PRIx32 "+", k->name, k->id);
-	return rc ? rc : b64_std_encode(out, raw, sizeof raw);
+	if (!rc)
+		rc = b64_std_encode(out, raw, sizeof raw);
+	if (rc)
+		buf_truncate(out, start);
+	return rc;
+}
+
+/* hex8 - exactly 8 lowercase hex digits (the form note_vkey writes). */
+static int
+hex8(const char *s, uint32_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < 8; i++) {
+		unsigned c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9')
+			*v = *v << 4 | (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v = *v << 4 | (c - 'a' + 10);
+		else
+			return 0;
+	}
+	return 1;
 }
 
 status
 note_vkey_parse(const char *s, size_t n, struct note_key *out)
 {
-	const char *p1 = memchr(s, '+', n), *p2;
-	char name[NOTE_NAME_MAX + 1], hex[9];
+	const char *plus = memchr(s, '+', n);
+	char name[NOTE_NAME_MAX + 1];
 	uint8_t raw[1 + IDENT_PK_LEN];
-	size_t len, nl;
-	unsigned long id;
-	char *end;
+	size_t nl, len;
+	uint32_t id;
 
 	memset(out, 0, sizeof *out);
-	if (!p1)
+	if (!plus)
 		return ST_PARSE;
-	nl = (size_t)(p1 - s);
-	p2 = memchr(p1 + 1, '+', n - nl - 1);
-	if (!p2 || p2 - p1 != 9 || !note_name_ok(s, nl))
+	nl = (size_t)(plus - s);
+	/* NAME "+" 8 hex digits "+" base64, which may itself hold '+' */
+	if (!note_name_ok(s, nl) || n - nl < 10 || plus[9] != '+' || !hex8(plus + 1, &id) ||
+	    b64_std_decode(plus + 10, n - nl - 10, raw, sizeof raw, &len) != ST_OK ||
+	    len != sizeof raw)
 		return ST_PARSE;
 	memcpy(name, s, nl);
 	name[nl] = '\0';
-	memcpy(hex, p1 + 1, 8);
-	hex[8] = '\0';
-	for (int i = 0; i < 8; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
-			return ST_PARSE;
-	id = strtoul(hex, &end, 16);
-	if (b64_std_decode(p2 + 1, n - (size_t)(p2 + 1 - s), raw, sizeof raw, &len) != ST_OK ||
-	    len != sizeof raw)
-		return ST_PARSE;
-	if (note_key_init(out, name, raw[0], raw + 1) != ST_OK)
-		return ST_INVALID;
-	if (out->id != (uint32_t)id) {
+	if (note_key_init(out, name, raw[0], raw + 1) != ST_OK || out->id != id) {
 		memset(out, 0, sizeof *out);
 		return ST_INVALID;
 	}
 	return ST_OK;
 }
 
-/* text_ok - valid UTF-8, no control characters but "\n". */
+/* text_ok - valid UTF-8 without control characters but "\n": no C0 but
+ * newline, no DEL, no C1 (U+0080..U+009F), no overlong forms, surrogates
+ * or code points past U+10FFFF. */
 static int
 text_ok(const char *s, size_t n)
 {
@@ -116,11 +158,11 @@ text_ok(const char *s, size_t n)
 
 	for (size_t i = 0; i < n;) {
 		unsigned c = p[i];
-		size_t k;
 		uint32_t cp;
+		size_t k;
 
 		if (c < 0x80) {
-			if (c < 0x20 ? c != '\n' : c == 0x7f)
+			if ((c < 0x20 && c != '\n') || c == 0x7f)
 				return 0;
 			i++;
 			continue;
@@ -140,8 +182,8 @@ text_ok(const char *s, size_t n)
 				return 0;
 			cp = cp << 6 | (p[i + j] & 0x3f);
 		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp <= 0x9f))
+		if (cp <= 0x9f || (k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
 			return 0;
 		i += k + 1;
 	}
@@ -152,83 +194,108 @@ text_ok(const char *s, size_t n)
 static int
 note_text_ok(const char *t, size_t n)
 {
-	return n > 0 && t[0] != '\n' && t[n - 1] == '\n' && text_ok(t, n);
+	return n > 0 && t[n - 1] == '\n' && text_ok(t, n);
 }
 
 /* A parsed signature line. */
 struct sigline {
 	const char *name;
 	size_t name_len;
-	uint8_t raw[SIG_RAW_MAX];
-	size_t raw_len;
+	uint8_t raw[SIG_HEAD];	/* the first bytes of the signature */
+	size_t raw_len;		/* the signature's full length */
 };
 
-/* parse_line - "— NAME BASE64" (without the "\n"). */
+/* sig_decode - s[0..n) is canonical base64 of at least 5 bytes; the first
+ * SIG_HEAD bytes go to l->raw.  Chunks are whole 4-character groups, so
+ * each decodes alone; padding is allowed only in the last. */
+static status
+sig_decode(const char *s, size_t n, struct sigline *l)
+{
+	uint8_t chunk[SIG_HEAD];
+	size_t off, len, got;
+
+	l->raw_len = 0;
+	for (off = 0; off < n; off += len) {
+		len = n - off < SIG_CHUNK ? n - off : SIG_CHUNK;
+		if (b64_std_decode(s + off, len, chunk, sizeof chunk, &got) != ST_OK ||
+		    (off + len < n && got != sizeof chunk))
+			return ST_PARSE;
+		if (off == 0)
+			memcpy(l->raw, chunk, got);
+		l->raw_len += got;
+	}
+	return l->raw_len > 4 ? ST_OK : ST_PARSE;
+}
+
+/* parse_line - "— NAME BASE64" (without its "\n"). */
 static status
 parse_line(const char *s, size_t n, struct sigline *l)
 {
 	const char *sp;
 
-	if (n < sizeof DASH + 1 || memcmp(s, DASH " ", sizeof DASH) != 0)
+	if (n < DASH_LEN + 1 || memcmp(s, DASH " ", DASH_LEN + 1) != 0)
 		return ST_PARSE;
-	s += sizeof DASH;
-	n -= sizeof DASH;
+	s += DASH_LEN + 1;
+	n -= DASH_LEN + 1;
 	sp = memchr(s, ' ', n);
 	if (!sp || !note_name_ok(s, (size_t)(sp - s)))
 		return ST_PARSE;
 	l->name = s;
 	l->name_len = (size_t)(sp - s);
-	n -= l->name_len + 1;
-	if (b64_std_decode(sp + 1, n, l->raw, sizeof l->raw, &l->raw_len) != ST_OK ||
-	    l->raw_len < 5)
-		return ST_PARSE;
-	return ST_OK;
+	return sig_decode(sp + 1, n - l->name_len - 1, l);
+}
+
+/* next_line - the "\n"-terminated line at *off, without its "\n"; *off
+ * moves past it.  0 when no line is left (or it is unterminated). */
+static int
+next_line(const char *note, size_t n, size_t *off, const char **line, size_t *len)
+{
+	const char *nl;
+
+	if (*off >= n || !(nl = memchr(note + *off, '\n', n - *off)))
+		return 0;
+	*line = note + *off;
+	*len = (size_t)(nl - *line);
+	*off += *len + 1;
+	return 1;
 }
 
 status
 note_split(const char *note, size_t n, size_t *text_len)
 {
-	size_t sep = 0, lines = 0;
-	int found = 0;
+	size_t sep = 0, off, len, lines = 0;
+	const char *line;
+	struct sigline l;
 
 	*text_len = 0;
 	if (n > NOTE_MAX)
 		return ST_TOOBIG;
 	if (n < 2 || note[n - 1] != '\n' || !text_ok(note, n))
 		return ST_PARSE;
-	for (size_t i = n - 1; i > 0; i--)
-		if (note[i] == '\n' && note[i - 1] == '\n') {
+	/* the text ends at the last blank line; signature lines hold none */
+	for (size_t i = n - 1; i > 0 && !sep; i--)
+		if (note[i] == '\n' && note[i - 1] == '\n')
 			sep = i;
-			found = 1;
-			break;
-		}
-	if (!found || sep + 1 >= n || !note_text_ok(note, sep))
+	if (!sep || sep + 1 == n)
 		return ST_PARSE;
-	for (size_t off = sep + 1; off < n;) {
-		const char *nl = memchr(note + off, '\n', n - off);
-		struct sigline l;
-
-		if (++lines > NOTE_SIGS_MAX)
+	for (off = sep + 1; next_line(note, n, &off, &line, &len);)
+		if (++lines > NOTE_SIGS_MAX || parse_line(line, len, &l) != ST_OK)
 			return ST_PARSE;
-		if (parse_line(note + off, (size_t)(nl - (note + off)), &l) != ST_OK)
-			return ST_PARSE;
-		off = (size_t)(nl - note) + 1;
-	}
 	*text_len = sep;
 	return ST_OK;
 }
 
-static uint64_t
-be64(const uint8_t *p)
+/* cosig_msg - the message a type 0x04 signature signs. */
+static status
+cosig_msg(struct buf *m, uint64_t t, const char *text, size_t n)
 {
-	uint64_t v = 0;
+	status rc = buf_addf(m, COSIG_HEADER "%" PRIu64 "\n", t);
 
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
+	return rc ? rc : buf_add(m, text, n);
 }
 
-/* check_sig - verify one line l by key k over text. */
+/* check_sig - verify line l by k over text[0..n); *t: a cosignature's time.
+ * ST_BADSIG, or ST_INVALID for a time past 2^63 - 1. */
 static status
 check_sig(const struct note_key *k, const struct sigline *l, const char *text, size_t n,
     uint64_t *t)
@@ -237,27 +304,30 @@ check_sig(const struct note_key *k, const struct sigline *l, const char *text, s
 	status rc;
 
 	if (k->type == NOTE_ED25519)
-		return l->raw_len == 4 + IDENT_SIG_LEN ?
+		return l->raw_len == ED_SIG_LEN ?
 		    ident_verify(k->pk, (const uint8_t *)text, n, l->raw + 4) : ST_BADSIG;
-	if (l->raw_len != 4 + 8 + IDENT_SIG_LEN)
+	if (l->raw_len != COSIG_LEN)
 		return ST_BADSIG;
-	*t = be64(l->raw + 4);
+	*t = 0;
+	for (int i = 0; i < 8; i++)
+		*t = *t << 8 | l->raw[4 + i];
 	if (*t >> 63)
-		return ST_BADSIG;
+		return ST_INVALID;
 	buf_init(&m, NOTE_MAX + 64);
-	rc = buf_addf(&m, COSIG_HEADER "%" PRIu64 "\n", *t);
-	if (!rc)
-		rc = buf_add(&m, text, n);
+	rc = cosig_msg(&m, *t, text, n);
 	if (!rc)
 		rc = ident_verify(k->pk, (const uint8_t *)m.p, m.len, l->raw + 12);
 	buf_free(&m);
-	return rc == ST_OK ? ST_OK : ST_BADSIG;
+	return rc;
 }
 
 status
 note_verify(const char *note, size_t n, const struct note_key *keys, size_t nkeys,
     struct note_check *out)
 {
+	size_t off, len;
+	const char *line;
+	struct sigline l;
 	status rc;
 
 	memset(out, 0, sizeof *out);
@@ -266,28 +336,29 @@ note_verify(const char *note, size_t n, const struct note_key *keys, size_t nkey
 	rc = note_split(note, n, &out->text_len);
 	if (rc)
 		return rc;
-	for (size_t off = out->text_len + 1; off < n;) {
-		const char *nl = memchr(note + off, '\n', n - off);
-		struct sigline l;
-
-		if (parse_line(note + off, (size_t)(nl - (note + off)), &l) != ST_OK)
-			return ST_PARSE;
-		off = (size_t)(nl - note) + 1;
+	for (off = out->text_len + 1; next_line(note, n, &off, &line, &len);) {
+		if (parse_line(line, len, &l) != ST_OK)
+			return ST_PARSE;	/* not reached: note_split checked it */
 		for (size_t i = 0; i < nkeys; i++) {
-			uint32_t id = (uint32_t)l.raw[0] << 24 | (uint32_t)l.raw[1] << 16 |
-			    (uint32_t)l.raw[2] << 8 | l.raw[3];
 			uint64_t t = 0;
 
-			if (id != keys[i].id || strlen(keys[i].name) != l.name_len ||
+			if (get32(l.raw) != keys[i].id || strlen(keys[i].name) != l.name_len ||
 			    memcmp(keys[i].name, l.name, l.name_len) != 0)
 				continue;
-			if (check_sig(&keys[i], &l, note, out->text_len, &t) != ST_OK)
-				return ST_BADSIG;
+			rc = check_sig(&keys[i], &l, note, out->text_len, &t);
+			if (rc) {
+				memset(out, 0, sizeof *out);
+				return rc;
+			}
 			out->verified |= 1u << i;
 			out->time[i] = t;
 		}
 	}
-	return out->verified ? ST_OK : ST_UNKNOWN_KEY;
+	if (!out->verified) {
+		memset(out, 0, sizeof *out);
+		return ST_UNKNOWN_KEY;
+	}
+	return ST_OK;
 }
 
 /* add_line - append "— NAME base64(raw)\n". */
@@ -301,66 +372,77 @@ add_line(struct buf *out, const char *name, const uint8_t *raw, size_t n)
 	return rc ? rc : buf_add(out, "\n", 1);
 }
 
-static void
-put_id(uint8_t *p, uint32_t id)
+/* sign_ok - name and text may be signed, and text, blank line and a line
+ * of raw_len signature bytes by name fit in NOTE_MAX. */
+static status
+sign_ok(const char *name, const char *text, size_t n, size_t raw_len)
 {
-	p[0] = (uint8_t)(id >> 24);
-	p[1] = (uint8_t)(id >> 16);
-	p[2] = (uint8_t)(id >> 8);
-	p[3] = (uint8_t)id;
+	size_t nl = strlen(name);
+
+	if (!note_name_ok(name, nl) || !note_text_ok(text, n))
+		return ST_INVALID;
+	if (n > NOTE_MAX || NOTE_MAX - n < 1 + DASH_LEN + 1 + nl + 1 + (raw_len + 2) / 3 * 4 + 1)
+		return ST_TOOBIG;
+	return ST_OK;
 }
 
 status
 note_sign(const struct ident *id, const char *name, const char *text, size_t n,
     struct buf *out)
 {
-	uint8_t raw[4 + IDENT_SIG_LEN];
-	status rc;
+	uint8_t raw[ED_SIG_LEN];
+	size_t start = out->len;
+	status rc = sign_ok(name, text, n, sizeof raw);
 
-	if (!note_name_ok(name, strlen(name)) || !note_text_ok(text, n) || n > NOTE_MAX)
-		return ST_INVALID;
-	put_id(raw, key_id(name, NOTE_ED25519, ident_pk(id)));
+	if (rc)
+		return rc;
+	put32(raw, key_id(name, NOTE_ED25519, ident_pk(id)));
 	ident_sign(id, (const uint8_t *)text, n, raw + 4);
 	rc = buf_add(out, text, n);
 	if (!rc)
 		rc = buf_add(out, "\n", 1);
-	return rc ? rc : add_line(out, name, raw, sizeof raw);
+	if (!rc)
+		rc = add_line(out, name, raw, sizeof raw);
+	if (rc)
+		buf_truncate(out, start);
+	return rc;
 }
 
 status
 note_cosign(const struct ident *id, const char *name, const char *text, size_t n,
     uint64_t t, struct buf *out)
 {
-	uint8_t raw[4 + 8 + IDENT_SIG_LEN];
+	uint8_t raw[COSIG_LEN];
+	size_t start = out->len;
 	struct buf m;
-	status rc;
+	status rc = sign_ok(name, text, n, sizeof raw);
 
-	if (!note_name_ok(name, strlen(name)) || !note_text_ok(text, n) || n > NOTE_MAX ||
-	    t >> 63)
+	if (rc)
+		return rc;
+	if (t >> 63)
 		return ST_INVALID;
-	put_id(raw, key_id(name, NOTE_COSIG, ident_pk(id)));
+	put32(raw, key_id(name, NOTE_COSIG, ident_pk(id)));
 	for (int i = 0; i < 8; i++)
 		raw[4 + i] = (uint8_t)(t >> (56 - 8 * i));
 	buf_init(&m, NOTE_MAX + 64);
-	rc = buf_addf(&m, COSIG_HEADER "%" PRIu64 "\n", t);
-	if (!rc)
-		rc = buf_add(&m, text, n);
+	rc = cosig_msg(&m, t, text, n);
 	if (!rc) {
 		ident_sign(id, (const uint8_t *)m.p, m.len, raw + 12);
 		rc = add_line(out, name, raw, sizeof raw);
 	}
 	buf_free(&m);
+	if (rc)
+		buf_truncate(out, start);
 	return rc;
 }
 
 void
 note_sig_each(const char *note, size_t n, size_t text_len, note_line_cb cb, void *arg)
 {
-	for (size_t off = text_len + 1; off < n;) {
-		const char *nl = memchr(note + off, '\n', n - off);
+	size_t off = text_len + 1, len;
+	const char *line;
 
-		if (!nl || cb(arg, note + off, (size_t)(nl - (note + off)) + 1))
+	while (next_line(note, n, &off, &line, &len))
+		if (cb(arg, line, len + 1))
 			return;
-		off = (size_t)(nl - note) + 1;
-	}
 }

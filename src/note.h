@@ -4,7 +4,7 @@
  * A signed note is a text ending in "\n", a blank line, then one or more
  * lines "— NAME base64(keyid4 || signature)\n" (U+2014 em dash).  The text is
  * split from the signatures at the LAST blank line.  A note is valid UTF-8
- * with no control characters other than "\n".
+ * with no control characters other than "\n" (none of C0, DEL or C1).
  *
  * Key ID = SHA-256(name || "\n" || type || pk)[:4], big-endian.
  * Type 0x01 signs the note text; type 0x04 signs
@@ -51,11 +51,13 @@ status note_vkey_parse(const char *s, size_t n, struct note_key *out) WUR;
 
 /* note_sign - append to out the signed note: text, "\n", and one type 0x01
  * signature line by id under name.  text[0..n) must be a valid note text
- * (ends in "\n", valid characters): ST_INVALID otherwise. */
+ * (ends in "\n", valid characters): ST_INVALID otherwise; ST_TOOBIG if the
+ * note would exceed NOTE_MAX.  out is unchanged on error. */
 status note_sign(const struct ident *id, const char *name, const char *text, size_t n,
     struct buf *out) WUR;
 /* note_cosign - append one type 0x04 signature line (with its "\n") by id
- * under name, over text[0..n) at time t (POSIX seconds, < 2^63). */
+ * under name, over text[0..n) at time t (POSIX seconds, < 2^63).  Errors
+ * as note_sign, and ST_INVALID for t >= 2^63. */
 status note_cosign(const struct ident *id, const char *name, const char *text, size_t n,
     uint64_t t, struct buf *out) WUR;
 
@@ -75,7 +77,9 @@ status note_split(const char *note, size_t n, size_t *text_len) WUR;
 /* note_verify - parse note[0..n) and verify the signature lines made by the
  * nkeys (<= NOTE_KEYS_MAX) known keys; lines by unknown keys (name or ID
  * differ) are ignored.  ST_BADSIG if any known key's line fails to verify;
- * ST_UNKNOWN_KEY if no known key signed; errors of note_split. */
+ * ST_INVALID if a known key's cosignature has a time >= 2^63, or nkeys is
+ * over NOTE_KEYS_MAX; ST_UNKNOWN_KEY if no known key signed; errors of
+ * note_split.  *out is all zero unless ST_OK. */
 status note_verify(const char *note, size_t n, const struct note_key *keys, size_t nkeys,
     struct note_check *out) WUR;
 
