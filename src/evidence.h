@@ -26,7 +26,9 @@
 #define EVIDENCE_MAX (4u << 20)	/* bytes in a bundle we read */
 #define EVIDENCE_TYPE "parley-evidence"
 
-/* evidence_make - append the bundle JSON (one line, then "\n") to out. */
+/* evidence_make - append the bundle JSON (one line, then "\n") to out.
+ * ST_INVALID (out untouched) when a member is not UTF-8 text or holds a
+ * NUL; ST_TOOBIG when the bundle would exceed EVIDENCE_MAX. */
 status evidence_make(const char *message, size_t message_len, const char *receipt,
     size_t receipt_len, const char *message_proof, size_t message_proof_len,
     const char *receipt_proof, size_t receipt_proof_len, struct buf *out) WUR;
@@ -50,19 +52,24 @@ struct evidence_report {
 };
 
 /* evidence_verify - check bundle[0..n) against two cards (either order):
- * the message is signed by one card's key and addressed to the other's; the
+ * the sender is the card whose key signed the message (two cards with the
+ * same key: ST_INVALID), and the message is addressed to the other's
+ * (ST_RECIPIENT otherwise); the
  * receipt is signed by that other key, names the message's id, link, seq
  * and the SHA-256 of its exact JWS; each proof's checkpoint is signed by its
  * log's key and cosigned by the other party, and the statement is included
  * at the stated index.  On failure *why names the first check that failed
- * (a static string) and the status says how; r is then unspecified.
+ * (a static string; NULL on success) and the status says how; r is then
+ * unspecified.
  * r->msg owns a body buffer: call evidence_report_clear after success or
  * failure. */
 status evidence_verify(const char *bundle, size_t n, const struct card cards[2],
     struct evidence_report *r, const char **why) WUR;
 /* evidence_report_clear - free what r owns. */
 void evidence_report_clear(struct evidence_report *r);
-/* evidence_describe - append a plain-words account of r (several lines). */
+/* evidence_describe - append a plain-words account of r (several lines).
+ * Text from the message (names, subject) is quoted with control and
+ * bidirectional-override characters escaped, so it cannot disguise a line. */
 status evidence_describe(const struct evidence_report *r, struct buf *out) WUR;
 
 #endif

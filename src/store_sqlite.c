@@ -440,26 +440,23 @@ store_peer_add(struct store *st, const struct store_peer *p, int64_t *id)
 	return rc;
 }
 
+/* A caller's callback (cast back to its own type by the row function). */
+struct each {
+	void (*cb)(void);
+	void *arg;
+};
+
+#define EACH(cb, arg) (&(struct each){ (void (*)(void))(cb), (arg) })
+
+/* rows - step s, calling fn for each row; ST_NOTFOUND when none. */
 static status
-peers(sqlite3_stmt *s, store_peer_cb cb, void *arg)
+rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const struct each *e)
 {
 	int rc, n = 0;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_peer p;
-
-		memset(&p, 0, sizeof p);
-		p.id = sqlite3_column_int64(s, 0);
-		p.name = col(s, 1);
-		if (sqlite3_column_bytes(s, 2) == IDENT_PK_LEN)
-			memcpy(p.pk, sqlite3_column_blob(s, 2), IDENT_PK_LEN);
-		p.kid = col(s, 3);
-		p.endpoint = col(s, 4);
-		p.links = col(s, 5);
-		p.card = col(s, 6);
-		p.added_ms = sqlite3_column_int64(s, 7);
 		n++;
-		if (cb(arg, &p)) {
+		if (fn(s, e)) {
 			rc = SQLITE_DONE;
 			break;
 		}
@@ -470,10 +467,28 @@ peers(sqlite3_stmt *s, store_peer_cb cb, void *arg)
 	return n ? ST_OK : ST_NOTFOUND;
 }
 
+static int
+peer_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_peer p;
+
+	memset(&p, 0, sizeof p);
+	p.id = sqlite3_column_int64(s, 0);
+	p.name = col(s, 1);
+	if (sqlite3_column_bytes(s, 2) == IDENT_PK_LEN)
+		memcpy(p.pk, sqlite3_column_blob(s, 2), IDENT_PK_LEN);
+	p.kid = col(s, 3);
+	p.endpoint = col(s, 4);
+	p.links = col(s, 5);
+	p.card = col(s, 6);
+	p.added_ms = sqlite3_column_int64(s, 7);
+	return ((store_peer_cb)each->cb)(each->arg, &p);
+}
+
 status
 store_peer_list(struct store *st, store_peer_cb cb, void *arg)
 {
-	status rc = peers(stmt(st, Q_PEER_LIST), cb, arg);
+	status rc = rows(stmt(st, Q_PEER_LIST), peer_row, EACH(cb, arg));
 
 	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
@@ -491,7 +506,7 @@ store_peer_find(struct store *st, const char *name, const uint8_t *key,
 		s = stmt(st, Q_PEER_BY_KEY);
 		sqlite3_bind_blob(s, 1, key, IDENT_PK_LEN, SQLITE_STATIC);
 	}
-	return peers(s, cb, arg);
+	return rows(s, peer_row, EACH(cb, arg));
 }
 
 /* one_int - step a statement that yields one integer (or none: dflt). */
@@ -732,40 +747,28 @@ store_in_add(struct store *st, const struct store_in *m)
 	return run(s);
 }
 
-static status
-ins(sqlite3_stmt *s, store_in_cb cb, void *arg)
+static int
+in_row(sqlite3_stmt *s, const struct each *each)
 {
-	int rc, n = 0;
+	struct store_in m;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_in m;
-
-		m.id = col(s, 0);
-		m.peer_id = sqlite3_column_int64(s, 1);
-		m.peer = col(s, 2);
-		m.link = col(s, 3);
-		m.seq = sqlite3_column_int64(s, 4);
-		m.type = col(s, 5);
-		m.priority = col(s, 6);
-		m.subject = col(s, 7);
-		m.jws = col(s, 8);
-		m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
-		m.hash = col(s, 9);
-		m.status = sqlite3_column_int(s, 10);
-		m.reason = col(s, 11);
-		m.received_ms = sqlite3_column_int64(s, 12);
-		m.receipt = col(s, 13);
-		m.receipt_len = (size_t)sqlite3_column_bytes(s, 13);
-		n++;
-		if (cb(arg, &m)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_status(rc);
-	return n ? ST_OK : ST_NOTFOUND;
+	m.id = col(s, 0);
+	m.peer_id = sqlite3_column_int64(s, 1);
+	m.peer = col(s, 2);
+	m.link = col(s, 3);
+	m.seq = sqlite3_column_int64(s, 4);
+	m.type = col(s, 5);
+	m.priority = col(s, 6);
+	m.subject = col(s, 7);
+	m.jws = col(s, 8);
+	m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
+	m.hash = col(s, 9);
+	m.status = sqlite3_column_int(s, 10);
+	m.reason = col(s, 11);
+	m.received_ms = sqlite3_column_int64(s, 12);
+	m.receipt = col(s, 13);
+	m.receipt_len = (size_t)sqlite3_column_bytes(s, 13);
+	return ((store_in_cb)each->cb)(each->arg, &m);
 }
 
 status
@@ -777,7 +780,7 @@ store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	sqlite3_bind_int64(s, 3, seq);
-	return ins(s, cb, arg);
+	return rows(s, in_row, EACH(cb, arg));
 }
 
 status
@@ -786,7 +789,7 @@ store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg)
 	sqlite3_stmt *s = stmt(st, Q_IN_GET);
 
 	text(s, 1, id);
-	return ins(s, cb, arg);
+	return rows(s, in_row, EACH(cb, arg));
 }
 
 status
@@ -796,35 +799,8 @@ store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg)
 	status rc;
 
 	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
-	rc = ins(s, cb, arg);
+	rc = rows(s, in_row, EACH(cb, arg));
 	return rc == ST_NOTFOUND ? ST_OK : rc;
-}
-
-/* A caller's callback (cast back to its own type by the row function). */
-struct each {
-	void (*cb)(void);
-	void *arg;
-};
-
-#define EACH(cb, arg) (&(struct each){ (void (*)(void))(cb), (arg) })
-
-/* rows - step s, calling fn for each row; ST_NOTFOUND when none. */
-static status
-rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const struct each *e)
-{
-	int rc, n = 0;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n++;
-		if (fn(s, e)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_status(rc);
-	return n ? ST_OK : ST_NOTFOUND;
 }
 
 static int
