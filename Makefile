@@ -57,6 +57,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libparley.a
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libparley.a \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
+$(BUILD)/bench_log: bench/bench_log.c $(BUILD)/libparley.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
+
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory programs
@@ -82,7 +85,7 @@ asan:
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit fuzz
+		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit fuzz bench
 
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS = $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
@@ -103,7 +106,7 @@ fuzz-smoke: $(FUZZ_BINS)
 
 bench:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory programs
+	@$(MAKE) --no-print-directory programs $(BUILD)/bench_log
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 
 install: all

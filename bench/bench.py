@@ -8,10 +8,16 @@ Prints tables:
      a producer that keeps the sender's queue non-empty; then where the
      machine's CPU went meanwhile and how fast the machine was (it is shared
      and virtualised: compare runs only with that in view);
-  3. resident memory of each daemon: idle, and peak.
+  3. resident memory of each daemon: idle, and peak;
+  4. the cosigned log (bench_log.c), with the daemons stopped:
+     evidence-bundle verification (a bundle made by `parley evidence`); appends
+     in batches with a checkpoint per batch (messages with their log
+     entries, then the log alone) up to BENCH_LOG_SIZE entries; inclusion
+     and consistency proofs produced and verified at that size.
 
 Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
-BENCH_SECONDS (default 30), BENCH_PERF (a directory: record each daemon with
+BENCH_SECONDS (default 30), BENCH_LOG_SIZE (default 1000000),
+BENCH_PERF (a directory: record each daemon with
 `perf record -g` during the sustained run, into alpha.data and bravo.data).
 Timings are printed, never asserted.
 """
@@ -33,6 +39,8 @@ BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "..",
 RTT_N = int(os.environ.get("BENCH_RTT_N", "1000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 PERF = os.environ.get("BENCH_PERF")
+LOG_SIZE = int(os.environ.get("BENCH_LOG_SIZE", "1000000"))
+LOG_MESSAGES = min(100000, LOG_SIZE)
 
 
 def free_port():
@@ -119,6 +127,15 @@ def verify_us():
     return (time.perf_counter() - t0) / n * 1e6
 
 
+def bench_log(*args):
+    """Run bench_log; its result lines (JSON) as a list."""
+    r = subprocess.run([os.path.join(BIN, "bench_log"), *args], stdout=subprocess.PIPE,
+                       text=True)
+    if r.returncode != 0:
+        sys.exit(f"bench: bench_log {args[0]} failed")
+    return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+
+
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
@@ -163,6 +180,8 @@ def main():
                 sys.exit(f"bench: message not delivered: {r} {q}")
             client_ms.append((time.perf_counter() - t0) * 1000)
             daemon_ms.append(r["rtt_ms"])
+            if i == 0:
+                first_id = q["id"]
 
         # 2. Sustained: a producer keeps up to WINDOW messages outstanding.
         window, chunk = 4000, 500
@@ -213,10 +232,32 @@ def main():
             pp.send_signal(signal.SIGINT)
             pp.wait()
         speed.append(verify_us())
+
+        # 4a. An evidence bundle of the first round-trip message, once both
+        # halves are cosigned; its verification timed in-process.
+        bundle = os.path.join(top, "bundle.json")
+        def evidence():
+            r = subprocess.run([os.path.join(BIN, "parley"), "evidence", first_id, "--dir", a],
+                               capture_output=True)
+            if r.returncode == 0:
+                with open(bundle, "wb") as f:
+                    f.write(r.stdout)
+            return r.returncode == 0
+        wait_for(evidence, 60, "an evidence bundle")
     finally:
         for p in procs:
             p.terminate()
             p.wait()
+
+    # 4b. Timed with no daemon running: the bundle's verification, then the
+    # log on a node of its own.
+    try:
+        log_rows = bench_log("bundle", bundle, os.path.join(top, "a.card"),
+                             os.path.join(top, "b.card"))
+        c = os.path.join(top, "c")
+        cli("init", "charlie", "--dir", c, "--listen", f"127.0.0.1:{free_port()}")
+        log_rows += bench_log("append", c, str(LOG_MESSAGES), str(LOG_SIZE), "1000")
+    finally:
         shutil.rmtree(top, ignore_errors=True)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -245,6 +286,25 @@ def main():
     print("|---|---|---|")
     for name, i, pk in (("alpha (sender)", idle[0], peak[0]), ("bravo (receiver)", idle[1], peak[1])):
         print(f"| {name} | {i / 1024:.1f} | {pk / 1024:.1f} |")
+    print()
+    size = next(r["n"] for r in log_rows if r["what"] == "size")
+    print(f"cosigned log: appends, {log_rows[1]['batch']} entries per transaction, "
+          f"a checkpoint signed in each, fsync'd commit; {log_rows[1]['entry_bytes']}-byte statements")
+    print("| appended | entries | per second | checkpoint signing, us per batch |")
+    print("|---|---|---|---|")
+    for r in log_rows:
+        if r["what"] in ("messages", "log"):
+            name = ("messages queued (outbox row + log entry)" if r["what"] == "messages"
+                    else "log entries alone (leaf + subtree hashes)")
+            print(f"| {name} | {r['n']} | {r['per_s']:.0f} | {r['checkpoint_us']:.0f} |")
+    print()
+    print(f"cosigned log: proofs on a log of {size:,} entries, and evidence verification")
+    print("| operation | runs | p50 us | p99 us | max us |")
+    print("|---|---|---|---|---|")
+    for r in log_rows:
+        if "p50_us" in r:
+            print(f"| {r['what']} | {r['n']} | {r['p50_us']:.1f} | {r['p99_us']:.1f} | "
+                  f"{r['max_us']:.1f} |")
 
 
 if __name__ == "__main__":

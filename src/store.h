@@ -150,6 +150,13 @@ struct store_entry {
 };
 typedef int (*store_entry_cb)(void *arg, const struct store_entry *e);
 
+/* store_log_append - append data (a statement's exact bytes) as the log's
+ * next leaf, entry (kind, rid), in the caller's transaction; the row rid
+ * stands for must be stored in the same transaction.  store_out_add and
+ * store_in_add call it; the log benchmark calls it alone, to measure what
+ * the log itself costs. */
+status store_log_append(struct store *st, int kind, int64_t rid, const char *data,
+    size_t n) WUR;
 /* store_log_size - the number of leaves (in this transaction, if open). */
 uint64_t store_log_size(const struct store *st);
 /* store_log_node - a tlog_get_fn over the store (arg is the store). */

@@ -161,10 +161,20 @@ static const char *const sql[Q__COUNT] = {
 	    " FROM fork f JOIN peers p ON p.id = f.peer_id ORDER BY f.id",
 };
 
+/* The last node stored at each level: the tree's right edge, which every
+ * append reads (its left sibling) and every tree hash of the whole log
+ * reads.  A cache of writes, so emptied when a transaction rolls back. */
+struct edge {
+	uint64_t index;
+	uint8_t hash[TLOG_HASH];
+	int valid;
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q__COUNT];
 	uint64_t log_size;	/* leaves, including this transaction's */
+	struct edge edge[TLOG_PROOF_MAX];
 };
 
 static status log_load(struct store *st);
@@ -242,9 +252,15 @@ status
 store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
 {
 	struct store *st = arg;
-	sqlite3_stmt *s = stmt(st, Q_NODE_GET);
+	sqlite3_stmt *s;
 	int rc;
 
+	if (level >= 0 && level < TLOG_PROOF_MAX && st->edge[level].valid &&
+	    st->edge[level].index == index) {
+		memcpy(hash, st->edge[level].hash, TLOG_HASH);
+		return ST_OK;
+	}
+	s = stmt(st, Q_NODE_GET);
 	sqlite3_bind_int(s, 1, level);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
 	rc = sqlite3_step(s);
@@ -261,11 +277,18 @@ log_put(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
 {
 	struct store *st = arg;
 	sqlite3_stmt *s = stmt(st, Q_NODE_PUT);
+	status rc;
 
 	sqlite3_bind_int(s, 1, level);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
 	sqlite3_bind_blob(s, 3, hash, TLOG_HASH, SQLITE_STATIC);
-	return run(s);
+	rc = run(s);
+	if (!rc && level < TLOG_PROOF_MAX) {
+		st->edge[level].index = index;
+		memcpy(st->edge[level].hash, hash, TLOG_HASH);
+		st->edge[level].valid = 1;
+	}
+	return rc;
 }
 
 uint64_t
@@ -281,11 +304,10 @@ log_load(struct store *st)
 	status rc = one_int(stmt(st, Q_LOG_SIZE), 0, &n);
 
 	st->log_size = rc ? 0 : (uint64_t)n;
+	memset(st->edge, 0, sizeof st->edge);
 	return rc;
 }
 
-static status log_append(struct store *st, int kind, int64_t rid, const char *data,
-    size_t n);
 
 /* log_backfill - a version 1 store's statements, oldest first, become the
  * log's first entries. */
@@ -303,7 +325,7 @@ log_backfill(struct store *st)
 	    " ORDER BY t, kind, rid", -1, &s, NULL) != SQLITE_OK)
 		return ST_DB;
 	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = log_append(st, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
+		rc = store_log_append(st, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
 		    (const char *)sqlite3_column_text(s, 2), (size_t)sqlite3_column_bytes(s, 2));
 	if (!rc && r != SQLITE_DONE)
 		rc = db_status(r);
@@ -542,9 +564,8 @@ store_recv_next(struct store *st, int64_t peer_id, const char *link, int64_t *se
 	return one_int(s, 1, seq);
 }
 
-/* log_append - append leaf data as entry (kind, rid) of the log. */
-static status
-log_append(struct store *st, int kind, int64_t rid, const char *data, size_t n)
+status
+store_log_append(struct store *st, int kind, int64_t rid, const char *data, size_t n)
 {
 	sqlite3_stmt *s = stmt(st, Q_LOG_ADD);
 	uint8_t leaf[TLOG_HASH];
@@ -581,7 +602,7 @@ store_out_add(struct store *st, const struct store_out *m)
 	rc = run(s);
 	if (rc)
 		return rc;
-	return log_append(st, STORE_ENTRY_MESSAGE, sqlite3_last_insert_rowid(st->db),
+	return store_log_append(st, STORE_ENTRY_MESSAGE, sqlite3_last_insert_rowid(st->db),
 	    m->jws, m->jws_len);
 }
 
@@ -736,7 +757,7 @@ store_in_add(struct store *st, const struct store_in *m)
 	    m->receipt ? (int)m->receipt_len : 0, SQLITE_STATIC);
 	rc = run(s);
 	if (!rc && m->status == 200 && m->receipt && m->receipt_len)
-		rc = log_append(st, STORE_ENTRY_RECEIPT, sqlite3_last_insert_rowid(st->db),
+		rc = store_log_append(st, STORE_ENTRY_RECEIPT, sqlite3_last_insert_rowid(st->db),
 		    m->receipt, m->receipt_len);
 	if (rc)
 		return rc;

@@ -695,9 +695,32 @@ test_log(void **state)
 	store_rollback(f->st);
 	assert_int_equal(store_log_size(f->st), 2);
 	assert_int_equal(store_log_find(f->st, "o2", entry_cb, &e), ST_NOTFOUND);
+	assert_int_equal(store_log_node(f->st, 0, 2, h), ST_NOTFOUND);	/* nor its leaf */
 	/* a failed insert appends nothing */
 	check_rc("duplicate id", add_out(f->st, f->bravo, "urgent", "o1", 9, 10), ST_EXISTS);
 	assert_int_equal(store_log_size(f->st), 2);
+	/* after the rollback, the next entries build on what was committed,
+	 * not on the rolled-back leaf (the store caches the tree's right edge) */
+	{
+		static char js[16];
+		uint8_t l2[TLOG_HASH], l3[TLOG_HASH], n01[TLOG_HASH], n11[TLOG_HASH],
+		    want[TLOG_HASH];
+
+		memset(js, 'j', sizeof js);
+		assert_int_equal(add_out(f->st, f->bravo, "urgent", "o3", 2, 11), ST_OK);
+		assert_int_equal(add_out(f->st, f->bravo, "urgent", "o4", 3, 12), ST_OK);
+		tlog_leaf_hash(js, 11, l2);
+		tlog_leaf_hash(js, 12, l3);
+		tlog_node_hash(l2, l3, want);
+		assert_int_equal(store_log_node(f->st, 1, 1, n11), ST_OK);
+		assert_memory_equal(n11, want, TLOG_HASH);
+		assert_int_equal(store_log_node(f->st, 1, 0, n01), ST_OK);
+		tlog_node_hash(n01, n11, want);
+		assert_int_equal(store_log_node(f->st, 2, 0, h), ST_OK);
+		assert_memory_equal(h, want, TLOG_HASH);
+		assert_int_equal(tlog_tree_hash(4, store_log_node, f->st, h), ST_OK);
+		assert_memory_equal(h, want, TLOG_HASH);
+	}
 
 	/* checkpoints, cosignatures, witness state, forks */
 	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_NOTFOUND);
