@@ -26,8 +26,8 @@ static const char log_usage[] =
     "  prove ID    print the tlog-proof@v1 of the message (sent) or its receipt\n"
     "              (received) against the latest checkpoint the peer cosigned\n"
     "  verify      recompute the tree from every stored entry and check it against\n"
-    "              the latest checkpoint and the stored cosignatures; exits 1\n"
-    "              naming the first entry that does not match\n"
+    "              every signed checkpoint and every stored cosignature; exits 1\n"
+    "              naming the first entry or checkpoint that does not match\n"
     "  forks       list peers' checkpoints found inconsistent with ones we cosigned\n";
 
 static void

@@ -10,6 +10,7 @@
  *   signed notes are kept as proof of the fork.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +48,11 @@ ckpt_size(void *arg, const struct store_ckpt *c)
 }
 
 static int
-copy_line(void *arg, const char *line)
+copy_line(void *arg, const struct store_cosig *c)
 {
 	struct copy *cp = arg;
 
-	cp->rc = buf_adds(cp->b, line);
+	cp->rc = buf_adds(cp->b, c->line);
 	return cp->rc != ST_OK;
 }
 
@@ -216,6 +217,10 @@ ledger_prove(struct node *n, const char *id, int64_t peer_id, const char *peer,
 		/* Its signature is not checked here: the proof carries the
 		 * note, and whoever reads the proof checks it. */
 		rc = store_ckpt_get(st, UINT64_MAX, ckpt_size, &size);
+		if (rc == ST_NOTFOUND) {	/* nothing signed yet */
+			size = 0;
+			rc = ST_OK;
+		}
 		if (!rc && size <= f.index) {
 			*why = "the entry is not yet in a signed checkpoint";
 			return ST_TIMEOUT;
@@ -240,18 +245,17 @@ ledger_prove(struct node *n, const char *id, int64_t peer_id, const char *peer,
 /*
  * Verification: the tree is recomputed leaf by leaf with a stack of the
  * right edge's complete subtrees; every completed subtree is compared with
- * the stored node, and the root at each checked size with the checkpoint.
+ * the stored node.  At each size a checkpoint was signed for, the root is
+ * compared with that checkpoint, whose signature and every cosignature
+ * stored on it are verified: older checkpoints matter as much as the latest,
+ * since evidence is proven against the one a peer cosigned.
  */
 
-#define CHECKS_MAX 65
-
-struct check {
-	uint64_t size;
-	int64_t peer_id;	/* 0: our latest checkpoint */
-	char *peer;
-	uint8_t pk[IDENT_PK_LEN];
-	uint8_t root[TLOG_HASH];
-	int done;
+/* A pinned peer, as the key its cosignatures verify with. */
+struct vpeer {
+	int64_t id;
+	char name[CARD_NAME_MAX + 1];
+	struct note_key key;
 };
 
 struct verify {
@@ -261,12 +265,39 @@ struct verify {
 	int level[64];
 	int top;
 	uint64_t count, total;
-	struct check checks[CHECKS_MAX];
-	size_t n_checks;
+	uint64_t *sizes;	/* every checkpoint's size, ascending */
+	size_t n_sizes, cap_sizes, next;
+	struct vpeer *peers;
+	size_t n_peers, cap_peers;
+	struct note_key own;
+	struct buf note, cosig;	/* scratch: the checkpoint, one cosigned copy */
+	size_t text_len;	/* of the checkpoint in note, with its blank line */
+	uint64_t size;		/* of the checkpoint being checked */
 	void (*progress)(void *, uint64_t, uint64_t);
 	void *arg;
 	status rc;
 };
+
+static int
+fail(struct verify *v, status rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* fail - record the first failure, one line in v->out; returns 1 (stop). */
+static int
+fail(struct verify *v, status rc, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	buf_reset(v->out);
+	if (buf_adds(v->out, line) != ST_OK)
+		buf_reset(v->out);
+	v->rc = rc;
+	return 1;
+}
 
 static const char *
 kind_name(int kind)
@@ -275,20 +306,133 @@ kind_name(int kind)
 }
 
 static int
-fail(struct verify *v, status rc, const char *fmt, uint64_t i, const char *a)
+add_size(void *arg, const struct store_ckpt *c)
 {
-	if (buf_addf(v->out, fmt, i, a) != ST_OK)
-		buf_reset(v->out);
-	v->rc = rc;
-	return 1;
+	struct verify *v = arg;
+
+	if (v->n_sizes == v->cap_sizes) {
+		size_t cap = v->cap_sizes ? v->cap_sizes * 2 : 64;
+		uint64_t *p = reallocarray(v->sizes, cap, sizeof *p);
+
+		if (!p) {
+			v->rc = ST_NOMEM;
+			return 1;
+		}
+		v->sizes = p;
+		v->cap_sizes = cap;
+	}
+	v->sizes[v->n_sizes++] = c->size;
+	return 0;
 }
 
-static void
-fold(const struct verify *v, uint8_t root[TLOG_HASH])
+static int
+add_peer(void *arg, const struct store_peer *p)
 {
-	memcpy(root, v->stack[v->top - 1], TLOG_HASH);
-	for (int j = v->top - 2; j >= 0; j--)
-		tlog_node_hash(v->stack[j], root, root);
+	struct verify *v = arg;
+	char kid[IDENT_KID_LEN], origin[CARD_ORIGIN_MAX];
+	struct vpeer *vp;
+
+	if (v->n_peers == v->cap_peers) {
+		size_t cap = v->cap_peers ? v->cap_peers * 2 : 8;
+
+		vp = reallocarray(v->peers, cap, sizeof *vp);
+		if (!vp) {
+			v->rc = ST_NOMEM;
+			return 1;
+		}
+		v->peers = vp;
+		v->cap_peers = cap;
+	}
+	vp = &v->peers[v->n_peers];
+	vp->id = p->id;
+	snprintf(vp->name, sizeof vp->name, "%s", p->name);
+	ident_thumbprint(p->pk, kid);
+	card_origin(p->name, kid, origin);
+	if (note_key_init(&vp->key, origin, NOTE_COSIG, p->pk) == ST_OK)
+		v->n_peers++;
+	return 0;
+}
+
+/* check_cosig - one stored cosignature on the checkpoint in v->note. */
+static int
+check_cosig(void *arg, const struct store_cosig *c)
+{
+	struct verify *v = arg;
+	const struct vpeer *p = NULL;
+	struct note_check chk;
+	status rc;
+
+	for (size_t i = 0; i < v->n_peers && !p; i++)
+		if (v->peers[i].id == c->peer_id)
+			p = &v->peers[i];
+	if (!p)
+		return fail(v, ST_UNKNOWN_KEY, "checkpoint of size %" PRIu64 ": cosignature"
+		    " by an unknown peer (id %" PRId64 ")\n", v->size, c->peer_id);
+	buf_reset(&v->cosig);
+	rc = buf_add(&v->cosig, v->note.p, v->text_len);
+	if (!rc)
+		rc = buf_adds(&v->cosig, c->line);
+	if (!rc)
+		rc = note_verify(v->cosig.p, v->cosig.len, &p->key, 1, &chk);
+	if (!rc && !(chk.verified & 1))
+		rc = ST_UNKNOWN_KEY;
+	return rc ? fail(v, rc, "checkpoint of size %" PRIu64 ": cosignature by %s does not"
+	    " verify\n", v->size, p->name) : 0;
+}
+
+/* check_ckpt - our checkpoint of size: our signature, its root against the
+ * recomputed root, each stored cosignature.  Returns 1 on failure. */
+static int
+check_ckpt(struct verify *v, uint64_t size, const uint8_t root[TLOG_HASH])
+{
+	struct copy cp = { &v->note, 0, ST_OK };
+	struct note_check chk;
+	struct ckpt c;
+	status rc;
+
+	v->size = size;
+	buf_reset(&v->note);
+	rc = store_ckpt_get(node_store(v->n), size, copy_ckpt, &cp);
+	if (!rc)
+		rc = cp.rc;
+	if (!rc)
+		rc = note_verify(v->note.p, v->note.len, &v->own, 1, &chk);
+	if (!rc && !(chk.verified & 1))
+		rc = ST_BADSIG;
+	if (rc)
+		return fail(v, rc, "checkpoint of size %" PRIu64 ": signature: %s\n", size,
+		    status_str(rc));
+	if (ckpt_parse(v->note.p, chk.text_len, &c) != ST_OK || c.size != size ||
+	    strcmp(c.origin, node_origin(v->n)) != 0 ||
+	    sodium_memcmp(c.root, root, TLOG_HASH) != 0)
+		return fail(v, ST_CONFLICT, "checkpoint of size %" PRIu64 ": root hash does not"
+		    " match the entries\n", size);
+	v->text_len = chk.text_len + 1;
+	rc = store_cosig_lines(node_store(v->n), size, check_cosig, v);
+	if (rc && !v->rc)
+		return fail(v, rc, "checkpoint of size %" PRIu64 ": cannot read its"
+		    " cosignatures\n", size);
+	return v->rc != ST_OK;
+}
+
+/* checkpoints_at - check every checkpoint of the size reached so far. */
+static int
+checkpoints_at(struct verify *v)
+{
+	uint8_t root[TLOG_HASH];
+
+	for (; v->next < v->n_sizes && v->sizes[v->next] <= v->count; v->next++) {
+		if (v->count == 0)
+			crypto_hash_sha256(root, NULL, 0);
+		else {
+			memcpy(root, v->stack[v->top - 1], TLOG_HASH);
+			for (int j = v->top - 2; j >= 0; j--)
+				tlog_node_hash(v->stack[j], root, root);
+		}
+		if (check_ckpt(v, v->sizes[v->next], root))
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -299,7 +443,7 @@ verify_entry(void *arg, const struct store_entry *e)
 	uint64_t i = v->count;
 
 	if (e->index != i)
-		return fail(v, ST_CONFLICT, "entry %" PRIu64 ": missing from the log%s\n", i, "");
+		return fail(v, ST_CONFLICT, "entry %" PRIu64 ": missing from the log\n", i);
 	if (e->kind == STORE_ENTRY_RECEIPT) {
 		char hex[ENV_HASH_HEX];
 
@@ -310,13 +454,9 @@ verify_entry(void *arg, const struct store_entry *e)
 	}
 	tlog_leaf_hash(e->jws, e->jws_len, leaf);
 	if (store_log_node(node_store(v->n), 0, i, stored) != ST_OK ||
-	    sodium_memcmp(leaf, stored, TLOG_HASH) != 0) {
-		if (buf_addf(v->out, "entry %" PRIu64 " (%s %s): stored statement does not"
-		    " match its leaf hash\n", i, kind_name(e->kind), e->msg_id) != ST_OK)
-			buf_reset(v->out);
-		v->rc = ST_CONFLICT;
-		return 1;
-	}
+	    sodium_memcmp(leaf, stored, TLOG_HASH) != 0)
+		return fail(v, ST_CONFLICT, "entry %" PRIu64 " (%s %s): stored statement does"
+		    " not match its leaf hash\n", i, kind_name(e->kind), e->msg_id);
 	memcpy(v->stack[v->top], leaf, TLOG_HASH);
 	v->level[v->top++] = 0;
 	while (v->top >= 2 && v->level[v->top - 1] == v->level[v->top - 2]) {
@@ -328,83 +468,14 @@ verify_entry(void *arg, const struct store_entry *e)
 		if (store_log_node(node_store(v->n), lv, i >> lv, stored) != ST_OK ||
 		    memcmp(stored, v->stack[v->top - 1], TLOG_HASH) != 0)
 			return fail(v, ST_CONFLICT, "entry %" PRIu64 ": stored subtree hash"
-			    " ending here does not match the entries%s\n", i, "");
+			    " ending here does not match the entries\n", i);
 	}
 	v->count++;
-	for (size_t k = 0; k < v->n_checks; k++)
-		if (v->checks[k].size == v->count) {
-			fold(v, v->checks[k].root);
-			v->checks[k].done = 1;
-		}
+	if (checkpoints_at(v))
+		return 1;
 	if (v->progress && v->count % 65536 == 0)
 		v->progress(v->arg, v->count, v->total);
 	return 0;
-}
-
-static int
-add_peer_check(void *arg, const struct store_peer *p)
-{
-	struct verify *v = arg;
-	struct check *c;
-	uint64_t size;
-
-	if (v->n_checks == CHECKS_MAX ||
-	    store_cosig_latest(node_store(v->n), p->id, &size) != ST_OK || size == 0)
-		return 0;
-	c = &v->checks[v->n_checks];
-	c->peer = strdup(p->name);
-	if (!c->peer)
-		return 0;
-	c->size = size;
-	c->peer_id = p->id;
-	memcpy(c->pk, p->pk, IDENT_PK_LEN);
-	v->n_checks++;
-	return 0;
-}
-
-/* check_ckpt - the checkpoint of c->size: our signature, its root, and (for
- * a peer's check) that peer's cosignature. */
-static status
-check_ckpt(struct verify *v, const struct check *c)
-{
-	struct note_key keys[2];
-	struct note_check chk;
-	struct ckpt cp;
-	struct buf note;
-	char kid[IDENT_KID_LEN], origin[CARD_ORIGIN_MAX];
-	status rc;
-
-	memset(&chk, 0, sizeof chk);
-	buf_init(&note, NOTE_MAX);
-	rc = ledger_note(v->n, c->size, &note);
-	if (!rc)
-		rc = own_key(v->n, &keys[0]);
-	if (!rc && c->peer_id) {
-		ident_thumbprint(c->pk, kid);
-		card_origin(c->peer, kid, origin);
-		rc = note_key_init(&keys[1], origin, NOTE_COSIG, c->pk);
-	}
-	if (!rc)
-		rc = note_verify(note.p, note.len, keys, c->peer_id ? 2 : 1, &chk);
-	if (!rc && !(chk.verified & 1))
-		rc = ST_BADSIG;
-	if (!rc && c->peer_id && !(chk.verified & 2))
-		rc = ST_UNKNOWN_KEY;
-	if (rc) {
-		if (buf_addf(v->out, "checkpoint of size %" PRIu64 ": %s%s%s\n", c->size,
-		    c->peer_id ? "cosignature by " : "signature: ", c->peer_id ? c->peer : "",
-		    c->peer_id ? " does not verify" : status_str(rc)) != ST_OK)
-			buf_reset(v->out);
-	} else if ((rc = ckpt_parse(note.p, chk.text_len, &cp)) != ST_OK ||
-	    sodium_memcmp(cp.root, c->root, TLOG_HASH) != 0 ||
-	    strcmp(cp.origin, node_origin(v->n)) != 0) {
-		rc = ST_CONFLICT;
-		if (buf_addf(v->out, "checkpoint of size %" PRIu64 ": root hash does not match"
-		    " the entries\n", c->size) != ST_OK)
-			buf_reset(v->out);
-	}
-	buf_free(&note);
-	return rc;
 }
 
 status
@@ -413,8 +484,6 @@ ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done, uint64_
 {
 	struct store *st = node_store(n);
 	struct verify *v = calloc(1, sizeof *v);
-	struct buf note;
-	struct ckpt last;
 	status rc;
 
 	if (!v)
@@ -424,39 +493,33 @@ ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done, uint64_
 	v->total = store_log_size(st);
 	v->progress = progress;
 	v->arg = arg;
-	buf_init(&note, NOTE_MAX);
-	rc = latest(n, UINT64_MAX, &note, &last);
-	buf_free(&note);
-	if (rc == ST_OK) {
-		v->checks[0].size = last.size;
-		v->n_checks = 1;
-	} else if (rc != ST_NOTFOUND) {
-		if (buf_addf(out, "latest checkpoint: %s\n", status_str(rc)) != ST_OK)
-			buf_reset(out);
-		free(v);
-		return rc;
-	}
-	rc = store_peer_list(st, add_peer_check, v);
+	buf_init(&v->note, NOTE_MAX);
+	buf_init(&v->cosig, NOTE_MAX);
+	rc = own_key(n, &v->own);
 	if (!rc)
-		rc = store_log_entries(st, 0, verify_entry, v);
+		rc = store_ckpt_each(st, add_size, v);
+	if (!rc)
+		rc = store_peer_list(st, add_peer, v);
 	if (!rc)
 		rc = v->rc;
-	if (!rc && v->count != v->total) {
-		rc = ST_CONFLICT;
-		if (buf_addf(out, "entry %" PRIu64 ": missing from the log\n", v->count) != ST_OK)
-			buf_reset(out);
+	if (rc)
+		fail(v, rc, "cannot read the checkpoints or peers: %s\n", status_str(rc));
+	else if (!checkpoints_at(v)) {
+		rc = store_log_entries(st, 0, verify_entry, v);
+		if (rc && !v->rc)
+			fail(v, rc, "entry %" PRIu64 ": cannot read it: %s\n", v->count,
+			    status_str(rc));
 	}
-	for (size_t k = 0; !rc && k < v->n_checks; k++) {
-		if (!v->checks[k].done) {
-			rc = ST_CONFLICT;
-			if (buf_addf(out, "checkpoint of size %" PRIu64 ": larger than the log"
-			    " (%" PRIu64 " entries)\n", v->checks[k].size, v->count) != ST_OK)
-				buf_reset(out);
-		} else
-			rc = check_ckpt(v, &v->checks[k]);
-	}
-	for (size_t k = 0; k < v->n_checks; k++)
-		free(v->checks[k].peer);
+	if (!v->rc && v->count != v->total)
+		fail(v, ST_CONFLICT, "entry %" PRIu64 ": missing from the log\n", v->count);
+	if (!v->rc && v->next < v->n_sizes)
+		fail(v, ST_CONFLICT, "checkpoint of size %" PRIu64 ": larger than the log"
+		    " (%" PRIu64 " entries)\n", v->sizes[v->next], v->count);
+	rc = v->rc;
+	buf_free(&v->note);
+	buf_free(&v->cosig);
+	free(v->sizes);
+	free(v->peers);
 	free(v);
 	return rc;
 }
@@ -532,7 +595,9 @@ ledger_witness(struct node *n, int64_t peer_id, const char *origin,
 	if (note_key_init(&k, origin, NOTE_ED25519, pk) != ST_OK)
 		return answer(resp, 404, "unknown log origin\n");
 	rc = note_verify(req.note, req.note_len, &k, 1, &chk);
-	if (rc)
+	if (rc == ST_PARSE || rc == ST_TOOBIG)
+		return answer(resp, 400, "malformed checkpoint note\n");
+	if (rc || !(chk.verified & 1))
 		return answer(resp, 403, "checkpoint is not signed by your log key\n");
 	if (ckpt_parse(req.note, chk.text_len, &c) != ST_OK)
 		return answer(resp, 400, "malformed checkpoint\n");

@@ -174,18 +174,27 @@ struct store_ckpt {
 	int64_t signed_ms;
 };
 typedef int (*store_ckpt_cb)(void *arg, const struct store_ckpt *c);
-typedef int (*store_line_cb)(void *arg, const char *line);
+/* A peer's cosignature on our checkpoint of size (line ends in "\n"). */
+struct store_cosig {
+	uint64_t size;
+	int64_t peer_id;
+	const char *line;
+};
+typedef int (*store_cosig_cb)(void *arg, const struct store_cosig *c);
 
 status store_ckpt_add(struct store *st, uint64_t size, const char *note, int64_t ms) WUR;
 /* store_ckpt_get - the checkpoint of a size; size UINT64_MAX: the latest.
  * ST_NOTFOUND when there is none. */
 status store_ckpt_get(struct store *st, uint64_t size, store_ckpt_cb cb, void *arg) WUR;
+/* store_ckpt_each - every checkpoint, smallest size first (ST_OK if none). */
+status store_ckpt_each(struct store *st, store_ckpt_cb cb, void *arg) WUR;
 /* store_cosig_add - a peer's cosignature line (with "\n") on our checkpoint
  * of size; replaces that peer's earlier line for the same size. */
 status store_cosig_add(struct store *st, uint64_t size, int64_t peer_id, const char *line,
     uint64_t t) WUR;
-/* store_cosig_lines - every cosignature line on our checkpoint of size. */
-status store_cosig_lines(struct store *st, uint64_t size, store_line_cb cb, void *arg) WUR;
+/* store_cosig_lines - every cosignature on our checkpoint of size, by
+ * peer id (ST_OK if none). */
+status store_cosig_lines(struct store *st, uint64_t size, store_cosig_cb cb, void *arg) WUR;
 /* store_cosig_latest - the largest of our sizes peer_id cosigned (0: none). */
 status store_cosig_latest(struct store *st, int64_t peer_id, uint64_t *size) WUR;
 

@@ -74,7 +74,7 @@ enum {
 	Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_ADVANCE, Q_IN_AT,
 	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_LOG_SIZE, Q_LOG_ADD, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_FIND,
-	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
+	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q__COUNT
 };
 
@@ -150,7 +150,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_CKPT_LATEST] = "SELECT size, note, signed_ms FROM checkpoint"
 	    " ORDER BY size DESC LIMIT 1",
 	[Q_COSIG_ADD] = "INSERT OR REPLACE INTO cosig(size, peer_id, line, time) VALUES(?,?,?,?)",
-	[Q_COSIG_LINES] = "SELECT line FROM cosig WHERE size = ? ORDER BY peer_id",
+	[Q_CKPT_EACH] = "SELECT size, note, signed_ms FROM checkpoint ORDER BY size",
+	[Q_COSIG_LINES] = "SELECT size, peer_id, line FROM cosig WHERE size = ? ORDER BY peer_id",
 	[Q_COSIG_LATEST] = "SELECT coalesce(max(size), 0) FROM cosig WHERE peer_id = ?",
 	[Q_WIT_GET] = "SELECT peer_id, size, note, at_ms FROM witness WHERE peer_id = ?",
 	[Q_WIT_PUT] = "INSERT OR REPLACE INTO witness(peer_id, size, note, at_ms)"
@@ -898,6 +899,14 @@ store_ckpt_get(struct store *st, uint64_t size, store_ckpt_cb cb, void *arg)
 }
 
 status
+store_ckpt_each(struct store *st, store_ckpt_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_CKPT_EACH), ckpt_row, EACH(cb, arg));
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
 store_cosig_add(struct store *st, uint64_t size, int64_t peer_id, const char *line,
     uint64_t t)
 {
@@ -911,19 +920,24 @@ store_cosig_add(struct store *st, uint64_t size, int64_t peer_id, const char *li
 }
 
 static int
-line_row(sqlite3_stmt *s, const struct each *each)
+cosig_row(sqlite3_stmt *s, const struct each *each)
 {
-	return ((store_line_cb)each->cb)(each->arg, col(s, 0));
+	struct store_cosig c;
+
+	c.size = (uint64_t)sqlite3_column_int64(s, 0);
+	c.peer_id = sqlite3_column_int64(s, 1);
+	c.line = col(s, 2);
+	return ((store_cosig_cb)each->cb)(each->arg, &c);
 }
 
 status
-store_cosig_lines(struct store *st, uint64_t size, store_line_cb cb, void *arg)
+store_cosig_lines(struct store *st, uint64_t size, store_cosig_cb cb, void *arg)
 {
 	sqlite3_stmt *s = stmt(st, Q_COSIG_LINES);
 	status rc;
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
-	rc = rows(s, line_row, EACH(cb, arg));
+	rc = rows(s, cosig_row, EACH(cb, arg));
 	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 

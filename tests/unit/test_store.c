@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -652,9 +653,21 @@ note_cb(void *arg, const struct store_ckpt *c)
 }
 
 static int
-line_cb(void *arg, const char *line)
+line_cb(void *arg, const struct store_cosig *c)
 {
-	strncat(arg, line, 63 - strlen(arg));
+	char *text = arg;
+
+	snprintf(text + strlen(text), 64 - strlen(text), "%" PRIu64 "/%" PRId64 ":%s",
+	    c->size, c->peer_id, c->line);
+	return 0;
+}
+
+static int
+size_cb(void *arg, const struct store_ckpt *c)
+{
+	char *text = arg;
+
+	snprintf(text + strlen(text), 64 - strlen(text), "%" PRIu64 " ", c->size);
 	return 0;
 }
 
@@ -664,7 +677,7 @@ test_log(void **state)
 	struct fx *f = *state;
 	struct store_entry e;
 	uint8_t h[TLOG_HASH], leaf[TLOG_HASH];
-	char text[64] = "";
+	char text[64] = "", want[64];
 	uint64_t size;
 
 	assert_int_equal(store_log_size(f->st), 0);
@@ -704,22 +717,22 @@ test_log(void **state)
 	{
 		static char js[16];
 		uint8_t l2[TLOG_HASH], l3[TLOG_HASH], n01[TLOG_HASH], n11[TLOG_HASH],
-		    want[TLOG_HASH];
+		    root[TLOG_HASH];
 
 		memset(js, 'j', sizeof js);
 		assert_int_equal(add_out(f->st, f->bravo, "urgent", "o3", 2, 11), ST_OK);
 		assert_int_equal(add_out(f->st, f->bravo, "urgent", "o4", 3, 12), ST_OK);
 		tlog_leaf_hash(js, 11, l2);
 		tlog_leaf_hash(js, 12, l3);
-		tlog_node_hash(l2, l3, want);
+		tlog_node_hash(l2, l3, root);
 		assert_int_equal(store_log_node(f->st, 1, 1, n11), ST_OK);
-		assert_memory_equal(n11, want, TLOG_HASH);
+		assert_memory_equal(n11, root, TLOG_HASH);
 		assert_int_equal(store_log_node(f->st, 1, 0, n01), ST_OK);
-		tlog_node_hash(n01, n11, want);
+		tlog_node_hash(n01, n11, root);
 		assert_int_equal(store_log_node(f->st, 2, 0, h), ST_OK);
-		assert_memory_equal(h, want, TLOG_HASH);
+		assert_memory_equal(h, root, TLOG_HASH);
 		assert_int_equal(tlog_tree_hash(4, store_log_node, f->st, h), ST_OK);
-		assert_memory_equal(h, want, TLOG_HASH);
+		assert_memory_equal(h, root, TLOG_HASH);
 	}
 
 	/* checkpoints, cosignatures, witness state, forks */
@@ -740,7 +753,13 @@ test_log(void **state)
 	assert_int_equal(size, 2);
 	text[0] = '\0';
 	assert_int_equal(store_cosig_lines(f->st, 2, line_cb, text), ST_OK);
-	assert_string_equal(text, "L2\nC2\n");
+	snprintf(want, sizeof want, "2/%" PRId64 ":L2\n2/%" PRId64 ":C2\n", f->bravo, f->charlie);
+	assert_string_equal(text, want);
+	text[0] = '\0';
+	assert_int_equal(store_cosig_lines(f->st, 3, line_cb, text), ST_OK);
+	assert_string_equal(text, "");
+	assert_int_equal(store_ckpt_each(f->st, size_cb, text), ST_OK);
+	assert_string_equal(text, "1 2 ");
 	check_rc("cosignature by an unknown peer", store_cosig_add(f->st, 2, 999, "X\n", 1),
 	    ST_NOTFOUND);
 }
