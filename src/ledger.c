@@ -98,6 +98,45 @@ latest(struct node *n, uint64_t size, struct buf *note, struct ckpt *c)
 	return rc ? rc : note_ckpt(note->p, note->len, &k, c);
 }
 
+static void
+remember(struct node *n, const struct buf *note, const struct ckpt *c)
+{
+	struct ledger_memo *m = node_memo(n);
+
+	crypto_hash_sha256(m->note_hash, (const uint8_t *)note->p, note->len);
+	m->c = *c;
+	m->valid = 1;
+}
+
+/* last_signed - as latest(n, UINT64_MAX, ...), without verifying again the
+ * note that ledger_checkpoint last verified or signed when the stored bytes
+ * are the same. */
+static status
+last_signed(struct node *n, struct buf *note, struct ckpt *c)
+{
+	struct ledger_memo *m = node_memo(n);
+	struct copy cp = { note, 0, ST_OK };
+	uint8_t h[TLOG_HASH];
+	struct note_key k;
+	status rc = store_ckpt_get(node_store(n), UINT64_MAX, copy_ckpt, &cp);
+
+	if (!rc)
+		rc = cp.rc;
+	if (rc)
+		return rc;
+	crypto_hash_sha256(h, (const uint8_t *)note->p, note->len);
+	if (m->valid && sodium_memcmp(h, m->note_hash, sizeof h) == 0) {
+		*c = m->c;
+		return ST_OK;
+	}
+	rc = own_key(n, &k);
+	if (!rc)
+		rc = note_ckpt(note->p, note->len, &k, c);
+	if (!rc)
+		remember(n, note, c);
+	return rc;
+}
+
 /* consistent - 1 when the stored tree of size b extends tree a (root ra). */
 static int
 consistent(struct store *st, uint64_t a, const uint8_t ra[TLOG_HASH], uint64_t b,
@@ -127,7 +166,7 @@ ledger_checkpoint(struct node *n, int64_t now_ms, uint64_t *signed_size)
 	buf_init(&old, NOTE_MAX);
 	buf_init(&text, NOTE_MAX);
 	buf_init(&note, NOTE_MAX);
-	rc = latest(n, UINT64_MAX, &old, &last);
+	rc = last_signed(n, &old, &last);
 	have = rc == ST_OK;
 	if (rc == ST_NOTFOUND)
 		rc = ST_OK;
@@ -148,6 +187,8 @@ ledger_checkpoint(struct node *n, int64_t now_ms, uint64_t *signed_size)
 		rc = note_sign(node_ident(n), c.origin, text.p, text.len, &note);
 	if (!rc)
 		rc = store_ckpt_add(st, size, note.p, now_ms);
+	if (!rc)
+		remember(n, &note, &c);
 	if (!rc && signed_size)
 		*signed_size = size;
 out:

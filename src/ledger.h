@@ -15,8 +15,20 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "ckpt.h"
 #include "node.h"
 #include "status.h"
+
+/* struct ledger_memo - what ledger_checkpoint remembers of the latest
+ * checkpoint it verified or signed: the SHA-256 of the note's exact bytes
+ * and what the note says.  Kept in the node (node_memo).  Only a cache: a
+ * stored note whose bytes differ (another process wrote it, a transaction
+ * rolled back) is verified again. */
+struct ledger_memo {
+	int valid;
+	uint8_t note_hash[TLOG_HASH];
+	struct ckpt c;
+};
 
 /* ledger_checkpoint - inside the caller's open transaction: when the log
  * holds more leaves than the latest signed checkpoint, sign and store a

@@ -13,6 +13,7 @@
 #include "card.h"
 #include "diag.h"
 #include "file.h"
+#include "ledger.h"
 #include "node.h"
 #include "tlsctx.h"
 
@@ -22,6 +23,7 @@ struct node {
 	struct ident *id;
 	struct store *st;
 	char origin[CARD_ORIGIN_MAX];
+	struct ledger_memo memo;
 };
 
 static const char *const node_files[] = {
@@ -123,6 +125,12 @@ const char *
 node_origin(const struct node *n)
 {
 	return n->origin;
+}
+
+struct ledger_memo *
+node_memo(struct node *n)
+{
+	return &n->memo;
 }
 
 void

@@ -34,6 +34,8 @@ const struct ident *node_ident(const struct node *n);
 struct store *node_store(struct node *n);
 /* node_origin - the node's log origin and note key name (card_origin). */
 const char *node_origin(const struct node *n);
+/* node_memo - the ledger's cache for this node, zeroed at node_open. */
+struct ledger_memo *node_memo(struct node *n);
 /* node_path - DIR/file into out. */
 status node_path(const char *dir, const char *file, char out[static NODE_PATH_MAX]) WUR;
 /* node_card - append this node's signed card. */

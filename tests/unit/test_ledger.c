@@ -786,6 +786,49 @@ test_checkpoint_refuses_rolled_back_log(void **state)
 	buf_free(&out);
 }
 
+/* The node remembers the last checkpoint it signed, to spare verifying it
+ * again: only while the stored note is byte for byte that one.  A stored
+ * note changed under the running node is verified (and refused); a signed
+ * checkpoint rolled back with its transaction is not taken as signed. */
+static void
+test_checkpoint_memo_is_only_a_cache(void **state)
+{
+	struct fx *f = *state;
+	struct buf out;
+	uint64_t size = 7;
+
+	buf_init(&out, OUT_MAX);
+	assert_int_equal(grow(&f->a, "m", 2, 1), 2);
+
+	/* Signed, then rolled back: size 3 is signed again, over other leaves. */
+	EXPECT(store_begin(st(&f->a)), ST_OK);
+	add_out(&f->a, "m-2");
+	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_OK);
+	assert_int_equal(size, 3);
+	store_rollback(st(&f->a));
+	size = 7;
+	EXPECT(store_begin(st(&f->a)), ST_OK);
+	add_out(&f->a, "x-2");
+	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_OK);
+	assert_int_equal(size, 3);
+	EXPECT(store_commit(st(&f->a)), ST_OK);
+	assert_int_equal(ckpt_count(&f->a), 2);
+	EXPECT(ledger_verify(f->a.n, NULL, NULL, &out), ST_OK);
+
+	/* One letter of the latest signature changed while the node runs. */
+	run_sql(&f->a, "UPDATE checkpoint SET note = substr(note, 1, length(note) - 6) ||"
+	    " CASE substr(note, length(note) - 5, 1) WHEN 'A' THEN 'B' ELSE 'A' END ||"
+	    " substr(note, length(note) - 4) WHERE size = 3", 1);
+	size = 7;
+	EXPECT(store_begin(st(&f->a)), ST_OK);
+	add_out(&f->a, "x-3");
+	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_BADSIG);
+	assert_int_equal(size, 0);
+	store_rollback(st(&f->a));
+	assert_int_equal(ckpt_count(&f->a), 2);
+	buf_free(&out);
+}
+
 /* ---- proofs ---- */
 
 static void
@@ -1532,6 +1575,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_checkpoint_refuses_rewritten_leaf, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_refuses_rolled_back_log, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_memo_is_only_a_cache, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_prove_each_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prove_refuses, setup, teardown),
