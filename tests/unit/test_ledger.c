@@ -288,6 +288,25 @@ sign(struct party *p, uint64_t *size)
 	return rc;
 }
 
+/* queue_and_sign - in one transaction, queue message id and sign a
+ * checkpoint, expecting want and the size signed (0: nothing signed); then
+ * commit, or roll back when rollback is set. */
+static void
+queue_and_sign(struct party *p, const char *id, status want, uint64_t want_size,
+    int rollback)
+{
+	uint64_t size = 7;
+
+	EXPECT(store_begin(st(p)), ST_OK);
+	add_out(p, id);
+	EXPECT(ledger_checkpoint(p->n, NOW_MS, &size), want);
+	assert_int_equal(size, want_size);
+	if (rollback)
+		store_rollback(st(p));
+	else
+		EXPECT(store_commit(st(p)), ST_OK);
+}
+
 /* ckpt_count - how many checkpoints p has signed (of any size up to a
  * little past its log). */
 static uint64_t
@@ -730,7 +749,6 @@ test_checkpoint_refuses_rewritten_leaf(void **state)
 {
 	struct fx *f = *state;
 	struct buf before, after;
-	uint64_t size = 7;
 
 	buf_init(&before, OUT_MAX);
 	buf_init(&after, OUT_MAX);
@@ -738,11 +756,7 @@ test_checkpoint_refuses_rewritten_leaf(void **state)
 	EXPECT(ledger_note(f->a.n, UINT64_MAX, &before), ST_OK);
 	tamper(&f->a, "tlog_node", "hash", "level = 0 AND idx = 2", 5);
 
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "m-3");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_CONFLICT);
-	assert_int_equal(size, 0);
-	store_rollback(st(&f->a));
+	queue_and_sign(&f->a, "m-3", ST_CONFLICT, 0, 1);
 
 	EXPECT(ledger_note(f->a.n, UINT64_MAX, &after), ST_OK);
 	assert_int_equal(after.len, before.len);
@@ -776,12 +790,7 @@ test_checkpoint_refuses_rolled_back_log(void **state)
 	expect_in(buf_str(&out), "checkpoint of size 3: root hash does not match");
 
 	/* Past it: not an extension of size 3, refused. */
-	size = 7;
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "x-1");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_CONFLICT);
-	assert_int_equal(size, 0);
-	store_rollback(st(&f->a));
+	queue_and_sign(&f->a, "x-1", ST_CONFLICT, 0, 1);
 	assert_int_equal(ckpt_count(&f->a), 1);
 	buf_free(&out);
 }
@@ -795,23 +804,13 @@ test_checkpoint_memo_is_only_a_cache(void **state)
 {
 	struct fx *f = *state;
 	struct buf out;
-	uint64_t size = 7;
 
 	buf_init(&out, OUT_MAX);
 	assert_int_equal(grow(&f->a, "m", 2, 1), 2);
 
 	/* Signed, then rolled back: size 3 is signed again, over other leaves. */
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "m-2");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_OK);
-	assert_int_equal(size, 3);
-	store_rollback(st(&f->a));
-	size = 7;
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "x-2");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_OK);
-	assert_int_equal(size, 3);
-	EXPECT(store_commit(st(&f->a)), ST_OK);
+	queue_and_sign(&f->a, "m-2", ST_OK, 3, 1);
+	queue_and_sign(&f->a, "x-2", ST_OK, 3, 0);
 	assert_int_equal(ckpt_count(&f->a), 2);
 	EXPECT(ledger_verify(f->a.n, NULL, NULL, &out), ST_OK);
 
@@ -819,12 +818,7 @@ test_checkpoint_memo_is_only_a_cache(void **state)
 	run_sql(&f->a, "UPDATE checkpoint SET note = substr(note, 1, length(note) - 6) ||"
 	    " CASE substr(note, length(note) - 5, 1) WHEN 'A' THEN 'B' ELSE 'A' END ||"
 	    " substr(note, length(note) - 4) WHERE size = 3", 1);
-	size = 7;
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "x-3");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_BADSIG);
-	assert_int_equal(size, 0);
-	store_rollback(st(&f->a));
+	queue_and_sign(&f->a, "x-3", ST_BADSIG, 0, 1);
 	assert_int_equal(ckpt_count(&f->a), 2);
 	buf_free(&out);
 }
