@@ -83,21 +83,6 @@ note_ckpt(const char *note, size_t len, const struct note_key *k, struct ckpt *c
 	return rc ? rc : ckpt_parse(note, chk.text_len, c);
 }
 
-/* latest - our checkpoint of size (UINT64_MAX: latest) into note, parsed. */
-static status
-latest(struct node *n, uint64_t size, struct buf *note, struct ckpt *c)
-{
-	struct copy cp = { note, 0, ST_OK };
-	struct note_key k;
-	status rc = store_ckpt_get(node_store(n), size, copy_ckpt, &cp);
-
-	if (!rc)
-		rc = cp.rc;
-	if (!rc)
-		rc = own_key(n, &k);
-	return rc ? rc : note_ckpt(note->p, note->len, &k, c);
-}
-
 static void
 remember(struct node *n, const struct buf *note, const struct ckpt *c)
 {
@@ -108,11 +93,11 @@ remember(struct node *n, const struct buf *note, const struct ckpt *c)
 	m->valid = 1;
 }
 
-/* last_signed - as latest(n, UINT64_MAX, ...), without verifying again the
- * note that ledger_checkpoint last verified or signed when the stored bytes
- * are the same. */
+/* latest - our latest checkpoint into note, parsed and verified.  The
+ * signature is not verified again when the stored bytes are the ones last
+ * verified or signed (node_memo). */
 static status
-last_signed(struct node *n, struct buf *note, struct ckpt *c)
+latest(struct node *n, struct buf *note, struct ckpt *c)
 {
 	struct ledger_memo *m = node_memo(n);
 	struct copy cp = { note, 0, ST_OK };
@@ -166,7 +151,7 @@ ledger_checkpoint(struct node *n, int64_t now_ms, uint64_t *signed_size)
 	buf_init(&old, NOTE_MAX);
 	buf_init(&text, NOTE_MAX);
 	buf_init(&note, NOTE_MAX);
-	rc = last_signed(n, &old, &last);
+	rc = latest(n, &old, &last);
 	have = rc == ST_OK;
 	if (rc == ST_NOTFOUND)
 		rc = ST_OK;
@@ -722,7 +707,7 @@ ledger_witness_request(struct node *n, uint64_t old, struct buf *out, uint64_t *
 	status rc;
 
 	buf_init(&note, NOTE_MAX);
-	rc = latest(n, UINT64_MAX, &note, &c);
+	rc = latest(n, &note, &c);
 	if (!rc && old > c.size)
 		rc = ST_CONFLICT;
 	if (!rc && old > 0)

@@ -19,7 +19,7 @@
 #include "node.h"
 #include "status.h"
 
-/* struct ledger_memo - what ledger_checkpoint remembers of the latest
+/* struct ledger_memo - what the ledger remembers of the latest
  * checkpoint it verified or signed: the SHA-256 of the note's exact bytes
  * and what the note says.  Kept in the node (node_memo).  Only a cache: a
  * stored note whose bytes differ (another process wrote it, a transaction

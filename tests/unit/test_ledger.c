@@ -288,23 +288,32 @@ sign(struct party *p, uint64_t *size)
 	return rc;
 }
 
-/* queue_and_sign - in one transaction, queue message id and sign a
- * checkpoint, expecting want and the size signed (0: nothing signed); then
- * commit, or roll back when rollback is set. */
-static void
-queue_and_sign(struct party *p, const char *id, status want, uint64_t want_size,
-    int rollback)
+/* log_signed - in one transaction, store the statements named in ids,
+ * space-separated ("r-..." a received message and so its receipt, anything
+ * else a message queued), and sign a checkpoint, expecting want; then
+ * commit, or roll back when commit is 0.  Returns the size signed (0:
+ * nothing signed). */
+static uint64_t
+log_signed(struct party *p, const char *ids, status want, int commit)
 {
+	char copy[256], *save = NULL;
 	uint64_t size = 7;
 
+	assert_true(strlen(ids) < sizeof copy);
+	memcpy(copy, ids, strlen(ids) + 1);
 	EXPECT(store_begin(st(p)), ST_OK);
-	add_out(p, id);
+	for (char *id = strtok_r(copy, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
+		if (strncmp(id, "r-", 2) == 0)
+			add_in(p, id);
+		else
+			add_out(p, id);
+	}
 	EXPECT(ledger_checkpoint(p->n, NOW_MS, &size), want);
-	assert_int_equal(size, want_size);
-	if (rollback)
-		store_rollback(st(p));
-	else
+	if (commit)
 		EXPECT(store_commit(st(p)), ST_OK);
+	else
+		store_rollback(st(p));
+	return size;
 }
 
 /* ckpt_count - how many checkpoints p has signed (of any size up to a
@@ -720,12 +729,7 @@ test_checkpoint_signs_whole_log(void **state)
 
 	/* More entries, a message and a receipt: a new checkpoint of all 5;
 	 * the old one is still there by its size, and no size between. */
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "m-3");
-	add_in(&f->a, "r-0");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_OK);
-	EXPECT(store_commit(st(&f->a)), ST_OK);
-	assert_int_equal(size, 5);
+	assert_int_equal(log_signed(&f->a, "m-3 r-0", ST_OK, 1), 5);
 	buf_reset(&again);
 	EXPECT(ledger_note(f->a.n, UINT64_MAX, &again), ST_OK);
 	checked(again.p, again.len, &f->a, NULL, &c);
@@ -756,7 +760,7 @@ test_checkpoint_refuses_rewritten_leaf(void **state)
 	EXPECT(ledger_note(f->a.n, UINT64_MAX, &before), ST_OK);
 	tamper(&f->a, "tlog_node", "hash", "level = 0 AND idx = 2", 5);
 
-	queue_and_sign(&f->a, "m-3", ST_CONFLICT, 0, 1);
+	assert_int_equal(log_signed(&f->a, "m-3", ST_CONFLICT, 0), 0);
 
 	EXPECT(ledger_note(f->a.n, UINT64_MAX, &after), ST_OK);
 	assert_int_equal(after.len, before.len);
@@ -790,7 +794,7 @@ test_checkpoint_refuses_rolled_back_log(void **state)
 	expect_in(buf_str(&out), "checkpoint of size 3: root hash does not match");
 
 	/* Past it: not an extension of size 3, refused. */
-	queue_and_sign(&f->a, "x-1", ST_CONFLICT, 0, 1);
+	assert_int_equal(log_signed(&f->a, "x-1", ST_CONFLICT, 0), 0);
 	assert_int_equal(ckpt_count(&f->a), 1);
 	buf_free(&out);
 }
@@ -809,8 +813,8 @@ test_checkpoint_memo_is_only_a_cache(void **state)
 	assert_int_equal(grow(&f->a, "m", 2, 1), 2);
 
 	/* Signed, then rolled back: size 3 is signed again, over other leaves. */
-	queue_and_sign(&f->a, "m-2", ST_OK, 3, 1);
-	queue_and_sign(&f->a, "x-2", ST_OK, 3, 0);
+	assert_int_equal(log_signed(&f->a, "m-2", ST_OK, 0), 3);
+	assert_int_equal(log_signed(&f->a, "x-2", ST_OK, 1), 3);
 	assert_int_equal(ckpt_count(&f->a), 2);
 	EXPECT(ledger_verify(f->a.n, NULL, NULL, &out), ST_OK);
 
@@ -818,7 +822,7 @@ test_checkpoint_memo_is_only_a_cache(void **state)
 	run_sql(&f->a, "UPDATE checkpoint SET note = substr(note, 1, length(note) - 6) ||"
 	    " CASE substr(note, length(note) - 5, 1) WHEN 'A' THEN 'B' ELSE 'A' END ||"
 	    " substr(note, length(note) - 4) WHERE size = 3", 1);
-	queue_and_sign(&f->a, "x-3", ST_BADSIG, 0, 1);
+	assert_int_equal(log_signed(&f->a, "x-3", ST_BADSIG, 0), 0);
 	assert_int_equal(ckpt_count(&f->a), 2);
 	buf_free(&out);
 }
@@ -832,18 +836,9 @@ test_prove_each_entry(void **state)
 	static const char *const ids[] = { "m-0", "m-1", "r-0", "m-2", "r-1" };
 	struct buf proof;
 	const char *why;
-	uint64_t size;
 
 	buf_init(&proof, OUT_MAX);
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "m-0");
-	add_out(&f->a, "m-1");
-	add_in(&f->a, "r-0");
-	add_out(&f->a, "m-2");
-	add_in(&f->a, "r-1");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, &size), ST_OK);
-	EXPECT(store_commit(st(&f->a)), ST_OK);
-	assert_int_equal(size, 5);
+	assert_int_equal(log_signed(&f->a, "m-0 m-1 r-0 m-2 r-1", ST_OK, 1), 5);
 
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 		char data[128];
@@ -1016,12 +1011,7 @@ test_verify_intact(void **state)
 	struct buf out;
 
 	buf_init(&out, OUT_MAX);
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "m-0");
-	add_out(&f->a, "m-1");
-	add_in(&f->a, "r-0");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, NULL), ST_OK);
-	EXPECT(store_commit(st(&f->a)), ST_OK);
+	assert_int_equal(log_signed(&f->a, "m-0 m-1 r-0", ST_OK, 1), 3);
 	EXPECT(ledger_verify(f->a.n, NULL, NULL, &out), ST_OK);
 	assert_int_equal(out.len, 0);
 	assert_int_equal(round_from(f, 0, &out), 200);
@@ -1046,14 +1036,7 @@ test_verify_finds_tampering(void **state)
 	/* Entries m-0 m-1 r-0 m-2 m-3, signed, cosigned by bravo; each case
 	 * starts from a copy of that store. */
 	buf_init(&out, OUT_MAX);
-	EXPECT(store_begin(st(&f->a)), ST_OK);
-	add_out(&f->a, "m-0");
-	add_out(&f->a, "m-1");
-	add_in(&f->a, "r-0");
-	add_out(&f->a, "m-2");
-	add_out(&f->a, "m-3");
-	EXPECT(ledger_checkpoint(f->a.n, NOW_MS, NULL), ST_OK);
-	EXPECT(store_commit(st(&f->a)), ST_OK);
+	assert_int_equal(log_signed(&f->a, "m-0 m-1 r-0 m-2 m-3", ST_OK, 1), 5);
 	assert_int_equal(round_from(f, 0, &out), 200);
 	snapshot(&f->a);
 
