@@ -98,8 +98,8 @@ log_verify(struct node *n)
 		return e;
 	}
 	buf_free(&out);
-	printf("log verified: %" PRIu64 " entries match the stored tree, the latest"
-	    " checkpoint and every peer's latest cosignature\n", store_log_size(node_store(n)));
+	printf("log verified: %" PRIu64 " entries match the stored tree, every signed"
+	    " checkpoint and every stored cosignature\n", store_log_size(node_store(n)));
 	return 0;
 }
 

@@ -128,7 +128,9 @@ def test_checkpoint_vkey_and_cosignature_verify_independently(pair):
         leaf = hashlib.sha256(b"\x00" + a.cli("show", mid, "--jws").stdout.strip().encode()).digest()
         assert root_from_inclusion(index, int(psize), leaf, hashes) == base64.b64decode(proot)
         assert note_sigs(pnote, origin(b), pubkey(b)).get(4)
-    assert a.cli("log", "verify").returncode == 0
+    v = a.cli("log", "verify")
+    assert v.returncode == 0
+    assert "every signed checkpoint and every stored cosignature" in v.stdout
     assert b.cli("log", "verify").returncode == 0
     # bravo's log holds its receipts: proven in bravo's log, cosigned by alpha.
     wait_for(lambda: cosigned(b, "alpha", 3), 20, "alpha to cosign bravo's log")
