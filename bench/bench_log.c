@@ -2,8 +2,8 @@
  *
  *   bench_log append DIR MESSAGES TOTAL BATCH
  *	On the node in DIR (made by `parley init`), BATCH entries per
- *	transaction, each transaction signing a checkpoint before its fsync'd
- *	commit, as the daemon does:
+ *	fsync'd transaction, each followed by a checkpoint signed and
+ *	committed in a transaction of its own, as the daemon does:
  *	1. MESSAGES messages queued through the real store path (outbox row
  *	   and log entry together), as `parley send` stores them;
  *	2. then entries appended to the log alone (store_log_append: leaf,
@@ -181,6 +181,10 @@ append(struct node *n, int64_t peer, uint64_t messages, uint64_t total, uint64_t
 			if ((rc = store_out_add(st, &m)))
 				die("store_out_add", rc);
 		}
+		if ((rc = store_commit(st)))
+			die("commit", rc);
+		if ((rc = store_begin(st)))
+			die("begin", rc);
 		c0 = now_ns();
 		if ((rc = ledger_checkpoint(n, 1, &got)) || got != base + done + k)
 			die("ledger_checkpoint", rc ? rc : ST_INVALID);

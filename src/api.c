@@ -221,9 +221,6 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
 		any |= p[i].rc == ST_OK;
 	}
-	/* The messages just queued are in the log: sign a checkpoint with them. */
-	if (!rc && any && ledger_checkpoint(c->a->node, stamp_now_ms(), NULL) != ST_OK)
-		diag_warn("log: cannot sign a checkpoint: %s", store_errmsg(st));
 	if (!rc && (rc = store_commit(st)) != ST_OK)
 		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
 	for (size_t i = 0; i < n; i++) {
@@ -243,6 +240,7 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 			say(c, json_pack("{s:b, s:s, s:s}", "ok", 0, "id", p[i].id, "error",
 			    "cannot wait"));
 	}
+	/* on to the peers; the log grew, so a checkpoint follows (witness.h) */
 	if (!rc && any)
 		link_kick_all(c->a->e);
 	free(p);

@@ -924,9 +924,6 @@ receive(struct lpeer *p, const char *body, size_t len, struct buf *resp)
 	buf_free(&v.receipt);
 	if (!wrc)
 		wrc = buf_adds(resp, "]}");
-	/* The receipts just issued are in the log: sign a checkpoint with them. */
-	if (ledger_checkpoint(p->e->node, stamp_now_ms(), NULL) != ST_OK)
-		diag_warn("log: cannot sign a checkpoint: %s", store_errmsg(st));
 	if (store_commit(st) != ST_OK) {
 		diag_warn("store: cannot commit received messages: %s", store_errmsg(st));
 		buf_truncate(resp, start);

@@ -17,7 +17,7 @@
 #include "diag.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char schema[] =
     "CREATE TABLE peers("
@@ -46,14 +46,8 @@ static const char schema[] =
     " receipt TEXT NOT NULL, UNIQUE(peer_id, link, seq), UNIQUE(peer_id, id));"
     "CREATE INDEX inbox_id ON inbox(id);";
 
-/* Version 2: the Merkle log, checkpoints, cosignatures, witnessing, forks. */
+/* Version 2: checkpoints, cosignatures, witnessing, forks. */
 static const char schema_v2[] =
-    "CREATE TABLE tlog_entry("
-    " idx INTEGER PRIMARY KEY, kind INTEGER NOT NULL, rid INTEGER NOT NULL,"
-    " UNIQUE(kind, rid));"
-    "CREATE TABLE tlog_node("
-    " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
-    " PRIMARY KEY(level, idx)) WITHOUT ROWID;"
     "CREATE TABLE checkpoint("
     " size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_ms INTEGER NOT NULL);"
     "CREATE TABLE cosig("
@@ -68,12 +62,26 @@ static const char schema_v2[] =
     " cosigned TEXT NOT NULL, presented TEXT NOT NULL, reason TEXT NOT NULL,"
     " at_ms INTEGER NOT NULL);";
 
+/* Version 3: the Merkle log.  tlog holds every stored node (tlog.h) at its
+ * post-order position, so the nodes one append stores are adjacent rows,
+ * most often on one page; a leaf's row also names its entry (idx, kind,
+ * rid).  A statement's row keeps its entry's index (log_idx) to find it by
+ * message id.  (Version 2 kept the nodes by (level, idx) and the entries in
+ * a table of their own with an index on (kind, rid): four pages written per
+ * append instead of one.) */
+static const char schema_v3[] =
+    "CREATE TABLE tlog("
+    " pos INTEGER PRIMARY KEY, hash BLOB NOT NULL, idx INTEGER, kind INTEGER,"
+    " rid INTEGER);"
+    "ALTER TABLE outbox ADD COLUMN log_idx INTEGER;"
+    "ALTER TABLE inbox ADD COLUMN log_idx INTEGER;";
+
 enum {
 	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_SEND_SEQ, Q_RECV_NEXT,
 	Q_OUT_ADD, Q_OUT_PENDING, Q_OUT_DELIVERED, Q_OUT_REJECTED, Q_OUT_FAILED,
 	Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_ADVANCE, Q_IN_AT,
 	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
-	Q_LOG_SIZE, Q_LOG_ADD, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_FIND,
+	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q__COUNT
 };
@@ -81,7 +89,7 @@ enum {
 #define ENTRY_COLS "e.idx, e.kind, coalesce(o.id, i.id), p.name," \
 	" CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END, coalesce(i.jws, '')," \
 	" coalesce(i.hash, '')"
-#define ENTRY_FROM " FROM tlog_entry e" \
+#define ENTRY_FROM " FROM tlog e" \
 	" LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid" \
 	" LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid" \
 	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
@@ -104,7 +112,7 @@ static const char *const sql[Q__COUNT] = {
 	    " RETURNING send_next - 1",
 	[Q_RECV_NEXT] = "SELECT recv_next FROM links WHERE peer_id = ? AND link = ?",
 	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
-	    " jws, created_ms) VALUES(?,?,?,?,?,?,?,?,?)",
+	    " jws, created_ms, log_idx) VALUES(?,?,?,?,?,?,?,?,?,?)",
 	[Q_OUT_PENDING] = "SELECT " OUT_COLS " FROM outbox o JOIN peers p ON p.id = o.peer_id"
 	    " WHERE o.peer_id = ? AND o.link = ? AND o.state = 0 AND o.seq > ?"
 	    " ORDER BY o.seq LIMIT ?",
@@ -121,7 +129,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OUT_BACKLOG] = "SELECT count(*) FROM outbox WHERE peer_id = ? AND link = ?"
 	    " AND state = 0",
 	[Q_IN_ADD] = "INSERT INTO inbox(id, peer_id, link, seq, type, priority, subject, jws,"
-	    " hash, status, reason, received_ms, receipt) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " hash, status, reason, received_ms, receipt, log_idx)"
+	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[Q_IN_ADVANCE] = "INSERT INTO links(peer_id, link, recv_next) VALUES(?,?,?)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET recv_next = excluded.recv_next"
 	    " WHERE excluded.recv_next > links.recv_next",
@@ -135,16 +144,16 @@ static const char *const sql[Q__COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
-	[Q_LOG_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM tlog_entry",
-	[Q_LOG_ADD] = "INSERT INTO tlog_entry(idx, kind, rid) VALUES(?,?,?)",
-	[Q_NODE_GET] = "SELECT hash FROM tlog_node WHERE level = ? AND idx = ?",
-	[Q_NODE_PUT] = "INSERT INTO tlog_node(level, idx, hash) VALUES(?,?,?)",
-	[Q_LOG_ENTRIES] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.idx >= ? ORDER BY e.idx",
-	[Q_LOG_FIND] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.idx IN ("
-	    "SELECT e2.idx FROM outbox o2 JOIN tlog_entry e2 ON e2.kind = 1 AND e2.rid = o2.rid"
-	    " WHERE o2.id = ?1 UNION ALL"
-	    " SELECT e3.idx FROM inbox i3 JOIN tlog_entry e3 ON e3.kind = 2 AND e3.rid = i3.rid"
-	    " WHERE i3.id = ?1) ORDER BY e.kind LIMIT 1",
+	/* the last leaf is among the last 64 rows */
+	[Q_LOG_SIZE] = "SELECT idx + 1 FROM tlog WHERE idx IS NOT NULL ORDER BY pos DESC LIMIT 1",
+	[Q_NODE_GET] = "SELECT hash FROM tlog WHERE pos = ?",
+	[Q_NODE_PUT] = "INSERT INTO tlog(pos, hash, idx, kind, rid) VALUES(?,?,?,?,?)",
+	[Q_LOG_ENTRIES] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.pos >= ?"
+	    " AND e.idx IS NOT NULL ORDER BY e.pos",
+	[Q_LOG_INDEX] = "SELECT log_idx FROM (SELECT 1 AS k, log_idx FROM outbox WHERE id = ?1"
+	    " UNION ALL SELECT 2, log_idx FROM inbox WHERE id = ?1) WHERE log_idx IS NOT NULL"
+	    " ORDER BY k LIMIT 1",
+	[Q_LOG_AT] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.pos = ? AND e.idx IS NOT NULL",
 	[Q_CKPT_ADD] = "INSERT INTO checkpoint(size, note, signed_ms) VALUES(?,?,?)",
 	[Q_CKPT_GET] = "SELECT size, note, signed_ms FROM checkpoint WHERE size = ?",
 	[Q_CKPT_LATEST] = "SELECT size, note, signed_ms FROM checkpoint"
@@ -176,10 +185,12 @@ struct store {
 	sqlite3_stmt *q[Q__COUNT];
 	uint64_t log_size;	/* leaves, including this transaction's */
 	struct edge edge[TLOG_PROOF_MAX];
+	int append_kind;	/* the entry being appended (its leaf row names it) */
+	int64_t append_rid;
 };
 
 static status log_load(struct store *st);
-static status log_backfill(struct store *st);
+static status log_fill(struct store *st, const char *select);
 static status one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v);
 
 const char *
@@ -262,8 +273,7 @@ store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
 		return ST_OK;
 	}
 	s = stmt(st, Q_NODE_GET);
-	sqlite3_bind_int(s, 1, level);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(level, index));
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == TLOG_HASH)
 		memcpy(hash, sqlite3_column_blob(s, 0), TLOG_HASH);
@@ -280,9 +290,13 @@ log_put(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
 	sqlite3_stmt *s = stmt(st, Q_NODE_PUT);
 	status rc;
 
-	sqlite3_bind_int(s, 1, level);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
-	sqlite3_bind_blob(s, 3, hash, TLOG_HASH, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(level, index));
+	sqlite3_bind_blob(s, 2, hash, TLOG_HASH, SQLITE_STATIC);
+	if (level == 0) {
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)index);
+		sqlite3_bind_int(s, 4, st->append_kind);
+		sqlite3_bind_int64(s, 5, st->append_rid);
+	}
 	rc = run(s);
 	if (!rc && level < TLOG_PROOF_MAX) {
 		st->edge[level].index = index;
@@ -309,28 +323,54 @@ log_load(struct store *st)
 	return rc;
 }
 
+/* Upgrades from older schemas, in the transaction that creates the new
+ * tables.  log_fill appends the statements select yields (kind, rid, jws),
+ * in that order, as the log's entries and records each one's index in its
+ * row.  A version 1 store had no log: its statements, oldest first, become
+ * the first entries.  A version 2 store's log is rebuilt in its own order
+ * from the statements, its old tables dropped; the checkpoints it signed
+ * are kept, and the node signs nothing that does not extend them. */
+static const char from_v1[] =
+    "SELECT kind, rid, jws FROM ("
+    " SELECT 1 AS kind, rid, jws, created_ms AS t FROM outbox UNION ALL"
+    " SELECT 2, rid, receipt, received_ms FROM inbox WHERE status = 200)"
+    " ORDER BY t, kind, rid";
+static const char from_v2[] =
+    "SELECT e.kind, e.rid, CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END"
+    " FROM tlog_entry e LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid"
+    " LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid ORDER BY e.idx";
 
-/* log_backfill - a version 1 store's statements, oldest first, become the
- * log's first entries. */
 static status
-log_backfill(struct store *st)
+log_fill(struct store *st, const char *select)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s, *u[2] = { NULL, NULL };
 	status rc = ST_OK;
 	int r = SQLITE_DONE;
 
 	st->log_size = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT kind, rid, jws FROM ("
-	    " SELECT 1 AS kind, rid, jws, created_ms AS t FROM outbox UNION ALL"
-	    " SELECT 2, rid, receipt, received_ms FROM inbox WHERE status = 200)"
-	    " ORDER BY t, kind, rid", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, select, -1, &s, NULL) != SQLITE_OK)
 		return ST_DB;
-	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = store_log_append(st, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
-		    (const char *)sqlite3_column_text(s, 2), (size_t)sqlite3_column_bytes(s, 2));
+	if (sqlite3_prepare_v2(st->db, "UPDATE outbox SET log_idx = ?1 WHERE rid = ?2", -1,
+	    &u[0], NULL) != SQLITE_OK || sqlite3_prepare_v2(st->db,
+	    "UPDATE inbox SET log_idx = ?1 WHERE rid = ?2", -1, &u[1], NULL) != SQLITE_OK)
+		rc = ST_DB;
+	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(s, 0);
+		sqlite3_stmt *set = u[kind == STORE_ENTRY_RECEIPT];
+
+		sqlite3_bind_int64(set, 1, (sqlite3_int64)st->log_size);
+		sqlite3_bind_int64(set, 2, sqlite3_column_int64(s, 1));
+		rc = run(set);
+		if (!rc)
+			rc = store_log_append(st, kind, sqlite3_column_int64(s, 1),
+			    (const char *)sqlite3_column_text(s, 2),
+			    (size_t)sqlite3_column_bytes(s, 2));
+	}
 	if (!rc && r != SQLITE_DONE)
 		rc = db_status(r);
 	sqlite3_finalize(s);
+	sqlite3_finalize(u[0]);
+	sqlite3_finalize(u[1]);
 	return rc;
 }
 
@@ -375,13 +415,18 @@ store_open(const char *path, int create, struct store **out)
 	if (version < SCHEMA_VERSION) {
 		char *err = NULL;
 
-		/* Version 1 stores gain the log, filled from what they hold. */
+		/* Older stores gain the log, filled from what they hold. */
 		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
 		    (version == 0 &&
 		    sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) ||
-		    sqlite3_exec(st->db, schema_v2, NULL, NULL, &err) != SQLITE_OK ||
-		    (version == 1 && log_backfill(st) != ST_OK) ||
-		    sqlite3_exec(st->db, "PRAGMA user_version = 2; COMMIT", NULL, NULL,
+		    (version < 2 &&
+		    sqlite3_exec(st->db, schema_v2, NULL, NULL, &err) != SQLITE_OK) ||
+		    sqlite3_exec(st->db, schema_v3, NULL, NULL, &err) != SQLITE_OK ||
+		    (version == 1 && log_fill(st, from_v1) != ST_OK) ||
+		    (version == 2 && (log_fill(st, from_v2) != ST_OK ||
+		    sqlite3_exec(st->db, "DROP TABLE tlog_entry; DROP TABLE tlog_node",
+		    NULL, NULL, &err) != SQLITE_OK)) ||
+		    sqlite3_exec(st->db, "PRAGMA user_version = 3; COMMIT", NULL, NULL,
 		    NULL) != SQLITE_OK) {
 			diag_warn("store: cannot create schema in %s: %s", path,
 			    err ? err : sqlite3_errmsg(st->db));
@@ -395,6 +440,16 @@ store_open(const char *path, int create, struct store **out)
 		rc = ST_DB;
 		goto fail;
 	}
+	/* Every query prepared now: a file whose tables are not ours fails
+	 * here, with a message, and never later in the middle of work. */
+	for (int k = 0; k < Q__COUNT; k++)
+		if (!st->q[k] && sqlite3_prepare_v3(st->db, sql[k], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->q[k], NULL) != SQLITE_OK) {
+			diag_warn("store: %s is not a parley store: %s", path,
+			    sqlite3_errmsg(st->db));
+			rc = ST_DB;
+			goto fail;
+		}
 	rc = log_load(st);
 	if (rc)
 		goto fail;
@@ -568,16 +623,11 @@ store_recv_next(struct store *st, int64_t peer_id, const char *link, int64_t *se
 status
 store_log_append(struct store *st, int kind, int64_t rid, const char *data, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, Q_LOG_ADD);
 	uint8_t leaf[TLOG_HASH];
 	status rc;
 
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)st->log_size);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_int64(s, 3, rid);
-	rc = run(s);
-	if (rc)
-		return rc;
+	st->append_kind = kind;
+	st->append_rid = rid;
 	tlog_leaf_hash(data, n, leaf);
 	rc = tlog_append(st->log_size, leaf, store_log_node, log_put, st);
 	if (!rc)
@@ -600,6 +650,7 @@ store_out_add(struct store *st, const struct store_out *m)
 	text(s, 7, m->subject);
 	sqlite3_bind_text(s, 8, m->jws, (int)m->jws_len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, m->created_ms);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)st->log_size);
 	rc = run(s);
 	if (rc)
 		return rc;
@@ -739,6 +790,7 @@ status
 store_in_add(struct store *st, const struct store_in *m)
 {
 	sqlite3_stmt *s = stmt(st, Q_IN_ADD);
+	int logged = m->status == 200 && m->receipt && m->receipt_len;
 	status rc;
 
 	text(s, 1, m->id);
@@ -756,8 +808,10 @@ store_in_add(struct store *st, const struct store_in *m)
 	sqlite3_bind_int64(s, 12, m->received_ms);
 	sqlite3_bind_text(s, 13, m->receipt ? m->receipt : "",
 	    m->receipt ? (int)m->receipt_len : 0, SQLITE_STATIC);
+	if (logged)
+		sqlite3_bind_int64(s, 14, (sqlite3_int64)st->log_size);
 	rc = run(s);
-	if (!rc && m->status == 200 && m->receipt && m->receipt_len)
+	if (!rc && logged)
 		rc = store_log_append(st, STORE_ENTRY_RECEIPT, sqlite3_last_insert_rowid(st->db),
 		    m->receipt, m->receipt_len);
 	if (rc)
@@ -848,7 +902,7 @@ store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg)
 	sqlite3_stmt *s = stmt(st, Q_LOG_ENTRIES);
 	status rc;
 
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, from));
 	rc = rows(s, entry_row, EACH(cb, arg));
 	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
@@ -856,9 +910,16 @@ store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg)
 status
 store_log_find(struct store *st, const char *id, store_entry_cb cb, void *arg)
 {
-	sqlite3_stmt *s = stmt(st, Q_LOG_FIND);
+	sqlite3_stmt *s = stmt(st, Q_LOG_INDEX);
+	int64_t idx;
+	status rc;
 
 	text(s, 1, id);
+	rc = one_int(s, -1, &idx);
+	if (rc || idx < 0)
+		return rc ? rc : ST_NOTFOUND;
+	s = stmt(st, Q_LOG_AT);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, (uint64_t)idx));
 	return rows(s, entry_row, EACH(cb, arg));
 }
 

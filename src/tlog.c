@@ -113,6 +113,18 @@ tlog_append(uint64_t index, const uint8_t leaf[static TLOG_HASH], tlog_get_fn ge
 	return rc;
 }
 
+uint64_t
+tlog_pos(int level, uint64_t index)
+{
+	/* The subtree's last leaf e has 2e - popcount(e) nodes before it in
+	 * post-order; the subtrees e completes follow it, one per level. */
+	uint64_t e = ((index + 1) << level) - 1, ones = 0;
+
+	for (uint64_t b = e; b; b &= b - 1)
+		ones++;
+	return 2 * e - ones + (uint64_t)level;
+}
+
 /* mth - the tree hash of leaves [lo, hi), lo < hi, where [lo, hi) is a
  * complete aligned subtree or a right edge (hi is the log's size). */
 static status

@@ -36,6 +36,11 @@ void tlog_node_hash(const uint8_t left[static TLOG_HASH],
  * leaves before) with its leaf hash, and every subtree it completes. */
 status tlog_append(uint64_t index, const uint8_t leaf[static TLOG_HASH], tlog_get_fn get,
     tlog_put_fn put, void *arg) WUR;
+/* tlog_pos - node (level, index)'s position when every node is numbered
+ * in post-order (0, 1, 2 = (1,0), 3, 4, 5 = (1,1), 6 = (2,0), 7, ...):
+ * the order tlog_append stores them in, so the nodes one append stores
+ * are adjacent.  A store keyed by it writes one page per append. */
+uint64_t tlog_pos(int level, uint64_t index);
 /* tlog_tree_hash - the root of the first size leaves (SHA-256("") for 0). */
 status tlog_tree_hash(uint64_t size, tlog_get_fn get, void *arg,
     uint8_t out[static TLOG_HASH]) WUR;

@@ -22,6 +22,8 @@
 #define REQUEST_MAX (64u << 10)
 #define POST_TIMEOUT_S 30
 #define BACKOFF_MAX_MS 30000
+#define SIGN_QUIET_MS 5		/* a checkpoint once the log is this long unchanged */
+#define SIGN_MAX_MS 1000	/* ... and at most this long after it grew */
 
 struct wpeer {
 	struct witness *w;
@@ -68,6 +70,8 @@ struct witness {
 	struct event_base *base;
 	struct node *node;
 	struct tlsctx *tls;
+	struct event *sign;		/* sign a checkpoint: the log is quiet */
+	struct event *sign_deadline;	/* ... or has grown for SIGN_MAX_MS */
 	struct wpeer *peers[MAX_PEERS];
 	size_t n_peers;
 	struct fetch *fetches;
@@ -227,11 +231,45 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	send_round(arg);
 }
 
+/* on_sign - sign a checkpoint of the whole log in a transaction of its
+ * own, then offer it to the peers.  Not in the transaction of the batch
+ * that grew the log: the signature and its fsync would delay every answer,
+ * message and receipt by that much (docs/BENCHMARKS.md). */
+static void
+on_sign(evutil_socket_t fd, short what, void *arg)
+{
+	struct witness *w = arg;
+	struct store *st = node_store(w->node);
+	status rc;
+
+	(void)fd;
+	(void)what;
+	event_del(w->sign);
+	event_del(w->sign_deadline);
+	if (store_log_size(st) > our_size(w)) {
+		rc = store_begin(st);
+		if (!rc)
+			rc = ledger_checkpoint(w->node, stamp_now_ms(), NULL);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+		if (rc)
+			diag_warn("log: cannot sign a checkpoint: %s", status_str(rc));
+	}
+	for (size_t i = 0; i < w->n_peers; i++)
+		send_round(w->peers[i]);
+}
+
 void
 witness_kick(struct witness *w)
 {
-	for (size_t i = 0; i < w->n_peers; i++)
-		send_round(w->peers[i]);
+	struct timeval quiet = { 0, SIGN_QUIET_MS * 1000 };
+	struct timeval most = { SIGN_MAX_MS / 1000, (SIGN_MAX_MS % 1000) * 1000 };
+
+	evtimer_add(w->sign, &quiet);	/* pushed back while the log keeps growing */
+	if (!evtimer_pending(w->sign_deadline, NULL))
+		evtimer_add(w->sign_deadline, &most);
 }
 
 static int
@@ -626,6 +664,12 @@ witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
 	w->base = base;
 	w->node = n;
 	w->tls = tls;
+	w->sign = evtimer_new(base, on_sign, w);
+	w->sign_deadline = evtimer_new(base, on_sign, w);
+	if (!w->sign || !w->sign_deadline) {
+		witness_free(w);
+		return ST_NOMEM;
+	}
 	rc = witness_reload(w);
 	if (rc) {
 		witness_free(w);
@@ -646,6 +690,10 @@ witness_free(struct witness *w)
 		fetch_free(w->fetches);
 	while (w->jobs)
 		job_free(w->jobs);
+	if (w->sign)
+		event_free(w->sign);
+	if (w->sign_deadline)
+		event_free(w->sign_deadline);
 	free(w);
 }
 

@@ -40,7 +40,11 @@ status witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
 void witness_free(struct witness *w);
 /* witness_reload - (re)read pinned peers and recorded forks from the store. */
 status witness_reload(struct witness *w) WUR;
-/* witness_kick - our log grew (after the commit): ask peers to cosign. */
+/* witness_kick - our log grew (call after the commit): sign a checkpoint of
+ * it, in a transaction of its own, once the log has not grown for
+ * SIGN_QUIET_MS (witness.c) and at most SIGN_MAX_MS after it first grew;
+ * then ask peers to cosign.  At start, it signs what a crash between a
+ * batch's commit and its checkpoint left unsigned. */
 void witness_kick(struct witness *w);
 /* witness_serve - handle a witness path; returns the HTTP status, or 0 when
  * path is not under WITNESS_PREFIX. */

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -121,6 +122,21 @@ class Node:
 
     def inbox(self):
         return self.json("inbox", "--all")
+
+
+def ckpt_size(node):
+    """The size in the node's latest signed checkpoint (0: none yet)."""
+    p = node.cli("log", "checkpoint", check=False)
+    return int(p.stdout.split("\n")[1]) if p.returncode == 0 else 0
+
+
+def log_size(node):
+    """Entries in the node's log, read beside the daemon (WAL readers never block)."""
+    db = sqlite3.connect(f"file:{node.dir}/parley.db?mode=ro", uri=True, timeout=5)
+    try:
+        return db.execute("SELECT count(*) FROM tlog WHERE idx IS NOT NULL").fetchone()[0]
+    finally:
+        db.close()
 
 
 def send_req(peer, i=0, link="urgent", body="", **kw):

@@ -13,7 +13,7 @@ import struct
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from parley_e2e import run, send_req, wait_for
+from parley_e2e import ckpt_size, log_size, run, send_req, wait_for
 
 
 def card(node):
@@ -231,3 +231,28 @@ def test_restored_store_is_detected_by_the_peer_as_a_fork(pair, top):
     b.stop()
     b.start()
     wait_for(fork_alarm, 20, "the fork alarm to survive a restart")
+
+
+def test_checkpoint_follows_the_batch_and_survives_a_crash_before_it(make_node):
+    """The checkpoint is signed after the batch's commit, in a transaction of
+    its own; a crash between the two leaves entries unsigned, and the node
+    signs them when it starts - the very same note, byte for byte."""
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b)
+    b.pin(a)
+    a.start()                               # bravo stays down: nothing is cosigned
+    answers = a.api([send_req("bravo", i) for i in range(3)])
+    assert all(x["ok"] for x in answers)
+    wait_for(lambda: ckpt_size(a) == 3, 20, "alpha to sign its checkpoint of size 3")
+    note = a.cli("log", "checkpoint").stdout
+    a.stop()
+    # The store as a crash right after the batch's commit leaves it.
+    db = sqlite3.connect(os.path.join(a.dir, "parley.db"))
+    db.execute("DELETE FROM checkpoint")
+    db.commit()
+    db.close()
+    assert ckpt_size(a) == 0 and log_size(a) == 3
+    a.start()
+    wait_for(lambda: ckpt_size(a) == 3, 20, "alpha to sign the unsigned entries at start")
+    assert a.cli("log", "checkpoint").stdout == note
+    assert a.cli("log", "verify").returncode == 0

@@ -5,7 +5,7 @@ import random
 import sqlite3
 import time
 
-from parley_e2e import SLOW, send_req, wait_for
+from parley_e2e import SLOW, ckpt_size, log_size, send_req, wait_for
 
 N = 2000
 
@@ -63,6 +63,10 @@ def test_kill9_receiver_then_sender_while_2000_flow(make_node):
     for mid in rng.sample(ids, 20):
         r = a.json("receipt", mid)
         assert r["msg"] == mid and r["signature_valid"] is True
+    # Whatever the kills cut short, each log ends signed to its end, intact.
+    for n in (a, b):
+        wait_for(lambda n=n: ckpt_size(n) == log_size(n), 20, f"{n.name}'s last checkpoint")
+        assert n.cli("log", "verify").returncode == 0
 
 
 def test_kill9_sender_while_queueing(make_node):

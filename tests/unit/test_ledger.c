@@ -758,7 +758,7 @@ test_checkpoint_refuses_rewritten_leaf(void **state)
 	buf_init(&after, OUT_MAX);
 	assert_int_equal(grow(&f->a, "m", 3, 1), 3);
 	EXPECT(ledger_note(f->a.n, UINT64_MAX, &before), ST_OK);
-	tamper(&f->a, "tlog_node", "hash", "level = 0 AND idx = 2", 5);
+	tamper(&f->a, "tlog", "hash", "idx = 2", 5);
 
 	assert_int_equal(log_signed(&f->a, "m-3", ST_CONFLICT, 0), 0);
 
@@ -781,8 +781,7 @@ test_checkpoint_refuses_rolled_back_log(void **state)
 
 	buf_init(&out, OUT_MAX);
 	assert_int_equal(grow(&f->a, "m", 3, 1), 3);
-	run_sql(&f->a, "DELETE FROM tlog_entry WHERE idx >= 2;"
-	    " DELETE FROM tlog_node WHERE level = 0 AND idx >= 2;", 0);
+	run_sql(&f->a, "DELETE FROM tlog WHERE pos >= 3", 0);	/* leaf 2 and on */
 	assert_int_equal(store_log_size(st(&f->a)), 2);
 	EXPECT(sign(&f->a, &size), ST_CONFLICT);
 	assert_int_equal(size, 0);
@@ -976,11 +975,13 @@ static const struct tamper_case tamper_cases[] = {
 	    "entry 2: the stored message r-0 differs"),
 	BYTE("a received message's hash", "inbox", "hash", "id = 'r-0'", 10, ST_CONFLICT,
 	    "entry 2: the stored message r-0 differs"),
-	BYTE("a leaf hash", "tlog_node", "hash", "level = 0 AND idx = 3", 0, ST_CONFLICT,
+	/* tlog rows are nodes in post-order: leaves 0, 1 at 0, 1; (1, 0) at 2;
+	 * leaves 2, 3 at 3, 4; (1, 1) at 5; (2, 0) at 6; leaf 4 at 7. */
+	BYTE("a leaf hash", "tlog", "hash", "idx = 3", 0, ST_CONFLICT,
 	    "entry 3 (message m-2): stored statement does not match"),
-	BYTE("a subtree hash", "tlog_node", "hash", "level = 1 AND idx = 0", 31, ST_CONFLICT,
+	BYTE("a subtree hash", "tlog", "hash", "pos = 2", 31, ST_CONFLICT,
 	    "entry 1: stored subtree hash ending here"),
-	BYTE("the top subtree hash", "tlog_node", "hash", "level = 2 AND idx = 0", 16,
+	BYTE("the top subtree hash", "tlog", "hash", "pos = 6", 16,
 	    ST_CONFLICT, "entry 3: stored subtree hash ending here"),
 	/* "parley/alpha/KID" is 56 bytes; the root line starts at 59. */
 	BYTE("the checkpoint's root", "checkpoint", "note", "size = 5", 70, ST_BADSIG,
@@ -995,13 +996,16 @@ static const struct tamper_case tamper_cases[] = {
 	SQL("bravo's cosignature renamed",
 	    "UPDATE cosig SET line = replace(line, 'parley/bravo/', 'parley/bravx/')",
 	    ST_UNKNOWN_KEY, "checkpoint of size 5: cosignature by bravo does not verify"),
-	SQL("an entry deleted", "DELETE FROM tlog_entry WHERE idx = 2", ST_CONFLICT,
+	SQL("an entry deleted", "DELETE FROM tlog WHERE idx = 2", ST_CONFLICT,
 	    "entry 2: missing from the log"),
-	SQL("the last entry deleted", "DELETE FROM tlog_entry WHERE idx = 4;"
-	    " DELETE FROM tlog_node WHERE level = 0 AND idx = 4", ST_CONFLICT,
+	SQL("an entry made a bare node", "UPDATE tlog SET idx = NULL WHERE idx = 2",
+	    ST_CONFLICT, "entry 2: missing from the log"),
+	SQL("an entry pointed at another statement", "UPDATE tlog SET rid = rid + 1"
+	    " WHERE idx = 0", ST_CONFLICT, "entry 0 (message m-1): stored statement"),
+	SQL("the last entry deleted", "DELETE FROM tlog WHERE idx = 4", ST_CONFLICT,
 	    "checkpoint of size 5: larger than the log"),
 	LIVE("the last entry deleted under the running node",
-	    "DELETE FROM tlog_entry WHERE idx = 4", ST_CONFLICT, "entry 4: missing from the log"),
+	    "DELETE FROM tlog WHERE idx = 4", ST_CONFLICT, "entry 4: missing from the log"),
 };
 
 static void

@@ -276,14 +276,23 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 3) is refused */
+	/* a store written by a newer parley (schema version 4) is refused */
 	snprintf(path, sizeof path, "%s/newer.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 4;", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, 0, &st), ST_DB);
+	assert_int_equal(store_open(path, 1, &st), ST_DB);
+	assert_null(st);
+
+	/* a database of this version whose tables are not parley's */
+	snprintf(path, sizeof path, "%s/foreign.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 3;", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
-	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
 
 	store_close(NULL);
@@ -764,6 +773,134 @@ test_log(void **state)
 	    ST_NOTFOUND);
 }
 
+/* ---- stores written by older versions ---- */
+
+/* The schema changes, undone: a version 3 store rewritten as version 2
+ * (log entries in a table of their own, nodes by (level, idx)) or as
+ * version 1 (no log at all) left it. */
+static const char to_v2[] =
+    "CREATE TABLE tlog_entry(idx INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+    " rid INTEGER NOT NULL, UNIQUE(kind, rid));"
+    "INSERT INTO tlog_entry SELECT idx, kind, rid FROM tlog WHERE idx IS NOT NULL;"
+    "CREATE TABLE tlog_node(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+    "INSERT INTO tlog_node SELECT 0, idx, hash FROM tlog WHERE idx IS NOT NULL;"
+    "DROP TABLE tlog; ALTER TABLE outbox DROP COLUMN log_idx;"
+    "ALTER TABLE inbox DROP COLUMN log_idx; PRAGMA user_version = 2;";
+static const char to_v1[] =
+    "DROP TABLE tlog; DROP TABLE cosig; DROP TABLE witness; DROP TABLE fork;"
+    "DROP TABLE checkpoint; ALTER TABLE outbox DROP COLUMN log_idx;"
+    "ALTER TABLE inbox DROP COLUMN log_idx; PRAGMA user_version = 1;";
+
+/* rewrite - close the store, run sql on its file, open it again. */
+static void
+rewrite(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("rewrite: %s", err);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, 0, &f->st), ST_OK);
+}
+
+/* count_rows - the integer a query gives, read beside the open store. */
+static int
+count_rows(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int n;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+static int
+entry_text(void *arg, const struct store_entry *e)
+{
+	char *text = arg;
+
+	snprintf(text + strlen(text), 128 - strlen(text), "%" PRIu64 "%c%s ", e->index,
+	    e->kind == STORE_ENTRY_MESSAGE ? 'm' : 'r', e->msg_id);
+	return 0;
+}
+
+/* log_text - every entry, and where store_log_find finds each id. */
+static void
+log_text(struct fx *f, char text[static 128], const char *ids)
+{
+	char id[8];
+	const char *p = ids;
+	int len;
+	struct store_entry e;
+
+	text[0] = '\0';
+	assert_int_equal(store_log_entries(f->st, 0, entry_text, text), ST_OK);
+	while (sscanf(p, "%7s%n", id, &len) == 1) {
+		assert_int_equal(store_log_find(f->st, id, entry_cb, &e), ST_OK);
+		snprintf(text + strlen(text), 128 - strlen(text), "%s@%" PRIu64 " ", id, e.index);
+		free((char *)e.msg_id);
+		p += len;
+	}
+}
+
+static void
+test_upgrade(void **state)
+{
+	struct fx *f = *state;
+	uint8_t root[TLOG_HASH], again[TLOG_HASH];
+	char text[128], before[128];
+
+	/* appended in this order; by time, the messages come first */
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o1", 1, 10), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 413), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o2", 2, 20), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i3", 3, 200), ST_OK);
+	assert_int_equal(store_ckpt_add(f->st, 4, "n4", 1), ST_OK);
+	assert_int_equal(tlog_tree_hash(4, store_log_node, f->st, root), ST_OK);
+	log_text(f, before, "o1 i1 o2 i3");
+	assert_string_equal(before, "0mo1 1ri1 2mo2 3ri3 o1@0 i1@1 o2@2 i3@3 ");
+
+	/* version 2: the same log, in its own order, and the checkpoint kept */
+	rewrite(f, to_v2);
+	assert_int_equal(store_log_size(f->st), 4);
+	log_text(f, text, "o1 i1 o2 i3");
+	assert_string_equal(text, before);
+	assert_int_equal(tlog_tree_hash(4, store_log_node, f->st, again), ST_OK);
+	assert_memory_equal(again, root, TLOG_HASH);
+	assert_int_equal(store_log_node(f->st, 2, 0, again), ST_OK);	/* nodes rebuilt */
+	assert_memory_equal(again, root, TLOG_HASH);
+	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_OK);
+	assert_string_equal(text, "4:n4");
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('tlog_entry', 'tlog_node')"), 0);	/* old tables dropped */
+	/* and it grows as any store does */
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o3", 3, 30), ST_OK);
+	log_text(f, text, "o3");
+	assert_string_equal(text, "0mo1 1ri1 2mo2 3ri3 4mo3 o3@4 ");
+
+	/* version 1: no log; its statements enter it oldest first */
+	rewrite(f, to_v1);
+	assert_int_equal(store_log_size(f->st), 5);
+	log_text(f, text, "o1 o2 o3 i1 i3");
+	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 o1@0 o2@1 o3@2 i1@3 i3@4 ");
+	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_NOTFOUND);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i4", 4, 200), ST_OK);
+	log_text(f, text, "i4");
+	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 5ri4 i4@5 ");
+}
+
 static void
 test_inbox_duplicates(void **state)
 {
@@ -947,6 +1084,7 @@ main(void)
 		T(test_out_failed_range),
 		T(test_out_list),
 		T(test_inbox),
+		T(test_upgrade),
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
 		T(test_in_list),

@@ -292,6 +292,49 @@ test_degenerate(void **state)
 	big.have[0][3] = 1;
 }
 
+/* Positions follow the order tlog_append stores nodes in: numbered as
+ * they are put, they count 0, 1, 2, ... with no gap and no repeat. */
+struct order {
+	struct mem m;
+	uint64_t next;
+	int bad;
+};
+
+static status
+oput(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
+{
+	struct order *o = arg;
+
+	if (tlog_pos(level, index) != o->next++)
+		o->bad++;
+	return mput(&o->m, level, index, hash);
+}
+
+static status
+oget(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
+{
+	return mget(&((struct order *)arg)->m, level, index, hash);
+}
+
+static void
+test_post_order(void **state)
+{
+	static struct order o;
+	uint8_t leaf[TLOG_HASH] = { 0 };
+
+	(void)state;
+	for (uint64_t i = 0; i < MAXN; i++)
+		assert_int_equal(tlog_append(i, leaf, oget, oput, &o), ST_OK);
+	assert_int_equal(o.bad, 0);
+	assert_int_equal(o.next, 2 * MAXN - 1);
+	assert_int_equal(tlog_pos(0, 0), 0);
+	assert_int_equal(tlog_pos(2, 0), 6);
+	assert_int_equal(tlog_pos(0, 4), 7);
+	/* the root of 2^40 leaves is the last of its 2^41 - 1 nodes */
+	assert_true(tlog_pos(40, 0) == (UINT64_C(1) << 41) - 2);
+	assert_true(tlog_pos(0, UINT64_C(1) << 40) == (UINT64_C(1) << 41) - 1);
+}
+
 int
 main(void)
 {
@@ -301,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_every_tree),
 		cmocka_unit_test(test_every_consistency),
 		cmocka_unit_test(test_degenerate),
+		cmocka_unit_test(test_post_order),
 	};
 
 	if (sodium_init() < 0)
