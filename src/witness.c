@@ -231,19 +231,16 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	send_round(arg);
 }
 
-/* on_sign - sign a checkpoint of the whole log in a transaction of its
- * own, then offer it to the peers.  Not in the transaction of the batch
+/* sign_now - sign a checkpoint of the whole log in a transaction of its
+ * own (on_sign then offers it to the peers).  Not in the transaction of the batch
  * that grew the log: the signature and its fsync would delay every answer,
  * message and receipt by that much (docs/BENCHMARKS.md). */
 static void
-on_sign(evutil_socket_t fd, short what, void *arg)
+sign_now(struct witness *w)
 {
-	struct witness *w = arg;
 	struct store *st = node_store(w->node);
 	status rc;
 
-	(void)fd;
-	(void)what;
 	event_del(w->sign);
 	event_del(w->sign_deadline);
 	if (store_log_size(st) > our_size(w)) {
@@ -257,6 +254,16 @@ on_sign(evutil_socket_t fd, short what, void *arg)
 		if (rc)
 			diag_warn("log: cannot sign a checkpoint: %s", status_str(rc));
 	}
+}
+
+static void
+on_sign(evutil_socket_t fd, short what, void *arg)
+{
+	struct witness *w = arg;
+
+	(void)fd;
+	(void)what;
+	sign_now(w);
 	for (size_t i = 0; i < w->n_peers; i++)
 		send_round(w->peers[i]);
 }
@@ -690,6 +697,8 @@ witness_free(struct witness *w)
 		fetch_free(w->fetches);
 	while (w->jobs)
 		job_free(w->jobs);
+	if (w->sign && evtimer_pending(w->sign, NULL))
+		sign_now(w);	/* stopping: what the last batches logged, signed */
 	if (w->sign)
 		event_free(w->sign);
 	if (w->sign_deadline)

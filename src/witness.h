@@ -44,7 +44,8 @@ status witness_reload(struct witness *w) WUR;
  * it, in a transaction of its own, once the log has not grown for
  * SIGN_QUIET_MS (witness.c) and at most SIGN_MAX_MS after it first grew;
  * then ask peers to cosign.  At start, it signs what a crash between a
- * batch's commit and its checkpoint left unsigned. */
+ * batch's commit and its checkpoint left unsigned; witness_free signs what
+ * is still waiting. */
 void witness_kick(struct witness *w);
 /* witness_serve - handle a witness path; returns the HTTP status, or 0 when
  * path is not under WITNESS_PREFIX. */
