@@ -289,7 +289,8 @@ def main():
     print()
     size = next(r["n"] for r in log_rows if r["what"] == "size")
     print(f"cosigned log: appends, {log_rows[1]['batch']} entries per transaction, "
-          f"a checkpoint signed in each, fsync'd commit; {log_rows[1]['entry_bytes']}-byte statements")
+          f"each fsync'd, then a checkpoint signed and committed on its own (as the daemon does); "
+          f"{log_rows[1]['entry_bytes']}-byte statements")
     print("| appended | entries | per second | checkpoint signing, us per batch |")
     print("|---|---|---|---|")
     for r in log_rows:
