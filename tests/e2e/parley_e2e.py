@@ -130,13 +130,19 @@ def ckpt_size(node):
     return int(p.stdout.split("\n")[1]) if p.returncode == 0 else 0
 
 
-def log_size(node):
-    """Entries in the node's log, read beside the daemon (WAL readers never block)."""
+def peek(node, sql):
+    """The one value sql reads from the node's store, read-only beside the
+    daemon: cheap enough to poll (WAL readers never block)."""
     db = sqlite3.connect(f"file:{node.dir}/parley.db?mode=ro", uri=True, timeout=5)
     try:
-        return db.execute("SELECT count(*) FROM tlog WHERE idx IS NOT NULL").fetchone()[0]
+        return db.execute(sql).fetchone()[0]
     finally:
         db.close()
+
+
+def log_size(node):
+    """Entries in the node's log."""
+    return peek(node, "SELECT count(*) FROM tlog WHERE idx IS NOT NULL")
 
 
 def send_req(peer, i=0, link="urgent", body="", **kw):

@@ -2,21 +2,15 @@
 every message arrives exactly once, in order, with a receipt."""
 import os
 import random
-import sqlite3
 import time
 
-from parley_e2e import SLOW, ckpt_size, log_size, send_req, wait_for
+from parley_e2e import SLOW, ckpt_size, log_size, peek, send_req, wait_for
 
 N = 2000
 
 
 def inbox_count(node):
-    # read-only peek at the store: cheap enough to poll (WAL readers never block)
-    db = sqlite3.connect(f"file:{node.dir}/parley.db?mode=ro", uri=True, timeout=5)
-    try:
-        return db.execute("select count(*) from inbox where status = 200").fetchone()[0]
-    finally:
-        db.close()
+    return peek(node, "select count(*) from inbox where status = 200")
 
 
 def chaos_pause(rng):

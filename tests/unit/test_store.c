@@ -243,6 +243,21 @@ add_in(struct store *st, int64_t peer, const char *link, const char *id, int64_t
 
 /* ---- tests ---- */
 
+/* foreign_db - a database at f->dir/name with a table of its own and
+ * user_version version; its path in path. */
+static void
+foreign_db(struct fx *f, const char *name, int version, char path[static 160])
+{
+	char sql[64];
+	sqlite3 *db;
+
+	snprintf(path, 160, "%s/%s", f->dir, name);
+	snprintf(sql, sizeof sql, "CREATE TABLE t(x); PRAGMA user_version = %d;", version);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static void
 test_open(void **state)
 {
@@ -250,7 +265,6 @@ test_open(void **state)
 	char path[160];
 	struct store *st = f->st;	/* non-NULL: store_open must clear it */
 	struct stat sb;
-	sqlite3 *db;
 	int fd;
 
 	/* not there and not asked to create: nothing is created */
@@ -277,21 +291,13 @@ test_open(void **state)
 	assert_null(st);
 
 	/* a store written by a newer parley (schema version 4) is refused */
-	snprintf(path, sizeof path, "%s/newer.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 4;", NULL,
-	    NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	foreign_db(f, "newer.db", 4, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
 
 	/* a database of this version whose tables are not parley's */
-	snprintf(path, sizeof path, "%s/foreign.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 3;", NULL,
-	    NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	foreign_db(f, "foreign.db", 3, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
