@@ -223,12 +223,20 @@ db_status(int rc)
 	}
 }
 
-/* stmt - the prepared statement for query k, reset and unbound. */
+/* prepare - prepare query k once; 0 when it is (or already was). */
+static int
+prepare(struct store *st, int k)
+{
+	return !st->q[k] && sqlite3_prepare_v3(st->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->q[k], NULL) != SQLITE_OK;
+}
+
+/* stmt - the prepared statement for query k, reset and unbound.  All are
+ * prepared when the store opens; until then (while it is upgraded) here. */
 static sqlite3_stmt *
 stmt(struct store *st, int k)
 {
-	if (!st->q[k] && sqlite3_prepare_v3(st->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT,
-	    &st->q[k], NULL) != SQLITE_OK)
+	if (prepare(st, k))
 		diag_panic("store: cannot prepare query %d: %s", k, sqlite3_errmsg(st->db));
 	sqlite3_reset(st->q[k]);
 	sqlite3_clear_bindings(st->q[k]);
@@ -443,8 +451,7 @@ store_open(const char *path, int create, struct store **out)
 	/* Every query prepared now: a file whose tables are not ours fails
 	 * here, with a message, and never later in the middle of work. */
 	for (int k = 0; k < Q__COUNT; k++)
-		if (!st->q[k] && sqlite3_prepare_v3(st->db, sql[k], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->q[k], NULL) != SQLITE_OK) {
+		if (prepare(st, k)) {
 			diag_warn("store: %s is not a parley store: %s", path,
 			    sqlite3_errmsg(st->db));
 			rc = ST_DB;
