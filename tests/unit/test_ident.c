@@ -21,6 +21,7 @@
 
 #include "b64.h"
 #include "ident.h"
+#include "testdir.h"
 
 /* RFC 8037 Appendix A.1: the Ed25519 key, as PKCS#8 PEM (the seed d below). */
 #define RFC8037_PEM "-----BEGIN PRIVATE KEY-----\n" \
@@ -91,20 +92,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	DIR *d;
-	struct dirent *e;
-
 	(void)state;
 	ident_free(alice);
 	ident_free(bob);
-	d = opendir(dir);
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			(void)unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	return rmdir(dir);
+	return testdir_remove(dir);
 }
 
 /* The key file is 0600 whatever the umask, and is PKCS#8 PEM. */

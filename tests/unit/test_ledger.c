@@ -40,6 +40,7 @@
 #include "node.h"
 #include "note.h"
 #include "store.h"
+#include "testdir.h"
 #include "tlog.h"
 
 #define NOW_MS INT64_C(1795000000000)	/* 2026-11-18 */
@@ -126,22 +127,11 @@ party_make(struct party *p, const char *name)
 static void
 party_free(struct party *p)
 {
-	DIR *d;
-
 	node_close(p->n);
 	p->n = NULL;
 	if (!p->dir[0])
 		return;
-	d = opendir(p->dir);
-	if (d) {
-		struct dirent *e;
-
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-				(void)unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	(void)rmdir(p->dir);
+	(void)testdir_remove(p->dir);
 	p->dir[0] = '\0';
 }
 

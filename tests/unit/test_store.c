@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "testdir.h"
 
 struct fx {
 	char dir[64];
@@ -58,18 +59,9 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	struct dirent *e;
-	DIR *d;
 
 	store_close(f->st);
-	d = opendir(f->dir);
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-				(void)unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	rmdir(f->dir);
+	(void)testdir_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include "file.h"
 #include "ident.h"
 #include "tlsctx.h"
+#include "testdir.h"
 
 enum { KEY_A, KEY_B, KEY_C, NKEYS };
 
@@ -114,21 +115,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[256];
-
 	(void)state;
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		path(p, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	return rmdir(dir);
+	return testdir_remove(dir);
 }
 
 /* handshake - drive both ends until both finish or one fails.  1 when both
