@@ -21,11 +21,13 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 	$(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -MMD -MP
 
-LIB_MODS = status diag buf b64 stamp file ident jws card envelope config tlsctx \
-	store_sqlite node peer_http link api apiclient tlog note ckpt ledger witness evidence
-CLI_MODS = parley cli_util cli_init cli_peer cli_send cli_views cli_log
-LIB_OBJS = $(LIB_MODS:%=$(BUILD)/%.o)
-CLI_OBJS = $(CLI_MODS:%=$(BUILD)/%.o)
+# src/ has one folder per layer, lowest first (docs/ARCHITECTURE.md);
+# scripts/check-layers.sh holds includes to that order.
+LIB_LAYERS = util crypto fmt store node net log link api
+LIB_SRCS = $(foreach l,$(LIB_LAYERS),$(wildcard src/$(l)/*.c))
+CLI_SRCS = $(wildcard src/cli/*.c)
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -46,7 +48,7 @@ $(BUILD)/libparley.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/parleyd: $(BUILD)/parleyd.o $(BUILD)/libparley.a
+$(BUILD)/parleyd: $(BUILD)/daemon/parleyd.o $(BUILD)/libparley.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/parley: $(CLI_OBJS) $(BUILD)/libparley.a
@@ -89,7 +91,7 @@ cppcheck:
 
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS = $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB_SRCS = $(LIB_MODS:%=src/%.c)
+FUZZ_LIB_SRCS = $(LIB_SRCS)
 
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(@D)
@@ -116,4 +118,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/tests/*.d)

@@ -31,15 +31,15 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "card.h"
-#include "ckpt.h"
-#include "evidence.h"
-#include "file.h"
-#include "ledger.h"
-#include "node.h"
-#include "note.h"
-#include "store.h"
-#include "tlog.h"
+#include "fmt/card.h"
+#include "fmt/ckpt.h"
+#include "fmt/evidence.h"
+#include "util/file.h"
+#include "log/ledger.h"
+#include "node/node.h"
+#include "fmt/note.h"
+#include "store/store.h"
+#include "fmt/tlog.h"
 
 #define ROUNDS 2000		/* proofs timed of each kind */
 #define ENTRY_LEN 720		/* bytes of a statement: a message with a 500-byte body */

@@ -1,5 +1,5 @@
 /* fuzz_api.c - local API request lines as parleyd reads them. */
-#include "api.h"
+#include "api/api.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

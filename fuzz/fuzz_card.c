@@ -1,5 +1,5 @@
 /* fuzz_card.c - cards as `parley peer add` reads them. */
-#include "card.h"
+#include "fmt/card.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,7 +2,7 @@
  * size bodies; the first byte picks the parser.  Besides memory safety it
  * checks that what parses is canonical: formatted again, it gives back the
  * input (a checkpoint's first three lines; a proof without "extra" line). */
-#include "ckpt.h"
+#include "fmt/ckpt.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "ident.h"
+#include "crypto/ident.h"
 
 static uint8_t fuzz_pk[IDENT_PK_LEN], fuzz_sk[64];
 static char fuzz_kid[IDENT_KID_LEN];

@@ -1,7 +1,7 @@
 /* fuzz_jws.c - compact and flattened JWS parsing and verification. */
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz_common.h"
-#include "jws.h"
+#include "crypto/jws.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
  * A message that opens is opened again with a body limit it exceeds: the
  * header promises ST_TOOBIG with every other field still filled, since the
  * node refuses that sequence number for good on the strength of them. */
-#include "envelope.h"
+#include "fmt/envelope.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

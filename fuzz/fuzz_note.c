@@ -5,7 +5,7 @@
  * it checks that verify agrees with split, that a failed verify reports
  * nothing, and that a verifier key that parses prints back to itself. */
 #include "fuzz_common.h"
-#include "note.h"
+#include "fmt/note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

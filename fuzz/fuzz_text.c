@@ -2,11 +2,11 @@
  * addresses, fingerprints.  Besides memory safety it checks two promises:
  * base64 that decodes is canonical (it re-encodes to the same text), and a
  * time that parses formats back to itself. */
-#include "b64.h"
-#include "card.h"
-#include "config.h"
+#include "util/b64.h"
+#include "fmt/card.h"
+#include "node/config.h"
 #include "fuzz_common.h"
-#include "stamp.h"
+#include "util/stamp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

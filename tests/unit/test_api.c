@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "config.h"
-#include "diag.h"
+#include "api/api.h"
+#include "node/config.h"
+#include "util/diag.h"
 
 static void
 test_requests(void **state)

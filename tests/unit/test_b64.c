@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "b64.h"
+#include "util/b64.h"
 
 static void
 check_rc(const char *name, status got, status want)

@@ -14,7 +14,7 @@
 
 #include <sodium.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 /* check_rc - fail naming the case when a status is not the one expected. */
 static void

@@ -14,9 +14,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "b64.h"
-#include "card.h"
-#include "jws.h"
+#include "util/b64.h"
+#include "fmt/card.h"
+#include "crypto/jws.h"
 #include "testkeys.h"
 
 #define CREATED "2026-11-22T10:00:00.000Z"

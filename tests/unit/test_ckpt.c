@@ -26,9 +26,9 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "b64.h"
-#include "ckpt.h"
-#include "tlog.h"
+#include "util/b64.h"
+#include "fmt/ckpt.h"
+#include "fmt/tlog.h"
 
 #define EM "\xe2\x80\x94"
 #define ROOT "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I="

@@ -14,9 +14,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "b64.h"
-#include "envelope.h"
-#include "jws.h"
+#include "util/b64.h"
+#include "fmt/envelope.h"
+#include "crypto/jws.h"
 #include "testkeys.h"
 
 #define BODY "line one\nline two: \"quoted\", caf\xc3\xa9, \xe2\x9c\x93"

@@ -17,13 +17,13 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "card.h"
-#include "ckpt.h"
-#include "envelope.h"
-#include "evidence.h"
-#include "jws.h"
-#include "note.h"
-#include "tlog.h"
+#include "fmt/card.h"
+#include "fmt/ckpt.h"
+#include "fmt/envelope.h"
+#include "fmt/evidence.h"
+#include "crypto/jws.h"
+#include "fmt/note.h"
+#include "fmt/tlog.h"
 #include "testkeys.h"
 
 #define T_MSG 1795000000u	/* bravo cosigns alpha's checkpoint */

@@ -19,8 +19,8 @@
 #include <openssl/pem.h>
 #include <sodium.h>
 
-#include "b64.h"
-#include "ident.h"
+#include "util/b64.h"
+#include "crypto/ident.h"
 #include "testdir.h"
 
 /* RFC 8037 Appendix A.1: the Ed25519 key, as PKCS#8 PEM (the seed d below). */

@@ -15,8 +15,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "b64.h"
-#include "jws.h"
+#include "util/b64.h"
+#include "crypto/jws.h"
 #include "testkeys.h"
 
 /* RFC 8037 Appendix A.1 (key) and A.4 (the signed example). */

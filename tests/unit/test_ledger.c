@@ -34,14 +34,14 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "ckpt.h"
-#include "envelope.h"
-#include "ledger.h"
-#include "node.h"
-#include "note.h"
-#include "store.h"
+#include "fmt/ckpt.h"
+#include "fmt/envelope.h"
+#include "log/ledger.h"
+#include "node/node.h"
+#include "fmt/note.h"
+#include "store/store.h"
 #include "testdir.h"
-#include "tlog.h"
+#include "fmt/tlog.h"
 
 #define NOW_MS INT64_C(1795000000000)	/* 2026-11-18 */
 #define LINK "urgent"

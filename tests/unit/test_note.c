@@ -28,8 +28,8 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#include "b64.h"
-#include "note.h"
+#include "util/b64.h"
+#include "fmt/note.h"
 #include "testkeys.h"
 
 #define EM "\xe2\x80\x94"

@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "stamp.h"
+#include "util/stamp.h"
 
 static void
 check_rc(const char *name, status got, status want)

@@ -19,7 +19,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "testdir.h"
 
 struct fx {

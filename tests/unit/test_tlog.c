@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "tlog.h"
+#include "fmt/tlog.h"
 
 #define MAXN 64
 

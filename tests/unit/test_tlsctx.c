@@ -22,9 +22,9 @@
 #include <openssl/pem.h>
 #include <sodium.h>
 
-#include "file.h"
-#include "ident.h"
-#include "tlsctx.h"
+#include "util/file.h"
+#include "crypto/ident.h"
+#include "crypto/tlsctx.h"
 #include "testdir.h"
 
 enum { KEY_A, KEY_B, KEY_C, NKEYS };

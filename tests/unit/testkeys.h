@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ident.h"
+#include "crypto/ident.h"
 
 static char testkeys_dir[64];
 

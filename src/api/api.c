@@ -1,0 +1,474 @@
+/* api.c - the daemon's local API on a unix socket.
+ *
+ * SECURITY: the socket is created 0600 inside the node's 0700 directory, so
+ * only the node's owner can reach it.  Request lines are bounded; JSON is
+ * parsed by jansson.  A "queued" answer leaves only after the commit.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "api/api.h"
+#include "util/diag.h"
+#include "log/ledger.h"
+#include "util/stamp.h"
+#include "log/witness.h"
+
+#define MAX_BATCH 4096
+/* libevent 2.1 reads at most 4 KiB per read callback (evbuffer_read), about
+ * six send requests: on_read takes what else the socket holds, up to
+ * DRAIN_MAX, so that requests sent together are committed together (one
+ * fsync, one checkpoint) and not six at a time.  The bound keeps one
+ * callback's work (a signature per request) to some tens of milliseconds. */
+#define DRAIN_MAX (256u << 10)
+#define DRAIN_STEP 65536
+
+struct api {
+	struct event_base *base;
+	struct link_engine *e;
+	struct node *node;
+	struct evconnlistener *lis;
+	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
+	size_t line_max;
+	struct client *clients;
+};
+
+struct client {
+	struct api *a;
+	struct bufferevent *bev;
+	struct api_request *batch;	/* send requests read together */
+	size_t batch_cap;
+	struct client *next;
+};
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+status
+api_request_parse(const char *line, size_t n, struct api_request *req, const char **why)
+{
+	const char *op;
+	json_t *j, *w, *b;
+
+	memset(req, 0, sizeof *req);
+	*why = NULL;
+	j = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		*why = "request is not a JSON object (strings may not contain NUL)";
+		return ST_PARSE;
+	}
+	req->json = j;
+	op = str(j, "op");
+	if (!op) {
+		*why = "request has no \"op\"";
+		return ST_INVALID;
+	}
+	if (strcmp(op, "status") == 0) {
+		req->op = API_STATUS;
+		return ST_OK;
+	}
+	if (strcmp(op, "reload") == 0) {
+		req->op = API_RELOAD;
+		return ST_OK;
+	}
+	if (strcmp(op, "evidence") == 0) {
+		req->op = API_EVIDENCE;
+		req->id = str(j, "id");
+		if (!req->id) {
+			*why = "evidence needs an \"id\" string";
+			return ST_INVALID;
+		}
+		return ST_OK;
+	}
+	if (strcmp(op, "send") != 0) {
+		*why = "unknown op";
+		return ST_INVALID;
+	}
+	req->op = API_SEND;
+	req->msg.peer = str(j, "peer");
+	req->msg.link = str(j, "link");
+	req->msg.type = str(j, "type");
+	req->msg.priority = str(j, "priority");
+	req->msg.subject = str(j, "subject");
+	b = json_object_get(j, "body");
+	if (!req->msg.peer || !req->msg.link || !req->msg.type || !req->msg.priority ||
+	    !req->msg.subject) {
+		*why = "send needs peer, link, type, priority and subject strings";
+		return ST_INVALID;
+	}
+	if (b && !json_is_string(b)) {
+		*why = "body must be a string";
+		return ST_INVALID;
+	}
+	req->msg.body = b ? json_string_value(b) : "";
+	req->msg.body_len = b ? json_string_length(b) : 0;	/* jansson refuses \u0000 */
+	w = json_object_get(j, "wait_ms");
+	if (w) {
+		if (!json_is_integer(w) || json_integer_value(w) < 0 ||
+		    json_integer_value(w) > API_WAIT_MAX_MS) {
+			*why = "wait_ms must be an integer from 0 to 3600000";
+			return ST_INVALID;
+		}
+		req->wait_ms = (int)json_integer_value(w);
+	}
+	return ST_OK;
+}
+
+void
+api_request_clear(struct api_request *req)
+{
+	json_decref(req->json);
+	memset(req, 0, sizeof *req);
+}
+
+static void
+client_free(struct client *c)
+{
+	struct client **pp;
+
+	link_wait_cancel(c->a->e, c);
+	witness_cancel(link_witness(c->a->e), c);
+	for (pp = &c->a->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	bufferevent_free(c->bev);
+	free(c->batch);
+	free(c);
+}
+
+/* say - write one JSON line to the client; takes ownership of j. */
+static void
+say(struct client *c, json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	if (!text) {
+		bufferevent_write(c->bev, "{\"ok\":false,\"error\":\"out of memory\"}\n", 36);
+		return;
+	}
+	bufferevent_write(c->bev, text, strlen(text));
+	bufferevent_write(c->bev, "\n", 1);
+	free(text);
+}
+
+/* say_queued - the answer to a send once committed: the hot path, so a
+ * template (the id is a UUID this daemon made: nothing to escape). */
+static void
+say_queued(struct client *c, const char id[static STAMP_UUID_LEN])
+{
+	char line[96];
+	int n = snprintf(line, sizeof line, "{\"ok\":true,\"id\":\"%s\",\"state\":\"queued\"}\n",
+	    id);
+
+	if (n > 0 && (size_t)n < sizeof line)
+		bufferevent_write(c->bev, line, (size_t)n);
+}
+
+static void
+waited(void *arg, const char *id, enum link_outcome o, int64_t rtt_us, const char *detail)
+{
+	struct client *c = arg;
+
+	if (o == LINK_DELIVERED)
+		say(c, json_pack("{s:b, s:s, s:s, s:f}", "ok", 1, "id", id, "state", "delivered",
+		    "rtt_ms", (double)rtt_us / 1000.0));
+	else
+		say(c, json_pack("{s:b, s:s, s:s, s:s}", "ok", 0, "id", id, "state",
+		    o == LINK_REJECTED ? "rejected" : "timeout", "error", detail));
+}
+
+struct pending {
+	char id[STAMP_UUID_LEN];
+	int64_t start_us;
+	int wait_ms;
+	status rc;
+	const char *why;
+};
+
+/* sends - queue a run of send requests in one transaction, then answer. */
+static void
+sends(struct client *c, struct api_request *reqs, size_t n)
+{
+	struct store *st = node_store(c->a->node);
+	struct pending *p = calloc(n, sizeof *p);
+	status rc;
+	int any = 0;
+
+	if (!p) {
+		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
+		return;
+	}
+	rc = store_begin(st);
+	for (size_t i = 0; i < n && !rc; i++) {
+		p[i].start_us = stamp_mono_us();
+		p[i].wait_ms = reqs[i].wait_ms;
+		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
+		any |= p[i].rc == ST_OK;
+	}
+	if (!rc && (rc = store_commit(st)) != ST_OK)
+		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
+	for (size_t i = 0; i < n; i++) {
+		if (rc) {
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error",
+			    "store error: message not queued"));
+			continue;
+		}
+		if (p[i].rc) {
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error",
+			    p[i].why ? p[i].why : status_str(p[i].rc)));
+			continue;
+		}
+		say_queued(c, p[i].id);
+		if (p[i].wait_ms && link_wait(c->a->e, p[i].id, p[i].start_us, p[i].wait_ms,
+		    waited, c) != ST_OK)
+			say(c, json_pack("{s:b, s:s, s:s}", "ok", 0, "id", p[i].id, "error",
+			    "cannot wait"));
+	}
+	/* on to the peers; the log grew, so a checkpoint follows (witness.h) */
+	if (!rc && any)
+		link_kick_all(c->a->e);
+	free(p);
+}
+
+static void
+evidence_done(void *arg, const char *bundle, size_t len, const char *error)
+{
+	struct client *c = arg;
+
+	say(c, bundle ? json_pack("{s:b, s:s%}", "ok", 1, "bundle", bundle, len) :
+	    json_pack("{s:b, s:s}", "ok", 0, "error", error));
+}
+
+/* drain - move what the socket holds into in, up to DRAIN_MAX buffered.
+ * Errors and end of file are left for the bufferevent to see next.  A
+ * bufferevent keeps the end of its input frozen; it is thawed here just as
+ * libevent thaws it for its own reads. */
+static void
+drain(struct bufferevent *bev, struct evbuffer *in)
+{
+	evutil_socket_t fd = bufferevent_getfd(bev);
+
+	if (fd < 0 || evbuffer_unfreeze(in, 0) != 0)
+		return;
+	while (evbuffer_get_length(in) < DRAIN_MAX) {
+		struct evbuffer_iovec v;
+		ssize_t n;
+
+		if (evbuffer_reserve_space(in, DRAIN_STEP, &v, 1) < 1)
+			break;
+		n = recv(fd, v.iov_base, v.iov_len, MSG_DONTWAIT);
+		if (n <= 0)
+			break;		/* the space reserved is simply not committed */
+		v.iov_len = (size_t)n;
+		if (evbuffer_commit_space(in, &v, 1) != 0 || (size_t)n < DRAIN_STEP)
+			break;
+	}
+	evbuffer_freeze(in, 0);
+}
+
+/* batch_add - keep a send request for the next group commit; 0 when full. */
+static int
+batch_add(struct client *c, size_t nb, const struct api_request *req)
+{
+	if (nb == c->batch_cap) {
+		size_t cap = c->batch_cap ? c->batch_cap * 2 : 64;
+		struct api_request *b;
+
+		if (cap > MAX_BATCH || !(b = realloc(c->batch, cap * sizeof *b)))
+			return 0;
+		c->batch = b;
+		c->batch_cap = cap;
+	}
+	c->batch[nb] = *req;
+	return 1;
+}
+
+/* flush - queue and answer the send requests held, then forget them. */
+static void
+flush(struct client *c, size_t *nb)
+{
+	sends(c, c->batch, *nb);
+	for (size_t i = 0; i < *nb; i++)
+		api_request_clear(&c->batch[i]);
+	*nb = 0;
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t nb = 0, len;
+	char *line;
+	int full = 0;
+
+	drain(bev, in);
+	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
+		struct api_request req;
+		const char *why;
+		status rc = api_request_parse(line, len, &req, &why);
+
+		free(line);
+		if (rc) {
+			flush(c, &nb);	/* keep answers in request order */
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error", why));
+			api_request_clear(&req);
+			continue;
+		}
+		if (req.op == API_SEND) {
+			if (!batch_add(c, nb, &req)) {
+				flush(c, &nb);
+				if (!batch_add(c, nb, &req)) {
+					say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
+					api_request_clear(&req);
+					continue;
+				}
+			}
+			if (++nb == MAX_BATCH) {
+				full = 1;	/* more lines may wait than one batch holds */
+				break;
+			}
+			continue;
+		}
+		flush(c, &nb);
+		if (req.op == API_STATUS)
+			say(c, json_pack("{s:b, s:o}", "ok", 1, "status", link_status(c->a->e)));
+		else if (req.op == API_EVIDENCE) {
+			const char *err;
+
+			if (witness_evidence(link_witness(c->a->e), req.id, evidence_done, c,
+			    &err) != ST_OK)
+				say(c, json_pack("{s:b, s:s}", "ok", 0, "error", err));
+		} else if (req.op == API_RELOAD) {
+			status r = link_reload(c->a->e);
+
+			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", status_str(r)) :
+			    json_pack("{s:b}", "ok", 1));
+		}
+		api_request_clear(&req);
+	}
+	flush(c, &nb);
+	if (full)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
+		    BEV_TRIG_DEFER_CALLBACKS);
+	else if (evbuffer_get_length(in) > c->a->line_max) {
+		/* no newline left in the buffer: one line is that long */
+		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "request line too long"));
+		bufferevent_disable(bev, EV_READ);
+		evbuffer_drain(in, evbuffer_get_length(in));
+	}
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_free(arg);
+}
+
+static void
+on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, int salen,
+    void *arg)
+{
+	struct api *a = arg;
+	struct client *c = calloc(1, sizeof *c);
+
+	(void)lis;
+	(void)sa;
+	(void)salen;
+	if (!c) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->a = a;
+	c->bev = bufferevent_socket_new(a->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = a->clients;
+	a->clients = c;
+}
+
+status
+api_listen(struct event_base *base, struct link_engine *e, struct node *n, const char *path,
+    struct api **out)
+{
+	struct sockaddr_un sun;
+	struct api *a;
+	mode_t old;
+	int probe;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		diag_warn("socket path too long: %s (use a shorter --dir)", path);
+		return ST_TOOBIG;
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* A socket nobody answers on is a leftover from a crash. */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe >= 0) {
+		if (connect(probe, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(probe);
+			diag_warn("%s: another parleyd is running", path);
+			return ST_EXISTS;
+		}
+		close(probe);
+	}
+	unlink(path);
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return ST_NOMEM;
+	a->base = base;
+	a->e = e;
+	a->node = n;
+	a->line_max = node_config(n)->max_body * 6 + 65536;
+	memcpy(a->path, path, strlen(path) + 1);
+	old = umask(0077);
+	a->lis = evconnlistener_new_bind(base, on_accept, a,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64, (struct sockaddr *)&sun,
+	    sizeof sun);
+	umask(old);
+	if (!a->lis) {
+		diag_warn("cannot listen on %s: %s", path, strerror(errno));
+		free(a);
+		return ST_IO;
+	}
+	chmod(path, 0600);
+	*out = a;
+	return ST_OK;
+}
+
+void
+api_free(struct api *a)
+{
+	if (!a)
+		return;
+	while (a->clients)
+		client_free(a->clients);
+	evconnlistener_free(a->lis);
+	unlink(a->path);
+	free(a);
+}

@@ -1,0 +1,55 @@
+/* api.h - the daemon's local API: a unix socket (DIR/parleyd.sock, 0600)
+ * carrying one JSON object per line each way.
+ *
+ * Requests:
+ *   {"op":"send","peer":P,"link":L,"type":T,"priority":PR,"subject":S,
+ *    "body":B[,"wait_ms":N]}
+ *       -> {"ok":true,"id":ID,"state":"queued"} once committed with fsync;
+ *          with wait_ms, later a second line:
+ *          {"ok":true,"id":ID,"state":"delivered","rtt_ms":X}
+ *          or {"ok":false,"id":ID,"state":"rejected"|"timeout","error":E}
+ *   {"op":"status"}  -> {"ok":true,"status":{...}}
+ *   {"op":"reload"}  -> {"ok":true}   (re-read pinned peers)
+ *   {"op":"evidence","id":ID} -> {"ok":true,"bundle":TEXT} (evidence.h),
+ *       once the peer's half of the proof has been fetched and checked
+ * Errors: {"ok":false,"error":"..."}.  Several requests may be pipelined on
+ * one connection; sends read together are committed together.
+ */
+#ifndef PARLEY_API_H
+#define PARLEY_API_H
+
+#include <stddef.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "link/link.h"
+#include "node/node.h"
+
+#define API_WAIT_MAX_MS 3600000
+
+enum api_op { API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE };
+
+struct api_request {
+	enum api_op op;
+	struct link_msg msg;	/* API_SEND; strings borrowed from json */
+	int wait_ms;		/* 0: do not wait */
+	const char *id;		/* API_EVIDENCE */
+	json_t *json;		/* owns the strings above */
+};
+
+struct api;
+
+/* api_request_parse - parse and check one request line; on error *why names
+ * the problem (a static string).  Clear req with api_request_clear. */
+status api_request_parse(const char *line, size_t n, struct api_request *req,
+    const char **why) WUR;
+void api_request_clear(struct api_request *req);
+
+/* api_listen - serve the local API at path (replacing a stale socket). */
+status api_listen(struct event_base *base, struct link_engine *e, struct node *n,
+    const char *path, struct api **out) WUR;
+/* api_free - NULL is a no-op; closes every client and removes the socket. */
+void api_free(struct api *a);
+
+#endif

@@ -1,0 +1,47 @@
+/* cli.h - shared pieces of the parley(1) verbs. */
+#ifndef PARLEY_CLI_H
+#define PARLEY_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "api/apiclient.h"
+#include "util/diag.h"
+#include "node/node.h"
+
+/* Each verb: argv[0] is the verb; returns the exit status (0, 1 error, 2 usage). */
+int cli_init(int argc, char **argv);
+int cli_card(int argc, char **argv);
+int cli_fingerprint(int argc, char **argv);
+int cli_peer(int argc, char **argv);
+int cli_send(int argc, char **argv);
+int cli_outbox(int argc, char **argv);
+int cli_inbox(int argc, char **argv);
+int cli_show(int argc, char **argv);
+int cli_receipt(int argc, char **argv);
+int cli_status(int argc, char **argv);
+int cli_log(int argc, char **argv);
+int cli_evidence(int argc, char **argv);
+
+/* cli_fail - print "parley VERB: message" on stderr; returns 1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_usage - print usage text to stdout (help) or stderr (error); returns 0 or 2. */
+int cli_usage(const char *text, int error);
+/* cli_dir - the node directory: the --dir value, else $PARLEY_DIR; NULL
+ * (with a message) when neither is set. */
+const char *cli_dir(const char *given);
+/* cli_open - open the node in dir, or NULL with a message. */
+struct node *cli_open(const char *dir);
+/* cli_daemon - connect to the running parleyd of dir, or NULL with a
+ * message saying how to start it. */
+struct apiclient *cli_daemon(const char *dir);
+/* cli_json - print j indented and release it; returns 0. */
+int cli_json(json_t *j);
+/* cli_time - RFC 3339 text of ms, or "-" when ms is 0. */
+const char *cli_time(int64_t ms, char out[32]);
+/* cli_state - "queued", "delivered" or "rejected". */
+const char *cli_state(int state);
+
+#endif

@@ -1,0 +1,202 @@
+/* cli_send.c - parley send, parley status: the verbs that need parleyd. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/apiclient.h"
+#include "cli/cli.h"
+#include "util/file.h"
+
+static const char send_usage[] =
+    "usage: parley send PEER --link LINK --type TYPE\n"
+    "                   --priority flash|immediate|priority|routine --subject TEXT\n"
+    "                   [--body FILE|-] [--wait[=SECONDS]] [--dir DIR]\n"
+    "  Sign a message to PEER on LINK and queue it durably; prints the new\n"
+    "  message's id once it is committed.  With --wait (default 30 s), waits\n"
+    "  for the peer's signed receipt and prints the round-trip time, or fails\n"
+    "  at the deadline.  The body (UTF-8 text) is read from FILE or stdin.\n";
+
+int
+cli_send(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "link", required_argument, NULL, 'l' },
+		{ "type", required_argument, NULL, 't' },
+		{ "priority", required_argument, NULL, 'p' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "body", required_argument, NULL, 'b' },
+		{ "wait", optional_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *link = NULL, *type = NULL, *prio = NULL, *subject = NULL;
+	const char *bodyfile = NULL;
+	struct apiclient *api;
+	struct buf body;
+	json_t *req, *jb, *resp = NULL;
+	long wait_s = 0;
+	int ch, r = 1;
+	status rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'l': link = optarg; break;
+		case 't': type = optarg; break;
+		case 'p': prio = optarg; break;
+		case 's': subject = optarg; break;
+		case 'b': bodyfile = optarg; break;
+		case 'w':
+			wait_s = 30;
+			if (optarg) {
+				char *end;
+
+				wait_s = strtol(optarg, &end, 10);
+				if (*end || !optarg[0] || wait_s < 1 || wait_s > 3600)
+					return cli_fail("--wait takes 1 to 3600 seconds");
+			}
+			break;
+		case 'h': return cli_usage(send_usage, 0);
+		default: return cli_usage(send_usage, 1);
+		}
+	}
+	if (optind + 1 != argc || !link || !type || !prio || !subject)
+		return cli_usage(send_usage, 1);
+	if (!(dir = cli_dir(dir)))
+		return 1;
+	buf_init(&body, CONFIG_MAX_BODY_LIMIT + 1);
+	if (bodyfile) {
+		rc = strcmp(bodyfile, "-") == 0 ? file_read_fd(STDIN_FILENO, &body) :
+		    file_read(bodyfile, &body);
+		if (rc) {
+			buf_free(&body);
+			return cli_fail("cannot read the body from %s: %s", bodyfile,
+			    rc == ST_TOOBIG ? "larger than 16 MiB" : status_str(rc));
+		}
+	}
+	jb = json_stringn(buf_str(&body), body.len);
+	buf_free(&body);
+	if (!jb)
+		return cli_fail("the body is not UTF-8 text");
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "op", "send", "peer",
+	    argv[optind], "link", link, "type", type, "priority", prio, "subject", subject,
+	    "body", jb);
+	if (!req)
+		return cli_fail("the subject is not UTF-8 text");
+	if (wait_s)
+		json_object_set_new(req, "wait_ms", json_integer(wait_s * 1000));
+	if (!(api = cli_daemon(dir))) {
+		json_decref(req);
+		return 1;
+	}
+	rc = apiclient_send(api, req);
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 60000, &resp);
+	if (rc) {
+		r = cli_fail("no answer from parleyd: %s", status_str(rc));
+		goto out;
+	}
+	if (!json_is_true(json_object_get(resp, "ok"))) {
+		r = cli_fail("%s", json_string_value(json_object_get(resp, "error")));
+		goto out;
+	}
+	printf("%s\n", json_string_value(json_object_get(resp, "id")));
+	fflush(stdout);
+	r = 0;
+	if (wait_s) {
+		json_decref(resp);
+		resp = NULL;
+		rc = apiclient_recv(api, (int)wait_s * 1000 + 5000, &resp);
+		if (rc)
+			r = cli_fail("no receipt: %s", status_str(rc));
+		else if (json_is_true(json_object_get(resp, "ok")))
+			printf("delivered: receipt verified, round trip %.3f ms\n",
+			    json_real_value(json_object_get(resp, "rtt_ms")));
+		else
+			r = cli_fail("%s: %s", json_string_value(json_object_get(resp, "state")),
+			    json_string_value(json_object_get(resp, "error")));
+	}
+out:
+	json_decref(resp);
+	apiclient_close(api);
+	return r;
+}
+
+static const char status_usage[] =
+    "usage: parley status [--json] [--dir DIR]\n"
+    "  Show each peer as the running parleyd sees it: reachable, last heard,\n"
+    "  backlog per link, alarm.  Exits 1 when parleyd is not running.\n";
+
+int
+cli_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL;
+	struct apiclient *api;
+	json_t *req, *resp = NULL, *st, *p;
+	int ch, json = 0;
+	size_t i;
+	status rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': return cli_usage(status_usage, 0);
+		default: return cli_usage(status_usage, 1);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(status_usage, 1);
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir)))
+		return 1;
+	req = json_pack("{s:s}", "op", "status");
+	rc = apiclient_send(api, req);
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 10000, &resp);
+	apiclient_close(api);
+	if (rc || !json_is_true(json_object_get(resp, "ok"))) {
+		json_decref(resp);
+		return cli_fail("parleyd did not answer: %s", rc ? status_str(rc) : "error");
+	}
+	st = json_incref(json_object_get(resp, "status"));
+	json_decref(resp);
+	if (json)
+		return cli_json(st);
+	printf("node %s  (key %s)\n", json_string_value(json_object_get(st, "node")),
+	    json_string_value(json_object_get(st, "kid")));
+	printf("%-16s %-9s %-25s %-28s %s\n", "PEER", "REACHABLE", "LAST HEARD", "BACKLOG", "ALARM");
+	json_array_foreach(json_object_get(st, "peers"), i, p) {
+		char backlog[128] = "";
+		const char *k, *alarm = json_string_value(json_object_get(p, "alarm"));
+		const char *heard = json_string_value(json_object_get(p, "last_heard"));
+		size_t off = 0;
+		json_t *v;
+
+		json_object_foreach(json_object_get(p, "backlog"), k, v) {
+			int w = snprintf(backlog + off, sizeof backlog - off, "%s%s=%lld",
+			    off ? " " : "", k, (long long)json_integer_value(v));
+
+			if (w > 0 && (size_t)w < sizeof backlog - off)
+				off += (size_t)w;
+		}
+		printf("%-16s %-9s %-25s %-28s %s\n", json_string_value(json_object_get(p, "name")),
+		    json_is_true(json_object_get(p, "reachable")) ? "yes" : "no",
+		    heard ? heard : "never", backlog, alarm ? alarm : "-");
+		if (!json_is_true(json_object_get(p, "reachable")) &&
+		    json_string_value(json_object_get(p, "last_error")))
+			printf("%16s last error: %s\n", "",
+			    json_string_value(json_object_get(p, "last_error")));
+	}
+	json_decref(st);
+	return 0;
+}

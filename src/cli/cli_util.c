@@ -1,0 +1,110 @@
+/* cli_util.c - shared helpers of the parley(1) verbs. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/apiclient.h"
+#include "cli/cli.h"
+#include "util/stamp.h"
+
+extern const char *cli_verb_name;
+
+int
+cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "parley %s: ", cli_verb_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+cli_usage(const char *text, int error)
+{
+	fputs(text, error ? stderr : stdout);
+	return error ? 2 : 0;
+}
+
+const char *
+cli_dir(const char *given)
+{
+	const char *d = given ? given : getenv("PARLEY_DIR");
+
+	if (!d || !d[0]) {
+		cli_fail("no node directory: pass --dir DIR or set PARLEY_DIR");
+		return NULL;
+	}
+	return d;
+}
+
+struct node *
+cli_open(const char *dir)
+{
+	struct node *n;
+	status rc;
+
+	if (!dir)
+		return NULL;
+	rc = node_open(dir, &n);
+	if (rc) {
+		cli_fail("cannot open the node in %s: %s", dir, status_str(rc));
+		return NULL;
+	}
+	return n;
+}
+
+int
+cli_json(json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(j);
+	if (!text)
+		return cli_fail("out of memory");
+	puts(text);
+	free(text);
+	return 0;
+}
+
+const char *
+cli_time(int64_t ms, char out[32])
+{
+	if (!ms)
+		return "-";
+	stamp_format(ms, out);
+	return out;
+}
+
+const char *
+cli_state(int state)
+{
+	switch (state) {
+	case STORE_QUEUED:
+		return "queued";
+	case STORE_DELIVERED:
+		return "delivered";
+	default:
+		return "rejected";
+	}
+}
+
+struct apiclient *
+cli_daemon(const char *dir)
+{
+	struct apiclient *api;
+	status rc = apiclient_open(dir, &api);
+
+	if (rc == ST_DOWN) {
+		cli_fail("parleyd is not running for %s (start it: parleyd --dir %s)", dir, dir);
+		return NULL;
+	}
+	if (rc) {
+		cli_fail("cannot reach parleyd: %s", status_str(rc));
+		return NULL;
+	}
+	return api;
+}

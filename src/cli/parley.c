@@ -1,0 +1,75 @@
+/* parley - the command-line interface to a parley node.
+ *
+ * SYNOPSIS
+ *	parley VERB [options]     (parley VERB --help for each)
+ *
+ * DESCRIPTION
+ *	init, card, fingerprint and peer work on the node directory directly;
+ *	send and status talk to the running parleyd over DIR/parleyd.sock;
+ *	outbox, inbox, show and receipt read the node's store, so they work
+ *	whether or not parleyd runs.
+ *
+ * DIAGNOSTICS
+ *	Exit 0 on success, 1 on an error (a one-line message names it), 2 on
+ *	a usage error.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+
+const char *cli_verb_name = "";
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *what;
+} verbs[] = {
+	{ "init", cli_init, "create a node: key, certificate, config, store" },
+	{ "card", cli_card, "print this node's signed card" },
+	{ "fingerprint", cli_fingerprint, "print a key's fingerprint to read aloud" },
+	{ "peer", cli_peer, "pin a peer (peer add) or list peers (peer list)" },
+	{ "send", cli_send, "send a signed message to a peer" },
+	{ "outbox", cli_outbox, "list sent messages and their delivery state" },
+	{ "inbox", cli_inbox, "list received messages" },
+	{ "show", cli_show, "show one message (or its exact JWS)" },
+	{ "receipt", cli_receipt, "show the peer's signed receipt for a sent message" },
+	{ "status", cli_status, "show the daemon's view of each peer" },
+	{ "log", cli_log, "the node's signed log: checkpoint, vkey, prove, verify, forks" },
+	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
+};
+
+static int
+usage(FILE *f)
+{
+	fprintf(f, "usage: parley VERB [options]   (parley VERB --help)\n\nverbs:\n");
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		fprintf(f, "  %-12s %s\n", verbs[i].name, verbs[i].what);
+	fprintf(f, "\nEvery verb takes --dir DIR (default: $PARLEY_DIR).\n");
+	return f == stdout ? 0 : 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "parley: libsodium failed to initialise\n");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	diag_init("parley", 0);
+	if (argc < 2)
+		return usage(stderr);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (strcmp(argv[1], verbs[i].name) == 0) {
+			cli_verb_name = verbs[i].name;
+			return verbs[i].fn(argc - 1, argv + 1);
+		}
+	fprintf(stderr, "parley: unknown verb '%s'\n", argv[1]);
+	return usage(stderr);
+}

@@ -1,0 +1,45 @@
+/* jws.h - JSON Web Signatures (RFC 7515) with EdDSA/Ed25519 (RFC 8037, RFC 9864).
+ *
+ * parley signs the exact payload bytes; no canonicalisation.  The protected
+ * header is {"alg":"EdDSA","kid":<RFC 7638 thumbprint>,"typ":<typ>}.
+ * Verification accepts alg "EdDSA" or "Ed25519", requires typ to match,
+ * requires kid (when present) to name the verifying key, and refuses "crit".
+ */
+#ifndef PARLEY_JWS_H
+#define PARLEY_JWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "crypto/ident.h"
+
+/* jws_sign - append the compact serialization of a JWS over payload to out. */
+status jws_sign(const struct ident *id, const char *typ, const void *payload,
+    size_t n, struct buf *out) WUR;
+/* jws_verify - check the compact JWS text[0..n) against pk and typ; on success
+ * append the decoded payload to payload (bounded by its max).
+ * ST_PARSE: not a compact JWS; ST_INVALID: header wrong (alg, typ, crit);
+ * ST_UNKNOWN_KEY: kid names another key; ST_BADSIG: signature fails.
+ * A header accepted once for pk and typ is remembered (per thread), so the
+ * same header bytes are not parsed again. */
+status jws_verify(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
+    const char *typ, struct buf *payload) WUR;
+/* jws_parts - the three base64url segments of a compact JWS, borrowed from
+ * the text they were split from. */
+struct jws_parts {
+	const char *hdr, *pay, *sig;
+	size_t hdr_len, pay_len, sig_len;
+};
+
+/* jws_split - split text[0..n) at its two dots; ST_PARSE unless exactly
+ * three segments, the first and last non-empty, made of base64url characters. */
+status jws_split(const char *text, size_t n, struct jws_parts *parts) WUR;
+/* jws_flat_to_compact - convert a flattened JSON JWS to compact form, without
+ * verifying (the caller then calls jws_verify).  Unknown members are ignored
+ * (RFC 7515 §7.2.1); an unprotected "header" member is refused.
+ * If payload_out is non-NULL the decoded, UNVERIFIED payload is appended. */
+status jws_flat_to_compact(const char *text, size_t n, struct buf *compact,
+    struct buf *payload_out) WUR;
+
+#endif

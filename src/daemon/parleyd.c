@@ -1,0 +1,112 @@
+/* parleyd - the parley node daemon.
+ *
+ * SYNOPSIS
+ *	parleyd [--dir DIR] [--quiet]
+ *
+ * DESCRIPTION
+ *	Runs the node in DIR (default $PARLEY_DIR) in the foreground: the
+ *	peer listener (HTTPS, TLS 1.3, mutual, pinned keys), delivery of the
+ *	outbox, and the local API socket DIR/parleyd.sock used by parley(1).
+ *	Logs to stderr.  SIGTERM or SIGINT stops it cleanly.
+ *
+ * DIAGNOSTICS
+ *	Exits 1 with a message naming the problem when the node cannot be
+ *	opened, the port cannot be bound, or another parleyd runs on DIR.
+ *
+ * SECURITY
+ *	Connects only to pinned peers' endpoints; never phones home; never
+ *	updates itself.  Keys are never logged.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "util/diag.h"
+#include "link/link.h"
+#include "node/node.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: parleyd [--dir DIR] [--quiet]\n"
+	    "  Run the parley node in DIR (default: $PARLEY_DIR) in the foreground.\n"
+	    "  Logs to stderr; SIGTERM or SIGINT stops it.\n");
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	diag_info("signal %d: stopping", (int)sig);
+	event_base_loopexit(arg, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = getenv("PARLEY_DIR");
+	char sock[NODE_PATH_MAX];
+	struct event_base *base;
+	struct event *sigterm, *sigint;
+	struct link_engine *e = NULL;
+	struct node *n = NULL;
+	struct api *a = NULL;
+	status rc;
+
+	diag_init("parleyd", 1);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strncmp(argv[i], "--dir=", 6) == 0)
+			dir = argv[i] + 6;
+		else if (strcmp(argv[i], "--quiet") == 0)
+			diag_quiet(1);
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "parleyd: unknown argument: %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!dir || !dir[0])
+		diag_fatal("no node directory: pass --dir DIR or set PARLEY_DIR");
+	if (sodium_init() < 0)
+		diag_fatal("libsodium failed to initialise");
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = node_open(dir, &n)) != ST_OK)
+		diag_fatal("cannot open node in %s: %s", dir, status_str(rc));
+	base = event_base_new();
+	if (!base)
+		diag_fatal("cannot create the event loop");
+	if (node_path(dir, "parleyd.sock", sock) != ST_OK)
+		diag_fatal("directory path too long: %s", dir);
+	if ((rc = link_engine_new(base, n, &e)) != ST_OK)
+		diag_fatal("cannot set up links: %s", status_str(rc));
+	if ((rc = api_listen(base, e, n, sock, &a)) != ST_OK)
+		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
+	if ((rc = link_start(e)) != ST_OK)
+		diag_fatal("cannot listen on %s:%d: %s (is the port in use?)",
+		    node_config(n)->listen_host, node_config(n)->listen_port, status_str(rc));
+	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+	sigint = evsignal_new(base, SIGINT, on_signal, base);
+	evsignal_add(sigterm, NULL);
+	evsignal_add(sigint, NULL);
+	diag_info("node %s (key %s) listening on %s:%d", node_config(n)->name,
+	    ident_kid(node_ident(n)), node_config(n)->listen_host, node_config(n)->listen_port);
+	event_base_dispatch(base);
+	api_free(a);
+	link_engine_free(e);
+	event_free(sigterm);
+	event_free(sigint);
+	event_base_free(base);
+	node_close(n);
+	diag_info("stopped");
+	return 0;
+}

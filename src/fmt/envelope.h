@@ -1,0 +1,94 @@
+/* envelope.h - parley's signed statements: messages and receipts.
+ *
+ * A message is a JWS (typ "parley-message") over this JSON payload:
+ *   {"v":1,"id":UUIDv7,"from":KID,"to":KID,"link":LINK,"seq":N,
+ *    "type":TYPE,"priority":PRIO,"subject":TEXT,"body":TEXT,"created_at":TIME}
+ * A receipt is a JWS (typ "parley-receipt") signed by the receiver:
+ *   {"v":1,"id":UUIDv7,"msg":ID,"msg_sha256":HEX,"from":KID,"to":KID,
+ *    "link":LINK,"seq":N,"received_at":TIME}
+ * KID is the RFC 7638 thumbprint of a node key; msg_sha256 is the SHA-256 of
+ * the message's exact JWS compact bytes; times are RFC 3339 UTC.
+ */
+#ifndef PARLEY_ENVELOPE_H
+#define PARLEY_ENVELOPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "crypto/ident.h"
+#include "util/stamp.h"
+
+#define ENV_LINK_MAX 15
+#define ENV_TYPE_MAX 63
+#define ENV_PRIO_MAX 15
+#define ENV_SUBJECT_MAX 1024
+#define ENV_HASH_HEX 65
+#define ENV_MSG_TYP "parley-message"
+#define ENV_RCPT_TYP "parley-receipt"
+
+struct message {
+	char id[STAMP_UUID_LEN];
+	char from[IDENT_KID_LEN];
+	char to[IDENT_KID_LEN];
+	char link[ENV_LINK_MAX + 1];
+	int64_t seq;
+	char type[ENV_TYPE_MAX + 1];
+	char priority[ENV_PRIO_MAX + 1];
+	char subject[ENV_SUBJECT_MAX + 1];
+	char created_at[STAMP_TIME_LEN];
+	struct buf body;	/* owned; envelope_message_clear frees it */
+};
+
+struct receipt {
+	char id[STAMP_UUID_LEN];
+	char msg[STAMP_UUID_LEN];
+	char msg_sha256[ENV_HASH_HEX];
+	char from[IDENT_KID_LEN];
+	char to[IDENT_KID_LEN];
+	char link[ENV_LINK_MAX + 1];
+	int64_t seq;
+	char received_at[STAMP_TIME_LEN];
+};
+
+/* envelope_message_init - zero m, with a body buffer bounded by max_body. */
+void envelope_message_init(struct message *m, size_t max_body);
+/* envelope_message_clear - free m's body; m may be reused after init. */
+void envelope_message_clear(struct message *m);
+
+/* envelope_message_seal - sign m as id (m->from is set to id's kid) and
+ * append the JWS to out.  ST_INVALID names a field out of range. */
+status envelope_message_seal(const struct ident *id, struct message *m,
+    struct buf *out) WUR;
+/* envelope_message_open - verify jws with the sender's pinned key and fill m.
+ * ST_PARSE, ST_INVALID, ST_BADSIG, ST_UNKNOWN_KEY (signer or "from" is not
+ * sender_pk), ST_RECIPIENT ("to" is not self_kid).  ST_TOOBIG when the body
+ * exceeds m's limit: every other field of m is then filled, so the caller can
+ * refuse that sequence number for good. */
+status envelope_message_open(const char *jws, size_t n,
+    const uint8_t sender_pk[static IDENT_PK_LEN], const char *self_kid,
+    struct message *m) WUR;
+
+/* envelope_receipt_seal - sign r as id (r->from set to id's kid), append. */
+status envelope_receipt_seal(const struct ident *id, struct receipt *r,
+    struct buf *out) WUR;
+/* envelope_receipt_open - verify a receipt signed by receiver_pk and
+ * addressed to self_kid; fill r.  Errors as envelope_message_open. */
+status envelope_receipt_open(const char *jws, size_t n,
+    const uint8_t receiver_pk[static IDENT_PK_LEN], const char *self_kid,
+    struct receipt *r) WUR;
+
+/* envelope_json_str - append s[0..n) to out as a JSON string, quotes
+ * included, escaped as jansson's dump escapes it.  ST_INVALID (out unchanged)
+ * when s is not UTF-8; NUL is written as \u0000. */
+status envelope_json_str(struct buf *out, const char *s, size_t n) WUR;
+/* envelope_hash - lowercase hex SHA-256 of data[0..n). */
+void envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX]);
+/* envelope_link_ok - 1 for a known link class: cert, urgent, leaders, wg. */
+int envelope_link_ok(const char *s);
+/* envelope_priority_ok - 1 for flash, immediate, priority, routine. */
+int envelope_priority_ok(const char *s);
+/* envelope_type_ok - 1 for [a-z0-9][a-z0-9._-]{0,62}. */
+int envelope_type_ok(const char *s);
+
+#endif

@@ -1,0 +1,737 @@
+/* witness.c - the network side of cosigning (see witness.h, ledger.h).
+ *
+ * SECURITY: requests come only from pinned peers (TLS), and each is judged
+ * with the key that TLS proved: a peer can submit only its own log and read
+ * only proofs of entries that concern it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt/card.h"
+#include "fmt/ckpt.h"
+#include "util/diag.h"
+#include "fmt/evidence.h"
+#include "log/ledger.h"
+#include "net/peer_http.h"
+#include "util/stamp.h"
+#include "log/witness.h"
+
+#define MAX_PEERS 64
+#define REQUEST_MAX (64u << 10)
+#define POST_TIMEOUT_S 30
+#define BACKOFF_MAX_MS 30000
+#define SIGN_QUIET_MS 5		/* a checkpoint once the log is this long unchanged */
+#define SIGN_MAX_MS 1000	/* ... and at most this long after it grew */
+
+struct wpeer {
+	struct witness *w;
+	int64_t id;
+	char name[CARD_NAME_MAX + 1];
+	uint8_t pk[IDENT_PK_LEN];
+	char origin[CARD_ORIGIN_MAX];
+	char endpoint[CARD_ENDPOINT_MAX + 1];
+	struct peer_http_client *client;
+	struct event *timer;
+	struct buf body;
+	uint64_t cosigned;	/* the largest of our sizes the peer cosigned */
+	uint64_t sent;		/* size in flight */
+	int64_t cosigned_ms, last_round_ms;
+	int backoff_ms;
+	int conflicts;		/* 409s in a row */
+	char alarm[256];	/* about our log as this peer sees it */
+	char fork[256];		/* about the peer's log: a fork is on record */
+};
+
+/* A proof fetch on its own connection, freed once it has answered. */
+struct fetch {
+	struct witness *w;
+	struct peer_http_client *client;
+	struct event *reap;
+	witness_proof_fn fn;
+	void *arg;
+	struct fetch *next;
+};
+
+/* An evidence bundle being built: our half is ready, the peer's is asked. */
+struct job {
+	struct witness *w;
+	witness_evidence_fn fn;	/* NULL once cancelled */
+	void *arg;
+	int sent;		/* we sent the message (else received it) */
+	char peer[CARD_NAME_MAX + 1];
+	char card[CARD_MAX_BYTES];
+	struct buf jws, receipt, ours;
+	struct job *next;
+};
+
+struct witness {
+	struct event_base *base;
+	struct node *node;
+	struct tlsctx *tls;
+	struct event *sign;		/* sign a checkpoint: the log is quiet */
+	struct event *sign_deadline;	/* ... or has grown for SIGN_MAX_MS */
+	struct wpeer *peers[MAX_PEERS];
+	size_t n_peers;
+	struct fetch *fetches;
+	struct job *jobs;
+};
+
+static void send_round(struct wpeer *p);
+
+static struct wpeer *
+by_key(struct witness *w, const uint8_t pk[IDENT_PK_LEN])
+{
+	for (size_t i = 0; i < w->n_peers; i++)
+		if (memcmp(w->peers[i]->pk, pk, IDENT_PK_LEN) == 0)
+			return w->peers[i];
+	return NULL;
+}
+
+static struct wpeer *
+by_name(struct witness *w, const char *name)
+{
+	for (size_t i = 0; i < w->n_peers; i++)
+		if (strcmp(w->peers[i]->name, name) == 0)
+			return w->peers[i];
+	return NULL;
+}
+
+static void
+set_alarm(char *dst, size_t cap, const char *text)
+{
+	if (strcmp(dst, text) != 0 && text[0])
+		diag_warn("%s", text);
+	snprintf(dst, cap, "%s", text);
+}
+
+static void
+later(struct wpeer *p, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(p->timer, &tv);
+}
+
+static void
+backoff(struct wpeer *p)
+{
+	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : 100;
+	if (p->backoff_ms > BACKOFF_MAX_MS)
+		p->backoff_ms = BACKOFF_MAX_MS;
+	later(p, p->backoff_ms + (int)(stamp_mono_us() % (uint64_t)(p->backoff_ms / 2 + 1)));
+}
+
+static int
+latest_size(void *arg, const struct store_ckpt *c)
+{
+	*(uint64_t *)arg = c->size;
+	return 1;
+}
+
+/* our_size - the size of our latest signed checkpoint (0: none). */
+static uint64_t
+our_size(const struct witness *w)
+{
+	uint64_t size = 0;
+
+	if (store_ckpt_get(node_store(w->node), UINT64_MAX, latest_size, &size) != ST_OK)
+		return 0;
+	return size;
+}
+
+static void
+on_answer(void *arg, int code, const char *body, size_t len, const char *error)
+{
+	struct wpeer *p = arg;
+	uint64_t mine = our_size(p->w), size;
+	char text[sizeof p->alarm];
+	status rc;
+
+	(void)error;
+	p->last_round_ms = stamp_mono_ms();
+	if (code == 200) {
+		rc = ledger_cosigned(p->w->node, p->id, p->origin, p->pk, p->sent, body, len);
+		if (rc) {
+			snprintf(text, sizeof text, "peer %s sent an invalid cosignature of our"
+			    " checkpoint of size %" PRIu64 " (%s)", p->name, p->sent, status_str(rc));
+			set_alarm(p->alarm, sizeof p->alarm, text);
+			backoff(p);
+			return;
+		}
+		p->cosigned = p->sent;
+		p->cosigned_ms = stamp_now_ms();
+		p->backoff_ms = 0;
+		p->conflicts = 0;
+		p->alarm[0] = '\0';
+		send_round(p);
+		return;
+	}
+	if (code == 409 && ckpt_size_parse(body, len, &size) == ST_OK) {
+		if (size > mine) {
+			snprintf(text, sizeof text, "peer %s has cosigned %" PRIu64 " entries of our"
+			    " log, but we hold %" PRIu64 ": was this store restored from an older"
+			    " copy?", p->name, size, mine);
+			set_alarm(p->alarm, sizeof p->alarm, text);
+			p->cosigned = size;	/* resend once our log is that long */
+			backoff(p);
+			return;
+		}
+		p->cosigned = size;
+		if (++p->conflicts < 3) {
+			send_round(p);
+			return;
+		}
+	}
+	if (code == 0) {	/* unreachable: the link engine reports that */
+		backoff(p);
+		return;
+	}
+	snprintf(text, sizeof text, "peer %s refused to cosign our checkpoint of size %" PRIu64
+	    " (HTTP %d): %.*s", p->name, p->sent, code, (int)(len > 120 ? 120 : len), body);
+	for (char *c = text; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	set_alarm(p->alarm, sizeof p->alarm, text);
+	backoff(p);
+}
+
+/* send_round - offer our latest checkpoint to p when it has not cosigned it. */
+static void
+send_round(struct wpeer *p)
+{
+	uint64_t mine = our_size(p->w);
+	int64_t wait = p->last_round_ms + WITNESS_GAP_MS - stamp_mono_ms();
+	status rc;
+
+	if (peer_http_busy(p->client) || evtimer_pending(p->timer, NULL) ||
+	    mine <= p->cosigned)
+		return;
+	if (wait > 0) {
+		later(p, (int)wait);
+		return;
+	}
+	buf_reset(&p->body);
+	rc = ledger_witness_request(p->w->node, p->cosigned, &p->body, &p->sent);
+	if (!rc)
+		rc = peer_http_post(p->client, WITNESS_PREFIX "add-checkpoint", p->body.p,
+		    p->body.len, POST_TIMEOUT_S, on_answer, p);
+	if (rc) {
+		diag_warn("log: cannot offer our checkpoint to %s: %s", p->name, status_str(rc));
+		backoff(p);
+	}
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	send_round(arg);
+}
+
+/* sign_now - sign a checkpoint of the whole log in a transaction of its
+ * own (on_sign then offers it to the peers).  Not in the transaction of the batch
+ * that grew the log: the signature and its fsync would delay every answer,
+ * message and receipt by that much (docs/BENCHMARKS.md). */
+static void
+sign_now(struct witness *w)
+{
+	struct store *st = node_store(w->node);
+	status rc;
+
+	event_del(w->sign);
+	event_del(w->sign_deadline);
+	if (store_log_size(st) > our_size(w)) {
+		rc = store_begin(st);
+		if (!rc)
+			rc = ledger_checkpoint(w->node, stamp_now_ms(), NULL);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+		if (rc)
+			diag_warn("log: cannot sign a checkpoint: %s", status_str(rc));
+	}
+}
+
+static void
+on_sign(evutil_socket_t fd, short what, void *arg)
+{
+	struct witness *w = arg;
+
+	(void)fd;
+	(void)what;
+	sign_now(w);
+	for (size_t i = 0; i < w->n_peers; i++)
+		send_round(w->peers[i]);
+}
+
+void
+witness_kick(struct witness *w)
+{
+	struct timeval quiet = { 0, SIGN_QUIET_MS * 1000 };
+	struct timeval most = { SIGN_MAX_MS / 1000, (SIGN_MAX_MS % 1000) * 1000 };
+
+	evtimer_add(w->sign, &quiet);	/* pushed back while the log keeps growing */
+	if (!evtimer_pending(w->sign_deadline, NULL))
+		evtimer_add(w->sign_deadline, &most);
+}
+
+static int
+serve_prove(struct witness *w, struct wpeer *p, const char *body, size_t len,
+    struct buf *resp)
+{
+	char id[STAMP_UUID_LEN];
+	const char *why;
+	status rc;
+
+	while (len && (body[len - 1] == '\n' || body[len - 1] == '\r'))
+		len--;
+	if (len >= sizeof id) {
+		buf_reset(resp);
+		return buf_adds(resp, "not a message id\n") ? 500 : 400;
+	}
+	memcpy(id, body, len);
+	id[len] = '\0';
+	if (!stamp_is_uuid(id)) {
+		buf_reset(resp);
+		return buf_adds(resp, "not a message id\n") ? 500 : 400;
+	}
+	buf_reset(resp);
+	rc = ledger_prove(w->node, id, p->id, p->name, resp, &why);
+	if (rc) {
+		buf_reset(resp);
+		if (buf_addf(resp, "%s\n", why ? why : status_str(rc)) != ST_OK)
+			return 500;
+	}
+	return rc == ST_OK ? 200 : rc == ST_NOTFOUND ? 404 : rc == ST_TIMEOUT ? 425 : 500;
+}
+
+int
+witness_serve(struct witness *w, const uint8_t pk[IDENT_PK_LEN], const char *path,
+    const char *body, size_t len, struct buf *resp)
+{
+	struct wpeer *p;
+	int code, fork = 0;
+
+	if (strncmp(path, WITNESS_PREFIX, sizeof WITNESS_PREFIX - 1) != 0)
+		return 0;
+	path += sizeof WITNESS_PREFIX - 1;
+	p = by_key(w, pk);
+	if (!p) {
+		buf_reset(resp);
+		return buf_adds(resp, "key not pinned\n") ? 500 : 403;
+	}
+	if (strcmp(path, "prove") == 0)
+		return serve_prove(w, p, body, len, resp);
+	if (strcmp(path, "add-checkpoint") != 0) {
+		buf_reset(resp);
+		return buf_adds(resp, "no such resource\n") ? 500 : 404;
+	}
+	code = ledger_witness(w->node, p->id, p->origin, p->pk, body, len, stamp_now_ms(),
+	    resp, &fork);
+	if (fork) {
+		char text[sizeof p->fork];
+
+		snprintf(text, sizeof text, "FORK: peer %s presented a checkpoint of its log"
+		    " inconsistent with the one we cosigned; both signed checkpoints are kept",
+		    p->name);
+		set_alarm(p->fork, sizeof p->fork, text);
+	} else if (code != 200 && code != 409)
+		diag_warn("log: refused to cosign for %s (HTTP %d): %.*s", p->name, code,
+		    (int)(resp->len && resp->p[resp->len - 1] == '\n' ? resp->len - 1 : resp->len),
+		    buf_str(resp));
+	return code;
+}
+
+/* ---- proof fetches ---- */
+
+static void
+fetch_free(struct fetch *f)
+{
+	struct fetch **pp;
+
+	for (pp = &f->w->fetches; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	peer_http_client_free(f->client);
+	if (f->reap)
+		event_free(f->reap);
+	free(f);
+}
+
+static void
+fetch_reap(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	fetch_free(arg);
+}
+
+static void
+on_fetched(void *arg, int code, const char *body, size_t len, const char *error)
+{
+	struct fetch *f = arg;
+	struct timeval now = { 0, 0 };
+
+	f->fn(f->arg, code, body, len, error);
+	evtimer_add(f->reap, &now);	/* free the client outside its own callback */
+}
+
+status
+witness_fetch_proof(struct witness *w, const char *peer, const char *id,
+    witness_proof_fn fn, void *arg)
+{
+	struct wpeer *p = by_name(w, peer);
+	struct fetch *f;
+	status rc;
+
+	if (!p)
+		return ST_NOTFOUND;
+	f = calloc(1, sizeof *f);
+	if (!f)
+		return ST_NOMEM;
+	f->w = w;
+	f->fn = fn;
+	f->arg = arg;
+	f->reap = evtimer_new(w->base, fetch_reap, f);
+	rc = f->reap ? peer_http_client_new(w->base, w->tls, p->pk, p->endpoint, &f->client) :
+	    ST_NOMEM;
+	if (!rc)
+		rc = peer_http_post(f->client, WITNESS_PREFIX "prove", id, strlen(id),
+		    POST_TIMEOUT_S, on_fetched, f);
+	f->next = w->fetches;
+	w->fetches = f;
+	if (rc)
+		fetch_free(f);
+	return rc;
+}
+
+/* ---- evidence ---- */
+
+static void
+job_free(struct job *j)
+{
+	struct job **pp;
+
+	for (pp = &j->w->jobs; *pp; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			break;
+		}
+	buf_free(&j->jws);
+	buf_free(&j->receipt);
+	buf_free(&j->ours);
+	free(j);
+}
+
+static void
+job_done(struct job *j, const char *bundle, size_t len, const char *error)
+{
+	if (j->fn)
+		j->fn(j->arg, bundle, len, error);
+	job_free(j);
+}
+
+/* on_theirs - the peer's proof arrived: assemble, verify, hand over. */
+static void
+on_theirs(void *arg, int code, const char *body, size_t len, const char *error)
+{
+	struct job *j = arg;
+	struct card cards[2];
+	struct evidence_report r;
+	struct buf own, bundle;
+	const char *why = NULL;
+	char text[256];
+	status rc;
+
+	if (!j->fn) {
+		job_free(j);
+		return;
+	}
+	if (code != 200) {
+		snprintf(text, sizeof text, "peer %s did not give its proof: %s%.*s", j->peer,
+		    code ? "" : error, code ? (int)(len > 160 ? 160 : len) : 0, body ? body : "");
+		for (char *c = text; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		job_done(j, NULL, 0, text);
+		return;
+	}
+	buf_init(&own, CARD_MAX_BYTES);
+	buf_init(&bundle, EVIDENCE_MAX);
+	rc = node_card(j->w->node, &own);
+	if (!rc)
+		rc = card_parse(own.p, own.len, &cards[0]);
+	if (!rc)
+		rc = card_parse(j->card, strlen(j->card), &cards[1]);
+	if (!rc)
+		rc = j->sent ? evidence_make(j->jws.p, j->jws.len, j->receipt.p, j->receipt.len,
+		    j->ours.p, j->ours.len, body, len, &bundle) :
+		    evidence_make(j->jws.p, j->jws.len, j->receipt.p, j->receipt.len,
+		    body, len, j->ours.p, j->ours.len, &bundle);
+	memset(&r, 0, sizeof r);
+	if (!rc && (rc = evidence_verify(bundle.p, bundle.len, cards, &r, &why)) != ST_OK) {
+		snprintf(text, sizeof text, "the bundle does not verify: %s", why ? why : "");
+		job_done(j, NULL, 0, text);
+	} else if (rc)
+		job_done(j, NULL, 0, status_str(rc));
+	else
+		job_done(j, bundle.p, bundle.len, NULL);
+	evidence_report_clear(&r);
+	buf_free(&own);
+	buf_free(&bundle);
+}
+
+static int
+job_out(void *arg, const struct store_out *m)
+{
+	struct job *j = arg;
+
+	j->sent = 1;
+	snprintf(j->peer, sizeof j->peer, "%s", m->peer);
+	if (buf_add(&j->jws, m->jws, m->jws_len) || buf_adds(&j->receipt, m->receipt))
+		buf_reset(&j->jws);
+	return 1;
+}
+
+static int
+job_in(void *arg, const struct store_in *m)
+{
+	struct job *j = arg;
+
+	if (m->status != 200)
+		return 0;
+	snprintf(j->peer, sizeof j->peer, "%s", m->peer);
+	if (buf_add(&j->jws, m->jws, m->jws_len) ||
+	    buf_add(&j->receipt, m->receipt, m->receipt_len))
+		buf_reset(&j->jws);
+	return 1;
+}
+
+static int
+job_card(void *arg, const struct store_peer *p)
+{
+	struct job *j = arg;
+
+	snprintf(j->card, sizeof j->card, "%s", p->card);
+	return 1;
+}
+
+status
+witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn, void *arg,
+    const char **why)
+{
+	struct store *st = node_store(w->node);
+	struct wpeer *p;
+	struct job *j;
+	status rc;
+
+	*why = NULL;
+	if (!stamp_is_uuid(id)) {
+		*why = "not a message id";
+		return ST_INVALID;
+	}
+	j = calloc(1, sizeof *j);
+	if (!j)
+		return ST_NOMEM;
+	j->w = w;
+	j->fn = fn;
+	j->arg = arg;
+	buf_init(&j->jws, 64u << 20);
+	buf_init(&j->receipt, 64u << 10);
+	buf_init(&j->ours, 64u << 10);
+	j->next = w->jobs;
+	w->jobs = j;
+	rc = store_out_get(st, id, job_out, j);
+	if (rc == ST_NOTFOUND)
+		rc = store_in_get(st, id, job_in, j);
+	if (!rc && !j->peer[0])
+		rc = ST_NOTFOUND;
+	if (rc) {
+		*why = rc == ST_NOTFOUND ? "no message with that id was sent or accepted here" :
+		    "cannot read the store";
+		goto fail;
+	}
+	if (!j->jws.len || !j->receipt.len) {
+		*why = "no receipt yet: the message is not delivered";
+		rc = ST_TIMEOUT;
+		goto fail;
+	}
+	p = by_name(w, j->peer);
+	rc = p ? store_peer_find(st, j->peer, NULL, job_card, j) : ST_NOTFOUND;
+	if (!rc)
+		rc = ledger_prove(w->node, id, p->id, NULL, &j->ours, why);
+	if (rc == ST_TIMEOUT)
+		*why = "not yet in a checkpoint the peer has cosigned; try again in a moment";
+	if (!rc)
+		rc = witness_fetch_proof(w, j->peer, id, on_theirs, j);
+	if (rc) {
+		if (!*why)
+			*why = status_str(rc);
+		goto fail;
+	}
+	return ST_OK;
+fail:
+	job_free(j);
+	return rc;
+}
+
+void
+witness_cancel(struct witness *w, void *arg)
+{
+	for (struct job *j = w->jobs; j; j = j->next)
+		if (j->arg == arg)
+			j->fn = NULL;
+}
+
+/* ---- peers ---- */
+
+static void
+wpeer_free(struct wpeer *p)
+{
+	if (!p)
+		return;
+	peer_http_client_free(p->client);
+	if (p->timer)
+		event_free(p->timer);
+	buf_free(&p->body);
+	free(p);
+}
+
+static int
+load_peer(void *arg, const struct store_peer *sp)
+{
+	struct witness *w = arg;
+	struct wpeer *p = by_key(w, sp->pk);
+
+	if (!p) {
+		if (w->n_peers == MAX_PEERS)
+			return 1;
+		p = calloc(1, sizeof *p);
+		if (!p)
+			return 1;
+		p->w = w;
+		buf_init(&p->body, REQUEST_MAX);
+		p->timer = evtimer_new(w->base, on_timer, p);
+		if (!p->timer || peer_http_client_new(w->base, w->tls, sp->pk, sp->endpoint,
+		    &p->client) != ST_OK) {
+			wpeer_free(p);
+			return 0;
+		}
+		if (store_cosig_latest(node_store(w->node), sp->id, &p->cosigned) != ST_OK)
+			p->cosigned = 0;
+		w->peers[w->n_peers++] = p;
+	}
+	p->id = sp->id;
+	memcpy(p->pk, sp->pk, IDENT_PK_LEN);
+	snprintf(p->name, sizeof p->name, "%s", sp->name);
+	snprintf(p->endpoint, sizeof p->endpoint, "%s", sp->endpoint);
+	card_origin(sp->name, sp->kid, p->origin);
+	return 0;
+}
+
+static int
+load_fork(void *arg, const struct store_fork *f)
+{
+	struct witness *w = arg;
+
+	for (size_t i = 0; i < w->n_peers; i++)
+		if (w->peers[i]->id == f->peer_id)
+			snprintf(w->peers[i]->fork, sizeof w->peers[i]->fork, "FORK: peer %s"
+			    " presented a checkpoint of its log inconsistent with the one we"
+			    " cosigned; both signed checkpoints are kept", f->peer);
+	return 0;
+}
+
+status
+witness_reload(struct witness *w)
+{
+	status rc = store_peer_list(node_store(w->node), load_peer, w);
+
+	if (!rc)
+		rc = store_fork_list(node_store(w->node), load_fork, w);
+	return rc;
+}
+
+status
+witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
+    struct witness **out)
+{
+	struct witness *w = calloc(1, sizeof *w);
+	status rc;
+
+	*out = NULL;
+	if (!w)
+		return ST_NOMEM;
+	w->base = base;
+	w->node = n;
+	w->tls = tls;
+	w->sign = evtimer_new(base, on_sign, w);
+	w->sign_deadline = evtimer_new(base, on_sign, w);
+	if (!w->sign || !w->sign_deadline) {
+		witness_free(w);
+		return ST_NOMEM;
+	}
+	rc = witness_reload(w);
+	if (rc) {
+		witness_free(w);
+		return rc;
+	}
+	*out = w;
+	return ST_OK;
+}
+
+void
+witness_free(struct witness *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n_peers; i++)
+		wpeer_free(w->peers[i]);
+	while (w->fetches)
+		fetch_free(w->fetches);
+	while (w->jobs)
+		job_free(w->jobs);
+	if (w->sign && evtimer_pending(w->sign, NULL))
+		sign_now(w);	/* stopping: what the last batches logged, signed */
+	if (w->sign)
+		event_free(w->sign);
+	if (w->sign_deadline)
+		event_free(w->sign_deadline);
+	free(w);
+}
+
+static int
+witnessed(void *arg, const struct store_witness *sw)
+{
+	*(uint64_t *)arg = sw->size;
+	return 1;
+}
+
+json_t *
+witness_status(struct witness *w, const char *peer)
+{
+	struct wpeer *p = by_name(w, peer);
+	uint64_t theirs = 0;
+	const char *alarm;
+	char at[STAMP_TIME_LEN];
+
+	if (!p)
+		return json_object();
+	if (store_witness_get(node_store(w->node), p->id, witnessed, &theirs) != ST_OK)
+		theirs = 0;
+	alarm = p->fork[0] ? p->fork : p->alarm[0] ? p->alarm : NULL;
+	if (p->cosigned_ms)
+		stamp_format(p->cosigned_ms, at);
+	return json_pack("{s:I, s:I, s:o, s:I, s:o}",
+	    "log_size", (json_int_t)store_log_size(node_store(w->node)),
+	    "cosigned_size", (json_int_t)p->cosigned,
+	    "cosigned_at", p->cosigned_ms ? json_string(at) : json_null(),
+	    "witnessed_size", (json_int_t)theirs,
+	    "log_alarm", alarm ? json_string(alarm) : json_null());
+}

@@ -1,0 +1,75 @@
+/* witness.h - cosigning over the peer link (c2sp.org/tlog-witness), and
+ * fetching a peer's half of an evidence bundle.
+ *
+ * Served (POST from pinned peers only; link_serve hands these paths over):
+ *   /v1/witness/add-checkpoint  a tlog-witness request; answered by
+ *                                      ledger_witness
+ *   /v1/witness/prove           body: a message id; answers the
+ *                                      tlog-proof of our entry for it (which
+ *                                      must concern the asker), against our
+ *                                      latest checkpoint the asker cosigned
+ * Client: when our log has grown past what a peer cosigned, the peer gets
+ * our latest checkpoint with a consistency proof; one request in flight per
+ * peer, at most one round per WITNESS_GAP_MS.
+ */
+#ifndef PARLEY_WITNESS_H
+#define PARLEY_WITNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "util/buf.h"
+#include "node/node.h"
+#include "crypto/tlsctx.h"
+
+#define WITNESS_PREFIX "/v1/witness/"
+#define WITNESS_GAP_MS 250
+
+struct witness;
+
+/* witness_proof_fn - a fetch finished: status is the HTTP status (0: no
+ * answer, error says why); body is borrowed. */
+typedef void (*witness_proof_fn)(void *arg, int status, const char *body, size_t len,
+    const char *error);
+
+status witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
+    struct witness **out) WUR;
+void witness_free(struct witness *w);
+/* witness_reload - (re)read pinned peers and recorded forks from the store. */
+status witness_reload(struct witness *w) WUR;
+/* witness_kick - our log grew (call after the commit): sign a checkpoint of
+ * it, in a transaction of its own, once the log has not grown for
+ * SIGN_QUIET_MS (witness.c) and at most SIGN_MAX_MS after it first grew;
+ * then ask peers to cosign.  At start, it signs what a crash between a
+ * batch's commit and its checkpoint left unsigned; witness_free signs what
+ * is still waiting. */
+void witness_kick(struct witness *w);
+/* witness_serve - handle a witness path; returns the HTTP status, or 0 when
+ * path is not under WITNESS_PREFIX. */
+int witness_serve(struct witness *w, const uint8_t pk[IDENT_PK_LEN], const char *path,
+    const char *body, size_t len, struct buf *resp);
+/* witness_fetch_proof - ask peer for the proof of its entry for message id;
+ * fn is called exactly once, later (unless the witness is freed first). */
+status witness_fetch_proof(struct witness *w, const char *peer, const char *id,
+    witness_proof_fn fn, void *arg) WUR;
+/* witness_evidence_fn - an evidence request finished: bundle (one JSON line)
+ * on success, else error names the problem. */
+typedef void (*witness_evidence_fn)(void *arg, const char *bundle, size_t len,
+    const char *error);
+/* witness_evidence - build the evidence bundle of message id (sent or
+ * received): our proof from our store, the peer's fetched from it; the
+ * bundle is verified against both cards before fn gets it.  fn is called
+ * exactly once, later, unless cancelled; a failure known at once returns
+ * non-zero with *why set and fn is not called. */
+status witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn,
+    void *arg, const char **why) WUR;
+/* witness_cancel - forget the evidence requests whose arg is arg. */
+void witness_cancel(struct witness *w, void *arg);
+/* witness_status - a new JSON object about the logs shared with peer:
+ * {"log_size","cosigned_size","cosigned_at","witnessed_size","log_alarm"}. */
+json_t *witness_status(struct witness *w, const char *peer);
+
+#endif

@@ -1,0 +1,176 @@
+/* node.c - open and create a node's directory.
+ *
+ * SECURITY: the directory is 0700 and the key 0600; node_open refuses a key
+ * others can read (ident_load), so a careless copy is noticed at once.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fmt/card.h"
+#include "util/diag.h"
+#include "util/file.h"
+#include "node/node.h"
+#include "crypto/tlsctx.h"
+
+struct node {
+	char dir[NODE_PATH_MAX];
+	struct config cfg;
+	struct ident *id;
+	struct store *st;
+	char origin[CARD_ORIGIN_MAX];
+	_Alignas(max_align_t) unsigned char memo[NODE_MEMO_MAX];
+};
+
+static const char *const node_files[] = {
+	"identity.key", "identity.crt", "parley.json", "parley.db", NULL
+};
+
+status
+node_path(const char *dir, const char *file, char out[static NODE_PATH_MAX])
+{
+	return file_join(out, NODE_PATH_MAX, dir, file);
+}
+
+static void
+remove_all(const char *dir)
+{
+	char p[NODE_PATH_MAX];
+	static const char *const extra[] = { "parley.db-wal", "parley.db-shm", NULL };
+
+	for (int i = 0; node_files[i]; i++)
+		if (node_path(dir, node_files[i], p) == ST_OK)
+			unlink(p);
+	for (int i = 0; extra[i]; i++)
+		if (node_path(dir, extra[i], p) == ST_OK)
+			unlink(p);
+}
+
+status
+node_init(const char *dir, const struct config *c)
+{
+	char key[NODE_PATH_MAX], crt[NODE_PATH_MAX], cfg[NODE_PATH_MAX], db[NODE_PATH_MAX];
+	struct store *st = NULL;
+	status rc;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return ST_IO;
+	if ((rc = node_path(dir, "identity.key", key)) || (rc = node_path(dir, "identity.crt", crt)) ||
+	    (rc = node_path(dir, "parley.json", cfg)) || (rc = node_path(dir, "parley.db", db)))
+		return rc;
+	for (int i = 0; node_files[i]; i++) {
+		char p[NODE_PATH_MAX];
+
+		if (node_path(dir, node_files[i], p) == ST_OK && access(p, F_OK) == 0)
+			return ST_EXISTS;
+	}
+	rc = ident_create(key);
+	if (!rc)
+		rc = tlsctx_make_cert(key, c->name, crt);
+	if (!rc)
+		rc = config_write(cfg, c);
+	if (!rc)
+		rc = store_open(db, 1, &st);
+	store_close(st);
+	if (rc)
+		remove_all(dir);
+	return rc;
+}
+
+status
+node_open(const char *dir, struct node **out)
+{
+	char p[NODE_PATH_MAX];
+	struct node *n;
+	status rc;
+
+	*out = NULL;
+	n = calloc(1, sizeof *n);
+	if (!n)
+		return ST_NOMEM;
+	if (strlen(dir) >= sizeof n->dir) {
+		free(n);
+		return ST_TOOBIG;
+	}
+	memcpy(n->dir, dir, strlen(dir) + 1);
+	rc = node_path(dir, "parley.json", p);
+	if (!rc && access(p, F_OK) != 0) {
+		diag_warn("%s: no node here (run: parley init NAME --dir %s)", dir, dir);
+		rc = ST_NOTFOUND;
+	}
+	if (!rc)
+		rc = config_load(p, &n->cfg);
+	if (!rc)
+		rc = node_path(dir, "identity.key", p);
+	if (!rc && (rc = ident_load(p, &n->id)) != ST_OK)
+		diag_warn("%s: cannot load identity key: %s", p, status_str(rc));
+	if (!rc)
+		rc = node_path(dir, "parley.db", p);
+	if (!rc && (rc = store_open(p, 0, &n->st)) != ST_OK)
+		diag_warn("%s: cannot open store: %s", p, status_str(rc));
+	if (rc) {
+		node_close(n);
+		return rc;
+	}
+	card_origin(n->cfg.name, ident_kid(n->id), n->origin);
+	*out = n;
+	return ST_OK;
+}
+
+const char *
+node_origin(const struct node *n)
+{
+	return n->origin;
+}
+
+void *
+node_memo(struct node *n)
+{
+	return n->memo;
+}
+
+void
+node_close(struct node *n)
+{
+	if (!n)
+		return;
+	store_close(n->st);
+	ident_free(n->id);
+	free(n);
+}
+
+const char *
+node_dir(const struct node *n)
+{
+	return n->dir;
+}
+
+const struct config *
+node_config(const struct node *n)
+{
+	return &n->cfg;
+}
+
+const struct ident *
+node_ident(const struct node *n)
+{
+	return n->id;
+}
+
+struct store *
+node_store(struct node *n)
+{
+	return n->st;
+}
+
+status
+node_card(const struct node *n, struct buf *out)
+{
+	const char *eps[1] = { n->cfg.endpoint };
+
+	return card_make(n->id, n->cfg.name, eps, 1, n->cfg.created_at, out);
+}

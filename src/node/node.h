@@ -1,0 +1,47 @@
+/* node.h - a node's directory: identity, configuration, store.
+ *
+ *   DIR/identity.key   Ed25519 key, PKCS#8 PEM, 0600
+ *   DIR/identity.crt   self-signed TLS certificate for that key
+ *   DIR/parley.json    configuration (config.h)
+ *   DIR/parley.db      the store (SQLite)
+ *   DIR/parleyd.sock   the daemon's local API socket, 0600
+ */
+#ifndef PARLEY_NODE_H
+#define PARLEY_NODE_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "node/config.h"
+#include "crypto/ident.h"
+#include "store/store.h"
+
+#define NODE_PATH_MAX 4096
+
+struct node;
+
+/* node_init - create a node in dir (made 0700 if missing).  Refuses
+ * (ST_EXISTS) when dir already holds a node; on failure removes what it made. */
+status node_init(const char *dir, const struct config *c) WUR;
+/* node_open - load the node in dir: configuration, key, store. */
+status node_open(const char *dir, struct node **out) WUR;
+/* node_close - NULL is a no-op. */
+void node_close(struct node *n);
+
+const char *node_dir(const struct node *n);
+const struct config *node_config(const struct node *n);
+const struct ident *node_ident(const struct node *n);
+struct store *node_store(struct node *n);
+/* node_origin - the node's log origin and note key name (card_origin). */
+const char *node_origin(const struct node *n);
+/* node_memo - NODE_MEMO_MAX bytes, zeroed at node_open and suitably
+ * aligned, that the log layer keeps its cache in (struct ledger_memo).  The
+ * node only holds them: a lower layer never names a higher one's types. */
+#define NODE_MEMO_MAX 1024
+void *node_memo(struct node *n);
+/* node_path - DIR/file into out. */
+status node_path(const char *dir, const char *file, char out[static NODE_PATH_MAX]) WUR;
+/* node_card - append this node's signed card. */
+status node_card(const struct node *n, struct buf *out) WUR;
+
+#endif

@@ -1,0 +1,1092 @@
+/* store_sqlite.c - the store on SQLite.
+ *
+ * The database runs in WAL mode with synchronous=FULL, so store_commit
+ * returns only once the commit is fsync'd: the rule "acknowledge only what
+ * is durable" rests on that.  Statements are prepared once and kept.
+ *
+ * SECURITY: the database holds messages, not keys; it is created 0600.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "util/diag.h"
+#include "store/store.h"
+
+#define SCHEMA_VERSION 3
+
+static const char schema[] =
+    "CREATE TABLE peers("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, pk BLOB NOT NULL UNIQUE,"
+    " kid TEXT NOT NULL, endpoint TEXT NOT NULL, links TEXT NOT NULL,"
+    " card TEXT NOT NULL, added_ms INTEGER NOT NULL);"
+    "CREATE TABLE links("
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL,"
+    " send_next INTEGER NOT NULL DEFAULT 1, recv_next INTEGER NOT NULL DEFAULT 1,"
+    " PRIMARY KEY(peer_id, link)) WITHOUT ROWID;"
+    "CREATE TABLE outbox("
+    " rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL,"
+    " subject TEXT NOT NULL, jws TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+    " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL DEFAULT 0,"
+    " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',"
+    " receipt TEXT NOT NULL DEFAULT '', UNIQUE(peer_id, link, seq));"
+    "CREATE INDEX outbox_queued ON outbox(peer_id, link, seq) WHERE state = 0;"
+    "CREATE TABLE inbox("
+    " rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL,"
+    " subject TEXT NOT NULL, jws TEXT NOT NULL, hash TEXT NOT NULL,"
+    " status INTEGER NOT NULL, reason TEXT NOT NULL, received_ms INTEGER NOT NULL,"
+    " receipt TEXT NOT NULL, UNIQUE(peer_id, link, seq), UNIQUE(peer_id, id));"
+    "CREATE INDEX inbox_id ON inbox(id);";
+
+/* Version 2: checkpoints, cosignatures, witnessing, forks. */
+static const char schema_v2[] =
+    "CREATE TABLE checkpoint("
+    " size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_ms INTEGER NOT NULL);"
+    "CREATE TABLE cosig("
+    " size INTEGER NOT NULL, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+    " line TEXT NOT NULL, time INTEGER NOT NULL,"
+    " PRIMARY KEY(peer_id, size)) WITHOUT ROWID;"
+    "CREATE TABLE witness("
+    " peer_id INTEGER PRIMARY KEY REFERENCES peers(id), size INTEGER NOT NULL,"
+    " note TEXT NOT NULL, at_ms INTEGER NOT NULL);"
+    "CREATE TABLE fork("
+    " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+    " cosigned TEXT NOT NULL, presented TEXT NOT NULL, reason TEXT NOT NULL,"
+    " at_ms INTEGER NOT NULL);";
+
+/* Version 3: the Merkle log.  tlog holds every stored node (tlog.h) at its
+ * post-order position, so the nodes one append stores are adjacent rows,
+ * most often on one page; a leaf's row also names its entry (idx, kind,
+ * rid).  A statement's row keeps its entry's index (log_idx) to find it by
+ * message id.  (Version 2 kept the nodes by (level, idx) and the entries in
+ * a table of their own with an index on (kind, rid): four pages written per
+ * append instead of one.) */
+static const char schema_v3[] =
+    "CREATE TABLE tlog("
+    " pos INTEGER PRIMARY KEY, hash BLOB NOT NULL, idx INTEGER, kind INTEGER,"
+    " rid INTEGER);"
+    "ALTER TABLE outbox ADD COLUMN log_idx INTEGER;"
+    "ALTER TABLE inbox ADD COLUMN log_idx INTEGER;";
+
+enum {
+	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_SEND_SEQ, Q_RECV_NEXT,
+	Q_OUT_ADD, Q_OUT_PENDING, Q_OUT_DELIVERED, Q_OUT_REJECTED, Q_OUT_FAILED,
+	Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_ADVANCE, Q_IN_AT,
+	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
+	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
+	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q__COUNT
+};
+
+#define ENTRY_COLS "e.idx, e.kind, coalesce(o.id, i.id), p.name," \
+	" CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END, coalesce(i.jws, '')," \
+	" coalesce(i.hash, '')"
+#define ENTRY_FROM " FROM tlog e" \
+	" LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid" \
+	" LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid" \
+	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
+
+#define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms"
+#define OUT_COLS "o.id, o.peer_id, p.name, o.link, o.seq, o.type, o.priority, " \
+	"o.subject, o.jws, o.state, o.created_ms, o.delivered_ms, o.attempts, " \
+	"o.last_error, o.receipt"
+#define IN_COLS "i.id, i.peer_id, p.name, i.link, i.seq, i.type, i.priority, " \
+	"i.subject, i.jws, i.hash, i.status, i.reason, i.received_ms, i.receipt"
+
+static const char *const sql[Q__COUNT] = {
+	[Q_PEER_ADD] = "INSERT INTO peers(name, pk, kid, endpoint, links, card, added_ms)"
+	    " VALUES(?,?,?,?,?,?,?)",
+	[Q_PEER_LIST] = "SELECT " PEER_COLS " FROM peers ORDER BY name",
+	[Q_PEER_BY_NAME] = "SELECT " PEER_COLS " FROM peers WHERE name = ?",
+	[Q_PEER_BY_KEY] = "SELECT " PEER_COLS " FROM peers WHERE pk = ?",
+	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
+	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
+	    " RETURNING send_next - 1",
+	[Q_RECV_NEXT] = "SELECT recv_next FROM links WHERE peer_id = ? AND link = ?",
+	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
+	    " jws, created_ms, log_idx) VALUES(?,?,?,?,?,?,?,?,?,?)",
+	[Q_OUT_PENDING] = "SELECT " OUT_COLS " FROM outbox o JOIN peers p ON p.id = o.peer_id"
+	    " WHERE o.peer_id = ? AND o.link = ? AND o.state = 0 AND o.seq > ?"
+	    " ORDER BY o.seq LIMIT ?",
+	[Q_OUT_DELIVERED] = "UPDATE outbox SET state = 1, receipt = ?, delivered_ms = ?,"
+	    " attempts = attempts + 1, last_error = '' WHERE id = ? AND state = 0",
+	[Q_OUT_REJECTED] = "UPDATE outbox SET state = 2, last_error = ?,"
+	    " attempts = attempts + 1 WHERE id = ? AND state = 0",
+	[Q_OUT_FAILED] = "UPDATE outbox SET attempts = attempts + 1, last_error = ?"
+	    " WHERE peer_id = ? AND link = ? AND seq BETWEEN ? AND ? AND state = 0",
+	[Q_OUT_GET] = "SELECT " OUT_COLS " FROM outbox o JOIN peers p ON p.id = o.peer_id"
+	    " WHERE o.id = ?",
+	[Q_OUT_LIST] = "SELECT * FROM (SELECT " OUT_COLS ", o.rid AS r FROM outbox o"
+	    " JOIN peers p ON p.id = o.peer_id ORDER BY o.rid DESC LIMIT ?) ORDER BY r",
+	[Q_OUT_BACKLOG] = "SELECT count(*) FROM outbox WHERE peer_id = ? AND link = ?"
+	    " AND state = 0",
+	[Q_IN_ADD] = "INSERT INTO inbox(id, peer_id, link, seq, type, priority, subject, jws,"
+	    " hash, status, reason, received_ms, receipt, log_idx)"
+	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[Q_IN_ADVANCE] = "INSERT INTO links(peer_id, link, recv_next) VALUES(?,?,?)"
+	    " ON CONFLICT(peer_id, link) DO UPDATE SET recv_next = excluded.recv_next"
+	    " WHERE excluded.recv_next > links.recv_next",
+	[Q_IN_AT] = "SELECT " IN_COLS " FROM inbox i JOIN peers p ON p.id = i.peer_id"
+	    " WHERE i.peer_id = ? AND i.link = ? AND i.seq = ?",
+	[Q_IN_GET] = "SELECT " IN_COLS " FROM inbox i JOIN peers p ON p.id = i.peer_id"
+	    " WHERE i.id = ? ORDER BY i.status = 200 DESC LIMIT 1",
+	[Q_IN_LIST] = "SELECT * FROM (SELECT " IN_COLS ", i.rid AS r FROM inbox i"
+	    " JOIN peers p ON p.id = i.peer_id WHERE i.status = 200"
+	    " ORDER BY i.rid DESC LIMIT ?) ORDER BY r",
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	/* the last leaf is among the last 64 rows */
+	[Q_LOG_SIZE] = "SELECT idx + 1 FROM tlog WHERE idx IS NOT NULL ORDER BY pos DESC LIMIT 1",
+	[Q_NODE_GET] = "SELECT hash FROM tlog WHERE pos = ?",
+	[Q_NODE_PUT] = "INSERT INTO tlog(pos, hash, idx, kind, rid) VALUES(?,?,?,?,?)",
+	[Q_LOG_ENTRIES] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.pos >= ?"
+	    " AND e.idx IS NOT NULL ORDER BY e.pos",
+	[Q_LOG_INDEX] = "SELECT log_idx FROM (SELECT 1 AS k, log_idx FROM outbox WHERE id = ?1"
+	    " UNION ALL SELECT 2, log_idx FROM inbox WHERE id = ?1) WHERE log_idx IS NOT NULL"
+	    " ORDER BY k LIMIT 1",
+	[Q_LOG_AT] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.pos = ? AND e.idx IS NOT NULL",
+	[Q_CKPT_ADD] = "INSERT INTO checkpoint(size, note, signed_ms) VALUES(?,?,?)",
+	[Q_CKPT_GET] = "SELECT size, note, signed_ms FROM checkpoint WHERE size = ?",
+	[Q_CKPT_LATEST] = "SELECT size, note, signed_ms FROM checkpoint"
+	    " ORDER BY size DESC LIMIT 1",
+	[Q_COSIG_ADD] = "INSERT OR REPLACE INTO cosig(size, peer_id, line, time) VALUES(?,?,?,?)",
+	[Q_CKPT_EACH] = "SELECT size, note, signed_ms FROM checkpoint ORDER BY size",
+	[Q_COSIG_LINES] = "SELECT size, peer_id, line FROM cosig WHERE size = ? ORDER BY peer_id",
+	[Q_COSIG_LATEST] = "SELECT coalesce(max(size), 0) FROM cosig WHERE peer_id = ?",
+	[Q_WIT_GET] = "SELECT peer_id, size, note, at_ms FROM witness WHERE peer_id = ?",
+	[Q_WIT_PUT] = "INSERT OR REPLACE INTO witness(peer_id, size, note, at_ms)"
+	    " VALUES(?,?,?,?)",
+	[Q_FORK_ADD] = "INSERT INTO fork(peer_id, cosigned, presented, reason, at_ms)"
+	    " VALUES(?,?,?,?,?)",
+	[Q_FORK_LIST] = "SELECT f.peer_id, p.name, f.cosigned, f.presented, f.reason, f.at_ms"
+	    " FROM fork f JOIN peers p ON p.id = f.peer_id ORDER BY f.id",
+};
+
+/* The last node stored at each level: the tree's right edge, which every
+ * append reads (its left sibling) and every tree hash of the whole log
+ * reads.  A cache of writes, so emptied when a transaction rolls back. */
+struct edge {
+	uint64_t index;
+	uint8_t hash[TLOG_HASH];
+	int valid;
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q__COUNT];
+	uint64_t log_size;	/* leaves, including this transaction's */
+	struct edge edge[TLOG_PROOF_MAX];
+	int append_kind;	/* the entry being appended (its leaf row names it) */
+	int64_t append_rid;
+};
+
+static status log_load(struct store *st);
+static status log_fill(struct store *st, const char *select);
+static status one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v);
+
+const char *
+store_errmsg(const struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+static status
+db_status(int rc)
+{
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return ST_NOTFOUND;
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return ST_OK;
+	case SQLITE_CONSTRAINT:
+		return ST_EXISTS;
+	case SQLITE_NOMEM:
+		return ST_NOMEM;
+	case SQLITE_TOOBIG:
+		return ST_TOOBIG;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		return ST_IO;
+	default:
+		return ST_DB;
+	}
+}
+
+/* prepare - prepare query k once; 0 when it is (or already was). */
+static int
+prepare(struct store *st, int k)
+{
+	return !st->q[k] && sqlite3_prepare_v3(st->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->q[k], NULL) != SQLITE_OK;
+}
+
+/* stmt - the prepared statement for query k, reset and unbound.  All are
+ * prepared when the store opens; until then (while it is upgraded) here. */
+static sqlite3_stmt *
+stmt(struct store *st, int k)
+{
+	if (prepare(st, k))
+		diag_panic("store: cannot prepare query %d: %s", k, sqlite3_errmsg(st->db));
+	sqlite3_reset(st->q[k]);
+	sqlite3_clear_bindings(st->q[k]);
+	return st->q[k];
+}
+
+/* run - step a statement that returns no rows. */
+static status
+run(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	status r = rc == SQLITE_DONE ? ST_OK : db_status(rc == SQLITE_ROW ? SQLITE_MISUSE : rc);
+
+	sqlite3_reset(s);
+	return r;
+}
+
+static void
+text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	return v ? v : "";
+}
+
+status
+store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
+{
+	struct store *st = arg;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (level >= 0 && level < TLOG_PROOF_MAX && st->edge[level].valid &&
+	    st->edge[level].index == index) {
+		memcpy(hash, st->edge[level].hash, TLOG_HASH);
+		return ST_OK;
+	}
+	s = stmt(st, Q_NODE_GET);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(level, index));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == TLOG_HASH)
+		memcpy(hash, sqlite3_column_blob(s, 0), TLOG_HASH);
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_NOTFOUND;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_NOTFOUND ? ST_NOTFOUND : db_status(rc);
+}
+
+static status
+log_put(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
+{
+	struct store *st = arg;
+	sqlite3_stmt *s = stmt(st, Q_NODE_PUT);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(level, index));
+	sqlite3_bind_blob(s, 2, hash, TLOG_HASH, SQLITE_STATIC);
+	if (level == 0) {
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)index);
+		sqlite3_bind_int(s, 4, st->append_kind);
+		sqlite3_bind_int64(s, 5, st->append_rid);
+	}
+	rc = run(s);
+	if (!rc && level < TLOG_PROOF_MAX) {
+		st->edge[level].index = index;
+		memcpy(st->edge[level].hash, hash, TLOG_HASH);
+		st->edge[level].valid = 1;
+	}
+	return rc;
+}
+
+uint64_t
+store_log_size(const struct store *st)
+{
+	return st->log_size;
+}
+
+static status
+log_load(struct store *st)
+{
+	int64_t n;
+	status rc = one_int(stmt(st, Q_LOG_SIZE), 0, &n);
+
+	st->log_size = rc ? 0 : (uint64_t)n;
+	memset(st->edge, 0, sizeof st->edge);
+	return rc;
+}
+
+/* Upgrades from older schemas, in the transaction that creates the new
+ * tables.  log_fill appends the statements select yields (kind, rid, jws),
+ * in that order, as the log's entries and records each one's index in its
+ * row.  A version 1 store had no log: its statements, oldest first, become
+ * the first entries.  A version 2 store's log is rebuilt in its own order
+ * from the statements, its old tables dropped; the checkpoints it signed
+ * are kept, and the node signs nothing that does not extend them. */
+static const char from_v1[] =
+    "SELECT kind, rid, jws FROM ("
+    " SELECT 1 AS kind, rid, jws, created_ms AS t FROM outbox UNION ALL"
+    " SELECT 2, rid, receipt, received_ms FROM inbox WHERE status = 200)"
+    " ORDER BY t, kind, rid";
+static const char from_v2[] =
+    "SELECT e.kind, e.rid, CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END"
+    " FROM tlog_entry e LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid"
+    " LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid ORDER BY e.idx";
+
+static status
+log_fill(struct store *st, const char *select)
+{
+	sqlite3_stmt *s, *u[2] = { NULL, NULL };
+	status rc = ST_OK;
+	int r = SQLITE_DONE;
+
+	st->log_size = 0;
+	if (sqlite3_prepare_v2(st->db, select, -1, &s, NULL) != SQLITE_OK)
+		return ST_DB;
+	if (sqlite3_prepare_v2(st->db, "UPDATE outbox SET log_idx = ?1 WHERE rid = ?2", -1,
+	    &u[0], NULL) != SQLITE_OK || sqlite3_prepare_v2(st->db,
+	    "UPDATE inbox SET log_idx = ?1 WHERE rid = ?2", -1, &u[1], NULL) != SQLITE_OK)
+		rc = ST_DB;
+	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(s, 0);
+		sqlite3_stmt *set = u[kind == STORE_ENTRY_RECEIPT];
+
+		sqlite3_bind_int64(set, 1, (sqlite3_int64)st->log_size);
+		sqlite3_bind_int64(set, 2, sqlite3_column_int64(s, 1));
+		rc = run(set);
+		if (!rc)
+			rc = store_log_append(st, kind, sqlite3_column_int64(s, 1),
+			    (const char *)sqlite3_column_text(s, 2),
+			    (size_t)sqlite3_column_bytes(s, 2));
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_status(r);
+	sqlite3_finalize(s);
+	sqlite3_finalize(u[0]);
+	sqlite3_finalize(u[1]);
+	return rc;
+}
+
+status
+store_open(const char *path, int create, struct store **out)
+{
+	struct store *st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int version = 0;
+	sqlite3_stmt *s;
+	status rc;
+
+	*out = NULL;
+	if (create) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+		if (fd < 0)
+			return ST_IO;
+		close(fd);
+		flags |= SQLITE_OPEN_CREATE;
+	} else if (access(path, F_OK) != 0)
+		return ST_NOTFOUND;
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return ST_NOMEM;
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		rc = ST_DB;
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    " PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = ST_DB;
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			version = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (version < SCHEMA_VERSION) {
+		char *err = NULL;
+
+		/* Older stores gain the log, filled from what they hold. */
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+		    (version == 0 &&
+		    sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) ||
+		    (version < 2 &&
+		    sqlite3_exec(st->db, schema_v2, NULL, NULL, &err) != SQLITE_OK) ||
+		    sqlite3_exec(st->db, schema_v3, NULL, NULL, &err) != SQLITE_OK ||
+		    (version == 1 && log_fill(st, from_v1) != ST_OK) ||
+		    (version == 2 && (log_fill(st, from_v2) != ST_OK ||
+		    sqlite3_exec(st->db, "DROP TABLE tlog_entry; DROP TABLE tlog_node",
+		    NULL, NULL, &err) != SQLITE_OK)) ||
+		    sqlite3_exec(st->db, "PRAGMA user_version = 3; COMMIT", NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			diag_warn("store: cannot create schema in %s: %s", path,
+			    err ? err : sqlite3_errmsg(st->db));
+			sqlite3_free(err);
+			rc = ST_DB;
+			goto fail;
+		}
+	} else if (version != SCHEMA_VERSION) {
+		diag_warn("store: %s has schema version %d; this parley knows %d",
+		    path, version, SCHEMA_VERSION);
+		rc = ST_DB;
+		goto fail;
+	}
+	/* Every query prepared now: a file whose tables are not ours fails
+	 * here, with a message, and never later in the middle of work. */
+	for (int k = 0; k < Q__COUNT; k++)
+		if (prepare(st, k)) {
+			diag_warn("store: %s is not a parley store: %s", path,
+			    sqlite3_errmsg(st->db));
+			rc = ST_DB;
+			goto fail;
+		}
+	rc = log_load(st);
+	if (rc)
+		goto fail;
+	*out = st;
+	return ST_OK;
+fail:
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int k = 0; k < Q__COUNT; k++)
+		sqlite3_finalize(st->q[k]);
+	if (st->db && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+status
+store_begin(struct store *st)
+{
+	return run(stmt(st, Q_BEGIN));
+}
+
+status
+store_commit(struct store *st)
+{
+	status rc = run(stmt(st, Q_COMMIT));
+
+	if (rc)
+		store_rollback(st);
+	return rc;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		(void)run(stmt(st, Q_ROLLBACK));
+	if (log_load(st) != ST_OK)
+		diag_panic("store: cannot read the log size after a rollback: %s",
+		    sqlite3_errmsg(st->db));
+}
+
+status
+store_peer_add(struct store *st, const struct store_peer *p, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(st, Q_PEER_ADD);
+	status rc;
+
+	text(s, 1, p->name);
+	sqlite3_bind_blob(s, 2, p->pk, IDENT_PK_LEN, SQLITE_STATIC);
+	text(s, 3, p->kid);
+	text(s, 4, p->endpoint);
+	text(s, 5, p->links);
+	text(s, 6, p->card);
+	sqlite3_bind_int64(s, 7, p->added_ms);
+	rc = run(s);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+/* A caller's callback (cast back to its own type by the row function). */
+struct each {
+	void (*cb)(void);
+	void *arg;
+};
+
+#define EACH(cb, arg) (&(struct each){ (void (*)(void))(cb), (arg) })
+
+/* rows - step s, calling fn for each row; ST_NOTFOUND when none. */
+static status
+rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const struct each *e)
+{
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (fn(s, e)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_status(rc);
+	return n ? ST_OK : ST_NOTFOUND;
+}
+
+static int
+peer_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_peer p;
+
+	memset(&p, 0, sizeof p);
+	p.id = sqlite3_column_int64(s, 0);
+	p.name = col(s, 1);
+	if (sqlite3_column_bytes(s, 2) == IDENT_PK_LEN)
+		memcpy(p.pk, sqlite3_column_blob(s, 2), IDENT_PK_LEN);
+	p.kid = col(s, 3);
+	p.endpoint = col(s, 4);
+	p.links = col(s, 5);
+	p.card = col(s, 6);
+	p.added_ms = sqlite3_column_int64(s, 7);
+	return ((store_peer_cb)each->cb)(each->arg, &p);
+}
+
+status
+store_peer_list(struct store *st, store_peer_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_PEER_LIST), peer_row, EACH(cb, arg));
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_peer_find(struct store *st, const char *name, const uint8_t *key,
+    store_peer_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+
+	if (name) {
+		s = stmt(st, Q_PEER_BY_NAME);
+		text(s, 1, name);
+	} else {
+		s = stmt(st, Q_PEER_BY_KEY);
+		sqlite3_bind_blob(s, 1, key, IDENT_PK_LEN, SQLITE_STATIC);
+	}
+	return rows(s, peer_row, EACH(cb, arg));
+}
+
+/* one_int - step a statement that yields one integer (or none: dflt). */
+static status
+one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v)
+{
+	int rc = sqlite3_step(s);
+
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : dflt;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);	/* finish a RETURNING statement */
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? ST_OK : db_status(rc);
+}
+
+status
+store_send_seq(struct store *st, int64_t peer_id, const char *link, int64_t *seq)
+{
+	sqlite3_stmt *s = stmt(st, Q_SEND_SEQ);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	return one_int(s, 0, seq);
+}
+
+status
+store_recv_next(struct store *st, int64_t peer_id, const char *link, int64_t *seq)
+{
+	sqlite3_stmt *s = stmt(st, Q_RECV_NEXT);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	return one_int(s, 1, seq);
+}
+
+status
+store_log_append(struct store *st, int kind, int64_t rid, const char *data, size_t n)
+{
+	uint8_t leaf[TLOG_HASH];
+	status rc;
+
+	st->append_kind = kind;
+	st->append_rid = rid;
+	tlog_leaf_hash(data, n, leaf);
+	rc = tlog_append(st->log_size, leaf, store_log_node, log_put, st);
+	if (!rc)
+		st->log_size++;
+	return rc;
+}
+
+status
+store_out_add(struct store *st, const struct store_out *m)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_ADD);
+	status rc;
+
+	text(s, 1, m->id);
+	sqlite3_bind_int64(s, 2, m->peer_id);
+	text(s, 3, m->link);
+	sqlite3_bind_int64(s, 4, m->seq);
+	text(s, 5, m->type);
+	text(s, 6, m->priority);
+	text(s, 7, m->subject);
+	sqlite3_bind_text(s, 8, m->jws, (int)m->jws_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, m->created_ms);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)st->log_size);
+	rc = run(s);
+	if (rc)
+		return rc;
+	return store_log_append(st, STORE_ENTRY_MESSAGE, sqlite3_last_insert_rowid(st->db),
+	    m->jws, m->jws_len);
+}
+
+/* outs - step an outbox query, stopping after max_bytes of JWS. */
+static status
+outs(sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void *arg, int *found)
+{
+	size_t bytes = 0;
+	int rc;
+
+	*found = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_out m;
+
+		m.id = col(s, 0);
+		m.peer_id = sqlite3_column_int64(s, 1);
+		m.peer = col(s, 2);
+		m.link = col(s, 3);
+		m.seq = sqlite3_column_int64(s, 4);
+		m.type = col(s, 5);
+		m.priority = col(s, 6);
+		m.subject = col(s, 7);
+		m.jws = col(s, 8);
+		m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
+		m.state = sqlite3_column_int(s, 9);
+		m.created_ms = sqlite3_column_int64(s, 10);
+		m.delivered_ms = sqlite3_column_int64(s, 11);
+		m.attempts = sqlite3_column_int64(s, 12);
+		m.last_error = col(s, 13);
+		m.receipt = col(s, 14);
+		if (*found && bytes + m.jws_len > max_bytes)
+			break;
+		bytes += m.jws_len;
+		(*found)++;
+		if (cb(arg, &m))
+			break;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : db_status(rc);
+}
+
+status
+store_out_pending(struct store *st, int64_t peer_id, const char *link, int64_t after,
+    size_t max_n, size_t max_bytes, store_out_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_PENDING);
+	int found;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, after);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)max_n);
+	return outs(s, max_bytes, cb, arg, &found);
+}
+
+/* changed - ST_NOTFOUND when the last statement touched no row. */
+static status
+changed(struct store *st, status rc)
+{
+	if (!rc && sqlite3_changes(st->db) == 0)
+		return ST_NOTFOUND;
+	return rc;
+}
+
+status
+store_out_delivered(struct store *st, const char *id, const char *receipt, int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_DELIVERED);
+
+	text(s, 1, receipt);
+	sqlite3_bind_int64(s, 2, ms);
+	text(s, 3, id);
+	return changed(st, run(s));
+}
+
+status
+store_out_rejected(struct store *st, const char *id, const char *reason)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_REJECTED);
+
+	text(s, 1, reason);
+	text(s, 2, id);
+	return changed(st, run(s));
+}
+
+status
+store_out_failed(struct store *st, int64_t peer_id, const char *link, int64_t lo,
+    int64_t hi, const char *error)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_FAILED);
+
+	text(s, 1, error);
+	sqlite3_bind_int64(s, 2, peer_id);
+	text(s, 3, link);
+	sqlite3_bind_int64(s, 4, lo);
+	sqlite3_bind_int64(s, 5, hi);
+	return run(s);
+}
+
+status
+store_out_get(struct store *st, const char *id, store_out_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_GET);
+	int found;
+	status rc;
+
+	text(s, 1, id);
+	rc = outs(s, SIZE_MAX, cb, arg, &found);
+	return rc ? rc : found ? ST_OK : ST_NOTFOUND;
+}
+
+status
+store_out_list(struct store *st, size_t limit, store_out_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_LIST);
+	int found;
+
+	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
+	return outs(s, SIZE_MAX, cb, arg, &found);
+}
+
+status
+store_out_backlog(struct store *st, int64_t peer_id, const char *link, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_BACKLOG);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	return one_int(s, 0, n);
+}
+
+status
+store_in_add(struct store *st, const struct store_in *m)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_ADD);
+	int logged = m->status == 200 && m->receipt && m->receipt_len;
+	status rc;
+
+	text(s, 1, m->id);
+	sqlite3_bind_int64(s, 2, m->peer_id);
+	text(s, 3, m->link);
+	sqlite3_bind_int64(s, 4, m->seq);
+	text(s, 5, m->type);
+	text(s, 6, m->priority);
+	text(s, 7, m->subject);
+	sqlite3_bind_text(s, 8, m->jws ? m->jws : "", m->jws ? (int)m->jws_len : 0,
+	    SQLITE_STATIC);
+	text(s, 9, m->hash);
+	sqlite3_bind_int(s, 10, m->status);
+	text(s, 11, m->reason);
+	sqlite3_bind_int64(s, 12, m->received_ms);
+	sqlite3_bind_text(s, 13, m->receipt ? m->receipt : "",
+	    m->receipt ? (int)m->receipt_len : 0, SQLITE_STATIC);
+	if (logged)
+		sqlite3_bind_int64(s, 14, (sqlite3_int64)st->log_size);
+	rc = run(s);
+	if (!rc && logged)
+		rc = store_log_append(st, STORE_ENTRY_RECEIPT, sqlite3_last_insert_rowid(st->db),
+		    m->receipt, m->receipt_len);
+	if (rc)
+		return rc;
+	s = stmt(st, Q_IN_ADVANCE);
+	sqlite3_bind_int64(s, 1, m->peer_id);
+	text(s, 2, m->link);
+	sqlite3_bind_int64(s, 3, m->seq + 1);
+	return run(s);
+}
+
+static int
+in_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_in m;
+
+	m.id = col(s, 0);
+	m.peer_id = sqlite3_column_int64(s, 1);
+	m.peer = col(s, 2);
+	m.link = col(s, 3);
+	m.seq = sqlite3_column_int64(s, 4);
+	m.type = col(s, 5);
+	m.priority = col(s, 6);
+	m.subject = col(s, 7);
+	m.jws = col(s, 8);
+	m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
+	m.hash = col(s, 9);
+	m.status = sqlite3_column_int(s, 10);
+	m.reason = col(s, 11);
+	m.received_ms = sqlite3_column_int64(s, 12);
+	m.receipt = col(s, 13);
+	m.receipt_len = (size_t)sqlite3_column_bytes(s, 13);
+	return ((store_in_cb)each->cb)(each->arg, &m);
+}
+
+status
+store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,
+    store_in_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_AT);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, seq);
+	return rows(s, in_row, EACH(cb, arg));
+}
+
+status
+store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_GET);
+
+	text(s, 1, id);
+	return rows(s, in_row, EACH(cb, arg));
+}
+
+status
+store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_LIST);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
+	rc = rows(s, in_row, EACH(cb, arg));
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+static int
+entry_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_entry e;
+
+	e.index = (uint64_t)sqlite3_column_int64(s, 0);
+	e.kind = sqlite3_column_int(s, 1);
+	e.msg_id = col(s, 2);
+	e.peer = col(s, 3);
+	e.jws = col(s, 4);
+	e.jws_len = (size_t)sqlite3_column_bytes(s, 4);
+	e.msg_jws = col(s, 5);
+	e.msg_jws_len = (size_t)sqlite3_column_bytes(s, 5);
+	e.msg_hash = col(s, 6);
+	return ((store_entry_cb)each->cb)(each->arg, &e);
+}
+
+status
+store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOG_ENTRIES);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, from));
+	rc = rows(s, entry_row, EACH(cb, arg));
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_log_find(struct store *st, const char *id, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOG_INDEX);
+	int64_t idx;
+	status rc;
+
+	text(s, 1, id);
+	rc = one_int(s, -1, &idx);
+	if (rc || idx < 0)
+		return rc ? rc : ST_NOTFOUND;
+	s = stmt(st, Q_LOG_AT);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, (uint64_t)idx));
+	return rows(s, entry_row, EACH(cb, arg));
+}
+
+status
+store_ckpt_add(struct store *st, uint64_t size, const char *note, int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_CKPT_ADD);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	text(s, 2, note);
+	sqlite3_bind_int64(s, 3, ms);
+	return run(s);
+}
+
+static int
+ckpt_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_ckpt c;
+
+	c.size = (uint64_t)sqlite3_column_int64(s, 0);
+	c.note = col(s, 1);
+	c.signed_ms = sqlite3_column_int64(s, 2);
+	return ((store_ckpt_cb)each->cb)(each->arg, &c);
+}
+
+status
+store_ckpt_get(struct store *st, uint64_t size, store_ckpt_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+
+	if (size == UINT64_MAX)
+		s = stmt(st, Q_CKPT_LATEST);
+	else {
+		s = stmt(st, Q_CKPT_GET);
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	}
+	return rows(s, ckpt_row, EACH(cb, arg));
+}
+
+status
+store_ckpt_each(struct store *st, store_ckpt_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_CKPT_EACH), ckpt_row, EACH(cb, arg));
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_cosig_add(struct store *st, uint64_t size, int64_t peer_id, const char *line,
+    uint64_t t)
+{
+	sqlite3_stmt *s = stmt(st, Q_COSIG_ADD);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	sqlite3_bind_int64(s, 2, peer_id);
+	text(s, 3, line);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)t);
+	return run(s);
+}
+
+static int
+cosig_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_cosig c;
+
+	c.size = (uint64_t)sqlite3_column_int64(s, 0);
+	c.peer_id = sqlite3_column_int64(s, 1);
+	c.line = col(s, 2);
+	return ((store_cosig_cb)each->cb)(each->arg, &c);
+}
+
+status
+store_cosig_lines(struct store *st, uint64_t size, store_cosig_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_COSIG_LINES);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	rc = rows(s, cosig_row, EACH(cb, arg));
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_cosig_latest(struct store *st, int64_t peer_id, uint64_t *size)
+{
+	sqlite3_stmt *s = stmt(st, Q_COSIG_LATEST);
+	int64_t v;
+	status rc;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	rc = one_int(s, 0, &v);
+	*size = (uint64_t)v;
+	return rc;
+}
+
+static int
+witness_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_witness w;
+
+	w.peer_id = sqlite3_column_int64(s, 0);
+	w.size = (uint64_t)sqlite3_column_int64(s, 1);
+	w.note = col(s, 2);
+	w.at_ms = sqlite3_column_int64(s, 3);
+	return ((store_witness_cb)each->cb)(each->arg, &w);
+}
+
+status
+store_witness_get(struct store *st, int64_t peer_id, store_witness_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_WIT_GET);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	return rows(s, witness_row, EACH(cb, arg));
+}
+
+status
+store_witness_put(struct store *st, int64_t peer_id, uint64_t size, const char *note,
+    int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_WIT_PUT);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)size);
+	text(s, 3, note);
+	sqlite3_bind_int64(s, 4, ms);
+	return run(s);
+}
+
+status
+store_fork_add(struct store *st, const struct store_fork *f)
+{
+	sqlite3_stmt *s = stmt(st, Q_FORK_ADD);
+
+	sqlite3_bind_int64(s, 1, f->peer_id);
+	text(s, 2, f->cosigned);
+	text(s, 3, f->presented);
+	text(s, 4, f->reason);
+	sqlite3_bind_int64(s, 5, f->at_ms);
+	return run(s);
+}
+
+static int
+fork_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_fork f;
+
+	f.peer_id = sqlite3_column_int64(s, 0);
+	f.peer = col(s, 1);
+	f.cosigned = col(s, 2);
+	f.presented = col(s, 3);
+	f.reason = col(s, 4);
+	f.at_ms = sqlite3_column_int64(s, 5);
+	return ((store_fork_cb)each->cb)(each->arg, &f);
+}
+
+status
+store_fork_list(struct store *st, store_fork_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_FORK_LIST), fork_row, EACH(cb, arg));
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}

@@ -1,0 +1,153 @@
+/* stamp.c - times and identifiers. */
+#include <stdio.h>
+#include <string.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "util/stamp.h"
+
+int64_t
+stamp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+stamp_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+stamp_mono_ms(void)
+{
+	return stamp_mono_us() / 1000;
+}
+
+void
+stamp_format(int64_t ms, char out[static STAMP_TIME_LEN])
+{
+	time_t secs = (time_t)(ms / 1000);
+	int frac = (int)(ms % 1000);
+	struct tm tm;
+
+	if (frac < 0) {
+		frac += 1000;
+		secs--;
+	}
+	char tmp[80];
+
+	gmtime_r(&secs, &tm);
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, frac);
+	memcpy(out, tmp, STAMP_TIME_LEN - 1);
+	out[STAMP_TIME_LEN - 1] = '\0';
+}
+
+/* digits - read n decimal digits at *p into *v; cursor advances. */
+static int
+digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+
+		if (c < '0' || c > '9')
+			return -1;
+		*v = *v * 10 + (c - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+static int
+expect(const char **p, char c)
+{
+	if (**p != c)
+		return -1;
+	(*p)++;
+	return 0;
+}
+
+/* days_from_civil - days since 1970-01-01 (Howard Hinnant's algorithm). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+status
+stamp_parse(const char *s, int64_t *ms)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h, mi, se, frac = 0;
+
+	if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) ||
+	    expect(&p, '-') || digits(&p, 2, &d) || expect(&p, 'T') ||
+	    digits(&p, 2, &h) || expect(&p, ':') || digits(&p, 2, &mi) ||
+	    expect(&p, ':') || digits(&p, 2, &se))
+		return ST_PARSE;
+	if (*p == '.') {
+		p++;
+		if (digits(&p, 3, &frac))
+			return ST_PARSE;
+	}
+	if (expect(&p, 'Z') || *p != '\0')
+		return ST_PARSE;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 59)
+		return ST_PARSE;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return ST_PARSE;
+	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 * 1000 +
+	    (int64_t)se * 1000 + frac;
+	return ST_OK;
+}
+
+void
+stamp_uuid7(char out[static STAMP_UUID_LEN])
+{
+	uint8_t u[16];
+	uint64_t ms = (uint64_t)stamp_now_ms();
+
+	randombytes_buf(u, sizeof u);
+	for (int i = 0; i < 6; i++)
+		u[i] = (uint8_t)(ms >> (40 - 8 * i));
+	u[6] = (uint8_t)(0x70 | (u[6] & 0x0f));
+	u[8] = (uint8_t)(0x80 | (u[8] & 0x3f));
+	snprintf(out, STAMP_UUID_LEN,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+	    u[11], u[12], u[13], u[14], u[15]);
+}
+
+int
+stamp_is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		char c = s[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return 0;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+	}
+	return s[36] == '\0';
+}

@@ -1,0 +1,32 @@
+/* status.c - names for the status codes. */
+#include "util/status.h"
+
+static const char *const names[ST__COUNT] = {
+	[ST_OK] = "ok",
+	[ST_NOMEM] = "out of memory",
+	[ST_IO] = "i/o error",
+	[ST_PARSE] = "malformed input",
+	[ST_INVALID] = "invalid field",
+	[ST_BADSIG] = "bad signature",
+	[ST_UNKNOWN_KEY] = "unknown or mismatched key",
+	[ST_RECIPIENT] = "wrong recipient",
+	[ST_LINK] = "unknown link",
+	[ST_REPLAY] = "replayed sequence",
+	[ST_ORDER] = "out-of-order sequence",
+	[ST_TOOBIG] = "too large",
+	[ST_NOTFOUND] = "not found",
+	[ST_EXISTS] = "already exists",
+	[ST_DB] = "store error",
+	[ST_CRYPTO] = "crypto error",
+	[ST_DOWN] = "not reachable",
+	[ST_TIMEOUT] = "timed out",
+	[ST_CONFLICT] = "conflicting state",
+};
+
+const char *
+status_str(status rc)
+{
+	if ((unsigned)rc >= ST__COUNT || names[rc] == 0)
+		return "unknown status";
+	return names[rc];
+}
