@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
@@ -38,6 +39,9 @@ struct tlsctx {
  * in SSL ex_data, freed with the SSL. */
 static CRYPTO_ONCE expected_once = CRYPTO_ONCE_STATIC_INIT;
 static int expected_idx = -1;
+/* Why verify_peer refused a server SSL's client: a static string in ex_data,
+ * and the refused key's id beside it (not secret). */
+static int refusal_idx = -1;
 
 static void
 expected_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
@@ -51,6 +55,28 @@ static void
 expected_init(void)
 {
 	expected_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, expected_free);
+	refusal_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, expected_free);
+}
+
+/* refuse - record why ssl's peer was refused: why, after "key KID" when
+ * there is a key. */
+static void
+refuse(SSL *ssl, const char *why, const uint8_t *pk)
+{
+	char *text = malloc(160);
+
+	if (!text)
+		return;
+	if (pk) {
+		char kid[IDENT_KID_LEN];
+
+		ident_thumbprint(pk, kid);
+		snprintf(text, 160, "key %s %s", kid, why);
+	} else
+		snprintf(text, 160, "%s", why);
+	free(SSL_get_ex_data(ssl, refusal_idx));
+	if (SSL_set_ex_data(ssl, refusal_idx, text) != 1)
+		free(text);
 }
 
 /* crypto_fail - say which OpenSSL call failed and why, and empty the error
@@ -87,9 +113,13 @@ verify_peer(X509_STORE_CTX *xs, void *arg)
 	const uint8_t *want;
 	int ok = 0;
 
-	if (ssl && leaf_key(X509_STORE_CTX_get0_cert(xs), pk) == ST_OK) {
+	if (ssl && leaf_key(X509_STORE_CTX_get0_cert(xs), pk) != ST_OK) {
+		refuse(ssl, "the certificate's key is not an Ed25519 key", NULL);
+	} else if (ssl) {
 		if (SSL_is_server(ssl)) {
 			ok = t->pin && t->pin(t->arg, pk) == 1;
+			if (!ok)
+				refuse(ssl, "is not pinned", pk);
 		} else {
 			want = SSL_get_ex_data(ssl, expected_idx);
 			ok = want && memcmp(want, pk, IDENT_PK_LEN) == 0;
@@ -99,12 +129,15 @@ verify_peer(X509_STORE_CTX *xs, void *arg)
 	return ok;
 }
 
+/* cert_build - a self-signed certificate for key; san (may be NULL) is a
+ * subjectAltName value ("DNS:localhost,IP:127.0.0.1"). */
 static status
-cert_build(EVP_PKEY *key, const char *name, BIO *out)
+cert_build(EVP_PKEY *key, const char *name, const char *san, BIO *out)
 {
 	X509 *x = X509_new();
 	X509_NAME *dn = X509_NAME_new();
-	X509_EXTENSION *bc = NULL;
+	X509_EXTENSION *bc = NULL, *alt = NULL;
+	X509V3_CTX v3;
 	BIGNUM *serial = BN_new();
 	int ok;
 
@@ -119,10 +152,17 @@ cert_build(EVP_PKEY *key, const char *name, BIO *out)
 	    X509_set_pubkey(x, key) == 1 &&
 	    (bc = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints,
 		"critical,CA:FALSE")) != NULL &&
-	    X509_add_ext(x, bc, -1) == 1 &&
-	    X509_sign(x, key, NULL) > 0 &&	/* Ed25519 takes no digest */
-	    PEM_write_bio_X509(out, x) == 1;
+	    X509_add_ext(x, bc, -1) == 1;
+	if (ok && san) {
+		X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+		ok = (alt = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san)) != NULL &&
+		    X509_add_ext(x, alt, -1) == 1;
+	}
+	/* Ed25519 takes no digest; ECDSA signs with SHA-256. */
+	ok = ok && X509_sign(x, key, EVP_PKEY_get_id(key) == EVP_PKEY_ED25519 ? NULL :
+	    EVP_sha256()) > 0 && PEM_write_bio_X509(out, x) == 1;
 	X509_EXTENSION_free(bc);
+	X509_EXTENSION_free(alt);
 	BN_free(serial);
 	X509_NAME_free(dn);
 	X509_free(x);
@@ -153,7 +193,7 @@ tlsctx_make_cert(const char *keypath, const char *name, const char *certpath)
 		return ST_PARSE;
 	}
 	mem = BIO_new(BIO_s_mem());
-	rc = mem ? cert_build(key, name, mem) : crypto_fail("BIO_new");
+	rc = mem ? cert_build(key, name, NULL, mem) : crypto_fail("BIO_new");
 	EVP_PKEY_free(key);
 	if (!rc) {
 		n = BIO_get_mem_data(mem, &pem);
@@ -163,6 +203,10 @@ tlsctx_make_cert(const char *keypath, const char *name, const char *certpath)
 	return rc;
 }
 
+/* ctx_new - a context presenting certpath/keypath.  With t (pinned mode),
+ * TLS 1.3 only and verify_peer decides the peer's key; without, a server
+ * context for browsers and standard clients: TLS 1.2 or later, no client
+ * certificate asked. */
 static status
 ctx_new(const char *keypath, const char *certpath, int mode, struct tlsctx *t,
     SSL_CTX **out)
@@ -172,9 +216,9 @@ ctx_new(const char *keypath, const char *certpath, int mode, struct tlsctx *t,
 	*out = c;
 	if (!c)
 		return crypto_fail("SSL_CTX_new");
-	if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
-	    SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1)
-		return crypto_fail("setting TLS 1.3 only");
+	if (SSL_CTX_set_min_proto_version(c, t ? TLS1_3_VERSION : TLS1_2_VERSION) != 1 ||
+	    (t && SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1))
+		return crypto_fail("setting the TLS versions");
 	if (SSL_CTX_use_certificate_file(c, certpath, SSL_FILETYPE_PEM) != 1)
 		return crypto_fail(certpath);
 	if (SSL_CTX_use_PrivateKey_file(c, keypath, SSL_FILETYPE_PEM) != 1 ||
@@ -184,9 +228,94 @@ ctx_new(const char *keypath, const char *certpath, int mode, struct tlsctx *t,
 	if (SSL_CTX_set_num_tickets(c, 0) != 1)
 		return crypto_fail("SSL_CTX_set_num_tickets");
 	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_verify(c, mode, NULL);
-	SSL_CTX_set_cert_verify_callback(c, verify_peer, t);
+	if (t) {
+		SSL_CTX_set_verify(c, mode, NULL);
+		SSL_CTX_set_cert_verify_callback(c, verify_peer, t);
+	}
 	return ST_OK;
+}
+
+static status
+once(void)
+{
+	if (!CRYPTO_THREAD_run_once(&expected_once, expected_init) || expected_idx < 0 ||
+	    refusal_idx < 0)
+		return crypto_fail("SSL_get_ex_new_index");
+	return ST_OK;
+}
+
+status
+tlsctx_new_server(const char *keypath, const char *certpath, struct tlsctx **out)
+{
+	struct tlsctx *t;
+	status rc;
+
+	*out = NULL;
+	if ((rc = once()) != ST_OK)
+		return rc;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return ST_NOMEM;
+	rc = ctx_new(keypath, certpath, 0, NULL, &t->srv);
+	if (rc) {
+		tlsctx_free(t);
+		return rc;
+	}
+	*out = t;
+	return ST_OK;
+}
+
+status
+tlsctx_make_server_cert(const char *keypath, const char *certpath, const char *name,
+    const char *san)
+{
+	EVP_PKEY *key = NULL;
+	BIO *kmem = NULL, *cmem = NULL;
+	char *pem;
+	long n;
+	status rc;
+
+	key = EVP_EC_gen("P-256");
+	kmem = BIO_new(BIO_s_mem());
+	cmem = BIO_new(BIO_s_mem());
+	if (!key || !kmem || !cmem)
+		rc = crypto_fail("making a P-256 key");
+	else if (PEM_write_bio_PrivateKey(kmem, key, NULL, NULL, 0, NULL, NULL) != 1)
+		rc = crypto_fail("writing the P-256 key");
+	else
+		rc = cert_build(key, name, san, cmem);
+	if (!rc) {
+		n = BIO_get_mem_data(kmem, &pem);
+		rc = n > 0 ? file_write_new(keypath, pem, (size_t)n, 0600) : ST_CRYPTO;
+	}
+	if (!rc) {
+		n = BIO_get_mem_data(cmem, &pem);
+		rc = n > 0 ? file_write_new(certpath, pem, (size_t)n, 0644) : ST_CRYPTO;
+		if (rc)
+			unlink(keypath);
+	}
+	EVP_PKEY_free(key);
+	BIO_free(kmem);
+	BIO_free(cmem);
+	return rc;
+}
+
+void
+tlsctx_refusal(SSL *ssl, unsigned long err, char *out, size_t cap)
+{
+	const char *why = ssl ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
+
+	if (why)
+		snprintf(out, cap, "%s", why);
+	else if (ERR_GET_REASON(err) == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
+		snprintf(out, cap, "no certificate");
+	else if (err) {
+		char e[120];
+
+		ERR_error_string_n(err, e, sizeof e);
+		snprintf(out, cap, "%s", e);
+	} else
+		snprintf(out, cap, "handshake failed");
 }
 
 status
@@ -197,8 +326,8 @@ tlsctx_new(const char *keypath, const char *certpath, tlsctx_pin_fn pin,
 	status rc;
 
 	*out = NULL;
-	if (!CRYPTO_THREAD_run_once(&expected_once, expected_init) || expected_idx < 0)
-		return crypto_fail("SSL_get_ex_new_index");
+	if ((rc = once()) != ST_OK)
+		return rc;
 	t = calloc(1, sizeof *t);
 	if (!t)
 		return ST_NOMEM;

@@ -29,6 +29,23 @@ status tlsctx_make_cert(const char *keypath, const char *name, const char *certp
  * *out is owned by the caller. */
 status tlsctx_new(const char *keypath, const char *certpath, tlsctx_pin_fn pin,
     void *arg, struct tlsctx **out) WUR;
+/* tlsctx_new_server - a server-only context for browsers and standard
+ * clients (HTTP_TLS_SERVER listeners): the certificate and key in
+ * certpath/keypath (any key type OpenSSL takes), TLS 1.2 or later, no
+ * client certificate.  tlsctx_client_ssl must not be called on it. */
+status tlsctx_new_server(const char *keypath, const char *certpath,
+    struct tlsctx **out) WUR;
+/* tlsctx_make_server_cert - a new ECDSA P-256 key (keypath, O_EXCL, 0600)
+ * and a self-signed certificate for it (certpath, 0644) with CN name and
+ * subjectAltName san ("DNS:localhost,IP:127.0.0.1"): browsers and Python's
+ * ssl do not accept Ed25519 server certificates.  ST_EXISTS if either
+ * exists; nothing is left behind on failure. */
+status tlsctx_make_server_cert(const char *keypath, const char *certpath,
+    const char *name, const char *san) WUR;
+/* tlsctx_refusal - after a failed server handshake on ssl, why the client
+ * was refused ("no certificate", "key KID is not pinned", "... not an
+ * Ed25519 key", else OpenSSL's reason for err) into out. */
+void tlsctx_refusal(SSL *ssl, unsigned long err, char *out, size_t cap);
 /* tlsctx_free - NULL is a no-op. */
 void tlsctx_free(struct tlsctx *t);
 /* tlsctx_server_ssl - a new SSL for an accepted connection; it requires a

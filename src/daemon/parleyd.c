@@ -19,6 +19,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,9 +27,12 @@
 #include <sodium.h>
 
 #include "api/api.h"
-#include "util/diag.h"
+#include "crypto/tlsctx.h"
 #include "link/link.h"
+#include "net/http.h"
 #include "node/node.h"
+#include "node/peers.h"
+#include "util/diag.h"
 
 static void
 usage(FILE *f)
@@ -46,14 +50,33 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
+/* raise_nofile - the soft open-file limit up to the hard one: the caps on
+ * connections are derived from it (http.h). */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *dir = getenv("PARLEY_DIR");
-	char sock[NODE_PATH_MAX];
+	char sock[NODE_PATH_MAX], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
 	struct event_base *base;
 	struct event *sigterm, *sigint;
 	struct link_engine *e = NULL;
+	struct http_listener *peer_port = NULL;
+	struct http_limits lim;
+	const struct config *c;
+	struct peers *ps = NULL;
+	struct tlsctx *tls = NULL;
+	struct http *h = NULL;
 	struct node *n = NULL;
 	struct api *a = NULL;
 	status rc;
@@ -80,20 +103,35 @@ main(int argc, char **argv)
 	if (sodium_init() < 0)
 		diag_fatal("libsodium failed to initialise");
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	if ((rc = node_open(dir, &n)) != ST_OK)
 		diag_fatal("cannot open node in %s: %s", dir, status_str(rc));
+	c = node_config(n);
 	base = event_base_new();
 	if (!base)
 		diag_fatal("cannot create the event loop");
-	if (node_path(dir, "parleyd.sock", sock) != ST_OK)
+	if (node_path(dir, "parleyd.sock", sock) != ST_OK ||
+	    node_path(dir, "identity.key", key) != ST_OK ||
+	    node_path(dir, "identity.crt", crt) != ST_OK)
 		diag_fatal("directory path too long: %s", dir);
-	if ((rc = link_engine_new(base, n, &e)) != ST_OK)
+	lim = (struct http_limits){ c->max_conns, c->max_conns_per_addr,
+	    c->handshake_timeout_ms, c->peer_max_conns, c->body_budget, c->resolv_conf };
+	if ((rc = http_new(base, &lim, &h)) != ST_OK)
+		diag_fatal("cannot set up HTTP: %s", status_str(rc));
+	if ((rc = peers_new(node_store(n), &ps)) != ST_OK)
+		diag_fatal("cannot read the pinned peers: %s", status_str(rc));
+	if ((rc = tlsctx_new(key, crt, peers_pinned, ps, &tls)) != ST_OK)
+		diag_fatal("cannot set up TLS with %s and %s: %s", key, crt, status_str(rc));
+	if ((rc = link_engine_new(h, n, ps, tls, &e)) != ST_OK)
 		diag_fatal("cannot set up links: %s", status_str(rc));
 	if ((rc = api_listen(base, e, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
-	if ((rc = link_start(e)) != ST_OK)
+	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
+	    &peer_port)) != ST_OK)
 		diag_fatal("cannot listen on %s:%d: %s (is the port in use?)",
-		    node_config(n)->listen_host, node_config(n)->listen_port, status_str(rc));
+		    c->listen_host, c->listen_port, status_str(rc));
+	if ((rc = link_start(e, peer_port)) != ST_OK)
+		diag_fatal("cannot start the links: %s", status_str(rc));
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	evsignal_add(sigterm, NULL);
@@ -102,7 +140,10 @@ main(int argc, char **argv)
 	    ident_kid(node_ident(n)), node_config(n)->listen_host, node_config(n)->listen_port);
 	event_base_dispatch(base);
 	api_free(a);
-	link_engine_free(e);
+	link_engine_free(e);	/* its clients, before the resolver they use */
+	http_free(h);
+	tlsctx_free(tls);
+	peers_free(ps);
 	event_free(sigterm);
 	event_free(sigint);
 	event_base_free(base);

@@ -1,7 +1,7 @@
 /* link.h - per-peer links: the outbox delivered in order with receipts, and
  * the inbox accepted exactly once, in order.
  *
- * Inbound (link_serve): a batch of message JWS, one per line, from a pinned
+ * Inbound (POST /v1/messages, link_in_batch): a batch of message JWS, one per line, from a pinned
  * peer.  Each is verified, checked for sequence, committed with fsync, and
  * only then answered with a signed receipt.  A retransmission is answered
  * with the receipt already issued; nothing is applied twice.
@@ -20,10 +20,12 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "util/buf.h"
-#include "node/node.h"
-#include "util/stamp.h"
 #include "crypto/tlsctx.h"
+#include "net/http.h"
+#include "node/node.h"
+#include "node/peers.h"
+#include "util/buf.h"
+#include "util/stamp.h"
 
 struct link_engine;
 
@@ -38,13 +40,17 @@ struct link_msg {
 	size_t body_len;
 };
 
-/* link_engine_new - the engine for node n on base; n stays owned by the
- * caller and must outlive the engine. */
-status link_engine_new(struct event_base *base, struct node *n, struct link_engine **out) WUR;
+/* link_engine_new - the engine for node n, the peers of ps, over h with the
+ * pinned TLS context tls; all borrowed, and must outlive the engine.  It
+ * makes the witness (log/witness.h). */
+status link_engine_new(struct http *h, struct node *n, struct peers *ps,
+    struct tlsctx *tls, struct link_engine **out) WUR;
 void link_engine_free(struct link_engine *e);
-/* link_start - open the peer listener and greet every peer. */
-status link_start(struct link_engine *e) WUR;
-/* link_reload - re-read pinned peers from the store (after peer add). */
+/* link_start - register the link's and the witness's routes on the peer
+ * listener l (a pinned listener) and greet every peer. */
+status link_start(struct link_engine *e, struct http_listener *l) WUR;
+/* link_reload - re-read pinned peers and forks from the store (after peer
+ * add); new peers are greeted. */
 status link_reload(struct link_engine *e) WUR;
 
 /* link_queue - sign m and add it to the outbox inside the caller's open
@@ -66,10 +72,14 @@ json_t *link_status(struct link_engine *e);
 /* link_witness - the engine's witness (witness.h): cosigning, evidence. */
 struct witness *link_witness(struct link_engine *e);
 
-/* link_serve - the peer_http_serve_fn of the engine (arg is the engine). */
-int link_serve(void *arg, const uint8_t pk[IDENT_PK_LEN], const char *path,
-    const char *body, size_t len, struct buf *resp);
-/* link_pinned - the tlsctx_pin_fn of the engine (arg is the engine). */
-int link_pinned(void *arg, const uint8_t pk[IDENT_PK_LEN]);
+/* link_in_batch - accept a batch of message JWS (one per line) from pinned
+ * peer p, in one transaction committed with fsync before it returns; the
+ * answer {"results":[...]} (one per message up to the first that stops the
+ * batch) is appended to resp.  Returns ST_OK when every message was
+ * accepted, else the first refusal's status (ST_ORDER, ST_REPLAY, ...), or
+ * ST_DB/ST_NOMEM with resp unchanged when nothing can be answered.  No
+ * sockets: the unit tests call it directly. */
+status link_in_batch(struct node *node, const struct peer *p, const char *body,
+    size_t len, struct buf *resp) WUR;
 
 #endif

@@ -556,8 +556,8 @@ ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done, uint64_
  * Witnessing (c2sp.org/tlog-witness add-checkpoint), both ends.
  */
 
-static int
-answer(struct buf *resp, int code, const char *text)
+static status
+answer(struct buf *resp, status code, const char *text)
 {
 	buf_reset(resp);
 	if (buf_adds(resp, text) != ST_OK)
@@ -566,7 +566,7 @@ answer(struct buf *resp, int code, const char *text)
 }
 
 /* fork_found - keep both notes, warn, and refuse. */
-static int
+static status
 fork_found(struct node *n, int64_t peer_id, const char *cosigned, const char *presented,
     size_t len, const char *reason, int64_t now_ms, struct buf *resp, int *fork)
 {
@@ -586,7 +586,7 @@ fork_found(struct node *n, int64_t peer_id, const char *cosigned, const char *pr
 	*fork = 1;
 	diag_warn("log: FORK in the log of peer %" PRId64 ": %s; both signed checkpoints kept"
 	    "%s", peer_id, reason, rc ? " (but storing them failed)" : "");
-	return answer(resp, 422, "checkpoint is inconsistent with the one we cosigned\n");
+	return answer(resp, ST_FORK, "checkpoint is inconsistent with the one we cosigned\n");
 }
 
 static int
@@ -600,7 +600,7 @@ has_fork(void *arg, const struct store_fork *f)
 	return 1;
 }
 
-int
+status
 ledger_witness(struct node *n, int64_t peer_id, const char *origin,
     const uint8_t pk[static IDENT_PK_LEN], const char *body, size_t len, int64_t now_ms,
     struct buf *resp, int *fork)
@@ -614,29 +614,28 @@ ledger_witness(struct node *n, int64_t peer_id, const char *origin,
 	struct copy cp = { &prev, 0, ST_OK };
 	int64_t probe = peer_id;
 	uint64_t prev_size = 0;
-	int code;
-	status rc;
+	status code, rc;
 
 	*fork = 0;
 	if (ckpt_witness_req_parse(body, len, &req) != ST_OK)
-		return answer(resp, 400, "malformed add-checkpoint request\n");
+		return answer(resp, ST_PARSE, "malformed add-checkpoint request\n");
 	if (note_key_init(&k, origin, NOTE_ED25519, pk) != ST_OK)
-		return answer(resp, 404, "unknown log origin\n");
+		return answer(resp, ST_NOTFOUND, "unknown log origin\n");
 	rc = note_verify(req.note, req.note_len, &k, 1, &chk);
 	if (rc == ST_PARSE || rc == ST_TOOBIG)
-		return answer(resp, 400, "malformed checkpoint note\n");
+		return answer(resp, ST_PARSE, "malformed checkpoint note\n");
 	if (rc || !(chk.verified & 1))
-		return answer(resp, 403, "checkpoint is not signed by your log key\n");
+		return answer(resp, ST_BADSIG, "checkpoint is not signed by your log key\n");
 	if (ckpt_parse(req.note, chk.text_len, &c) != ST_OK)
-		return answer(resp, 400, "malformed checkpoint\n");
+		return answer(resp, ST_PARSE, "malformed checkpoint\n");
 	if (strcmp(c.origin, origin) != 0)
-		return answer(resp, 404, "unknown log origin\n");
+		return answer(resp, ST_NOTFOUND, "unknown log origin\n");
 	if (req.old > c.size)
-		return answer(resp, 400, "old size exceeds the checkpoint size\n");
+		return answer(resp, ST_PARSE, "old size exceeds the checkpoint size\n");
 	if (store_fork_list(st, has_fork, &probe) != ST_OK)
-		return answer(resp, 503, "store unavailable\n");
+		return answer(resp, ST_DB, "store unavailable\n");
 	if (probe == 0)
-		return answer(resp, 422, "a fork of your log is on record; not cosigning\n");
+		return answer(resp, ST_FORK, "a fork of your log is on record; not cosigning\n");
 
 	buf_init(&prev, NOTE_MAX);
 	buf_init(&stored, NOTE_MAX * 2);
@@ -644,7 +643,7 @@ ledger_witness(struct node *n, int64_t peer_id, const char *origin,
 	/* Check and store atomically (tlog-witness): one writer at a time. */
 	rc = store_begin(st);
 	if (rc) {
-		code = answer(resp, 503, "store busy\n");
+		code = answer(resp, ST_DB, "store busy\n");
 		goto out;
 	}
 	rc = store_witness_get(st, peer_id, copy_witness, &cp);
@@ -655,13 +654,13 @@ ledger_witness(struct node *n, int64_t peer_id, const char *origin,
 		rc = ST_OK;
 	if (rc) {
 		store_rollback(st);
-		code = answer(resp, 503, "stored checkpoint unreadable\n");
+		code = answer(resp, ST_DB, "stored checkpoint unreadable\n");
 		goto out;
 	}
 	if (req.old != prev_size) {
 		store_rollback(st);
 		buf_reset(resp);
-		code = buf_addf(resp, "%" PRIu64 "\n", prev_size) ? 500 : 409;
+		code = buf_addf(resp, "%" PRIu64 "\n", prev_size) ? ST_NOMEM : ST_CONFLICT;
 		goto out;
 	}
 	if (prev_size > 0 && ((c.size == prev_size && memcmp(c.root, old.root, TLOG_HASH) != 0) ||
@@ -675,7 +674,7 @@ ledger_witness(struct node *n, int64_t peer_id, const char *origin,
 	}
 	if (prev_size == 0 && req.n_hashes != 0) {
 		store_rollback(st);
-		code = answer(resp, 422, "consistency proof must be empty from size 0\n");
+		code = answer(resp, ST_FORK, "consistency proof must be empty from size 0\n");
 		goto out;
 	}
 	rc = note_cosign(node_ident(n), node_origin(n), req.note, chk.text_len,
@@ -690,8 +689,8 @@ ledger_witness(struct node *n, int64_t peer_id, const char *origin,
 		rc = store_commit(st);
 	else
 		store_rollback(st);
-	code = rc ? answer(resp, 503, "cannot store the cosigned checkpoint\n") :
-	    answer(resp, 200, line.p);
+	code = rc ? answer(resp, ST_DB, "cannot store the cosigned checkpoint\n") :
+	    answer(resp, ST_OK, line.p);
 out:
 	buf_free(&prev);
 	buf_free(&stored);

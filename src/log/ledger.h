@@ -64,18 +64,20 @@ status ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done,
     uint64_t total), void *arg, struct buf *out) WUR;
 
 /* ledger_witness - as the witness of peer_id's log (origin and pk from its
- * pinned card): decide an add-checkpoint request body.  Returns the HTTP
- * status and writes the response body to resp: 200 with our cosignature
- * line; 409 "SIZE\n" when old is not the size we last cosigned; 400 for a
- * malformed request or note, or old beyond the checkpoint; 403 when the
- * note is not signed by pk; 404 for another origin; 422 for a non-empty
- * proof from 0 and for a fork.  Opens and commits its own transaction: the
+ * pinned card): decide an add-checkpoint request body.  Returns a status
+ * (the tlog-witness HTTP status through http_code) and writes the response
+ * body to resp: ST_OK with our cosignature line; ST_CONFLICT (409) "SIZE\n"
+ * when old is not the size we last cosigned; ST_PARSE (400) for a
+ * malformed request or note, or old beyond the checkpoint; ST_BADSIG (403)
+ * when the note is not signed by pk; ST_NOTFOUND (404) for another origin;
+ * ST_FORK (422) for a non-empty proof from 0 and for a fork; ST_DB when
+ * the store fails.  Opens and commits its own transaction: the
  * cosigned checkpoint is durable before 200.  A checkpoint inconsistent with
  * the one we cosigned (another root at the same size, or no valid
  * consistency proof from it) is recorded as a fork, both notes kept, and
  * *fork set to 1; once a fork is on record every request from that log gets
  * 422 (with *fork 0: nothing new found). */
-int ledger_witness(struct node *n, int64_t peer_id, const char *origin,
+status ledger_witness(struct node *n, int64_t peer_id, const char *origin,
     const uint8_t pk[static IDENT_PK_LEN], const char *body, size_t len, int64_t now_ms,
     struct buf *resp, int *fork);
 

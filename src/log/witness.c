@@ -14,25 +14,23 @@
 #include "util/diag.h"
 #include "fmt/evidence.h"
 #include "log/ledger.h"
-#include "net/peer_http.h"
+#include "net/http.h"
+#include "net/http_client.h"
+#include "node/peers.h"
 #include "util/stamp.h"
 #include "log/witness.h"
 
-#define MAX_PEERS 64
 #define REQUEST_MAX (64u << 10)
 #define POST_TIMEOUT_S 30
 #define BACKOFF_MAX_MS 30000
 #define SIGN_QUIET_MS 5		/* a checkpoint once the log is this long unchanged */
 #define SIGN_MAX_MS 1000	/* ... and at most this long after it grew */
 
+/* The witness's state for one pinned peer (its registry slot). */
 struct wpeer {
 	struct witness *w;
-	int64_t id;
-	char name[CARD_NAME_MAX + 1];
-	uint8_t pk[IDENT_PK_LEN];
-	char origin[CARD_ORIGIN_MAX];
-	char endpoint[CARD_ENDPOINT_MAX + 1];
-	struct peer_http_client *client;
+	struct peer *peer;	/* the registry's record: name, key, origin */
+	struct http_client *client;
 	struct event *timer;
 	struct buf body;
 	uint64_t cosigned;	/* the largest of our sizes the peer cosigned */
@@ -47,7 +45,7 @@ struct wpeer {
 /* A proof fetch on its own connection, freed once it has answered. */
 struct fetch {
 	struct witness *w;
-	struct peer_http_client *client;
+	struct http_client *client;
 	struct event *reap;
 	witness_proof_fn fn;
 	void *arg;
@@ -68,12 +66,13 @@ struct job {
 
 struct witness {
 	struct event_base *base;
+	struct http *http;
 	struct node *node;
+	struct peers *peers;
+	int slot;		/* ours in the registry */
 	struct tlsctx *tls;
 	struct event *sign;		/* sign a checkpoint: the log is quiet */
 	struct event *sign_deadline;	/* ... or has grown for SIGN_MAX_MS */
-	struct wpeer *peers[MAX_PEERS];
-	size_t n_peers;
 	struct fetch *fetches;
 	struct job *jobs;
 };
@@ -81,21 +80,19 @@ struct witness {
 static void send_round(struct wpeer *p);
 
 static struct wpeer *
-by_key(struct witness *w, const uint8_t pk[IDENT_PK_LEN])
+by_key(struct witness *w, const uint8_t *pk)
 {
-	for (size_t i = 0; i < w->n_peers; i++)
-		if (memcmp(w->peers[i]->pk, pk, IDENT_PK_LEN) == 0)
-			return w->peers[i];
-	return NULL;
+	struct peer *p = pk ? peers_by_key(w->peers, pk) : NULL;
+
+	return p ? p->slot[w->slot] : NULL;
 }
 
 static struct wpeer *
 by_name(struct witness *w, const char *name)
 {
-	for (size_t i = 0; i < w->n_peers; i++)
-		if (strcmp(w->peers[i]->name, name) == 0)
-			return w->peers[i];
-	return NULL;
+	struct peer *p = peers_by_name(w->peers, name);
+
+	return p ? p->slot[w->slot] : NULL;
 }
 
 static void
@@ -142,20 +139,19 @@ our_size(const struct witness *w)
 }
 
 static void
-on_answer(void *arg, int code, const char *body, size_t len, const char *error)
+on_answer(void *arg, status code, const char *body, size_t len, const char *error)
 {
 	struct wpeer *p = arg;
 	uint64_t mine = our_size(p->w), size;
 	char text[sizeof p->alarm];
 	status rc;
 
-	(void)error;
 	p->last_round_ms = stamp_mono_ms();
-	if (code == 200) {
-		rc = ledger_cosigned(p->w->node, p->id, p->origin, p->pk, p->sent, body, len);
+	if (code == ST_OK) {
+		rc = ledger_cosigned(p->w->node, p->peer->id, p->peer->origin, p->peer->pk, p->sent, body, len);
 		if (rc) {
 			snprintf(text, sizeof text, "peer %s sent an invalid cosignature of our"
-			    " checkpoint of size %" PRIu64 " (%s)", p->name, p->sent, status_str(rc));
+			    " checkpoint of size %" PRIu64 " (%s)", p->peer->name, p->sent, status_str(rc));
 			set_alarm(p->alarm, sizeof p->alarm, text);
 			backoff(p);
 			return;
@@ -168,11 +164,11 @@ on_answer(void *arg, int code, const char *body, size_t len, const char *error)
 		send_round(p);
 		return;
 	}
-	if (code == 409 && ckpt_size_parse(body, len, &size) == ST_OK) {
+	if (code == ST_CONFLICT && ckpt_size_parse(body, len, &size) == ST_OK) {
 		if (size > mine) {
 			snprintf(text, sizeof text, "peer %s has cosigned %" PRIu64 " entries of our"
 			    " log, but we hold %" PRIu64 ": was this store restored from an older"
-			    " copy?", p->name, size, mine);
+			    " copy?", p->peer->name, size, mine);
 			set_alarm(p->alarm, sizeof p->alarm, text);
 			p->cosigned = size;	/* resend once our log is that long */
 			backoff(p);
@@ -184,12 +180,12 @@ on_answer(void *arg, int code, const char *body, size_t len, const char *error)
 			return;
 		}
 	}
-	if (code == 0) {	/* unreachable: the link engine reports that */
+	if (code == ST_DOWN || code == ST_TIMEOUT) {	/* the link engine reports that */
 		backoff(p);
 		return;
 	}
 	snprintf(text, sizeof text, "peer %s refused to cosign our checkpoint of size %" PRIu64
-	    " (HTTP %d): %.*s", p->name, p->sent, code, (int)(len > 120 ? 120 : len), body);
+	    " (%s): %.*s", p->peer->name, p->sent, error, (int)(len > 120 ? 120 : len), body);
 	for (char *c = text; *c; c++)
 		if (*c == '\n')
 			*c = ' ';
@@ -205,7 +201,7 @@ send_round(struct wpeer *p)
 	int64_t wait = p->last_round_ms + WITNESS_GAP_MS - stamp_mono_ms();
 	status rc;
 
-	if (peer_http_busy(p->client) || evtimer_pending(p->timer, NULL) ||
+	if (http_client_busy(p->client) || evtimer_pending(p->timer, NULL) ||
 	    mine <= p->cosigned)
 		return;
 	if (wait > 0) {
@@ -215,10 +211,10 @@ send_round(struct wpeer *p)
 	buf_reset(&p->body);
 	rc = ledger_witness_request(p->w->node, p->cosigned, &p->body, &p->sent);
 	if (!rc)
-		rc = peer_http_post(p->client, WITNESS_PREFIX "add-checkpoint", p->body.p,
+		rc = http_client_post(p->client, WITNESS_PREFIX "add-checkpoint", p->body.p,
 		    p->body.len, POST_TIMEOUT_S, on_answer, p);
 	if (rc) {
-		diag_warn("log: cannot offer our checkpoint to %s: %s", p->name, status_str(rc));
+		diag_warn("log: cannot offer our checkpoint to %s: %s", p->peer->name, status_str(rc));
 		backoff(p);
 	}
 }
@@ -264,8 +260,12 @@ on_sign(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	sign_now(w);
-	for (size_t i = 0; i < w->n_peers; i++)
-		send_round(w->peers[i]);
+	for (size_t i = 0; i < peers_count(w->peers); i++) {
+		struct wpeer *p = peers_at(w->peers, i)->slot[w->slot];
+
+		if (p)
+			send_round(p);
+	}
 }
 
 void
@@ -279,71 +279,103 @@ witness_kick(struct witness *w)
 		evtimer_add(w->sign_deadline, &most);
 }
 
-static int
-serve_prove(struct witness *w, struct wpeer *p, const char *body, size_t len,
-    struct buf *resp)
+/* caller - the pinned peer making r, or NULL (refused here). */
+static struct wpeer *
+caller(struct witness *w, struct http_req *r)
 {
+	struct wpeer *p = by_key(w, http_req_peer(r));
+
+	if (!p)
+		http_reply(r, ST_UNKNOWN_KEY, "text/plain", "key not pinned\n", 15);
+	else
+		peers_heard(w->peers, p->peer);
+	return p;
+}
+
+static void
+reply_buf(struct http_req *r, status st, const struct buf *b)
+{
+	http_reply(r, st, "text/plain; charset=utf-8", b->p ? b->p : "", b->len);
+}
+
+/* POST /v1/witness/prove: body is a message id. */
+static void
+serve_prove(void *arg, struct http_req *r)
+{
+	struct witness *w = arg;
+	struct wpeer *p = caller(w, r);
 	char id[STAMP_UUID_LEN];
-	const char *why;
+	const char *why, *body;
+	struct buf resp;
+	size_t len;
 	status rc;
 
+	if (!p)
+		return;
+	body = http_req_body(r, &len);
 	while (len && (body[len - 1] == '\n' || body[len - 1] == '\r'))
 		len--;
 	if (len >= sizeof id) {
-		buf_reset(resp);
-		return buf_adds(resp, "not a message id\n") ? 500 : 400;
+		http_reply(r, ST_PARSE, "text/plain", "not a message id\n", 17);
+		return;
 	}
 	memcpy(id, body, len);
 	id[len] = '\0';
 	if (!stamp_is_uuid(id)) {
-		buf_reset(resp);
-		return buf_adds(resp, "not a message id\n") ? 500 : 400;
+		http_reply(r, ST_PARSE, "text/plain", "not a message id\n", 17);
+		return;
 	}
-	buf_reset(resp);
-	rc = ledger_prove(w->node, id, p->id, p->name, resp, &why);
+	buf_init(&resp, NOTE_MAX * 4);
+	rc = ledger_prove(w->node, id, p->peer->id, p->peer->name, &resp, &why);
 	if (rc) {
-		buf_reset(resp);
-		if (buf_addf(resp, "%s\n", why ? why : status_str(rc)) != ST_OK)
-			return 500;
+		buf_reset(&resp);
+		if (buf_addf(&resp, "%s\n", why ? why : status_str(rc)) != ST_OK)
+			rc = ST_NOMEM;
 	}
-	return rc == ST_OK ? 200 : rc == ST_NOTFOUND ? 404 : rc == ST_TIMEOUT ? 425 : 500;
+	reply_buf(r, rc, &resp);
+	buf_free(&resp);
 }
 
-int
-witness_serve(struct witness *w, const uint8_t pk[IDENT_PK_LEN], const char *path,
-    const char *body, size_t len, struct buf *resp)
+/* POST /v1/witness/add-checkpoint: a tlog-witness request. */
+static void
+serve_add(void *arg, struct http_req *r)
 {
-	struct wpeer *p;
-	int code, fork = 0;
+	struct witness *w = arg;
+	struct wpeer *p = caller(w, r);
+	const char *body;
+	struct buf resp;
+	size_t len;
+	int fork = 0;
+	status code;
 
-	if (strncmp(path, WITNESS_PREFIX, sizeof WITNESS_PREFIX - 1) != 0)
-		return 0;
-	path += sizeof WITNESS_PREFIX - 1;
-	p = by_key(w, pk);
-	if (!p) {
-		buf_reset(resp);
-		return buf_adds(resp, "key not pinned\n") ? 500 : 403;
-	}
-	if (strcmp(path, "prove") == 0)
-		return serve_prove(w, p, body, len, resp);
-	if (strcmp(path, "add-checkpoint") != 0) {
-		buf_reset(resp);
-		return buf_adds(resp, "no such resource\n") ? 500 : 404;
-	}
-	code = ledger_witness(w->node, p->id, p->origin, p->pk, body, len, stamp_now_ms(),
-	    resp, &fork);
+	if (!p)
+		return;
+	body = http_req_body(r, &len);
+	buf_init(&resp, NOTE_MAX * 2);
+	code = ledger_witness(w->node, p->peer->id, p->peer->origin, p->peer->pk, body, len,
+	    stamp_now_ms(), &resp, &fork);
 	if (fork) {
 		char text[sizeof p->fork];
 
 		snprintf(text, sizeof text, "FORK: peer %s presented a checkpoint of its log"
 		    " inconsistent with the one we cosigned; both signed checkpoints are kept",
-		    p->name);
+		    p->peer->name);
 		set_alarm(p->fork, sizeof p->fork, text);
-	} else if (code != 200 && code != 409)
-		diag_warn("log: refused to cosign for %s (HTTP %d): %.*s", p->name, code,
-		    (int)(resp->len && resp->p[resp->len - 1] == '\n' ? resp->len - 1 : resp->len),
-		    buf_str(resp));
-	return code;
+	} else if (code != ST_OK && code != ST_CONFLICT)
+		diag_warn("log: refused to cosign for %s (%s): %.*s", p->peer->name,
+		    status_str(code), (int)(resp.len && resp.p[resp.len - 1] == '\n' ?
+		    resp.len - 1 : resp.len), buf_str(&resp));
+	reply_buf(r, code, &resp);
+	buf_free(&resp);
+}
+
+status
+witness_routes(struct witness *w, struct http_listener *l)
+{
+	status rc = http_route(l, HTTP_POST, WITNESS_PREFIX "add-checkpoint", REQUEST_MAX,
+	    serve_add, w);
+
+	return rc ? rc : http_route(l, HTTP_POST, WITNESS_PREFIX "prove", 1024, serve_prove, w);
 }
 
 /* ---- proof fetches ---- */
@@ -358,7 +390,7 @@ fetch_free(struct fetch *f)
 			*pp = f->next;
 			break;
 		}
-	peer_http_client_free(f->client);
+	http_client_free(f->client);
 	if (f->reap)
 		event_free(f->reap);
 	free(f);
@@ -373,7 +405,7 @@ fetch_reap(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-on_fetched(void *arg, int code, const char *body, size_t len, const char *error)
+on_fetched(void *arg, status code, const char *body, size_t len, const char *error)
 {
 	struct fetch *f = arg;
 	struct timeval now = { 0, 0 };
@@ -399,10 +431,11 @@ witness_fetch_proof(struct witness *w, const char *peer, const char *id,
 	f->fn = fn;
 	f->arg = arg;
 	f->reap = evtimer_new(w->base, fetch_reap, f);
-	rc = f->reap ? peer_http_client_new(w->base, w->tls, p->pk, p->endpoint, &f->client) :
+	rc = f->reap ? http_client_new(w->http, w->tls, p->peer->pk, p->peer->endpoint,
+	    &f->client) :
 	    ST_NOMEM;
 	if (!rc)
-		rc = peer_http_post(f->client, WITNESS_PREFIX "prove", id, strlen(id),
+		rc = http_client_post(f->client, WITNESS_PREFIX "prove", id, strlen(id),
 		    POST_TIMEOUT_S, on_fetched, f);
 	f->next = w->fetches;
 	w->fetches = f;
@@ -439,7 +472,7 @@ job_done(struct job *j, const char *bundle, size_t len, const char *error)
 
 /* on_theirs - the peer's proof arrived: assemble, verify, hand over. */
 static void
-on_theirs(void *arg, int code, const char *body, size_t len, const char *error)
+on_theirs(void *arg, status code, const char *body, size_t len, const char *error)
 {
 	struct job *j = arg;
 	struct card cards[2];
@@ -453,9 +486,12 @@ on_theirs(void *arg, int code, const char *body, size_t len, const char *error)
 		job_free(j);
 		return;
 	}
-	if (code != 200) {
+	if (code != ST_OK) {
+		int answered = code != ST_DOWN;
+
 		snprintf(text, sizeof text, "peer %s did not give its proof: %s%.*s", j->peer,
-		    code ? "" : error, code ? (int)(len > 160 ? 160 : len) : 0, body ? body : "");
+		    answered ? "" : error, answered ? (int)(len > 160 ? 160 : len) : 0,
+		    body ? body : "");
 		for (char *c = text; *c; c++)
 			if (*c == '\n')
 				*c = ' ';
@@ -565,7 +601,7 @@ witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn, void
 	p = by_name(w, j->peer);
 	rc = p ? store_peer_find(st, j->peer, NULL, job_card, j) : ST_NOTFOUND;
 	if (!rc)
-		rc = ledger_prove(w->node, id, p->id, NULL, &j->ours, why);
+		rc = ledger_prove(w->node, id, p->peer->id, NULL, &j->ours, why);
 	if (rc == ST_TIMEOUT)
 		*why = "not yet in a checkpoint the peer has cosigned; try again in a moment";
 	if (!rc)
@@ -596,43 +632,38 @@ wpeer_free(struct wpeer *p)
 {
 	if (!p)
 		return;
-	peer_http_client_free(p->client);
+	http_client_free(p->client);
 	if (p->timer)
 		event_free(p->timer);
 	buf_free(&p->body);
 	free(p);
 }
 
-static int
-load_peer(void *arg, const struct store_peer *sp)
+/* added - the registry has a new peer: a client for its cosigning rounds. */
+static status
+added(void *arg, struct peer *pr)
 {
 	struct witness *w = arg;
-	struct wpeer *p = by_key(w, sp->pk);
+	struct wpeer *p = calloc(1, sizeof *p);
 
-	if (!p) {
-		if (w->n_peers == MAX_PEERS)
-			return 1;
-		p = calloc(1, sizeof *p);
-		if (!p)
-			return 1;
-		p->w = w;
-		buf_init(&p->body, REQUEST_MAX);
-		p->timer = evtimer_new(w->base, on_timer, p);
-		if (!p->timer || peer_http_client_new(w->base, w->tls, sp->pk, sp->endpoint,
-		    &p->client) != ST_OK) {
-			wpeer_free(p);
-			return 0;
-		}
-		if (store_cosig_latest(node_store(w->node), sp->id, &p->cosigned) != ST_OK)
-			p->cosigned = 0;
-		w->peers[w->n_peers++] = p;
+	if (!p)
+		return ST_NOMEM;
+	p->w = w;
+	p->peer = pr;
+	buf_init(&p->body, REQUEST_MAX);
+	p->timer = evtimer_new(w->base, on_timer, p);
+	if (!p->timer) {
+		wpeer_free(p);
+		return ST_NOMEM;
 	}
-	p->id = sp->id;
-	memcpy(p->pk, sp->pk, IDENT_PK_LEN);
-	snprintf(p->name, sizeof p->name, "%s", sp->name);
-	snprintf(p->endpoint, sizeof p->endpoint, "%s", sp->endpoint);
-	card_origin(sp->name, sp->kid, p->origin);
-	return 0;
+	if (http_client_new(w->http, w->tls, pr->pk, pr->endpoint, &p->client) != ST_OK) {
+		wpeer_free(p);	/* a bad endpoint: no rounds (link reports it) */
+		return ST_OK;
+	}
+	if (store_cosig_latest(node_store(w->node), pr->id, &p->cosigned) != ST_OK)
+		p->cosigned = 0;
+	pr->slot[w->slot] = p;
+	return ST_OK;
 }
 
 static int
@@ -640,26 +671,24 @@ load_fork(void *arg, const struct store_fork *f)
 {
 	struct witness *w = arg;
 
-	for (size_t i = 0; i < w->n_peers; i++)
-		if (w->peers[i]->id == f->peer_id)
-			snprintf(w->peers[i]->fork, sizeof w->peers[i]->fork, "FORK: peer %s"
-			    " presented a checkpoint of its log inconsistent with the one we"
-			    " cosigned; both signed checkpoints are kept", f->peer);
+	struct peer *pr = peers_by_id(w->peers, f->peer_id);
+	struct wpeer *p = pr ? pr->slot[w->slot] : NULL;
+
+	if (p)
+		snprintf(p->fork, sizeof p->fork, "FORK: peer %s presented a checkpoint of its"
+		    " log inconsistent with the one we cosigned; both signed checkpoints are"
+		    " kept", f->peer);
 	return 0;
 }
 
 status
 witness_reload(struct witness *w)
 {
-	status rc = store_peer_list(node_store(w->node), load_peer, w);
-
-	if (!rc)
-		rc = store_fork_list(node_store(w->node), load_fork, w);
-	return rc;
+	return store_fork_list(node_store(w->node), load_fork, w);
 }
 
 status
-witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
+witness_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
     struct witness **out)
 {
 	struct witness *w = calloc(1, sizeof *w);
@@ -668,16 +697,20 @@ witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
 	*out = NULL;
 	if (!w)
 		return ST_NOMEM;
-	w->base = base;
+	w->base = http_base(h);
+	w->http = h;
 	w->node = n;
+	w->peers = ps;
 	w->tls = tls;
-	w->sign = evtimer_new(base, on_sign, w);
-	w->sign_deadline = evtimer_new(base, on_sign, w);
+	w->sign = evtimer_new(w->base, on_sign, w);
+	w->sign_deadline = evtimer_new(w->base, on_sign, w);
 	if (!w->sign || !w->sign_deadline) {
 		witness_free(w);
 		return ST_NOMEM;
 	}
-	rc = witness_reload(w);
+	rc = peers_hook(ps, added, NULL, w, &w->slot);
+	if (!rc)
+		rc = witness_reload(w);
 	if (rc) {
 		witness_free(w);
 		return rc;
@@ -691,8 +724,12 @@ witness_free(struct witness *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->n_peers; i++)
-		wpeer_free(w->peers[i]);
+	for (size_t i = 0; w->peers && i < peers_count(w->peers); i++) {
+		struct peer *pr = peers_at(w->peers, i);
+
+		wpeer_free(pr->slot[w->slot]);
+		pr->slot[w->slot] = NULL;
+	}
 	while (w->fetches)
 		fetch_free(w->fetches);
 	while (w->jobs)
@@ -723,7 +760,7 @@ witness_status(struct witness *w, const char *peer)
 
 	if (!p)
 		return json_object();
-	if (store_witness_get(node_store(w->node), p->id, witnessed, &theirs) != ST_OK)
+	if (store_witness_get(node_store(w->node), p->peer->id, witnessed, &theirs) != ST_OK)
 		theirs = 0;
 	alarm = p->fork[0] ? p->fork : p->alarm[0] ? p->alarm : NULL;
 	if (p->cosigned_ms)

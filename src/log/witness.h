@@ -1,7 +1,7 @@
 /* witness.h - cosigning over the peer link (c2sp.org/tlog-witness), and
  * fetching a peer's half of an evidence bundle.
  *
- * Served (POST from pinned peers only; link_serve hands these paths over):
+ * Routes (witness_routes; POST, from pinned peers only):
  *   /v1/witness/add-checkpoint  a tlog-witness request; answered by
  *                                      ledger_witness
  *   /v1/witness/prove           body: a message id; answers the
@@ -21,24 +21,31 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "util/buf.h"
-#include "node/node.h"
 #include "crypto/tlsctx.h"
+#include "net/http.h"
+#include "node/node.h"
+#include "node/peers.h"
+#include "util/buf.h"
 
 #define WITNESS_PREFIX "/v1/witness/"
 #define WITNESS_GAP_MS 250
 
 struct witness;
 
-/* witness_proof_fn - a fetch finished: status is the HTTP status (0: no
- * answer, error says why); body is borrowed. */
-typedef void (*witness_proof_fn)(void *arg, int status, const char *body, size_t len,
+/* witness_proof_fn - a fetch finished: st is ST_OK, the peer's refusal
+ * (body says why), or ST_DOWN with no answer (error says why). */
+typedef void (*witness_proof_fn)(void *arg, status st, const char *body, size_t len,
     const char *error);
 
-status witness_new(struct event_base *base, struct node *n, struct tlsctx *tls,
+/* witness_new - the witness of node n for the peers of ps (it reserves a
+ * registry slot), talking over h with the pinned context tls. */
+status witness_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
     struct witness **out) WUR;
 void witness_free(struct witness *w);
-/* witness_reload - (re)read pinned peers and recorded forks from the store. */
+/* witness_routes - register the witness's routes on the peer listener l. */
+status witness_routes(struct witness *w, struct http_listener *l) WUR;
+/* witness_reload - (re)read recorded forks from the store (peers come from
+ * the registry). */
 status witness_reload(struct witness *w) WUR;
 /* witness_kick - our log grew (call after the commit): sign a checkpoint of
  * it, in a transaction of its own, once the log has not grown for
@@ -47,10 +54,6 @@ status witness_reload(struct witness *w) WUR;
  * batch's commit and its checkpoint left unsigned; witness_free signs what
  * is still waiting. */
 void witness_kick(struct witness *w);
-/* witness_serve - handle a witness path; returns the HTTP status, or 0 when
- * path is not under WITNESS_PREFIX. */
-int witness_serve(struct witness *w, const uint8_t pk[IDENT_PK_LEN], const char *path,
-    const char *body, size_t len, struct buf *resp);
 /* witness_fetch_proof - ask peer for the proof of its entry for message id;
  * fn is called exactly once, later (unless the witness is freed first). */
 status witness_fetch_proof(struct witness *w, const char *peer, const char *id,

@@ -65,21 +65,49 @@ config_load(const char *path, struct config *c)
 	snprintf(c->created_at, sizeof c->created_at, "%s", created);
 	c->max_body = CONFIG_MAX_BODY_DEFAULT;
 	c->retry_max_ms = 10000;
-	if ((v = json_object_get(j, "max_body"))) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > CONFIG_MAX_BODY_LIMIT) {
-			rc = bad(path, "max_body");
-			goto out;
+	{
+		/* Optional numbers: key, bounds, where it goes. */
+		int64_t max_body = (int64_t)c->max_body, retry = c->retry_max_ms, conns = 0,
+		    per_addr = 0, hs = 0, peer_conns = 0, budget = 0;
+		const struct {
+			const char *key;
+			int64_t min, max;
+			int64_t *to;
+		} opt[] = {
+			{ "max_body", 1, CONFIG_MAX_BODY_LIMIT, &max_body },
+			{ "retry_max_ms", 10, 3600000, &retry },
+			{ "max_conns", 1, 1000000, &conns },
+			{ "max_conns_per_addr", 1, 1000000, &per_addr },
+			{ "handshake_timeout_ms", 100, 60000, &hs },
+			{ "peer_max_conns", 1, 1000, &peer_conns },
+			/* at least one largest request (HTTP_REQUEST_MAX) */
+			{ "body_budget", 64 << 20, (int64_t)4 << 30, &budget },
+		};
+
+		for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++) {
+			if (!(v = json_object_get(j, opt[i].key)))
+				continue;
+			if (!json_is_integer(v) || json_integer_value(v) < opt[i].min ||
+			    json_integer_value(v) > opt[i].max) {
+				rc = bad(path, opt[i].key);
+				goto out;
+			}
+			*opt[i].to = json_integer_value(v);
 		}
-		c->max_body = (size_t)json_integer_value(v);
+		c->max_body = (size_t)max_body;
+		c->retry_max_ms = (int)retry;
+		c->max_conns = (int)conns;
+		c->max_conns_per_addr = (int)per_addr;
+		c->handshake_timeout_ms = (int)hs;
+		c->peer_max_conns = (int)peer_conns;
+		c->body_budget = (size_t)budget;
 	}
-	if ((v = json_object_get(j, "retry_max_ms"))) {
-		if (!json_is_integer(v) || json_integer_value(v) < 10 ||
-		    json_integer_value(v) > 3600000) {
-			rc = bad(path, "retry_max_ms");
+	if ((v = json_object_get(j, "resolv_conf"))) {
+		if (!json_is_string(v) || json_string_length(v) >= sizeof c->resolv_conf) {
+			rc = bad(path, "resolv_conf");
 			goto out;
 		}
-		c->retry_max_ms = (int)json_integer_value(v);
+		snprintf(c->resolv_conf, sizeof c->resolv_conf, "%s", json_string_value(v));
 	}
 out:
 	json_decref(j);

@@ -22,6 +22,13 @@ struct config {
 	size_t max_body;	/* largest message body accepted or sent, bytes */
 	int retry_max_ms;	/* ceiling of the retry backoff */
 	char created_at[32];
+	/* Limits of the HTTP layer (net/http.h); 0 or "": the default. */
+	int max_conns;
+	int max_conns_per_addr;
+	int handshake_timeout_ms;
+	int peer_max_conns;
+	size_t body_budget;
+	char resolv_conf[256];
 };
 
 /* config_listen_parse - "HOST:PORT" or "[V6]:PORT" into c's listen fields. */

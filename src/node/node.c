@@ -3,6 +3,7 @@
  * SECURITY: the directory is 0700 and the key 0600; node_open refuses a key
  * others can read (ident_load), so a careless copy is noticed at once.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,7 +28,8 @@ struct node {
 };
 
 static const char *const node_files[] = {
-	"identity.key", "identity.crt", "parley.json", "parley.db", NULL
+	"identity.key", "identity.crt", "server.key", "server.crt", "parley.json", "parley.db",
+	NULL
 };
 
 status
@@ -50,17 +52,40 @@ remove_all(const char *dir)
 			unlink(p);
 }
 
+/* node_san - the server certificate's names: localhost, the loopback
+ * addresses, and the host of the node's endpoint. */
+static void
+node_san(const struct config *c, char *out, size_t cap)
+{
+	char host[CARD_ENDPOINT_MAX + 1];
+	struct in6_addr a6;
+	struct in_addr a4;
+	int port;
+
+	snprintf(out, cap, "DNS:localhost,IP:127.0.0.1,IP:::1");
+	if (card_endpoint_parse(c->endpoint, host, sizeof host, &port) != ST_OK ||
+	    strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
+	    strcmp(host, "::1") == 0)
+		return;
+	if (inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1)
+		snprintf(out + strlen(out), cap - strlen(out), ",IP:%s", host);
+	else
+		snprintf(out + strlen(out), cap - strlen(out), ",DNS:%s", host);
+}
+
 status
 node_init(const char *dir, const struct config *c)
 {
 	char key[NODE_PATH_MAX], crt[NODE_PATH_MAX], cfg[NODE_PATH_MAX], db[NODE_PATH_MAX];
+	char skey[NODE_PATH_MAX], scrt[NODE_PATH_MAX], san[CARD_ENDPOINT_MAX + 64];
 	struct store *st = NULL;
 	status rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return ST_IO;
 	if ((rc = node_path(dir, "identity.key", key)) || (rc = node_path(dir, "identity.crt", crt)) ||
-	    (rc = node_path(dir, "parley.json", cfg)) || (rc = node_path(dir, "parley.db", db)))
+	    (rc = node_path(dir, "parley.json", cfg)) || (rc = node_path(dir, "parley.db", db)) ||
+	    (rc = node_path(dir, "server.key", skey)) || (rc = node_path(dir, "server.crt", scrt)))
 		return rc;
 	for (int i = 0; node_files[i]; i++) {
 		char p[NODE_PATH_MAX];
@@ -71,6 +96,12 @@ node_init(const char *dir, const struct config *c)
 	rc = ident_create(key);
 	if (!rc)
 		rc = tlsctx_make_cert(key, c->name, crt);
+	if (!rc) {
+		/* For listeners browsers and standard clients use (server TLS):
+		 * they do not take Ed25519 server certificates. */
+		node_san(c, san, sizeof san);
+		rc = tlsctx_make_server_cert(skey, scrt, c->name, san);
+	}
 	if (!rc)
 		rc = config_write(cfg, c);
 	if (!rc)

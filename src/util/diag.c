@@ -84,3 +84,28 @@ diag_panic(const char *fmt, ...)
 	va_end(ap);
 	abort();
 }
+
+void
+diag_warn_limit(struct diag_limit *l, const char *fmt, ...)
+{
+	long long now = stamp_mono_ms();
+	va_list ap;
+
+	if (now - l->window_ms >= DIAG_LIMIT_MS) {
+		l->window_ms = now;
+		l->lines = 0;
+	}
+	if (l->lines >= DIAG_LIMIT_LINES) {
+		l->suppressed++;
+		return;
+	}
+	l->lines++;
+	va_start(ap, fmt);
+	emit("warning: ", fmt, ap);
+	va_end(ap);
+	if (l->suppressed) {
+		fprintf(stderr, "%s: warning: (suppressed %ld similar messages in the last"
+		    " minute)\n", prog, l->suppressed);
+		l->suppressed = 0;
+	}
+}

@@ -16,6 +16,20 @@ void diag_info(const char *fmt, ...) DIAG_FMT(1, 2);
 void diag_warn(const char *fmt, ...) DIAG_FMT(1, 2);
 _Noreturn void diag_fatal(const char *fmt, ...) DIAG_FMT(1, 2);
 _Noreturn void diag_panic(const char *fmt, ...) DIAG_FMT(1, 2);
+/* struct diag_limit - one kind of warning that a stranger can cause at will
+ * (a refused handshake, a closed connection): at most DIAG_LIMIT_LINES lines
+ * per DIAG_LIMIT_MS, then silence; the first line of a later window says
+ * how many were suppressed.  Define one per kind with DIAG_LIMIT_INIT. */
+struct diag_limit {
+	long long window_ms;	/* start of the current window */
+	int lines;		/* printed in it */
+	long suppressed;	/* dropped since the last line printed */
+};
+#define DIAG_LIMIT_INIT { 0, 0, 0 }
+#define DIAG_LIMIT_LINES 5
+#define DIAG_LIMIT_MS 60000
+/* diag_warn_limit - diag_warn, rate-limited by l. */
+void diag_warn_limit(struct diag_limit *l, const char *fmt, ...) DIAG_FMT(2, 3);
 /* diag_quiet - when q, diag_info prints nothing (warnings still do). */
 void diag_quiet(int q);
 

@@ -21,6 +21,7 @@ static const char *const names[ST__COUNT] = {
 	[ST_DOWN] = "not reachable",
 	[ST_TIMEOUT] = "timed out",
 	[ST_CONFLICT] = "conflicting state",
+	[ST_FORK] = "inconsistent history (fork)",
 };
 
 const char *

@@ -27,7 +27,8 @@ typedef enum status {
 	ST_CRYPTO,	/* a crypto or TLS library call failed */
 	ST_DOWN,	/* the daemon or peer is not reachable */
 	ST_TIMEOUT,	/* a deadline passed */
-	ST_CONFLICT,	/* state disagrees with a peer's (fork, rollback) */
+	ST_CONFLICT,	/* state disagrees with a peer's (stale size, rollback) */
+	ST_FORK,	/* a signed history inconsistent with one already held */
 	ST__COUNT
 } status;
 

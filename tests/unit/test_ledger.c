@@ -37,6 +37,11 @@
 #include "fmt/ckpt.h"
 #include "fmt/envelope.h"
 #include "log/ledger.h"
+#include "net/http.h"
+
+/* The witness's answers are checked as the HTTP statuses tlog-witness
+ * names, through the one status table (http_code). */
+#define ledger_witness(...) http_code(ledger_witness(__VA_ARGS__))
 #include "node/node.h"
 #include "fmt/note.h"
 #include "store/store.h"

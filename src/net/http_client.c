@@ -1,8 +1,10 @@
-/* peer_http.c - HTTPS between peers on libevent's evhttp and OpenSSL.
+/* http_client.c - requests to a pinned peer on libevent's evhttp and OpenSSL.
  *
  * SECURITY: TLS 1.3 only, both sides authenticated by pinned Ed25519 keys
- * (tlsctx).  HTTP parsing is libevent's; this file only routes requests and
- * bounds their size.  The client dials only the endpoint of a pinned peer.
+ * (tlsctx): the handshake fails unless the server proves the key dialled
+ * for.  The client dials only the endpoint of a pinned peer, resolving its
+ * name with the HTTP layer's asynchronous resolver, so a slow name server
+ * delays only that peer.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -18,18 +20,12 @@
 
 #include "fmt/card.h"
 #include "util/diag.h"
-#include "net/peer_http.h"
+#include "net/http.h"
+#include "net/http_client.h"
 
-struct peer_http {
-	struct evhttp *http;
-	struct tlsctx *tls;
-	peer_http_serve_fn fn;
-	void *arg;
-	size_t max_request;
-};
-
-struct peer_http_client {
+struct http_client {
 	struct event_base *base;
+	struct evdns_base *dns;
 	struct tlsctx *tls;
 	uint8_t pk[IDENT_PK_LEN];
 	char host[CARD_ENDPOINT_MAX + 1];
@@ -37,7 +33,7 @@ struct peer_http_client {
 	struct evhttp_connection *conn;
 	struct event *reaper;		/* frees a dead connection outside its callbacks */
 	struct evhttp_connection *dead;
-	peer_http_done_fn done;
+	http_client_done_fn done;
 	void *arg;
 	int busy;
 	char error[160];
@@ -56,121 +52,10 @@ nodelay(struct evhttp_connection *conn)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-static struct bufferevent *
-server_bev(struct event_base *base, void *arg)
-{
-	struct peer_http *h = arg;
-	SSL *ssl = tlsctx_server_ssl(h->tls);
-
-	if (!ssl)
-		return NULL;
-	return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-}
-
-static void
-reply(struct evhttp_request *req, int code, const char *body, size_t len)
-{
-	struct evbuffer *out = evbuffer_new();
-
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	    "application/json");
-	if (out)
-		evbuffer_add(out, body, len);
-	evhttp_send_reply(req, code, code == 200 ? "OK" : "Refused", out);
-	evbuffer_free(out);
-}
-
-static void
-on_request(struct evhttp_request *req, void *arg)
-{
-	struct peer_http *h = arg;
-	struct evhttp_connection *conn = evhttp_request_get_connection(req);
-	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	const char *path = evhttp_request_get_uri(req);
-	uint8_t pk[IDENT_PK_LEN];
-	struct buf resp;
-	size_t len;
-	const char *body;
-	int code;
-
-	nodelay(conn);
-	if (!ssl || tlsctx_peer_key(ssl, pk) != ST_OK) {
-		static const char e[] = "{\"error\":\"no verified client key\"}";
-
-		reply(req, 401, e, sizeof e - 1);
-		return;
-	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-		static const char e[] = "{\"error\":\"only POST is served\"}";
-
-		reply(req, 405, e, sizeof e - 1);
-		return;
-	}
-	len = evbuffer_get_length(in);
-	body = len ? (const char *)evbuffer_pullup(in, -1) : "";
-	if (len && !body) {
-		static const char e[] = "{\"error\":\"out of memory\"}";
-
-		reply(req, 503, e, sizeof e - 1);
-		return;
-	}
-	buf_init(&resp, 64u << 20);
-	code = h->fn(h->arg, pk, path, body, len, &resp);
-	reply(req, code, buf_str(&resp), resp.len);
-	buf_free(&resp);
-}
-
-status
-peer_http_listen(struct event_base *base, struct tlsctx *tls, const char *host, int port,
-    size_t max_request, peer_http_serve_fn fn, void *arg, struct peer_http **out)
-{
-	struct peer_http *h;
-
-	*out = NULL;
-	h = calloc(1, sizeof *h);
-	if (!h)
-		return ST_NOMEM;
-	h->tls = tls;
-	h->fn = fn;
-	h->arg = arg;
-	h->max_request = max_request;
-	h->http = evhttp_new(base);
-	if (!h->http) {
-		free(h);
-		return ST_NOMEM;
-	}
-	evhttp_set_bevcb(h->http, server_bev, h);
-	evhttp_set_max_body_size(h->http, (ev_ssize_t)max_request);
-	evhttp_set_max_headers_size(h->http, 16384);
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_POST | EVHTTP_REQ_GET);
-	evhttp_set_timeout(h->http, 60);
-	evhttp_set_gencb(h->http, on_request, h);
-	if (!evhttp_bind_socket_with_handle(h->http, host, (ev_uint16_t)port)) {
-		diag_warn("cannot listen on %s:%d: %s", host, port, strerror(errno));
-		peer_http_free(h);
-		return ST_IO;
-	}
-	*out = h;
-	return ST_OK;
-}
-
-void
-peer_http_free(struct peer_http *h)
-{
-	if (!h)
-		return;
-	if (h->http)
-		evhttp_free(h->http);
-	free(h);
-}
-
 static void
 reap(evutil_socket_t fd, short what, void *arg)
 {
-	struct peer_http_client *c = arg;
+	struct http_client *c = arg;
 
 	(void)fd;
 	(void)what;
@@ -183,7 +68,7 @@ reap(evutil_socket_t fd, short what, void *arg)
 /* drop - forget the connection; it is freed from the event loop, since
  * libevent may still be inside one of its callbacks. */
 static void
-drop(struct peer_http_client *c)
+drop(struct http_client *c)
 {
 	if (!c->conn)
 		return;
@@ -199,7 +84,7 @@ drop(struct peer_http_client *c)
 static void
 on_close(struct evhttp_connection *conn, void *arg)
 {
-	struct peer_http_client *c = arg;
+	struct http_client *c = arg;
 
 	if (conn == c->conn && !c->busy)
 		drop(c);
@@ -208,7 +93,7 @@ on_close(struct evhttp_connection *conn, void *arg)
 static void
 on_error(enum evhttp_request_error err, void *arg)
 {
-	struct peer_http_client *c = arg;
+	struct http_client *c = arg;
 	static const char *const what[] = {
 		[EVREQ_HTTP_TIMEOUT] = "timed out",
 		[EVREQ_HTTP_EOF] = "connection closed",
@@ -236,11 +121,20 @@ on_error(enum evhttp_request_error err, void *arg)
 		snprintf(c->error, sizeof c->error, "request failed");
 }
 
+/* reason_or - for a refusal, "HTTP CODE" as the error text. */
+static const char *
+reason_or(struct http_client *c, int code)
+{
+	if (code != 200)
+		snprintf(c->error, sizeof c->error, "peer answered HTTP %d", code);
+	return c->error;
+}
+
 static void
 on_done(struct evhttp_request *req, void *arg)
 {
-	struct peer_http_client *c = arg;
-	peer_http_done_fn done = c->done;
+	struct http_client *c = arg;
+	http_client_done_fn done = c->done;
 	int code = req ? evhttp_request_get_response_code(req) : 0;
 	const char *body = "";
 	size_t len = 0;
@@ -258,15 +152,16 @@ on_done(struct evhttp_request *req, void *arg)
 		body = len ? (const char *)evbuffer_pullup(in, -1) : "";
 	}
 	if (done)
-		done(c->arg, code, body ? body : "", body ? len : 0, c->error);
+		done(c->arg, code ? http_status(code) : ST_DOWN, body ? body : "",
+		    body ? len : 0, code ? reason_or(c, code) : c->error);
 }
 
 status
-peer_http_client_new(struct event_base *base, struct tlsctx *tls,
+http_client_new(struct http *h, struct tlsctx *tls,
     const uint8_t pk[static IDENT_PK_LEN], const char *endpoint,
-    struct peer_http_client **out)
+    struct http_client **out)
 {
-	struct peer_http_client *c;
+	struct http_client *c;
 	status rc;
 
 	*out = NULL;
@@ -278,10 +173,11 @@ peer_http_client_new(struct event_base *base, struct tlsctx *tls,
 		free(c);
 		return rc;
 	}
-	c->base = base;
+	c->base = http_base(h);
+	c->dns = http_dns(h);
 	c->tls = tls;
 	memcpy(c->pk, pk, IDENT_PK_LEN);
-	c->reaper = event_new(base, -1, 0, reap, c);
+	c->reaper = event_new(c->base, -1, 0, reap, c);
 	if (!c->reaper) {
 		free(c);
 		return ST_NOMEM;
@@ -291,7 +187,7 @@ peer_http_client_new(struct event_base *base, struct tlsctx *tls,
 }
 
 static status
-dial(struct peer_http_client *c)
+dial(struct http_client *c)
 {
 	struct bufferevent *bev;
 	SSL *ssl = tlsctx_client_ssl(c->tls, c->pk);
@@ -305,21 +201,21 @@ dial(struct peer_http_client *c)
 		return ST_NOMEM;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	c->conn = evhttp_connection_base_bufferevent_new(c->base, NULL, bev, c->host,
+	c->conn = evhttp_connection_base_bufferevent_new(c->base, c->dns, bev, c->host,
 	    (ev_uint16_t)c->port);
 	if (!c->conn) {
 		bufferevent_free(bev);
 		return ST_NOMEM;
 	}
 	evhttp_connection_set_retries(c->conn, 0);
-	evhttp_connection_set_max_body_size(c->conn, 64 << 20);
+	evhttp_connection_set_max_body_size(c->conn, HTTP_REQUEST_MAX);
 	evhttp_connection_set_closecb(c->conn, on_close, c);
 	return ST_OK;
 }
 
 status
-peer_http_post(struct peer_http_client *c, const char *path, const char *body, size_t len,
-    int timeout_s, peer_http_done_fn done, void *arg)
+http_client_post(struct http_client *c, const char *path, const char *body, size_t len,
+    int timeout_s, http_client_done_fn done, void *arg)
 {
 	struct evhttp_request *req;
 	struct evkeyvalq *hdr;
@@ -357,13 +253,13 @@ peer_http_post(struct peer_http_client *c, const char *path, const char *body, s
 }
 
 int
-peer_http_busy(const struct peer_http_client *c)
+http_client_busy(const struct http_client *c)
 {
 	return c->busy;
 }
 
 void
-peer_http_client_free(struct peer_http_client *c)
+http_client_free(struct http_client *c)
 {
 	if (!c)
 		return;

@@ -1,0 +1,288 @@
+/* link_in.c - inbound acceptance: a batch of messages from a pinned peer.
+ *
+ * Rules this file keeps:
+ * - a receipt leaves only after the commit that holds the message (fsync);
+ * - the receiver keys every message by (peer, link, seq) and answers a
+ *   retransmission of the same bytes with the receipt it already issued;
+ *   nothing is applied twice;
+ * - per link, only the next sequence number is accepted; a verified message
+ *   refused for good (unknown link, body too large) still consumes its
+ *   number, so one refusal never blocks the link.
+ *
+ * SECURITY: every statement is verified with the key TLS proved (the
+ * peer's pinned key), so a peer can speak only for itself.  No sockets
+ * here: link.c hands over the body, which keeps this testable alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt/envelope.h"
+#include "link/link_int.h"
+#include "log/ledger.h"
+#include "util/diag.h"
+
+
+/* The answer to one message of a batch, beside its HTTP status. */
+struct verdict {
+	int64_t seq;		/* 0: the message did not open */
+	char id[STAMP_UUID_LEN];
+	int64_t expected;	/* 425: the sequence number the link waits for */
+	struct buf receipt;	/* 200: the receipt, issued now or before */
+	char reason[200];	/* a refusal's reason, given now or before */
+	/* The next sequence number of link, as this batch's transaction
+	 * holds it: read from the store once per batch and link, then
+	 * advanced here as store_in_add advances it. */
+	char link[ENV_LINK_MAX + 1];
+	int64_t next;
+};
+
+struct prior {
+	const char *hash;
+	struct verdict *v;
+	int same;
+	status code, rc;
+};
+
+static int
+prior_row(void *arg, const struct store_in *m)
+{
+	struct prior *pr = arg;
+
+	pr->same = strcmp(m->hash, pr->hash) == 0;
+	pr->code = http_status(m->status);
+	if (pr->same && m->status == 200)
+		pr->rc = buf_add(&pr->v->receipt, m->receipt, m->receipt_len);
+	else if (pr->same)
+		snprintf(pr->v->reason, sizeof pr->v->reason, "%s", m->reason);
+	return 1;
+}
+
+/* accept_one - one message of a batch; returns its HTTP status and whether
+ * to stop the batch there.  The rest of the answer goes to v. */
+static status
+accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
+    struct verdict *v, int *stop)
+{
+	struct store *st = node_store(node);
+	const struct ident *self = node_ident(node);
+	char hash[ENV_HASH_HEX], reason[200] = "";
+	struct store_in row;
+	struct message m;
+	struct receipt r;
+	struct buf *rj = &v->receipt;
+	int64_t next;
+	status code = ST_OK;
+	status rc;
+
+	*stop = 0;
+	v->seq = 0;
+	v->id[0] = '\0';
+	v->expected = 0;
+	v->reason[0] = '\0';
+	buf_reset(rj);
+	envelope_hash(jws, n, hash);
+	envelope_message_init(&m, node_config(node)->max_body);
+	rc = envelope_message_open(jws, n, p->pk, ident_kid(self), &m);
+	switch (rc) {
+	case ST_OK:
+	case ST_TOOBIG:
+		break;
+	case ST_BADSIG:
+		code = ST_BADSIG, *stop = 1;
+		snprintf(reason, sizeof reason, "signature does not verify with the pinned key");
+		goto done;
+	case ST_UNKNOWN_KEY:
+		code = ST_UNKNOWN_KEY, *stop = 1;
+		snprintf(reason, sizeof reason, "signed by a key other than the sender's pinned key");
+		goto done;
+	case ST_RECIPIENT:
+		code = ST_RECIPIENT, *stop = 1;
+		snprintf(reason, sizeof reason, "addressed to another node");
+		goto done;
+	default:
+		code = ST_PARSE, *stop = 1;
+		snprintf(reason, sizeof reason, "malformed message: %s", status_str(rc));
+		goto done;
+	}
+	v->seq = m.seq;
+	memcpy(v->id, m.id, sizeof v->id);
+	if (strcmp(v->link, m.link) != 0) {
+		if (store_recv_next(st, p->id, m.link, &v->next) != ST_OK) {
+			v->link[0] = '\0';
+			code = ST_DB, *stop = 1;
+			snprintf(reason, sizeof reason, "store error");
+			goto done;
+		}
+		memcpy(v->link, m.link, sizeof v->link);
+	}
+	next = v->next;
+	if (m.seq < next) {
+		struct prior pr = { hash, v, 0, ST_OK, ST_OK };
+
+		if (store_in_at(st, p->id, m.link, m.seq, prior_row, &pr) == ST_OK && pr.same) {
+			code = pr.code;	/* a retransmission: the same answer again */
+			if (pr.rc) {
+				buf_reset(rj);
+				code = ST_DB, *stop = 1;
+				snprintf(reason, sizeof reason, "%s", status_str(pr.rc));
+			}
+			goto done;
+		}
+		code = ST_REPLAY, *stop = 1;
+		snprintf(reason, sizeof reason, "sequence %lld on link %s already holds another message",
+		    (long long)m.seq, m.link);
+		goto done;
+	}
+	if (m.seq > next) {
+		code = ST_ORDER, *stop = 1;
+		v->expected = next;
+		snprintf(reason, sizeof reason, "out of order: expected sequence %lld on link %s",
+		    (long long)next, m.link);
+		goto done;
+	}
+	memset(&row, 0, sizeof row);
+	if (!peers_agreed(p, m.link)) {
+		code = ST_LINK;
+		snprintf(reason, sizeof reason, "link %s is not agreed with %s", m.link, p->name);
+	} else if (rc == ST_TOOBIG) {
+		code = ST_TOOBIG;
+		snprintf(reason, sizeof reason, "body exceeds the limit of %zu bytes",
+		    node_config(node)->max_body);
+	} else {
+		memset(&r, 0, sizeof r);
+		stamp_uuid7(r.id);
+		memcpy(r.msg, m.id, sizeof r.msg);
+		memcpy(r.msg_sha256, hash, sizeof r.msg_sha256);
+		memcpy(r.to, m.from, sizeof r.to);
+		memcpy(r.link, m.link, sizeof r.link);
+		r.seq = m.seq;
+		stamp_format(stamp_now_ms(), r.received_at);
+		if (envelope_receipt_seal(self, &r, rj) != ST_OK) {
+			code = ST_DB, *stop = 1;
+			snprintf(reason, sizeof reason, "cannot sign receipt");
+			goto done;
+		}
+		row.jws = jws;
+		row.jws_len = n;
+		row.receipt = rj->p;
+		row.receipt_len = rj->len;
+	}
+	row.id = m.id;
+	row.peer_id = p->id;
+	row.link = m.link;
+	row.seq = m.seq;
+	row.type = m.type;
+	row.priority = m.priority;
+	row.subject = m.subject;
+	row.hash = hash;
+	row.status = http_code(code);	/* stored as the wire gives it */
+	row.reason = reason;
+	row.received_ms = stamp_now_ms();
+	rc = store_in_add(st, &row);
+	if (rc == ST_EXISTS) {
+		code = ST_REPLAY, *stop = 1;
+		snprintf(reason, sizeof reason, "message id %s was already used", m.id);
+	} else if (rc) {
+		code = ST_DB, *stop = 1;
+		snprintf(reason, sizeof reason, "store error");
+	}
+	if (rc)
+		buf_reset(rj);	/* no receipt for what is not stored */
+	else
+		v->next = m.seq + 1;	/* as store_in_add advanced it */
+done:
+	if (reason[0]) {
+		memcpy(v->reason, reason, sizeof v->reason);
+		diag_warn("refused message from %s (link %s seq %lld): %s: %s", p->name,
+		    m.link[0] ? m.link : "?", (long long)m.seq, status_str(code), reason);
+	}
+	envelope_message_clear(&m);
+	return code;
+}
+
+/* verdict_add - append one result of a batch to out as a JSON object:
+ * {"seq","id","expected","receipt","status","reason"}, each when it applies.
+ * A template, not a JSON tree: every member but the reason is made or
+ * checked here, and the receipt is base64url; strings are still escaped. */
+static status
+verdict_add(struct buf *out, const struct verdict *v, status code)
+{
+	status rc = buf_adds(out, "{");
+
+	if (!rc && v->seq > 0)
+		rc = buf_addf(out, "\"seq\":%lld,\"id\":\"%s\",", (long long)v->seq, v->id);
+	if (!rc && v->expected > 0)
+		rc = buf_addf(out, "\"expected\":%lld,", (long long)v->expected);
+	if (!rc && v->receipt.len) {
+		rc = buf_adds(out, "\"receipt\":");
+		if (!rc)
+			rc = envelope_json_str(out, v->receipt.p, v->receipt.len);
+		if (!rc)
+			rc = buf_adds(out, ",");
+	}
+	if (!rc)
+		rc = buf_addf(out, "\"status\":%d", http_code(code));
+	if (!rc && v->reason[0]) {
+		size_t at = out->len;
+
+		rc = buf_adds(out, ",\"reason\":");
+		if (!rc)
+			rc = envelope_json_str(out, v->reason, strlen(v->reason));
+		if (rc == ST_INVALID) {
+			buf_truncate(out, at);	/* not text: left out, as jansson did */
+			rc = ST_OK;
+		}
+	}
+	if (!rc)
+		rc = buf_adds(out, "}");
+	return rc;
+}
+
+/* link_in_batch - see link.h. */
+status
+link_in_batch(struct node *node, const struct peer *p, const char *body, size_t len,
+    struct buf *resp)
+{
+	struct store *st = node_store(node);
+	struct verdict v;
+	size_t lines = 0, off = 0, start = resp->len;
+	status first = ST_OK, wrc;
+	int stop = 0;
+
+	if (store_begin(st) != ST_OK)
+		return ST_DB;
+	memset(&v, 0, sizeof v);
+	buf_init(&v.receipt, 8192);
+	wrc = buf_adds(resp, "{\"results\":[");
+	while (off < len && !stop) {
+		const char *nl = memchr(body + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (body + off)) : len - off;
+		status code;
+
+		if (++lines > LINES_MAX)
+			break;
+		code = accept_one(node, p, body + off, n, &v, &stop);
+		if (!wrc && lines > 1)
+			wrc = buf_adds(resp, ",");
+		if (!wrc)
+			wrc = verdict_add(resp, &v, code);
+		if (code != ST_OK && first == ST_OK)
+			first = code;
+		off += n + 1;
+	}
+	buf_free(&v.receipt);
+	if (!wrc)
+		wrc = buf_adds(resp, "]}");
+	if (store_commit(st) != ST_OK) {
+		diag_warn("store: cannot commit received messages: %s", store_errmsg(st));
+		buf_truncate(resp, start);
+		return ST_DB;
+	}
+	if (wrc) {
+		/* committed, but the answer did not fit: the sender resends and
+		 * gets the same receipts */
+		buf_truncate(resp, start);
+		return ST_NOMEM;
+	}
+	return lines == 0 ? ST_PARSE : first;
+}

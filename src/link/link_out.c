@@ -1,0 +1,427 @@
+/* link_out.c - outbound delivery: the outbox sent to each peer in
+ * sequence order, with receipts.
+ *
+ * Rules this file keeps:
+ * - a message is marked delivered only on a receipt that verifies with the
+ *   peer's pinned key and names that message's exact bytes;
+ * - up to LANES batches in flight per peer; a batch that overtook a lane
+ *   with lower sequence numbers is sent again as it was;
+ * - retries back off exponentially with jitter; a request from the peer
+ *   (link.c's heard hook) retries at once.
+ *
+ * SECURITY: connections go only to pinned peers' endpoints (http_client).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "fmt/envelope.h"
+#include "link/link_int.h"
+#include "log/ledger.h"
+#include "log/witness.h"
+#include "util/diag.h"
+
+static void failed(struct lane *l, const char *why);
+
+
+static void
+schedule(struct lpeer *p, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(p->timer, &tv);
+}
+
+void
+link_out_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct lpeer *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (!p->retrying)
+		p->need_hello = 1;	/* idle: a communication check */
+	link_out_kick(p, 1);
+}
+
+static int
+busy_lanes(const struct lpeer *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < LANES; i++)
+		n += http_client_busy(p->lanes[i].client);
+	return n;
+}
+
+/* failed - count the lane's attempt and retry later with backoff and jitter. */
+static void
+failed(struct lane *l, const char *why)
+{
+	struct lpeer *p = l->p;
+	struct store *st = node_store(p->e->node);
+	int max = node_config(p->e->node)->retry_max_ms, delay;
+
+	if (!p->last_error[0] || strcmp(p->last_error, why) != 0)
+		diag_warn("peer %s: %s; retrying", p->peer->name, why);
+	snprintf(p->last_error, sizeof p->last_error, "%s", why);
+	p->reachable = 0;
+	if (l->n_items && store_begin(st) == ST_OK) {
+		if (store_out_failed(st, p->peer->id, l->blink, l->items[0].seq,
+		    l->items[l->n_items - 1].seq, why) != ST_OK || store_commit(st) != ST_OK)
+			store_rollback(st);
+	}
+	l->n_items = 0;
+	if (p->retrying)
+		return;		/* another lane already scheduled the retry */
+	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (p->backoff_ms > max)
+		p->backoff_ms = max;
+	delay = p->backoff_ms / 2 + (int)randombytes_uniform((uint32_t)p->backoff_ms / 2 + 1);
+	p->retrying = 1;
+	schedule(p, delay);
+}
+
+void
+link_out_alarm(struct lpeer *p, const char *fmt, const char *a, int64_t n)
+{
+	char text[sizeof p->alarm];
+
+	snprintf(text, sizeof text, fmt, a, (long long)n);
+	if (strcmp(text, p->alarm) != 0)
+		diag_warn("ALARM peer %s: %s", p->peer->name, text);
+	memcpy(p->alarm, text, sizeof text);
+}
+
+/* settle - apply one result of a batch; 1 to go on, 0 to stop there.
+ * *ahead is set when the peer wants an earlier sequence number first. */
+static int
+settle(struct lane *l, const struct item *it, const json_t *res, struct outcome *oc,
+    int *ahead)
+{
+	struct lpeer *p = l->p;
+	struct store *st = node_store(p->e->node);
+	status code = http_status((int)json_integer_value(json_object_get(res, "status")));
+	const char *reason = json_string_value(json_object_get(res, "reason"));
+	const char *rjws = json_string_value(json_object_get(res, "receipt"));
+	struct receipt r;
+	status rc;
+
+	snprintf(oc->id, sizeof oc->id, "%s", it->id);
+	if (code == ST_ORDER) {
+		*ahead = 1;
+		return 0;
+	}
+	if (json_integer_value(json_object_get(res, "seq")) != it->seq)
+		return 0;
+	if (code == ST_OK) {
+		if (!rjws)
+			return 0;
+		rc = envelope_receipt_open(rjws, strlen(rjws), p->peer->pk,
+		    ident_kid(node_ident(p->e->node)), &r);
+		if (rc || strcmp(r.msg, it->id) != 0 || strcmp(r.msg_sha256, it->hash) != 0 ||
+		    r.seq != it->seq || strcmp(r.link, l->blink) != 0) {
+			link_out_alarm(p, "invalid receipt for message %s (seq %lld); not marked delivered",
+			    it->id, it->seq);
+			return 0;
+		}
+		if (store_out_delivered(st, it->id, rjws, stamp_now_ms()) != ST_OK)
+			return 0;
+		oc->o = LINK_DELIVERED;
+		oc->detail[0] = '\0';
+		return 1;
+	}
+	if (code == ST_PARSE || code == ST_INVALID || code == ST_BADSIG ||
+	    code == ST_UNKNOWN_KEY || code == ST_NOTFOUND || code == ST_CONFLICT ||
+	    code == ST_TOOBIG || code == ST_RECIPIENT || code == ST_FORK) {
+		snprintf(oc->detail, sizeof oc->detail, "refused by %s: %d %s", p->peer->name,
+		    http_code(code), reason ? reason : "");
+		if (store_out_rejected(st, it->id, oc->detail) != ST_OK)
+			return 0;
+		diag_warn("message %s (link %s seq %lld) %s", it->id, l->blink,
+		    (long long)it->seq, oc->detail);
+		if (code == ST_CONFLICT)
+			link_out_alarm(p, "peer holds a different message at our sequence number (%s, seq %lld): was this store restored from an old copy?",
+			    l->blink, it->seq);
+		oc->o = LINK_REJECTED;
+		return 1;
+	}
+	return 0;
+}
+
+/* lower_in_flight - 1 while another lane has a batch in flight on l's link
+ * with lower sequence numbers than l's. */
+static int
+lower_in_flight(const struct lpeer *p, const struct lane *l)
+{
+	for (int i = 0; i < LANES; i++) {
+		const struct lane *o = &p->lanes[i];
+
+		if (o != l && http_client_busy(o->client) && o->n_items && l->n_items &&
+		    strcmp(o->blink, l->blink) == 0 && o->items[0].seq < l->items[0].seq)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+on_batch(void *arg, status code, const char *body, size_t len, const char *error)
+{
+	struct lane *l = arg;
+	struct lpeer *p = l->p;
+	struct link_engine *e = p->e;
+	struct store *st = node_store(e->node);
+	struct outcome *oc = NULL;
+	size_t n = 0;
+	json_t *j = NULL, *results;
+	int ahead = 0;
+	char why[256];
+	status rc;
+
+	if (code == ST_DOWN || code == ST_TIMEOUT || code == ST_CRYPTO ||
+	    (l->hello && code != ST_OK)) {
+		snprintf(why, sizeof why, "%s", error);
+		l->hello = 0;
+		failed(l, why);
+		return;
+	}
+	p->reachable = 1;
+	p->last_heard_ms = stamp_now_ms();
+	p->backoff_ms = 0;
+	p->last_error[0] = '\0';
+	if (l->hello) {
+		l->hello = 0;
+		p->need_hello = 0;
+		link_out_kick(p, 0);
+		return;
+	}
+	j = json_loadb(body, len, 0, NULL);
+	results = json_object_get(j, "results");
+	if (!json_is_array(results)) {
+		json_decref(j);
+		failed(l, "peer sent a malformed answer");
+		return;
+	}
+	oc = calloc(l->n_items ? l->n_items : 1, sizeof *oc);
+	if (oc && store_begin(st) == ST_OK) {
+		for (; n < l->n_items && n < json_array_size(results); n++)
+			if (!settle(l, &l->items[n], json_array_get(results, n), &oc[n], &ahead))
+				break;
+		if (store_commit(st) != ST_OK) {
+			diag_warn("store: cannot commit receipts: %s", store_errmsg(st));
+			n = 0;
+		}
+	}
+	json_decref(j);
+	if (n == 0 && ahead && lower_in_flight(p, l)) {
+		/* This batch overtook a lane with lower sequence numbers: send
+		 * the same batch again at once; the peer takes it after that
+		 * lane's.  Refilled instead (from after the highest sequence
+		 * number in flight), its messages would fall behind every later
+		 * batch until the link stalled. */
+		free(oc);
+		if ((rc = http_client_post(l->client, "/v1/messages", l->body.p, l->body.len,
+		    POST_TIMEOUT_S, on_batch, l)) != ST_OK)
+			failed(l, status_str(rc));
+		return;
+	}
+	if (n > 0 || (ahead && busy_lanes(p))) {
+		/* Progress, or this batch overtook the other lane's: go on. */
+		l->n_items = 0;
+		if (n > 0 && strncmp(p->alarm, "peer expects", 12) == 0)
+			p->alarm[0] = '\0';
+		link_notify(e, oc, n);
+		free(oc);
+		link_out_kick(p, 0);
+		return;
+	}
+	free(oc);
+	if (ahead)
+		link_out_alarm(p, "peer expects another sequence number on link %s (we sent %lld)",
+		    l->blink, l->items[0].seq);
+	failed(l, code == ST_OK ? "no progress on the batch" : "peer refused the batch");
+}
+
+struct collect {
+	struct lane *l;
+	status rc;
+};
+
+static int
+collect_one(void *arg, const struct store_out *m)
+{
+	struct collect *c = arg;
+	struct lane *l = c->l;
+	struct item *it = &l->items[l->n_items];
+
+	if ((c->rc = buf_add(&l->body, m->jws, m->jws_len)) != ST_OK ||
+	    (c->rc = buf_add(&l->body, "\n", 1)) != ST_OK)
+		return 1;
+	snprintf(it->id, sizeof it->id, "%s", m->id);
+	it->seq = m->seq;
+	envelope_hash(m->jws, m->jws_len, it->hash);
+	l->n_items++;
+	return 0;
+}
+
+/* in_flight_max - the highest seq on link already in flight in another lane. */
+static int64_t
+in_flight_max(const struct lpeer *p, const char *link)
+{
+	int64_t max = 0;
+
+	for (int i = 0; i < LANES; i++) {
+		const struct lane *o = &p->lanes[i];
+
+		if (o->n_items && strcmp(o->blink, link) == 0 &&
+		    o->items[o->n_items - 1].seq > max)
+			max = o->items[o->n_items - 1].seq;
+	}
+	return max;
+}
+
+/* fill - load the next batch into a free lane; 1 when it holds messages. */
+static int
+fill(struct lpeer *p, struct lane *l)
+{
+	struct collect c = { l, ST_OK };
+	status rc;
+
+	buf_reset(&l->body);
+	l->n_items = 0;
+	for (size_t i = 0; i < sizeof link_order / sizeof link_order[0]; i++) {
+		if (!peers_agreed(p->peer, link_order[i]))
+			continue;
+		rc = store_out_pending(node_store(p->e->node), p->peer->id, link_order[i],
+		    in_flight_max(p, link_order[i]), BATCH_MAX, BATCH_BYTES, collect_one, &c);
+		if (rc || c.rc) {
+			diag_warn("peer %s: cannot read outbox: %s", p->peer->name,
+			    status_str(rc ? rc : c.rc));
+			l->n_items = 0;
+			return 0;
+		}
+		if (l->n_items) {
+			snprintf(l->blink, sizeof l->blink, "%s", link_order[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void
+link_out_kick(struct lpeer *p, int force)
+{
+	int sent = 0;
+	status rc;
+
+	if (p->retrying && !force)
+		return;
+	p->retrying = 0;
+	evtimer_del(p->timer);
+	for (int i = 0; i < LANES; i++) {
+		struct lane *l = &p->lanes[i];
+
+		if (http_client_busy(l->client))
+			continue;
+		if (!fill(p, l))
+			break;
+		rc = http_client_post(l->client, "/v1/messages", l->body.p, l->body.len,
+		    POST_TIMEOUT_S, on_batch, l);
+		if (rc) {
+			failed(l, status_str(rc));
+			return;
+		}
+		sent = 1;
+	}
+	if (sent || busy_lanes(p))
+		return;
+	if (p->need_hello) {
+		struct lane *l = &p->lanes[0];
+
+		l->hello = 1;
+		rc = http_client_post(l->client, "/v1/hello", "{}", 2, POST_TIMEOUT_S, on_batch, l);
+		if (rc) {
+			l->hello = 0;
+			failed(l, status_str(rc));
+		}
+		return;
+	}
+	schedule(p, HELLO_EVERY_MS);
+}
+
+status
+link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAMP_UUID_LEN],
+    const char **why)
+{
+	struct store *st = node_store(e->node);
+	const struct config *cfg = node_config(e->node);
+	struct peer *p = peers_by_name(e->peers, lm->peer);
+	struct message m;
+	struct store_out row;
+	struct buf jws;
+	status rc;
+
+	*why = NULL;
+	if (!p) {
+		*why = "no such peer (see: parley peer list)";
+		return ST_NOTFOUND;
+	}
+	if (!envelope_link_ok(lm->link) || !peers_agreed(p, lm->link)) {
+		*why = "link not agreed with this peer";
+		return ST_LINK;
+	}
+	if (!envelope_type_ok(lm->type)) {
+		*why = "type must match [a-z0-9][a-z0-9._-]{0,62}";
+		return ST_INVALID;
+	}
+	if (!envelope_priority_ok(lm->priority)) {
+		*why = "priority must be flash, immediate, priority or routine";
+		return ST_INVALID;
+	}
+	if (!lm->subject[0] || strlen(lm->subject) > ENV_SUBJECT_MAX) {
+		*why = "subject must be 1 to 1024 bytes";
+		return ST_INVALID;
+	}
+	if (lm->body_len > cfg->max_body) {
+		*why = "body exceeds max_body";
+		return ST_TOOBIG;
+	}
+	envelope_message_init(&m, cfg->max_body);
+	stamp_uuid7(m.id);
+	memcpy(m.to, p->kid, sizeof m.to);
+	snprintf(m.link, sizeof m.link, "%s", lm->link);
+	snprintf(m.type, sizeof m.type, "%s", lm->type);
+	snprintf(m.priority, sizeof m.priority, "%s", lm->priority);
+	snprintf(m.subject, sizeof m.subject, "%s", lm->subject);
+	stamp_format(stamp_now_ms(), m.created_at);
+	buf_init(&jws, HTTP_REQUEST_MAX);
+	rc = buf_add(&m.body, lm->body, lm->body_len);
+	if (!rc)
+		rc = store_send_seq(st, p->id, m.link, &m.seq);
+	if (!rc)
+		rc = envelope_message_seal(node_ident(e->node), &m, &jws);
+	if (!rc) {
+		memset(&row, 0, sizeof row);
+		row.id = m.id;
+		row.peer_id = p->id;
+		row.link = m.link;
+		row.seq = m.seq;
+		row.type = m.type;
+		row.priority = m.priority;
+		row.subject = m.subject;
+		row.jws = jws.p;
+		row.jws_len = jws.len;
+		row.created_ms = stamp_now_ms();
+		rc = store_out_add(st, &row);
+	}
+	if (!rc)
+		memcpy(id, m.id, STAMP_UUID_LEN);
+	else if (rc == ST_INVALID)
+		*why = "body is not valid text";
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	return rc;
+}
+

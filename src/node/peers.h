@@ -1,0 +1,69 @@
+/* peers.h - the pinned peers, one registry for every service.
+ *
+ * Read from the store (store_peer_list) at start and after `parley peer
+ * add`; services keep their own state per peer in a slot they reserve with
+ * peers_hook, and learn of new peers and of requests from a peer through
+ * the hooks they register here, so that a lower layer (the log's witness)
+ * and a higher one (the link engine) share one list without calling each
+ * other.  No fixed cap: a node holds as many peers as its store.
+ */
+#ifndef PARLEY_PEERS_H
+#define PARLEY_PEERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/ident.h"
+#include "fmt/card.h"
+#include "store/store.h"
+
+#define PEERS_SLOTS 4
+#define PEERS_LINKS_MAX 256
+
+/* struct peer - one pinned peer; fields are the registry's (read-only to
+ * services), slot[i] belongs to the service that reserved i. */
+struct peer {
+	int64_t id;
+	char name[CARD_NAME_MAX + 1];
+	uint8_t pk[IDENT_PK_LEN];
+	char kid[IDENT_KID_LEN];
+	char endpoint[CARD_ENDPOINT_MAX + 1];
+	char links[PEERS_LINKS_MAX];	/* comma-separated link classes agreed */
+	char origin[CARD_ORIGIN_MAX];	/* its log's origin (card_origin) */
+	void *slot[PEERS_SLOTS];
+};
+
+struct peers;
+
+/* peers_added_fn - p is new (also called at peers_hook for every peer
+ * already known); return non-zero when the service cannot take it. */
+typedef status (*peers_added_fn)(void *arg, struct peer *p);
+/* peers_heard_fn - a request from p arrived (it is reachable). */
+typedef void (*peers_heard_fn)(void *arg, struct peer *p);
+
+/* peers_new - the registry of st's pinned peers (st borrowed). */
+status peers_new(struct store *st, struct peers **out) WUR;
+/* peers_free - NULL is a no-op; services free their slots first. */
+void peers_free(struct peers *ps);
+/* peers_reload - read the store again: new peers are added (and each
+ * added hook called), known ones updated. */
+status peers_reload(struct peers *ps) WUR;
+/* peers_hook - register a service: *slot gets its slot index; added (may
+ * be NULL) is called now for every known peer and later for each new one;
+ * heard (may be NULL) on peers_heard. */
+status peers_hook(struct peers *ps, peers_added_fn added, peers_heard_fn heard, void *arg,
+    int *slot) WUR;
+
+size_t peers_count(const struct peers *ps);
+struct peer *peers_at(struct peers *ps, size_t i);
+struct peer *peers_by_key(struct peers *ps, const uint8_t pk[IDENT_PK_LEN]);
+struct peer *peers_by_name(struct peers *ps, const char *name);
+struct peer *peers_by_id(struct peers *ps, int64_t id);
+/* peers_agreed - 1 when link is one of p's links. */
+int peers_agreed(const struct peer *p, const char *link);
+/* peers_pinned - the tlsctx_pin_fn of the registry (arg is ps). */
+int peers_pinned(void *arg, const uint8_t pk[IDENT_PK_LEN]);
+/* peers_heard - tell every service that a request from p arrived. */
+void peers_heard(struct peers *ps, struct peer *p);
+
+#endif
