@@ -4,9 +4,9 @@
  * only after fsync); store_pg.c may later.  Everything a node acknowledges -
  * a "queued" answer, a receipt - is answered only after store_commit.
  *
- * This header holds the store handle: opening, transactions, errors.
- * What the store keeps is declared by domain, in headers this one
- * includes so that a caller needs only store.h:
+ * This header holds the store handle: opening, transactions, errors, the
+ * schema version.  What the store keeps is declared by domain, in headers
+ * this one includes so that a caller needs only store.h:
  *
  *   store_peer.h  pinned peers
  *   store_msg.h   outbox, inbox, receipts, per-link sequence numbers
@@ -26,13 +26,18 @@
 
 struct store;
 
-/* store_open - open (create when create != 0) the store at path.
- * ST_NOTFOUND if it does not exist and create is 0. */
+/* store_open - open (create when create != 0) the store at path.  A store
+ * of an older schema version is upgraded in place, in one transaction; one
+ * of a newer version, or a database that is not a parley store, is refused
+ * (ST_DB, with a message).  ST_NOTFOUND if it does not exist and create is 0. */
 status store_open(const char *path, int create, struct store **out) WUR;
 /* store_close - NULL is a no-op; rolls back an open transaction. */
 void store_close(struct store *st);
 /* store_errmsg - the backend's last error text, for diagnostics. */
 const char *store_errmsg(const struct store *st);
+/* store_schema_version - the schema version store_open creates and
+ * upgrades to (SQLite: PRAGMA user_version). */
+int store_schema_version(void);
 
 /* Transactions: one writer at a time; commit returns after fsync. */
 status store_begin(struct store *st) WUR;

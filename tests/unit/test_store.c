@@ -283,9 +283,15 @@ test_open(void **state)
 	assert_null(st);
 
 	/* a store written by a newer parley (schema version 4) is refused */
+	assert_int_equal(store_schema_version(), 3);
 	foreign_db(f, "newer.db", 4, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
+	assert_null(st);
+
+	/* and so is one whose version no parley ever wrote */
+	foreign_db(f, "negative.db", -1, path);
+	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
 	/* a database of this version whose tables are not parley's */
@@ -838,17 +844,19 @@ static void
 log_text(struct fx *f, char text[static 128], const char *ids)
 {
 	char id[8];
-	const char *p = ids;
-	int len;
 	struct store_entry e;
 
 	text[0] = '\0';
 	assert_int_equal(store_log_entries(f->st, 0, entry_text, text), ST_OK);
-	while (sscanf(p, "%7s%n", id, &len) == 1) {
+	for (const char *p = ids + strspn(ids, " "); *p; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+
+		assert_true(len < sizeof id);
+		snprintf(id, sizeof id, "%.*s", (int)len, p);
+		p += len;
 		assert_int_equal(store_log_find(f->st, id, entry_cb, &e), ST_OK);
 		snprintf(text + strlen(text), 128 - strlen(text), "%s@%" PRIu64 " ", id, e.index);
 		free((char *)e.msg_id);
-		p += len;
 	}
 }
 
@@ -883,6 +891,7 @@ test_upgrade(void **state)
 	assert_string_equal(text, "4:n4");
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('tlog_entry', 'tlog_node')"), 0);	/* old tables dropped */
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
 	/* and it grows as any store does */
 	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o3", 3, 30), ST_OK);
 	log_text(f, text, "o3");
@@ -894,9 +903,42 @@ test_upgrade(void **state)
 	log_text(f, text, "o1 o2 o3 i1 i3");
 	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 o1@0 o2@1 o3@2 i1@3 i3@4 ");
 	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_NOTFOUND);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i4", 4, 200), ST_OK);
 	log_text(f, text, "i4");
 	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 5ri4 i4@5 ");
+}
+
+/* An upgrade that fails leaves the store as it was: its steps share one
+ * transaction. */
+static void
+test_upgrade_atomic(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	char text[128];
+	sqlite3 *db;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o1", 1, 10), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	/* version 1, with a table in the way of the last step (2 to 3) */
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, to_v1, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE tlog(x);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, 0, &st), ST_DB);
+	assert_null(st);
+	/* nothing of the first steps stayed */
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('checkpoint', 'tlog_entry', 'tlog_node')"), 0);
+	/* out of the way, it upgrades */
+	rewrite(f, "DROP TABLE tlog;");
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
+	log_text(f, text, "o1 i1");
+	assert_string_equal(text, "0mo1 1ri1 o1@0 i1@1 ");
 }
 
 static void
@@ -1083,6 +1125,7 @@ main(void)
 		T(test_out_list),
 		T(test_inbox),
 		T(test_upgrade),
+		T(test_upgrade_atomic),
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
 		T(test_in_list),
