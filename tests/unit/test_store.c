@@ -367,6 +367,96 @@ test_peer_duplicates(void **state)
 	assert_int_equal(s.n, 2);	/* nothing was added */
 }
 
+/* As many peers as a node is given: more than any fixed table would hold. */
+enum { MANY_PEERS = 1100 };
+
+struct many_seen {
+	int n;
+	int64_t ids[MANY_PEERS];	/* as store_peer_add gave them */
+	int seen[MANY_PEERS];
+};
+
+static void
+many_key(int i, uint8_t pk[static IDENT_PK_LEN])
+{
+	memset(pk, 0x5a, IDENT_PK_LEN);
+	pk[IDENT_PK_LEN - 2] = (uint8_t)(i >> 8);
+	pk[IDENT_PK_LEN - 1] = (uint8_t)i;
+}
+
+static int
+many_cb(void *arg, const struct store_peer *p)
+{
+	struct many_seen *s = arg;
+	uint8_t pk[IDENT_PK_LEN];
+	char name[24];
+	int i = s->n - 2;	/* "bravo" and "charlie" sort first */
+
+	if (i >= 0) {
+		assert_true(i < MANY_PEERS);
+		snprintf(name, sizeof name, "peer-%04d", i);
+		assert_string_equal(p->name, name);
+		assert_int_equal(p->id, s->ids[i]);
+		many_key(i, pk);
+		assert_memory_equal(p->pk, pk, IDENT_PK_LEN);
+		assert_int_equal(p->added_ms, i);
+		s->seen[i]++;
+	}
+	s->n++;
+	return 0;
+}
+
+static int
+name_cb(void *arg, const struct store_peer *p)
+{
+	snprintf(arg, 16, "%s", p->name);
+	return 0;
+}
+
+static void
+test_many_peers(void **state)
+{
+	static struct many_seen s;
+	struct fx *f = *state;
+	uint8_t pk[IDENT_PK_LEN];
+	char found[16];
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_begin(f->st), ST_OK);
+	for (int i = 0; i < MANY_PEERS; i++) {
+		struct store_peer p;
+		char name[24];
+
+		memset(&p, 0, sizeof p);
+		snprintf(name, sizeof name, "peer-%04d", i);
+		p.name = name;
+		many_key(i, p.pk);
+		p.kid = name;
+		p.endpoint = "https://127.0.0.1:7401";
+		p.links = "urgent";
+		p.card = "{}";
+		p.added_ms = i;
+		assert_int_equal(store_peer_add(f->st, &p, &s.ids[i]), ST_OK);
+	}
+	assert_int_equal(store_commit(f->st), ST_OK);
+
+	/* every one listed back, in name order, as added; after a reopen too */
+	for (int pass = 0; pass < 2; pass++) {
+		s.n = 0;
+		memset(s.seen, 0, sizeof s.seen);
+		assert_int_equal(store_peer_list(f->st, many_cb, &s), ST_OK);
+		assert_int_equal(s.n, MANY_PEERS + 2);
+		for (int i = 0; i < MANY_PEERS; i++)
+			assert_int_equal(s.seen[i], 1);
+		reopen(f);
+	}
+
+	/* the last one found by its key */
+	many_key(MANY_PEERS - 1, pk);
+	assert_int_equal(store_peer_find(f->st, NULL, pk, name_cb, found), ST_OK);
+	assert_string_equal(found, "peer-1099");
+}
+
 static void
 test_send_seq(void **state)
 {
@@ -1117,6 +1207,7 @@ main(void)
 		T(test_open),
 		T(test_peers),
 		T(test_peer_duplicates),
+		T(test_many_peers),
 		T(test_send_seq),
 		T(test_out_pending),
 		T(test_out_duplicates),
