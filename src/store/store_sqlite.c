@@ -7,6 +7,7 @@
  * SECURITY: the database holds messages, not keys; it is created 0600.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,9 +18,13 @@
 #include "util/diag.h"
 #include "store/store.h"
 
-#define SCHEMA_VERSION 3
+/* The schema, one version at a time: each version's SQL turns a store of
+ * the version before into one of this version.  The table `migrations`
+ * (below, by store_open) applies them in order; a new store takes every
+ * step from version 0, so each table is defined once. */
 
-static const char schema[] =
+/* Version 1: peers, per-link sequence numbers, the outbox, the inbox. */
+static const char schema_v1[] =
     "CREATE TABLE peers("
     " id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, pk BLOB NOT NULL UNIQUE,"
     " kid TEXT NOT NULL, endpoint TEXT NOT NULL, links TEXT NOT NULL,"
@@ -46,7 +51,11 @@ static const char schema[] =
     " receipt TEXT NOT NULL, UNIQUE(peer_id, link, seq), UNIQUE(peer_id, id));"
     "CREATE INDEX inbox_id ON inbox(id);";
 
-/* Version 2: checkpoints, cosignatures, witnessing, forks. */
+/* Version 2: checkpoints, cosignatures, witnessing, forks, and the Merkle
+ * log: its entries in a table of their own, its nodes by (level, idx).  A
+ * version 1 store had no log: its statements, oldest first, become the
+ * first entries.  Their node hashes are left out (tlog_node stays empty):
+ * the step to version 3 computes every hash again from the statements. */
 static const char schema_v2[] =
     "CREATE TABLE checkpoint("
     " size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_ms INTEGER NOT NULL);"
@@ -60,7 +69,17 @@ static const char schema_v2[] =
     "CREATE TABLE fork("
     " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
     " cosigned TEXT NOT NULL, presented TEXT NOT NULL, reason TEXT NOT NULL,"
-    " at_ms INTEGER NOT NULL);";
+    " at_ms INTEGER NOT NULL);"
+    "CREATE TABLE tlog_entry("
+    " idx INTEGER PRIMARY KEY, kind INTEGER NOT NULL, rid INTEGER NOT NULL,"
+    " UNIQUE(kind, rid));"
+    "CREATE TABLE tlog_node("
+    " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
+    " PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+    "INSERT INTO tlog_entry(idx, kind, rid)"
+    " SELECT row_number() OVER (ORDER BY t, kind, rid) - 1, kind, rid FROM ("
+    " SELECT 1 AS kind, rid, created_ms AS t FROM outbox UNION ALL"
+    " SELECT 2, rid, received_ms FROM inbox WHERE status = 200);";
 
 /* Version 3: the Merkle log.  tlog holds every stored node (tlog.h) at its
  * post-order position, so the nodes one append stores are adjacent rows,
@@ -68,7 +87,7 @@ static const char schema_v2[] =
  * rid).  A statement's row keeps its entry's index (log_idx) to find it by
  * message id.  (Version 2 kept the nodes by (level, idx) and the entries in
  * a table of their own with an index on (kind, rid): four pages written per
- * append instead of one.) */
+ * append instead of one.)  The log is rebuilt by log_v3. */
 static const char schema_v3[] =
     "CREATE TABLE tlog("
     " pos INTEGER PRIMARY KEY, hash BLOB NOT NULL, idx INTEGER, kind INTEGER,"
@@ -331,23 +350,8 @@ log_load(struct store *st)
 	return rc;
 }
 
-/* Upgrades from older schemas, in the transaction that creates the new
- * tables.  log_fill appends the statements select yields (kind, rid, jws),
- * in that order, as the log's entries and records each one's index in its
- * row.  A version 1 store had no log: its statements, oldest first, become
- * the first entries.  A version 2 store's log is rebuilt in its own order
- * from the statements, its old tables dropped; the checkpoints it signed
- * are kept, and the node signs nothing that does not extend them. */
-static const char from_v1[] =
-    "SELECT kind, rid, jws FROM ("
-    " SELECT 1 AS kind, rid, jws, created_ms AS t FROM outbox UNION ALL"
-    " SELECT 2, rid, receipt, received_ms FROM inbox WHERE status = 200)"
-    " ORDER BY t, kind, rid";
-static const char from_v2[] =
-    "SELECT e.kind, e.rid, CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END"
-    " FROM tlog_entry e LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid"
-    " LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid ORDER BY e.idx";
-
+/* log_fill - append the statements select yields (kind, rid, jws), in
+ * that order, as the log's entries, and record each one's index in its row. */
 static status
 log_fill(struct store *st, const char *select)
 {
@@ -380,6 +384,78 @@ log_fill(struct store *st, const char *select)
 	sqlite3_finalize(u[0]);
 	sqlite3_finalize(u[1]);
 	return rc;
+}
+
+/* log_v3 - a version 2 store's log rebuilt in its own order from the
+ * statements, its old tables dropped.  The checkpoints it signed are kept,
+ * and the node signs nothing that does not extend them. */
+static status
+log_v3(struct store *st)
+{
+	status rc = log_fill(st,
+	    "SELECT e.kind, e.rid, CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END"
+	    " FROM tlog_entry e LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid"
+	    " LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid ORDER BY e.idx");
+
+	if (!rc && sqlite3_exec(st->db, "DROP TABLE tlog_entry; DROP TABLE tlog_node", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		rc = ST_DB;
+	return rc;
+}
+
+/* migrations - the schema's history: step by step, what turns a store of
+ * version from into one of version to.  store_open takes a store through
+ * every step after its version, in order, in one transaction: a step's sql
+ * runs, then its fn (if any), then the store is marked with version to.
+ * The last step's version is the schema's; a new schema is a step added
+ * at the end. */
+static const struct migration {
+	int from, to;
+	const char *name;
+	const char *sql;
+	status (*fn)(struct store *st);
+} migrations[] = {
+	{ 0, 1, "peers and messages", schema_v1, NULL },
+	{ 1, 2, "checkpoints, witnessing, the log", schema_v2, NULL },
+	{ 2, 3, "the log by post-order position", schema_v3, log_v3 },
+};
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int
+store_schema_version(void)
+{
+	return migrations[NMIGRATIONS - 1].to;
+}
+
+/* upgrade - take the store at path, of version (older than the schema's),
+ * through the later steps of migrations in one transaction.  ST_DB, with a
+ * message, when one fails; the caller's store_close rolls back. */
+static status
+upgrade(struct store *st, const char *path, int version)
+{
+	char *err = NULL, mark[40];
+	int ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+
+	for (size_t i = 0; ok && i < NMIGRATIONS; i++) {
+		const struct migration *m = &migrations[i];
+
+		if (m->to <= version)
+			continue;
+		if (m->from != version)
+			diag_panic("store: schema step \"%s\" is from version %d, not %d",
+			    m->name, m->from, version);
+		snprintf(mark, sizeof mark, "PRAGMA user_version = %d", m->to);
+		ok = sqlite3_exec(st->db, m->sql, NULL, NULL, &err) == SQLITE_OK &&
+		    (!m->fn || m->fn(st) == ST_OK) &&
+		    sqlite3_exec(st->db, mark, NULL, NULL, &err) == SQLITE_OK;
+		version = m->to;
+	}
+	if (ok && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return ST_OK;
+	diag_warn("store: cannot create schema in %s: %s", path,
+	    err ? err : sqlite3_errmsg(st->db));
+	sqlite3_free(err);
+	return ST_DB;
 }
 
 status
@@ -420,33 +496,17 @@ store_open(const char *path, int create, struct store **out)
 			version = sqlite3_column_int(s, 0);
 		sqlite3_finalize(s);
 	}
-	if (version < SCHEMA_VERSION) {
-		char *err = NULL;
-
-		/* Older stores gain the log, filled from what they hold. */
-		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-		    (version == 0 &&
-		    sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) ||
-		    (version < 2 &&
-		    sqlite3_exec(st->db, schema_v2, NULL, NULL, &err) != SQLITE_OK) ||
-		    sqlite3_exec(st->db, schema_v3, NULL, NULL, &err) != SQLITE_OK ||
-		    (version == 1 && log_fill(st, from_v1) != ST_OK) ||
-		    (version == 2 && (log_fill(st, from_v2) != ST_OK ||
-		    sqlite3_exec(st->db, "DROP TABLE tlog_entry; DROP TABLE tlog_node",
-		    NULL, NULL, &err) != SQLITE_OK)) ||
-		    sqlite3_exec(st->db, "PRAGMA user_version = 3; COMMIT", NULL, NULL,
-		    NULL) != SQLITE_OK) {
-			diag_warn("store: cannot create schema in %s: %s", path,
-			    err ? err : sqlite3_errmsg(st->db));
-			sqlite3_free(err);
-			rc = ST_DB;
-			goto fail;
-		}
-	} else if (version != SCHEMA_VERSION) {
+	if (version < 0 || version > store_schema_version()) {
 		diag_warn("store: %s has schema version %d; this parley knows %d",
-		    path, version, SCHEMA_VERSION);
+		    path, version, store_schema_version());
 		rc = ST_DB;
 		goto fail;
+	}
+	/* Older stores (and new ones, from version 0) are brought up to date. */
+	if (version < store_schema_version()) {
+		rc = upgrade(st, path, version);
+		if (rc)
+			goto fail;
 	}
 	/* Every query prepared now: a file whose tables are not ours fails
 	 * here, with a message, and never later in the middle of work. */

@@ -283,9 +283,15 @@ test_open(void **state)
 	assert_null(st);
 
 	/* a store written by a newer parley (schema version 4) is refused */
+	assert_int_equal(store_schema_version(), 3);
 	foreign_db(f, "newer.db", 4, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
+	assert_null(st);
+
+	/* and so is one whose version no parley ever wrote */
+	foreign_db(f, "negative.db", -1, path);
+	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
 	/* a database of this version whose tables are not parley's */
@@ -359,6 +365,96 @@ test_peer_duplicates(void **state)
 	memset(&s, 0, sizeof s);
 	assert_int_equal(store_peer_list(f->st, peer_cb, &s), ST_OK);
 	assert_int_equal(s.n, 2);	/* nothing was added */
+}
+
+/* As many peers as a node is given: more than any fixed table would hold. */
+enum { MANY_PEERS = 1100 };
+
+struct many_seen {
+	int n;
+	int64_t ids[MANY_PEERS];	/* as store_peer_add gave them */
+	int seen[MANY_PEERS];
+};
+
+static void
+many_key(int i, uint8_t pk[static IDENT_PK_LEN])
+{
+	memset(pk, 0x5a, IDENT_PK_LEN);
+	pk[IDENT_PK_LEN - 2] = (uint8_t)(i >> 8);
+	pk[IDENT_PK_LEN - 1] = (uint8_t)i;
+}
+
+static int
+many_cb(void *arg, const struct store_peer *p)
+{
+	struct many_seen *s = arg;
+	uint8_t pk[IDENT_PK_LEN];
+	char name[24];
+	int i = s->n - 2;	/* "bravo" and "charlie" sort first */
+
+	if (i >= 0) {
+		assert_true(i < MANY_PEERS);
+		snprintf(name, sizeof name, "peer-%04d", i);
+		assert_string_equal(p->name, name);
+		assert_int_equal(p->id, s->ids[i]);
+		many_key(i, pk);
+		assert_memory_equal(p->pk, pk, IDENT_PK_LEN);
+		assert_int_equal(p->added_ms, i);
+		s->seen[i]++;
+	}
+	s->n++;
+	return 0;
+}
+
+static int
+name_cb(void *arg, const struct store_peer *p)
+{
+	snprintf(arg, 16, "%s", p->name);
+	return 0;
+}
+
+static void
+test_many_peers(void **state)
+{
+	static struct many_seen s;
+	struct fx *f = *state;
+	uint8_t pk[IDENT_PK_LEN];
+	char found[16];
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_begin(f->st), ST_OK);
+	for (int i = 0; i < MANY_PEERS; i++) {
+		struct store_peer p;
+		char name[24];
+
+		memset(&p, 0, sizeof p);
+		snprintf(name, sizeof name, "peer-%04d", i);
+		p.name = name;
+		many_key(i, p.pk);
+		p.kid = name;
+		p.endpoint = "https://127.0.0.1:7401";
+		p.links = "urgent";
+		p.card = "{}";
+		p.added_ms = i;
+		assert_int_equal(store_peer_add(f->st, &p, &s.ids[i]), ST_OK);
+	}
+	assert_int_equal(store_commit(f->st), ST_OK);
+
+	/* every one listed back, in name order, as added; after a reopen too */
+	for (int pass = 0; pass < 2; pass++) {
+		s.n = 0;
+		memset(s.seen, 0, sizeof s.seen);
+		assert_int_equal(store_peer_list(f->st, many_cb, &s), ST_OK);
+		assert_int_equal(s.n, MANY_PEERS + 2);
+		for (int i = 0; i < MANY_PEERS; i++)
+			assert_int_equal(s.seen[i], 1);
+		reopen(f);
+	}
+
+	/* the last one found by its key */
+	many_key(MANY_PEERS - 1, pk);
+	assert_int_equal(store_peer_find(f->st, NULL, pk, name_cb, found), ST_OK);
+	assert_string_equal(found, "peer-1099");
 }
 
 static void
@@ -838,17 +934,19 @@ static void
 log_text(struct fx *f, char text[static 128], const char *ids)
 {
 	char id[8];
-	const char *p = ids;
-	int len;
 	struct store_entry e;
 
 	text[0] = '\0';
 	assert_int_equal(store_log_entries(f->st, 0, entry_text, text), ST_OK);
-	while (sscanf(p, "%7s%n", id, &len) == 1) {
+	for (const char *p = ids + strspn(ids, " "); *p; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+
+		assert_true(len < sizeof id);
+		snprintf(id, sizeof id, "%.*s", (int)len, p);
+		p += len;
 		assert_int_equal(store_log_find(f->st, id, entry_cb, &e), ST_OK);
 		snprintf(text + strlen(text), 128 - strlen(text), "%s@%" PRIu64 " ", id, e.index);
 		free((char *)e.msg_id);
-		p += len;
 	}
 }
 
@@ -883,6 +981,7 @@ test_upgrade(void **state)
 	assert_string_equal(text, "4:n4");
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('tlog_entry', 'tlog_node')"), 0);	/* old tables dropped */
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
 	/* and it grows as any store does */
 	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o3", 3, 30), ST_OK);
 	log_text(f, text, "o3");
@@ -894,9 +993,42 @@ test_upgrade(void **state)
 	log_text(f, text, "o1 o2 o3 i1 i3");
 	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 o1@0 o2@1 o3@2 i1@3 i3@4 ");
 	assert_int_equal(store_ckpt_get(f->st, UINT64_MAX, note_cb, text), ST_NOTFOUND);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i4", 4, 200), ST_OK);
 	log_text(f, text, "i4");
 	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 5ri4 i4@5 ");
+}
+
+/* An upgrade that fails leaves the store as it was: its steps share one
+ * transaction. */
+static void
+test_upgrade_atomic(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	char text[128];
+	sqlite3 *db;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o1", 1, 10), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	/* version 1, with a table in the way of the last step (2 to 3) */
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, to_v1, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE tlog(x);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, 0, &st), ST_DB);
+	assert_null(st);
+	/* nothing of the first steps stayed */
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('checkpoint', 'tlog_entry', 'tlog_node')"), 0);
+	/* out of the way, it upgrades */
+	rewrite(f, "DROP TABLE tlog;");
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
+	log_text(f, text, "o1 i1");
+	assert_string_equal(text, "0mo1 1ri1 o1@0 i1@1 ");
 }
 
 static void
@@ -1075,6 +1207,7 @@ main(void)
 		T(test_open),
 		T(test_peers),
 		T(test_peer_duplicates),
+		T(test_many_peers),
 		T(test_send_seq),
 		T(test_out_pending),
 		T(test_out_duplicates),
@@ -1083,6 +1216,7 @@ main(void)
 		T(test_out_list),
 		T(test_inbox),
 		T(test_upgrade),
+		T(test_upgrade_atomic),
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
 		T(test_in_list),
