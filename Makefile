@@ -1,8 +1,11 @@
 # parley - Makefile.  `make run` and `make test` install what is missing first.
 #
 #   make run      deps, build, start a two-node demo on loopback (Ctrl-C stops)
-#   make test     deps, build, unit + end-to-end tests, ASan/UBSan run of both,
-#                 cppcheck, and a short run of every fuzz target
+#   make test     deps, build, lint (banned calls, layer order), unit +
+#                 end-to-end tests, ASan/UBSan run of both, cppcheck, and a
+#                 short run of every fuzz target
+#   make lint     scripts/check-banned.sh, scripts/check-layers.sh and their
+#                 self-test
 #   make bench    deps, build, print the benchmark tables
 #   make install  PREFIX=/usr/local (DESTDIR honoured)
 
@@ -40,7 +43,7 @@ CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test run test check unit e2e asan cppcheck fuzz fuzz-smoke \
+.PHONY: all deps deps-test run test check lint unit e2e asan cppcheck fuzz fuzz-smoke \
 	bench install clean FORCE
 
 all:
@@ -87,9 +90,18 @@ test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check
 
-# check: everything `make test` runs, without the dependency step.
-check: programs unit e2e asan cppcheck fuzz-smoke
+# check: everything `make test` runs, without the dependency step; lint
+# first, as it takes a second and the rest take minutes.
+check: lint
+	@$(MAKE) --no-print-directory programs unit e2e asan cppcheck fuzz-smoke
 	@echo "make test: all checks passed"
+
+# lint: no banned calls in src/, every include keeps the layer order
+# (docs/ARCHITECTURE.md), and both checks still catch what they are for.
+lint:
+	@scripts/check-banned.sh src
+	@scripts/check-layers.sh src
+	@scripts/check-layers-test.sh
 
 unit: $(UNIT_BINS)
 	@scripts/unit.sh $(UNIT_BINS)
