@@ -29,6 +29,10 @@ int cli_evidence(int argc, char **argv);
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cli_usage - print usage text to stdout (help) or stderr (error); returns 0 or 2. */
 int cli_usage(const char *text, int error);
+/* cli_dir_only - parse the options of a verb that takes only --dir (into
+ * *dir, NULL when absent) and at most max_args operands, left at
+ * argv[optind..]; -1 to go on, else the exit status (usage or --help). */
+int cli_dir_only(int argc, char **argv, const char *usage, const char **dir, int max_args);
 /* cli_dir - the node directory: the --dir value, else $PARLEY_DIR; NULL
  * (with a message) when neither is set. */
 const char *cli_dir(const char *given);

@@ -1,11 +1,14 @@
-/* cli_init.c - parley init, card, fingerprint. */
+/* cli_init.c - parley init: create a node (key, certificate, config, store).
+ *
+ * SECURITY: the identity key is written mode 0600 and never printed; an
+ * existing node is never overwritten.
+ */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt/card.h"
 #include "cli/cli.h"
-#include "util/file.h"
+#include "fmt/card.h"
 #include "util/stamp.h"
 
 static const char init_usage[] =
@@ -91,101 +94,5 @@ cli_init(int argc, char **argv)
 	    "  fingerprint: %s\n\nnext: parley card --dir %s > %s.card, and give it to your peer\n",
 	    name, dir, path, c.endpoint, fp, dir, name);
 	node_close(n);
-	return 0;
-}
-
-static const char card_usage[] =
-    "usage: parley card [--dir DIR]\n"
-    "  Print this node's card: a self-signed JSON document (a JWS in the\n"
-    "  flattened JSON serialization) with its name, public key as a JWK,\n"
-    "  endpoints and creation time.  Give it to a peer for 'parley peer add'.\n";
-
-/* dir_only - parse the options of a verb that takes only --dir; -1 to go
- * on, else the exit status. */
-static int
-dir_only(int argc, char **argv, const char *usage, const char **dir, int max_args)
-{
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-
-	*dir = NULL;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'd')
-			*dir = optarg;
-		else
-			return cli_usage(usage, ch != 'h');
-	}
-	if (argc - optind > max_args)
-		return cli_usage(usage, 1);
-	return -1;
-}
-
-int
-cli_card(int argc, char **argv)
-{
-	const char *dir;
-	struct node *n;
-	struct buf out;
-	int r = dir_only(argc, argv, card_usage, &dir, 0);
-
-	if (r >= 0)
-		return r;
-	if (!(n = cli_open(cli_dir(dir))))
-		return 1;
-	buf_init(&out, CARD_MAX_BYTES);
-	if (node_card(n, &out) != ST_OK)
-		r = cli_fail("cannot make the card");
-	else {
-		fputs(buf_str(&out), stdout);
-		r = 0;
-	}
-	buf_free(&out);
-	node_close(n);
-	return r;
-}
-
-static const char fp_usage[] =
-    "usage: parley fingerprint [--dir DIR] [CARD_FILE]\n"
-    "  Print this node's key fingerprint (or that of the key in CARD_FILE,\n"
-    "  after checking the card's signature): 8 groups of 5 digits to read\n"
-    "  aloud and compare over a second channel before 'parley peer add'.\n";
-
-int
-cli_fingerprint(int argc, char **argv)
-{
-	char fp[IDENT_FP_LEN];
-	const char *dir;
-	int r = dir_only(argc, argv, fp_usage, &dir, 1);
-
-	if (r >= 0)
-		return r;
-	if (optind < argc) {
-		struct buf text;
-		struct card card;
-		status rc;
-
-		buf_init(&text, CARD_MAX_BYTES);
-		rc = file_read(argv[optind], &text);
-		if (!rc)
-			rc = card_parse(text.p, text.len, &card);
-		buf_free(&text);
-		if (rc)
-			return cli_fail("%s: not a valid card: %s", argv[optind], status_str(rc));
-		ident_fingerprint(card.pk, fp);
-		printf("%s  (%s)\n", fp, card.name);
-		return 0;
-	} else {
-		struct node *n = cli_open(cli_dir(dir));
-
-		if (!n)
-			return 1;
-		ident_fingerprint(ident_pk(node_ident(n)), fp);
-		printf("%s  (%s)\n", fp, node_config(n)->name);
-		node_close(n);
-	}
 	return 0;
 }

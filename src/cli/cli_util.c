@@ -1,4 +1,5 @@
 /* cli_util.c - shared helpers of the parley(1) verbs. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,28 @@ cli_usage(const char *text, int error)
 {
 	fputs(text, error ? stderr : stdout);
 	return error ? 2 : 0;
+}
+
+int
+cli_dir_only(int argc, char **argv, const char *usage, const char **dir, int max_args)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	*dir = NULL;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'd')
+			*dir = optarg;
+		else
+			return cli_usage(usage, ch != 'h');
+	}
+	if (argc - optind > max_args)
+		return cli_usage(usage, 1);
+	return -1;
 }
 
 const char *

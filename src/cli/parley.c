@@ -9,6 +9,10 @@
  *	outbox, inbox, show and receipt read the node's store, so they work
  *	whether or not parleyd runs.
  *
+ *	One file per verb, cli_VERB.c, each exporting cli_VERB() for the
+ *	table below; what verbs share is in cli_util.c (cli.h) and, for the
+ *	verbs that read the store, cli_view.c (cli_view.h).
+ *
  * DIAGNOSTICS
  *	Exit 0 on success, 1 on an error (a one-line message names it), 2 on
  *	a usage error.

@@ -1,0 +1,147 @@
+/* cli_evidence.c - parley evidence: write a message's evidence bundle, or
+ * verify one offline.
+ *
+ * `evidence ID` asks parleyd, which fetches the peer's half of the proof
+ * over the pinned link.  `evidence verify` needs no node and no network:
+ * the bundle and the two parties' cards are enough.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "api/apiclient.h"
+#include "cli/cli.h"
+#include "fmt/card.h"
+#include "fmt/evidence.h"
+#include "util/file.h"
+
+static const char evidence_usage[] =
+    "usage: parley evidence ID [--dir DIR] > bundle.json\n"
+    "       parley evidence verify BUNDLE --card A.card --card B.card\n"
+    "  The first form writes the evidence bundle of a message sent or received:\n"
+    "  the message and its receipt (exact JWS), the inclusion proof of each in\n"
+    "  its signer's log, each against a checkpoint cosigned by the other party.\n"
+    "  It needs parleyd, which fetches the peer's half over the pinned link.\n"
+    "  The second form works offline with the two cards alone, prints what is\n"
+    "  proven, or exits 1 naming the first check that failed.\n";
+
+static int
+load_card(const char *path, struct card *c)
+{
+	struct buf text;
+	status rc;
+
+	buf_init(&text, CARD_MAX_BYTES);
+	rc = file_read(path, &text);
+	if (rc) {
+		buf_free(&text);
+		return cli_fail("%s: cannot read card: %s", path, status_str(rc));
+	}
+	rc = card_parse(text.p, text.len, c);
+	buf_free(&text);
+	if (rc)
+		return cli_fail("%s: not a valid card: %s", path, status_str(rc));
+	return 0;
+}
+
+static int
+evidence_check(const char *path, const char *const cardpath[2])
+{
+	struct card cards[2];
+	struct evidence_report r;
+	const char *why = NULL;
+	struct buf out, text;
+	status rc;
+	int e;
+
+	if (load_card(cardpath[0], &cards[0]) || load_card(cardpath[1], &cards[1]))
+		return 1;
+	buf_init(&text, EVIDENCE_MAX);
+	rc = file_read(path, &text);
+	if (rc) {
+		buf_free(&text);
+		return cli_fail("%s: cannot read bundle: %s", path, status_str(rc));
+	}
+	memset(&r, 0, sizeof r);
+	rc = evidence_verify(text.p, text.len, cards, &r, &why);
+	buf_free(&text);
+	if (rc) {
+		evidence_report_clear(&r);
+		return cli_fail("evidence does NOT verify: %s (%s)", why ? why : "invalid",
+		    status_str(rc));
+	}
+	buf_init(&out, 1u << 20);
+	rc = evidence_describe(&r, &out);
+	e = rc ? cli_fail("cannot describe the evidence: %s", status_str(rc)) :
+	    printf("%s", buf_str(&out)) < 0;
+	buf_free(&out);
+	evidence_report_clear(&r);
+	return e;
+}
+
+static int
+evidence_fetch(const char *dir, const char *id, int timeout_s)
+{
+	struct apiclient *api;
+	json_t *req, *resp = NULL;
+	const char *bundle;
+	status rc;
+
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir)))
+		return 1;
+	req = json_pack("{s:s, s:s}", "op", "evidence", "id", id);
+	rc = req ? apiclient_send(api, req) : ST_NOMEM;
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, timeout_s * 1000, &resp);
+	apiclient_close(api);
+	if (rc) {
+		json_decref(resp);
+		return cli_fail("parleyd did not answer: %s", status_str(rc));
+	}
+	bundle = json_string_value(json_object_get(resp, "bundle"));
+	if (!json_is_true(json_object_get(resp, "ok")) || !bundle) {
+		const char *err = json_string_value(json_object_get(resp, "error"));
+		int e = cli_fail("%s: %s", id, err ? err : "no bundle");
+
+		json_decref(resp);
+		return e;
+	}
+	fputs(bundle, stdout);
+	json_decref(resp);
+	return 0;
+}
+
+int
+cli_evidence(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "card", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *cards[2] = { NULL, NULL };
+	int ch, n_cards = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'c':
+			if (n_cards == 2)
+				return cli_fail("give exactly two --card options");
+			cards[n_cards++] = optarg;
+			break;
+		case 'h': return cli_usage(evidence_usage, 0);
+		default: return cli_usage(evidence_usage, 1);
+		}
+	}
+	if (argc - optind == 2 && strcmp(argv[optind], "verify") == 0) {
+		if (n_cards != 2 || dir)
+			return cli_fail("evidence verify takes BUNDLE and two --card options"
+			    " (and no node)");
+		return evidence_check(argv[optind + 1], cards);
+	}
+	if (argc - optind != 1 || n_cards)
+		return cli_usage(evidence_usage, 1);
+	return evidence_fetch(dir, argv[optind], 60);
+}

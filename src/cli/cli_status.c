@@ -1,0 +1,82 @@
+/* cli_status.c - parley status: each peer as the running parleyd sees it. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "api/apiclient.h"
+#include "cli/cli.h"
+
+static const char status_usage[] =
+    "usage: parley status [--json] [--dir DIR]\n"
+    "  Show each peer as the running parleyd sees it: reachable, last heard,\n"
+    "  backlog per link, alarm.  Exits 1 when parleyd is not running.\n";
+
+int
+cli_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL;
+	struct apiclient *api;
+	json_t *req, *resp = NULL, *st, *p;
+	int ch, json = 0;
+	size_t i;
+	status rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': return cli_usage(status_usage, 0);
+		default: return cli_usage(status_usage, 1);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(status_usage, 1);
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir)))
+		return 1;
+	req = json_pack("{s:s}", "op", "status");
+	rc = apiclient_send(api, req);
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 10000, &resp);
+	apiclient_close(api);
+	if (rc || !json_is_true(json_object_get(resp, "ok"))) {
+		json_decref(resp);
+		return cli_fail("parleyd did not answer: %s", rc ? status_str(rc) : "error");
+	}
+	st = json_incref(json_object_get(resp, "status"));
+	json_decref(resp);
+	if (json)
+		return cli_json(st);
+	printf("node %s  (key %s)\n", json_string_value(json_object_get(st, "node")),
+	    json_string_value(json_object_get(st, "kid")));
+	printf("%-16s %-9s %-25s %-28s %s\n", "PEER", "REACHABLE", "LAST HEARD", "BACKLOG", "ALARM");
+	json_array_foreach(json_object_get(st, "peers"), i, p) {
+		char backlog[128] = "";
+		const char *k, *alarm = json_string_value(json_object_get(p, "alarm"));
+		const char *heard = json_string_value(json_object_get(p, "last_heard"));
+		size_t off = 0;
+		json_t *v;
+
+		json_object_foreach(json_object_get(p, "backlog"), k, v) {
+			int w = snprintf(backlog + off, sizeof backlog - off, "%s%s=%lld",
+			    off ? " " : "", k, (long long)json_integer_value(v));
+
+			if (w > 0 && (size_t)w < sizeof backlog - off)
+				off += (size_t)w;
+		}
+		printf("%-16s %-9s %-25s %-28s %s\n", json_string_value(json_object_get(p, "name")),
+		    json_is_true(json_object_get(p, "reachable")) ? "yes" : "no",
+		    heard ? heard : "never", backlog, alarm ? alarm : "-");
+		if (!json_is_true(json_object_get(p, "reachable")) &&
+		    json_string_value(json_object_get(p, "last_error")))
+			printf("%16s last error: %s\n", "",
+			    json_string_value(json_object_get(p, "last_error")));
+	}
+	json_decref(st);
+	return 0;
+}

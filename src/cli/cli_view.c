@@ -1,0 +1,145 @@
+/* cli_view.c - the options, the listing body and the message lookup that
+ * outbox, inbox, show and receipt share (cli_view.h).
+ *
+ * SECURITY: only reads the store; verifying what it finds is the caller's
+ * job (show and receipt verify signatures again before printing).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_view.h"
+
+int
+cli_view_opts(int argc, char **argv, const char *usage, struct cli_view *v, int want_id)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "jws", no_argument, NULL, 'w' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(v, 0, sizeof *v);
+	v->limit = 100;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': v->dir = optarg; break;
+		case 'j': v->json = 1; break;
+		case 'w': v->jws = 1; break;
+		case 'a': v->limit = 0; break;
+		case 'n': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || !optarg[0] || n < 0)
+				return cli_fail("--limit takes a count (0: all)");
+			v->limit = (size_t)n;
+			break;
+		}
+		case 'h': return cli_usage(usage, 0);
+		default: return cli_usage(usage, 1);
+		}
+	}
+	if (argc - optind != want_id || (v->jws && !want_id))
+		return cli_usage(usage, 1);
+	if (want_id)
+		v->id = argv[optind];
+	if (!(v->dir = cli_dir(v->dir)))
+		return 1;
+	return -1;
+}
+
+int
+cli_view_list(int argc, char **argv, const char *usage, const char *header,
+    const char *what, status (*fetch)(struct store *, size_t, struct cli_view_rows *))
+{
+	struct cli_view_rows r = { NULL, 0 };
+	struct cli_view v;
+	struct node *n;
+	status rc;
+	int e = cli_view_opts(argc, argv, usage, &v, 0);
+
+	if (e >= 0)
+		return e;
+	if (!(n = cli_open(v.dir)))
+		return 1;
+	r.json = v.json;
+	if (r.json)
+		r.arr = json_array();
+	else
+		fputs(header, stdout);
+	rc = fetch(node_store(n), v.limit, &r);
+	node_close(n);
+	if (rc) {
+		json_decref(r.arr);
+		return cli_fail("cannot read the %s: %s", what, status_str(rc));
+	}
+	return r.json ? cli_json(r.arr) : 0;
+}
+
+static int
+found_out(void *arg, const struct store_out *m)
+{
+	struct cli_view_msg *f = arg;
+
+	f->sent = 1;
+	snprintf(f->peer, sizeof f->peer, "%s", m->peer);
+	snprintf(f->state, sizeof f->state, "%s", cli_state(m->state));
+	f->at_ms = m->created_ms;
+	f->done_ms = m->delivered_ms;
+	if (buf_add(&f->jws, m->jws, m->jws_len) || buf_adds(&f->receipt, m->receipt))
+		return 1;
+	return 1;
+}
+
+static int
+found_in(void *arg, const struct store_in *m)
+{
+	struct cli_view_msg *f = arg;
+
+	f->sent = 0;
+	snprintf(f->peer, sizeof f->peer, "%s", m->peer);
+	snprintf(f->state, sizeof f->state, "%s", m->status == 200 ? "received" : "refused");
+	f->at_ms = m->received_ms;
+	if (buf_add(&f->jws, m->jws, m->jws_len) || buf_add(&f->receipt, m->receipt, m->receipt_len))
+		return 1;
+	return 1;
+}
+
+static int
+peer_key(void *arg, const struct store_peer *p)
+{
+	struct cli_view_msg *f = arg;
+
+	memcpy(f->peer_pk, p->pk, IDENT_PK_LEN);
+	snprintf(f->peer_kid, sizeof f->peer_kid, "%s", p->kid);
+	return 1;
+}
+
+status
+cli_view_find(struct node *n, const char *id, struct cli_view_msg *f)
+{
+	status rc;
+
+	memset(f, 0, sizeof *f);
+	buf_init(&f->jws, 64u << 20);
+	buf_init(&f->receipt, 64u << 10);
+	rc = store_out_get(node_store(n), id, found_out, f);
+	if (rc == ST_NOTFOUND)
+		rc = store_in_get(node_store(n), id, found_in, f);
+	if (!rc)
+		rc = store_peer_find(node_store(n), f->peer, NULL, peer_key, f);
+	return rc;
+}
+
+void
+cli_view_msg_free(struct cli_view_msg *f)
+{
+	buf_free(&f->jws);
+	buf_free(&f->receipt);
+}

@@ -1,0 +1,59 @@
+/* cli_view.h - what outbox, inbox, show and receipt share.
+ *
+ * These verbs read the node's store directly, so the record stays readable
+ * while parleyd is stopped.
+ */
+#ifndef PARLEY_CLI_VIEW_H
+#define PARLEY_CLI_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+#include "fmt/card.h"
+
+/* The options of the read-only verbs. */
+struct cli_view {
+	const char *dir;	/* the node directory, after cli_dir */
+	int json, jws;		/* --json, --jws */
+	size_t limit;		/* --limit N (default 100); 0: --all */
+	const char *id;		/* show, receipt: the message id operand */
+};
+
+/* cli_view_opts - parse the options shared by the read-only verbs into v;
+ * want_id: 1 when the verb takes an ID operand (and allows --jws).  -1 to
+ * go on, else the exit status (usage, --help, or no node directory). */
+int cli_view_opts(int argc, char **argv, const char *usage, struct cli_view *v,
+    int want_id);
+
+/* The rows a listing collects: into arr (--json), else printed at once. */
+struct cli_view_rows {
+	json_t *arr;
+	int json;
+};
+
+/* cli_view_list - the body of outbox and inbox: options, then the header
+ * (text) or a JSON array, then every row fetch hands to its row callback.
+ * what names the listing in an error message.  Returns the exit status. */
+int cli_view_list(int argc, char **argv, const char *usage, const char *header,
+    const char *what, status (*fetch)(struct store *, size_t, struct cli_view_rows *));
+
+/* A message found in the outbox or inbox, copied out of the store. */
+struct cli_view_msg {
+	int sent;		/* 1: we sent it; 0: we received it */
+	char peer[CARD_NAME_MAX + 1];
+	uint8_t peer_pk[IDENT_PK_LEN];
+	char peer_kid[IDENT_KID_LEN];
+	char state[16];
+	int64_t at_ms, done_ms;
+	struct buf jws, receipt;
+};
+
+/* cli_view_find - look id up in the outbox, then the inbox, and the pinned
+ * key of its peer; n stays open.  f is initialised even on error: release
+ * it with cli_view_msg_free either way. */
+status cli_view_find(struct node *n, const char *id, struct cli_view_msg *f) WUR;
+/* cli_view_msg_free - release what cli_view_find copied into f. */
+void cli_view_msg_free(struct cli_view_msg *f);
+
+#endif
