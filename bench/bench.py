@@ -8,6 +8,17 @@ Prints tables:
      a producer that keeps the sender's queue non-empty; then where the
      machine's CPU went meanwhile and how fast the machine was (it is shared
      and virtualised: compare runs only with that in view);
+  2b. over the same sustained interval, per daemon: bytes written to disk
+     per message delivered (write_bytes of /proc/PID/io: what the kernel
+     wrote back, in 4 KiB pages, for the process; wchar, what it asked
+     write() for, beside it), CPU per message, and the reference cost of the
+     Ed25519 work each side must do per message (one sign and one verify:
+     the sender signs the message and verifies its receipt, the receiver
+     verifies the message and signs the receipt; bench_log.c, libsodium,
+     timed once the daemons have drained their backlog);
+     where write_bytes reads 0 (a filesystem that does not account it), the
+     growth of the store's files and the fsyncs counted by strace on a
+     short run instead, labelled as such;
   3. resident memory of each daemon: idle, and peak;
   4. the cosigned log (bench_log.c), with the daemons stopped:
      evidence-bundle verification (a bundle made by `parley evidence`); appends
@@ -17,6 +28,7 @@ Prints tables:
 
 Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
 BENCH_SECONDS (default 30), BENCH_LOG_SIZE (default 1000000),
+BENCH_STRACE (set: also count fsyncs with strace, as when write_bytes is 0),
 BENCH_PERF (a directory: record each daemon with
 `perf record -g` during the sustained run, into alpha.data and bravo.data).
 Timings are printed, never asserted.
@@ -39,6 +51,9 @@ BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "..",
 RTT_N = int(os.environ.get("BENCH_RTT_N", "1000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 PERF = os.environ.get("BENCH_PERF")
+STRACE = bool(os.environ.get("BENCH_STRACE"))
+GOAL_KB = (6, 4)	# bytes written per message: sender, receiver (issue)
+GOAL_CPU = 1.5		# CPU per message against its Ed25519 work
 LOG_SIZE = int(os.environ.get("BENCH_LOG_SIZE", "1000000"))
 LOG_MESSAGES = min(100000, LOG_SIZE)
 
@@ -90,6 +105,58 @@ def cpu_s(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_io(pid):
+    """/proc/PID/io of a daemon (all its threads) as a dict."""
+    with open(f"/proc/{pid}/io") as f:
+        return {k: int(v) for k, v in (line.split(":") for line in f)}
+
+
+def store_bytes(d):
+    """Bytes of the store's files (db, WAL, shared memory) in node dir d."""
+    return sum(os.path.getsize(p) for p in (os.path.join(d, "parley.db" + x)
+                                             for x in ("", "-wal", "-shm"))
+               if os.path.exists(p))
+
+
+def strace_syncs(pids, seconds):
+    """fsync + fdatasync calls of each process over `seconds`, counted by
+    `strace -c -f` attached meanwhile (it slows them: counts, not timings)."""
+    if not shutil.which("strace"):
+        return None
+    out = tempfile.mkdtemp(prefix="pstrace")
+    runs = [subprocess.Popen(["strace", "-c", "-f", "-e", "trace=fsync,fdatasync",
+                              "-o", os.path.join(out, str(p)), "-p", str(p)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for p in pids]
+    time.sleep(seconds)
+    counts = []
+    for r, p in zip(runs, pids):
+        r.send_signal(signal.SIGINT)
+        r.wait()
+        n = 0
+        try:
+            with open(os.path.join(out, str(p))) as f:
+                for line in f:
+                    w = line.split()
+                    if w and w[-1] in ("fsync", "fdatasync"):
+                        n += int(w[3])
+        except (OSError, ValueError, IndexError):
+            n = None
+        counts.append(n)
+    shutil.rmtree(out, ignore_errors=True)
+    return counts
+
+
+def jws_lens(d):
+    """Mean signing-input bytes of the delivered messages and of their
+    receipts in node d's outbox (a compact JWS less its '.' and signature)."""
+    db = sqlite3.connect(f"file:{os.path.join(d, 'parley.db')}?mode=ro", uri=True)
+    m, r = db.execute("select avg(length(jws)), avg(length(receipt)) from outbox"
+                      " where state = 1 and link = 'cert'").fetchone()
+    db.close()
+    return int(m - 87), int(r - 87)
 
 
 def machine_s():
@@ -201,6 +268,8 @@ def main():
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                      for name, p in zip(("alpha", "bravo"), procs)]
         cpu0 = [cpu_s(p.pid) for p in procs]
+        io0 = [proc_io(p.pid) for p in procs]
+        files0 = [store_bytes(d) for d in (a, b)]
         busy0, steal0 = machine_s()
         self0 = self_s()
         t0 = time.monotonic()
@@ -223,6 +292,8 @@ def main():
         elapsed = time.monotonic() - t0
         rate = delivered / elapsed
         used = [cpu_s(p.pid) - c0 for p, c0 in zip(procs, cpu0)]
+        io1 = [proc_io(p.pid) for p in procs]
+        files1 = [store_bytes(d) for d in (a, b)]
         busy1, steal1 = machine_s()
         producer = self_s() - self0
         others = max(0.0, (busy1 - busy0) - sum(used) - producer)
@@ -232,6 +303,29 @@ def main():
             pp.send_signal(signal.SIGINT)
             pp.wait()
         speed.append(verify_us())
+        # Per message: bytes written, and the fallback when write_bytes
+        # is not accounted (then strace counts fsyncs on a short loaded run).
+        per = max(delivered, 1)
+        wb = [(i1["write_bytes"] - i0["write_bytes"]) / per for i0, i1 in zip(io0, io1)]
+        wc = [(i1["wchar"] - i0["wchar"]) / per for i0, i1 in zip(io0, io1)]
+        growth = [(f1 - f0) / per for f0, f1 in zip(files0, files1)]
+        no_write_bytes = all(i1["write_bytes"] == i0["write_bytes"] for i0, i1 in zip(io0, io1))
+        syncs = None
+        if no_write_bytes or STRACE:
+            d0 = count()
+            if sent - d0 < window:
+                api.send_many([req] * chunk)
+                for _ in range(chunk):
+                    api.recv()
+                sent += chunk
+            syncs_n = strace_syncs([p.pid for p in procs], 3)
+            d1 = count()
+            if syncs_n and None not in syncs_n and d1 > d0:
+                syncs = [n / (d1 - d0) for n in syncs_n]
+        # The reference Ed25519 work, once the daemons have drained their
+        # backlog (idle, so that they do not slow the loop down).
+        wait_for(lambda: count() - base >= sent, 120, "the backlog to drain")
+        sig = bench_log("ed25519", *map(str, jws_lens(a)))[0]
 
         # 4a. An evidence bundle of the first round-trip message, once both
         # halves are cosigned; its verification timed in-process.
@@ -280,6 +374,33 @@ def main():
     if None not in speed:
         print(f"machine speed: Ed25519 verify of 1,200 bytes (libsodium, hot loop) took "
               f"{speed[0]:.0f} us before the sustained run, {speed[1]:.0f} us after")
+    print()
+    # Each side signs one statement and verifies the other's, per message.
+    work = [sig["sign_msg_us"] + sig["verify_receipt_us"],
+            sig["verify_msg_us"] + sig["sign_receipt_us"]]
+    print(f"bytes written and CPU per message, over the same {elapsed:.0f} s "
+          f"({delivered} messages delivered with receipt)")
+    print("| daemon | written KB/msg (write_bytes) | goal | wchar KB/msg | CPU us/msg "
+          "| Ed25519 work us/msg | CPU / Ed25519 | goal |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k, (name, what) in enumerate((("alpha (sender)", "sign msg + verify receipt"),
+                                      ("bravo (receiver)", "verify msg + sign receipt"))):
+        written = "n/a (0: not accounted)" if no_write_bytes else f"{wb[k] / 1024:.2f}"
+        print(f"| {name} | {written} | <= {GOAL_KB[k]} | {wc[k] / 1024:.2f} | {cpu[k]:.0f} | "
+              f"{work[k]:.0f} ({what}) | {cpu[k] / work[k]:.2f}x | <= {GOAL_CPU}x |")
+    print(f"Ed25519 on this machine (libsodium, hot loop, median of 9 rounds): "
+          f"message ({sig['msg_len']} bytes signed) sign {sig['sign_msg_us']:.1f} us, "
+          f"verify {sig['verify_msg_us']:.1f} us; receipt ({sig['receipt_len']} bytes) "
+          f"sign {sig['sign_receipt_us']:.1f} us, verify {sig['verify_receipt_us']:.1f} us")
+    print(f"store files (db + WAL + shm) grew by {growth[0] / 1024:.2f} / "
+          f"{growth[1] / 1024:.2f} KB per message (sender / receiver; the WAL is reused "
+          f"after checkpoints, so this is the lasting growth)")
+    if no_write_bytes:
+        print("write_bytes read 0 for both daemons: this filesystem does not account "
+              "it; use the file growth above and the fsync counts below instead")
+    if syncs:
+        print(f"fsync + fdatasync per message, counted by strace -c -f over a 3 s loaded "
+              f"run (fallback measure): sender {syncs[0]:.3f}, receiver {syncs[1]:.3f}")
     print()
     print("memory (resident)")
     print("| daemon | idle MB | peak MB |")

@@ -18,6 +18,12 @@
  *	Time `parley evidence verify` of bundle FILE against two cards,
  *	in-process (no process start, no file reads in the loop).
  *
+ *   bench_log ed25519 MSG_LEN RECEIPT_LEN
+ *	The reference cost of the signature work a message brings each side
+ *	(libsodium, as the daemon; hot loop, one core): Ed25519 sign and
+ *	verify of MSG_LEN and of RECEIPT_LEN bytes (the signing inputs of a
+ *	message and of its receipt), the median of 9 rounds of 100 ms each.
+ *
  * Results go to stdout, one JSON object per line, for bench.py's tables;
  * progress goes to stderr.  The store in DIR is a benchmark's: step 2's
  * entries stand for no stored statement, so `parley log verify` fails on it.
@@ -347,6 +353,54 @@ bundle(const char *path, const char *a, const char *b, int rounds)
 	free(ns);
 }
 
+/* sig_us - µs per call of one Ed25519 operation on len bytes: the median
+ * of 9 rounds of about 100 ms. */
+static double
+sig_us(size_t len, int verify)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char sig[crypto_sign_BYTES];
+	unsigned char *m = malloc(len ? len : 1);
+	int64_t per[9];
+	int bad = 0;
+
+	if (!m)
+		die("memory", ST_NOMEM);
+	memset(m, 'x', len);
+	crypto_sign_keypair(pk, sk);
+	crypto_sign_detached(sig, NULL, m, len, sk);
+	for (int r = 0; r < 9; r++) {
+		int64_t t0 = now_ns(), t;
+		int64_t n = 0;
+
+		do {
+			for (int k = 0; k < 16; k++, n++) {
+				if (verify)
+					bad += crypto_sign_verify_detached(sig, m, len, pk) != 0;
+				else
+					crypto_sign_detached(sig, NULL, m, len, sk);
+			}
+		} while ((t = now_ns() - t0) < 100000000);
+		per[r] = t * 1000 / n;	/* ps per call */
+	}
+	if (bad)
+		die("ed25519: a signature did not verify", ST_CRYPTO);
+	qsort(per, 9, sizeof *per, cmp_i64);
+	free(m);
+	return (double)per[4] / 1e6;
+}
+
+static void
+ed25519(size_t msg_len, size_t receipt_len)
+{
+	printf("{\"what\":\"ed25519\",\"msg_len\":%zu,\"receipt_len\":%zu,"
+	    "\"sign_msg_us\":%.2f,\"verify_msg_us\":%.2f,"
+	    "\"sign_receipt_us\":%.2f,\"verify_receipt_us\":%.2f}\n",
+	    msg_len, receipt_len, sig_us(msg_len, 0), sig_us(msg_len, 1),
+	    sig_us(receipt_len, 0), sig_us(receipt_len, 1));
+	fflush(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -378,7 +432,12 @@ main(int argc, char **argv)
 		bundle(argv[2], argv[3], argv[4], argc == 6 ? atoi(argv[5]) : 500);
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[1], "ed25519") == 0) {
+		ed25519(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10));
+		return 0;
+	}
 	fprintf(stderr, "usage: bench_log append DIR MESSAGES TOTAL BATCH\n"
-	    "       bench_log bundle FILE CARD CARD [ROUNDS]\n");
+	    "       bench_log bundle FILE CARD CARD [ROUNDS]\n"
+	    "       bench_log ed25519 MSG_LEN RECEIPT_LEN\n");
 	return 2;
 }
