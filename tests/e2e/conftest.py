@@ -45,4 +45,4 @@ def pytest_runtest_makereport(item, call):
     rep = outcome.get_result()
     if rep.when == "call" and rep.failed and "top" in item.funcargs:
         for n in item.funcargs["top"][1]:
-            rep.sections.append((f"{n.name} log", n.logtext()[-4000:]))
+            rep.sections.append((f"{n.name} log", n.logtail(4000)))

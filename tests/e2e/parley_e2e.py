@@ -3,11 +3,17 @@
 Every wait is on a condition with a deadline (wait_for); nothing sleeps to
 synchronise.  PARLEY_BIN names the build directory (default: ../../build).
 """
+import base64
+import datetime
+import hashlib
 import json
 import os
+import re
+import resource
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import tempfile
 import time
@@ -80,13 +86,29 @@ class Node:
         self.cli("peer", "add", other.card_path(), "--fingerprint", other.fingerprint(),
                  "--links", links)
 
-    def start(self):
+    def configure(self, **keys):
+        """Set keys in DIR/parley.json (read by parleyd when it starts)."""
+        path = os.path.join(self.dir, "parley.json")
+        with open(path) as f:
+            cfg = json.load(f)
+        cfg.update(keys)
+        with open(path, "w") as f:
+            json.dump(cfg, f, indent=2)
+
+    def start(self, nofile=None, prefix=()):
+        """Start parleyd; nofile: its RLIMIT_NOFILE (soft and hard); prefix: a
+        command that execs the daemon (it must keep the pid, e.g. unshare)."""
         assert self.proc is None or self.proc.poll() is not None
-        self.proc = subprocess.Popen([os.path.join(BIN, "parleyd"), "--dir", self.dir],
-                                     stderr=open(self.log, "a"))
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        self.proc = subprocess.Popen([*prefix, os.path.join(BIN, "parleyd"), "--dir", self.dir],
+                                     stderr=open(self.log, "a"),
+                                     preexec_fn=limit if nofile else None)
         wait_for(lambda: self.proc.poll() is not None or
                  self.cli("status", check=False).returncode == 0, 20, f"{self.name} to start")
-        assert self.proc.poll() is None, f"{self.name} exited:\n{self.logtext()}"
+        assert self.proc.poll() is None, \
+            f"{self.name} exited ({self.proc.returncode}):\n{self.logtail(4000)}"
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -106,6 +128,62 @@ class Node:
                 return f.read()
         except OSError:
             return ""
+
+    def loglines(self):
+        return self.logtext().splitlines()
+
+    def loggrep(self, pattern=None, limit=1000):
+        """Up to limit log lines matching pattern (any line if None), read
+        as a stream: a flooded log of gigabytes costs no more than limit."""
+        rx = re.compile(pattern, re.I) if pattern else None
+        out = []
+        try:
+            with open(self.log, errors="replace") as f:
+                for line in f:
+                    if rx is None or rx.search(line):
+                        out.append(line.rstrip("\n"))
+                        if len(out) >= limit:
+                            break
+        except OSError:
+            pass
+        return out
+
+    def logtail(self, n):
+        """The last n bytes of the log."""
+        try:
+            with open(self.log, "rb") as f:
+                f.seek(max(0, os.path.getsize(self.log) - n))
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def proc_status(self, field):
+        """A field of /proc/PID/status in kB (VmHWM: peak RSS, VmRSS, ...)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        raise AssertionError(f"no {field} in /proc/{self.proc.pid}/status")
+
+    def cpu_seconds(self):
+        """User plus system CPU time the daemon has used."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def status_within(self, seconds):
+        """`parley status --json` if it answers within seconds, else None."""
+        try:
+            p = subprocess.run([os.path.join(BIN, "parley"), "status", "--json", "--dir", self.dir],
+                               capture_output=True, text=True, timeout=deadline(seconds))
+        except subprocess.TimeoutExpired:
+            return None
+        return json.loads(p.stdout) if p.returncode == 0 else None
+
+    def send(self, peer, subject="hello", wait=30):
+        """parley send ... --wait: the CompletedProcess (0: receipt received)."""
+        return self.cli("send", peer, "--link", "urgent", "--type", "notification",
+                        "--priority", "flash", "--subject", subject, f"--wait={wait}", check=False)
 
     def api(self, reqs):
         """Pipeline requests on one local API connection; return the answers."""
@@ -150,6 +228,89 @@ def send_req(peer, i=0, link="urgent", body="", **kw):
          "priority": "flash", "subject": f"message {i}", "body": body}
     r.update(kw)
     return r
+
+
+def tls_client(cert=None, key=None):
+    """A TLS 1.3 client context that checks nothing; cert/key: client identity."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    if cert:
+        ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+def client_hello():
+    """The bytes of a real TLS 1.3 ClientHello (several hundred)."""
+    out = ssl.MemoryBIO()
+    obj = tls_client().wrap_bio(ssl.MemoryBIO(), out)
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def closed_by_peer(s):
+    """1 if the peer has closed the (non-blocking) socket s: EOF or reset."""
+    try:
+        return s.recv(4096, socket.MSG_PEEK) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
+
+
+def tls_identity(top, kind, name="x"):
+    """A self-signed certificate and key in top: kind ed25519, p256 or rsa.
+    Returns (cert_path, key_path)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+    from cryptography.x509.oid import NameOID
+    key = {"ed25519": lambda: ed25519.Ed25519PrivateKey.generate(),
+           "p256": lambda: ec.generate_private_key(ec.SECP256R1()),
+           "rsa": lambda: rsa.generate_private_key(65537, 2048)}[kind]()
+    dn = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.utcnow()
+    cert = (x509.CertificateBuilder().subject_name(dn).issuer_name(dn)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .sign(key, None if kind == "ed25519" else hashes.SHA256()))
+    cp, kp = os.path.join(top, f"{name}-{kind}.crt"), os.path.join(top, f"{name}-{kind}.key")
+    with open(cp, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(kp, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return cp, kp
+
+
+def b64u(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def make_card(name, endpoint):
+    """A card for a fresh Ed25519 key, built from README's Formats without
+    parley: (card_text, fingerprint)."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    key = ed25519.Ed25519PrivateKey.generate()
+    x = b64u(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    canon = ('{"crv":"Ed25519","kty":"OKP","x":"%s"}' % x).encode()   # RFC 7638
+    kid = b64u(hashlib.sha256(canon).digest())
+    h = hashlib.sha512(canon).digest()
+    fp = " ".join("%05d" % (int.from_bytes(h[i * 5:i * 5 + 5], "big") % 100000) for i in range(8))
+    created = datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    payload = {"v": 1, "name": name, "key": {"kty": "OKP", "crv": "Ed25519", "x": x},
+               "endpoints": [endpoint], "created_at": created}
+    prot = b64u(json.dumps({"alg": "EdDSA", "kid": kid, "typ": "parley-card"},
+                           separators=(",", ":")).encode())
+    pay = b64u(json.dumps(payload, separators=(",", ":")).encode())
+    sig = b64u(key.sign(f"{prot}.{pay}".encode()))
+    return json.dumps({"protected": prot, "payload": pay, "signature": sig}), fp
 
 
 def short_tmp():
