@@ -44,6 +44,9 @@
 #define ADDR_MAX 64
 #define PARAMS_MAX 8
 #define ACCEPT_PAUSE_MS 250
+/* A request still arriving when its deadline passes gets another period
+ * when at least this much of it arrived in the last one. */
+#define HTTP_MIN_PROGRESS (64u << 10)
 
 struct route {
 	unsigned methods;
@@ -93,6 +96,8 @@ struct hconn {
 	struct event *deadline;
 	size_t held;		/* bytes of the current request passed to evhttp */
 	int paused;		/* waiting for the body budget */
+	int in_request;		/* bytes of a request arrived, not yet served */
+	size_t progress;	/* request bytes taken since the deadline was set */
 	struct http_req *req;	/* the request being answered */
 	struct hconn *prev, *next;	/* the listener's connections */
 	struct hconn *hprev, *hnext;	/* holders */
@@ -345,8 +350,15 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->authed && !c->kill)
+	if (!c->kill && c->progress >= HTTP_MIN_PROGRESS) {
+		/* a large request still arriving at a fair rate: more time */
+		struct timeval tv = { c->l->h->lim.handshake_timeout_ms / 1000,
+		    (c->l->h->lim.handshake_timeout_ms % 1000) * 1000 };
+
+		c->progress = 0;
+		evtimer_add(c->deadline, &tv);
 		return;
+	}
 	if (!c->kill)
 		diag_warn_limit(&lim_deadline, "%s: closed connection from %s: no %s within"
 		    " %d ms", c->l->name, c->addr, c->l->mode == HTTP_PLAIN ? "request" :
@@ -387,7 +399,6 @@ authenticate(struct hconn *c)
 		return -1;
 	}
 	c->authed = 1;
-	evtimer_del(c->deadline);
 	return 0;
 }
 
@@ -413,14 +424,28 @@ in_changed(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 		kill_later(c);
 		return;
 	}
-	if (info->n_deleted) {
-		if (!c->holding)
-			hold_start(c);
-		c->held += info->n_deleted;
-		h->held += info->n_deleted;
+	if (info->n_added && !c->in_request) {
+		/* the first bytes of a request: its headers (and body) are due
+		 * within the deadline, as the handshake was */
+		c->in_request = 1;
+		if (!evtimer_pending(c->deadline, NULL)) {
+			struct timeval tv = { h->lim.handshake_timeout_ms / 1000,
+			    (h->lim.handshake_timeout_ms % 1000) * 1000 };
+
+			c->progress = 0;
+			evtimer_add(c->deadline, &tv);
+		}
 	}
-	if (info->n_added && c->holding && c != h->holders &&
-	    h->held + info->orig_size + info->n_added > h->lim.body_budget) {
+	if (!info->n_added)
+		return;
+	/* counted as they arrive: bytes wait in the input buffer as well as
+	 * in evhttp's request */
+	if (!c->holding)
+		hold_start(c);
+	c->held += info->n_added;
+	h->held += info->n_added;
+	c->progress += info->n_added;
+	if (c != h->holders && h->held > h->lim.body_budget) {
 		if (!c->paused)
 			diag_warn_limit(&lim_budget, "%s: request bodies hold %zu bytes (body_budget"
 			    " %zu): connection from %s waits", c->l->name, h->held,
@@ -729,10 +754,10 @@ on_request(struct evhttp_request *ev, void *arg)
 		st = ST_UNKNOWN_KEY, why = "no verified client key";
 		goto refuse;
 	}
-	if (!r->c->authed) {
-		r->c->authed = 1;	/* served a request: no longer a stranger */
-		evtimer_del(r->c->deadline);
-	}
+	/* the request is in: no deadline until the next one starts */
+	r->c->authed = 1;	/* on a pinned listener it already was */
+	r->c->in_request = 0;
+	evtimer_del(r->c->deadline);
 	raw = uri ? evhttp_uri_get_path(uri) : NULL;
 	r->path = evhttp_uridecode(raw && raw[0] ? raw : "/", 0, &plen);
 	if (!r->path || strlen(r->path) != plen) {	/* %00 */
