@@ -107,7 +107,8 @@ unit: $(UNIT_BINS)
 	@scripts/unit.sh $(UNIT_BINS)
 
 e2e: programs
-	PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+	PARLEY_BIN=$(abspath $(BUILD)) PARLEY_SAN="$(SAN)" $(PYTHON) -m pytest -q \
+		-p no:cacheprovider tests/e2e
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \

@@ -22,6 +22,7 @@
 #include "log/ledger.h"
 #include "util/stamp.h"
 #include "log/witness.h"
+#include "net/http.h"
 
 #define MAX_BATCH 4096
 /* libevent 2.1 reads at most 4 KiB per read callback (evbuffer_read), about
@@ -457,6 +458,11 @@ api_listen(struct event_base *base, struct link_engine *e, struct node *n, const
 		return ST_IO;
 	}
 	chmod(path, 0600);
+	if (http_guard(base, a->lis, "local API") != ST_OK) {
+		evconnlistener_free(a->lis);
+		free(a);
+		return ST_NOMEM;
+	}
 	*out = a;
 	return ST_OK;
 }
@@ -468,6 +474,7 @@ api_free(struct api *a)
 		return;
 	while (a->clients)
 		client_free(a->clients);
+	http_unguard(a->lis);
 	evconnlistener_free(a->lis);
 	unlink(a->path);
 	free(a);

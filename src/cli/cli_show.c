@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include "net/http.h"
 #include "cli/cli_view.h"
 #include "fmt/envelope.h"
 
@@ -44,7 +45,7 @@ cli_show(int argc, char **argv)
 		node_close(n);
 		return 0;
 	}
-	envelope_message_init(&m, 64u << 20);
+	envelope_message_init(&m, HTTP_REQUEST_MAX);
 	rc = f.sent ? envelope_message_open(f.jws.p, f.jws.len, ident_pk(node_ident(n)),
 	    f.peer_kid, &m) : envelope_message_open(f.jws.p, f.jws.len, f.peer_pk,
 	    ident_kid(node_ident(n)), &m);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/http.h"
 #include "cli/cli_view.h"
 
 int
@@ -127,7 +128,7 @@ cli_view_find(struct node *n, const char *id, struct cli_view_msg *f)
 	status rc;
 
 	memset(f, 0, sizeof *f);
-	buf_init(&f->jws, 64u << 20);
+	buf_init(&f->jws, HTTP_REQUEST_MAX);
 	buf_init(&f->receipt, 64u << 10);
 	rc = store_out_get(node_store(n), id, found_out, f);
 	if (rc == ST_NOTFOUND)

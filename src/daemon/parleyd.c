@@ -142,6 +142,9 @@ main(int argc, char **argv)
 	api_free(a);
 	link_engine_free(e);	/* its clients, before the resolver they use */
 	http_free(h);
+	/* the resolver failed its pending lookups; their callbacks release
+	 * the connections that waited on them */
+	event_base_loop(base, EVLOOP_NONBLOCK);
 	tlsctx_free(tls);
 	peers_free(ps);
 	event_free(sigterm);

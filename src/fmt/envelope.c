@@ -25,12 +25,12 @@ in_set(const char *s, const char *const *set)
 	return 0;
 }
 
+const char *const envelope_links[ENV_LINKS + 1] = { "urgent", "leaders", "wg", "cert", NULL };
+
 int
 envelope_link_ok(const char *s)
 {
-	static const char *const links[] = { "cert", "urgent", "leaders", "wg", NULL };
-
-	return in_set(s, links);
+	return in_set(s, envelope_links);
 }
 
 int

@@ -84,7 +84,11 @@ status envelope_receipt_open(const char *jws, size_t n,
 status envelope_json_str(struct buf *out, const char *s, size_t n) WUR;
 /* envelope_hash - lowercase hex SHA-256 of data[0..n). */
 void envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX]);
-/* envelope_link_ok - 1 for a known link class: cert, urgent, leaders, wg. */
+/* The link classes, in the order a backlog is served (the urgent one
+ * first), NULL-terminated: the one list of them. */
+#define ENV_LINKS 4
+extern const char *const envelope_links[ENV_LINKS + 1];
+/* envelope_link_ok - 1 for a known link class: urgent, leaders, wg, cert. */
 int envelope_link_ok(const char *s);
 /* envelope_priority_ok - 1 for flash, immediate, priority, routine. */
 int envelope_priority_ok(const char *s);

@@ -17,8 +17,6 @@
 #include "log/witness.h"
 #include "util/diag.h"
 
-const char *const link_order[4] = { "urgent", "leaders", "wg", "cert" };
-
 struct waiter {
 	struct link_engine *e;
 	char id[STAMP_UUID_LEN];
@@ -356,12 +354,12 @@ link_status(struct link_engine *e)
 		json_t *backlog = json_object(), *pj, *wj;
 		char heard[STAMP_TIME_LEN];
 
-		for (size_t k = 0; k < sizeof link_order / sizeof link_order[0]; k++) {
+		for (size_t k = 0; k < ENV_LINKS; k++) {
 			int64_t n = 0;
 
-			if (peers_agreed(pr, link_order[k]) &&
-			    store_out_backlog(node_store(e->node), pr->id, link_order[k], &n) == ST_OK)
-				json_object_set_new(backlog, link_order[k], json_integer(n));
+			if (peers_agreed(pr, envelope_links[k]) &&
+			    store_out_backlog(node_store(e->node), pr->id, envelope_links[k], &n) == ST_OK)
+				json_object_set_new(backlog, envelope_links[k], json_integer(n));
 		}
 		if (p->last_heard_ms)
 			stamp_format(p->last_heard_ms, heard);

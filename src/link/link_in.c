@@ -193,8 +193,8 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 done:
 	if (reason[0]) {
 		memcpy(v->reason, reason, sizeof v->reason);
-		diag_warn("refused message from %s (link %s seq %lld): %s: %s", p->name,
-		    m.link[0] ? m.link : "?", (long long)m.seq, status_str(code), reason);
+		diag_warn("refused message from %s (link %s seq %lld): %s", p->name,
+		    m.link[0] ? m.link : "?", (long long)m.seq, reason);
 	}
 	envelope_message_clear(&m);
 	return code;

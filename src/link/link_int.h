@@ -15,15 +15,10 @@
 #define BATCH_BYTES (1u << 20)
 #define LINES_MAX 1024
 #define HELLO_EVERY_MS 15000
-#define BACKOFF_MIN_MS 50
-#define POST_TIMEOUT_S 30
 /* Batches in flight per peer, so sender and receiver work at once
  * (decision 0005); a third keeps the sender busy while two are with the
  * peer (measured: about +10 % sustained throughput over two). */
 #define LANES 3
-
-/* Links in the order their backlog is served: the urgent one first. */
-extern const char *const link_order[4];
 
 struct item {
 	char id[STAMP_UUID_LEN];

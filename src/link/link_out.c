@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <sodium.h>
 
 #include "fmt/envelope.h"
 #include "link/link_int.h"
 #include "log/ledger.h"
 #include "log/witness.h"
+#include "util/backoff.h"
 #include "util/diag.h"
 
 static void failed(struct lane *l, const char *why);
@@ -76,10 +76,7 @@ failed(struct lane *l, const char *why)
 	l->n_items = 0;
 	if (p->retrying)
 		return;		/* another lane already scheduled the retry */
-	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
-	if (p->backoff_ms > max)
-		p->backoff_ms = max;
-	delay = p->backoff_ms / 2 + (int)randombytes_uniform((uint32_t)p->backoff_ms / 2 + 1);
+	delay = backoff_next(&p->backoff_ms, BACKOFF_MIN_MS, max);
 	p->retrying = 1;
 	schedule(p, delay);
 }
@@ -223,7 +220,7 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 		 * batch until the link stalled. */
 		free(oc);
 		if ((rc = http_client_post(l->client, "/v1/messages", l->body.p, l->body.len,
-		    POST_TIMEOUT_S, on_batch, l)) != ST_OK)
+		    HTTP_CLIENT_TIMEOUT_S, on_batch, l)) != ST_OK)
 			failed(l, status_str(rc));
 		return;
 	}
@@ -291,11 +288,11 @@ fill(struct lpeer *p, struct lane *l)
 
 	buf_reset(&l->body);
 	l->n_items = 0;
-	for (size_t i = 0; i < sizeof link_order / sizeof link_order[0]; i++) {
-		if (!peers_agreed(p->peer, link_order[i]))
+	for (size_t i = 0; i < ENV_LINKS; i++) {
+		if (!peers_agreed(p->peer, envelope_links[i]))
 			continue;
-		rc = store_out_pending(node_store(p->e->node), p->peer->id, link_order[i],
-		    in_flight_max(p, link_order[i]), BATCH_MAX, BATCH_BYTES, collect_one, &c);
+		rc = store_out_pending(node_store(p->e->node), p->peer->id, envelope_links[i],
+		    in_flight_max(p, envelope_links[i]), BATCH_MAX, BATCH_BYTES, collect_one, &c);
 		if (rc || c.rc) {
 			diag_warn("peer %s: cannot read outbox: %s", p->peer->name,
 			    status_str(rc ? rc : c.rc));
@@ -303,7 +300,7 @@ fill(struct lpeer *p, struct lane *l)
 			return 0;
 		}
 		if (l->n_items) {
-			snprintf(l->blink, sizeof l->blink, "%s", link_order[i]);
+			snprintf(l->blink, sizeof l->blink, "%s", envelope_links[i]);
 			return 1;
 		}
 	}
@@ -328,7 +325,7 @@ link_out_kick(struct lpeer *p, int force)
 		if (!fill(p, l))
 			break;
 		rc = http_client_post(l->client, "/v1/messages", l->body.p, l->body.len,
-		    POST_TIMEOUT_S, on_batch, l);
+		    HTTP_CLIENT_TIMEOUT_S, on_batch, l);
 		if (rc) {
 			failed(l, status_str(rc));
 			return;
@@ -341,7 +338,7 @@ link_out_kick(struct lpeer *p, int force)
 		struct lane *l = &p->lanes[0];
 
 		l->hello = 1;
-		rc = http_client_post(l->client, "/v1/hello", "{}", 2, POST_TIMEOUT_S, on_batch, l);
+		rc = http_client_post(l->client, "/v1/hello", "{}", 2, HTTP_CLIENT_TIMEOUT_S, on_batch, l);
 		if (rc) {
 			l->hello = 0;
 			failed(l, status_str(rc));

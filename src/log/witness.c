@@ -17,11 +17,11 @@
 #include "net/http.h"
 #include "net/http_client.h"
 #include "node/peers.h"
+#include "util/backoff.h"
 #include "util/stamp.h"
 #include "log/witness.h"
 
-#define REQUEST_MAX (64u << 10)
-#define POST_TIMEOUT_S 30
+#define REQUEST_MAX (64u << 10)	/* a tlog-witness request: a note and a proof */
 #define BACKOFF_MAX_MS 30000
 #define SIGN_QUIET_MS 5		/* a checkpoint once the log is this long unchanged */
 #define SIGN_MAX_MS 1000	/* ... and at most this long after it grew */
@@ -114,10 +114,7 @@ later(struct wpeer *p, int ms)
 static void
 backoff(struct wpeer *p)
 {
-	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : 100;
-	if (p->backoff_ms > BACKOFF_MAX_MS)
-		p->backoff_ms = BACKOFF_MAX_MS;
-	later(p, p->backoff_ms + (int)(stamp_mono_us() % (uint64_t)(p->backoff_ms / 2 + 1)));
+	later(p, backoff_next(&p->backoff_ms, BACKOFF_MIN_MS, BACKOFF_MAX_MS));
 }
 
 static int
@@ -212,7 +209,7 @@ send_round(struct wpeer *p)
 	rc = ledger_witness_request(p->w->node, p->cosigned, &p->body, &p->sent);
 	if (!rc)
 		rc = http_client_post(p->client, WITNESS_PREFIX "add-checkpoint", p->body.p,
-		    p->body.len, POST_TIMEOUT_S, on_answer, p);
+		    p->body.len, HTTP_CLIENT_TIMEOUT_S, on_answer, p);
 	if (rc) {
 		diag_warn("log: cannot offer our checkpoint to %s: %s", p->peer->name, status_str(rc));
 		backoff(p);
@@ -436,7 +433,7 @@ witness_fetch_proof(struct witness *w, const char *peer, const char *id,
 	    ST_NOMEM;
 	if (!rc)
 		rc = http_client_post(f->client, WITNESS_PREFIX "prove", id, strlen(id),
-		    POST_TIMEOUT_S, on_fetched, f);
+		    HTTP_CLIENT_TIMEOUT_S, on_fetched, f);
 	f->next = w->fetches;
 	w->fetches = f;
 	if (rc)
@@ -578,7 +575,7 @@ witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn, void
 	j->w = w;
 	j->fn = fn;
 	j->arg = arg;
-	buf_init(&j->jws, 64u << 20);
+	buf_init(&j->jws, HTTP_REQUEST_MAX);
 	buf_init(&j->receipt, 64u << 10);
 	buf_init(&j->ours, 64u << 10);
 	j->next = w->jobs;

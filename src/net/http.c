@@ -38,6 +38,7 @@
 #include <openssl/err.h>
 
 #include "net/http.h"
+#include "node/config.h"
 #include "util/diag.h"
 #include "util/stamp.h"
 
@@ -66,7 +67,6 @@ struct http_listener {
 	struct tlsctx *tls;
 	struct evhttp *ev;
 	struct evconnlistener *lev;
-	struct event *resume;		/* accepting again after EMFILE */
 	struct route routes[HTTP_ROUTES_MAX];
 	size_t n_routes;
 	struct hconn *conns, *last;	/* oldest first */
@@ -127,6 +127,8 @@ static struct diag_limit lim_deadline = DIAG_LIMIT_INIT;
 static struct diag_limit lim_caps = DIAG_LIMIT_INIT;
 static struct diag_limit lim_fds = DIAG_LIMIT_INIT;
 static struct diag_limit lim_budget = DIAG_LIMIT_INIT;
+
+_Static_assert(CONFIG_BODY_BUDGET_MIN >= HTTP_REQUEST_MAX, "a budget holds a request");
 
 /* ---- the status table ---- */
 
@@ -350,8 +352,9 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!c->kill && c->progress >= HTTP_MIN_PROGRESS) {
-		/* a large request still arriving at a fair rate: more time */
+	if (!c->kill && (c->progress >= HTTP_MIN_PROGRESS || c->paused)) {
+		/* a large request still arriving at a fair rate, or one the
+		 * body budget holds back: more time */
 		struct timeval tv = { c->l->h->lim.handshake_timeout_ms / 1000,
 		    (c->l->h->lim.handshake_timeout_ms % 1000) * 1000 };
 
@@ -361,8 +364,8 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	}
 	if (!c->kill)
 		diag_warn_limit(&lim_deadline, "%s: closed connection from %s: no %s within"
-		    " %d ms", c->l->name, c->addr, c->l->mode == HTTP_PLAIN ? "request" :
-		    "completed TLS handshake and request",
+		    " %d ms", c->l->name, c->addr, c->authed || c->l->mode == HTTP_PLAIN ?
+		    "complete request" : "completed TLS handshake and request",
 		    c->l->h->lim.handshake_timeout_ms);
 	conn_close(c);
 }
@@ -593,38 +596,76 @@ make_bev(struct event_base *base, void *arg)
 	return bev;
 }
 
+/* Guarded listeners: evconnlistener hands its error callback the
+ * listener's own argument (evhttp's, for ours), so the guard is found by
+ * the listener. */
+struct guard {
+	struct evconnlistener *lev;
+	struct event *resume;
+	char name[32];
+};
+static struct guard guards[16];
+
 static void
 on_resume(evutil_socket_t fd, short what, void *arg)
 {
+	struct guard *g = arg;
+
 	(void)fd;
 	(void)what;
-	evconnlistener_enable(((struct http_listener *)arg)->lev);
+	if (g->lev)
+		evconnlistener_enable(g->lev);
 }
-
-/* Every open listener, for on_accept_error: evconnlistener hands its error
- * callback evhttp's argument, not ours. */
-static struct http_listener *open_listeners[16];
 
 static void
 on_accept_error(struct evconnlistener *lev, void *arg)
 {
-	struct http_listener *l = NULL;
 	int e = EVUTIL_SOCKET_ERROR();
 	struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	struct guard *g = NULL;
 
 	(void)arg;
-	for (size_t i = 0; i < sizeof open_listeners / sizeof open_listeners[0]; i++)
-		if (open_listeners[i] && open_listeners[i]->lev == lev)
-			l = open_listeners[i];
-	if (!l)
+	for (size_t i = 0; i < sizeof guards / sizeof guards[0]; i++)
+		if (guards[i].lev == lev)
+			g = &guards[i];
+	if (!g)
 		return;
 	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
 		diag_warn_limit(&lim_fds, "%s: out of file descriptors (%s): not accepting for"
-		    " %d ms", l->name, strerror(e), ACCEPT_PAUSE_MS);
-		evconnlistener_disable(l->lev);
-		evtimer_add(l->resume, &tv);
+		    " %d ms", g->name, strerror(e), ACCEPT_PAUSE_MS);
+		evconnlistener_disable(lev);
+		evtimer_add(g->resume, &tv);
 	} else
-		diag_warn_limit(&lim_fds, "%s: accept failed: %s", l->name, strerror(e));
+		diag_warn_limit(&lim_fds, "%s: accept failed: %s", g->name, strerror(e));
+}
+
+status
+http_guard(struct event_base *base, struct evconnlistener *lev, const char *name)
+{
+	for (size_t i = 0; i < sizeof guards / sizeof guards[0]; i++) {
+		struct guard *g = &guards[i];
+
+		if (g->lev)
+			continue;
+		g->resume = evtimer_new(base, on_resume, g);
+		if (!g->resume)
+			return ST_NOMEM;
+		g->lev = lev;
+		snprintf(g->name, sizeof g->name, "%s", name);
+		evconnlistener_set_error_cb(lev, on_accept_error);
+		return ST_OK;
+	}
+	return ST_TOOBIG;
+}
+
+void
+http_unguard(struct evconnlistener *lev)
+{
+	for (size_t i = 0; i < sizeof guards / sizeof guards[0]; i++)
+		if (lev && guards[i].lev == lev) {
+			event_free(guards[i].resume);
+			memset(&guards[i], 0, sizeof guards[i]);
+		}
 }
 
 /* ---- requests ---- */
@@ -870,9 +911,7 @@ http_dns(struct http *h)
 static void
 listener_free(struct http_listener *l)
 {
-	for (size_t i = 0; i < sizeof open_listeners / sizeof open_listeners[0]; i++)
-		if (open_listeners[i] == l)
-			open_listeners[i] = NULL;
+	http_unguard(l->lev);
 	if (l->ev)
 		evhttp_free(l->ev);	/* closes its connections: conn_closed */
 	while (l->newborn) {
@@ -884,8 +923,6 @@ listener_free(struct http_listener *l)
 	}
 	if (l->adopt)
 		event_free(l->adopt);
-	if (l->resume)
-		event_free(l->resume);
 	free(l);
 }
 
@@ -900,7 +937,9 @@ http_free(struct http *h)
 		h->listeners = l->next;
 		listener_free(l);
 	}
-	evdns_base_free(h->dns, 0);
+	/* fail what is still resolving: each pending lookup holds its
+	 * connection's bufferevent until its callback runs */
+	evdns_base_free(h->dns, 1);
 	free(h);
 }
 
@@ -928,8 +967,7 @@ http_listen(struct http *h, const char *name, const char *host, int port,
 	l->tls = tls;
 	l->ev = evhttp_new(h->base);
 	l->adopt = event_new(h->base, -1, 0, on_adopt, l);
-	l->resume = evtimer_new(h->base, on_resume, l);
-	if (!l->ev || !l->adopt || !l->resume) {
+	if (!l->ev || !l->adopt) {
 		listener_free(l);
 		return ST_NOMEM;
 	}
@@ -947,12 +985,11 @@ http_listen(struct http *h, const char *name, const char *host, int port,
 		return ST_IO;
 	}
 	l->lev = evhttp_bound_socket_get_listener(bound);
-	for (size_t i = 0; i < sizeof open_listeners / sizeof open_listeners[0]; i++)
-		if (!open_listeners[i]) {
-			open_listeners[i] = l;
-			break;
-		}
-	evconnlistener_set_error_cb(l->lev, on_accept_error);
+	if (http_guard(h->base, l->lev, name) != ST_OK) {
+		l->lev = NULL;
+		listener_free(l);
+		return ST_NOMEM;
+	}
 	l->next = h->listeners;
 	h->listeners = l;
 	*out = l;

@@ -92,6 +92,15 @@ struct evdns_base *http_dns(struct http *h);
 status http_listen(struct http *h, const char *name, const char *host, int port,
     enum http_tls mode, struct tlsctx *tls, struct http_listener **out) WUR;
 
+/* http_guard - on lev (any listener of base, e.g. the local API socket's):
+ * when descriptors run out, stop accepting for a moment instead of
+ * spinning, with a rate-limited warning naming name.  http_unguard (NULL is
+ * a no-op) before the listener is freed.  ST_TOOBIG: too many guarded. */
+struct evconnlistener;
+status http_guard(struct event_base *base, struct evconnlistener *lev,
+    const char *name) WUR;
+void http_unguard(struct evconnlistener *lev);
+
 /* http_route - serve methods (a mask of enum http_method) on pattern: a path
  * whose segments are literal, "{name}" (one non-empty segment, read with
  * http_req_param) or a final "*" (the rest, read as param "*").  Bodies over

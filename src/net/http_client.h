@@ -18,6 +18,9 @@
 
 struct http_client;
 
+/* The deadline of a request to a peer, seconds. */
+#define HTTP_CLIENT_TIMEOUT_S 30
+
 /* http_client_done_fn - a request finished.  st is ST_OK for 200, else
  * the status the answer's HTTP code stands for (http_status), or ST_DOWN
  * when no answer came; error then says why in words.  body is borrowed

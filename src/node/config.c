@@ -80,8 +80,7 @@ config_load(const char *path, struct config *c)
 			{ "max_conns_per_addr", 1, 1000000, &per_addr },
 			{ "handshake_timeout_ms", 100, 60000, &hs },
 			{ "peer_max_conns", 1, 1000, &peer_conns },
-			/* at least one largest request (HTTP_REQUEST_MAX) */
-			{ "body_budget", 64 << 20, (int64_t)4 << 30, &budget },
+			{ "body_budget", CONFIG_BODY_BUDGET_MIN, (int64_t)4 << 30, &budget },
 		};
 
 		for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++) {

@@ -13,6 +13,9 @@
 
 #define CONFIG_MAX_BODY_DEFAULT (1024 * 1024)
 #define CONFIG_MAX_BODY_LIMIT (16 * 1024 * 1024)
+/* body_budget holds at least one largest request (http.c checks that this
+ * is HTTP_REQUEST_MAX). */
+#define CONFIG_BODY_BUDGET_MIN (64 << 20)
 
 struct config {
 	char name[CARD_NAME_MAX + 1];
