@@ -244,8 +244,11 @@ once(void)
 	return ST_OK;
 }
 
-status
-tlsctx_new_server(const char *keypath, const char *certpath, struct tlsctx **out)
+/* make - a pinned context (server and client sides, pin decides) or a
+ * server-only one for browsers and standard clients. */
+static status
+make(const char *keypath, const char *certpath, tlsctx_pin_fn pin, void *arg, int pinned,
+    struct tlsctx **out)
 {
 	struct tlsctx *t;
 	status rc;
@@ -256,13 +259,27 @@ tlsctx_new_server(const char *keypath, const char *certpath, struct tlsctx **out
 	t = calloc(1, sizeof *t);
 	if (!t)
 		return ST_NOMEM;
-	rc = ctx_new(keypath, certpath, 0, NULL, &t->srv);
+	t->pin = pin;
+	t->arg = arg;
+	if (pinned) {
+		rc = ctx_new(keypath, certpath,
+		    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, t, &t->srv);
+		if (!rc)
+			rc = ctx_new(keypath, certpath, SSL_VERIFY_PEER, t, &t->cli);
+	} else
+		rc = ctx_new(keypath, certpath, 0, NULL, &t->srv);
 	if (rc) {
 		tlsctx_free(t);
 		return rc;
 	}
 	*out = t;
 	return ST_OK;
+}
+
+status
+tlsctx_new_server(const char *keypath, const char *certpath, struct tlsctx **out)
+{
+	return make(keypath, certpath, NULL, NULL, 0, out);
 }
 
 status
@@ -322,27 +339,7 @@ status
 tlsctx_new(const char *keypath, const char *certpath, tlsctx_pin_fn pin,
     void *arg, struct tlsctx **out)
 {
-	struct tlsctx *t;
-	status rc;
-
-	*out = NULL;
-	if ((rc = once()) != ST_OK)
-		return rc;
-	t = calloc(1, sizeof *t);
-	if (!t)
-		return ST_NOMEM;
-	t->pin = pin;
-	t->arg = arg;
-	rc = ctx_new(keypath, certpath,
-	    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, t, &t->srv);
-	if (!rc)
-		rc = ctx_new(keypath, certpath, SSL_VERIFY_PEER, t, &t->cli);
-	if (rc) {
-		tlsctx_free(t);
-		return rc;
-	}
-	*out = t;
-	return ST_OK;
+	return make(keypath, certpath, pin, arg, 1, out);
 }
 
 void
