@@ -71,7 +71,7 @@ struct http_listener {
 	size_t n_routes;
 	struct hconn *conns, *last;	/* oldest first */
 	int n_conns;
-	struct hconn *newborn;		/* made by the bevcb, not yet adopted */
+	struct hconn *newborn, *newborn_last;	/* made by the bevcb, in accept order */
 	struct event *adopt;
 };
 
@@ -94,6 +94,7 @@ struct hconn {
 	int kill;		/* close at the next turn of the loop */
 	uint8_t pk[IDENT_PK_LEN];
 	struct event *deadline;
+	struct event *watch;	/* the client's hang-up, while a reply is deferred */
 	size_t held;		/* bytes of the current request passed to evhttp */
 	int paused;		/* waiting for the body budget */
 	int in_request;		/* bytes of a request arrived, not yet served */
@@ -192,6 +193,8 @@ http_status(int code)
 }
 
 /* ---- connections ---- */
+
+static void req_free(struct http_req *r);
 
 static int
 is_loopback(const char *host)
@@ -331,7 +334,14 @@ conn_closed(struct evhttp_connection *evcon, void *arg)
 		c->req = NULL;
 		if (r->gone)
 			r->gone(r->gone_arg);
+		/* A request the client abandoned is detached from its connection
+		 * and left to us; one on a connection we close is freed with it. */
+		if (!evhttp_request_get_connection(r->ev))
+			evhttp_request_free(r->ev);
+		req_free(r);
 	}
+	if (c->watch)
+		event_free(c->watch);
 	if (c->deadline)
 		event_free(c->deadline);
 	evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
@@ -555,6 +565,8 @@ on_adopt(evutil_socket_t fd, short what, void *arg)
 		struct hconn *c = l->newborn;
 
 		l->newborn = c->nb_next;
+		if (!l->newborn)
+			l->newborn_last = NULL;
 		adopt_one(l, c);
 	}
 }
@@ -590,8 +602,13 @@ make_bev(struct event_base *base, void *arg)
 	bufferevent_incref(bev);	/* dropped when adopted */
 	c->l = l;
 	c->bev = bev;
-	c->nb_next = l->newborn;
-	l->newborn = c;
+	/* at the tail: a burst is adopted in accept order, so the caps close
+	 * its oldest, not its newest */
+	if (l->newborn_last)
+		l->newborn_last->nb_next = c;
+	else
+		l->newborn = c;
+	l->newborn_last = c;
 	event_active(l->adopt, EV_TIMEOUT, 0);
 	return bev;
 }
@@ -675,6 +692,8 @@ req_free(struct http_req *r)
 {
 	if (r->c) {
 		r->c->req = NULL;
+		if (r->c->watch)
+			event_del(r->c->watch);
 		release(r->c);
 	}
 	free(r->path);
@@ -918,6 +937,7 @@ listener_free(struct http_listener *l)
 		struct hconn *c = l->newborn;
 
 		l->newborn = c->nb_next;
+		l->newborn_last = NULL;
 		bufferevent_decref(c->bev);
 		free(c);
 	}
@@ -1120,12 +1140,29 @@ http_reply_error(struct http_req *r, status st, const char *reason)
 	free(text);
 }
 
+/* on_hangup - the client closed while its reply was deferred (evhttp does
+ * not read a connection whose request is being answered). */
+static void
+on_hangup(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_close(arg);	/* conn_closed tells the handler */
+}
+
 void
 http_defer(struct http_req *r, void (*gone)(void *arg), void *arg)
 {
+	struct hconn *c = r->c;
+
 	r->deferred = 1;
 	r->gone = gone;
 	r->gone_arg = arg;
+	if (c && !c->watch && (event_base_get_features(c->l->h->base) & EV_FEATURE_EARLY_CLOSE))
+		c->watch = event_new(c->l->h->base, bufferevent_getfd(c->bev), EV_CLOSED,
+		    on_hangup, c);
+	if (c && c->watch)
+		event_add(c->watch, NULL);
 }
 
 void
@@ -1134,8 +1171,6 @@ http_stream_start(struct http_req *r, status st, const char *ctype)
 	int code = http_code(st);
 
 	r->streaming = 1;
-	if (!r->c)
-		return;	/* gone: http_stream_end frees */
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Content-Type", ctype);
 	evhttp_send_reply_start(r->ev, code, reason_of(code));
 }
@@ -1160,9 +1195,6 @@ http_stream_write(struct http_req *r, const void *p, size_t len)
 void
 http_stream_end(struct http_req *r)
 {
-	if (r->c)
-		evhttp_send_reply_end(r->ev);
-	else
-		evhttp_request_free(r->ev);	/* orphaned by the closed connection */
+	evhttp_send_reply_end(r->ev);
 	req_free(r);
 }

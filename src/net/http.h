@@ -143,13 +143,14 @@ void http_reply(struct http_req *r, status st, const char *ctype, const void *bo
     size_t len);
 /* http_reply_error - answer {"error": reason} (JSON) with the status for st. */
 void http_reply_error(struct http_req *r, status st, const char *reason);
-/* http_defer - the handler will reply later.  gone(arg) is called, instead
- * of the reply being possible, if the connection closes first; r is then
- * gone and must not be used. */
+/* http_defer - the handler will reply later (with http_reply or a stream).
+ * If the connection closes first (the client hangs up, or the daemon
+ * stops), gone(arg) is called and r is freed: the handler must forget it. */
 void http_defer(struct http_req *r, void (*gone)(void *arg), void *arg);
 /* http_stream_start / http_stream_write / http_stream_end - a reply sent in
  * chunks (chunked transfer encoding) for results too large to build at
- * once; http_stream_end frees r. */
+ * once; http_stream_end frees r.  A handler that streams from later events
+ * calls http_defer first, to learn of a hang-up. */
 void http_stream_start(struct http_req *r, status st, const char *ctype);
 status http_stream_write(struct http_req *r, const void *p, size_t len) WUR;
 void http_stream_end(struct http_req *r);
