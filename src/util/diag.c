@@ -53,14 +53,73 @@ diag_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* pass - 1 when l lets one more line through now; a line saying how many
+ * were suppressed is due when *said is set. */
+static int
+pass(struct diag_limit *l, long *said)
+{
+	long long now = stamp_mono_ms();
+
+	*said = 0;
+	if (now - l->window_ms >= DIAG_LIMIT_MS) {
+		l->window_ms = now;
+		l->lines = 0;
+	}
+	if (l->lines >= DIAG_LIMIT_LINES) {
+		l->suppressed++;
+		return 0;
+	}
+	l->lines++;
+	*said = l->suppressed;
+	l->suppressed = 0;
+	return 1;
+}
+
+static void
+suppressed(long n)
+{
+	if (n)
+		fprintf(stderr, "%s: warning: (suppressed %ld similar messages in the last"
+		    " minute)\n", prog, n);
+}
+
+/* Every warning is limited by its kind, its format string: a peer or a
+ * stranger that can cause one can cause it a million times. */
+#define KINDS 256
+static struct {
+	const char *fmt;
+	struct diag_limit lim;
+} kinds[KINDS];
+
+static struct diag_limit *
+kind_of(const char *fmt)
+{
+	size_t h = ((size_t)fmt >> 4) % KINDS;
+
+	for (size_t i = 0; i < KINDS; i++, h = (h + 1) % KINDS) {
+		if (kinds[h].fmt == fmt)
+			return &kinds[h].lim;
+		if (!kinds[h].fmt) {
+			kinds[h].fmt = fmt;
+			return &kinds[h].lim;
+		}
+	}
+	return NULL;	/* full: not limited */
+}
+
 void
 diag_warn(const char *fmt, ...)
 {
+	struct diag_limit *l = kind_of(fmt);
+	long said = 0;
 	va_list ap;
 
+	if (l && !pass(l, &said))
+		return;
 	va_start(ap, fmt);
 	emit("warning: ", fmt, ap);
 	va_end(ap);
+	suppressed(said);
 }
 
 void
@@ -88,24 +147,13 @@ diag_panic(const char *fmt, ...)
 void
 diag_warn_limit(struct diag_limit *l, const char *fmt, ...)
 {
-	long long now = stamp_mono_ms();
+	long said;
 	va_list ap;
 
-	if (now - l->window_ms >= DIAG_LIMIT_MS) {
-		l->window_ms = now;
-		l->lines = 0;
-	}
-	if (l->lines >= DIAG_LIMIT_LINES) {
-		l->suppressed++;
+	if (!pass(l, &said))
 		return;
-	}
-	l->lines++;
 	va_start(ap, fmt);
 	emit("warning: ", fmt, ap);
 	va_end(ap);
-	if (l->suppressed) {
-		fprintf(stderr, "%s: warning: (suppressed %ld similar messages in the last"
-		    " minute)\n", prog, l->suppressed);
-		l->suppressed = 0;
-	}
+	suppressed(said);
 }

@@ -1,6 +1,8 @@
 /* diag.h - diagnostics on stderr, in three levels after Postfix.
  *
- * diag_info: normal events.  diag_warn: bad input, refused and logged.
+ * diag_info: normal events.  diag_warn: bad input, refused and logged;
+ * every kind of warning (its format string) at most DIAG_LIMIT_LINES lines
+ * a minute, as diag_warn_limit.
  * diag_fatal: a broken environment (say how to fix it); exits 1.
  * diag_panic: a broken invariant; aborts.
  * Never pass key material or message bodies to these.
@@ -16,10 +18,11 @@ void diag_info(const char *fmt, ...) DIAG_FMT(1, 2);
 void diag_warn(const char *fmt, ...) DIAG_FMT(1, 2);
 _Noreturn void diag_fatal(const char *fmt, ...) DIAG_FMT(1, 2);
 _Noreturn void diag_panic(const char *fmt, ...) DIAG_FMT(1, 2);
-/* struct diag_limit - one kind of warning that a stranger can cause at will
- * (a refused handshake, a closed connection): at most DIAG_LIMIT_LINES lines
+/* struct diag_limit - one kind of warning: at most DIAG_LIMIT_LINES lines
  * per DIAG_LIMIT_MS, then silence; the first line of a later window says
- * how many were suppressed.  Define one per kind with DIAG_LIMIT_INIT. */
+ * how many were suppressed.  diag_warn keeps one per format string; a kind
+ * whose lines differ in format but not in cause (refused handshakes,
+ * closed connections) shares one, defined with DIAG_LIMIT_INIT. */
 struct diag_limit {
 	long long window_ms;	/* start of the current window */
 	int lines;		/* printed in it */
