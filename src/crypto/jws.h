@@ -17,6 +17,11 @@
 /* jws_sign - append the compact serialization of a JWS over payload to out. */
 status jws_sign(const struct ident *id, const char *typ, const void *payload,
     size_t n, struct buf *out) WUR;
+/* jws_assemble - append the compact JWS that jws_sign made when a key with
+ * thumbprint kid signed payload as typ and gave sig: the same bytes, rebuilt
+ * from them.  Nothing is signed or verified. */
+status jws_assemble(const char *kid, const char *typ, const void *payload, size_t n,
+    const uint8_t sig[static IDENT_SIG_LEN], struct buf *out) WUR;
 /* jws_verify - check the compact JWS text[0..n) against pk and typ; on success
  * append the decoded payload to payload (bounded by its max).
  * ST_PARSE: not a compact JWS; ST_INVALID: header wrong (alg, typ, crit);
