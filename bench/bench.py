@@ -158,11 +158,21 @@ def jws_lens(d):
                           " where state = 1 and link = 'cert'").fetchone()
         db.close()
         return int(m - 87), int(r - 87)
-    # schema 4 keeps a receipt as its fields: its length, as rebuilt
-    db.create_function("b64", 1, lambda n: n // 3 * 4 + (n % 3 + 1 if n % 3 else 0),
-                       deterministic=True)
+    # schema 4 keeps a receipt as its fields, a message's JWS as the bytes of
+    # its segments: their lengths, as rebuilt
+    def b64(n):
+        return n // 3 * 4 + (n % 3 + 1 if n % 3 else 0)
+
+    def jwslen(v):
+        if not isinstance(v, bytes):
+            return len(v)
+        h, p = int.from_bytes(v[:4], "big"), int.from_bytes(v[4:8], "big")
+        return b64(h) + 1 + b64(p) + 1 + b64(len(v) - 8 - h - p)
+
+    db.create_function("b64", 1, b64, deterministic=True)
+    db.create_function("jwslen", 1, jwslen, deterministic=True)
     m, r = db.execute(
-        "select avg(length(o.jws)), avg(coalesce(length(d.receipt), "
+        "select avg(jwslen(o.jws)), avg(coalesce(length(d.receipt), "
         "b64(length('{\"alg\":\"EdDSA\",\"kid\":\"\",\"typ\":\"parley-receipt\"}')"
         " + length(p.kid)) + 1 + b64(length('{\"v\":1,\"id\":\"\",\"msg\":\"\","
         "\"msg_sha256\":\"\",\"from\":\"\",\"to\":\"\",\"link\":\"\",\"seq\":,"

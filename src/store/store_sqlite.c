@@ -15,7 +15,9 @@
 
 #include <sqlite3.h>
 
+#include "crypto/jws.h"
 #include "fmt/envelope.h"
+#include "util/b64.h"
 #include "util/diag.h"
 #include "store/store.h"
 
@@ -270,8 +272,13 @@ struct store {
 	int append_kind;	/* the entry being appended (its leaf row names it) */
 	int64_t append_rid;
 	struct buf rcpt;	/* a receipt rebuilt for the row being handed out */
+	struct buf jws;		/* that row's message JWS, unpacked */
+	struct buf pack;	/* a message JWS being packed for a row */
 	char hash[ENV_HASH_HEX];	/* that row's message hash, in hex */
 };
+
+/* The largest message JWS kept packed (larger ones are kept as text). */
+#define JWS_MAX ((size_t)64 << 20)
 
 static status log_load(struct store *st);
 static status log_fill(struct store *st, const char *select);
@@ -466,6 +473,81 @@ log_v3(struct store *st)
 	    NULL, NULL) != SQLITE_OK)
 		rc = ST_DB;
 	return rc;
+}
+
+/* A message's JWS is kept as the bytes its three base64url segments stand
+ * for - a quarter fewer than its text - after their lengths (4 bytes each,
+ * big-endian: header, payload; the signature is the rest): a BLOB.  A text
+ * that is not a compact JWS, or does not come back the same from those
+ * bytes, is kept as it is: TEXT (so are version 3 rows). */
+static status
+jws_unpack(const uint8_t *v, size_t len, struct buf *b)
+{
+	size_t h = 0, pl = 0;
+
+	for (int k = 0; len >= 8 && k < 4; k++) {
+		h = h << 8 | v[k];
+		pl = pl << 8 | v[4 + k];
+	}
+	buf_reset(b);
+	if (len < 8 || h > len - 8 || pl > len - 8 - h ||
+	    b64_url_encode(b, v + 8, h) || buf_add(b, ".", 1) ||
+	    b64_url_encode(b, v + 8 + h, pl) || buf_add(b, ".", 1) ||
+	    b64_url_encode(b, v + 8 + h + pl, len - 8 - h - pl)) {
+		buf_reset(b);
+		return ST_PARSE;
+	}
+	return ST_OK;
+}
+
+/* jws_bind - bind jws[0..n) to parameter i of s, packed when it can be
+ * (in st->pack: bound until the next message is). */
+static void
+jws_bind(struct store *st, sqlite3_stmt *s, int i, const char *jws, size_t n)
+{
+	struct jws_parts p;
+	struct buf *b = &st->pack, again;
+	char *len;
+	size_t h, pl;
+	int same = 0;
+
+	buf_reset(b);
+	if (n && jws_split(jws, n, &p) == ST_OK && buf_extend(b, 8, &len) == ST_OK &&
+	    b64_url_decode_buf(b, p.hdr, p.hdr_len) == ST_OK &&
+	    (h = b->len - 8, b64_url_decode_buf(b, p.pay, p.pay_len) == ST_OK) &&
+	    (pl = b->len - 8 - h, b64_url_decode_buf(b, p.sig, p.sig_len) == ST_OK) &&
+	    h <= UINT32_MAX && pl <= UINT32_MAX) {
+		for (int k = 0; k < 4; k++) {
+			b->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
+			b->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
+		}
+		/* what a reader will get back is these very bytes */
+		buf_init(&again, JWS_MAX);
+		same = jws_unpack((const uint8_t *)b->p, b->len, &again) == ST_OK &&
+		    again.len == n && memcmp(again.p, jws, n) == 0;
+		buf_free(&again);
+	}
+	if (same)
+		sqlite3_bind_blob(s, i, b->p, (int)b->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(s, i, jws, (int)n, SQLITE_STATIC);
+}
+
+/* jws_col - the JWS in column i of s as text, its length in *n: a packed
+ * one unpacked into b (valid until the next row). */
+static const char *
+jws_col(sqlite3_stmt *s, int i, struct buf *b, size_t *n)
+{
+	if (sqlite3_column_type(s, i) != SQLITE_BLOB) {
+		const char *t = col(s, i);
+
+		*n = (size_t)sqlite3_column_bytes(s, i);
+		return t;
+	}
+	if (jws_unpack(sqlite3_column_blob(s, i), (size_t)sqlite3_column_bytes(s, i), b))
+		diag_warn("store: a stored JWS is damaged");
+	*n = b->len;
+	return buf_str(b);
 }
 
 /* Receipts kept small (schema_v4).  rcpt_of is what rebuilds one besides
@@ -720,6 +802,8 @@ store_open(const char *path, int create, struct store **out)
 	if (!st)
 		return ST_NOMEM;
 	buf_init(&st->rcpt, 8192);
+	buf_init(&st->jws, JWS_MAX);
+	buf_init(&st->pack, JWS_MAX);
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		rc = ST_DB;
 		goto fail;
@@ -790,6 +874,8 @@ store_close(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
 	buf_free(&st->rcpt);
+	buf_free(&st->jws);
+	buf_free(&st->pack);
 	free(st);
 }
 
@@ -972,7 +1058,7 @@ store_out_add(struct store *st, const struct store_out *m)
 	text(s, 5, m->type);
 	text(s, 6, m->priority);
 	text(s, 7, m->subject);
-	sqlite3_bind_text(s, 8, m->jws, (int)m->jws_len, SQLITE_STATIC);
+	jws_bind(st, s, 8, m->jws, m->jws_len);
 	sqlite3_bind_int64(s, 9, m->created_ms);
 	sqlite3_bind_int64(s, 10, (sqlite3_int64)st->log_size);
 	rc = run(s);
@@ -1012,8 +1098,7 @@ outs(struct store *st, sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void 
 		m.type = col(s, 5);
 		m.priority = col(s, 6);
 		m.subject = col(s, 7);
-		m.jws = col(s, 8);
-		m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
+		m.jws = jws_col(s, 8, &st->jws, &m.jws_len);
 		m.state = sqlite3_column_int(s, 9);
 		m.created_ms = sqlite3_column_int64(s, 10);
 		m.delivered_ms = sqlite3_column_int64(s, 11);
@@ -1081,7 +1166,14 @@ out_finish(struct store *st, const char *id, int state, const char *receipt, int
 		struct rcpt_of of = { id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
 		    0 };
 
-		envelope_hash(col(q, 4), (size_t)sqlite3_column_bytes(q, 4), hash);
+		struct buf text;
+		size_t n;
+		const char *jws;
+
+		buf_init(&text, JWS_MAX);
+		jws = jws_col(q, 4, &text, &n);
+		envelope_hash(jws, n, hash);
+		buf_free(&text);
 		rcpt_bind(done, 6, receipt, strlen(receipt), &of);
 	}
 	sqlite3_reset(q);
@@ -1163,8 +1255,7 @@ store_in_add(struct store *st, const struct store_in *m)
 	text(s, 5, m->type);
 	text(s, 6, m->priority);
 	text(s, 7, m->subject);
-	sqlite3_bind_text(s, 8, m->jws ? m->jws : "", m->jws ? (int)m->jws_len : 0,
-	    SQLITE_STATIC);
+	jws_bind(st, s, 8, m->jws ? m->jws : "", m->jws ? m->jws_len : 0);
 	hash_bind(s, 9, m->hash);
 	sqlite3_bind_int(s, 10, m->status);
 	text(s, 11, m->reason);
@@ -1213,8 +1304,7 @@ in_row(sqlite3_stmt *s, const struct each *each)
 	m.type = col(s, 5);
 	m.priority = col(s, 6);
 	m.subject = col(s, 7);
-	m.jws = col(s, 8);
-	m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
+	m.jws = jws_col(s, 8, &each->st->jws, &m.jws_len);
 	m.hash = hash_hex(each->st, s, 9);
 	m.status = sqlite3_column_int(s, 10);
 	m.reason = col(s, 11);
@@ -1265,15 +1355,15 @@ entry_row(sqlite3_stmt *s, const struct each *each)
 	e.kind = sqlite3_column_int(s, 1);
 	e.msg_id = col(s, 2);
 	e.peer = col(s, 3);
-	e.msg_jws = col(s, 5);
-	e.msg_jws_len = (size_t)sqlite3_column_bytes(s, 5);
 	if (e.kind == STORE_ENTRY_MESSAGE) {
-		e.jws = col(s, 4);
-		e.jws_len = (size_t)sqlite3_column_bytes(s, 4);
+		e.jws = jws_col(s, 4, &each->st->jws, &e.jws_len);
+		e.msg_jws = "";
+		e.msg_jws_len = 0;
 		e.msg_hash = "";
 	} else {
 		struct rcpt_of of;
 
+		e.msg_jws = jws_col(s, 5, &each->st->jws, &e.msg_jws_len);
 		e.msg_hash = hash_hex(each->st, s, 6);
 		of = (struct rcpt_of){ e.msg_id, e.msg_hash, col(s, 7), col(s, 9),
 		    sqlite3_column_int64(s, 8), 1 };
