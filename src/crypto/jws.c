@@ -156,6 +156,18 @@ jws_split(const char *text, size_t n, struct jws_parts *p)
 	return ST_OK;
 }
 
+status
+jws_b64_encode(struct buf *out, const void *in, size_t n)
+{
+	return pay_encode(out, in, n);
+}
+
+status
+jws_b64_decode(struct buf *out, const char *in, size_t n)
+{
+	return pay_decode(out, in, n);
+}
+
 /* signing_input - append header.payload, base64url, with header kid and typ. */
 static status
 signing_input(const char *kid, const char *typ, const void *payload, size_t n,
@@ -206,7 +218,7 @@ jws_assemble(const char *kid, const char *typ, const void *payload, size_t n,
 	if (!rc)
 		rc = buf_add(out, ".", 1);
 	if (!rc)
-		rc = b64_url_encode(out, sig, IDENT_SIG_LEN);
+		rc = pay_encode(out, sig, IDENT_SIG_LEN);
 	if (rc)
 		buf_truncate(out, start);
 	return rc;

@@ -15,7 +15,6 @@
 
 #include "fmt/envelope.h"
 #include "crypto/jws.h"
-#include "util/b64.h"
 
 static int
 in_set(const char *s, const char *const *set)
@@ -418,7 +417,6 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 	struct jws_parts parts;
 	struct buf pl, again;
 	json_t *o = NULL;
-	size_t siglen = 0;
 	status rc;
 
 	memset(r, 0, sizeof *r);
@@ -426,11 +424,14 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 	buf_init(&again, 8192);
 	rc = jws_split(jws, n, &parts);
 	if (!rc)
-		rc = b64_url_decode(parts.sig, parts.sig_len, sig, IDENT_SIG_LEN, &siglen);
-	if (!rc && siglen != IDENT_SIG_LEN)
+		rc = jws_b64_decode(&again, parts.sig, parts.sig_len);
+	if (!rc && again.len != IDENT_SIG_LEN)
 		rc = ST_PARSE;
-	if (!rc)
-		rc = b64_url_decode_buf(&pl, parts.pay, parts.pay_len);
+	if (!rc) {
+		memcpy(sig, again.p, IDENT_SIG_LEN);
+		buf_reset(&again);
+		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
+	}
 	if (!rc) {
 		o = json_loadb(pl.p, pl.len, JSON_REJECT_DUPLICATES, NULL);
 		if (!json_is_object(o) || !copy(o, "id", r->id, sizeof r->id) ||
@@ -454,7 +455,7 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 		memset(r, 0, sizeof *r);
 		memset(sig, 0, IDENT_SIG_LEN);
 	}
-	return rc;
+	return rc ? ST_PARSE : ST_OK;
 }
 
 status

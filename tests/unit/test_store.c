@@ -1251,6 +1251,11 @@ test_receipts_small(void **state)
 	    ident_kid(t.delta), &r), ST_OK);
 	assert_int_equal(store_in_at(f->st, t.peer, "urgent", 1, receipt_of_in, &got), ST_OK);
 	assert_memory_equal(got.p, t.issued.p, got.len);
+	/* a compact JWS kept as the bytes of its segments, other text as it is */
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM inbox WHERE seq = 1"
+	    " AND typeof(jws) = 'blob' AND length(jws) = 8 + 15 + 7 + 3"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM outbox WHERE typeof(jws) = 'text'"),
+	    3);
 	/* the hash: 32 bytes kept, hex handed out */
 	assert_int_equal(count_rows(f, "SELECT length(hash) FROM inbox WHERE seq = 1"
 	    " AND typeof(hash) = 'blob'"), 32);
@@ -1292,6 +1297,37 @@ test_receipts_small(void **state)
 		assert_int_equal(store_out_get(f->st, "o9", receipt_of_out, &got), ST_OK);
 		assert_string_equal(buf_str(&got), "eyJ2IjoxfQ .x.y");
 		check_kept(f, 1, 1, 2);
+	}
+	/* JWS texts that would not come back the same from their bytes: kept
+	 * as text, handed out as given (a stray bit at the end of a segment;
+	 * an empty payload; four segments; a bad character) */
+	{
+		static const char *const odd[] = { "eyJ2IjoxfR.eyJ2IjoxfQ.c2ln",
+		    "eyJ2IjoxfQ..c2ln", "a.b.c.d", "eyJ2IjoxfQ.ey+2.c2ln", "eyJ2IjoxfQ.eyJ2.c2ln" };
+		struct store_in m;
+		char id[8];
+
+		for (int k = 0; k < 5; k++) {
+			memset(&m, 0, sizeof m);
+			snprintf(id, sizeof id, "odd%d", k);
+			m.id = id;
+			m.peer_id = t.peer;
+			m.link = "wg";
+			m.seq = k + 1;
+			m.type = m.priority = m.subject = "x";
+			m.jws = odd[k];
+			m.jws_len = strlen(odd[k]);
+			m.hash = "h";
+			m.status = 200;
+			m.reason = "";
+			assert_int_equal(store_in_add(f->st, &m), ST_OK);
+			buf_reset(&got);
+			assert_int_equal(store_in_get(f->st, id, in_text, &got), ST_OK);
+			assert_non_null(strstr(buf_str(&got), odd[k]));
+		}
+		/* the empty payload and the last one pack; the others do not */
+		assert_int_equal(count_rows(f, "SELECT count(*) FROM inbox WHERE link = 'wg'"
+		    " AND typeof(jws) = 'blob'"), 2);
 	}
 	buf_free(&got);
 	buf_free(&before);
