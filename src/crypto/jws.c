@@ -157,17 +157,28 @@ jws_split(const char *text, size_t n, struct jws_parts *p)
 }
 
 status
-jws_sign(const struct ident *id, const char *typ, const void *payload, size_t n,
+jws_b64_encode(struct buf *out, const void *in, size_t n)
+{
+	return pay_encode(out, in, n);
+}
+
+status
+jws_b64_decode(struct buf *out, const char *in, size_t n)
+{
+	return pay_decode(out, in, n);
+}
+
+/* signing_input - append header.payload, base64url, with header kid and typ. */
+static status
+signing_input(const char *kid, const char *typ, const void *payload, size_t n,
     struct buf *out)
 {
-	uint8_t sig[IDENT_SIG_LEN];
 	char hdr[256];
-	size_t start = out->len;
 	int hn;
 	status rc;
 
 	hn = snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\"}",
-	    ident_kid(id), typ);
+	    kid, typ);
 	if (hn < 0 || (size_t)hn >= sizeof hdr)
 		return ST_INVALID;
 	rc = b64_url_encode(out, (const uint8_t *)hdr, (size_t)hn);
@@ -175,12 +186,39 @@ jws_sign(const struct ident *id, const char *typ, const void *payload, size_t n,
 		rc = buf_add(out, ".", 1);
 	if (!rc)
 		rc = pay_encode(out, payload, n);
+	return rc;
+}
+
+status
+jws_sign(const struct ident *id, const char *typ, const void *payload, size_t n,
+    struct buf *out)
+{
+	uint8_t sig[IDENT_SIG_LEN];
+	size_t start = out->len;
+	status rc = signing_input(ident_kid(id), typ, payload, n, out);
+
 	if (!rc) {
 		ident_sign(id, (const uint8_t *)out->p + start, out->len - start, sig);
 		rc = buf_add(out, ".", 1);
 	}
 	if (!rc)
 		rc = b64_url_encode(out, sig, sizeof sig);
+	if (rc)
+		buf_truncate(out, start);
+	return rc;
+}
+
+status
+jws_assemble(const char *kid, const char *typ, const void *payload, size_t n,
+    const uint8_t sig[static IDENT_SIG_LEN], struct buf *out)
+{
+	size_t start = out->len;
+	status rc = signing_input(kid, typ, payload, n, out);
+
+	if (!rc)
+		rc = buf_add(out, ".", 1);
+	if (!rc)
+		rc = pay_encode(out, sig, IDENT_SIG_LEN);
 	if (rc)
 		buf_truncate(out, start);
 	return rc;

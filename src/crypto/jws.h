@@ -17,6 +17,19 @@
 /* jws_sign - append the compact serialization of a JWS over payload to out. */
 status jws_sign(const struct ident *id, const char *typ, const void *payload,
     size_t n, struct buf *out) WUR;
+/* jws_assemble - append the compact JWS that jws_sign made when a key with
+ * thumbprint kid signed payload as typ and gave sig: the same bytes, rebuilt
+ * from them.  Nothing is signed or verified. */
+status jws_assemble(const char *kid, const char *typ, const void *payload, size_t n,
+    const uint8_t sig[static IDENT_SIG_LEN], struct buf *out) WUR;
+/* jws_b64_encode - append the base64url (unpadded) of in[0..n) to out.
+ * Table-driven, not constant time: for statements, which are public, never
+ * for keys (util/b64.h is). */
+status jws_b64_encode(struct buf *out, const void *in, size_t n) WUR;
+/* jws_b64_decode - append the bytes of the canonical unpadded base64url
+ * in[0..n) to out (bounded by its max); ST_PARSE for anything else, so
+ * jws_b64_encode gives back in exactly. */
+status jws_b64_decode(struct buf *out, const char *in, size_t n) WUR;
 /* jws_verify - check the compact JWS text[0..n) against pk and typ; on success
  * append the decoded payload to payload (bounded by its max).
  * ST_PARSE: not a compact JWS; ST_INVALID: header wrong (alg, typ, crit);

@@ -365,25 +365,97 @@ hex64(const char *s)
 	return s[64] == '\0';
 }
 
+/* receipt_payload - r's payload text, the one template a receipt is made
+ * from (envelope_receipt_build rebuilds receipts from it: change it only
+ * with a new "v"). */
+static status
+receipt_payload(const struct receipt *r, struct buf *pl)
+{
+	status rc = addf(pl, "{\"v\":1,\"id\":\"%s\",\"msg\":\"%s\",\"msg_sha256\":\"%s\","
+	    "\"from\":\"%s\",\"to\":", r->id, r->msg, r->msg_sha256, r->from);
+
+	if (!rc)
+		rc = envelope_json_str(pl, r->to, strnlen(r->to, sizeof r->to));
+	if (!rc)
+		rc = addf(pl, ",\"link\":\"%s\",\"seq\":%lld,\"received_at\":\"%s\"}",
+		    r->link, (long long)r->seq, r->received_at);
+	return rc;
+}
+
 status
 envelope_receipt_seal(const struct ident *id, struct receipt *r, struct buf *out)
 {
 	struct buf pl;
-	status rc;
 
 	if (!stamp_is_uuid(r->id) || !stamp_is_uuid(r->msg) || !hex64(r->msg_sha256) ||
 	    !envelope_link_ok(r->link) || r->seq < 1 || !time_ok(r->received_at))
 		return ST_INVALID;
 	memcpy(r->from, ident_kid(id), IDENT_KID_LEN);
 	buf_init(&pl, 4096);
-	rc = addf(&pl, "{\"v\":1,\"id\":\"%s\",\"msg\":\"%s\",\"msg_sha256\":\"%s\","
-	    "\"from\":\"%s\",\"to\":", r->id, r->msg, r->msg_sha256, r->from);
+	return sealed(id, ENV_RCPT_TYP, &pl, receipt_payload(r, &pl), out);
+}
+
+status
+envelope_receipt_build(const struct receipt *r, const uint8_t sig[static IDENT_SIG_LEN],
+    struct buf *out)
+{
+	struct buf pl;
+	status rc;
+
+	buf_init(&pl, 4096);
+	rc = receipt_payload(r, &pl);
 	if (!rc)
-		rc = envelope_json_str(&pl, r->to, strnlen(r->to, sizeof r->to));
+		rc = jws_assemble(r->from, ENV_RCPT_TYP, pl.p, pl.len, sig, out);
+	buf_free(&pl);
+	return rc;
+}
+
+status
+envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
+    uint8_t sig[static IDENT_SIG_LEN])
+{
+	struct jws_parts parts;
+	struct buf pl, again;
+	json_t *o = NULL;
+	status rc;
+
+	memset(r, 0, sizeof *r);
+	buf_init(&pl, 4096);
+	buf_init(&again, 8192);
+	rc = jws_split(jws, n, &parts);
 	if (!rc)
-		rc = addf(&pl, ",\"link\":\"%s\",\"seq\":%lld,\"received_at\":\"%s\"}",
-		    r->link, (long long)r->seq, r->received_at);
-	return sealed(id, ENV_RCPT_TYP, &pl, rc, out);
+		rc = jws_b64_decode(&again, parts.sig, parts.sig_len);
+	if (!rc && again.len != IDENT_SIG_LEN)
+		rc = ST_PARSE;
+	if (!rc) {
+		memcpy(sig, again.p, IDENT_SIG_LEN);
+		buf_reset(&again);
+		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
+	}
+	if (!rc) {
+		o = json_loadb(pl.p, pl.len, JSON_REJECT_DUPLICATES, NULL);
+		if (!json_is_object(o) || !copy(o, "id", r->id, sizeof r->id) ||
+		    !copy(o, "msg", r->msg, sizeof r->msg) ||
+		    !copy(o, "msg_sha256", r->msg_sha256, sizeof r->msg_sha256) ||
+		    !copy(o, "from", r->from, sizeof r->from) ||
+		    !copy(o, "to", r->to, sizeof r->to) ||
+		    !copy(o, "link", r->link, sizeof r->link) || !seq_of(o, &r->seq) ||
+		    !copy(o, "received_at", r->received_at, sizeof r->received_at))
+			rc = ST_PARSE;
+	}
+	/* the template gives back these very bytes, or the receipt is kept whole */
+	if (!rc)
+		rc = envelope_receipt_build(r, sig, &again);
+	if (!rc && (again.len != n || memcmp(again.p, jws, n) != 0))
+		rc = ST_PARSE;
+	json_decref(o);
+	buf_free(&pl);
+	buf_free(&again);
+	if (rc) {
+		memset(r, 0, sizeof *r);
+		memset(sig, 0, IDENT_SIG_LEN);
+	}
+	return rc ? ST_PARSE : ST_OK;
 }
 
 status

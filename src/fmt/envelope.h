@@ -72,6 +72,19 @@ status envelope_message_open(const char *jws, size_t n,
 /* envelope_receipt_seal - sign r as id (r->from set to id's kid), append. */
 status envelope_receipt_seal(const struct ident *id, struct receipt *r,
     struct buf *out) WUR;
+/* envelope_receipt_build - append the receipt JWS whose fields are r and
+ * whose signature is sig, byte for byte as envelope_receipt_seal made it
+ * (its header names r->from).  Nothing is signed or verified: a store keeps
+ * a receipt as the fields it does not already hold plus sig, and rebuilds
+ * it with this. */
+status envelope_receipt_build(const struct receipt *r,
+    const uint8_t sig[static IDENT_SIG_LEN], struct buf *out) WUR;
+/* envelope_receipt_fields - the fields and signature of the receipt
+ * jws[0..n), NOT verified (the caller already trusts these bytes).  ST_OK
+ * only when envelope_receipt_build(r, sig) gives back jws[0..n) exactly;
+ * else ST_PARSE, r and sig zeroed: keep the bytes as they are. */
+status envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
+    uint8_t sig[static IDENT_SIG_LEN]) WUR;
 /* envelope_receipt_open - verify a receipt signed by receiver_pk and
  * addressed to self_kid; fill r.  Errors as envelope_message_open. */
 status envelope_receipt_open(const char *jws, size_t n,

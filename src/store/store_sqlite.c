@@ -7,6 +7,7 @@
  * SECURITY: the database holds messages, not keys; it is created 0600.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 
 #include <sqlite3.h>
 
+#include "crypto/jws.h"
+#include "fmt/envelope.h"
 #include "util/diag.h"
 #include "store/store.h"
 
@@ -95,30 +98,89 @@ static const char schema_v3[] =
     "ALTER TABLE outbox ADD COLUMN log_idx INTEGER;"
     "ALTER TABLE inbox ADD COLUMN log_idx INTEGER;";
 
+/* Version 4: fewer bytes written per message (docs/BENCHMARKS.md).  A
+ * message's row is never rewritten: whether it is queued (out_queue, with
+ * its failed attempts) or done (out_done: delivered with its receipt, or
+ * rejected) is kept in narrow tables of their own, so a receipt's arrival
+ * adds a small row instead of rewriting the message's pages.  A receipt is
+ * kept as what its message's row does not hold - its id, its time (ms),
+ * its signature and the node's own kid - and rebuilt byte for byte
+ * (envelope_receipt_build) when read; one that does not rebuild exactly is
+ * kept whole (receipt).  The received message's hash is 32 bytes, and a
+ * message's JWS the bytes of its base64url segments (jws_bind): a version
+ * 3 row keeps its hex and its text.  The outbox and the inbox are made
+ * again without the columns that moved (by msg_v4, which moves them). */
+static const char schema_v4[] =
+    "CREATE TABLE out_queue("
+    " peer_id INTEGER NOT NULL, link TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " rid INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '', PRIMARY KEY(peer_id, link, seq)) WITHOUT ROWID;"
+    "CREATE TABLE out_done("
+    " rid INTEGER PRIMARY KEY, state INTEGER NOT NULL, delivered_ms INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL, last_error TEXT NOT NULL, rcpt_id TEXT, rcpt_ms INTEGER,"
+    " rcpt_sig BLOB, rcpt_kid TEXT, receipt TEXT);"
+    "CREATE TABLE in_receipt("
+    " rid INTEGER PRIMARY KEY, rcpt_id TEXT, rcpt_ms INTEGER, rcpt_sig BLOB,"
+    " rcpt_kid TEXT, receipt TEXT);"
+    "INSERT INTO out_queue(peer_id, link, seq, rid, attempts, last_error)"
+    " SELECT peer_id, link, seq, rid, attempts, last_error FROM outbox WHERE state = 0;";
+
+/* The outbox and the inbox of version 4, filled from version 3's. */
+static const char tables_v4[] =
+    "CREATE TABLE outbox_v4("
+    " rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL,"
+    " subject TEXT NOT NULL, jws TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    " log_idx INTEGER, UNIQUE(peer_id, link, seq));"
+    "INSERT INTO outbox_v4 SELECT rid, id, peer_id, link, seq, type, priority, subject,"
+    " jws, created_ms, log_idx FROM outbox;"
+    "DROP TABLE outbox; ALTER TABLE outbox_v4 RENAME TO outbox;"
+    "CREATE TABLE inbox_v4("
+    " rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL,"
+    " subject TEXT NOT NULL, jws TEXT NOT NULL, hash BLOB NOT NULL,"
+    " status INTEGER NOT NULL, reason TEXT NOT NULL, received_ms INTEGER NOT NULL,"
+    " log_idx INTEGER, UNIQUE(peer_id, link, seq), UNIQUE(peer_id, id));"
+    "INSERT INTO inbox_v4 SELECT rid, id, peer_id, link, seq, type, priority, subject,"
+    " jws, hash, status, reason, received_ms, log_idx FROM inbox;"
+    "DROP TABLE inbox; ALTER TABLE inbox_v4 RENAME TO inbox;"
+    "CREATE INDEX inbox_id ON inbox(id);";
+
 enum {
-	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_SEND_SEQ, Q_RECV_NEXT,
-	Q_OUT_ADD, Q_OUT_PENDING, Q_OUT_DELIVERED, Q_OUT_REJECTED, Q_OUT_FAILED,
-	Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_ADVANCE, Q_IN_AT,
+	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_RECV_NEXT,
+	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
+	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
+	Q_IN_ADVANCE, Q_IN_AT,
 	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q__COUNT
 };
 
+/* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
+ * the message's id, link, seq and hash, and the peer's kid. */
+#define RCPT_COLS(t) t ".receipt, " t ".rcpt_id, " t ".rcpt_ms, " t ".rcpt_sig, " t ".rcpt_kid"
 #define ENTRY_COLS "e.idx, e.kind, coalesce(o.id, i.id), p.name," \
-	" CASE e.kind WHEN 1 THEN o.jws ELSE i.receipt END, coalesce(i.jws, '')," \
-	" coalesce(i.hash, '')"
+	" o.jws, coalesce(i.jws, ''), i.hash, i.link, i.seq, p.kid, " RCPT_COLS("r")
 #define ENTRY_FROM " FROM tlog e" \
 	" LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid" \
 	" LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid" \
+	" LEFT JOIN in_receipt r ON e.kind = 2 AND r.rid = e.rid" \
 	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
 
 #define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms"
 #define OUT_COLS "o.id, o.peer_id, p.name, o.link, o.seq, o.type, o.priority, " \
-	"o.subject, o.jws, o.state, o.created_ms, o.delivered_ms, o.attempts, " \
-	"o.last_error, o.receipt"
+	"o.subject, o.jws, coalesce(d.state, 0), o.created_ms, coalesce(d.delivered_ms, 0), " \
+	"coalesce(d.attempts, q.attempts, 0), coalesce(d.last_error, q.last_error, ''), " \
+	"p.kid, " RCPT_COLS("d")
+#define OUT_JOIN " JOIN peers p ON p.id = o.peer_id" \
+	" LEFT JOIN out_done d ON d.rid = o.rid" \
+	" LEFT JOIN out_queue q ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq"
 #define IN_COLS "i.id, i.peer_id, p.name, i.link, i.seq, i.type, i.priority, " \
-	"i.subject, i.jws, i.hash, i.status, i.reason, i.received_ms, i.receipt"
+	"i.subject, i.jws, i.hash, i.status, i.reason, i.received_ms, p.kid, " RCPT_COLS("r")
+#define IN_JOIN " JOIN peers p ON p.id = i.peer_id LEFT JOIN in_receipt r ON r.rid = i.rid"
 
 static const char *const sql[Q__COUNT] = {
 	[Q_PEER_ADD] = "INSERT INTO peers(name, pk, kid, endpoint, links, card, added_ms)"
@@ -129,37 +191,41 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
+	[Q_PEER_KID] = "SELECT kid FROM peers WHERE id = ?",
 	[Q_RECV_NEXT] = "SELECT recv_next FROM links WHERE peer_id = ? AND link = ?",
 	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
 	    " jws, created_ms, log_idx) VALUES(?,?,?,?,?,?,?,?,?,?)",
-	[Q_OUT_PENDING] = "SELECT " OUT_COLS " FROM outbox o JOIN peers p ON p.id = o.peer_id"
-	    " WHERE o.peer_id = ? AND o.link = ? AND o.state = 0 AND o.seq > ?"
-	    " ORDER BY o.seq LIMIT ?",
-	[Q_OUT_DELIVERED] = "UPDATE outbox SET state = 1, receipt = ?, delivered_ms = ?,"
-	    " attempts = attempts + 1, last_error = '' WHERE id = ? AND state = 0",
-	[Q_OUT_REJECTED] = "UPDATE outbox SET state = 2, last_error = ?,"
-	    " attempts = attempts + 1 WHERE id = ? AND state = 0",
-	[Q_OUT_FAILED] = "UPDATE outbox SET attempts = attempts + 1, last_error = ?"
-	    " WHERE peer_id = ? AND link = ? AND seq BETWEEN ? AND ? AND state = 0",
-	[Q_OUT_GET] = "SELECT " OUT_COLS " FROM outbox o JOIN peers p ON p.id = o.peer_id"
-	    " WHERE o.id = ?",
+	[Q_OUT_QUEUE] = "INSERT INTO out_queue(peer_id, link, seq, rid) VALUES(?,?,?,?)",
+	[Q_OUT_PENDING] = "SELECT " OUT_COLS " FROM out_queue q JOIN outbox o ON o.rid = q.rid"
+	    " JOIN peers p ON p.id = o.peer_id LEFT JOIN out_done d ON d.rid = o.rid"
+	    " WHERE q.peer_id = ? AND q.link = ? AND q.seq > ? ORDER BY q.seq LIMIT ?",
+	/* a queued message, with what its receipt is checked against */
+	[Q_OUT_QUEUED] = "SELECT o.rid, o.peer_id, o.link, o.seq, o.jws, p.kid, q.attempts"
+	    " FROM outbox o JOIN peers p ON p.id = o.peer_id JOIN out_queue q"
+	    " ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq WHERE o.id = ?",
+	[Q_OUT_DEQUEUE] = "DELETE FROM out_queue WHERE peer_id = ? AND link = ? AND seq = ?",
+	[Q_OUT_DONE] = "INSERT INTO out_done(rid, state, delivered_ms, attempts, last_error, "
+	    "receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid) VALUES(?,?,?,?,?,?,?,?,?,?)",
+	[Q_OUT_FAILED] = "UPDATE out_queue SET attempts = attempts + 1, last_error = ?"
+	    " WHERE peer_id = ? AND link = ? AND seq BETWEEN ? AND ?",
+	[Q_OUT_GET] = "SELECT " OUT_COLS " FROM outbox o" OUT_JOIN " WHERE o.id = ?",
 	[Q_OUT_LIST] = "SELECT * FROM (SELECT " OUT_COLS ", o.rid AS r FROM outbox o"
-	    " JOIN peers p ON p.id = o.peer_id ORDER BY o.rid DESC LIMIT ?) ORDER BY r",
-	[Q_OUT_BACKLOG] = "SELECT count(*) FROM outbox WHERE peer_id = ? AND link = ?"
-	    " AND state = 0",
+	    OUT_JOIN " ORDER BY o.rid DESC LIMIT ?) ORDER BY r",
+	[Q_OUT_BACKLOG] = "SELECT count(*) FROM out_queue WHERE peer_id = ? AND link = ?",
 	[Q_IN_ADD] = "INSERT INTO inbox(id, peer_id, link, seq, type, priority, subject, jws,"
-	    " hash, status, reason, received_ms, receipt, log_idx)"
-	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " hash, status, reason, received_ms, log_idx)"
+	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[Q_IN_RECEIPT] = "INSERT INTO in_receipt(rid, receipt, rcpt_id, rcpt_ms, rcpt_sig,"
+	    " rcpt_kid) VALUES(?,?,?,?,?,?)",
 	[Q_IN_ADVANCE] = "INSERT INTO links(peer_id, link, recv_next) VALUES(?,?,?)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET recv_next = excluded.recv_next"
 	    " WHERE excluded.recv_next > links.recv_next",
-	[Q_IN_AT] = "SELECT " IN_COLS " FROM inbox i JOIN peers p ON p.id = i.peer_id"
+	[Q_IN_AT] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN
 	    " WHERE i.peer_id = ? AND i.link = ? AND i.seq = ?",
-	[Q_IN_GET] = "SELECT " IN_COLS " FROM inbox i JOIN peers p ON p.id = i.peer_id"
+	[Q_IN_GET] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN
 	    " WHERE i.id = ? ORDER BY i.status = 200 DESC LIMIT 1",
-	[Q_IN_LIST] = "SELECT * FROM (SELECT " IN_COLS ", i.rid AS r FROM inbox i"
-	    " JOIN peers p ON p.id = i.peer_id WHERE i.status = 200"
-	    " ORDER BY i.rid DESC LIMIT ?) ORDER BY r",
+	[Q_IN_LIST] = "SELECT * FROM (SELECT " IN_COLS ", i.rid AS r FROM inbox i" IN_JOIN
+	    " WHERE i.status = 200 ORDER BY i.rid DESC LIMIT ?) ORDER BY r",
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
@@ -206,7 +272,14 @@ struct store {
 	struct edge edge[TLOG_PROOF_MAX];
 	int append_kind;	/* the entry being appended (its leaf row names it) */
 	int64_t append_rid;
+	struct buf rcpt;	/* a receipt rebuilt for the row being handed out */
+	struct buf jws;		/* that row's message JWS, unpacked */
+	struct buf pack;	/* a message JWS being packed for a row */
+	char hash[ENV_HASH_HEX];	/* that row's message hash, in hex */
 };
+
+/* The largest message JWS kept packed (larger ones are kept as text). */
+#define JWS_MAX ((size_t)64 << 20)
 
 static status log_load(struct store *st);
 static status log_fill(struct store *st, const char *select);
@@ -403,6 +476,248 @@ log_v3(struct store *st)
 	return rc;
 }
 
+/* A message's JWS is kept as the bytes its three base64url segments stand
+ * for - a quarter fewer than its text - after their lengths (4 bytes each,
+ * big-endian: header, payload; the signature is the rest): a BLOB.  A text
+ * that is not a compact JWS, or does not come back the same from those
+ * bytes, is kept as it is: TEXT (so are version 3 rows). */
+static status
+jws_unpack(const uint8_t *v, size_t len, struct buf *b)
+{
+	size_t h = 0, pl = 0;
+
+	for (int k = 0; len >= 8 && k < 4; k++) {
+		h = h << 8 | v[k];
+		pl = pl << 8 | v[4 + k];
+	}
+	buf_reset(b);
+	if (len < 8 || h > len - 8 || pl > len - 8 - h ||
+	    jws_b64_encode(b, v + 8, h) || buf_add(b, ".", 1) ||
+	    jws_b64_encode(b, v + 8 + h, pl) || buf_add(b, ".", 1) ||
+	    jws_b64_encode(b, v + 8 + h + pl, len - 8 - h - pl)) {
+		buf_reset(b);
+		return ST_PARSE;
+	}
+	return ST_OK;
+}
+
+/* jws_bind - bind jws[0..n) to parameter i of s, packed when it can be
+ * (in st->pack: bound until the next message is).  jws_b64_decode takes
+ * only canonical base64url, which jws_b64_encode gives back exactly: what a
+ * reader gets is these very bytes (test_store checks the odd cases). */
+static void
+jws_bind(struct store *st, sqlite3_stmt *s, int i, const char *jws, size_t n)
+{
+	struct jws_parts p;
+	struct buf *b = &st->pack;
+	char *len;
+	size_t h, pl;
+
+	buf_reset(b);
+	if (n && jws_split(jws, n, &p) == ST_OK && buf_extend(b, 8, &len) == ST_OK &&
+	    jws_b64_decode(b, p.hdr, p.hdr_len) == ST_OK &&
+	    (h = b->len - 8, jws_b64_decode(b, p.pay, p.pay_len) == ST_OK) &&
+	    (pl = b->len - 8 - h, jws_b64_decode(b, p.sig, p.sig_len) == ST_OK) &&
+	    h <= UINT32_MAX && pl <= UINT32_MAX && b->len <= INT_MAX) {
+		for (int k = 0; k < 4; k++) {
+			b->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
+			b->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
+		}
+		sqlite3_bind_blob(s, i, b->p, (int)b->len, SQLITE_STATIC);
+	} else
+		sqlite3_bind_text(s, i, jws, (int)n, SQLITE_STATIC);
+}
+
+/* jws_col - the JWS in column i of s as text, its length in *n: a packed
+ * one unpacked into b (valid until the next row). */
+static const char *
+jws_col(sqlite3_stmt *s, int i, struct buf *b, size_t *n)
+{
+	if (sqlite3_column_type(s, i) != SQLITE_BLOB) {
+		const char *t = col(s, i);
+
+		*n = (size_t)sqlite3_column_bytes(s, i);
+		return t;
+	}
+	if (jws_unpack(sqlite3_column_blob(s, i), (size_t)sqlite3_column_bytes(s, i), b))
+		diag_warn("store: a stored JWS is damaged");
+	*n = b->len;
+	return buf_str(b);
+}
+
+/* Receipts kept small (schema_v4).  rcpt_of is what rebuilds one besides
+ * its kept columns: its message's id, hash (hex), link and seq, the peer's
+ * kid, and whether this node issued it (from: the node, to: the peer) or
+ * received it (from: the peer, to: the node). */
+struct rcpt_of {
+	const char *msg, *hash, *link, *peer_kid;
+	int64_t seq;
+	int issued;
+};
+
+/* rcpt_bind - bind receipt jws[0..n) to parameters at..at+4 of s
+ * (receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid): the few columns it is
+ * rebuilt from when of and the template give back these very bytes, else
+ * the bytes whole (receipt). */
+static void
+rcpt_bind(sqlite3_stmt *s, int at, const char *jws, size_t n, const struct rcpt_of *of)
+{
+	struct receipt r;
+	uint8_t sig[IDENT_SIG_LEN];
+	char again[STAMP_TIME_LEN];
+	int64_t ms;
+
+	if (envelope_receipt_fields(jws, n, &r, sig) == ST_OK &&
+	    stamp_parse(r.received_at, &ms) == ST_OK) {
+		stamp_format(ms, again);
+		if (strcmp(again, r.received_at) == 0 && strcmp(r.msg, of->msg) == 0 &&
+		    strcmp(r.msg_sha256, of->hash) == 0 && strcmp(r.link, of->link) == 0 &&
+		    r.seq == of->seq && strcmp(of->issued ? r.to : r.from, of->peer_kid) == 0) {
+			sqlite3_bind_null(s, at);
+			sqlite3_bind_text(s, at + 1, r.id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(s, at + 2, ms);
+			sqlite3_bind_blob(s, at + 3, sig, IDENT_SIG_LEN, SQLITE_TRANSIENT);
+			sqlite3_bind_text(s, at + 4, of->issued ? r.from : r.to, -1,
+			    SQLITE_TRANSIENT);
+			return;
+		}
+	}
+	sqlite3_bind_text(s, at, jws, (int)n, SQLITE_TRANSIENT);
+}
+
+/* rcpt_text - the receipt in columns at..at+4 of row s (kept by rcpt_bind
+ * with the same of), its length in *n: the bytes kept whole, or rebuilt
+ * into st->rcpt (valid until the next row); "" when there is none. */
+static const char *
+rcpt_text(struct store *st, sqlite3_stmt *s, int at, const struct rcpt_of *of, size_t *n)
+{
+	struct receipt r;
+
+	*n = 0;
+	if (sqlite3_column_type(s, at) != SQLITE_NULL) {
+		const char *v = col(s, at);
+
+		*n = (size_t)sqlite3_column_bytes(s, at);
+		return v;
+	}
+	if (sqlite3_column_bytes(s, at + 3) != IDENT_SIG_LEN)
+		return "";
+	memset(&r, 0, sizeof r);
+	snprintf(r.id, sizeof r.id, "%s", col(s, at + 1));
+	stamp_format(sqlite3_column_int64(s, at + 2), r.received_at);
+	snprintf(r.msg, sizeof r.msg, "%s", of->msg);
+	snprintf(r.msg_sha256, sizeof r.msg_sha256, "%s", of->hash);
+	snprintf(r.link, sizeof r.link, "%s", of->link);
+	r.seq = of->seq;
+	snprintf(of->issued ? r.from : r.to, IDENT_KID_LEN, "%s", col(s, at + 4));
+	snprintf(of->issued ? r.to : r.from, IDENT_KID_LEN, "%s", of->peer_kid);
+	buf_reset(&st->rcpt);
+	if (envelope_receipt_build(&r, sqlite3_column_blob(s, at + 3), &st->rcpt) != ST_OK) {
+		diag_warn("store: cannot rebuild the receipt of message %s", of->msg);
+		return "";
+	}
+	*n = st->rcpt.len;
+	return buf_str(&st->rcpt);
+}
+
+/* The message hash: 32 bytes when it is 64 lowercase hex digits, else as
+ * given (a version 3 row keeps its hex). */
+static void
+hash_bind(sqlite3_stmt *s, int i, const char *hex)
+{
+	uint8_t h[32];
+	int ok = hex && strlen(hex) == 64;
+
+	for (int k = 0; ok && k < 64; k++) {
+		char c = hex[k];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (v < 0)
+			ok = 0;
+		else if (k % 2)
+			h[k / 2] = (uint8_t)(h[k / 2] << 4 | v);
+		else
+			h[k / 2] = (uint8_t)v;
+	}
+	if (ok)
+		sqlite3_bind_blob(s, i, h, sizeof h, SQLITE_TRANSIENT);
+	else
+		text(s, i, hex);
+}
+
+/* hash_hex - the message hash in column i of s, as hex (in st->hash). */
+static const char *
+hash_hex(struct store *st, sqlite3_stmt *s, int i)
+{
+	static const char digits[] = "0123456789abcdef";
+	const uint8_t *h;
+
+	if (sqlite3_column_type(s, i) != SQLITE_BLOB || sqlite3_column_bytes(s, i) != 32)
+		return col(s, i);
+	h = sqlite3_column_blob(s, i);
+	for (int k = 0; k < 32; k++) {
+		st->hash[2 * k] = digits[h[k] >> 4];
+		st->hash[2 * k + 1] = digits[h[k] & 15];
+	}
+	st->hash[64] = '\0';
+	return st->hash;
+}
+
+/* msg_v4 - a version 3 store's delivery states and receipts moved to the
+ * tables of version 4 (schema_v4 has moved the queued messages), then its
+ * outbox and inbox made again without them (tables_v4). */
+static status
+msg_v4(struct store *st)
+{
+	static const char *const sel[2] = {
+		"SELECT o.rid, o.id, o.jws, o.link, o.seq, p.kid, o.receipt, o.state,"
+		" o.delivered_ms, o.attempts, o.last_error FROM outbox o"
+		" JOIN peers p ON p.id = o.peer_id WHERE o.state != 0 ORDER BY o.rid",
+		"SELECT i.rid, i.id, i.hash, i.link, i.seq, p.kid, i.receipt FROM inbox i"
+		" JOIN peers p ON p.id = i.peer_id WHERE i.receipt != '' ORDER BY i.rid",
+	};
+	static const char *const ins[2] = {
+		"INSERT INTO out_done(rid, receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid, state,"
+		" delivered_ms, attempts, last_error) VALUES(?,?,?,?,?,?,?,?,?,?)",
+		"INSERT INTO in_receipt(rid, receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid)"
+		" VALUES(?,?,?,?,?,?)",
+	};
+	status rc = ST_OK;
+
+	for (int k = 0; !rc && k < 2; k++) {
+		sqlite3_stmt *s = NULL, *u = NULL;
+		int r = SQLITE_DONE;
+
+		if (sqlite3_prepare_v2(st->db, sel[k], -1, &s, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(st->db, ins[k], -1, &u, NULL) != SQLITE_OK)
+			rc = ST_DB;
+		while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+			char hash[ENV_HASH_HEX];
+			struct rcpt_of of = { col(s, 1), NULL, col(s, 3), col(s, 5),
+			    sqlite3_column_int64(s, 4), k == 1 };
+			const char *receipt = col(s, 6);
+
+			if (k == 0)
+				envelope_hash(col(s, 2), (size_t)sqlite3_column_bytes(s, 2), hash);
+			of.hash = k == 0 ? hash : col(s, 2);
+			sqlite3_clear_bindings(u);
+			sqlite3_bind_int64(u, 1, sqlite3_column_int64(s, 0));
+			if (*receipt)
+				rcpt_bind(u, 2, receipt, strlen(receipt), &of);
+			for (int c = 7; k == 0 && c <= 10; c++)
+				sqlite3_bind_value(u, c, sqlite3_column_value(s, c));
+			rc = run(u);
+		}
+		if (!rc && r != SQLITE_DONE)
+			rc = db_status(r);
+		sqlite3_finalize(s);
+		sqlite3_finalize(u);
+	}
+	if (!rc && sqlite3_exec(st->db, tables_v4, NULL, NULL, NULL) != SQLITE_OK)
+		rc = ST_DB;
+	return rc;
+}
+
 /* migrations - the schema's history: step by step, what turns a store of
  * version from into one of version to.  store_open takes a store through
  * every step after its version, in order, in one transaction: a step's sql
@@ -418,6 +733,7 @@ static const struct migration {
 	{ 0, 1, "peers and messages", schema_v1, NULL },
 	{ 1, 2, "checkpoints, witnessing, the log", schema_v2, NULL },
 	{ 2, 3, "the log by post-order position", schema_v3, log_v3 },
+	{ 3, 4, "messages written once, receipts kept small", schema_v4, msg_v4 },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -480,6 +796,9 @@ store_open(const char *path, int create, struct store **out)
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return ST_NOMEM;
+	buf_init(&st->rcpt, 8192);
+	buf_init(&st->jws, JWS_MAX);
+	buf_init(&st->pack, JWS_MAX);
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		rc = ST_DB;
 		goto fail;
@@ -549,6 +868,9 @@ store_close(struct store *st)
 	if (st->db && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
+	buf_free(&st->rcpt);
+	buf_free(&st->jws);
+	buf_free(&st->pack);
 	free(st);
 }
 
@@ -597,13 +919,16 @@ store_peer_add(struct store *st, const struct store_peer *p, int64_t *id)
 	return rc;
 }
 
-/* A caller's callback (cast back to its own type by the row function). */
+/* A caller's callback (cast back to its own type by the row function), and
+ * the store, for rows that rebuild a receipt. */
 struct each {
 	void (*cb)(void);
 	void *arg;
+	struct store *st;
 };
 
-#define EACH(cb, arg) (&(struct each){ (void (*)(void))(cb), (arg) })
+#define EACH(cb, arg) (&(struct each){ (void (*)(void))(cb), (arg), NULL })
+#define EACH_ST(st, cb, arg) (&(struct each){ (void (*)(void))(cb), (arg), (st) })
 
 /* rows - step s, calling fn for each row; ST_NOTFOUND when none. */
 static status
@@ -718,6 +1043,7 @@ status
 store_out_add(struct store *st, const struct store_out *m)
 {
 	sqlite3_stmt *s = stmt(st, Q_OUT_ADD);
+	int64_t rid;
 	status rc;
 
 	text(s, 1, m->id);
@@ -727,19 +1053,28 @@ store_out_add(struct store *st, const struct store_out *m)
 	text(s, 5, m->type);
 	text(s, 6, m->priority);
 	text(s, 7, m->subject);
-	sqlite3_bind_text(s, 8, m->jws, (int)m->jws_len, SQLITE_STATIC);
+	jws_bind(st, s, 8, m->jws, m->jws_len);
 	sqlite3_bind_int64(s, 9, m->created_ms);
 	sqlite3_bind_int64(s, 10, (sqlite3_int64)st->log_size);
 	rc = run(s);
 	if (rc)
 		return rc;
-	return store_log_append(st, STORE_ENTRY_MESSAGE, sqlite3_last_insert_rowid(st->db),
-	    m->jws, m->jws_len);
+	rid = sqlite3_last_insert_rowid(st->db);
+	s = stmt(st, Q_OUT_QUEUE);
+	sqlite3_bind_int64(s, 1, m->peer_id);
+	text(s, 2, m->link);
+	sqlite3_bind_int64(s, 3, m->seq);
+	sqlite3_bind_int64(s, 4, rid);
+	rc = run(s);
+	if (rc)
+		return rc;
+	return store_log_append(st, STORE_ENTRY_MESSAGE, rid, m->jws, m->jws_len);
 }
 
 /* outs - step an outbox query, stopping after max_bytes of JWS. */
 static status
-outs(sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void *arg, int *found)
+outs(struct store *st, sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void *arg,
+    int *found)
 {
 	size_t bytes = 0;
 	int rc;
@@ -747,6 +1082,8 @@ outs(sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void *arg, int *found)
 	*found = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_out m;
+		struct rcpt_of of;
+		char hash[ENV_HASH_HEX];
 
 		m.id = col(s, 0);
 		m.peer_id = sqlite3_column_int64(s, 1);
@@ -756,14 +1093,17 @@ outs(sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void *arg, int *found)
 		m.type = col(s, 5);
 		m.priority = col(s, 6);
 		m.subject = col(s, 7);
-		m.jws = col(s, 8);
-		m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
+		m.jws = jws_col(s, 8, &st->jws, &m.jws_len);
 		m.state = sqlite3_column_int(s, 9);
 		m.created_ms = sqlite3_column_int64(s, 10);
 		m.delivered_ms = sqlite3_column_int64(s, 11);
 		m.attempts = sqlite3_column_int64(s, 12);
 		m.last_error = col(s, 13);
-		m.receipt = col(s, 14);
+		of = (struct rcpt_of){ m.id, hash, m.link, col(s, 14), m.seq, 0 };
+		if (sqlite3_column_type(s, 15) == SQLITE_NULL &&
+		    sqlite3_column_type(s, 18) != SQLITE_NULL)
+			envelope_hash(m.jws, m.jws_len, hash);
+		m.receipt = rcpt_text(st, s, 15, &of, &(size_t){ 0 });
 		if (*found && bytes + m.jws_len > max_bytes)
 			break;
 		bytes += m.jws_len;
@@ -786,37 +1126,76 @@ store_out_pending(struct store *st, int64_t peer_id, const char *link, int64_t a
 	text(s, 2, link);
 	sqlite3_bind_int64(s, 3, after);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)max_n);
-	return outs(s, max_bytes, cb, arg, &found);
+	return outs(st, s, max_bytes, cb, arg, &found);
 }
 
-/* changed - ST_NOTFOUND when the last statement touched no row. */
+/* out_finish - a queued message done: out of the queue, into out_done
+ * with state, its receipt (none: NULL), ms and error; ST_NOTFOUND when no
+ * queued message has id. */
 static status
-changed(struct store *st, status rc)
+out_finish(struct store *st, const char *id, int state, const char *receipt, int64_t ms,
+    const char *error)
 {
-	if (!rc && sqlite3_changes(st->db) == 0)
-		return ST_NOTFOUND;
+	sqlite3_stmt *q = stmt(st, Q_OUT_QUEUED), *del, *done;
+	int r, own;
+	status rc;
+
+	text(q, 1, id);
+	r = sqlite3_step(q);
+	if (r != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return r == SQLITE_DONE ? ST_NOTFOUND : db_status(r);
+	}
+	del = stmt(st, Q_OUT_DEQUEUE);
+	sqlite3_bind_int64(del, 1, sqlite3_column_int64(q, 1));
+	sqlite3_bind_text(del, 2, col(q, 2), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(del, 3, sqlite3_column_int64(q, 3));
+	done = stmt(st, Q_OUT_DONE);
+	sqlite3_bind_int64(done, 1, sqlite3_column_int64(q, 0));
+	sqlite3_bind_int(done, 2, state);
+	sqlite3_bind_int64(done, 3, ms);
+	sqlite3_bind_int64(done, 4, sqlite3_column_int64(q, 6) + 1);
+	text(done, 5, error);
+	if (receipt && *receipt) {
+		char hash[ENV_HASH_HEX];
+		struct rcpt_of of = { id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
+		    0 };
+
+		struct buf text;
+		size_t n;
+		const char *jws;
+
+		buf_init(&text, JWS_MAX);
+		jws = jws_col(q, 4, &text, &n);
+		envelope_hash(jws, n, hash);
+		buf_free(&text);
+		rcpt_bind(done, 6, receipt, strlen(receipt), &of);
+	}
+	sqlite3_reset(q);
+	/* two writes: one transaction, the caller's or its own */
+	own = sqlite3_get_autocommit(st->db);
+	if (own && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return ST_DB;
+	rc = run(del);
+	if (!rc)
+		rc = run(done);
+	if (own && !rc)
+		rc = store_commit(st);
+	else if (own)
+		store_rollback(st);
 	return rc;
 }
 
 status
 store_out_delivered(struct store *st, const char *id, const char *receipt, int64_t ms)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUT_DELIVERED);
-
-	text(s, 1, receipt);
-	sqlite3_bind_int64(s, 2, ms);
-	text(s, 3, id);
-	return changed(st, run(s));
+	return out_finish(st, id, STORE_DELIVERED, receipt, ms, "");
 }
 
 status
 store_out_rejected(struct store *st, const char *id, const char *reason)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUT_REJECTED);
-
-	text(s, 1, reason);
-	text(s, 2, id);
-	return changed(st, run(s));
+	return out_finish(st, id, STORE_REJECTED, NULL, 0, reason);
 }
 
 status
@@ -841,7 +1220,7 @@ store_out_get(struct store *st, const char *id, store_out_cb cb, void *arg)
 	status rc;
 
 	text(s, 1, id);
-	rc = outs(s, SIZE_MAX, cb, arg, &found);
+	rc = outs(st, s, SIZE_MAX, cb, arg, &found);
 	return rc ? rc : found ? ST_OK : ST_NOTFOUND;
 }
 
@@ -852,7 +1231,7 @@ store_out_list(struct store *st, size_t limit, store_out_cb cb, void *arg)
 	int found;
 
 	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
-	return outs(s, SIZE_MAX, cb, arg, &found);
+	return outs(st, s, SIZE_MAX, cb, arg, &found);
 }
 
 status
@@ -870,6 +1249,8 @@ store_in_add(struct store *st, const struct store_in *m)
 {
 	sqlite3_stmt *s = stmt(st, Q_IN_ADD);
 	int logged = m->status == 200 && m->receipt && m->receipt_len;
+	int64_t rid;
+	int kid_row;
 	status rc;
 
 	text(s, 1, m->id);
@@ -879,20 +1260,32 @@ store_in_add(struct store *st, const struct store_in *m)
 	text(s, 5, m->type);
 	text(s, 6, m->priority);
 	text(s, 7, m->subject);
-	sqlite3_bind_text(s, 8, m->jws ? m->jws : "", m->jws ? (int)m->jws_len : 0,
-	    SQLITE_STATIC);
-	text(s, 9, m->hash);
+	jws_bind(st, s, 8, m->jws ? m->jws : "", m->jws ? m->jws_len : 0);
+	hash_bind(s, 9, m->hash);
 	sqlite3_bind_int(s, 10, m->status);
 	text(s, 11, m->reason);
 	sqlite3_bind_int64(s, 12, m->received_ms);
-	sqlite3_bind_text(s, 13, m->receipt ? m->receipt : "",
-	    m->receipt ? (int)m->receipt_len : 0, SQLITE_STATIC);
 	if (logged)
-		sqlite3_bind_int64(s, 14, (sqlite3_int64)st->log_size);
+		sqlite3_bind_int64(s, 13, (sqlite3_int64)st->log_size);
 	rc = run(s);
+	rid = sqlite3_last_insert_rowid(st->db);
+	if (!rc && m->receipt && m->receipt_len) {
+		sqlite3_stmt *k = stmt(st, Q_PEER_KID);
+		struct rcpt_of of = { m->id, m->hash ? m->hash : "", m->link ? m->link : "",
+		    "", m->seq, 1 };
+
+		sqlite3_bind_int64(k, 1, m->peer_id);
+		kid_row = sqlite3_step(k) == SQLITE_ROW;
+		if (kid_row)
+			of.peer_kid = col(k, 0);
+		s = stmt(st, Q_IN_RECEIPT);
+		sqlite3_bind_int64(s, 1, rid);
+		rcpt_bind(s, 2, m->receipt, m->receipt_len, &of);
+		sqlite3_reset(k);
+		rc = run(s);
+	}
 	if (!rc && logged)
-		rc = store_log_append(st, STORE_ENTRY_RECEIPT, sqlite3_last_insert_rowid(st->db),
-		    m->receipt, m->receipt_len);
+		rc = store_log_append(st, STORE_ENTRY_RECEIPT, rid, m->receipt, m->receipt_len);
 	if (rc)
 		return rc;
 	s = stmt(st, Q_IN_ADVANCE);
@@ -906,6 +1299,7 @@ static int
 in_row(sqlite3_stmt *s, const struct each *each)
 {
 	struct store_in m;
+	struct rcpt_of of;
 
 	m.id = col(s, 0);
 	m.peer_id = sqlite3_column_int64(s, 1);
@@ -915,14 +1309,13 @@ in_row(sqlite3_stmt *s, const struct each *each)
 	m.type = col(s, 5);
 	m.priority = col(s, 6);
 	m.subject = col(s, 7);
-	m.jws = col(s, 8);
-	m.jws_len = (size_t)sqlite3_column_bytes(s, 8);
-	m.hash = col(s, 9);
+	m.jws = jws_col(s, 8, &each->st->jws, &m.jws_len);
+	m.hash = hash_hex(each->st, s, 9);
 	m.status = sqlite3_column_int(s, 10);
 	m.reason = col(s, 11);
 	m.received_ms = sqlite3_column_int64(s, 12);
-	m.receipt = col(s, 13);
-	m.receipt_len = (size_t)sqlite3_column_bytes(s, 13);
+	of = (struct rcpt_of){ m.id, m.hash, m.link, col(s, 13), m.seq, 1 };
+	m.receipt = rcpt_text(each->st, s, 14, &of, &m.receipt_len);
 	return ((store_in_cb)each->cb)(each->arg, &m);
 }
 
@@ -935,7 +1328,7 @@ store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	sqlite3_bind_int64(s, 3, seq);
-	return rows(s, in_row, EACH(cb, arg));
+	return rows(s, in_row, EACH_ST(st, cb, arg));
 }
 
 status
@@ -944,7 +1337,7 @@ store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg)
 	sqlite3_stmt *s = stmt(st, Q_IN_GET);
 
 	text(s, 1, id);
-	return rows(s, in_row, EACH(cb, arg));
+	return rows(s, in_row, EACH_ST(st, cb, arg));
 }
 
 status
@@ -954,7 +1347,7 @@ store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg)
 	status rc;
 
 	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
-	rc = rows(s, in_row, EACH(cb, arg));
+	rc = rows(s, in_row, EACH_ST(st, cb, arg));
 	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
@@ -967,11 +1360,20 @@ entry_row(sqlite3_stmt *s, const struct each *each)
 	e.kind = sqlite3_column_int(s, 1);
 	e.msg_id = col(s, 2);
 	e.peer = col(s, 3);
-	e.jws = col(s, 4);
-	e.jws_len = (size_t)sqlite3_column_bytes(s, 4);
-	e.msg_jws = col(s, 5);
-	e.msg_jws_len = (size_t)sqlite3_column_bytes(s, 5);
-	e.msg_hash = col(s, 6);
+	if (e.kind == STORE_ENTRY_MESSAGE) {
+		e.jws = jws_col(s, 4, &each->st->jws, &e.jws_len);
+		e.msg_jws = "";
+		e.msg_jws_len = 0;
+		e.msg_hash = "";
+	} else {
+		struct rcpt_of of;
+
+		e.msg_jws = jws_col(s, 5, &each->st->jws, &e.msg_jws_len);
+		e.msg_hash = hash_hex(each->st, s, 6);
+		of = (struct rcpt_of){ e.msg_id, e.msg_hash, col(s, 7), col(s, 9),
+		    sqlite3_column_int64(s, 8), 1 };
+		e.jws = rcpt_text(each->st, s, 10, &of, &e.jws_len);
+	}
 	return ((store_entry_cb)each->cb)(each->arg, &e);
 }
 
@@ -982,7 +1384,7 @@ store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg)
 	status rc;
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, from));
-	rc = rows(s, entry_row, EACH(cb, arg));
+	rc = rows(s, entry_row, EACH_ST(st, cb, arg));
 	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
@@ -999,7 +1401,7 @@ store_log_find(struct store *st, const char *id, store_entry_cb cb, void *arg)
 		return rc ? rc : ST_NOTFOUND;
 	s = stmt(st, Q_LOG_AT);
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, (uint64_t)idx));
-	return rows(s, entry_row, EACH(cb, arg));
+	return rows(s, entry_row, EACH_ST(st, cb, arg));
 }
 
 status

@@ -188,8 +188,11 @@ def test_altered_stored_message_fails_log_verify(pair):
     db = sqlite3.connect(os.path.join(a.dir, "parley.db"))
     jws = db.execute("SELECT jws FROM outbox WHERE id = ?", (ids[1],)).fetchone()[0]
     k = len(jws) // 2
-    db.execute("UPDATE outbox SET jws = ? WHERE id = ?",
-               (jws[:k] + ("A" if jws[k] != "A" else "B") + jws[k + 1:], ids[1]))
+    if isinstance(jws, bytes):  # schema 4: the bytes of its segments
+        jws = jws[:k] + bytes([jws[k] ^ 1]) + jws[k + 1:]
+    else:
+        jws = jws[:k] + ("A" if jws[k] != "A" else "B") + jws[k + 1:]
+    db.execute("UPDATE outbox SET jws = ? WHERE id = ?", (jws, ids[1]))
     db.commit()
     db.close()
     p = a.cli("log", "verify", check=False)

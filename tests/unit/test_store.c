@@ -17,10 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
+#include "fmt/envelope.h"
 #include "store/store.h"
 #include "testdir.h"
+#include "testkeys.h"
 
 struct fx {
 	char dir[64];
@@ -282,9 +285,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 4) is refused */
-	assert_int_equal(store_schema_version(), 3);
-	foreign_db(f, "newer.db", 4, path);
+	/* a store written by a newer parley (schema version 5) is refused */
+	assert_int_equal(store_schema_version(), 4);
+	foreign_db(f, "newer.db", 5, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -295,7 +298,7 @@ test_open(void **state)
 	assert_null(st);
 
 	/* a database of this version whose tables are not parley's */
-	foreign_db(f, "foreign.db", 3, path);
+	foreign_db(f, "foreign.db", 4, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
@@ -869,10 +872,44 @@ test_log(void **state)
 
 /* ---- stores written by older versions ---- */
 
-/* The schema changes, undone: a version 3 store rewritten as version 2
- * (log entries in a table of their own, nodes by (level, idx)) or as
- * version 1 (no log at all) left it. */
-static const char to_v2[] =
+/* The schema changes, undone: a version 4 store rewritten as version 3
+ * (delivery states and receipts in the message rows, hashes in hex; a
+ * receipt kept as its fields comes back empty: downgrade puts it back),
+ * then as version 2 (log entries in a table of their own, nodes by
+ * (level, idx)) or as version 1 (no log at all) left it. */
+#define TO_V3 \
+    "CREATE TABLE outbox_v3(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," \
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL," \
+    " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL," \
+    " subject TEXT NOT NULL, jws TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0," \
+    " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL DEFAULT 0," \
+    " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT ''," \
+    " receipt TEXT NOT NULL DEFAULT '', log_idx INTEGER, UNIQUE(peer_id, link, seq));" \
+    "INSERT INTO outbox_v3 SELECT o.rid, o.id, o.peer_id, o.link, o.seq, o.type," \
+    " o.priority, o.subject, o.jws, coalesce(d.state, 0), o.created_ms," \
+    " coalesce(d.delivered_ms, 0), coalesce(d.attempts, q.attempts, 0)," \
+    " coalesce(d.last_error, q.last_error, ''), coalesce(d.receipt, ''), o.log_idx" \
+    " FROM outbox o LEFT JOIN out_done d ON d.rid = o.rid" \
+    " LEFT JOIN out_queue q ON q.rid = o.rid;" \
+    "DROP TABLE outbox; ALTER TABLE outbox_v3 RENAME TO outbox;" \
+    "CREATE INDEX outbox_queued ON outbox(peer_id, link, seq) WHERE state = 0;" \
+    "CREATE TABLE inbox_v3(rid INTEGER PRIMARY KEY, id TEXT NOT NULL," \
+    " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL," \
+    " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL," \
+    " subject TEXT NOT NULL, jws TEXT NOT NULL, hash TEXT NOT NULL," \
+    " status INTEGER NOT NULL, reason TEXT NOT NULL, received_ms INTEGER NOT NULL," \
+    " receipt TEXT NOT NULL, log_idx INTEGER, UNIQUE(peer_id, link, seq)," \
+    " UNIQUE(peer_id, id));" \
+    "INSERT INTO inbox_v3 SELECT i.rid, i.id, i.peer_id, i.link, i.seq, i.type," \
+    " i.priority, i.subject, i.jws, CASE typeof(i.hash) WHEN 'blob'" \
+    " THEN lower(hex(i.hash)) ELSE i.hash END, i.status, i.reason, i.received_ms," \
+    " coalesce(r.receipt, ''), i.log_idx FROM inbox i LEFT JOIN in_receipt r ON r.rid = i.rid;" \
+    "DROP TABLE inbox; ALTER TABLE inbox_v3 RENAME TO inbox;" \
+    "CREATE INDEX inbox_id ON inbox(id);" \
+    "DROP TABLE out_queue; DROP TABLE out_done; DROP TABLE in_receipt;" \
+    "PRAGMA user_version = 3;"
+static const char to_v3[] = TO_V3;
+static const char to_v2[] = TO_V3
     "CREATE TABLE tlog_entry(idx INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
     " rid INTEGER NOT NULL, UNIQUE(kind, rid));"
     "INSERT INTO tlog_entry SELECT idx, kind, rid FROM tlog WHERE idx IS NOT NULL;"
@@ -881,7 +918,7 @@ static const char to_v2[] =
     "INSERT INTO tlog_node SELECT 0, idx, hash FROM tlog WHERE idx IS NOT NULL;"
     "DROP TABLE tlog; ALTER TABLE outbox DROP COLUMN log_idx;"
     "ALTER TABLE inbox DROP COLUMN log_idx; PRAGMA user_version = 2;";
-static const char to_v1[] =
+static const char to_v1[] = TO_V3
     "DROP TABLE tlog; DROP TABLE cosig; DROP TABLE witness; DROP TABLE fork;"
     "DROP TABLE checkpoint; ALTER TABLE outbox DROP COLUMN log_idx;"
     "ALTER TABLE inbox DROP COLUMN log_idx; PRAGMA user_version = 1;";
@@ -997,6 +1034,390 @@ test_upgrade(void **state)
 	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i4", 4, 200), ST_OK);
 	log_text(f, text, "i4");
 	assert_string_equal(text, "0mo1 1mo2 2mo3 3ri1 4ri3 5ri4 i4@5 ");
+}
+
+/* ---- receipts kept as their fields ---- */
+
+/* A node (self) with a peer (delta) whose key signs: one message sent and
+ * delivered with delta's receipt, one queued after a failed attempt, one
+ * rejected; one received, with the receipt self issued, and one refused. */
+struct rcpts {
+	struct ident *self, *delta;
+	int64_t peer;
+	char out_id[STAMP_UUID_LEN], in_id[STAMP_UUID_LEN];
+	char in_hash[ENV_HASH_HEX];
+	struct buf sent, issued;	/* delta's receipt, self's receipt */
+};
+
+/* seal_receipt - r for message id (hash hash) on link/seq, signed by by
+ * to to_kid, into out. */
+static void
+seal_receipt(const struct ident *by, const char *to_kid, const char *id, const char *hash,
+    const char *link, int64_t seq, struct buf *out)
+{
+	struct receipt r;
+
+	memset(&r, 0, sizeof r);
+	stamp_uuid7(r.id);
+	snprintf(r.msg, sizeof r.msg, "%s", id);
+	snprintf(r.msg_sha256, sizeof r.msg_sha256, "%s", hash);
+	snprintf(r.to, sizeof r.to, "%s", to_kid);
+	snprintf(r.link, sizeof r.link, "%s", link);
+	r.seq = seq;
+	snprintf(r.received_at, sizeof r.received_at, "2026-11-26T10:00:01.234Z");
+	buf_init(out, 8192);
+	assert_int_equal(envelope_receipt_seal(by, &r, out), ST_OK);
+}
+
+static void
+rcpts_add(struct fx *f, struct rcpts *t)
+{
+	static const char jws[] = "eyJhbGciOiJFZERTQSJ9.eyJ2IjoxfQ.c2ln";
+	struct store_peer p;
+	struct store_in m;
+	char hash[ENV_HASH_HEX];
+
+	memset(t, 0, sizeof t[0]);
+	t->self = testkey();
+	t->delta = testkey();
+	memset(&p, 0, sizeof p);
+	p.name = "delta";
+	memcpy(p.pk, ident_pk(t->delta), IDENT_PK_LEN);
+	p.kid = ident_kid(t->delta);
+	p.endpoint = "https://127.0.0.1:7402";
+	p.links = "urgent,cert";
+	p.card = "{}";
+	assert_int_equal(store_peer_add(f->st, &p, &t->peer), ST_OK);
+
+	/* sent: delivered (the jws is add_out's: 300 'j's), queued, rejected */
+	stamp_uuid7(t->out_id);
+	assert_int_equal(add_out(f->st, t->peer, "cert", t->out_id, 1, 300), ST_OK);
+	assert_int_equal(add_out(f->st, t->peer, "cert", "q2", 2, 300), ST_OK);
+	assert_int_equal(add_out(f->st, t->peer, "cert", "x3", 3, 300), ST_OK);
+	{
+		char j[301];
+
+		memset(j, 'j', 300);
+		j[300] = '\0';
+		envelope_hash(j, 300, hash);
+	}
+	seal_receipt(t->delta, ident_kid(t->self), t->out_id, hash, "cert", 1, &t->sent);
+	assert_int_equal(store_out_delivered(f->st, t->out_id, buf_str(&t->sent), 77), ST_OK);
+	assert_int_equal(store_out_failed(f->st, t->peer, "cert", 2, 3, "timeout"), ST_OK);
+	assert_int_equal(store_out_rejected(f->st, "x3", "gone"), ST_OK);
+
+	/* received: accepted with self's receipt, then one refused */
+	stamp_uuid7(t->in_id);
+	envelope_hash(jws, strlen(jws), t->in_hash);
+	seal_receipt(t->self, ident_kid(t->delta), t->in_id, t->in_hash, "urgent", 1,
+	    &t->issued);
+	memset(&m, 0, sizeof m);
+	m.id = t->in_id;
+	m.peer_id = t->peer;
+	m.link = "urgent";
+	m.seq = 1;
+	m.type = "notification";
+	m.priority = "routine";
+	m.subject = "subject";
+	m.jws = jws;
+	m.jws_len = strlen(jws);
+	m.hash = t->in_hash;
+	m.status = 200;
+	m.reason = "";
+	m.receipt = t->issued.p;
+	m.receipt_len = t->issued.len;
+	m.received_ms = 9001;
+	assert_int_equal(store_in_add(f->st, &m), ST_OK);
+	m.id = "refused";
+	m.seq = 2;
+	m.jws = NULL;
+	m.jws_len = 0;
+	m.status = 413;
+	m.reason = "too big";
+	m.receipt = NULL;
+	m.receipt_len = 0;
+	assert_int_equal(store_in_add(f->st, &m), ST_OK);
+}
+
+static void
+rcpts_free(struct rcpts *t)
+{
+	buf_free(&t->sent);
+	buf_free(&t->issued);
+	ident_free(t->self);
+	ident_free(t->delta);
+}
+
+/* A whole row's text, for comparing before and after. */
+static int
+out_text(void *arg, const struct store_out *m)
+{
+	struct buf *b = arg;
+
+	assert_int_equal(buf_addf(b, "%s %s %lld %d %lld %lld %s %zu [%s]\n", m->id, m->peer,
+	    (long long)m->seq, m->state, (long long)m->delivered_ms, (long long)m->attempts,
+	    m->last_error, m->jws_len, m->receipt), ST_OK);
+	return 0;
+}
+
+static int
+in_text(void *arg, const struct store_in *m)
+{
+	struct buf *b = arg;
+
+	assert_int_equal(buf_addf(b, "%s %s %lld %d %s %s %zu %s [%.*s]\n", m->id, m->peer,
+	    (long long)m->seq, m->status, m->reason, m->hash, m->jws_len, m->jws,
+	    (int)m->receipt_len, m->receipt), ST_OK);
+	return 0;
+}
+
+static int
+entry_full(void *arg, const struct store_entry *e)
+{
+	struct buf *b = arg;
+
+	assert_int_equal(buf_addf(b, "%" PRIu64 " %d %s %s [%.*s] %s\n", e->index, e->kind,
+	    e->msg_id, e->peer, (int)e->jws_len, e->jws, e->msg_hash), ST_OK);
+	return 0;
+}
+
+/* store_text - every message, receipt and log entry of the store. */
+static void
+store_text(struct fx *f, struct buf *b)
+{
+	buf_reset(b);
+	assert_int_equal(store_out_list(f->st, 0, out_text, b), ST_OK);
+	assert_int_equal(store_in_get(f->st, "refused", in_text, b), ST_OK);
+	assert_int_equal(store_in_list(f->st, 0, in_text, b), ST_OK);
+	assert_int_equal(store_log_entries(f->st, 0, entry_full, b), ST_OK);
+}
+
+/* The receipts as kept: how many by their fields, how many whole. */
+static void
+check_kept(struct fx *f, int out_small, int in_small, int whole)
+{
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM out_done"
+	    " WHERE receipt IS NULL AND length(rcpt_sig) = 64"), out_small);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM in_receipt"
+	    " WHERE receipt IS NULL AND length(rcpt_sig) = 64"), in_small);
+	assert_int_equal(count_rows(f, "SELECT (SELECT count(*) FROM out_done WHERE"
+	    " receipt IS NOT NULL) + (SELECT count(*) FROM in_receipt WHERE"
+	    " receipt IS NOT NULL)"), whole);
+}
+
+static int
+receipt_of_out(void *arg, const struct store_out *m)
+{
+	struct buf *b = arg;
+
+	buf_reset(b);
+	assert_int_equal(buf_adds(b, m->receipt), ST_OK);
+	return 1;
+}
+
+static int
+receipt_of_in(void *arg, const struct store_in *m)
+{
+	struct buf *b = arg;
+
+	buf_reset(b);
+	assert_int_equal(buf_add(b, m->receipt, m->receipt_len), ST_OK);
+	return 1;
+}
+
+static void
+test_receipts_small(void **state)
+{
+	struct fx *f = *state;
+	struct rcpts t;
+	struct receipt r;
+	struct buf got, before, after;
+
+	rcpts_add(f, &t);
+	buf_init(&got, 8192);
+	buf_init(&before, 1 << 16);
+	buf_init(&after, 1 << 16);
+	check_kept(f, 1, 1, 0);
+	/* rebuilt byte for byte, and they still verify */
+	assert_int_equal(store_out_get(f->st, t.out_id, receipt_of_out, &got), ST_OK);
+	assert_int_equal(got.len, t.sent.len);
+	assert_memory_equal(got.p, t.sent.p, got.len);
+	assert_int_equal(envelope_receipt_open(got.p, got.len, ident_pk(t.delta),
+	    ident_kid(t.self), &r), ST_OK);
+	assert_int_equal(store_in_get(f->st, t.in_id, receipt_of_in, &got), ST_OK);
+	assert_int_equal(got.len, t.issued.len);
+	assert_memory_equal(got.p, t.issued.p, got.len);
+	assert_int_equal(envelope_receipt_open(got.p, got.len, ident_pk(t.self),
+	    ident_kid(t.delta), &r), ST_OK);
+	assert_int_equal(store_in_at(f->st, t.peer, "urgent", 1, receipt_of_in, &got), ST_OK);
+	assert_memory_equal(got.p, t.issued.p, got.len);
+	/* a compact JWS kept as the bytes of its segments, other text as it is */
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM inbox WHERE seq = 1"
+	    " AND typeof(jws) = 'blob' AND length(jws) = 8 + 15 + 7 + 3"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM outbox WHERE typeof(jws) = 'text'"),
+	    3);
+	/* the hash: 32 bytes kept, hex handed out */
+	assert_int_equal(count_rows(f, "SELECT length(hash) FROM inbox WHERE seq = 1"
+	    " AND typeof(hash) = 'blob'"), 32);
+	store_text(f, &before);
+	assert_non_null(strstr(buf_str(&before), t.in_hash));
+	assert_non_null(strstr(buf_str(&before), buf_str(&t.issued)));
+	assert_non_null(strstr(buf_str(&before), buf_str(&t.sent)));
+	/* the same from disk */
+	reopen(f);
+	store_text(f, &after);
+	assert_string_equal(buf_str(&after), buf_str(&before));
+
+	/* a receipt that does not match its row is kept whole, as given */
+	{
+		struct store_in m;
+
+		memset(&m, 0, sizeof m);
+		m.id = "other";
+		m.peer_id = t.peer;
+		m.link = "urgent";
+		m.seq = 5;	/* the receipt says 1 */
+		m.type = m.priority = m.subject = "x";
+		m.jws = "a.b.c";
+		m.jws_len = 5;
+		m.hash = t.in_hash;
+		m.status = 200;
+		m.reason = "";
+		m.receipt = t.issued.p;
+		m.receipt_len = t.issued.len;
+		assert_int_equal(store_in_add(f->st, &m), ST_OK);
+		assert_int_equal(store_in_get(f->st, "other", receipt_of_in, &got), ST_OK);
+		assert_int_equal(got.len, t.issued.len);
+		assert_memory_equal(got.p, t.issued.p, got.len);
+		/* as is one with its bytes changed (a space the template has not) */
+		assert_int_equal(store_out_add(f->st, &(struct store_out){ .id = "o9",
+		    .peer_id = t.peer, .link = "cert", .seq = 9, .type = "t", .priority = "p",
+		    .subject = "s", .jws = "j", .jws_len = 1, .created_ms = 1 }), ST_OK);
+		assert_int_equal(store_out_delivered(f->st, "o9", "eyJ2IjoxfQ .x.y", 5), ST_OK);
+		assert_int_equal(store_out_get(f->st, "o9", receipt_of_out, &got), ST_OK);
+		assert_string_equal(buf_str(&got), "eyJ2IjoxfQ .x.y");
+		check_kept(f, 1, 1, 2);
+	}
+	/* JWS texts that would not come back the same from their bytes: kept
+	 * as text, handed out as given (a stray bit at the end of a segment;
+	 * an empty payload; four segments; a bad character) */
+	{
+		static const char *const odd[] = { "eyJ2IjoxfR.eyJ2IjoxfQ.c2ln",
+		    "eyJ2IjoxfQ..c2ln", "a.b.c.d", "eyJ2IjoxfQ.ey+2.c2ln", "eyJ2IjoxfQ.eyJ2.c2ln" };
+		struct store_in m;
+		char id[8];
+
+		for (int k = 0; k < 5; k++) {
+			memset(&m, 0, sizeof m);
+			snprintf(id, sizeof id, "odd%d", k);
+			m.id = id;
+			m.peer_id = t.peer;
+			m.link = "wg";
+			m.seq = k + 1;
+			m.type = m.priority = m.subject = "x";
+			m.jws = odd[k];
+			m.jws_len = strlen(odd[k]);
+			m.hash = "h";
+			m.status = 200;
+			m.reason = "";
+			assert_int_equal(store_in_add(f->st, &m), ST_OK);
+			buf_reset(&got);
+			assert_int_equal(store_in_get(f->st, id, in_text, &got), ST_OK);
+			assert_non_null(strstr(buf_str(&got), odd[k]));
+		}
+		/* the empty payload and the last one pack; the others do not */
+		assert_int_equal(count_rows(f, "SELECT count(*) FROM inbox WHERE link = 'wg'"
+		    " AND typeof(jws) = 'blob'"), 2);
+	}
+	buf_free(&got);
+	buf_free(&before);
+	buf_free(&after);
+	rcpts_free(&t);
+}
+
+/* downgrade - close the store, rewrite it with sql as version, put the
+ * receipts that version 4 kept as their fields back, open it (upgraded). */
+static void
+downgrade(struct fx *f, const char *sql, int version, const struct rcpts *t)
+{
+	sqlite3 *db;
+	sqlite3_stmt *u;
+	char *err = NULL;
+
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("downgrade: %s", err);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE outbox SET receipt = ? WHERE id = ?",
+	    -1, &u, NULL), SQLITE_OK);
+	sqlite3_bind_text(u, 1, t->sent.p, (int)t->sent.len, SQLITE_STATIC);
+	sqlite3_bind_text(u, 2, t->out_id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(u), SQLITE_DONE);
+	sqlite3_finalize(u);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE inbox SET receipt = ? WHERE id = ?",
+	    -1, &u, NULL), SQLITE_OK);
+	sqlite3_bind_text(u, 1, t->issued.p, (int)t->issued.len, SQLITE_STATIC);
+	sqlite3_bind_text(u, 2, t->in_id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(u), SQLITE_DONE);
+	sqlite3_finalize(u);
+	sqlite3_close(db);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), version);
+	assert_int_equal(store_open(f->path, 0, &f->st), ST_OK);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
+}
+
+/* Version 3 (and older) to 4 keeps every message, state, receipt (byte for
+ * byte), log entry and root; the receipts end up kept as their fields. */
+static void
+test_upgrade_v4(void **state)
+{
+	struct fx *f = *state;
+	struct rcpts t;
+	struct buf before, after;
+	uint8_t root[TLOG_HASH], again[TLOG_HASH];
+	uint64_t size;
+
+	rcpts_add(f, &t);
+	assert_int_equal(store_ckpt_add(f->st, store_log_size(f->st), "n", 1), ST_OK);
+	buf_init(&before, 1 << 16);
+	buf_init(&after, 1 << 16);
+	store_text(f, &before);
+	size = store_log_size(f->st);
+	assert_int_equal(tlog_tree_hash(size, store_log_node, f->st, root), ST_OK);
+
+	downgrade(f, to_v3, 3, &t);
+	check_kept(f, 1, 1, 0);
+	store_text(f, &after);
+	assert_string_equal(buf_str(&after), buf_str(&before));
+	assert_int_equal(store_log_size(f->st), size);
+	assert_int_equal(tlog_tree_hash(size, store_log_node, f->st, again), ST_OK);
+	assert_memory_equal(again, root, TLOG_HASH);
+	/* the queued message is still pending, with its failed attempt */
+	assert_int_equal(count_rows(f, "SELECT attempts FROM out_queue WHERE seq = 2"), 1);
+	/* and the store goes on */
+	assert_int_equal(add_out(f->st, t.peer, "cert", "o4", 4, 10), ST_OK);
+	assert_int_equal(store_out_delivered(f->st, "q2", "r", 3), ST_OK);
+
+	/* from version 2 and 1: the same messages and receipts */
+	store_text(f, &before);
+	downgrade(f, to_v2, 2, &t);
+	check_kept(f, 1, 1, 1);
+	store_text(f, &after);
+	assert_string_equal(buf_str(&after), buf_str(&before));
+	downgrade(f, to_v1, 1, &t);
+	check_kept(f, 1, 1, 1);
+	assert_int_equal(store_log_size(f->st), size + 1);
+	buf_reset(&after);
+	assert_int_equal(store_out_list(f->st, 0, out_text, &after), ST_OK);
+	assert_non_null(strstr(buf_str(&after), buf_str(&t.sent)));
+	buf_reset(&after);
+	assert_int_equal(store_in_list(f->st, 0, in_text, &after), ST_OK);
+	assert_non_null(strstr(buf_str(&after), buf_str(&t.issued)));
+	assert_non_null(strstr(buf_str(&after), t.in_hash));
+	buf_free(&before);
+	buf_free(&after);
+	rcpts_free(&t);
 }
 
 /* An upgrade that fails leaves the store as it was: its steps share one
@@ -1217,6 +1638,8 @@ main(void)
 		T(test_inbox),
 		T(test_upgrade),
 		T(test_upgrade_atomic),
+		T(test_receipts_small),
+		T(test_upgrade_v4),
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
 		T(test_in_list),
@@ -1226,5 +1649,12 @@ main(void)
 		T(test_uncommitted_lost),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc;
+
+	if (sodium_init() < 0)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	testkeys_done();
+	return rc;
 }
