@@ -24,24 +24,48 @@ Prints tables:
      evidence-bundle verification (a bundle made by `parley evidence`); appends
      in batches with a checkpoint per batch (messages with their log
      entries, then the log alone) up to BENCH_LOG_SIZE entries; inclusion
-     and consistency proofs produced and verified at that size.
+     and consistency proofs produced and verified at that size;
+  5. round trip under the descriptor-exhaustion attack: the receiver
+     restarted with RLIMIT_NOFILE 1024 (soft and hard), then BENCH_ATTACK_N
+     lone round trips from the real peer (as in 1) without the attack, while
+     1,100 connections from 127.0.0.2-127.0.0.21 each hold half a
+     ClientHello (another process, at nice 19; every connection the receiver closes,
+     at its handshake deadline or otherwise, is opened again, so the attack
+     lasts the whole measurement; bounded in connections opened and in
+     time), and without it again: p50 / p99 against the goal; what the
+     attack did meanwhile, and what the receiver logged.
 
 Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
 BENCH_SECONDS (default 30), BENCH_LOG_SIZE (default 1000000),
+BENCH_PARTS (default "rtt,sustained,log,attack": which parts to run; parts 1-3
+are "rtt" and "sustained", "log" is part 4 with the Ed25519 reference of 2b
+and needs bench_log; "rtt,sustained" runs with any build of parleyd, for
+interleaved comparisons of two builds), BENCH_ATTACK_N (default 500),
+BENCH_ATTACK_TIMEOUT_MS (the receiver's handshake_timeout_ms during part 5;
+default: the daemon's own), BENCH_ATTACK_GAP_MS (a pause between part 5's
+round trips, default 0: with pauses the idle virtual CPUs wake slowly and
+the round trip without the attack grows several-fold here),
 BENCH_STRACE (set: also count fsyncs with strace, as when write_bytes is 0),
 BENCH_PERF (a directory: record each daemon with
 `perf record -g` during the sustained run, into alpha.data and bravo.data).
 Timings are printed, never asserted.
 """
+import collections
 import ctypes
 import ctypes.util
+import errno
 import json
+import multiprocessing
 import os
 import platform
+import re
+import resource
+import selectors
 import shutil
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -56,6 +80,16 @@ GOAL_KB = (6, 4)	# bytes written per message: sender, receiver (issue)
 GOAL_CPU = 1.5		# CPU per message against its Ed25519 work
 LOG_SIZE = int(os.environ.get("BENCH_LOG_SIZE", "1000000"))
 LOG_MESSAGES = min(100000, LOG_SIZE)
+PARTS = set(os.environ.get("BENCH_PARTS", "rtt,sustained,log,attack").split(","))
+ATTACK_N = int(os.environ.get("BENCH_ATTACK_N", "500"))
+ATTACK_TIMEOUT_MS = os.environ.get("BENCH_ATTACK_TIMEOUT_MS")	# None: the daemon's default
+ATTACK_CONNS = 1100
+ATTACK_SOURCES = [f"127.0.0.{i}" for i in range(2, 22)]	# 55 each: under max_conns_per_addr
+ATTACK_NOFILE = 1024
+ATTACK_GAP_S = float(os.environ.get("BENCH_ATTACK_GAP_MS", "0")) / 1000	# between round trips of part 5
+ATTACK_MAX_S = 120	# the attacker stops by itself after this ...
+ATTACK_MAX_OPENS = 2000000	# ... or after opening this many connections
+GOAL_ATTACK_P99_MS = 50
 
 
 def free_port():
@@ -234,6 +268,240 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
 
 
+def half_client_hello():
+    """The first half of a real TLS 1.3 ClientHello."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    out = ssl.MemoryBIO()
+    obj = ctx.wrap_bio(ssl.MemoryBIO(), out)
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    hello = out.read()
+    return hello[:len(hello) // 2]
+
+
+def attacker(port, first, stop, stats):
+    """The descriptor-exhaustion attack, in a process of its own: keeps
+    ATTACK_CONNS non-blocking connections to 127.0.0.1:port from
+    ATTACK_SOURCES, each sending `first` once connected and nothing more;
+    a connection the receiver closes (EOF, reset) or refuses is opened
+    again.  Bounded: ATTACK_MAX_OPENS connections, ATTACK_MAX_S seconds.
+    stats (shared): held now, opened, closed by the receiver, refused or
+    failed to connect, and the fewest held since stats[5] was last set to
+    -1 by the parent.  At the lowest priority (nice 19): a real attacker
+    is not on the receiver's machine, so its process should not take the
+    receiver's CPU; the kernel's share of its connections still is."""
+    os.nice(19)
+    sel = selectors.DefaultSelector()
+    opened = closed = failed = 0
+    held = 0
+    t_end = time.monotonic() + ATTACK_MAX_S
+
+    def open_one(i):
+        nonlocal opened, failed
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.bind((ATTACK_SOURCES[i % len(ATTACK_SOURCES)], 0))
+            rc = s.connect_ex(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            failed += 1
+            return
+        opened += 1
+        if rc not in (0, errno.EINPROGRESS):
+            s.close()
+            failed += 1
+            return
+        sel.register(s, selectors.EVENT_WRITE, [i, False])
+
+    try:
+        for i in range(ATTACK_CONNS):
+            open_one(i)
+        while not stop.is_set() and time.monotonic() < t_end:
+            reopen = []
+            for key, _ in sel.select(timeout=0.05):
+                s, (i, sent) = key.fileobj, key.data
+                if not sent:
+                    if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                        try:
+                            s.send(first)
+                            sel.modify(s, selectors.EVENT_READ, [i, True])
+                            held += 1
+                            continue
+                        except OSError:
+                            pass
+                    failed += 1
+                else:
+                    try:
+                        if s.recv(4096):
+                            continue	# the receiver said something: keep holding
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        pass
+                    closed += 1
+                    held -= 1
+                sel.unregister(s)
+                s.close()
+                reopen.append(i)
+            for i in reopen:
+                if opened < ATTACK_MAX_OPENS:
+                    open_one(i)
+            stats[0], stats[1], stats[2], stats[3] = held, opened, closed, failed
+            if stats[5] < 0 or held < stats[4]:
+                stats[4], stats[5] = held, 0
+    finally:
+        for key in list(sel.get_map().values()):
+            key.fileobj.close()
+        sel.close()
+
+
+def round_trips(api, n, subject, gap=0.0, between=None):
+    """n lone urgent messages to bravo through the local API, one at a
+    time: (daemon rtt ms, client ms, first message id).  between(i) is
+    called after each, untimed."""
+    daemon_ms, client_ms, first_id = [], [], None
+    for i in range(n):
+        t0 = time.perf_counter()
+        api.send_many([{"op": "send", "peer": "bravo", "link": "urgent",
+                        "type": "notification", "priority": "flash",
+                        "subject": f"{subject} {i}", "body": "x" * 200, "wait_ms": 10000}])
+        q = api.recv()
+        r = api.recv()
+        if not r.get("ok"):
+            sys.exit(f"bench: message not delivered: {r} {q}")
+        client_ms.append((time.perf_counter() - t0) * 1000)
+        daemon_ms.append(r["rtt_ms"])
+        if first_id is None:
+            first_id = q["id"]
+        if between:
+            between(i)
+        if gap:
+            time.sleep(gap)
+    return daemon_ms, client_ms, first_id
+
+
+def start_daemon(d, quiet=True, nofile=None):
+    def limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+    return subprocess.Popen([os.path.join(BIN, "parleyd"), "--dir", d] +
+                            (["--quiet"] if quiet else []),
+                            stderr=open(d + ".log", "a"), preexec_fn=limit if nofile else None)
+
+
+def daemon_up(d):
+    return subprocess.run([os.path.join(BIN, "parley"), "status", "--dir", d],
+                          capture_output=True).returncode == 0
+
+
+def warm_up(api):
+    """One message delivered (opens the link; handshakes are not part of a
+    round trip)."""
+    api.send_many([{"op": "send", "peer": "bravo", "link": "urgent", "type": "ping",
+                    "priority": "routine", "subject": "warm-up", "wait_ms": 30000}])
+    api.recv()
+    r = api.recv()
+    if not r.get("ok"):
+        sys.exit(f"bench: warm-up message not delivered: {r}")
+
+
+def attack_part(api, procs, b):
+    """Part 5: bravo restarted with RLIMIT_NOFILE ATTACK_NOFILE, logging as
+    in production (no --quiet); round trips without the attack, under it,
+    and without it again; what the attack did, and bravo's log meanwhile."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < ATTACK_CONNS + 200:
+        print(f"bench: skipping the attack: this process may open {hard} descriptors",
+              file=sys.stderr)
+        return None
+    cfg_path = os.path.join(b, "parley.json")
+    with open(cfg_path) as f:
+        cfg = json.load(f)
+    if ATTACK_TIMEOUT_MS:
+        cfg["handshake_timeout_ms"] = int(ATTACK_TIMEOUT_MS)
+        with open(cfg_path, "w") as f:
+            json.dump(cfg, f, indent=2)
+    procs[1].terminate()
+    procs[1].wait()
+    procs[1] = start_daemon(b, quiet=False, nofile=ATTACK_NOFILE)
+    wait_for(lambda: procs[1].poll() is not None or daemon_up(b), 20, "bravo to restart")
+    if procs[1].poll() is not None:
+        sys.exit("bench: bravo did not restart with RLIMIT_NOFILE 1024")
+    warm_up(api)
+    quiet_ms = round_trips(api, ATTACK_N, "calm", ATTACK_GAP_S)[:2]
+    port = int(cfg["listen"].rsplit(":", 1)[1])
+    ctx = multiprocessing.get_context("fork")
+    stop, stats = ctx.Event(), ctx.Array("q", 6)
+    stats[5] = -1
+    att = ctx.Process(target=attacker, args=(port, half_client_hello(), stop, stats),
+                      daemon=True)
+    log_attack = os.path.getsize(b + ".log")
+    att.start()
+    try:
+        # All opened, and bravo holding as many as its cap (max_conns: half
+        # its descriptors) lets it: past that it closes the oldest, and the
+        # attacker opens them again.
+        fd_dir = f"/proc/{procs[1].pid}/fd"
+        wait_for(lambda: not att.is_alive() or (
+                     stats[1] >= ATTACK_CONNS and stats[0] >= ATTACK_NOFILE // 2 and
+                     len(os.listdir(fd_dir)) >= ATTACK_NOFILE // 2), 30,
+                 "the attack's connections")
+        if not att.is_alive():
+            sys.exit("bench: the attacker stopped")
+        s0, stats[5] = list(stats[:4]), -1
+        fds = []
+        def sample(i):
+            if i % 10 == 0:
+                fds.append(len(os.listdir(fd_dir)))
+        cpu0, acpu0, t0 = cpu_s(procs[1].pid), cpu_s(att.pid), time.monotonic()
+        siege_ms = round_trips(api, ATTACK_N, "under attack", ATTACK_GAP_S, sample)[:2]
+        took = time.monotonic() - t0
+        cpu = (cpu_s(procs[1].pid) - cpu0) / took
+        acpu = (cpu_s(att.pid) - acpu0) / took
+        s1, fewest = list(stats[:4]), stats[4]
+        lasted = att.is_alive() and s1[1] < ATTACK_MAX_OPENS
+    finally:
+        stop.set()
+        att.join(10)
+        if att.is_alive():
+            att.terminate()
+            att.join()
+    alive = procs[1].poll() is None
+    log_after = os.path.getsize(b + ".log")
+    after_ms = round_trips(api, ATTACK_N, "calm again", ATTACK_GAP_S)[:2] if alive else None
+    n_lines, shapes = log_shapes(b + ".log", log_attack, log_after)
+    return {"quiet": quiet_ms, "siege": siege_ms, "after": after_ms, "took": took,
+            "cpu": cpu, "acpu": acpu, "fds": (min(fds), max(fds)), "lasted": lasted,
+            "held": (s0[0], fewest, s1[0]), "reopened": s1[2] - s0[2],
+            "failed": s1[3] - s0[3], "opened": s1[1], "alive": alive,
+            "log_lines": n_lines, "log_shapes": shapes}
+
+
+def log_shapes(path, start, end, n=6):
+    """The lines of a log between two offsets: how many, and the n commonest
+    with their numbers blurred (read line by line: a log may be huge)."""
+    counts = collections.Counter()
+    lines = 0
+    with open(path, "rb") as f:
+        f.seek(start)
+        pos = start
+        while pos < end:
+            ln = f.readline()
+            if not ln:
+                break
+            pos += len(ln)
+            lines += 1
+            text = ln.decode(errors="replace").rstrip("\n").split("parleyd: ", 1)[-1]
+            counts[re.sub(r"[0-9]+", "N", text)[:110]] += 1
+    return lines, counts.most_common(n)
+
+
 def main():
     top = tempfile.mkdtemp(prefix="pbench")
     a, b = os.path.join(top, "a"), os.path.join(top, "b")
@@ -245,125 +513,37 @@ def main():
             f.write(cli("card", "--dir", other))
         fp = cli("fingerprint", card).split("  (")[0]
         cli("peer", "add", card, "--dir", me, "--fingerprint", fp, "--links", "urgent,cert")
-    procs = [subprocess.Popen([os.path.join(BIN, "parleyd"), "--dir", d, "--quiet"],
-                              stderr=open(d + ".log", "w")) for d in (a, b)]
+    procs = [start_daemon(d) for d in (a, b)]
+    sustained = "sustained" in PARTS
+    attack = None
     try:
         for d in (a, b):
-            wait_for(lambda d=d: subprocess.run([os.path.join(BIN, "parley"), "status",
-                                                 "--dir", d], capture_output=True).returncode == 0,
-                     20, "daemons to start")
+            wait_for(lambda d=d: daemon_up(d), 20, "daemons to start")
         api = Api(a)
         # Warm up the connections (handshakes are not part of the round trip).
-        api.send_many([{"op": "send", "peer": "bravo", "link": "urgent", "type": "ping",
-                        "priority": "routine", "subject": "warm-up", "wait_ms": 10000}])
-        api.recv(); api.recv()
+        warm_up(api)
         time.sleep(0.5)
         idle = [mem_kb(p.pid, "VmRSS") for p in procs]
 
         # 1. Round trip, one message at a time.
-        daemon_ms, client_ms = [], []
-        for i in range(RTT_N):
-            t0 = time.perf_counter()
-            api.send_many([{"op": "send", "peer": "bravo", "link": "urgent",
-                            "type": "notification", "priority": "flash",
-                            "subject": f"rtt {i}", "body": "x" * 200, "wait_ms": 10000}])
-            q = api.recv()
-            r = api.recv()
-            if not r.get("ok"):
-                sys.exit(f"bench: message not delivered: {r} {q}")
-            client_ms.append((time.perf_counter() - t0) * 1000)
-            daemon_ms.append(r["rtt_ms"])
-            if i == 0:
-                first_id = q["id"]
+        daemon_ms, client_ms, first_id = round_trips(api, RTT_N if "rtt" in PARTS else 1, "rtt")
 
-        # 2. Sustained: a producer keeps up to WINDOW messages outstanding.
-        window, chunk = 4000, 500
-        bdb = sqlite3.connect(os.path.join(b, "parley.db"))
-        # max(rid), not count(*): O(log n), so polling steals no CPU from the daemons
-        count = lambda: bdb.execute("select coalesce(max(rid), 0) from inbox").fetchone()[0]
-        base = count()
-        sent = 0
-        req = {"op": "send", "peer": "bravo", "link": "cert", "type": "indicator",
-               "priority": "routine", "subject": "indicator", "body": "x" * 500}
-        speed = [verify_us()]
-        perfs = []
-        if PERF:
-            os.makedirs(PERF, exist_ok=True)
-            perfs = [subprocess.Popen(["perf", "record", "-g", "-q", "-o",
-                                       os.path.join(PERF, name + ".data"), "-p", str(p.pid)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                     for name, p in zip(("alpha", "bravo"), procs)]
-        cpu0 = [cpu_s(p.pid) for p in procs]
-        io0 = [proc_io(p.pid) for p in procs]
-        files0 = [store_bytes(d) for d in (a, b)]
-        busy0, steal0 = machine_s()
-        self0 = self_s()
-        t0 = time.monotonic()
-        delivered = 0
-        mark, marked = t0, 0
-        while time.monotonic() - t0 < SECONDS:
-            if time.monotonic() - mark >= 5:
-                print(f"  ... {delivered} delivered, {(delivered - marked) / (time.monotonic() - mark):.0f}/s"
-                      " over the last 5 s", file=sys.stderr)
-                mark, marked = time.monotonic(), delivered
-            if sent - delivered < window:
-                api.send_many([req] * chunk)
-                for _ in range(chunk):
-                    if not api.recv().get("ok"):
-                        sys.exit("bench: send refused")
-                sent += chunk
-            else:
-                time.sleep(0.05)
-            delivered = count() - base
-        elapsed = time.monotonic() - t0
-        rate = delivered / elapsed
-        used = [cpu_s(p.pid) - c0 for p, c0 in zip(procs, cpu0)]
-        io1 = [proc_io(p.pid) for p in procs]
-        files1 = [store_bytes(d) for d in (a, b)]
-        busy1, steal1 = machine_s()
-        producer = self_s() - self0
-        others = max(0.0, (busy1 - busy0) - sum(used) - producer)
-        cpu = [u / max(delivered, 1) * 1e6 for u in used]
-        peak = [mem_kb(p.pid, "VmHWM") for p in procs]
-        for pp in perfs:
-            pp.send_signal(signal.SIGINT)
-            pp.wait()
-        speed.append(verify_us())
-        # Per message: bytes written, and the fallback when write_bytes
-        # is not accounted (then strace counts fsyncs on a short loaded run).
-        per = max(delivered, 1)
-        wb = [(i1["write_bytes"] - i0["write_bytes"]) / per for i0, i1 in zip(io0, io1)]
-        wc = [(i1["wchar"] - i0["wchar"]) / per for i0, i1 in zip(io0, io1)]
-        growth = [(f1 - f0) / per for f0, f1 in zip(files0, files1)]
-        no_write_bytes = all(i1["write_bytes"] == i0["write_bytes"] for i0, i1 in zip(io0, io1))
-        syncs = None
-        if no_write_bytes or STRACE:
-            d0 = count()
-            if sent - d0 < window:
-                api.send_many([req] * chunk)
-                for _ in range(chunk):
-                    api.recv()
-                sent += chunk
-            syncs_n = strace_syncs([p.pid for p in procs], 3)
-            d1 = count()
-            if syncs_n and None not in syncs_n and d1 > d0:
-                syncs = [n / (d1 - d0) for n in syncs_n]
-        # The reference Ed25519 work, once the daemons have drained their
-        # backlog (idle, so that they do not slow the loop down).
-        wait_for(lambda: count() - base >= sent, 120, "the backlog to drain")
-        sig = bench_log("ed25519", *map(str, jws_lens(a)))[0]
-
-        # 4a. An evidence bundle of the first round-trip message, once both
-        # halves are cosigned; its verification timed in-process.
-        bundle = os.path.join(top, "bundle.json")
-        def evidence():
-            r = subprocess.run([os.path.join(BIN, "parley"), "evidence", first_id, "--dir", a],
-                               capture_output=True)
-            if r.returncode == 0:
-                with open(bundle, "wb") as f:
-                    f.write(r.stdout)
-            return r.returncode == 0
-        wait_for(evidence, 60, "an evidence bundle")
+        if sustained:
+            sustained = sustained_part(api, procs, a, b)
+        if "log" in PARTS:
+            # 4a. An evidence bundle of the first round-trip message, once both
+            # halves are cosigned; its verification timed in-process.
+            bundle = os.path.join(top, "bundle.json")
+            def evidence():
+                r = subprocess.run([os.path.join(BIN, "parley"), "evidence", first_id,
+                                    "--dir", a], capture_output=True)
+                if r.returncode == 0:
+                    with open(bundle, "wb") as f:
+                        f.write(r.stdout)
+                return r.returncode == 0
+            wait_for(evidence, 60, "an evidence bundle")
+        if "attack" in PARTS:
+            attack = attack_part(api, procs, b)
     finally:
         for p in procs:
             p.terminate()
@@ -371,24 +551,121 @@ def main():
 
     # 4b. Timed with no daemon running: the bundle's verification, then the
     # log on a node of its own.
+    log_rows = []
     try:
-        log_rows = bench_log("bundle", bundle, os.path.join(top, "a.card"),
-                             os.path.join(top, "b.card"))
-        c = os.path.join(top, "c")
-        cli("init", "charlie", "--dir", c, "--listen", f"127.0.0.1:{free_port()}")
-        log_rows += bench_log("append", c, str(LOG_MESSAGES), str(LOG_SIZE), "1000")
+        if "log" in PARTS:
+            log_rows = bench_log("bundle", bundle, os.path.join(top, "a.card"),
+                                 os.path.join(top, "b.card"))
+            c = os.path.join(top, "c")
+            cli("init", "charlie", "--dir", c, "--listen", f"127.0.0.1:{free_port()}")
+            log_rows += bench_log("append", c, str(LOG_MESSAGES), str(LOG_SIZE), "1000")
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"{platform.system()} {platform.release()}")
     print()
-    print(f"round trip (send -> durable at peer -> receipt durable at sender), {RTT_N} messages")
-    print(f"| measured by | p50 ms | p99 ms | max ms |")
-    print(f"|---|---|---|---|")
-    for name, xs in (("daemon", daemon_ms), ("client (incl. local API)", client_ms)):
-        print(f"| {name} | {pct(xs, 50):.2f} | {pct(xs, 99):.2f} | {max(xs):.2f} |")
-    print()
+    if "rtt" in PARTS:
+        print(f"round trip (send -> durable at peer -> receipt durable at sender), {RTT_N} messages")
+        print(f"| measured by | p50 ms | p99 ms | max ms |")
+        print(f"|---|---|---|---|")
+        for name, xs in (("daemon", daemon_ms), ("client (incl. local API)", client_ms)):
+            print(f"| {name} | {pct(xs, 50):.2f} | {pct(xs, 99):.2f} | {max(xs):.2f} |")
+        print()
+    if sustained:
+        print_sustained(idle, **sustained)
+    if log_rows:
+        print_log(log_rows)
+    if attack:
+        print_attack(attack)
+
+
+def sustained_part(api, procs, a, b):
+    """2. A producer keeps the sender's queue non-empty for SECONDS; what
+    it cost.  Returns the figures for print_sustained."""
+    # 2. Sustained: a producer keeps up to WINDOW messages outstanding.
+    window, chunk = 4000, 500
+    bdb = sqlite3.connect(os.path.join(b, "parley.db"))
+    # max(rid), not count(*): O(log n), so polling steals no CPU from the daemons
+    count = lambda: bdb.execute("select coalesce(max(rid), 0) from inbox").fetchone()[0]
+    base = count()
+    sent = 0
+    req = {"op": "send", "peer": "bravo", "link": "cert", "type": "indicator",
+           "priority": "routine", "subject": "indicator", "body": "x" * 500}
+    speed = [verify_us()]
+    perfs = []
+    if PERF:
+        os.makedirs(PERF, exist_ok=True)
+        perfs = [subprocess.Popen(["perf", "record", "-g", "-q", "-o",
+                                   os.path.join(PERF, name + ".data"), "-p", str(p.pid)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for name, p in zip(("alpha", "bravo"), procs)]
+    cpu0 = [cpu_s(p.pid) for p in procs]
+    io0 = [proc_io(p.pid) for p in procs]
+    files0 = [store_bytes(d) for d in (a, b)]
+    busy0, steal0 = machine_s()
+    self0 = self_s()
+    t0 = time.monotonic()
+    delivered = 0
+    mark, marked = t0, 0
+    while time.monotonic() - t0 < SECONDS:
+        if time.monotonic() - mark >= 5:
+            print(f"  ... {delivered} delivered, {(delivered - marked) / (time.monotonic() - mark):.0f}/s"
+                  " over the last 5 s", file=sys.stderr)
+            mark, marked = time.monotonic(), delivered
+        if sent - delivered < window:
+            api.send_many([req] * chunk)
+            for _ in range(chunk):
+                if not api.recv().get("ok"):
+                    sys.exit("bench: send refused")
+            sent += chunk
+        else:
+            time.sleep(0.05)
+        delivered = count() - base
+    elapsed = time.monotonic() - t0
+    rate = delivered / elapsed
+    used = [cpu_s(p.pid) - c0 for p, c0 in zip(procs, cpu0)]
+    io1 = [proc_io(p.pid) for p in procs]
+    files1 = [store_bytes(d) for d in (a, b)]
+    busy1, steal1 = machine_s()
+    producer = self_s() - self0
+    others = max(0.0, (busy1 - busy0) - sum(used) - producer)
+    cpu = [u / max(delivered, 1) * 1e6 for u in used]
+    peak = [mem_kb(p.pid, "VmHWM") for p in procs]
+    for pp in perfs:
+        pp.send_signal(signal.SIGINT)
+        pp.wait()
+    speed.append(verify_us())
+    # Per message: bytes written, and the fallback when write_bytes
+    # is not accounted (then strace counts fsyncs on a short loaded run).
+    per = max(delivered, 1)
+    wb = [(i1["write_bytes"] - i0["write_bytes"]) / per for i0, i1 in zip(io0, io1)]
+    wc = [(i1["wchar"] - i0["wchar"]) / per for i0, i1 in zip(io0, io1)]
+    growth = [(f1 - f0) / per for f0, f1 in zip(files0, files1)]
+    no_write_bytes = all(i1["write_bytes"] == i0["write_bytes"] for i0, i1 in zip(io0, io1))
+    syncs = None
+    if no_write_bytes or STRACE:
+        d0 = count()
+        if sent - d0 < window:
+            api.send_many([req] * chunk)
+            for _ in range(chunk):
+                api.recv()
+            sent += chunk
+        syncs_n = strace_syncs([p.pid for p in procs], 3)
+        d1 = count()
+        if syncs_n and None not in syncs_n and d1 > d0:
+            syncs = [n / (d1 - d0) for n in syncs_n]
+    # The reference Ed25519 work, once the daemons have drained their
+    # backlog (idle, so that they do not slow the loop down).
+    wait_for(lambda: count() - base >= sent, 120, "the backlog to drain")
+    sig = bench_log("ed25519", *map(str, jws_lens(a)))[0] if "log" in PARTS else None
+    return dict(delivered=delivered, elapsed=elapsed, rate=rate, used=used, producer=producer,
+                others=others, steal=steal1 - steal0, cpu=cpu, peak=peak, speed=speed, wb=wb,
+                wc=wc, growth=growth, no_write_bytes=no_write_bytes, syncs=syncs, sig=sig)
+
+
+def print_sustained(idle, delivered, elapsed, rate, used, producer, others, steal, cpu, peak,
+                    speed, wb, wc, growth, no_write_bytes, syncs, sig):
     print(f"sustained, one link, {elapsed:.0f} s, 500-byte bodies")
     print("| messages delivered with receipt | per second | sender CPU us/msg | receiver CPU us/msg |")
     print("|---|---|---|---|")
@@ -396,14 +673,14 @@ def main():
     print()
     print(f"CPU during the sustained run, in cores: daemons {sum(used) / elapsed:.2f}, "
           f"producer {producer / elapsed:.2f}, everything else {others / elapsed:.2f}, "
-          f"stolen by the hypervisor {(steal1 - steal0) / elapsed:.2f}")
+          f"stolen by the hypervisor {steal / elapsed:.2f}")
     if None not in speed:
         print(f"machine speed: Ed25519 verify of 1,200 bytes (libsodium, hot loop) took "
               f"{speed[0]:.0f} us before the sustained run, {speed[1]:.0f} us after")
     print()
     # Each side signs one statement and verifies the other's, per message.
-    work = [sig["sign_msg_us"] + sig["verify_receipt_us"],
-            sig["verify_msg_us"] + sig["sign_receipt_us"]]
+    work = ([sig["sign_msg_us"] + sig["verify_receipt_us"],
+             sig["verify_msg_us"] + sig["sign_receipt_us"]] if sig else None)
     print(f"bytes written and CPU per message, over the same {elapsed:.0f} s "
           f"({delivered} messages delivered with receipt)")
     print("| daemon | written KB/msg (write_bytes) | goal | wchar KB/msg | CPU us/msg "
@@ -412,12 +689,15 @@ def main():
     for k, (name, what) in enumerate((("alpha (sender)", "sign msg + verify receipt"),
                                       ("bravo (receiver)", "verify msg + sign receipt"))):
         written = "n/a (0: not accounted)" if no_write_bytes else f"{wb[k] / 1024:.2f}"
+        ref = (f"{work[k]:.0f} ({what}) | {cpu[k] / work[k]:.2f}x" if work else
+               "n/a (BENCH_PARTS without log) | n/a")
         print(f"| {name} | {written} | <= {GOAL_KB[k]} | {wc[k] / 1024:.2f} | {cpu[k]:.0f} | "
-              f"{work[k]:.0f} ({what}) | {cpu[k] / work[k]:.2f}x | <= {GOAL_CPU}x |")
-    print(f"Ed25519 on this machine (libsodium, hot loop, median of 9 rounds): "
-          f"message ({sig['msg_len']} bytes signed) sign {sig['sign_msg_us']:.1f} us, "
-          f"verify {sig['verify_msg_us']:.1f} us; receipt ({sig['receipt_len']} bytes) "
-          f"sign {sig['sign_receipt_us']:.1f} us, verify {sig['verify_receipt_us']:.1f} us")
+              f"{ref} | <= {GOAL_CPU}x |")
+    if sig:
+        print(f"Ed25519 on this machine (libsodium, hot loop, median of 9 rounds): "
+              f"message ({sig['msg_len']} bytes signed) sign {sig['sign_msg_us']:.1f} us, "
+              f"verify {sig['verify_msg_us']:.1f} us; receipt ({sig['receipt_len']} bytes) "
+              f"sign {sig['sign_receipt_us']:.1f} us, verify {sig['verify_receipt_us']:.1f} us")
     print(f"store files (db + WAL + shm) grew by {growth[0] / 1024:.2f} / "
           f"{growth[1] / 1024:.2f} KB per message (sender / receiver; the WAL is reused "
           f"after checkpoints, so this is the lasting growth)")
@@ -433,6 +713,9 @@ def main():
     print("|---|---|---|")
     for name, i, pk in (("alpha (sender)", idle[0], peak[0]), ("bravo (receiver)", idle[1], peak[1])):
         print(f"| {name} | {i / 1024:.1f} | {pk / 1024:.1f} |")
+
+
+def print_log(log_rows):
     print()
     size = next(r["n"] for r in log_rows if r["what"] == "size")
     print(f"cosigned log: appends, {log_rows[1]['batch']} entries per transaction, "
@@ -453,6 +736,38 @@ def main():
         if "p50_us" in r:
             print(f"| {r['what']} | {r['n']} | {r['p50_us']:.1f} | {r['p99_us']:.1f} | "
                   f"{r['max_us']:.1f} |")
+
+
+
+def print_attack(r):
+    print()
+    phases = [("without the attack, before", r["quiet"]), ("under the attack", r["siege"])]
+    if r["after"]:
+        phases.append(("without the attack, after", r["after"]))
+    print(f"round trip under the descriptor-exhaustion attack: bravo restarted with "
+          f"RLIMIT_NOFILE {ATTACK_NOFILE}, handshake_timeout_ms "
+          f"{ATTACK_TIMEOUT_MS or 'default'}, logging "
+          f"(no --quiet); {ATTACK_N} lone messages one at a time"
+          f"{f', {ATTACK_GAP_S * 1000:.0f} ms apart' if ATTACK_GAP_S else ''}: without, "
+          f"with, and again without {ATTACK_CONNS} connections from 127.0.0.2-127.0.0.21 each holding half a "
+          f"ClientHello, reopened whenever bravo closes them (the attacker at nice 19)")
+    print("| round trip | measured by | p50 ms | p99 ms | max ms | goal p99 |")
+    print("|---|---|---|---|---|---|")
+    for name, (d, c) in phases:
+        for by, xs in (("daemon", d), ("client (incl. local API)", c)):
+            print(f"| {name} | {by} | {pct(xs, 50):.2f} | {pct(xs, 99):.2f} | {max(xs):.2f} "
+                  f"| <= {GOAL_ATTACK_P99_MS} |")
+    held0, fewest, held1 = r["held"]
+    print(f"the attack over the {r['took']:.1f} s measured: {held0} connections held at the "
+          f"start, {held1} at the end, never fewer than {fewest}; {r['reopened']} closed by "
+          f"bravo and opened again, {r['failed']} failed to connect; {r['opened']} opened in "
+          f"all{'' if r['lasted'] else ' (THE ATTACKER HIT ITS BOUND BEFORE THE END)'}; "
+          f"bravo's open descriptors {r['fds'][0]}-{r['fds'][1]} of {ATTACK_NOFILE}; CPU in "
+          f"cores: bravo {r['cpu']:.2f}, the attacker {r['acpu']:.2f}; "
+          f"bravo {'alive' if r['alive'] else 'DIED'}")
+    print(f"bravo's log during the attack: {r['log_lines']} lines; commonest (digits as N):")
+    for shape, n in r["log_shapes"]:
+        print(f"  {n} x {shape}")
 
 
 if __name__ == "__main__":
