@@ -582,7 +582,7 @@ make_bev(struct event_base *base, void *arg)
 	SSL *ssl = NULL;
 
 	if (!c)
-		return NULL;
+		return NULL;	/* as below */
 	if (l->mode != HTTP_PLAIN) {
 		ssl = tlsctx_server_ssl(l->tls);
 		if (!ssl) {
@@ -597,7 +597,8 @@ make_bev(struct event_base *base, void *arg)
 	if (!bev) {
 		SSL_free(ssl);
 		free(c);
-		return NULL;
+		return NULL;	/* evhttp then makes a plain one: never adopted, so
+				 * on_request refuses every request on it */
 	}
 	bufferevent_incref(bev);	/* dropped when adopted */
 	c->l = l;
@@ -797,6 +798,7 @@ on_request(struct evhttp_request *ev, void *arg)
 	const char *raw, *q;
 	status st = ST_OK;
 	const char *why = NULL;
+	struct hconn *c;
 	size_t plen = 0;
 
 	if (!r) {
@@ -804,10 +806,10 @@ on_request(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	r->ev = ev;
-	for (struct hconn *c = l->conns; c && bev; c = c->next)
-		if (c->bev == bev) {
-			r->c = c;
-			c->req = r;
+	for (struct hconn *o = l->conns; o && bev; o = o->next)
+		if (o->bev == bev) {
+			r->c = o;
+			o->req = r;
 			break;
 		}
 	if (!r->c || (l->mode == HTTP_TLS_PINNED && !r->c->authed)) {
@@ -844,9 +846,15 @@ on_request(struct evhttp_request *ev, void *arg)
 	if (!r->route) {
 		clear_params(r);
 		if (allowed) {
-			evhttp_add_header(evhttp_request_get_output_headers(ev), "Allow",
-			    allowed & HTTP_POST ? (allowed & HTTP_GET ? "GET, POST" : "POST") :
-			    "GET");
+			static const char *const names[] = { "GET", "POST", "PUT", "DELETE",
+			    "HEAD" };
+			char allow[64] = "";
+
+			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+				if (allowed & (1u << i))
+					snprintf(allow + strlen(allow), sizeof allow - strlen(allow),
+					    "%s%s", allow[0] ? ", " : "", names[i]);
+			evhttp_add_header(evhttp_request_get_output_headers(ev), "Allow", allow);
 			reply_405(r);
 			return;
 		}
@@ -863,7 +871,11 @@ on_request(struct evhttp_request *ev, void *arg)
 		st = ST_NOMEM, why = "out of memory";
 		goto refuse;
 	}
+	c = r->c;
 	r->route->fn(r->route->arg, r);
+	if (c->req == r && !r->deferred)	/* r is still ours: no answer, no defer */
+		diag_panic("%s: the handler of %s neither answered nor deferred", l->name,
+		    r->route->pattern);
 	return;
 refuse:
 	http_reply_error(r, st, why);
