@@ -411,6 +411,33 @@ envelope_receipt_build(const struct receipt *r, const uint8_t sig[static IDENT_S
 }
 
 status
+envelope_receipt_match(const char *jws, size_t n, const struct receipt *r,
+    uint8_t sig[static IDENT_SIG_LEN])
+{
+	struct jws_parts parts;
+	struct buf b;
+	status rc;
+
+	buf_init(&b, 8192);
+	rc = jws_split(jws, n, &parts);
+	if (!rc)
+		rc = jws_b64_decode(&b, parts.sig, parts.sig_len);
+	if (!rc && b.len != IDENT_SIG_LEN)
+		rc = ST_PARSE;
+	if (!rc) {
+		memcpy(sig, b.p, IDENT_SIG_LEN);
+		buf_reset(&b);
+		rc = envelope_receipt_build(r, sig, &b);
+	}
+	if (!rc && (b.len != n || memcmp(b.p, jws, n) != 0))
+		rc = ST_PARSE;
+	buf_free(&b);
+	if (rc)
+		memset(sig, 0, IDENT_SIG_LEN);
+	return rc ? ST_PARSE : ST_OK;
+}
+
+status
 envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
     uint8_t sig[static IDENT_SIG_LEN])
 {

@@ -85,6 +85,13 @@ status envelope_receipt_build(const struct receipt *r,
  * else ST_PARSE, r and sig zeroed: keep the bytes as they are. */
 status envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
     uint8_t sig[static IDENT_SIG_LEN]) WUR;
+/* envelope_receipt_match - as envelope_receipt_fields when the caller
+ * already holds the fields r (it made or opened the receipt): only the
+ * signature is read from jws, and ST_OK only when envelope_receipt_build(r,
+ * sig) gives back jws[0..n) exactly; else ST_PARSE, sig zeroed.  No JSON
+ * is parsed. */
+status envelope_receipt_match(const char *jws, size_t n, const struct receipt *r,
+    uint8_t sig[static IDENT_SIG_LEN]) WUR;
 /* envelope_receipt_open - verify a receipt signed by receiver_pk and
  * addressed to self_kid; fill r.  Errors as envelope_message_open. */
 status envelope_receipt_open(const char *jws, size_t n,

@@ -166,6 +166,7 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		row.jws_len = n;
 		row.receipt = rj->p;
 		row.receipt_len = rj->len;
+		row.receipt_fields = &r;
 	}
 	row.id = m.id;
 	row.peer_id = p->id;

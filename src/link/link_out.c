@@ -124,7 +124,7 @@ settle(struct lane *l, const struct item *it, const json_t *res, struct outcome 
 			    it->id, it->seq);
 			return 0;
 		}
-		if (store_out_delivered(st, it->id, rjws, stamp_now_ms()) != ST_OK)
+		if (store_out_delivered(st, it->id, rjws, &r, stamp_now_ms()) != ST_OK)
 			return 0;
 		oc->o = LINK_DELIVERED;
 		oc->detail[0] = '\0';

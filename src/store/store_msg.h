@@ -10,6 +10,7 @@
 #include "util/status.h"
 
 struct store;
+struct receipt;	/* fmt/envelope.h */
 
 enum store_state { STORE_QUEUED = 0, STORE_DELIVERED = 1, STORE_REJECTED = 2 };
 
@@ -44,6 +45,9 @@ struct store_in {
 	int64_t received_ms;
 	const char *receipt;	/* receipt JWS; "" for a refused message */
 	size_t receipt_len;
+	/* its fields, when the caller has them (it just sealed the receipt),
+	 * so the store need not parse it again; may be NULL */
+	const struct receipt *receipt_fields;
 };
 
 typedef int (*store_out_cb)(void *arg, const struct store_out *m);
@@ -64,9 +68,11 @@ status store_out_add(struct store *st, const struct store_out *m) WUR;
  * least one). */
 status store_out_pending(struct store *st, int64_t peer_id, const char *link,
     int64_t after, size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
-/* store_out_delivered - record the receipt; the message becomes delivered. */
+/* store_out_delivered - record the receipt; the message becomes delivered.
+ * fields (may be NULL) are the receipt's, when the caller opened it: the
+ * store need not parse it again to keep it compactly. */
 status store_out_delivered(struct store *st, const char *id, const char *receipt,
-    int64_t delivered_ms) WUR;
+    const struct receipt *fields, int64_t delivered_ms) WUR;
 /* store_out_rejected - the peer refused the message for good. */
 status store_out_rejected(struct store *st, const char *id, const char *reason) WUR;
 /* store_out_failed - count a failed attempt for queued messages to a peer on

@@ -553,6 +553,7 @@ struct rcpt_of {
 	const char *msg, *hash, *link, *peer_kid;
 	int64_t seq;
 	int issued;
+	const struct receipt *known;	/* the caller's fields, or NULL */
 };
 
 /* rcpt_bind - bind receipt jws[0..n) to parameters at..at+4 of s
@@ -567,7 +568,11 @@ rcpt_bind(sqlite3_stmt *s, int at, const char *jws, size_t n, const struct rcpt_
 	char again[STAMP_TIME_LEN];
 	int64_t ms;
 
-	if (envelope_receipt_fields(jws, n, &r, sig) == ST_OK &&
+	/* the fields the caller holds spare parsing the receipt again */
+	if (of->known)
+		r = *of->known;
+	if ((of->known ? envelope_receipt_match(jws, n, &r, sig) :
+	    envelope_receipt_fields(jws, n, &r, sig)) == ST_OK &&
 	    stamp_parse(r.received_at, &ms) == ST_OK) {
 		stamp_format(ms, again);
 		if (strcmp(again, r.received_at) == 0 && strcmp(r.msg, of->msg) == 0 &&
@@ -694,7 +699,7 @@ msg_v4(struct store *st)
 		while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
 			char hash[ENV_HASH_HEX];
 			struct rcpt_of of = { col(s, 1), NULL, col(s, 3), col(s, 5),
-			    sqlite3_column_int64(s, 4), k == 1 };
+			    sqlite3_column_int64(s, 4), k == 1, NULL };
 			const char *receipt = col(s, 6);
 
 			if (k == 0)
@@ -1099,7 +1104,7 @@ outs(struct store *st, sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void 
 		m.delivered_ms = sqlite3_column_int64(s, 11);
 		m.attempts = sqlite3_column_int64(s, 12);
 		m.last_error = col(s, 13);
-		of = (struct rcpt_of){ m.id, hash, m.link, col(s, 14), m.seq, 0 };
+		of = (struct rcpt_of){ m.id, hash, m.link, col(s, 14), m.seq, 0, NULL };
 		if (sqlite3_column_type(s, 15) == SQLITE_NULL &&
 		    sqlite3_column_type(s, 18) != SQLITE_NULL)
 			envelope_hash(m.jws, m.jws_len, hash);
@@ -1133,8 +1138,8 @@ store_out_pending(struct store *st, int64_t peer_id, const char *link, int64_t a
  * with state, its receipt (none: NULL), ms and error; ST_NOTFOUND when no
  * queued message has id. */
 static status
-out_finish(struct store *st, const char *id, int state, const char *receipt, int64_t ms,
-    const char *error)
+out_finish(struct store *st, const char *id, int state, const char *receipt,
+    const struct receipt *fields, int64_t ms, const char *error)
 {
 	sqlite3_stmt *q = stmt(st, Q_OUT_QUEUED), *del, *done;
 	int r, own;
@@ -1159,7 +1164,7 @@ out_finish(struct store *st, const char *id, int state, const char *receipt, int
 	if (receipt && *receipt) {
 		char hash[ENV_HASH_HEX];
 		struct rcpt_of of = { id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
-		    0 };
+		    0, fields };
 
 		struct buf text;
 		size_t n;
@@ -1187,15 +1192,16 @@ out_finish(struct store *st, const char *id, int state, const char *receipt, int
 }
 
 status
-store_out_delivered(struct store *st, const char *id, const char *receipt, int64_t ms)
+store_out_delivered(struct store *st, const char *id, const char *receipt,
+    const struct receipt *fields, int64_t ms)
 {
-	return out_finish(st, id, STORE_DELIVERED, receipt, ms, "");
+	return out_finish(st, id, STORE_DELIVERED, receipt, fields, ms, "");
 }
 
 status
 store_out_rejected(struct store *st, const char *id, const char *reason)
 {
-	return out_finish(st, id, STORE_REJECTED, NULL, 0, reason);
+	return out_finish(st, id, STORE_REJECTED, NULL, NULL, 0, reason);
 }
 
 status
@@ -1272,7 +1278,7 @@ store_in_add(struct store *st, const struct store_in *m)
 	if (!rc && m->receipt && m->receipt_len) {
 		sqlite3_stmt *k = stmt(st, Q_PEER_KID);
 		struct rcpt_of of = { m->id, m->hash ? m->hash : "", m->link ? m->link : "",
-		    "", m->seq, 1 };
+		    "", m->seq, 1, m->receipt_fields };
 
 		sqlite3_bind_int64(k, 1, m->peer_id);
 		kid_row = sqlite3_step(k) == SQLITE_ROW;
@@ -1314,8 +1320,9 @@ in_row(sqlite3_stmt *s, const struct each *each)
 	m.status = sqlite3_column_int(s, 10);
 	m.reason = col(s, 11);
 	m.received_ms = sqlite3_column_int64(s, 12);
-	of = (struct rcpt_of){ m.id, m.hash, m.link, col(s, 13), m.seq, 1 };
+	of = (struct rcpt_of){ m.id, m.hash, m.link, col(s, 13), m.seq, 1, NULL };
 	m.receipt = rcpt_text(each->st, s, 14, &of, &m.receipt_len);
+	m.receipt_fields = NULL;
 	return ((store_in_cb)each->cb)(each->arg, &m);
 }
 
@@ -1371,7 +1378,7 @@ entry_row(sqlite3_stmt *s, const struct each *each)
 		e.msg_jws = jws_col(s, 5, &each->st->jws, &e.msg_jws_len);
 		e.msg_hash = hash_hex(each->st, s, 6);
 		of = (struct rcpt_of){ e.msg_id, e.msg_hash, col(s, 7), col(s, 9),
-		    sqlite3_column_int64(s, 8), 1 };
+		    sqlite3_column_int64(s, 8), 1, NULL };
 		e.jws = rcpt_text(each->st, s, 10, &of, &e.jws_len);
 	}
 	return ((store_entry_cb)each->cb)(each->arg, &e);
