@@ -1315,7 +1315,7 @@ test_receipts_small(void **state)
 		static const char *const odd[] = { "eyJ2IjoxfR.eyJ2IjoxfQ.c2ln",
 		    "eyJ2IjoxfQ..c2ln", "a.b.c.d", "eyJ2IjoxfQ.ey+2.c2ln", "eyJ2IjoxfQ.eyJ2.c2ln" };
 		struct store_in m;
-		char id[8];
+		char id[16];
 
 		for (int k = 0; k < 5; k++) {
 			memset(&m, 0, sizeof m);
