@@ -56,6 +56,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/stamp.h"
+#include "testcheck.h"
 #include "testdir.h"
 #include "testloop.h"
 
@@ -63,15 +64,6 @@
 #define BODY_MAX (1u << 20)
 #define POST_MAX_BODY 16	/* the POST route's max_body */
 
-#define EXPECT(call, want) expect_rc(__LINE__, #call, (call), (want))
-
-static void
-expect_rc(int line, const char *what, status got, status want)
-{
-	if (got != want)
-		fail_msg("line %d: %s: got \"%s\", want \"%s\"", line, what, status_str(got),
-		    status_str(want));
-}
 
 /* ---- the loop (testloop.h) ---- */
 

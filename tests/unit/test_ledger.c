@@ -45,7 +45,9 @@
 #include "node/node.h"
 #include "fmt/note.h"
 #include "store/store.h"
+#include "testcheck.h"
 #include "testdir.h"
+#include "testnode.h"
 #include "fmt/tlog.h"
 
 #define NOW_MS INT64_C(1795000000000)	/* 2026-11-18 */
@@ -54,7 +56,7 @@
 
 struct party {
 	const char *name;
-	char dir[64];
+	char dir[TESTNODE_DIR_MAX];
 	struct node *n;
 	int64_t other;		/* the pinned peer's id in this node's store */
 };
@@ -67,15 +69,6 @@ struct fx {
 
 /* ---- checks ---- */
 
-#define EXPECT(call, want) expect_rc(__LINE__, #call, (call), (want))
-
-static void
-expect_rc(int line, const char *what, status got, status want)
-{
-	if (got != want)
-		fail_msg("line %d: %s: got \"%s\", want \"%s\"", line, what, status_str(got),
-		    status_str(want));
-}
 
 static void
 expect_in(const char *got, const char *want)
@@ -108,25 +101,8 @@ db_path(const struct party *p, const char *file, char path[static NODE_PATH_MAX]
 static status
 party_make(struct party *p, const char *name)
 {
-	struct config c;
-	status rc;
-
-	memset(&c, 0, sizeof c);
 	p->name = name;
-	snprintf(c.name, sizeof c.name, "%s", name);
-	snprintf(c.listen_host, sizeof c.listen_host, "127.0.0.1");
-	c.listen_port = 7401;
-	snprintf(c.endpoint, sizeof c.endpoint, "https://127.0.0.1:7401");
-	c.max_body = CONFIG_MAX_BODY_DEFAULT;
-	c.retry_max_ms = 10000;
-	snprintf(c.created_at, sizeof c.created_at, "2026-11-01T09:00:00.000Z");
-	snprintf(p->dir, sizeof p->dir, "/tmp/parley-test-ledger-XXXXXX");
-	if (!mkdtemp(p->dir)) {
-		p->dir[0] = '\0';
-		return ST_IO;
-	}
-	rc = node_init(p->dir, &c);
-	return rc ? rc : node_open(p->dir, &p->n);
+	return testnode_make(p->dir, "ledger", name, 7401, CONFIG_MAX_BODY_DEFAULT, &p->n);
 }
 
 static void
@@ -569,22 +545,6 @@ run_sql(struct party *p, const char *sql, int live)
 		EXPECT(node_open(p->dir, &p->n), ST_OK);
 }
 
-static void
-copy_file(const char *from, const char *to)
-{
-	char chunk[8192];
-	ssize_t got;
-	int in = open(from, O_RDONLY), out;
-
-	assert_true(in >= 0);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(out >= 0);
-	while ((got = read(in, chunk, sizeof chunk)) > 0)
-		assert_int_equal(write(out, chunk, (size_t)got), got);
-	assert_int_equal(got, 0);
-	close(in);
-	assert_int_equal(close(out), 0);
-}
 
 /* snapshot, restore - a copy of p's store, as a backup would take and
  * put back (the node closed, so the whole store is in parley.db). */
@@ -599,7 +559,7 @@ snapshot(struct party *p)
 	db_path(p, "parley.db-wal", wal);
 	db_path(p, "saved.db", saved);
 	assert_int_not_equal(access(wal, F_OK), 0);
-	copy_file(db, saved);
+	testdir_copy(db, saved);
 	EXPECT(node_open(p->dir, &p->n), ST_OK);
 }
 
@@ -616,7 +576,7 @@ restore(struct party *p)
 	db_path(p, "saved.db", saved);
 	(void)unlink(wal);
 	(void)unlink(shm);
-	copy_file(saved, db);
+	testdir_copy(saved, db);
 	EXPECT(node_open(p->dir, &p->n), ST_OK);
 }
 

@@ -38,7 +38,9 @@
 #include "node/node.h"
 #include "node/peers.h"
 #include "store/store.h"
+#include "testcheck.h"
 #include "testdir.h"
+#include "testnode.h"
 #include "testkeys.h"
 
 #define NOW_MS INT64_C(1795000000000)	/* 2026-11-18 */
@@ -48,15 +50,6 @@
 #define BATCH_MAX 3
 #define STEPS_MAX 5
 
-#define EXPECT(call, want) expect_rc(__LINE__, #call, (call), (want))
-
-static void
-expect_rc(int line, const char *what, status got, status want)
-{
-	if (got != want)
-		fail_msg("line %d: %s: got \"%s\", want \"%s\"", line, what, status_str(got),
-		    status_str(want));
-}
 
 /* ---- the cases ---- */
 
@@ -178,7 +171,7 @@ struct sent {
 
 struct fx {
 	const struct lcase *tc;
-	char adir[64], bdir[64];
+	char adir[TESTNODE_DIR_MAX], bdir[TESTNODE_DIR_MAX];
 	struct node *a, *b;
 	struct ident *charlie;
 	struct peers *ps;	/* bravo's registry */
@@ -187,26 +180,10 @@ struct fx {
 };
 
 static status
-node_make(char dir[static 64], const char *name, size_t max_body, struct node **out)
+node_make(char dir[static TESTNODE_DIR_MAX], const char *name, size_t max_body,
+    struct node **out)
 {
-	struct config c;
-	status rc;
-
-	memset(&c, 0, sizeof c);
-	snprintf(c.name, sizeof c.name, "%s", name);
-	snprintf(c.listen_host, sizeof c.listen_host, "127.0.0.1");
-	c.listen_port = 7401;
-	snprintf(c.endpoint, sizeof c.endpoint, "https://127.0.0.1:7401");
-	c.max_body = max_body;
-	c.retry_max_ms = 10000;
-	snprintf(c.created_at, sizeof c.created_at, "2026-11-01T09:00:00.000Z");
-	snprintf(dir, 64, "/tmp/parley-test-linkin-XXXXXX");
-	if (!mkdtemp(dir)) {
-		dir[0] = '\0';
-		return ST_IO;
-	}
-	rc = node_init(dir, &c);
-	return rc ? rc : node_open(dir, out);
+	return testnode_make(dir, "linkin", name, 7401, max_body, out);
 }
 
 /* pin - n pins other (named name) on link "urgent", as `parley peer add`. */

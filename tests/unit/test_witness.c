@@ -36,28 +36,21 @@
 #include "node/node.h"
 #include "node/peers.h"
 #include "store/store.h"
+#include "testcheck.h"
 #include "testdir.h"
+#include "testnode.h"
 #include "testloop.h"
 
 #define NOW_MS INT64_C(1795000000000)	/* 2026-11-18 */
 #define LINK "urgent"
 #define WAIT_MS 10000		/* the longest a round may take */
 
-#define EXPECT(call, want) expect_rc(__LINE__, #call, (call), (want))
-
-static void
-expect_rc(int line, const char *what, status got, status want)
-{
-	if (got != want)
-		fail_msg("line %d: %s: got \"%s\", want \"%s\"", line, what, status_str(got),
-		    status_str(want));
-}
 
 /* ---- parties ---- */
 
 struct party {
 	const char *name;
-	char dir[64];
+	char dir[TESTNODE_DIR_MAX];
 	int port;
 	struct node *n;
 	int64_t other;		/* the pinned peer's id in this node's store */
@@ -82,28 +75,11 @@ st(const struct party *p)
 static status
 party_make(struct party *p, const char *name)
 {
-	struct config c;
-	status rc;
-
-	memset(&c, 0, sizeof c);
 	p->name = name;
 	p->port = free_port();
 	if (p->port < 0)
 		return ST_IO;
-	snprintf(c.name, sizeof c.name, "%s", name);
-	snprintf(c.listen_host, sizeof c.listen_host, "127.0.0.1");
-	c.listen_port = p->port;
-	snprintf(c.endpoint, sizeof c.endpoint, "https://127.0.0.1:%d", p->port);
-	c.max_body = CONFIG_MAX_BODY_DEFAULT;
-	c.retry_max_ms = 10000;
-	snprintf(c.created_at, sizeof c.created_at, "2026-11-01T09:00:00.000Z");
-	snprintf(p->dir, sizeof p->dir, "/tmp/parley-test-witness-XXXXXX");
-	if (!mkdtemp(p->dir)) {
-		p->dir[0] = '\0';
-		return ST_IO;
-	}
-	rc = node_init(p->dir, &c);
-	return rc ? rc : node_open(p->dir, &p->n);
+	return testnode_make(p->dir, "witness", name, p->port, CONFIG_MAX_BODY_DEFAULT, &p->n);
 }
 
 /* pin - p pins other, by name, key and endpoint (as `parley peer add`). */
@@ -298,22 +274,6 @@ count_fork(void *arg, const struct store_fork *f)
 
 /* ---- store copies, as a backup takes and puts back ---- */
 
-static void
-copy_file(const char *from, const char *to)
-{
-	char chunk[8192];
-	ssize_t got;
-	int in = open(from, O_RDONLY), out;
-
-	assert_true(in >= 0);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(out >= 0);
-	while ((got = read(in, chunk, sizeof chunk)) > 0)
-		assert_int_equal(write(out, chunk, (size_t)got), got);
-	assert_int_equal(got, 0);
-	close(in);
-	assert_int_equal(close(out), 0);
-}
 
 /* snapshot, restore - p's store copied to saved.db and back, with p's node
  * (and daemon side) stopped, so the whole store is in parley.db. */
@@ -333,10 +293,10 @@ store_copy(struct party *p, int back)
 	if (back) {
 		(void)unlink(wal);
 		(void)unlink(shm);
-		copy_file(saved, db);
+		testdir_copy(saved, db);
 	} else {
 		assert_int_not_equal(access(wal, F_OK), 0);
-		copy_file(db, saved);
+		testdir_copy(db, saved);
 	}
 	EXPECT(node_open(p->dir, &p->n), ST_OK);
 	if (was_up)

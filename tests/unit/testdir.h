@@ -1,4 +1,5 @@
-/* testdir.h - removing a unit test's temp dir (flat: files only). */
+/* testdir.h - a unit test's temp dir: removing it (flat: files only), and
+ * copying a file in it (a store backed up and put back). */
 #ifndef PARLEY_TESTDIR_H
 #define PARLEY_TESTDIR_H
 
@@ -22,6 +23,25 @@ testdir_remove(const char *dir)
 			(void)unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
 	return rmdir(dir);
+}
+
+/* testdir_copy - copy the file from to to (made 0600), asserting each step
+ * (cmocka.h first). */
+static inline void
+testdir_copy(const char *from, const char *to)
+{
+	char chunk[8192];
+	ssize_t got;
+	int in = open(from, O_RDONLY), out;
+
+	assert_true(in >= 0);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(out >= 0);
+	while ((got = read(in, chunk, sizeof chunk)) > 0)
+		assert_int_equal(write(out, chunk, (size_t)got), got);
+	assert_int_equal(got, 0);
+	close(in);
+	assert_int_equal(close(out), 0);
 }
 
 #endif
