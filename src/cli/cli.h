@@ -45,6 +45,10 @@ struct apiclient *cli_daemon(const char *dir);
 int cli_json(json_t *j);
 /* cli_time - RFC 3339 text of ms, or "-" when ms is 0. */
 const char *cli_time(int64_t ms, char out[32]);
+/* cli_text - s escaped for a person to read (util/text.h; flags TEXT_*):
+ * every subject, body, reason or alarm a human view prints goes through
+ * it.  The result lives until the fourth call after this one. */
+const char *cli_text(const char *s, unsigned flags);
 /* cli_state - "queued", "delivered" or "rejected". */
 const char *cli_state(int state);
 

@@ -1,6 +1,7 @@
 /* cli_inbox.c - parley inbox: received messages. */
 #include <stdio.h>
 
+#include "util/text.h"
 #include "cli/cli_view.h"
 
 static int
@@ -16,7 +17,8 @@ in_row(void *arg, const struct store_in *m)
 		    "received_at", cli_time(m->received_ms, t)));
 	else
 		printf("%-36s %-12s %-8s %6lld %-14s %-9s %-24s %s\n", m->id, m->peer, m->link,
-		    (long long)m->seq, m->type, m->priority, cli_time(m->received_ms, t), m->subject);
+		    (long long)m->seq, m->type, m->priority, cli_time(m->received_ms, t),
+		    cli_text(m->subject, 0));
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* cli_outbox.c - parley outbox: sent messages and their delivery state. */
 #include <stdio.h>
 
+#include "util/text.h"
 #include "cli/cli_view.h"
 
 static int
@@ -20,7 +21,7 @@ out_row(void *arg, const struct store_out *m)
 		printf("%-36s %-12s %-8s %6lld %-9s %-24s %-24s %3lld %s\n", m->id, m->peer, m->link,
 		    (long long)m->seq, cli_state(m->state), cli_time(m->created_ms, c),
 		    cli_time(m->delivered_ms, d), (long long)m->attempts,
-		    m->last_error[0] ? m->last_error : "-");
+		    m->last_error[0] ? cli_text(m->last_error, 0) : "-");
 	return 0;
 }
 

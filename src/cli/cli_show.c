@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include "util/text.h"
 #include "net/http.h"
 #include "cli/cli_view.h"
 #include "fmt/envelope.h"
@@ -67,9 +68,9 @@ cli_show(int argc, char **argv)
 		    "priority:   %s\nsubject:    %s\ncreated:    %s\nstate:      %s  %s\n"
 		    "sha256:     %s\nsignature:  valid (signed by %s)\n\n%s\n",
 		    m.id, f.sent ? "to:        " : "from:      ", f.peer, m.link,
-		    (long long)m.seq, m.type, m.priority, m.subject, m.created_at, f.state,
-		    cli_time(f.sent ? f.done_ms : f.at_ms, t2), hash,
-		    f.sent ? node_config(n)->name : f.peer, buf_str(&m.body));
+		    (long long)m.seq, m.type, m.priority, cli_text(m.subject, 0), m.created_at,
+		    f.state, cli_time(f.sent ? f.done_ms : f.at_ms, t2), hash,
+		    f.sent ? node_config(n)->name : f.peer, cli_text(buf_str(&m.body), TEXT_LINES));
 		e = 0;
 	}
 	envelope_message_clear(&m);

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "util/text.h"
 #include "api/apiclient.h"
 #include "cli/cli.h"
 
@@ -71,11 +72,11 @@ cli_status(int argc, char **argv)
 		}
 		printf("%-16s %-9s %-25s %-28s %s\n", json_string_value(json_object_get(p, "name")),
 		    json_is_true(json_object_get(p, "reachable")) ? "yes" : "no",
-		    heard ? heard : "never", backlog, alarm ? alarm : "-");
+		    heard ? heard : "never", backlog, alarm ? cli_text(alarm, 0) : "-");
 		if (!json_is_true(json_object_get(p, "reachable")) &&
 		    json_string_value(json_object_get(p, "last_error")))
 			printf("%16s last error: %s\n", "",
-			    json_string_value(json_object_get(p, "last_error")));
+			    cli_text(json_string_value(json_object_get(p, "last_error")), 0));
 	}
 	json_decref(st);
 	return 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "api/apiclient.h"
 #include "cli/cli.h"
 #include "util/stamp.h"
@@ -130,4 +131,18 @@ cli_daemon(const char *dir)
 		return NULL;
 	}
 	return api;
+}
+
+const char *
+cli_text(const char *s, unsigned flags)
+{
+	static struct buf ring[4];
+	static unsigned next;
+	struct buf *b = &ring[next++ % 4];
+
+	buf_free(b);
+	buf_init(b, 64u << 20);
+	if (text_escape(b, s ? s : "", s ? strlen(s) : 0, flags) != ST_OK)
+		return "(too long to show)";
+	return buf_str(b);
 }

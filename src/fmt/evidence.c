@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "util/text.h"
 #include "fmt/ckpt.h"
 #include "fmt/evidence.h"
 #include "crypto/jws.h"
@@ -323,54 +324,11 @@ add_time(struct buf *out, uint64_t t)
 	return buf_adds(out, s);
 }
 
-/* shown - 0 for a code point that could forge or reorder lines when
- * printed: C0 and C1 controls, DEL, and Unicode format and bidi controls. */
-static int
-shown(uint32_t cp)
-{
-	return !(cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0xad ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	    (cp >= 0xfff9 && cp <= 0xfffb));
-}
-
-/* add_quoted - s (valid UTF-8, as envelope_message_open checked it) in
- * double quotes, with '"', '\\' and what shown() refuses escaped. */
+/* add_quoted - s in double quotes, escaped for a person (text.h). */
 static status
 add_quoted(struct buf *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	status rc = buf_add(out, "\"", 1);
-
-	while (!rc && *p) {
-		size_t k = *p < 0x80 ? 1 : *p < 0xc2 ? 0 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 :
-		    *p < 0xf5 ? 4 : 0;
-		uint32_t cp = k == 1 ? *p : k == 2 ? *p & 0x1fu : k == 3 ? *p & 0x0fu : *p & 0x07u;
-
-		for (size_t i = 1; i < k; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				k = 0;
-				break;
-			}
-			cp = cp << 6 | (p[i] & 0x3fu);
-		}
-		if (k == 0) {	/* not UTF-8 after all: show the byte */
-			rc = buf_addf(out, "\\x%02x", *p++);
-			continue;
-		}
-		if (cp == '"' || cp == '\\')
-			rc = buf_addf(out, "\\%c", (char)cp);
-		else if (cp == '\n')
-			rc = buf_adds(out, "\\n");
-		else if (cp == '\t')
-			rc = buf_adds(out, "\\t");
-		else if (!shown(cp))
-			rc = buf_addf(out, "\\u%04x", (unsigned)cp);
-		else
-			rc = buf_add(out, p, k);
-		p += k;
-	}
-	return rc ? rc : buf_add(out, "\"", 1);
+	return text_escape(out, s, strlen(s), TEXT_QUOTED);
 }
 
 /* add_log - "The W is entry I of L's log (checkpoint of size S), cosigned

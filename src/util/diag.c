@@ -5,8 +5,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/diag.h"
+#include "util/text.h"
 #include "util/stamp.h"
 
 static const char *prog = "parley";
@@ -37,8 +39,17 @@ emit(const char *level, const char *fmt, va_list ap)
 		when[STAMP_TIME_LEN - 1] = ' ';
 		when[STAMP_TIME_LEN] = '\0';
 	}
+	struct buf safe;
+
 	vsnprintf(line, sizeof line, fmt, ap);
-	fprintf(stderr, "%s%s: %s%s\n", when, prog, level, line);
+	/* one line, whatever a peer put in what is logged: no newline,
+	 * control or bidi character reaches the log raw (text.h) */
+	buf_init(&safe, sizeof line * 6);
+	if (text_escape(&safe, line, strlen(line), 0) == ST_OK)
+		fprintf(stderr, "%s%s: %s%s\n", when, prog, level, buf_str(&safe));
+	else
+		fprintf(stderr, "%s%s: %s(unprintable message)\n", when, prog, level);
+	buf_free(&safe);
 }
 
 void

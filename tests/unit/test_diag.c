@@ -88,6 +88,23 @@ test_shared_limiter(void **state)
 	assert_int_equal(lines(shared_kinds, "refused"), DIAG_LIMIT_LINES);
 }
 
+static void
+forged(void)
+{
+	diag_warn("refused by %s: %s", "bravo", "no\nparleyd: warning: forged \x1b[2J");
+}
+
+/* A peer's text in a warning cannot make a second log line or reach the
+ * terminal raw. */
+static void
+test_one_line(void **state)
+{
+	(void)state;
+	assert_int_equal(lines(forged, "parleyd: warning: forged"), 1);
+	assert_int_equal(lines(forged, "\x1b"), 0);
+	assert_int_equal(lines(forged, "no\\nparleyd"), 1);
+}
+
 int
 main(void)
 {
@@ -95,6 +112,7 @@ main(void)
 		cmocka_unit_test(test_per_kind),
 		cmocka_unit_test(test_other_kind_still_prints),
 		cmocka_unit_test(test_shared_limiter),
+		cmocka_unit_test(test_one_line),
 	};
 
 	diag_init("test", 0);
