@@ -102,6 +102,12 @@ peer_add(int argc, char **argv)
 		return cli_fail("%s is not a valid card (%s): nothing pinned", argv[optind],
 		    status_str(rc));
 	}
+	if (ident_fingerprint_parse(fpr, (char[IDENT_FP_GROUPS * 5]){ 0 }) != ST_OK) {
+		buf_free(&text);
+		return cli_fail("--fingerprint: not a fingerprint: give the 8 groups of 5 digits"
+		    " that `parley fingerprint` prints (the name after them may stay): nothing"
+		    " pinned");
+	}
 	if (!ident_fingerprint_match(card.pk, fpr)) {
 		buf_free(&text);
 		ident_fingerprint(card.pk, fp);

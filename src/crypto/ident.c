@@ -190,22 +190,37 @@ ident_fingerprint(const uint8_t pk[static IDENT_PK_LEN], char fp[static IDENT_FP
 	}
 }
 
+status
+ident_fingerprint_parse(const char *text, char digits[static IDENT_FP_GROUPS * 5])
+{
+	const char *end = text + strlen(text), *open = strchr(text, '(');
+	size_t n = 0;
+
+	/* "  (bravo)" as `parley fingerprint` prints it: the name is not read */
+	while (end > text && end[-1] == ' ')
+		end--;
+	if (open && end > open && end[-1] == ')')
+		end = open;
+	for (const char *p = text; p < end; p++) {
+		if (*p == ' ' || *p == '-' || *p == ':')
+			continue;
+		if (*p < '0' || *p > '9' || n == IDENT_FP_GROUPS * 5)
+			return ST_PARSE;
+		digits[n++] = *p;
+	}
+	return n == IDENT_FP_GROUPS * 5 ? ST_OK : ST_PARSE;
+}
+
 int
 ident_fingerprint_match(const uint8_t pk[static IDENT_PK_LEN], const char *text)
 {
 	char fp[IDENT_FP_LEN], want[IDENT_FP_GROUPS * 5], got[IDENT_FP_GROUPS * 5];
-	size_t nw = 0, ng = 0;
+	size_t nw = 0;
 
 	ident_fingerprint(pk, fp);
 	for (const char *p = fp; *p; p++)
 		if (*p != ' ')
 			want[nw++] = *p;
-	for (const char *p = text; *p; p++) {
-		if (*p == ' ' || *p == '-' || *p == ':')
-			continue;
-		if (*p < '0' || *p > '9' || ng == sizeof got)
-			return 0;
-		got[ng++] = *p;
-	}
-	return ng == nw && sodium_memcmp(want, got, nw) == 0;
+	return ident_fingerprint_parse(text, got) == ST_OK && nw == sizeof got &&
+	    sodium_memcmp(want, got, nw) == 0;
 }

@@ -47,8 +47,14 @@ void ident_thumbprint(const uint8_t pk[static IDENT_PK_LEN], char kid[static IDE
 status ident_jwk(const uint8_t pk[static IDENT_PK_LEN], struct buf *out) WUR;
 /* ident_fingerprint - the key as 8 groups of 5 digits, for reading aloud. */
 void ident_fingerprint(const uint8_t pk[static IDENT_PK_LEN], char fp[static IDENT_FP_LEN]);
-/* ident_fingerprint_match - 1 when text names pk's fingerprint; spaces,
- * dashes and colons in text are ignored. */
+/* ident_fingerprint_parse - the 40 digits of a fingerprint as a person
+ * gives it: spaces, dashes and colons are ignored, and so is the "  (NAME)"
+ * that `parley fingerprint` prints after it.  ST_PARSE when text is not 40
+ * digits so written (nothing is said about any key). */
+status ident_fingerprint_parse(const char *text, char digits[static IDENT_FP_GROUPS * 5])
+    WUR;
+/* ident_fingerprint_match - 1 when text (as ident_fingerprint_parse takes
+ * it) names pk's fingerprint; compared in constant time. */
 int ident_fingerprint_match(const uint8_t pk[static IDENT_PK_LEN], const char *text);
 
 #endif

@@ -100,12 +100,19 @@ def test_peer_add_checks(make_node, top):
     assert a.cli("peer", "add", card, "--fingerprint", fp, "--links", "urgent,fax",
                  check=False).returncode == 1
     assert a.json("peer", "list") == []
-    # the right one, with the fingerprint typed with dashes
-    a.cli("peer", "add", card, "--fingerprint", fp.replace(" ", "-"), "--links", "urgent,cert")
+    # not a fingerprint at all: a format error, not a warning of tampering
+    p = a.cli("peer", "add", card, "--fingerprint", fp[:-3], "--links", "urgent", check=False)
+    assert p.returncode == 1 and "not a fingerprint" in p.stderr and "match" not in p.stderr
+    assert a.json("peer", "list") == []
+    # the right one, pasted exactly as `parley fingerprint CARD` printed it
+    line = run("fingerprint", card).stdout.strip()
+    assert line.endswith("(bravo)")
+    a.cli("peer", "add", card, "--fingerprint", line, "--links", "urgent,cert")
     peers = a.json("peer", "list")
     assert [p["name"] for p in peers] == ["bravo"] and peers[0]["links"] == "urgent,cert"
-    # twice: refused
-    p = a.cli("peer", "add", card, "--fingerprint", fp, "--links", "urgent", check=False)
+    # twice (typed with dashes this time): refused
+    p = a.cli("peer", "add", card, "--fingerprint", fp.replace(" ", "-"), "--links", "urgent",
+              check=False)
     assert p.returncode == 1 and "already pinned" in p.stderr
     # its own card: refused
     assert a.cli("peer", "add", a.card_path(), "--fingerprint", a.fingerprint(), "--links",

@@ -410,6 +410,24 @@ test_fingerprint_match(void **state)
 	assert_true(ident_fingerprint_match(pk, text));
 	snprintf(text, sizeof text, "  %.20s : %.20s  ", d, d + 20);
 	assert_true(ident_fingerprint_match(pk, text));
+	/* the exact line `parley fingerprint CARD` prints, name and all */
+	snprintf(text, sizeof text, "%s  (state-b)", fp);
+	assert_true(ident_fingerprint_match(pk, text));
+	snprintf(text, sizeof text, "%s  (state-b)  ", fp);
+	assert_true(ident_fingerprint_match(pk, text));
+	/* a name elsewhere, or digits after it, is no fingerprint */
+	snprintf(text, sizeof text, "(state-b) %s", fp);
+	assert_false(ident_fingerprint_match(pk, text));
+	snprintf(text, sizeof text, "%.20s (x) %.20s", d, d + 20);
+	assert_false(ident_fingerprint_match(pk, text));
+	{
+		char got[IDENT_FP_GROUPS * 5];
+
+		assert_int_equal(ident_fingerprint_parse("12345", got), ST_PARSE);
+		assert_int_equal(ident_fingerprint_parse("not a fingerprint", got), ST_PARSE);
+		assert_int_equal(ident_fingerprint_parse(fp, got), ST_OK);
+		assert_memory_equal(got, d, 40);
+	}
 
 	/* one digit changed, anywhere */
 	for (int i = 0; i < 40; i++) {
