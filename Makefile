@@ -43,7 +43,7 @@ CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test run test check lint unit e2e asan cppcheck fuzz fuzz-smoke \
+.PHONY: all deps deps-test run run-clean test check lint unit e2e asan cppcheck fuzz fuzz-smoke \
 	bench install clean FORCE
 
 all:
@@ -85,6 +85,10 @@ run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory programs
 	@scripts/demo.sh $(BUILD)
+
+# run-clean: forget the demo nodes that `make run` keeps in run/demo/.
+run-clean:
+	rm -rf run/demo
 
 test:
 	@scripts/deps.sh test

@@ -22,23 +22,32 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-rm -rf "$run"
-mkdir -p "$run"
-cd "$run"
+if [ -f "$run/alpha/parley.db" ] && [ -f "$run/bravo/parley.db" ] &&
+    [ -f "$run/peered" ]; then
+	cd "$run"
+	say "1-2. The demo nodes of an earlier run are kept in $run (make run-clean starts over)"
+	grep -h '"listen"' alpha/parley.json bravo/parley.json
+else
+	rm -rf "$run"
+	mkdir -p "$run"
+	cd "$run"
 
-say "1. Each party creates its node (identity key, TLS certificate, store)"
-$parley init alpha --dir alpha --listen 127.0.0.1:$port
-$parley init bravo --dir bravo --listen 127.0.0.1:$((port + 1))
+	say "1. Each party creates its node (identity key, TLS certificate, store)"
+	$parley init alpha --dir alpha --listen 127.0.0.1:$port
+	$parley init bravo --dir bravo --listen 127.0.0.1:$((port + 1))
 
-say "2. They exchange cards and confirm fingerprints over a second channel"
-$parley card --dir alpha > alpha.card
-$parley card --dir bravo > bravo.card
-echo "alpha reads its fingerprint aloud: $($parley fingerprint --dir alpha)"
-echo "bravo reads its fingerprint aloud: $($parley fingerprint --dir bravo)"
-fp_a=$($parley fingerprint alpha.card | sed 's/  (.*//')
-fp_b=$($parley fingerprint bravo.card | sed 's/  (.*//')
-$parley peer add bravo.card --dir alpha --fingerprint "$fp_b" --links urgent,cert
-$parley peer add alpha.card --dir bravo --fingerprint "$fp_a" --links urgent,cert
+	say "2. They exchange cards and confirm fingerprints over a second channel"
+	$parley card --dir alpha > alpha.card
+	$parley card --dir bravo > bravo.card
+	echo "alpha reads its fingerprint aloud: $($parley fingerprint --dir alpha)"
+	echo "bravo reads its fingerprint aloud: $($parley fingerprint --dir bravo)"
+	# the line `parley fingerprint CARD` prints is what peer add takes
+	$parley peer add bravo.card --dir alpha --fingerprint "$($parley fingerprint bravo.card)" \
+	    --links urgent,cert
+	$parley peer add alpha.card --dir bravo --fingerprint "$($parley fingerprint alpha.card)" \
+	    --links urgent,cert
+	touch peered
+fi
 
 say "3. Both start their daemons (logs: $run/*.log)"
 "$bin/parleyd" --dir alpha 2> alpha.log &
@@ -58,8 +67,10 @@ Incident of national concern: coordinated scanning of the national power
 grid's SCADA gateways from addresses in our space since 03:10 UTC. We are
 investigating and ask your CERT to check for the same indicators.
 TXT
-id=$($parley send bravo --dir alpha --link urgent --type notification --priority flash \
-	--subject "Scanning of grid SCADA gateways" --body notice.txt --wait=10 | tee /dev/stderr | head -1)
+sent=$($parley send bravo --dir alpha --link urgent --type notification --priority flash \
+	--subject "Scanning of grid SCADA gateways" --body notice.txt --wait=10)
+printf '%s\n' "$sent"
+id=$(printf '%s\n' "$sent" | sed -n 1p)
 
 say "5. What each side holds"
 echo "--- alpha: outbox"
