@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "util/version.h"
 #include "cli/cli.h"
 
 const char *cli_verb_name = "";
@@ -51,7 +52,8 @@ usage(FILE *f)
 	fprintf(f, "usage: parley VERB [options]   (parley VERB --help)\n\nverbs:\n");
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		fprintf(f, "  %-12s %s\n", verbs[i].name, verbs[i].what);
-	fprintf(f, "\nEvery verb takes --dir DIR (default: $PARLEY_DIR).\n");
+	fprintf(f, "\nEvery verb takes --dir DIR (default: $PARLEY_DIR).\n"
+	    "parley --version prints the version.\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -69,6 +71,10 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		return usage(stdout);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("parley %s\n", PARLEY_VERSION);
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		if (strcmp(argv[1], verbs[i].name) == 0) {
 			cli_verb_name = verbs[i].name;

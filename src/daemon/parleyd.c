@@ -26,6 +26,7 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "util/version.h"
 #include "api/api.h"
 #include "crypto/tlsctx.h"
 #include "link/link.h"
@@ -37,7 +38,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: parleyd [--dir DIR] [--quiet]\n"
+	fprintf(f, "usage: parleyd [--dir DIR] [--quiet] | --version\n"
 	    "  Run the parley node in DIR (default: $PARLEY_DIR) in the foreground.\n"
 	    "  Logs to stderr; SIGTERM or SIGINT stops it.\n");
 }
@@ -91,6 +92,9 @@ main(int argc, char **argv)
 			diag_quiet(1);
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("parleyd %s\n", PARLEY_VERSION);
 			return 0;
 		} else {
 			fprintf(stderr, "parleyd: unknown argument: %s\n", argv[i]);

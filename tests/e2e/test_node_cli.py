@@ -1,7 +1,9 @@
 """The CLI's contract: help, refusals of bad input, init, peering."""
 import json
 import os
+import re
 import stat
+import subprocess
 
 import pytest
 
@@ -16,6 +18,13 @@ def test_every_verb_has_help(verb):
     p = run(verb, "--help")
     assert p.returncode == 0
     assert p.stdout.startswith("usage: parley " + verb)
+
+
+def test_version():
+    for prog in ("parley", "parleyd"):
+        p = subprocess.run([os.path.join(BIN, prog), "--version"], capture_output=True, text=True,
+                           timeout=10)
+        assert p.returncode == 0 and re.fullmatch(prog + r" \d+\.\d+\.\d+\n", p.stdout), p
 
 
 def test_daemon_help_and_unknown_verb():
