@@ -22,7 +22,8 @@ static const char evidence_usage[] =
     "  its signer's log, each against a checkpoint cosigned by the other party.\n"
     "  It needs parleyd, which fetches the peer's half over the pinned link.\n"
     "  The second form works offline with the two cards alone, prints what is\n"
-    "  proven, or exits 1 naming the first check that failed.\n";
+    "  proven, or exits 1 naming the first check that failed; it needs no node,\n"
+    "  so --dir and $PARLEY_DIR are ignored.\n";
 
 static int
 load_card(const char *path, struct card *c)
@@ -136,9 +137,8 @@ cli_evidence(int argc, char **argv)
 		}
 	}
 	if (argc - optind == 2 && strcmp(argv[optind], "verify") == 0) {
-		if (n_cards != 2 || dir)
-			return cli_fail("evidence verify takes BUNDLE and two --card options"
-			    " (and no node)");
+		if (n_cards != 2)	/* --dir is taken, and not used: no node */
+			return cli_fail("evidence verify takes BUNDLE and two --card options");
 		return evidence_check(argv[optind + 1], cards);
 	}
 	if (argc - optind != 1 || n_cards)

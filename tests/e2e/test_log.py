@@ -164,6 +164,9 @@ def test_evidence_from_both_sides_verifies_offline(pair, top):
             assert p.returncode == 0, p.stderr
             assert mid in p.stdout and "alpha" in p.stdout and "bravo" in p.stdout
             assert "cosigned by bravo" in p.stdout and "cosigned by alpha" in p.stdout
+        # offline: --dir (or PARLEY_DIR) is taken and not used
+        p = node.cli("evidence", "verify", path, "--card", ca, "--card", cb)
+        assert p.returncode == 0 and mid in p.stdout, p.stderr
     # One byte altered anywhere that matters: refused, naming the check.
     j = json.loads(open(path).read())
     for field in ("message", "receipt", "message_proof", "receipt_proof"):
