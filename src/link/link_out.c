@@ -382,7 +382,12 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		return ST_INVALID;
 	}
 	if (lm->body_len > cfg->max_body) {
-		*why = "body exceeds max_body";
+		/* the daemon is one thread: the text lives until the next call */
+		static char limit[96];
+
+		snprintf(limit, sizeof limit, "body of %zu bytes exceeds max_body (%zu bytes)",
+		    lm->body_len, cfg->max_body);
+		*why = limit;
 		return ST_TOOBIG;
 	}
 	envelope_message_init(&m, cfg->max_body);

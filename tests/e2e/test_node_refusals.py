@@ -134,3 +134,8 @@ def test_oversized_body_rejected_and_link_goes_on(make_node):
     assert [(m["seq"], m["state"]) for m in out] == [(1, "rejected"), (2, "delivered")]
     assert "413" in out[0]["last_error"]
     assert [m["subject"] for m in b.inbox()] == ["small"]
+    # over the sender's own max_body: refused before anything is signed, naming the limit
+    p = a.cli("send", "bravo", "--link", "urgent", "--type", "notification", "--priority",
+              "flash", "--subject", "huge", "--body", "-", stdin="z" * 65537, check=False)
+    assert p.returncode == 1 and "exceeds max_body (65536 bytes)" in p.stderr, p.stderr
+    assert len(a.outbox()) == 2
