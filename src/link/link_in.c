@@ -192,7 +192,13 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 	else
 		v->next = m.seq + 1;	/* as store_in_add advanced it */
 done:
-	if (reason[0]) {
+	if (reason[0] && code == ST_ORDER) {
+		/* a batch that overtook another, or a resend after a crash: the
+		 * ordinary course of recovery, not a warning */
+		memcpy(v->reason, reason, sizeof v->reason);
+		diag_info("message from %s (link %s seq %lld) waits: %s", p->name, m.link,
+		    (long long)m.seq, reason);
+	} else if (reason[0]) {
 		memcpy(v->reason, reason, sizeof v->reason);
 		diag_warn("refused message from %s (link %s seq %lld): %s", p->name,
 		    m.link[0] ? m.link : "?", (long long)m.seq, reason);

@@ -89,6 +89,9 @@ def test_each_bad_message_has_its_own_status(trio):
     assert r.status_code == 421
     r = post(b, a, craft(a, b, 5))
     assert r.status_code == 425 and result(r)["expected"] == 1
+    # out of order is the ordinary course of recovery: no warning in the log
+    assert "seq 5" in b.logtext() and "warning: refused message from alpha (link urgent seq 5)" \
+        not in b.logtext()
     assert b.inbox() == []
 
     r = post(b, a, good)
