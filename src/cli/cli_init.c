@@ -3,6 +3,7 @@
  * SECURITY: the identity key is written mode 0600 and never printed; an
  * existing node is never overwritten.
  */
+#include <sys/un.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,10 @@ cli_init(int argc, char **argv)
 	rc = node_init(dir, &c);
 	if (rc == ST_EXISTS)
 		return cli_fail("%s already holds a node; refusing to overwrite it", dir);
+	if (rc == ST_TOOBIG)
+		return cli_fail("%s is too long a path: the daemon's socket %s/parleyd.sock must"
+		    " fit in %zu bytes; choose a shorter DIR", dir, dir,
+		    sizeof ((struct sockaddr_un *)0)->sun_path - 1);
 	if (rc)
 		return cli_fail("cannot create the node in %s: %s", dir, status_str(rc));
 	if (!(n = cli_open(dir)))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "fmt/card.h"
@@ -79,8 +80,12 @@ node_init(const char *dir, const struct config *c)
 	char key[NODE_PATH_MAX], crt[NODE_PATH_MAX], cfg[NODE_PATH_MAX], db[NODE_PATH_MAX];
 	char skey[NODE_PATH_MAX], scrt[NODE_PATH_MAX], san[CARD_ENDPOINT_MAX + 64];
 	struct store *st = NULL;
+	struct sockaddr_un sun;
 	status rc;
 
+	/* the daemon's socket must fit, or the node could never be run */
+	if (strlen(dir) + sizeof "/parleyd.sock" > sizeof sun.sun_path)
+		return ST_TOOBIG;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return ST_IO;
 	if ((rc = node_path(dir, "identity.key", key)) || (rc = node_path(dir, "identity.crt", crt)) ||

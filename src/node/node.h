@@ -21,7 +21,8 @@
 struct node;
 
 /* node_init - create a node in dir (made 0700 if missing).  Refuses
- * (ST_EXISTS) when dir already holds a node; on failure removes what it made. */
+ * (ST_EXISTS) when dir already holds a node, and (ST_TOOBIG) a dir too long
+ * for the daemon's socket path; on failure removes what it made. */
 status node_init(const char *dir, const struct config *c) WUR;
 /* node_open - load the node in dir: configuration, key, store. */
 status node_open(const char *dir, struct node **out) WUR;

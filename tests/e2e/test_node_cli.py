@@ -53,6 +53,13 @@ def test_init_bad_input(top):
     assert not os.path.exists(d + "/y/identity.key")
 
 
+def test_init_refuses_a_dir_too_long_for_its_socket(top):
+    d = os.path.join(top[0], "x" * (110 - len(top[0])))
+    p = run("init", "alpha", "--dir", d, "--listen", "127.0.0.1:7999")
+    assert p.returncode == 1 and "too long" in p.stderr and "parleyd.sock" in p.stderr
+    assert not os.path.exists(d)
+
+
 def test_key_readable_by_others_refused(make_node):
     a = make_node("alpha")
     os.chmod(os.path.join(a.dir, "identity.key"), 0o644)
