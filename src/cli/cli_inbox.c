@@ -8,17 +8,20 @@ static int
 in_row(void *arg, const struct store_in *m)
 {
 	struct cli_view_rows *r = arg;
+	struct cli_view_row v = { m->id, m->link, m->type, m->priority, m->subject, m->seq, 0 };
 	char t[32];
 
+	/* what was signed, not what the row's columns say */
+	cli_view_signed(&v, m->jws, m->jws_len);
 	if (r->json)
-		json_array_append_new(r->arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
-		    "id", m->id, "from", m->peer, "link", m->link, "seq", (json_int_t)m->seq,
-		    "type", m->type, "priority", m->priority, "subject", m->subject,
-		    "received_at", cli_time(m->received_ms, t)));
+		json_array_append_new(r->arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b}",
+		    "id", v.id, "from", m->peer, "link", v.link, "seq", (json_int_t)v.seq,
+		    "type", v.type, "priority", v.priority, "subject", v.subject,
+		    "received_at", cli_time(m->received_ms, t), "altered", v.altered));
 	else
-		printf("%-36s %-12s %-8s %6lld %-14s %-9s %-24s %s\n", m->id, m->peer, m->link,
-		    (long long)m->seq, m->type, m->priority, cli_time(m->received_ms, t),
-		    cli_text(m->subject, 0));
+		printf("%-36s %-12s %-8s %6lld %-14s %-9s %-24s %s%s\n", v.id, m->peer, v.link,
+		    (long long)v.seq, v.type, v.priority, cli_time(m->received_ms, t),
+		    cli_text(v.subject, 0), v.altered ? "  [STORED ROW ALTERED: shown as signed]" : "");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt/envelope.h"
 #include "net/http.h"
 #include "cli/cli_view.h"
 
@@ -143,4 +144,33 @@ cli_view_msg_free(struct cli_view_msg *f)
 {
 	buf_free(&f->jws);
 	buf_free(&f->receipt);
+}
+
+void
+cli_view_signed(struct cli_view_row *r, const char *jws, size_t n)
+{
+	static struct message m;
+	static int ready;
+
+	r->altered = 0;
+	if (!jws || !n)
+		return;
+	if (!ready) {
+		envelope_message_init(&m, HTTP_REQUEST_MAX);
+		ready = 1;
+	}
+	if (envelope_message_fields(jws, n, &m) != ST_OK) {
+		r->altered = 1;	/* its own bytes do not parse: not what was signed */
+		return;
+	}
+	if (strcmp(m.id, r->id) != 0 || strcmp(m.link, r->link) != 0 || m.seq != r->seq ||
+	    strcmp(m.type, r->type) != 0 || strcmp(m.priority, r->priority) != 0 ||
+	    strcmp(m.subject, r->subject) != 0)
+		r->altered = 1;
+	r->id = m.id;
+	r->link = m.link;
+	r->seq = m.seq;
+	r->type = m.type;
+	r->priority = m.priority;
+	r->subject = m.subject;
 }

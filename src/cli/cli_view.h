@@ -38,6 +38,19 @@ struct cli_view_rows {
 int cli_view_list(int argc, char **argv, const char *usage, const char *header,
     const char *what, status (*fetch)(struct store *, size_t, struct cli_view_rows *));
 
+/* The columns of a listed row, to be shown as its signed bytes say. */
+struct cli_view_row {
+	const char *id, *link, *type, *priority, *subject;
+	int64_t seq;
+	int altered;	/* set: the columns disagreed with the signed bytes */
+};
+
+/* cli_view_signed - replace r's columns by the fields of jws[0..n), the
+ * statement as stored (unverified: `show` and `log verify` check
+ * signatures), setting r->altered when any differed.  The strings live
+ * until the next call.  A row with no bytes (a refused message) is left. */
+void cli_view_signed(struct cli_view_row *r, const char *jws, size_t n);
+
 /* A message found in the outbox or inbox, copied out of the store. */
 struct cli_view_msg {
 	int sent;		/* 1: we sent it; 0: we received it */

@@ -320,11 +320,12 @@ bound(const char *from, const char *to, const uint8_t signer[static IDENT_PK_LEN
 	return ST_OK;
 }
 
+static status message_fill(const json_t *pl, struct message *m);
+
 status
 envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static IDENT_PK_LEN],
     const char *self_kid, struct message *m)
 {
-	const json_t *body;
 	json_t *pl;
 	status rc;
 
@@ -334,6 +335,22 @@ envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static 
 	rc = opened(jws, n, sender_pk, ENV_MSG_TYP, n, &pl);
 	if (rc)
 		return rc == ST_TOOBIG ? ST_PARSE : rc;
+	rc = message_fill(pl, m);
+	if (!rc)
+		rc = bound(m->from, m->to, sender_pk, self_kid);
+	if (rc)
+		buf_reset(&m->body);	/* nothing of a refused message is handed on */
+	json_decref(pl);
+	return rc;
+}
+
+/* message_fill - m's fields from the payload object pl, checked. */
+static status
+message_fill(const json_t *pl, struct message *m)
+{
+	const json_t *body;
+	status rc = ST_OK;
+
 	body = json_object_get(pl, "body");
 	if (!copy(pl, "id", m->id, sizeof m->id) || !stamp_is_uuid(m->id) ||
 	    !copy(pl, "from", m->from, sizeof m->from) ||
@@ -349,10 +366,31 @@ envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static 
 	    memchr(json_string_value(body), '\0', json_string_length(body)))
 		rc = ST_INVALID;
 	if (!rc)
-		rc = bound(m->from, m->to, sender_pk, self_kid);
-	if (!rc)
 		rc = buf_add(&m->body, json_string_value(body), json_string_length(body));
-	json_decref(pl);
+	return rc;
+}
+
+status
+envelope_message_fields(const char *jws, size_t n, struct message *m)
+{
+	struct jws_parts parts;
+	struct buf pl;
+	json_t *o = NULL;
+	status rc;
+
+	buf_reset(&m->body);
+	buf_init(&pl, n);
+	rc = jws_split(jws, n, &parts);
+	if (!rc)
+		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
+	if (!rc) {
+		o = json_loadb(pl.p, pl.len, JSON_REJECT_DUPLICATES, NULL);
+		rc = json_is_object(o) ? message_fill(o, m) : ST_PARSE;
+	}
+	if (rc)
+		buf_reset(&m->body);
+	json_decref(o);
+	buf_free(&pl);
 	return rc;
 }
 

@@ -69,6 +69,10 @@ status envelope_message_open(const char *jws, size_t n,
     const uint8_t sender_pk[static IDENT_PK_LEN], const char *self_kid,
     struct message *m) WUR;
 
+/* envelope_message_fields - the fields of the message jws[0..n) as signed,
+ * NOT verified (a view comparing a stored row with its own bytes; `show`
+ * and `log verify` check signatures).  m as for envelope_message_open. */
+status envelope_message_fields(const char *jws, size_t n, struct message *m) WUR;
 /* envelope_receipt_seal - sign r as id (r->from set to id's kid), append. */
 status envelope_receipt_seal(const struct ident *id, struct receipt *r,
     struct buf *out) WUR;

@@ -32,3 +32,33 @@ def test_escape_sequences_from_a_peer_are_shown_escaped(pair, top):
     j = json.loads(b.cli("show", mid, "--json").stdout)
     assert j["subject"] == SUBJECT and j["body"] == BODY
     assert [m["subject"] for m in b.inbox()] == [SUBJECT]
+
+
+def test_views_show_what_was_signed_and_flag_an_altered_row(pair, top):
+    """A subject column changed behind parley's back (an old backup, a hand
+    edit) is not shown as if it had been signed: the listings show the
+    signed fields and flag the row (issue 12, item 2)."""
+    import os
+    import sqlite3
+
+    a, b = pair
+    mid = a.cli("send", "bravo", "--link", "urgent", "--type", "notification", "--priority",
+                "flash", "--subject", "Grid scanning", "--wait=20").stdout.splitlines()[0]
+    assert "ALTERED" not in b.cli("inbox").stdout and b.inbox()[0]["altered"] is False
+    a.stop()
+    b.stop()
+    for node, table in ((a, "outbox"), (b, "inbox")):
+        db = sqlite3.connect(os.path.join(node.dir, "parley.db"))
+        with db:
+            assert db.execute(f"UPDATE {table} SET subject = 'All clear', priority = 'routine'"
+                              " WHERE id = ?", (mid,)).rowcount == 1
+        db.close()
+    row = [r for r in b.cli("inbox").stdout.splitlines() if r.startswith(mid)][0]
+    assert "Grid scanning" in row and "flash" in row and "All clear" not in row
+    assert "ALTERED" in row
+    j = b.inbox()[0]
+    assert (j["subject"], j["priority"], j["altered"]) == ("Grid scanning", "flash", True)
+    row = [r for r in a.cli("outbox").stdout.splitlines() if r.startswith(mid)][0]
+    assert "ALTERED" in row
+    j = a.outbox()[0]
+    assert (j["subject"], j["priority"], j["altered"]) == ("Grid scanning", "flash", True)

@@ -321,6 +321,32 @@ test_impersonation(void **state)
 	buf_free(&jws);
 }
 
+/* envelope_message_fields reads what was signed without checking the
+ * signature: the same fields as envelope_message_open; anything that is
+ * not a message's bytes is refused and nothing handed on. */
+static void
+test_message_fields(void **state)
+{
+	struct message m, got;
+	struct buf jws;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_fields(jws.p, jws.len, &got), ST_OK);
+	assert_string_equal(got.id, m.id);
+	assert_string_equal(got.subject, m.subject);
+	assert_string_equal(got.link, m.link);
+	assert_int_equal(got.seq, m.seq);
+	assert_int_equal(got.body.len, m.body.len);
+	assert_int_equal(envelope_message_fields(jws.p, jws.len / 2, &got), ST_PARSE);
+	assert_int_equal(got.body.len, 0);
+	assert_int_equal(envelope_message_fields("a.b.c", 5, &got), ST_PARSE);
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+}
+
 /* A statement for another node cannot be replayed to this one. */
 static void
 test_recipient(void **state)
@@ -962,6 +988,7 @@ main(void)
 		cmocka_unit_test(test_wrong_sender_key),
 		cmocka_unit_test(test_impersonation),
 		cmocka_unit_test(test_recipient),
+		cmocka_unit_test(test_message_fields),
 		cmocka_unit_test(test_body_too_big),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_kind_crossed),
