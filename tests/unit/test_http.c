@@ -58,6 +58,7 @@
 #include "util/stamp.h"
 #include "testcheck.h"
 #include "testdir.h"
+#include "testpin.h"
 #include "testloop.h"
 
 #define WAIT_MS 5000		/* the longest any answer may take */
@@ -697,19 +698,6 @@ enum { KEY_SRV, KEY_CLI, KEY_STRANGER, NKEYS };
 static char keyp[NKEYS][256], certp[NKEYS][256];
 static uint8_t pks[NKEYS][IDENT_PK_LEN];
 
-/* pin_one - a pin function with no peer registry: accepts the key arg. */
-static int
-pin_one(void *arg, const uint8_t pk[IDENT_PK_LEN])
-{
-	return memcmp(arg, pk, IDENT_PK_LEN) == 0;
-}
-
-static int
-pin_any(void *arg, const uint8_t pk[IDENT_PK_LEN])
-{
-	(void)arg, (void)pk;
-	return 1;
-}
 
 struct seen {
 	int called;

@@ -172,24 +172,10 @@ statement(const char *id, char out[static 128])
 static void
 add_out(struct party *p, const char *id)
 {
-	struct store_out m;
 	char jws[128];
-	int64_t seq;
 
 	msg_jws(id, jws);
-	EXPECT(store_send_seq(st(p), p->other, LINK, &seq), ST_OK);
-	memset(&m, 0, sizeof m);
-	m.id = id;
-	m.peer_id = p->other;
-	m.link = LINK;
-	m.seq = seq;
-	m.type = "status";
-	m.priority = "routine";
-	m.subject = "grid status";
-	m.jws = jws;
-	m.jws_len = strlen(jws);
-	m.created_ms = NOW_MS + seq;
-	EXPECT(store_out_add(st(p), &m), ST_OK);
+	EXPECT(testnode_queue(st(p), p->other, LINK, id, jws, NOW_MS), ST_OK);
 }
 
 /* add_in - accept message id from p's peer (appends our receipt). */

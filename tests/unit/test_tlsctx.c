@@ -26,6 +26,7 @@
 #include "crypto/ident.h"
 #include "crypto/tlsctx.h"
 #include "testdir.h"
+#include "testpin.h"
 
 enum { KEY_A, KEY_B, KEY_C, NKEYS };
 
@@ -40,19 +41,6 @@ path(char *out, const char *name)
 	assert_int_equal(file_join(out, 256, dir, name), ST_OK);
 }
 
-/* pin_one - accepts only the key arg points to. */
-static int
-pin_one(void *arg, const uint8_t pk[IDENT_PK_LEN])
-{
-	return memcmp(arg, pk, IDENT_PK_LEN) == 0;
-}
-
-static int
-pin_any(void *arg, const uint8_t pk[IDENT_PK_LEN])
-{
-	(void)arg, (void)pk;
-	return 1;
-}
 
 /* ec_identity - a P-256 key and self-signed certificate: a well-formed TLS
  * identity that is not an Ed25519 one. */

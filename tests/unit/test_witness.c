@@ -154,25 +154,11 @@ grow(struct party *p, const char *tag, int count)
 {
 	EXPECT(store_begin(st(p)), ST_OK);
 	for (int i = 0; i < count; i++) {
-		struct store_out m;
 		char id[32], jws[128];
-		int64_t seq;
 
 		snprintf(id, sizeof id, "%s-%d", tag, i);
 		snprintf(jws, sizeof jws, "eyJ0eXAiOiJwYXJsZXktbWVzc2FnZSJ9.%s-cGF5bG9hZA.c2ln", id);
-		EXPECT(store_send_seq(st(p), p->other, LINK, &seq), ST_OK);
-		memset(&m, 0, sizeof m);
-		m.id = id;
-		m.peer_id = p->other;
-		m.link = LINK;
-		m.seq = seq;
-		m.type = "status";
-		m.priority = "routine";
-		m.subject = "grid status";
-		m.jws = jws;
-		m.jws_len = strlen(jws);
-		m.created_ms = NOW_MS + seq;
-		EXPECT(store_out_add(st(p), &m), ST_OK);
+		EXPECT(testnode_queue(st(p), p->other, LINK, id, jws, NOW_MS), ST_OK);
 	}
 	EXPECT(store_commit(st(p)), ST_OK);
 	if (p->w)

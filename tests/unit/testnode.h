@@ -9,6 +9,7 @@
 
 #include "node/config.h"
 #include "node/node.h"
+#include "store/store.h"
 
 #define TESTNODE_DIR_MAX 64
 
@@ -37,6 +38,34 @@ testnode_make(char dir[static TESTNODE_DIR_MAX], const char *tag, const char *na
 	}
 	rc = node_init(dir, &c);
 	return rc ? rc : node_open(dir, out);
+}
+
+/* testnode_queue - queue a message id (its "JWS" is jws, taken as opaque
+ * bytes) to peer_id on link, with the next sequence number, as link_queue
+ * stores one: the outbox row and its log entry, in the caller's
+ * transaction.  The subject is "grid status". */
+static inline status
+testnode_queue(struct store *st, int64_t peer_id, const char *link, const char *id,
+    const char *jws, int64_t now_ms)
+{
+	struct store_out m;
+	int64_t seq;
+	status rc = store_send_seq(st, peer_id, link, &seq);
+
+	if (rc)
+		return rc;
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.peer_id = peer_id;
+	m.link = link;
+	m.seq = seq;
+	m.type = "status";
+	m.priority = "routine";
+	m.subject = "grid status";
+	m.jws = jws;
+	m.jws_len = strlen(jws);
+	m.created_ms = now_ms + seq;
+	return store_out_add(st, &m);
 }
 
 #endif
