@@ -6,24 +6,33 @@
  * the bundle and the two parties' cards are enough.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/apiclient.h"
 #include "cli/cli.h"
 #include "fmt/card.h"
 #include "fmt/evidence.h"
+#include "fmt/forkproof.h"
+#include "node/node.h"
+#include "store/store_log.h"
 #include "util/file.h"
 
 static const char evidence_usage[] =
     "usage: parley evidence ID [--dir DIR] > bundle.json\n"
+    "       parley evidence fork N [--dir DIR] > proof.json\n"
     "       parley evidence verify BUNDLE --card A.card --card B.card\n"
+    "       parley evidence verify PROOF --card SIGNER.card\n"
     "  The first form writes the evidence bundle of a message sent or received:\n"
     "  the message and its receipt (exact JWS), the inclusion proof of each in\n"
     "  its signer's log, each against a checkpoint cosigned by the other party.\n"
     "  It needs parleyd, which fetches the peer's half over the pinned link.\n"
     "  The second form works offline with the two cards alone, prints what is\n"
     "  proven, or exits 1 naming the first check that failed; it needs no node,\n"
-    "  so --dir and $PARLEY_DIR are ignored.\n";
+    "  so --dir and $PARLEY_DIR are ignored.\n"
+    "  `fork N` writes fork N of `parley log forks` as a proof that a peer signed\n"
+    "  two statements that cannot both be true; `verify` checks such a proof with\n"
+    "  the signer's card alone.\n";
 
 static int
 load_card(const char *path, struct card *c)
@@ -44,8 +53,33 @@ load_card(const char *path, struct card *c)
 	return 0;
 }
 
+/* fork_check - verify a fork proof (text) against one card. */
 static int
-evidence_check(const char *path, const char *const cardpath[2])
+fork_check(const struct buf *text, const char *cardpath)
+{
+	struct forkproof_report r;
+	struct card card;
+	const char *why = NULL;
+	struct buf out;
+	status rc;
+	int e;
+
+	if (load_card(cardpath, &card))
+		return 1;
+	rc = forkproof_verify(text->p, text->len, &card, &r, &why);
+	if (rc)
+		return cli_fail("fork proof does NOT verify: %s (%s)", why ? why : "invalid",
+		    status_str(rc));
+	buf_init(&out, 4096);
+	rc = forkproof_describe(&r, &out);
+	e = rc ? cli_fail("cannot describe the proof: %s", status_str(rc)) :
+	    printf("%s", buf_str(&out)) < 0;
+	buf_free(&out);
+	return e;
+}
+
+static int
+evidence_check(const char *path, const char *const cardpath[2], int n_cards)
 {
 	struct card cards[2];
 	struct evidence_report r;
@@ -54,13 +88,22 @@ evidence_check(const char *path, const char *const cardpath[2])
 	status rc;
 	int e;
 
-	if (load_card(cardpath[0], &cards[0]) || load_card(cardpath[1], &cards[1]))
-		return 1;
 	buf_init(&text, EVIDENCE_MAX);
 	rc = file_read(path, &text);
 	if (rc) {
 		buf_free(&text);
-		return cli_fail("%s: cannot read bundle: %s", path, status_str(rc));
+		return cli_fail("%s: cannot read: %s", path, status_str(rc));
+	}
+	if (forkproof_is(text.p, text.len)) {
+		e = n_cards == 1 ? fork_check(&text, cardpath[0]) :
+		    cli_fail("%s is a fork proof: verify it with one --card, the signer's", path);
+		buf_free(&text);
+		return e;
+	}
+	if (n_cards != 2 || load_card(cardpath[0], &cards[0]) || load_card(cardpath[1], &cards[1])) {
+		buf_free(&text);
+		return n_cards != 2 ? cli_fail("an evidence bundle is verified with two --card"
+		    " options, the sender's and the receiver's") : 1;
 	}
 	memset(&r, 0, sizeof r);
 	rc = evidence_verify(text.p, text.len, cards, &r, &why);
@@ -76,6 +119,45 @@ evidence_check(const char *path, const char *const cardpath[2])
 	    printf("%s", buf_str(&out)) < 0;
 	buf_free(&out);
 	evidence_report_clear(&r);
+	return e;
+}
+
+/* fork_write - print fork id of the store as a proof. */
+static int
+fork_one(void *arg, const struct store_fork *f)
+{
+	struct buf *out = arg;
+
+	if (forkproof_make(f->kind, f->held, f->presented, out) != ST_OK)
+		buf_reset(out);
+	return 1;
+}
+
+static int
+fork_write(const char *dir, const char *num)
+{
+	char *end = NULL;
+	long long id = strtoll(num, &end, 10);
+	struct node *n;
+	struct buf out;
+	status rc;
+	int e;
+
+	if (!*num || *end || id <= 0)
+		return cli_fail("fork: \"%s\" is not a fork number (see parley log forks)",
+		    cli_text(num, 0));
+	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
+		return 1;
+	buf_init(&out, FORKPROOF_MAX * 2);
+	rc = store_fork_get(node_store(n), id, fork_one, &out);
+	if (rc == ST_NOTFOUND)
+		e = cli_fail("no fork %lld on record (see parley log forks)", id);
+	else if (rc || !out.len)
+		e = cli_fail("cannot read fork %lld: %s", id, rc ? status_str(rc) : "not a proof");
+	else
+		e = fwrite(out.p, 1, out.len, stdout) != out.len;
+	buf_free(&out);
+	node_close(n);
 	return e;
 }
 
@@ -137,10 +219,13 @@ cli_evidence(int argc, char **argv)
 		}
 	}
 	if (argc - optind == 2 && strcmp(argv[optind], "verify") == 0) {
-		if (n_cards != 2)	/* --dir is taken, and not used: no node */
-			return cli_fail("evidence verify takes BUNDLE and two --card options");
-		return evidence_check(argv[optind + 1], cards);
+		if (n_cards == 0)	/* --dir is taken, and not used: no node */
+			return cli_fail("evidence verify takes a FILE and --card options: two for"
+			    " a bundle, the signer's for a fork proof");
+		return evidence_check(argv[optind + 1], cards, n_cards);
 	}
+	if (argc - optind == 2 && strcmp(argv[optind], "fork") == 0 && !n_cards)
+		return fork_write(dir, argv[optind + 1]);
 	if (argc - optind != 1 || n_cards)
 		return cli_usage(evidence_usage, 1);
 	return evidence_fetch(dir, argv[optind], 60);

@@ -10,6 +10,7 @@
 #include "fmt/card.h"
 #include "fmt/note.h"
 #include "log/ledger.h"
+#include "util/text.h"
 
 static const char log_usage[] =
     "usage: parley log checkpoint | vkey | prove ID | verify | forks [--json]  [--dir DIR]\n"
@@ -21,7 +22,9 @@ static const char log_usage[] =
     "  verify      recompute the tree from every stored entry and check it against\n"
     "              every signed checkpoint and every stored cosignature; exits 1\n"
     "              naming the first entry or checkpoint that does not match\n"
-    "  forks       list peers' checkpoints found inconsistent with ones we cosigned\n";
+    "  forks       list the proofs that a peer signed two statements that cannot\n"
+    "              both be true: two inconsistent checkpoints of its log, two\n"
+    "              messages for one sequence number, two receipts for one message\n";
 
 static void
 progress(void *arg, uint64_t done, uint64_t total)
@@ -105,17 +108,31 @@ static int
 fork_row(void *arg, const struct store_fork *f)
 {
 	struct forks *fs = arg;
+	int ckpt = strcmp(f->kind, STORE_FORK_CHECKPOINT) == 0;
 	char at[32];
 
 	if (fs->json) {
-		json_array_append_new(fs->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-		    "peer", f->peer, "detected_at", cli_time(f->at_ms, at), "reason", f->reason,
-		    "cosigned", f->cosigned, "presented", f->presented));
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "id", (json_int_t)f->id, "peer", f->peer, "kind", f->kind,
+		    "subject", f->subject, "detected_at", cli_time(f->at_ms, at),
+		    "reason", f->reason, "held", f->held, "presented", f->presented);
+
+		if (o && ckpt)	/* the name a checkpoint's first note had */
+			json_object_set_new(o, "cosigned", json_string(f->held));
+		json_array_append_new(fs->arr, o);
 		return 0;
 	}
-	printf("FORK of %s's log, detected %s: %s\n--- checkpoint we cosigned:\n%s"
-	    "--- inconsistent checkpoint it presented:\n%s\n", f->peer, cli_time(f->at_ms, at),
-	    f->reason, f->cosigned, f->presented);
+	/* Statements are base64url (JWS) or note text a signature covers;
+	 * the reason is ours.  Names and notes are still escaped. */
+	printf("FORK %lld: %s of %s, detected %s: %s\n", (long long)f->id, f->kind,
+	    cli_text(f->peer, 0), cli_time(f->at_ms, at), f->reason);
+	printf("  prove it offline: parley evidence fork %lld > proof.json\n", (long long)f->id);
+	if (ckpt)
+		printf("--- checkpoint we cosigned:\n%s--- inconsistent checkpoint it presented:\n"
+		    "%s\n", cli_text(f->held, TEXT_LINES), cli_text(f->presented, TEXT_LINES));
+	else
+		printf("--- the %s we hold:\n%s\n--- the other %s it signed:\n%s\n", f->kind,
+		    cli_text(f->held, 0), f->kind, cli_text(f->presented, 0));
 	return 0;
 }
 

@@ -55,6 +55,9 @@ cli_status(int argc, char **argv)
 		return cli_json(st);
 	printf("node %s  (key %s)\n", json_string_value(json_object_get(st, "node")),
 	    json_string_value(json_object_get(st, "kid")));
+	if (json_string_value(json_object_get(st, "halted")))
+		printf("STOPPED: this node signs nothing new: peer %s\n",
+		    cli_text(json_string_value(json_object_get(st, "halted")), 0));
 	printf("%-16s %-9s %-25s %-28s %s\n", "PEER", "REACHABLE", "LAST HEARD", "BACKLOG", "ALARM");
 	json_array_foreach(json_object_get(st, "peers"), i, p) {
 		char backlog[128] = "";

@@ -210,6 +210,39 @@ link_kick_all(struct link_engine *e)
 
 /* ---- routes ---- */
 
+static int
+witnessed(void *arg, const struct store_witness *w)
+{
+	*(uint64_t *)arg = w->size;
+	return 1;
+}
+
+/* hello_marks - what we hold of the caller's history, for it to check its
+ * store against (link_hello_answer): per link agreed, the last sequence
+ * number we received from it and the last of ours it receipted, and the
+ * size of its log we cosigned. */
+static json_t *
+hello_marks(struct link_engine *e, const struct peer *pr)
+{
+	struct store *st = node_store(e->node);
+	json_t *links = json_object();
+	uint64_t cosigned = 0;
+
+	for (size_t k = 0; links && k < ENV_LINKS; k++) {
+		struct store_marks m;
+
+		if (!peers_agreed(pr, envelope_links[k]) ||
+		    store_link_marks(st, pr->id, envelope_links[k], &m) != ST_OK)
+			continue;
+		json_object_set_new(links, envelope_links[k], json_pack("{s:I, s:I}",
+		    "received", (json_int_t)m.received, "delivered", (json_int_t)m.delivered));
+	}
+	if (store_witness_get(st, pr->id, witnessed, &cosigned) != ST_OK)
+		cosigned = 0;
+	return json_pack("{s:s, s:i, s:o, s:I}", "name", node_config(e->node)->name, "v", 1,
+	    "links", links, "cosigned", (json_int_t)cosigned);
+}
+
 static void
 serve_hello(void *arg, struct http_req *r)
 {
@@ -222,7 +255,7 @@ serve_hello(void *arg, struct http_req *r)
 		http_reply_error(r, ST_UNKNOWN_KEY, "key not pinned");
 		return;
 	}
-	j = json_pack("{s:s}", "name", node_config(e->node)->name);
+	j = hello_marks(e, pr);
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if (text)
@@ -231,6 +264,64 @@ serve_hello(void *arg, struct http_req *r)
 		http_reply_error(r, ST_NOMEM, NULL);
 	free(text);
 	peers_heard(e->peers, pr);
+}
+
+void
+link_halt(struct lpeer *p, const char *what)
+{
+	struct link_engine *e = p->e;
+	char text[400];
+	status rc;
+
+	snprintf(text, sizeof text, "%s (was this store restored from an older copy?); this"
+	    " node signs nothing new until its history is recovered", what);
+	snprintf(p->alarm, sizeof p->alarm, "STOPPED: peer %.63s %.170s", p->peer->name, what);
+	if (node_halted(e->node) && strstr(node_halted(e->node), text))
+		return;	/* known: said when it was found */
+	rc = node_halt(e->node, p->peer->id, p->peer->name, text);
+	diag_warn("HALT: peer %s %s%s", p->peer->name, text, rc ? " (cannot record it)" : "");
+}
+
+void
+link_hello_answer(struct lpeer *p, const char *body, size_t len)
+{
+	struct link_engine *e = p->e;
+	struct store *st = node_store(e->node);
+	json_t *j = json_loadb(body, len, 0, NULL), *v;
+	uint64_t cosigned = (uint64_t)json_integer_value(json_object_get(j, "cosigned"));
+	uint64_t size = store_log_size(st);
+	char what[300] = "";
+	const char *k;
+
+	json_object_foreach(json_object_get(j, "links"), k, v) {
+		int64_t got = json_integer_value(json_object_get(v, "received"));
+		int64_t done = json_integer_value(json_object_get(v, "delivered"));
+		struct store_marks m;
+
+		if (what[0] || !envelope_link_ok(k) || !peers_agreed(p->peer, k) ||
+		    store_link_marks(st, p->peer->id, k, &m) != ST_OK)
+			continue;
+		if (got > m.sent)
+			snprintf(what, sizeof what, "holds our messages on link %s up to seq %lld;"
+			    " this store signed only up to seq %lld", k, (long long)got,
+			    (long long)m.sent);
+		else if (done > m.received)
+			snprintf(what, sizeof what, "holds our receipts for its messages on link %s"
+			    " up to seq %lld; this store received only up to seq %lld", k,
+			    (long long)done, (long long)m.received);
+	}
+	if (!what[0] && cosigned > size)
+		snprintf(what, sizeof what, "cosigned our log at size %llu; this store holds %llu"
+		    " entries", (unsigned long long)cosigned, (unsigned long long)size);
+	json_decref(j);
+	if (what[0]) {
+		link_halt(p, what);
+		return;
+	}
+	if (!p->peer->history_ok) {
+		p->peer->history_ok = 1;
+		witness_kick(e->witness);	/* its rounds waited for this */
+	}
 }
 
 static void
@@ -245,6 +336,12 @@ serve_messages(void *arg, struct http_req *r)
 
 	if (!pr) {
 		http_reply_error(r, ST_UNKNOWN_KEY, "key not pinned");
+		return;
+	}
+	if (node_halted(e->node)) {
+		/* a halted node signs no receipt: the sender retries later */
+		http_reply_error(r, ST_DOWN, "recovering its history; retry later");
+		peers_heard(e->peers, pr);
 		return;
 	}
 	body = http_req_body(r, &len);
@@ -342,6 +439,33 @@ link_witness(struct link_engine *e)
 	return e->witness;
 }
 
+/* fork_alarm - on the status of f's peer (in the array peers), count the
+ * fork and make the first one the peer's alarm: nothing outranks proof that
+ * a peer signed two statements that cannot both be true. */
+static int
+fork_alarm(void *arg, const struct store_fork *f)
+{
+	json_t *peers = arg, *pj;
+	size_t i;
+
+	json_array_foreach(peers, i, pj) {
+		json_t *n = json_object_get(pj, "forks");
+		char text[300];
+
+		if (strcmp(json_string_value(json_object_get(pj, "name")), f->peer) != 0)
+			continue;
+		if (json_integer_value(n) == 0) {
+			snprintf(text, sizeof text, "FORK: %s signed two statements that cannot"
+			    " both be true (%s: %s); see parley log forks", f->peer, f->kind,
+			    f->reason);
+			json_object_set_new(pj, "alarm", json_string(text));
+		}
+		json_object_set_new(pj, "forks", json_integer(json_integer_value(n) + 1));
+		break;
+	}
+	return 0;
+}
+
 json_t *
 link_status(struct link_engine *e)
 {
@@ -369,6 +493,7 @@ link_status(struct link_engine *e)
 		    "last_error", p->last_error[0] ? json_string(p->last_error) : json_null(),
 		    "backlog", backlog,
 		    "alarm", p->alarm[0] ? json_string(p->alarm) : json_null());
+		json_object_set_new(pj, "forks", json_integer(0));
 		/* The log's view; a log alarm shows as the alarm when the link has none. */
 		json_object_update(pj, wj = witness_status(e->witness, pr->name));
 		if (!p->alarm[0] && json_string_value(json_object_get(wj, "log_alarm")))
@@ -376,7 +501,11 @@ link_status(struct link_engine *e)
 		json_decref(wj);
 		json_array_append_new(peers, pj);
 	}
-	j = json_pack("{s:s, s:s, s:o}", "node", c->name, "kid", ident_kid(node_ident(e->node)),
-	    "peers", peers);
+	if (store_fork_list(node_store(e->node), fork_alarm, peers) != ST_OK)
+		diag_warn("store: cannot read forks for the status: %s",
+		    store_errmsg(node_store(e->node)));
+	j = json_pack("{s:s, s:s, s:o, s:o}", "node", c->name, "kid",
+	    ident_kid(node_ident(e->node)), "halted", node_halted(e->node) ?
+	    json_string(node_halted(e->node)) : json_null(), "peers", peers);
 	return j;
 }

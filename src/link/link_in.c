@@ -43,6 +43,10 @@ struct prior {
 	status code, rc;
 };
 
+/* prior_row - what we hold at a sequence number seen again: for the same
+ * bytes, the answer given then; for other bytes of an accepted message,
+ * that message's JWS (in v->receipt, which is not sent on a conflict), to
+ * keep as proof of a fork. */
 static int
 prior_row(void *arg, const struct store_in *m)
 {
@@ -54,7 +58,42 @@ prior_row(void *arg, const struct store_in *m)
 		pr->rc = buf_add(&pr->v->receipt, m->receipt, m->receipt_len);
 	else if (pr->same)
 		snprintf(pr->v->reason, sizeof pr->v->reason, "%s", m->reason);
+	else if (m->status == 200 && m->jws_len)
+		pr->rc = buf_add(&pr->v->receipt, m->jws, m->jws_len);
 	return 1;
+}
+
+/* fork_message - keep a peer's two messages for one (link, seq) as proof of
+ * equivocation (held: the one accepted first, in held; presented: jws[0..n),
+ * which verified with the same pinned key), in the batch's transaction.
+ * reason gets the refusal.  Recorded once per (link, seq). */
+static void
+fork_message(struct node *node, const struct peer *p, const struct message *m,
+    struct buf *held, const char *jws, size_t n, char *reason, size_t cap)
+{
+	char subject[ENV_LINK_MAX + 24], why[160];
+	char *presented = strndup(jws, n);
+	struct store_fork f = {
+		.peer_id = p->id, .kind = STORE_FORK_MESSAGE, .subject = subject,
+		.held = buf_str(held), .presented = presented, .reason = why,
+		.at_ms = stamp_now_ms(),
+	};
+	status rc = presented && f.held ? ST_OK : ST_NOMEM;
+
+	snprintf(subject, sizeof subject, "%s %lld", m->link, (long long)m->seq);
+	snprintf(why, sizeof why, "two different messages signed for link %s seq %lld",
+	    m->link, (long long)m->seq);
+	if (!rc)
+		rc = store_fork_add(node_store(node), &f);
+	free(presented);
+	if (!rc)
+		diag_warn("FORK: peer %s signed two different messages for link %s seq %lld;"
+		    " both kept (parley log forks)", p->name, m->link, (long long)m->seq);
+	else if (rc != ST_EXISTS)
+		diag_warn("FORK: peer %s signed two different messages for link %s seq %lld;"
+		    " cannot keep them: %s", p->name, m->link, (long long)m->seq, status_str(rc));
+	snprintf(reason, cap, "fork: sequence %lld on link %s already holds another message"
+	    " signed by you; both are kept as proof", (long long)m->seq, m->link);
 }
 
 /* accept_one - one message of a batch; returns its HTTP status and whether
@@ -129,8 +168,12 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 			goto done;
 		}
 		code = ST_REPLAY, *stop = 1;
-		snprintf(reason, sizeof reason, "sequence %lld on link %s already holds another message",
-		    (long long)m.seq, m.link);
+		if (!pr.same && rj->len && !pr.rc)
+			fork_message(node, p, &m, rj, jws, n, reason, sizeof reason);
+		else
+			snprintf(reason, sizeof reason, "sequence %lld on link %s already holds"
+			    " another message", (long long)m.seq, m.link);
+		buf_reset(rj);
 		goto done;
 	}
 	if (m.seq > next) {

@@ -74,6 +74,12 @@ struct outcome {
 
 /* link.c */
 struct lpeer *link_peer(struct link_engine *e, struct peer *p);
+/* link_hello_answer - check the marks in p's answer to our hello against
+ * the store: halt the node when p holds history of ours we lack. */
+void link_hello_answer(struct lpeer *p, const char *body, size_t len);
+/* link_halt - p holds history of ours that the store lacks (what says
+ * which): the node stops signing (node_halt), says so, and raises p's alarm. */
+void link_halt(struct lpeer *p, const char *what);
 void link_notify(struct link_engine *e, const struct outcome *oc, size_t n);
 
 /* link_out.c */

@@ -139,9 +139,13 @@ settle(struct lane *l, const struct item *it, const json_t *res, struct outcome 
 			return 0;
 		diag_warn("message %s (link %s seq %lld) %s", it->id, l->blink,
 		    (long long)it->seq, oc->detail);
-		if (code == ST_CONFLICT)
-			link_out_alarm(p, "peer holds a different message at our sequence number (%s, seq %lld): was this store restored from an old copy?",
-			    l->blink, it->seq);
+		if (code == ST_CONFLICT) {
+			char what[160];
+
+			snprintf(what, sizeof what, "holds a different message of ours at link %s"
+			    " seq %lld", l->blink, (long long)it->seq);
+			link_halt(p, what);
+		}
 		oc->o = LINK_REJECTED;
 		return 1;
 	}
@@ -179,7 +183,15 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 
 	if (code == ST_DOWN || code == ST_TIMEOUT || code == ST_CRYPTO ||
 	    (l->hello && code != ST_OK)) {
-		snprintf(why, sizeof why, "%s", error);
+		json_t *ej = body && len ? json_loadb(body, len, 0, NULL) : NULL;
+		const char *said = json_string_value(json_object_get(ej, "error"));
+
+		/* the peer's own words, bounded (views and the log escape them) */
+		if (said)
+			snprintf(why, sizeof why, "%s: %.120s", error, said);
+		else
+			snprintf(why, sizeof why, "%s", error);
+		json_decref(ej);
 		l->hello = 0;
 		failed(l, why);
 		return;
@@ -191,6 +203,7 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 	if (l->hello) {
 		l->hello = 0;
 		p->need_hello = 0;
+		link_hello_answer(p, body, len);
 		link_out_kick(p, 0);
 		return;
 	}
@@ -322,8 +335,8 @@ link_out_kick(struct lpeer *p, int force)
 
 		if (http_client_busy(l->client))
 			continue;
-		if (!fill(p, l))
-			break;
+		if (node_halted(p->e->node) || !fill(p, l))
+			break;	/* a halted node delivers nothing it signed since */
 		rc = http_client_post(l->client, "/v1/messages", l->body.p, l->body.len,
 		    HTTP_CLIENT_TIMEOUT_S, on_batch, l);
 		if (rc) {
@@ -361,6 +374,14 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	status rc;
 
 	*why = NULL;
+	if (node_halted(e->node)) {
+		static char halted[600];	/* one thread: lives until the next call */
+
+		snprintf(halted, sizeof halted, "this node has stopped signing: peer %s; see"
+		    " parley status", node_halted(e->node));
+		*why = halted;
+		return ST_CONFLICT;
+	}
 	if (!p) {
 		*why = "no such peer (see: parley peer list)";
 		return ST_NOTFOUND;

@@ -571,7 +571,10 @@ fork_found(struct node *n, int64_t peer_id, const char *cosigned, const char *pr
     size_t len, const char *reason, int64_t now_ms, struct buf *resp, int *fork)
 {
 	struct store *st = node_store(n);
-	struct store_fork f = { peer_id, NULL, cosigned, NULL, reason, now_ms };
+	struct store_fork f = {
+		.peer_id = peer_id, .kind = STORE_FORK_CHECKPOINT, .subject = "",
+		.held = cosigned, .reason = reason, .at_ms = now_ms,
+	};
 	char *copy = strndup(presented, len);
 	status rc = copy ? store_begin(st) : ST_NOMEM;
 
@@ -594,7 +597,7 @@ has_fork(void *arg, const struct store_fork *f)
 {
 	int64_t *peer_id = arg;
 
-	if (f->peer_id != *peer_id)
+	if (f->peer_id != *peer_id || strcmp(f->kind, STORE_FORK_CHECKPOINT) != 0)
 		return 0;
 	*peer_id = 0;
 	return 1;

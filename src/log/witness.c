@@ -163,9 +163,17 @@ on_answer(void *arg, status code, const char *body, size_t len, const char *erro
 	}
 	if (code == ST_CONFLICT && ckpt_size_parse(body, len, &size) == ST_OK) {
 		if (size > mine) {
-			snprintf(text, sizeof text, "peer %s has cosigned %" PRIu64 " entries of our"
-			    " log, but we hold %" PRIu64 ": was this store restored from an older"
-			    " copy?", p->peer->name, size, mine);
+			snprintf(text, sizeof text, "cosigned our log at size %" PRIu64 "; this"
+			    " store holds %" PRIu64 " entries (was this store restored from an"
+			    " older copy?); this node signs nothing new until its history is"
+			    " recovered", size, mine);
+			if (!node_halted(p->w->node)) {
+				rc = node_halt(p->w->node, p->peer->id, p->peer->name, text);
+				diag_warn("HALT: peer %s %s%s", p->peer->name, text,
+				    rc ? " (cannot record it)" : "");
+			}
+			snprintf(text, sizeof text, "STOPPED: peer %s has cosigned %" PRIu64
+			    " entries of our log, but we hold %" PRIu64, p->peer->name, size, mine);
 			set_alarm(p->alarm, sizeof p->alarm, text);
 			p->cosigned = size;	/* resend once our log is that long */
 			backoff(p);
@@ -199,8 +207,8 @@ send_round(struct wpeer *p)
 	status rc;
 
 	if (http_client_busy(p->client) || evtimer_pending(p->timer, NULL) ||
-	    mine <= p->cosigned)
-		return;
+	    mine <= p->cosigned || node_halted(p->w->node) || !p->peer->history_ok)
+		return;	/* a halted node, or a peer that may hold more of our log */
 	if (wait > 0) {
 		later(p, (int)wait);
 		return;
@@ -236,7 +244,7 @@ sign_now(struct witness *w)
 
 	event_del(w->sign);
 	event_del(w->sign_deadline);
-	if (store_log_size(st) > our_size(w)) {
+	if (store_log_size(st) > our_size(w) && !node_halted(w->node)) {
 		rc = store_begin(st);
 		if (!rc)
 			rc = ledger_checkpoint(w->node, stamp_now_ms(), NULL);
@@ -671,7 +679,7 @@ load_fork(void *arg, const struct store_fork *f)
 	struct peer *pr = peers_by_id(w->peers, f->peer_id);
 	struct wpeer *p = pr ? pr->slot[w->slot] : NULL;
 
-	if (p)
+	if (p && strcmp(f->kind, STORE_FORK_CHECKPOINT) == 0)
 		snprintf(p->fork, sizeof p->fork, "FORK: peer %s presented a checkpoint of its"
 		    " log inconsistent with the one we cosigned; both signed checkpoints are"
 		    " kept", f->peer);

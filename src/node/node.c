@@ -16,6 +16,7 @@
 #include "fmt/card.h"
 #include "util/diag.h"
 #include "util/file.h"
+#include "util/stamp.h"
 #include "node/node.h"
 #include "crypto/tlsctx.h"
 
@@ -25,6 +26,7 @@ struct node {
 	struct ident *id;
 	struct store *st;
 	char origin[CARD_ORIGIN_MAX];
+	char halted[512];	/* the first active halt, "" when none */
 	_Alignas(max_align_t) unsigned char memo[NODE_MEMO_MAX];
 };
 
@@ -117,6 +119,16 @@ node_init(const char *dir, const struct config *c)
 	return rc;
 }
 
+/* first_halt - keep the first active halt's text. */
+static int
+first_halt(void *arg, const struct store_halt *h)
+{
+	struct node *n = arg;
+
+	snprintf(n->halted, sizeof n->halted, "%s: %s", h->peer, h->what);
+	return 1;
+}
+
 status
 node_open(const char *dir, struct node **out)
 {
@@ -153,8 +165,29 @@ node_open(const char *dir, struct node **out)
 		return rc;
 	}
 	card_origin(n->cfg.name, ident_kid(n->id), n->origin);
+	if ((rc = store_halt_list(n->st, first_halt, n)) != ST_OK) {
+		diag_warn("%s: cannot read the store's halts: %s", p, status_str(rc));
+		node_close(n);
+		return rc;
+	}
 	*out = n;
 	return ST_OK;
+}
+
+const char *
+node_halted(const struct node *n)
+{
+	return n->halted[0] ? n->halted : NULL;
+}
+
+status
+node_halt(struct node *n, int64_t peer_id, const char *peer, const char *what)
+{
+	status rc = store_halt_set(n->st, peer_id, what, stamp_now_ms());
+
+	if (!rc && !n->halted[0])
+		snprintf(n->halted, sizeof n->halted, "%s: %s", peer, what);
+	return rc;
 }
 
 const char *

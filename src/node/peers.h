@@ -30,6 +30,10 @@ struct peer {
 	char endpoint[CARD_ENDPOINT_MAX + 1];
 	char links[PEERS_LINKS_MAX];	/* comma-separated link classes agreed */
 	char origin[CARD_ORIGIN_MAX];	/* its log's origin (card_origin) */
+	/* Set by the link engine when the peer's hello showed that it holds
+	 * none of this node's history that the store lacks; until then the
+	 * witness offers it no checkpoint (a restored store's would be a fork). */
+	int history_ok;
 	void *slot[PEERS_SLOTS];
 };
 

@@ -99,20 +99,38 @@ status store_witness_get(struct store *st, int64_t peer_id, store_witness_cb cb,
 status store_witness_put(struct store *st, int64_t peer_id, uint64_t size, const char *note,
     int64_t ms) WUR;
 
-/* Forks: two signed checkpoints of a peer's log that cannot both be true. */
+/* Forks: two statements signed by one peer that cannot both be true.
+ *   kind "checkpoint": two checkpoints of its log, inconsistent (held: the
+ *     one we cosigned; presented: the other);
+ *   kind "message": two different messages for one (link, seq) (held: the
+ *     one we accepted first; presented: the other);
+ *   kind "receipt": two different receipts for one message of ours (held:
+ *     the one we stored; presented: the other).
+ * subject names what the two statements are about ("LINK SEQ" for a
+ * message, the message id for a receipt, "" for a checkpoint); a peer has
+ * at most one fork of a kind per non-empty subject. */
+#define STORE_FORK_CHECKPOINT "checkpoint"
+#define STORE_FORK_MESSAGE "message"
+#define STORE_FORK_RECEIPT "receipt"
 struct store_fork {
+	int64_t id;		/* set by the store (ignored by store_fork_add) */
 	int64_t peer_id;
-	const char *peer;
-	const char *cosigned;	/* the note we cosigned */
-	const char *presented;	/* the inconsistent note the peer presented */
+	const char *peer;	/* peer name (joined; ignored by store_fork_add) */
+	const char *kind;	/* STORE_FORK_* */
+	const char *subject;
+	const char *held;
+	const char *presented;
 	const char *reason;
 	int64_t at_ms;
 };
 typedef int (*store_fork_cb)(void *arg, const struct store_fork *f);
 
-/* store_fork_add - record a fork (f->peer is ignored: it is joined). */
+/* store_fork_add - record a fork.  ST_EXISTS when the peer already has a
+ * fork of that kind on that (non-empty) subject: nothing is added. */
 status store_fork_add(struct store *st, const struct store_fork *f) WUR;
 /* store_fork_list - every fork recorded, oldest first (ST_OK if none). */
 status store_fork_list(struct store *st, store_fork_cb cb, void *arg) WUR;
+/* store_fork_get - the fork numbered id (as listed); ST_NOTFOUND if none. */
+status store_fork_get(struct store *st, int64_t id, store_fork_cb cb, void *arg) WUR;
 
 #endif

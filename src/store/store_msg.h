@@ -100,4 +100,32 @@ status store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg)
 /* store_in_list - the newest limit accepted messages (0: all), oldest first. */
 status store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg) WUR;
 
+/* What this node holds of one link with a peer: the last sequence number
+ * it signed (sent), the last it received (accepted or refused), and the
+ * last of its messages the peer has receipted (delivered); 0 for none. */
+struct store_marks {
+	int64_t sent, received, delivered;
+};
+/* store_link_marks - the marks of (peer_id, link). */
+status store_link_marks(struct store *st, int64_t peer_id, const char *link,
+    struct store_marks *m) WUR;
+
+/* Halts: a peer holds history of this node that this store lacks (it was
+ * restored from an older copy), so the node must sign nothing new until it
+ * recovers; what says what is missing.  One active halt per peer. */
+struct store_halt {
+	int64_t peer_id;
+	const char *peer;	/* peer name (joined) */
+	const char *what;
+	int64_t at_ms;
+};
+typedef int (*store_halt_cb)(void *arg, const struct store_halt *h);
+/* store_halt_set - record peer_id's halt, or replace the text of its
+ * active one (at_ms kept). */
+status store_halt_set(struct store *st, int64_t peer_id, const char *what, int64_t ms) WUR;
+/* store_halt_clear - peer_id's active halt ends at ms (none: no-op). */
+status store_halt_clear(struct store *st, int64_t peer_id, int64_t ms) WUR;
+/* store_halt_list - the active halts, oldest first (ST_OK if none). */
+status store_halt_list(struct store *st, store_halt_cb cb, void *arg) WUR;
+
 #endif

@@ -125,6 +125,20 @@ static const char schema_v4[] =
     "INSERT INTO out_queue(peer_id, link, seq, rid, attempts, last_error)"
     " SELECT peer_id, link, seq, rid, attempts, last_error FROM outbox WHERE state = 0;";
 
+/* Version 5: forks of every kind (store_log.h): a peer's two messages for
+ * one sequence number and two receipts for one message, beside its two
+ * checkpoints; at most one fork per peer, kind and subject.  And halts:
+ * what a peer holds of this node's history that this store lacks
+ * (store_msg.h), one active row per peer until it is cleared. */
+static const char schema_v5[] =
+    "ALTER TABLE fork ADD COLUMN kind TEXT NOT NULL DEFAULT 'checkpoint';"
+    "ALTER TABLE fork ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX fork_subject ON fork(peer_id, kind, subject) WHERE subject <> '';"
+    "CREATE TABLE halt("
+    " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+    " what TEXT NOT NULL, at_ms INTEGER NOT NULL, cleared_ms INTEGER);"
+    "CREATE UNIQUE INDEX halt_active ON halt(peer_id) WHERE cleared_ms IS NULL;";
+
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
     "CREATE TABLE outbox_v4("
@@ -156,7 +170,8 @@ enum {
 	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
-	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q__COUNT
+	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
+	Q_MARKS, Q__COUNT
 };
 
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
@@ -182,6 +197,8 @@ enum {
 	"i.subject, i.jws, i.hash, i.status, i.reason, i.received_ms, p.kid, " RCPT_COLS("r")
 #define IN_JOIN " JOIN peers p ON p.id = i.peer_id LEFT JOIN in_receipt r ON r.rid = i.rid"
 
+#define FORK_COLS "f.id, f.peer_id, p.name, f.kind, f.subject, f.cosigned, f.presented," \
+    " f.reason, f.at_ms FROM fork f JOIN peers p ON p.id = f.peer_id"
 static const char *const sql[Q__COUNT] = {
 	[Q_PEER_ADD] = "INSERT INTO peers(name, pk, kid, endpoint, links, card, added_ms)"
 	    " VALUES(?,?,?,?,?,?,?)",
@@ -250,11 +267,22 @@ static const char *const sql[Q__COUNT] = {
 	[Q_WIT_GET] = "SELECT peer_id, size, note, at_ms FROM witness WHERE peer_id = ?",
 	[Q_WIT_PUT] = "INSERT OR REPLACE INTO witness(peer_id, size, note, at_ms)"
 	    " VALUES(?,?,?,?)",
-	[Q_FORK_ADD] = "INSERT INTO fork(peer_id, cosigned, presented, reason, at_ms)"
-	    " VALUES(?,?,?,?,?)",
-	[Q_FORK_LIST] = "SELECT f.peer_id, p.name, f.cosigned, f.presented, f.reason, f.at_ms"
-	    " FROM fork f JOIN peers p ON p.id = f.peer_id ORDER BY f.id",
+	[Q_FORK_ADD] = "INSERT OR IGNORE INTO fork(peer_id, kind, subject, cosigned, presented,"
+	    " reason, at_ms) VALUES(?,?,?,?,?,?,?)",
+	[Q_FORK_LIST] = "SELECT " FORK_COLS " ORDER BY f.id",
+	[Q_FORK_GET] = "SELECT " FORK_COLS " WHERE f.id = ?",
+	[Q_HALT_SET] = "INSERT INTO halt(peer_id, what, at_ms) VALUES(?,?,?)"
+	    " ON CONFLICT(peer_id) WHERE cleared_ms IS NULL DO UPDATE SET what = excluded.what",
+	[Q_HALT_LIST] = "SELECT h.peer_id, p.name, h.what, h.at_ms FROM halt h"
+	    " JOIN peers p ON p.id = h.peer_id WHERE h.cleared_ms IS NULL ORDER BY h.id",
+	[Q_HALT_CLEAR] = "UPDATE halt SET cleared_ms = ? WHERE peer_id = ? AND cleared_ms IS NULL",
+	[Q_MARKS] = "SELECT coalesce((SELECT send_next - 1 FROM links WHERE peer_id = ?1"
+	    " AND link = ?2), 0), coalesce((SELECT recv_next - 1 FROM links WHERE peer_id = ?1"
+	    " AND link = ?2), 0), coalesce((SELECT max(q.seq) FROM outbox q JOIN out_done d"
+	    " ON d.rid = q.rid WHERE q.peer_id = ?1 AND q.link = ?2 AND d.state = 1), 0)",
 };
+
+#undef FORK_COLS
 
 /* The last node stored at each level: the tree's right edge, which every
  * append reads (its left sibling) and every tree hash of the whole log
@@ -739,6 +767,7 @@ static const struct migration {
 	{ 1, 2, "checkpoints, witnessing, the log", schema_v2, NULL },
 	{ 2, 3, "the log by post-order position", schema_v3, log_v3 },
 	{ 3, 4, "messages written once, receipts kept small", schema_v4, msg_v4 },
+	{ 4, 5, "forks of messages and receipts", schema_v5, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1541,13 +1570,17 @@ status
 store_fork_add(struct store *st, const struct store_fork *f)
 {
 	sqlite3_stmt *s = stmt(st, Q_FORK_ADD);
+	status rc;
 
 	sqlite3_bind_int64(s, 1, f->peer_id);
-	text(s, 2, f->cosigned);
-	text(s, 3, f->presented);
-	text(s, 4, f->reason);
-	sqlite3_bind_int64(s, 5, f->at_ms);
-	return run(s);
+	text(s, 2, f->kind);
+	text(s, 3, f->subject);
+	text(s, 4, f->held);
+	text(s, 5, f->presented);
+	text(s, 6, f->reason);
+	sqlite3_bind_int64(s, 7, f->at_ms);
+	rc = run(s);
+	return !rc && sqlite3_changes(st->db) == 0 ? ST_EXISTS : rc;
 }
 
 static int
@@ -1555,13 +1588,85 @@ fork_row(sqlite3_stmt *s, const struct each *each)
 {
 	struct store_fork f;
 
-	f.peer_id = sqlite3_column_int64(s, 0);
-	f.peer = col(s, 1);
-	f.cosigned = col(s, 2);
-	f.presented = col(s, 3);
-	f.reason = col(s, 4);
-	f.at_ms = sqlite3_column_int64(s, 5);
+	f.id = sqlite3_column_int64(s, 0);
+	f.peer_id = sqlite3_column_int64(s, 1);
+	f.peer = col(s, 2);
+	f.kind = col(s, 3);
+	f.subject = col(s, 4);
+	f.held = col(s, 5);
+	f.presented = col(s, 6);
+	f.reason = col(s, 7);
+	f.at_ms = sqlite3_column_int64(s, 8);
 	return ((store_fork_cb)each->cb)(each->arg, &f);
+}
+
+status
+store_halt_set(struct store *st, int64_t peer_id, const char *what, int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_HALT_SET);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, what);
+	sqlite3_bind_int64(s, 3, ms);
+	return run(s);
+}
+
+status
+store_halt_clear(struct store *st, int64_t peer_id, int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_HALT_CLEAR);
+
+	sqlite3_bind_int64(s, 1, ms);
+	sqlite3_bind_int64(s, 2, peer_id);
+	return run(s);
+}
+
+static int
+halt_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_halt h;
+
+	h.peer_id = sqlite3_column_int64(s, 0);
+	h.peer = col(s, 1);
+	h.what = col(s, 2);
+	h.at_ms = sqlite3_column_int64(s, 3);
+	return ((store_halt_cb)each->cb)(each->arg, &h);
+}
+
+status
+store_halt_list(struct store *st, store_halt_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_HALT_LIST), halt_row, EACH(cb, arg));
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_link_marks(struct store *st, int64_t peer_id, const char *link, struct store_marks *m)
+{
+	sqlite3_stmt *s = stmt(st, Q_MARKS);
+	int r;
+
+	memset(m, 0, sizeof *m);
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		m->sent = sqlite3_column_int64(s, 0);
+		m->received = sqlite3_column_int64(s, 1);
+		m->delivered = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	return r == SQLITE_ROW ? ST_OK : db_status(r);
+}
+
+status
+store_fork_get(struct store *st, int64_t id, store_fork_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_FORK_GET);
+
+	sqlite3_bind_int64(s, 1, id);
+	return rows(s, fork_row, EACH(cb, arg));
 }
 
 status

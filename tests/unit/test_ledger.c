@@ -1391,7 +1391,7 @@ fork_cb(void *arg, const struct store_fork *f)
 	snprintf(s->reason, sizeof s->reason, "%s", f->reason);
 	buf_reset(&s->cosigned);
 	buf_reset(&s->presented);
-	return buf_adds(&s->cosigned, f->cosigned) || buf_adds(&s->presented, f->presented);
+	return buf_adds(&s->cosigned, f->held) || buf_adds(&s->presented, f->presented);
 }
 
 /* fork_case - alpha's log, cosigned by bravo at 3 then at 5, is restored

@@ -286,7 +286,7 @@ test_open(void **state)
 	assert_null(st);
 
 	/* a store written by a newer parley (schema version 5) is refused */
-	assert_int_equal(store_schema_version(), 4);
+	assert_int_equal(store_schema_version(), 5);
 	foreign_db(f, "newer.db", 5, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
@@ -877,7 +877,11 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
-#define TO_V3 \
+/* Version 5 back to 4: no halts, forks of checkpoints only. */
+#define TO_V4 \
+    "DROP TABLE halt; DROP INDEX fork_subject; ALTER TABLE fork DROP COLUMN kind;" \
+    "ALTER TABLE fork DROP COLUMN subject;"
+#define TO_V3 TO_V4 \
     "CREATE TABLE outbox_v3(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," \
     " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL," \
     " seq INTEGER NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL," \

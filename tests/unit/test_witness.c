@@ -117,6 +117,10 @@ up(struct party *p)
 	    &p->l)) ||
 	    (rc = witness_new(p->h, p->n, p->ps, p->tls, &p->w)))
 		return rc;
+	/* No link engine here: its hello found the peer holds nothing of ours
+	 * that we lack (link_hello_answer), as in a healthy pair. */
+	for (size_t i = 0; i < peers_count(p->ps); i++)
+		peers_at(p->ps, i)->history_ok = 1;
 	return witness_routes(p->w, p->l);
 }
 
