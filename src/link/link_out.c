@@ -94,6 +94,53 @@ link_out_alarm(struct lpeer *p, const char *fmt, const char *a, int64_t n)
 
 /* settle - apply one result of a batch; 1 to go on, 0 to stop there.
  * *ahead is set when the peer wants an earlier sequence number first. */
+struct held {
+	struct buf *b;
+	status rc;
+};
+
+static int
+held_receipt(void *arg, const struct store_out *m)
+{
+	struct held *h = arg;
+
+	if (m->state == STORE_DELIVERED && m->receipt[0])
+		h->rc = buf_adds(h->b, m->receipt);
+	return 1;
+}
+
+/* second_receipt - a verified receipt from p for a message it->id that is
+ * no longer queued: the same as the one stored (a batch answered twice) is
+ * nothing; another is kept with it as a fork (two receipts signed by p for
+ * one message), in the batch's transaction. */
+static void
+second_receipt(struct lpeer *p, const struct item *it, const char *rjws)
+{
+	struct store *st = node_store(p->e->node);
+	struct buf held;
+	struct held h = { &held, ST_OK };
+	char why[120];
+	struct store_fork f = {
+		.peer_id = p->peer->id, .kind = STORE_FORK_RECEIPT, .subject = it->id,
+		.presented = rjws, .reason = why, .at_ms = stamp_now_ms(),
+	};
+	status rc;
+
+	buf_init(&held, 1u << 16);
+	if (store_out_get(st, it->id, held_receipt, &h) != ST_OK || h.rc || !held.len ||
+	    strcmp(buf_str(&held), rjws) == 0) {
+		buf_free(&held);
+		return;
+	}
+	snprintf(why, sizeof why, "two different receipts signed for message %s", it->id);
+	f.held = buf_str(&held);
+	rc = store_fork_add(st, &f);
+	if (rc != ST_EXISTS)
+		diag_warn("FORK: peer %s signed two different receipts for message %s; %s",
+		    p->peer->name, it->id, rc ? status_str(rc) : "both kept (parley log forks)");
+	buf_free(&held);
+}
+
 static int
 settle(struct lane *l, const struct item *it, const json_t *res, struct outcome *oc,
     int *ahead)
@@ -124,7 +171,10 @@ settle(struct lane *l, const struct item *it, const json_t *res, struct outcome 
 			    it->id, it->seq);
 			return 0;
 		}
-		if (store_out_delivered(st, it->id, rjws, &r, stamp_now_ms()) != ST_OK)
+		rc = store_out_delivered(st, it->id, rjws, &r, stamp_now_ms());
+		if (rc == ST_NOTFOUND)
+			second_receipt(p, it, rjws);
+		if (rc != ST_OK)
 			return 0;
 		oc->o = LINK_DELIVERED;
 		oc->detail[0] = '\0';
