@@ -394,6 +394,8 @@ link_start(struct link_engine *e, struct http_listener *l)
 	if (!rc)
 		rc = http_route(l, HTTP_POST, "/v1/messages", HTTP_REQUEST_MAX, serve_messages, e);
 	if (!rc)
+		rc = link_history_route(e, l);
+	if (!rc)
 		rc = witness_routes(e->witness, l);
 	if (rc)
 		return rc;

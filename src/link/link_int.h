@@ -82,6 +82,9 @@ void link_hello_answer(struct lpeer *p, const char *body, size_t len);
 void link_halt(struct lpeer *p, const char *what);
 void link_notify(struct link_engine *e, const struct outcome *oc, size_t n);
 
+/* link_history.c: GET /v1/history, a peer's own history served back to it */
+status link_history_route(struct link_engine *e, struct http_listener *l) WUR;
+
 /* link_out.c */
 void link_out_kick(struct lpeer *p, int force);
 void link_out_timer(evutil_socket_t fd, short what, void *arg);

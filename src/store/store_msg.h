@@ -81,6 +81,9 @@ status store_out_failed(struct store *st, int64_t peer_id, const char *link,
     int64_t lo, int64_t hi, const char *error) WUR;
 /* store_out_get - the message sent with id; ST_NOTFOUND if none. */
 status store_out_get(struct store *st, const char *id, store_out_cb cb, void *arg) WUR;
+/* store_out_at - the message sent to a peer at (link, seq); ST_NOTFOUND if none. */
+status store_out_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,
+    store_out_cb cb, void *arg) WUR;
 /* store_out_list - the newest limit messages (0: all), oldest first. */
 status store_out_list(struct store *st, size_t limit, store_out_cb cb, void *arg) WUR;
 /* store_out_backlog - how many messages are queued to a peer on a link. */

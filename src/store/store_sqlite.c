@@ -171,7 +171,7 @@ enum {
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
-	Q_MARKS, Q__COUNT
+	Q_MARKS, Q_OUT_AT, Q__COUNT
 };
 
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
@@ -226,6 +226,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OUT_FAILED] = "UPDATE out_queue SET attempts = attempts + 1, last_error = ?"
 	    " WHERE peer_id = ? AND link = ? AND seq BETWEEN ? AND ?",
 	[Q_OUT_GET] = "SELECT " OUT_COLS " FROM outbox o" OUT_JOIN " WHERE o.id = ?",
+	[Q_OUT_AT] = "SELECT " OUT_COLS " FROM outbox o" OUT_JOIN
+	    " WHERE o.peer_id = ? AND o.link = ? AND o.seq = ?",
 	[Q_OUT_LIST] = "SELECT * FROM (SELECT " OUT_COLS ", o.rid AS r FROM outbox o"
 	    OUT_JOIN " ORDER BY o.rid DESC LIMIT ?) ORDER BY r",
 	[Q_OUT_BACKLOG] = "SELECT count(*) FROM out_queue WHERE peer_id = ? AND link = ?",
@@ -1255,6 +1257,21 @@ store_out_get(struct store *st, const char *id, store_out_cb cb, void *arg)
 	status rc;
 
 	text(s, 1, id);
+	rc = outs(st, s, SIZE_MAX, cb, arg, &found);
+	return rc ? rc : found ? ST_OK : ST_NOTFOUND;
+}
+
+status
+store_out_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,
+    store_out_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_AT);
+	int found;
+	status rc;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, seq);
 	rc = outs(st, s, SIZE_MAX, cb, arg, &found);
 	return rc ? rc : found ? ST_OK : ST_NOTFOUND;
 }

@@ -57,11 +57,11 @@ def forge(a, jws, **changes):
     return f"{head}.{pay}." + b64u(key.sign(f"{head}.{pay}".encode()))
 
 
-def post_as(a, b, path, body):
-    """POST body to bravo over TLS with alpha's own identity: (status, text)."""
+def post_as(a, b, path, body, method="POST"):
+    """A request to bravo over TLS with alpha's own identity: (status, text)."""
     ctx = tls_client(os.path.join(a.dir, "identity.crt"), os.path.join(a.dir, "identity.key"))
     c = http.client.HTTPSConnection("127.0.0.1", b.port, context=ctx, timeout=deadline(20))
-    c.request("POST", path, body=body.encode())
+    c.request(method, path, body=body.encode() if body is not None else None)
     r = c.getresponse()
     out = r.status, r.read().decode()
     c.close()
@@ -179,3 +179,46 @@ def test_restored_node_stops_signing_instead_of_rewriting_history(pair, top):
     a.stop()
     a.start()
     assert a.json("status")["halted"] == halted
+
+
+def test_peer_serves_a_node_its_own_history(pair):
+    """GET /v1/history: what bravo holds of alpha's history on a link, for a
+    restored alpha to rebuild from: alpha's messages with bravo's receipts,
+    bravo's messages answered by alpha with alpha's receipts, byte for byte,
+    and the checkpoint of alpha's log bravo cosigned."""
+    a, b = pair
+    send_wait(a, "bravo", 3, "from alpha")
+    send_wait(b, "alpha", 2, "from bravo")
+    wait_for(lambda: (peer_status(a, "bravo")["cosigned_size"] or 0) >= 5, 20,
+             "bravo to cosign alpha's log")
+    mine = {m["seq"]: m["id"] for m in a.json("outbox", "--all")}
+    theirs = {m["seq"]: m["id"] for m in b.json("outbox", "--all")}
+
+    def get(query):
+        code, text = post_as(a, b, "/v1/history?" + query, None, method="GET")
+        return code, json.loads(text)
+    code, h = get("link=urgent&sent_after=1&received_after=0")
+    assert code == 200 and h["complete"] is True, h
+    assert [m["seq"] for m in h["sent"]] == [2, 3]
+    for m in h["sent"]:
+        assert m["status"] == 200
+        assert m["message"] == a.cli("show", mine[m["seq"]], "--jws").stdout.strip()
+        assert m["receipt"] == a.cli("receipt", mine[m["seq"]], "--jws").stdout.strip()
+    assert [m["seq"] for m in h["received"]] == [1, 2]
+    for m in h["received"]:
+        assert m["state"] == "delivered"
+        assert m["message"] == b.cli("show", theirs[m["seq"]], "--jws").stdout.strip()
+        assert m["receipt"] == b.cli("receipt", theirs[m["seq"]], "--jws").stdout.strip()
+    assert h["cosigned"]["size"] >= 5
+    assert h["cosigned"]["note"].startswith("parley/alpha/")
+    # Pages: limit 1 gives one of each and says there is more.
+    code, h = get("link=urgent&sent_after=0&received_after=0&limit=1")
+    assert code == 200 and h["complete"] is False
+    assert [m["seq"] for m in h["sent"]] == [1] and [m["seq"] for m in h["received"]] == [1]
+    # Nothing after the last: complete and empty.
+    code, h = get("link=urgent&sent_after=3&received_after=2")
+    assert code == 200 and h["complete"] is True and h["sent"] == [] and h["received"] == []
+    # Refusals: a link not agreed, a bad count.
+    assert post_as(a, b, "/v1/history?link=leaders", None, method="GET")[0] == 404
+    assert post_as(a, b, "/v1/history?link=urgent&sent_after=-1", None, method="GET")[0] == 400
+    assert post_as(a, b, "/v1/history?link=urgent&limit=x", None, method="GET")[0] == 400
