@@ -133,6 +133,7 @@ lpeer_free(struct lpeer *p)
 {
 	if (!p)
 		return;
+	link_recover_free(p);
 	for (int i = 0; i < LANES; i++) {
 		http_client_free(p->lanes[i].client);
 		buf_free(&p->lanes[i].body);
@@ -316,6 +317,8 @@ link_hello_answer(struct lpeer *p, const char *body, size_t len)
 	json_decref(j);
 	if (what[0]) {
 		link_halt(p, what);
+		if (!p->recovery_failed)
+			link_recover(p);
 		return;
 	}
 	if (!p->peer->history_ok) {

@@ -50,6 +50,8 @@ struct lpeer {
 	int64_t last_heard_ms;
 	char last_error[256];
 	char alarm[256];
+	struct recovery *recovery;	/* in progress (link_recover.c), or NULL */
+	int recovery_failed;		/* not to be tried again by this process */
 };
 
 struct waiter;
@@ -84,6 +86,14 @@ void link_notify(struct link_engine *e, const struct outcome *oc, size_t n);
 
 /* link_history.c: GET /v1/history, a peer's own history served back to it */
 status link_history_route(struct link_engine *e, struct http_listener *l) WUR;
+
+/* link_recover.c */
+/* link_recover - fetch from p the history of ours it holds and rebuild the
+ * store and log from it; clears the halt when the rebuilt log matches the
+ * checkpoint p cosigned (see the file's rules).  Asynchronous; a no-op
+ * while one is in progress. */
+void link_recover(struct lpeer *p);
+void link_recover_free(struct lpeer *p);
 
 /* link_out.c */
 void link_out_kick(struct lpeer *p, int force);

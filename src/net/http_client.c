@@ -213,9 +213,9 @@ dial(struct http_client *c)
 	return ST_OK;
 }
 
-status
-http_client_post(struct http_client *c, const char *path, const char *body, size_t len,
-    int timeout_s, http_client_done_fn done, void *arg)
+static status
+request(struct http_client *c, enum evhttp_cmd_type method, const char *path,
+    const char *body, size_t len, int timeout_s, http_client_done_fn done, void *arg)
 {
 	struct evhttp_request *req;
 	struct evkeyvalq *hdr;
@@ -232,8 +232,9 @@ http_client_post(struct http_client *c, const char *path, const char *body, size
 	evhttp_request_set_error_cb(req, on_error);
 	hdr = evhttp_request_get_output_headers(req);
 	evhttp_add_header(hdr, "Host", c->host);
-	evhttp_add_header(hdr, "Content-Type", "application/jose");
-	if (evbuffer_add(evhttp_request_get_output_buffer(req), body, len) != 0) {
+	if (method == EVHTTP_REQ_POST)
+		evhttp_add_header(hdr, "Content-Type", "application/jose");
+	if (len && evbuffer_add(evhttp_request_get_output_buffer(req), body, len) != 0) {
 		evhttp_request_free(req);
 		return ST_NOMEM;
 	}
@@ -241,7 +242,7 @@ http_client_post(struct http_client *c, const char *path, const char *body, size
 	c->done = done;
 	c->arg = arg;
 	c->busy = 1;
-	if (evhttp_make_request(c->conn, req, EVHTTP_REQ_POST, path) != 0) {
+	if (evhttp_make_request(c->conn, req, method, path) != 0) {
 		/* evhttp_make_request frees req on failure */
 		c->busy = 0;
 		c->done = NULL;
@@ -250,6 +251,20 @@ http_client_post(struct http_client *c, const char *path, const char *body, size
 	}
 	nodelay(c->conn);
 	return ST_OK;
+}
+
+status
+http_client_post(struct http_client *c, const char *path, const char *body, size_t len,
+    int timeout_s, http_client_done_fn done, void *arg)
+{
+	return request(c, EVHTTP_REQ_POST, path, body, len, timeout_s, done, arg);
+}
+
+status
+http_client_get(struct http_client *c, const char *path, int timeout_s,
+    http_client_done_fn done, void *arg)
+{
+	return request(c, EVHTTP_REQ_GET, path, NULL, 0, timeout_s, done, arg);
 }
 
 int

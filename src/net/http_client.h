@@ -37,6 +37,9 @@ status http_client_new(struct http *h, struct tlsctx *tls,
  * ST_CONFLICT when a request is already in flight. */
 status http_client_post(struct http_client *c, const char *path, const char *body,
     size_t len, int timeout_s, http_client_done_fn done, void *arg) WUR;
+/* http_client_get - GET path (with its query); as http_client_post. */
+status http_client_get(struct http_client *c, const char *path, int timeout_s,
+    http_client_done_fn done, void *arg) WUR;
 /* http_client_busy - 1 while a request is in flight. */
 int http_client_busy(const struct http_client *c);
 /* http_client_free - NULL is a no-op; a request in flight is dropped

@@ -181,11 +181,25 @@ node_halted(const struct node *n)
 }
 
 status
+node_unhalt(struct node *n, int64_t peer_id)
+{
+	status rc = store_halt_clear(n->st, peer_id, stamp_now_ms());
+
+	n->halted[0] = '\0';
+	if (!rc)
+		rc = store_halt_list(n->st, first_halt, n);
+	return rc;
+}
+
+status
 node_halt(struct node *n, int64_t peer_id, const char *peer, const char *what)
 {
 	status rc = store_halt_set(n->st, peer_id, what, stamp_now_ms());
 
-	if (!rc && !n->halted[0])
+	n->halted[0] = '\0';
+	if (!rc)
+		rc = store_halt_list(n->st, first_halt, n);
+	if (rc)	/* not on record: still halted in memory */
 		snprintf(n->halted, sizeof n->halted, "%s: %s", peer, what);
 	return rc;
 }

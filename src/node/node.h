@@ -49,6 +49,10 @@ const char *node_halted(const struct node *n);
 /* node_halt - record that peer_id (named peer) holds history this store
  * lacks, described by what; in the caller's transaction if one is open. */
 status node_halt(struct node *n, int64_t peer_id, const char *peer, const char *what) WUR;
+/* node_unhalt - peer_id's halt ends (its history was recovered); the node
+ * stays halted while another peer's halt is active.  In the caller's
+ * transaction if one is open (on rollback, call node_unhalt_reload). */
+status node_unhalt(struct node *n, int64_t peer_id) WUR;
 /* node_card - append this node's signed card. */
 status node_card(const struct node *n, struct buf *out) WUR;
 

@@ -57,6 +57,10 @@ typedef int (*store_in_cb)(void *arg, const struct store_in *m);
  * (1, 2, ...).  Call inside the transaction that adds the message. */
 status store_send_seq(struct store *st, int64_t peer_id, const char *link,
     int64_t *seq) WUR;
+/* store_send_advance - seq on a link is taken (a message recovered from
+ * the peer's copy): the next reserved is past it. */
+status store_send_advance(struct store *st, int64_t peer_id, const char *link,
+    int64_t seq) WUR;
 /* store_recv_next - the next inbound sequence number expected on a link. */
 status store_recv_next(struct store *st, int64_t peer_id, const char *link,
     int64_t *seq) WUR;

@@ -171,7 +171,7 @@ enum {
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
-	Q_MARKS, Q_OUT_AT, Q__COUNT
+	Q_MARKS, Q_OUT_AT, Q_SEND_ADVANCE, Q__COUNT
 };
 
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
@@ -208,6 +208,9 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
+	[Q_SEND_ADVANCE] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,?)"
+	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = excluded.send_next"
+	    " WHERE excluded.send_next > links.send_next",
 	[Q_PEER_KID] = "SELECT kid FROM peers WHERE id = ?",
 	[Q_RECV_NEXT] = "SELECT recv_next FROM links WHERE peer_id = ? AND link = ?",
 	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
@@ -1048,6 +1051,17 @@ store_send_seq(struct store *st, int64_t peer_id, const char *link, int64_t *seq
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	return one_int(s, 0, seq);
+}
+
+status
+store_send_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
+{
+	sqlite3_stmt *s = stmt(st, Q_SEND_ADVANCE);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, seq + 1);
+	return run(s);
 }
 
 status

@@ -145,10 +145,13 @@ def test_fork_proof_verifies_offline_with_the_signers_card(pair, top):
     assert p.returncode == 1 and "one --card" in p.stderr, p.stderr
 
 
-def test_restored_node_stops_signing_instead_of_rewriting_history(pair, top):
-    """alpha's store is restored from an older copy: at its first hello
+def test_restored_node_recovers_its_history_from_the_peer(pair, top):
+    """alpha's store is restored from an older copy.  At its first hello
     bravo's marks show that bravo holds more of alpha's history than alpha
-    does, so alpha signs nothing new, and bravo sees no fork."""
+    does: alpha halts before it signs anything, fetches that history from
+    bravo, checks every signature, rebuilds its store and log, checks the log
+    against the checkpoint bravo cosigned, and signs again.  bravo sees no
+    fork; every receipt is the very one issued before."""
     a, b = pair
     send_wait(a, "bravo", 2, "before")
     a.stop()
@@ -156,29 +159,78 @@ def test_restored_node_stops_signing_instead_of_rewriting_history(pair, top):
     shutil.copy(os.path.join(a.dir, "parley.db"), saved)
     a.start()
     send_wait(a, "bravo", 2, "after")
+    send_wait(b, "alpha", 2, "from bravo")
+    send_wait(a, "bravo", 1, "last")
+    wait_for(lambda: (peer_status(a, "bravo")["cosigned_size"] or 0) >= 7, 20,
+             "bravo to cosign alpha's log")
+    before = {m["id"]: a.cli("receipt", m["id"], "--jws").stdout for m in a.outbox()}
+    inbox = [(m["id"], m["subject"]) for m in a.inbox()]
     restore(a, saved)
-    wait_for(lambda: a.json("status")["halted"], 20, "alpha to stop signing")
+    wait_for(lambda: "RECOVERED: peer bravo gave back 5 statements" in a.logtext(), 20,
+             "alpha to recover its history from bravo")
+    assert "HALT: peer bravo holds our messages on link urgent up to seq 5" in a.logtext()
+    assert a.json("status")["halted"] is None
+    out = a.outbox()
+    assert [(m["seq"], m["subject"], m["state"]) for m in out] == [
+        (1, "before 0", "delivered"), (2, "before 1", "delivered"),
+        (3, "after 0", "delivered"), (4, "after 1", "delivered"), (5, "last 0", "delivered")]
+    assert {m["id"]: a.cli("receipt", m["id"], "--jws").stdout for m in out} == before
+    assert [(m["id"], m["subject"]) for m in a.inbox()] == inbox
+    assert a.cli("log", "verify").returncode == 0
+    # alpha signs again, after what it recovered, and bravo sees no fork.
+    p = a.send("bravo", "after recovery")
+    assert p.returncode == 0, p.stderr
+    assert [m["seq"] for m in a.outbox()][-1] == 6
+    p = b.send("alpha", "to alpha again")
+    assert p.returncode == 0, p.stderr
+    assert b.json("log", "forks") == []
+    wait_for(lambda: (peer_status(a, "bravo")["cosigned_size"] or 0) >= 9, 20,
+             "bravo to cosign alpha's log past the recovery")
+    # A recovered message's evidence verifies offline with the two cards.
+    bundle = os.path.join(top[0], "bundle.json")
+    with open(bundle, "w") as f:
+        f.write(a.cli("evidence", out[2]["id"]).stdout)
+    p = run("evidence", "verify", bundle, "--card", a.card_path(), "--card", b.card_path())
+    assert p.returncode == 0, p.stderr
+
+
+def test_restored_node_that_cannot_recover_stays_stopped(make_node, top):
+    """bravo refused one of alpha's messages after the copy was taken, so it
+    holds none of its bytes: alpha cannot rebuild its log, stays halted and
+    says why; it signs nothing, and bravo sees no fork."""
+    a, b = make_node("alpha"), make_node("bravo", max_body="100")
+    a.pin(b)
+    b.pin(a)
+    a.start()
+    b.start()
+    send_wait(a, "bravo", 2, "before")
+    a.stop()
+    saved = os.path.join(top[0], "alpha-old.db")
+    shutil.copy(os.path.join(a.dir, "parley.db"), saved)
+    a.start()
+    a.cli("send", "bravo", "--link", "urgent", "--type", "notification", "--priority",
+          "flash", "--subject", "too big", "--body", "-", "--wait=20", stdin="x" * 200,
+          check=False)
+    send_wait(a, "bravo", 1, "after")
+    restore(a, saved)
+    wait_for(lambda: "could not be recovered" in (a.json("status")["halted"] or ""), 20,
+             "alpha to give up recovering")
     halted = a.json("status")["halted"]
-    assert ("bravo: holds our messages on link urgent up to seq 4; this store signed only"
-            " up to seq 2") in halted, halted
+    assert "refused one of our messages" in halted, halted
     assert "STOPPED" in a.cli("status").stdout
-    assert "HALT: peer bravo holds our messages on link urgent up to seq 4" in a.logtext()
     p = a.send("bravo", "rewritten", wait=5)
     assert p.returncode != 0 and "stopped signing" in p.stderr, p.stderr
-    assert [m["seq"] for m in a.json("outbox", "--all")] == [1, 2]
-    # bravo answers alpha's hello, sees nothing forked, holds what it held.
+    assert [m["seq"] for m in a.outbox()] == [1, 2]
     assert b.json("log", "forks") == []
-    assert [m["subject"] for m in b.json("inbox", "--all")] == \
-        ["before 0", "before 1", "after 0", "after 1"]
     # bravo's messages to a halted alpha wait (503): no receipt is signed.
     b.api([send_req("alpha", 0, subject="to a halted node")])
     wait_for(lambda: "recovering its history" in (peer_status(b, "alpha")["last_error"] or ""),
              20, "bravo to be told that alpha is recovering")
-    assert a.json("inbox", "--all") == []
+    assert a.inbox() == []
     # The halt is on record: it holds across a restart, before any hello.
     a.stop()
     a.start()
-    assert a.json("status")["halted"] == halted
+    assert a.json("status")["halted"]
 
 
 def test_peer_serves_a_node_its_own_history(pair):

@@ -1,0 +1,458 @@
+/* link_recover.c - a halted node recovers the history a peer holds of it.
+ *
+ * The node halted (link_halt) because a peer holds statements of ours the
+ * store lacks: its store was restored from an older copy.  The peer keeps
+ * every message we sent it, with its receipt, and every message it sent us
+ * that we answered, with our receipt; it serves them back on
+ * GET /v1/history (link_history.c), link by link, after the marks our store
+ * still has, with the checkpoint of our log it cosigned last.
+ *
+ * Rules this file keeps:
+ * - every statement is verified before it is used: our messages and
+ *   receipts with our own key, the peer's with its pinned key, each
+ *   receipt against its message (id, SHA-256, link, seq), sequence numbers
+ *   contiguous from our marks;
+ * - the rebuild is one transaction: the statements go back into the store
+ *   and the log in the order they were signed (the time each carries; on a
+ *   tie, messages before receipts, then link and seq), and it commits only
+ *   when the rebuilt log's root at the cosigned size is the cosigned
+ *   checkpoint's root, signed by our key; only then is the halt cleared;
+ * - anything else (a statement the peer refused and so does not hold, a
+ *   log that does not match, entries the peer cannot have: messages to
+ *   other peers, or statements signed after the restore) leaves the node
+ *   halted, and the halt says why.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt/ckpt.h"
+#include "fmt/note.h"
+#include "fmt/tlog.h"
+#include "link/link_int.h"
+#include "log/witness.h"
+#include "store/store_log.h"
+#include "util/diag.h"
+
+#define RECOVER_TIMEOUT_S 60
+#define RECOVER_MAX 1000000	/* statements in one recovery */
+
+/* One statement to put back: a message of ours with the peer's receipt, or
+ * the peer's message with our receipt. */
+struct stmt {
+	int ours;		/* 1: our message (outbox); 0: the peer's (inbox) */
+	int64_t at_ms;		/* when it was signed: ours created, our receipt issued */
+	char link[ENV_LINK_MAX + 1];
+	int64_t seq;
+	char *jws, *receipt;
+};
+
+struct recovery {
+	struct lpeer *p;
+	struct http_client *client;
+	size_t link;		/* index into envelope_links */
+	int64_t sent_after, received_after;
+	struct stmt *v;
+	size_t n, cap;
+	char *cosigned;		/* the note the peer cosigned last, or NULL */
+};
+
+static void next_page(struct recovery *rc);
+
+static void
+recovery_free(struct recovery *rc)
+{
+	if (!rc)
+		return;
+	for (size_t i = 0; i < rc->n; i++) {
+		free(rc->v[i].jws);
+		free(rc->v[i].receipt);
+	}
+	free(rc->v);
+	free(rc->cosigned);
+	http_client_free(rc->client);
+	free(rc);
+}
+
+/* give_up - recovery stops; the node stays halted, saying why.  A fetch
+ * that failed is tried again at the next hello; anything else is not tried
+ * again until the daemon restarts. */
+static void
+give_up(struct recovery *rc, const char *why, int transient)
+{
+	struct lpeer *p = rc->p;
+	char what[300];
+
+	p->recovery_failed = !transient;
+	snprintf(what, sizeof what, "holds history of ours that could not be recovered: %s",
+	    why);
+	diag_warn("recovery from peer %s failed: %s", p->peer->name, why);
+	link_halt(p, what);
+	p->recovery = NULL;
+	recovery_free(rc);
+}
+
+static status
+add(struct recovery *rc, const struct stmt *s)
+{
+	if (rc->n == rc->cap) {
+		size_t cap = rc->cap ? rc->cap * 2 : 64;
+		struct stmt *v = cap <= RECOVER_MAX ? realloc(rc->v, cap * sizeof *v) : NULL;
+
+		if (!v)
+			return ST_NOMEM;
+		rc->v = v;
+		rc->cap = cap;
+	}
+	rc->v[rc->n++] = *s;
+	return ST_OK;
+}
+
+/* check_pair - jws and receipt verify as a message from `from` to `to` and
+ * the receipt `to` issued for it, at (link, seq); fills s (ms, link, seq). */
+static const char *
+check_pair(const char *jws, const char *rcpt, const uint8_t *from_pk, const char *from_kid,
+    const uint8_t *to_pk, const char *to_kid, const char *link, int64_t seq, int ours,
+    struct stmt *s)
+{
+	struct message m;
+	struct receipt r;
+	char hash[ENV_HASH_HEX];
+	const char *why = NULL;
+	int64_t ms = 0;
+
+	envelope_message_init(&m, HTTP_REQUEST_MAX);
+	if (!jws || !rcpt)
+		why = "a statement is missing from the peer's answer";
+	else if (envelope_message_open(jws, strlen(jws), from_pk, to_kid, &m) != ST_OK)
+		why = "a message does not verify";
+	else if (strcmp(m.link, link) != 0 || m.seq != seq)
+		why = "a message is not at the link and sequence number given";
+	else if (envelope_receipt_open(rcpt, strlen(rcpt), to_pk, from_kid, &r) != ST_OK)
+		why = "a receipt does not verify";
+	else {
+		envelope_hash(jws, strlen(jws), hash);
+		if (strcmp(r.msg, m.id) != 0 || strcmp(r.msg_sha256, hash) != 0 ||
+		    strcmp(r.link, link) != 0 || r.seq != seq)
+			why = "a receipt is not for its message";
+		else if (stamp_parse(ours ? m.created_at : r.received_at, &ms) != ST_OK)
+			why = "a statement's time does not parse";
+	}
+	envelope_message_clear(&m);
+	if (why)
+		return why;
+	memset(s, 0, sizeof *s);
+	s->ours = ours;
+	s->at_ms = ms;
+	snprintf(s->link, sizeof s->link, "%s", link);
+	s->seq = seq;
+	if (!(s->jws = strdup(jws)) || !(s->receipt = strdup(rcpt))) {
+		free(s->jws);
+		return "out of memory";
+	}
+	return NULL;
+}
+
+/* take_page - verify and keep one page of the peer's answer for the
+ * current link; NULL, or why it cannot be used. */
+static const char *
+take_page(struct recovery *rc, json_t *j, int *complete)
+{
+	struct lpeer *p = rc->p;
+	const struct ident *self = node_ident(p->e->node);
+	const char *link = envelope_links[rc->link];
+	json_t *o, *cos = json_object_get(j, "cosigned");
+	size_t i;
+
+	if (!json_is_array(json_object_get(j, "sent")) ||
+	    !json_is_array(json_object_get(j, "received")))
+		return "the peer's history answer is malformed";
+	json_array_foreach(json_object_get(j, "sent"), i, o) {
+		int64_t seq = json_integer_value(json_object_get(o, "seq"));
+		struct stmt s;
+		const char *why;
+
+		if (seq != rc->sent_after + 1)
+			return "our messages held by the peer are not contiguous";
+		if (json_integer_value(json_object_get(o, "status")) != 200)
+			return "the peer refused one of our messages and so holds none of its bytes";
+		why = check_pair(json_string_value(json_object_get(o, "message")),
+		    json_string_value(json_object_get(o, "receipt")), ident_pk(self),
+		    ident_kid(self), p->peer->pk, p->peer->kid, link, seq, 1, &s);
+		if (why)
+			return why;
+		if (add(rc, &s) != ST_OK) {
+			free(s.jws);
+			free(s.receipt);
+			return "too many statements";
+		}
+		rc->sent_after = seq;
+	}
+	json_array_foreach(json_object_get(j, "received"), i, o) {
+		int64_t seq = json_integer_value(json_object_get(o, "seq"));
+		const char *state = json_string_value(json_object_get(o, "state"));
+		struct stmt s;
+		const char *why;
+
+		if (seq != rc->received_after + 1)
+			return "the peer's messages to us are not contiguous";
+		if (!state || strcmp(state, "delivered") != 0)
+			return "we had refused one of the peer's messages; refusals are not recovered yet";
+		why = check_pair(json_string_value(json_object_get(o, "message")),
+		    json_string_value(json_object_get(o, "receipt")), p->peer->pk, p->peer->kid,
+		    ident_pk(self), ident_kid(self), link, seq, 0, &s);
+		if (why)
+			return why;
+		if (add(rc, &s) != ST_OK) {
+			free(s.jws);
+			free(s.receipt);
+			return "too many statements";
+		}
+		rc->received_after = seq;
+	}
+	if (json_is_object(cos) && json_string_value(json_object_get(cos, "note")) &&
+	    !rc->cosigned && !(rc->cosigned = strdup(json_string_value(json_object_get(cos,
+	    "note")))))
+		return "out of memory";
+	*complete = json_is_true(json_object_get(j, "complete"));
+	return NULL;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct stmt *x = a, *y = b;
+	int c;
+
+	if (x->at_ms != y->at_ms)
+		return x->at_ms < y->at_ms ? -1 : 1;
+	if (x->ours != y->ours)
+		return x->ours ? -1 : 1;
+	if ((c = strcmp(x->link, y->link)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* put_back - store one verified statement (and its log entry). */
+static status
+put_back(struct recovery *rc, const struct stmt *s)
+{
+	struct store *st = node_store(rc->p->e->node);
+	struct message m;
+	struct receipt r;
+	char hash[ENV_HASH_HEX];
+	status e;
+
+	envelope_message_init(&m, HTTP_REQUEST_MAX);
+	e = envelope_message_fields(s->jws, strlen(s->jws), &m);
+	if (!e)
+		e = envelope_receipt_fields(s->receipt, strlen(s->receipt), &r,
+		    (uint8_t[IDENT_SIG_LEN]){ 0 }) == ST_OK ? ST_OK : ST_PARSE;
+	if (!e && s->ours) {
+		struct store_out o;
+
+		memset(&o, 0, sizeof o);
+		o.id = m.id;
+		o.peer_id = rc->p->peer->id;
+		o.link = m.link;
+		o.seq = m.seq;
+		o.type = m.type;
+		o.priority = m.priority;
+		o.subject = m.subject;
+		o.jws = s->jws;
+		o.jws_len = strlen(s->jws);
+		o.created_ms = s->at_ms;
+		e = store_out_add(st, &o);
+		if (!e)
+			e = store_send_advance(st, o.peer_id, o.link, o.seq);
+		if (!e) {
+			int64_t ms = 0;
+
+			e = stamp_parse(r.received_at, &ms);
+			if (!e)
+				e = store_out_delivered(st, m.id, s->receipt, &r, ms);
+		}
+	} else if (!e) {
+		struct store_in i;
+
+		envelope_hash(s->jws, strlen(s->jws), hash);
+		memset(&i, 0, sizeof i);
+		i.id = m.id;
+		i.peer_id = rc->p->peer->id;
+		i.link = m.link;
+		i.seq = m.seq;
+		i.type = m.type;
+		i.priority = m.priority;
+		i.subject = m.subject;
+		i.jws = s->jws;
+		i.jws_len = strlen(s->jws);
+		i.hash = hash;
+		i.status = 200;
+		i.reason = "";
+		i.received_ms = s->at_ms;
+		i.receipt = s->receipt;
+		i.receipt_len = strlen(s->receipt);
+		i.receipt_fields = &r;
+		e = store_in_add(st, &i);
+	}
+	envelope_message_clear(&m);
+	return e;
+}
+
+/* log_matches - the log's root at the size of note (a checkpoint of our
+ * log, signed by our key) is the note's root; NULL, or why not. */
+static const char *
+log_matches(struct node *n, const char *note)
+{
+	struct note_key k;
+	struct note_check chk;
+	struct ckpt c;
+	uint8_t root[TLOG_HASH];
+	struct store *st = node_store(n);
+
+	if (!note)
+		return NULL;	/* the peer never cosigned our log: nothing to match */
+	if (note_key_init(&k, node_origin(n), NOTE_ED25519, ident_pk(node_ident(n))) != ST_OK ||
+	    note_verify(note, strlen(note), &k, 1, &chk) != ST_OK ||
+	    ckpt_parse(note, chk.text_len, &c) != ST_OK || strcmp(c.origin, node_origin(n)) != 0)
+		return "the checkpoint the peer cosigned is not one of ours";
+	if (store_log_size(st) < c.size)
+		return "the rebuilt log is shorter than the checkpoint the peer cosigned"
+		    " (entries for other peers, or refusals, are missing)";
+	if (tlog_tree_hash(c.size, store_log_node, st, root) != ST_OK)
+		return "cannot compute the rebuilt log's root";
+	if (memcmp(root, c.root, sizeof root) != 0)
+		return "the rebuilt log does not match the checkpoint the peer cosigned";
+	return NULL;
+}
+
+/* rebuild - every link done: put the statements back in the order they
+ * were signed, check the log, and clear the halt, in one transaction. */
+static void
+rebuild(struct recovery *rc)
+{
+	struct lpeer *p = rc->p;
+	struct node *n = p->e->node;
+	struct store *st = node_store(n);
+	const char *why = NULL;
+	status e;
+	size_t i;
+
+	qsort(rc->v, rc->n, sizeof *rc->v, by_time);
+	if (store_begin(st) != ST_OK) {
+		give_up(rc, "cannot begin a transaction", 0);
+		return;
+	}
+	for (i = 0, e = ST_OK; i < rc->n && !e; i++)
+		e = put_back(rc, &rc->v[i]);
+	if (e)
+		why = e == ST_EXISTS ? "the store already holds other statements at those"
+		    " sequence numbers (signed after the restore)" : status_str(e);
+	if (!why)
+		why = log_matches(n, rc->cosigned);
+	if (!why && node_unhalt(n, p->peer->id) != ST_OK)
+		why = "cannot clear the halt";
+	if (why || store_commit(st) != ST_OK) {
+		store_rollback(st);
+		give_up(rc, why ? why : "cannot commit", 0);
+		return;
+	}
+	diag_warn("RECOVERED: peer %s gave back %zu statements of ours; the rebuilt log"
+	    " matches the checkpoint it cosigned; signing again", p->peer->name, rc->n);
+	p->alarm[0] = '\0';
+	p->peer->history_ok = 1;
+	p->recovery = NULL;
+	recovery_free(rc);
+	p->need_hello = 1;	/* check the marks again, then deliver */
+	link_kick_all(p->e);
+	witness_kick(link_witness(p->e));
+}
+
+static void
+on_page(void *arg, status code, const char *body, size_t len, const char *error)
+{
+	struct recovery *rc = arg;
+	json_t *j;
+	const char *why;
+	int complete = 0;
+
+	if (code != ST_OK) {
+		char text[200];
+
+		snprintf(text, sizeof text, "the peer's history could not be fetched (%s)", error);
+		give_up(rc, text, 1);
+		return;
+	}
+	j = json_loadb(body, len, 0, NULL);
+	why = j ? take_page(rc, j, &complete) : "the peer's history answer is not JSON";
+	json_decref(j);
+	if (why) {
+		give_up(rc, why, 0);
+		return;
+	}
+	if (complete) {
+		rc->link++;
+		rc->sent_after = -1;	/* the next link starts from our marks */
+	}
+	next_page(rc);
+}
+
+/* next_page - ask for the next page of the current link, moving to the
+ * next agreed link when one is complete; rebuild after the last. */
+static void
+next_page(struct recovery *rc)
+{
+	struct lpeer *p = rc->p;
+	struct store_marks mk;
+	char path[160];
+	status e;
+
+	for (; rc->link < ENV_LINKS; rc->link++) {
+		if (!peers_agreed(p->peer, envelope_links[rc->link]))
+			continue;
+		if (rc->sent_after < 0) {	/* a new link: from our marks */
+			if (store_link_marks(node_store(p->e->node), p->peer->id,
+			    envelope_links[rc->link], &mk) != ST_OK) {
+				give_up(rc, "cannot read the store's marks", 0);
+				return;
+			}
+			rc->sent_after = mk.sent;
+			rc->received_after = mk.received;
+		}
+		snprintf(path, sizeof path, "/v1/history?link=%s&sent_after=%lld&received_after=%lld",
+		    envelope_links[rc->link], (long long)rc->sent_after,
+		    (long long)rc->received_after);
+		if ((e = http_client_get(rc->client, path, RECOVER_TIMEOUT_S, on_page, rc)) != ST_OK)
+			give_up(rc, status_str(e), 1);
+		return;
+	}
+	rebuild(rc);
+}
+
+void
+link_recover(struct lpeer *p)
+{
+	struct link_engine *e = p->e;
+	struct recovery *rc;
+
+	if (p->recovery)
+		return;
+	rc = calloc(1, sizeof *rc);
+	if (!rc || http_client_new(e->http, e->tls, p->peer->pk, p->peer->endpoint,
+	    &rc->client) != ST_OK) {
+		free(rc);
+		diag_warn("recovery from peer %s: cannot start", p->peer->name);
+		return;
+	}
+	rc->p = p;
+	rc->sent_after = -1;
+	p->recovery = rc;
+	diag_info("recovering our history from peer %s", p->peer->name);
+	next_page(rc);
+}
+
+void
+link_recover_free(struct lpeer *p)
+{
+	recovery_free(p->recovery);
+	p->recovery = NULL;
+}
