@@ -133,7 +133,6 @@ lpeer_free(struct lpeer *p)
 {
 	if (!p)
 		return;
-	link_recover_free(p);
 	for (int i = 0; i < LANES; i++) {
 		http_client_free(p->lanes[i].client);
 		buf_free(&p->lanes[i].body);
@@ -317,8 +316,7 @@ link_hello_answer(struct lpeer *p, const char *body, size_t len)
 	json_decref(j);
 	if (what[0]) {
 		link_halt(p, what);
-		if (!p->recovery_failed)
-			link_recover(p);
+		link_recover(e);
 		return;
 	}
 	if (!p->peer->history_ok) {
@@ -428,6 +426,7 @@ link_engine_free(struct link_engine *e)
 		return;
 	while (e->waiters)
 		waiter_free(e, e->waiters);
+	link_recover_free(e);
 	for (size_t i = 0; i < peers_count(e->peers); i++) {
 		struct peer *pr = peers_at(e->peers, i);
 

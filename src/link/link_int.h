@@ -50,8 +50,6 @@ struct lpeer {
 	int64_t last_heard_ms;
 	char last_error[256];
 	char alarm[256];
-	struct recovery *recovery;	/* in progress (link_recover.c), or NULL */
-	int recovery_failed;		/* not to be tried again by this process */
 };
 
 struct waiter;
@@ -66,6 +64,8 @@ struct link_engine {
 	struct witness *witness;	/* cosigning our log and peers' logs */
 	struct waiter *waiters;
 	int started;			/* routes registered, peers greeted */
+	struct recovery *recovery;	/* in progress (link_recover.c), or NULL */
+	int recovery_failed;		/* not to be tried again by this process */
 };
 
 struct outcome {
@@ -88,12 +88,13 @@ void link_notify(struct link_engine *e, const struct outcome *oc, size_t n);
 status link_history_route(struct link_engine *e, struct http_listener *l) WUR;
 
 /* link_recover.c */
-/* link_recover - fetch from p the history of ours it holds and rebuild the
- * store and log from it; clears the halt when the rebuilt log matches the
- * checkpoint p cosigned (see the file's rules).  Asynchronous; a no-op
- * while one is in progress. */
-void link_recover(struct lpeer *p);
-void link_recover_free(struct lpeer *p);
+/* link_recover - fetch from every peer the history of ours it holds and
+ * rebuild the store and log from it; clears the halts when the rebuilt log
+ * matches every checkpoint the peers cosigned (see the file's rules).
+ * Asynchronous; a no-op while one is in progress or after one failed for
+ * good in this process. */
+void link_recover(struct link_engine *e);
+void link_recover_free(struct link_engine *e);
 
 /* link_out.c */
 void link_out_kick(struct lpeer *p, int force);

@@ -425,7 +425,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 
 	*why = NULL;
 	if (node_halted(e->node)) {
-		static char halted[600];	/* one thread: lives until the next call */
+		static char halted[2200];	/* one thread: lives until the next call */
 
 		snprintf(halted, sizeof halted, "this node has stopped signing: peer %s; see"
 		    " parley status", node_halted(e->node));

@@ -1,11 +1,13 @@
 /* link_recover.c - a halted node recovers the history a peer holds of it.
  *
  * The node halted (link_halt) because a peer holds statements of ours the
- * store lacks: its store was restored from an older copy.  The peer keeps
+ * store lacks: its store was restored from an older copy.  Each peer keeps
  * every message we sent it, with its receipt, and every message it sent us
  * that we answered, with our receipt; it serves them back on
  * GET /v1/history (link_history.c), link by link, after the marks our store
- * still has, with the checkpoint of our log it cosigned last.
+ * still has, with the checkpoint of our log it cosigned last.  Our log
+ * holds statements for every peer, so every peer is asked, all at once,
+ * and the rebuild waits for all of them.
  *
  * Rules this file keeps:
  * - every statement is verified before it is used: our messages and
@@ -15,12 +17,12 @@
  * - the rebuild is one transaction: the statements go back into the store
  *   and the log in the order they were signed (the time each carries; on a
  *   tie, messages before receipts, then link and seq), and it commits only
- *   when the rebuilt log's root at the cosigned size is the cosigned
- *   checkpoint's root, signed by our key; only then is the halt cleared;
- * - anything else (a statement the peer refused and so does not hold, a
- *   log that does not match, entries the peer cannot have: messages to
- *   other peers, or statements signed after the restore) leaves the node
- *   halted, and the halt says why.
+ *   when the rebuilt log's root at each cosigned size is that cosigned
+ *   checkpoint's root, signed by our key; only then are the halts cleared;
+ *   and every peer's cosigned checkpoint matches;
+ * - anything else (a peer that does not answer, a statement a peer refused
+ *   and so does not hold, a log that does not match, statements signed
+ *   after the restore) leaves the node halted, and the halt says why.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,7 @@
 /* One statement to put back: a message of ours with the peer's receipt, or
  * the peer's message with our receipt. */
 struct stmt {
+	struct lpeer *p;	/* the peer it was exchanged with */
 	int ours;		/* 1: our message (outbox); 0: the peer's (inbox) */
 	int64_t at_ms;		/* when it was signed: ours created, our receipt issued */
 	char link[ENV_LINK_MAX + 1];
@@ -46,17 +49,26 @@ struct stmt {
 	char *jws, *receipt;
 };
 
-struct recovery {
+/* One peer's part: fetched link by link, page by page. */
+struct part {
+	struct recovery *rc;
 	struct lpeer *p;
 	struct http_client *client;
 	size_t link;		/* index into envelope_links */
-	int64_t sent_after, received_after;
-	struct stmt *v;
-	size_t n, cap;
+	int64_t sent_after, received_after;	/* -1: the link starts from our marks */
+	int done;
 	char *cosigned;		/* the note the peer cosigned last, or NULL */
 };
 
-static void next_page(struct recovery *rc);
+struct recovery {
+	struct link_engine *e;
+	struct part *parts;
+	size_t n_parts, pending;
+	struct stmt *v;
+	size_t n, cap;
+};
+
+static void next_page(struct part *pt);
 
 static void
 recovery_free(struct recovery *rc)
@@ -67,27 +79,30 @@ recovery_free(struct recovery *rc)
 		free(rc->v[i].jws);
 		free(rc->v[i].receipt);
 	}
+	for (size_t i = 0; i < rc->n_parts; i++) {
+		free(rc->parts[i].cosigned);
+		http_client_free(rc->parts[i].client);
+	}
+	free(rc->parts);
 	free(rc->v);
-	free(rc->cosigned);
-	http_client_free(rc->client);
 	free(rc);
 }
 
-/* give_up - recovery stops; the node stays halted, saying why.  A fetch
- * that failed is tried again at the next hello; anything else is not tried
- * again until the daemon restarts. */
+/* give_up - recovery stops; the node stays halted, saying why (the halt is
+ * put on p, the peer whose part failed).  A fetch that failed is tried
+ * again at the next hello; anything else is not tried again until the
+ * daemon restarts. */
 static void
-give_up(struct recovery *rc, const char *why, int transient)
+give_up(struct recovery *rc, struct lpeer *p, const char *why, int transient)
 {
-	struct lpeer *p = rc->p;
 	char what[300];
 
-	p->recovery_failed = !transient;
+	rc->e->recovery_failed = !transient;
+	rc->e->recovery = NULL;
 	snprintf(what, sizeof what, "holds history of ours that could not be recovered: %s",
 	    why);
-	diag_warn("recovery from peer %s failed: %s", p->peer->name, why);
+	diag_warn("recovery of our history failed at peer %s: %s", p->peer->name, why);
 	link_halt(p, what);
-	p->recovery = NULL;
 	recovery_free(rc);
 }
 
@@ -155,11 +170,12 @@ check_pair(const char *jws, const char *rcpt, const uint8_t *from_pk, const char
 /* take_page - verify and keep one page of the peer's answer for the
  * current link; NULL, or why it cannot be used. */
 static const char *
-take_page(struct recovery *rc, json_t *j, int *complete)
+take_page(struct part *pt, json_t *j, int *complete)
 {
-	struct lpeer *p = rc->p;
+	struct recovery *rc = pt->rc;
+	struct lpeer *p = pt->p;
 	const struct ident *self = node_ident(p->e->node);
-	const char *link = envelope_links[rc->link];
+	const char *link = envelope_links[pt->link];
 	json_t *o, *cos = json_object_get(j, "cosigned");
 	size_t i;
 
@@ -171,7 +187,7 @@ take_page(struct recovery *rc, json_t *j, int *complete)
 		struct stmt s;
 		const char *why;
 
-		if (seq != rc->sent_after + 1)
+		if (seq != pt->sent_after + 1)
 			return "our messages held by the peer are not contiguous";
 		if (json_integer_value(json_object_get(o, "status")) != 200)
 			return "the peer refused one of our messages and so holds none of its bytes";
@@ -180,12 +196,13 @@ take_page(struct recovery *rc, json_t *j, int *complete)
 		    ident_kid(self), p->peer->pk, p->peer->kid, link, seq, 1, &s);
 		if (why)
 			return why;
+		s.p = p;
 		if (add(rc, &s) != ST_OK) {
 			free(s.jws);
 			free(s.receipt);
 			return "too many statements";
 		}
-		rc->sent_after = seq;
+		pt->sent_after = seq;
 	}
 	json_array_foreach(json_object_get(j, "received"), i, o) {
 		int64_t seq = json_integer_value(json_object_get(o, "seq"));
@@ -193,7 +210,7 @@ take_page(struct recovery *rc, json_t *j, int *complete)
 		struct stmt s;
 		const char *why;
 
-		if (seq != rc->received_after + 1)
+		if (seq != pt->received_after + 1)
 			return "the peer's messages to us are not contiguous";
 		if (!state || strcmp(state, "delivered") != 0)
 			return "we had refused one of the peer's messages; refusals are not recovered yet";
@@ -202,15 +219,16 @@ take_page(struct recovery *rc, json_t *j, int *complete)
 		    ident_pk(self), ident_kid(self), link, seq, 0, &s);
 		if (why)
 			return why;
+		s.p = p;
 		if (add(rc, &s) != ST_OK) {
 			free(s.jws);
 			free(s.receipt);
 			return "too many statements";
 		}
-		rc->received_after = seq;
+		pt->received_after = seq;
 	}
 	if (json_is_object(cos) && json_string_value(json_object_get(cos, "note")) &&
-	    !rc->cosigned && !(rc->cosigned = strdup(json_string_value(json_object_get(cos,
+	    !pt->cosigned && !(pt->cosigned = strdup(json_string_value(json_object_get(cos,
 	    "note")))))
 		return "out of memory";
 	*complete = json_is_true(json_object_get(j, "complete"));
@@ -234,9 +252,9 @@ by_time(const void *a, const void *b)
 
 /* put_back - store one verified statement (and its log entry). */
 static status
-put_back(struct recovery *rc, const struct stmt *s)
+put_back(const struct stmt *s)
 {
-	struct store *st = node_store(rc->p->e->node);
+	struct store *st = node_store(s->p->e->node);
 	struct message m;
 	struct receipt r;
 	char hash[ENV_HASH_HEX];
@@ -252,7 +270,7 @@ put_back(struct recovery *rc, const struct stmt *s)
 
 		memset(&o, 0, sizeof o);
 		o.id = m.id;
-		o.peer_id = rc->p->peer->id;
+		o.peer_id = s->p->peer->id;
 		o.link = m.link;
 		o.seq = m.seq;
 		o.type = m.type;
@@ -277,7 +295,7 @@ put_back(struct recovery *rc, const struct stmt *s)
 		envelope_hash(s->jws, strlen(s->jws), hash);
 		memset(&i, 0, sizeof i);
 		i.id = m.id;
-		i.peer_id = rc->p->peer->id;
+		i.peer_id = s->p->peer->id;
 		i.link = m.link;
 		i.seq = m.seq;
 		i.type = m.type;
@@ -325,52 +343,60 @@ log_matches(struct node *n, const char *note)
 	return NULL;
 }
 
-/* rebuild - every link done: put the statements back in the order they
- * were signed, check the log, and clear the halt, in one transaction. */
+/* rebuild - every part done: put the statements back in the order they
+ * were signed, check the log against every cosigned checkpoint, and clear
+ * the halts, in one transaction. */
 static void
 rebuild(struct recovery *rc)
 {
-	struct lpeer *p = rc->p;
-	struct node *n = p->e->node;
+	struct link_engine *e = rc->e;
+	struct node *n = e->node;
 	struct store *st = node_store(n);
+	struct lpeer *blame = rc->parts[0].p;
 	const char *why = NULL;
-	status e;
+	status err;
 	size_t i;
 
 	qsort(rc->v, rc->n, sizeof *rc->v, by_time);
 	if (store_begin(st) != ST_OK) {
-		give_up(rc, "cannot begin a transaction", 0);
+		give_up(rc, blame, "cannot begin a transaction", 0);
 		return;
 	}
-	for (i = 0, e = ST_OK; i < rc->n && !e; i++)
-		e = put_back(rc, &rc->v[i]);
-	if (e)
-		why = e == ST_EXISTS ? "the store already holds other statements at those"
-		    " sequence numbers (signed after the restore)" : status_str(e);
-	if (!why)
-		why = log_matches(n, rc->cosigned);
-	if (!why && node_unhalt(n, p->peer->id) != ST_OK)
-		why = "cannot clear the halt";
+	for (i = 0, err = ST_OK; i < rc->n && !err; i++)
+		if ((err = put_back(&rc->v[i])) != ST_OK)
+			blame = rc->v[i].p;
+	if (err)
+		why = err == ST_EXISTS ? "the store already holds other statements at those"
+		    " sequence numbers (signed after the restore)" : status_str(err);
+	for (i = 0; !why && i < rc->n_parts; i++)
+		if ((why = log_matches(n, rc->parts[i].cosigned)) != NULL)
+			blame = rc->parts[i].p;
+	for (i = 0; !why && i < rc->n_parts; i++)
+		if (node_unhalt(n, rc->parts[i].p->peer->id) != ST_OK)
+			why = "cannot clear the halt";
 	if (why || store_commit(st) != ST_OK) {
 		store_rollback(st);
-		give_up(rc, why ? why : "cannot commit", 0);
+		give_up(rc, blame, why ? why : "cannot commit", 0);
 		return;
 	}
-	diag_warn("RECOVERED: peer %s gave back %zu statements of ours; the rebuilt log"
-	    " matches the checkpoint it cosigned; signing again", p->peer->name, rc->n);
-	p->alarm[0] = '\0';
-	p->peer->history_ok = 1;
-	p->recovery = NULL;
+	diag_warn("RECOVERED: %zu peer(s) gave back %zu statements of ours; the rebuilt log"
+	    " matches every checkpoint they cosigned; signing again", rc->n_parts, rc->n);
+	for (i = 0; i < rc->n_parts; i++) {
+		struct lpeer *p = rc->parts[i].p;
+
+		if (strncmp(p->alarm, "STOPPED", 7) == 0)
+			p->alarm[0] = '\0';
+		p->need_hello = 1;	/* check the marks again, then deliver */
+	}
+	e->recovery = NULL;
 	recovery_free(rc);
-	p->need_hello = 1;	/* check the marks again, then deliver */
-	link_kick_all(p->e);
-	witness_kick(link_witness(p->e));
+	link_kick_all(e);
 }
 
 static void
 on_page(void *arg, status code, const char *body, size_t len, const char *error)
 {
-	struct recovery *rc = arg;
+	struct part *pt = arg;
 	json_t *j;
 	const char *why;
 	int complete = 0;
@@ -378,81 +404,106 @@ on_page(void *arg, status code, const char *body, size_t len, const char *error)
 	if (code != ST_OK) {
 		char text[200];
 
-		snprintf(text, sizeof text, "the peer's history could not be fetched (%s)", error);
-		give_up(rc, text, 1);
+		snprintf(text, sizeof text, "its history could not be fetched (%s)", error);
+		give_up(pt->rc, pt->p, text, 1);
 		return;
 	}
 	j = json_loadb(body, len, 0, NULL);
-	why = j ? take_page(rc, j, &complete) : "the peer's history answer is not JSON";
+	why = j ? take_page(pt, j, &complete) : "its history answer is not JSON";
 	json_decref(j);
 	if (why) {
-		give_up(rc, why, 0);
+		give_up(pt->rc, pt->p, why, 0);
 		return;
 	}
 	if (complete) {
-		rc->link++;
-		rc->sent_after = -1;	/* the next link starts from our marks */
+		pt->link++;
+		pt->sent_after = -1;	/* the next link starts from our marks */
 	}
-	next_page(rc);
+	next_page(pt);
 }
 
-/* next_page - ask for the next page of the current link, moving to the
- * next agreed link when one is complete; rebuild after the last. */
+/* next_page - ask pt's peer for the next page of the current link, moving
+ * to the next agreed link when one is complete; rebuild after the last
+ * page of the last part. */
 static void
-next_page(struct recovery *rc)
+next_page(struct part *pt)
 {
-	struct lpeer *p = rc->p;
+	struct lpeer *p = pt->p;
 	struct store_marks mk;
 	char path[160];
-	status e;
+	status err;
 
-	for (; rc->link < ENV_LINKS; rc->link++) {
-		if (!peers_agreed(p->peer, envelope_links[rc->link]))
+	for (; pt->link < ENV_LINKS; pt->link++) {
+		if (!peers_agreed(p->peer, envelope_links[pt->link]))
 			continue;
-		if (rc->sent_after < 0) {	/* a new link: from our marks */
+		if (pt->sent_after < 0) {
 			if (store_link_marks(node_store(p->e->node), p->peer->id,
-			    envelope_links[rc->link], &mk) != ST_OK) {
-				give_up(rc, "cannot read the store's marks", 0);
+			    envelope_links[pt->link], &mk) != ST_OK) {
+				give_up(pt->rc, p, "cannot read the store's marks", 0);
 				return;
 			}
-			rc->sent_after = mk.sent;
-			rc->received_after = mk.received;
+			pt->sent_after = mk.sent;
+			pt->received_after = mk.received;
 		}
 		snprintf(path, sizeof path, "/v1/history?link=%s&sent_after=%lld&received_after=%lld",
-		    envelope_links[rc->link], (long long)rc->sent_after,
-		    (long long)rc->received_after);
-		if ((e = http_client_get(rc->client, path, RECOVER_TIMEOUT_S, on_page, rc)) != ST_OK)
-			give_up(rc, status_str(e), 1);
+		    envelope_links[pt->link], (long long)pt->sent_after,
+		    (long long)pt->received_after);
+		if ((err = http_client_get(pt->client, path, RECOVER_TIMEOUT_S, on_page, pt)) != ST_OK)
+			give_up(pt->rc, p, status_str(err), 1);
 		return;
 	}
-	rebuild(rc);
+	pt->done = 1;
+	if (--pt->rc->pending == 0)
+		rebuild(pt->rc);
 }
 
 void
-link_recover(struct lpeer *p)
+link_recover(struct link_engine *e)
 {
-	struct link_engine *e = p->e;
 	struct recovery *rc;
+	size_t i, n = peers_count(e->peers);
 
-	if (p->recovery)
+	if (e->recovery || e->recovery_failed)
 		return;
 	rc = calloc(1, sizeof *rc);
-	if (!rc || http_client_new(e->http, e->tls, p->peer->pk, p->peer->endpoint,
-	    &rc->client) != ST_OK) {
-		free(rc);
-		diag_warn("recovery from peer %s: cannot start", p->peer->name);
+	if (rc)
+		rc->parts = calloc(n ? n : 1, sizeof *rc->parts);
+	if (!rc || !rc->parts) {
+		recovery_free(rc);
+		diag_warn("recovery of our history: out of memory");
 		return;
 	}
-	rc->p = p;
-	rc->sent_after = -1;
-	p->recovery = rc;
-	diag_info("recovering our history from peer %s", p->peer->name);
-	next_page(rc);
+	rc->e = e;
+	for (i = 0; i < n; i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+		struct part *pt = &rc->parts[rc->n_parts];
+
+		if (!p)
+			continue;
+		pt->rc = rc;
+		pt->p = p;
+		pt->sent_after = -1;
+		rc->n_parts++;
+		if (http_client_new(e->http, e->tls, p->peer->pk, p->peer->endpoint,
+		    &pt->client) != ST_OK) {
+			give_up(rc, p, "its endpoint does not parse", 0);
+			return;
+		}
+	}
+	if (rc->n_parts == 0) {
+		recovery_free(rc);
+		return;
+	}
+	e->recovery = rc;
+	rc->pending = rc->n_parts;
+	diag_info("recovering our history from %zu peer(s)", rc->n_parts);
+	for (i = 0; i < rc->n_parts && e->recovery == rc; i++)
+		next_page(&rc->parts[i]);
 }
 
 void
-link_recover_free(struct lpeer *p)
+link_recover_free(struct link_engine *e)
 {
-	recovery_free(p->recovery);
-	p->recovery = NULL;
+	recovery_free(e->recovery);
+	e->recovery = NULL;
 }

@@ -26,7 +26,7 @@ struct node {
 	struct ident *id;
 	struct store *st;
 	char origin[CARD_ORIGIN_MAX];
-	char halted[512];	/* the first active halt, "" when none */
+	char halted[2048];	/* the active halts, "" when none */
 	_Alignas(max_align_t) unsigned char memo[NODE_MEMO_MAX];
 };
 
@@ -119,14 +119,16 @@ node_init(const char *dir, const struct config *c)
 	return rc;
 }
 
-/* first_halt - keep the first active halt's text. */
+/* each_halt - add an active halt's text to the node's ("; " between). */
 static int
-first_halt(void *arg, const struct store_halt *h)
+each_halt(void *arg, const struct store_halt *h)
 {
 	struct node *n = arg;
+	size_t at = strlen(n->halted);
 
-	snprintf(n->halted, sizeof n->halted, "%s: %s", h->peer, h->what);
-	return 1;
+	snprintf(n->halted + at, sizeof n->halted - at, "%s%s: %s", at ? "; " : "", h->peer,
+	    h->what);
+	return 0;
 }
 
 status
@@ -165,7 +167,7 @@ node_open(const char *dir, struct node **out)
 		return rc;
 	}
 	card_origin(n->cfg.name, ident_kid(n->id), n->origin);
-	if ((rc = store_halt_list(n->st, first_halt, n)) != ST_OK) {
+	if ((rc = store_halt_list(n->st, each_halt, n)) != ST_OK) {
 		diag_warn("%s: cannot read the store's halts: %s", p, status_str(rc));
 		node_close(n);
 		return rc;
@@ -187,7 +189,7 @@ node_unhalt(struct node *n, int64_t peer_id)
 
 	n->halted[0] = '\0';
 	if (!rc)
-		rc = store_halt_list(n->st, first_halt, n);
+		rc = store_halt_list(n->st, each_halt, n);
 	return rc;
 }
 
@@ -198,7 +200,7 @@ node_halt(struct node *n, int64_t peer_id, const char *peer, const char *what)
 
 	n->halted[0] = '\0';
 	if (!rc)
-		rc = store_halt_list(n->st, first_halt, n);
+		rc = store_halt_list(n->st, each_halt, n);
 	if (rc)	/* not on record: still halted in memory */
 		snprintf(n->halted, sizeof n->halted, "%s: %s", peer, what);
 	return rc;

@@ -42,9 +42,10 @@ const char *node_origin(const struct node *n);
 void *node_memo(struct node *n);
 /* node_path - DIR/file into out. */
 status node_path(const char *dir, const char *file, char out[static NODE_PATH_MAX]) WUR;
-/* node_halted - why this node signs nothing new: a peer holds history of
- * it that its store lacks (store_msg.h, halts), as "PEER: what"; NULL when
- * it may sign.  Read at node_open, set by node_halt. */
+/* node_halted - why this node signs nothing new: peers hold history of it
+ * that its store lacks (store_msg.h, halts), as "PEER: what" for each
+ * active halt, "; " between; NULL when it may sign.  Read at node_open,
+ * kept by node_halt and node_unhalt. */
 const char *node_halted(const struct node *n);
 /* node_halt - record that peer_id (named peer) holds history this store
  * lacks, described by what; in the caller's transaction if one is open. */

@@ -166,7 +166,7 @@ def test_restored_node_recovers_its_history_from_the_peer(pair, top):
     before = {m["id"]: a.cli("receipt", m["id"], "--jws").stdout for m in a.outbox()}
     inbox = [(m["id"], m["subject"]) for m in a.inbox()]
     restore(a, saved)
-    wait_for(lambda: "RECOVERED: peer bravo gave back 5 statements" in a.logtext(), 20,
+    wait_for(lambda: "RECOVERED: 1 peer(s) gave back 5 statements" in a.logtext(), 20,
              "alpha to recover its history from bravo")
     assert "HALT: peer bravo holds our messages on link urgent up to seq 5" in a.logtext()
     assert a.json("status")["halted"] is None
@@ -192,6 +192,48 @@ def test_restored_node_recovers_its_history_from_the_peer(pair, top):
         f.write(a.cli("evidence", out[2]["id"]).stdout)
     p = run("evidence", "verify", bundle, "--card", a.card_path(), "--card", b.card_path())
     assert p.returncode == 0, p.stderr
+
+
+def test_restored_node_recovers_from_every_peer_once_all_answer(make_node, top):
+    """alpha's log holds statements for bravo and for charlie: the rebuild
+    needs both.  While charlie is down alpha stays stopped and says so; once
+    charlie answers, alpha recovers from both and signs again."""
+    a, b, c = make_node("alpha"), make_node("bravo"), make_node("charlie")
+    for x, y in ((a, b), (b, a), (a, c), (c, a)):
+        x.pin(y)
+    for x in (a, b, c):
+        x.start()
+    send_wait(a, "bravo", 1, "before")
+    send_wait(a, "charlie", 1, "before")
+    a.stop()
+    saved = os.path.join(top[0], "alpha-old.db")
+    shutil.copy(os.path.join(a.dir, "parley.db"), saved)
+    a.start()
+    send_wait(a, "bravo", 1, "after")
+    send_wait(a, "charlie", 1, "after")
+    send_wait(c, "alpha", 1, "from charlie")
+    send_wait(a, "bravo", 1, "last")
+    wait_for(lambda: (peer_status(a, "bravo")["cosigned_size"] or 0) >= 6 and
+             (peer_status(a, "charlie")["cosigned_size"] or 0) >= 6, 20,
+             "both peers to cosign alpha's log")
+    c.stop()
+    restore(a, saved)
+    wait_for(lambda: "could not be fetched" in (a.json("status")["halted"] or ""), 20,
+             "alpha to say what it is missing")
+    assert "charlie" in a.json("status")["halted"]
+    p = a.send("bravo", "too early", wait=5)
+    assert p.returncode != 0 and "stopped signing" in p.stderr, p.stderr
+    c.start()
+    wait_for(lambda: "RECOVERED: 2 peer(s) gave back 4 statements" in a.logtext(), 60,
+             "alpha to recover from both peers")
+    assert a.json("status")["halted"] is None
+    assert [(m["to"], m["seq"], m["subject"]) for m in a.outbox()] == [
+        ("bravo", 1, "before 0"), ("charlie", 1, "before 0"), ("bravo", 2, "after 0"),
+        ("charlie", 2, "after 0"), ("bravo", 3, "last 0")]
+    assert [m["subject"] for m in a.inbox()] == ["from charlie 0"]
+    assert a.cli("log", "verify").returncode == 0
+    assert a.send("charlie", "after recovery").returncode == 0
+    assert b.json("log", "forks") == [] and c.json("log", "forks") == []
 
 
 def test_restored_node_that_cannot_recover_stays_stopped(make_node, top):
