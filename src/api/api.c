@@ -85,6 +85,10 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 		req->op = API_RELOAD;
 		return ST_OK;
 	}
+	if (strcmp(op, "accept_loss") == 0) {
+		req->op = API_ACCEPT_LOSS;
+		return ST_OK;
+	}
 	if (strcmp(op, "evidence") == 0) {
 		req->op = API_EVIDENCE;
 		req->id = str(j, "id");
@@ -356,6 +360,12 @@ on_read(struct bufferevent *bev, void *arg)
 			if (witness_evidence(link_witness(c->a->e), req.id, evidence_done, c,
 			    &err) != ST_OK)
 				say(c, json_pack("{s:b, s:s}", "ok", 0, "error", err));
+		} else if (req.op == API_ACCEPT_LOSS) {
+			const char *err = NULL;
+			status r = link_accept_loss(c->a->e, &err);
+
+			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", err ? err :
+			    status_str(r)) : json_pack("{s:b}", "ok", 1));
 		} else if (req.op == API_RELOAD) {
 			status r = link_reload(c->a->e);
 

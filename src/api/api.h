@@ -28,7 +28,7 @@
 
 #define API_WAIT_MAX_MS 3600000
 
-enum api_op { API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE };
+enum api_op { API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS };
 
 struct api_request {
 	enum api_op op;

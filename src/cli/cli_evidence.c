@@ -122,13 +122,14 @@ evidence_check(const char *path, const char *const cardpath[2], int n_cards)
 	return e;
 }
 
-/* fork_write - print fork id of the store as a proof. */
+/* fork_one - fork f as a proof in out; a declared loss is not one. */
 static int
 fork_one(void *arg, const struct store_fork *f)
 {
 	struct buf *out = arg;
 
-	if (forkproof_make(f->kind, f->held, f->presented, out) != ST_OK)
+	if (strcmp(f->kind, STORE_FORK_LOSS) == 0 ||
+	    forkproof_make(f->kind, f->held, f->presented, out) != ST_OK)
 		buf_reset(out);
 	return 1;
 }
@@ -153,7 +154,9 @@ fork_write(const char *dir, const char *num)
 	if (rc == ST_NOTFOUND)
 		e = cli_fail("no fork %lld on record (see parley log forks)", id);
 	else if (rc || !out.len)
-		e = cli_fail("cannot read fork %lld: %s", id, rc ? status_str(rc) : "not a proof");
+		e = cli_fail("cannot read fork %lld: %s", id, rc ? status_str(rc) :
+		    "a loss the peer declared, not an equivocation to prove (its signed"
+		    " statement is in parley log forks)");
 	else
 		e = fwrite(out.p, 1, out.len, stdout) != out.len;
 	buf_free(&out);

@@ -1,11 +1,14 @@
-/* cli_log.c - parley log: checkpoint, vkey, prove, verify, forks.
+/* cli_log.c - parley log: checkpoint, vkey, prove, verify, forks,
+ * accept-loss.
  *
- * log reads the node's store directly, so it works with parleyd stopped.
+ * log reads the node's store directly, so it works with parleyd stopped;
+ * accept-loss asks the running parleyd, which holds the peers' marks.
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include "api/apiclient.h"
 #include "cli/cli.h"
 #include "fmt/card.h"
 #include "fmt/note.h"
@@ -13,7 +16,8 @@
 #include "util/text.h"
 
 static const char log_usage[] =
-    "usage: parley log checkpoint | vkey | prove ID | verify | forks [--json]  [--dir DIR]\n"
+    "usage: parley log checkpoint | vkey | prove ID | verify | forks [--json] |\n"
+    "                  accept-loss [--yes]  [--dir DIR]\n"
     "  checkpoint  print the latest signed checkpoint (C2SP tlog-checkpoint) with\n"
     "              every cosignature the node holds\n"
     "  vkey        print the log's verifier key (C2SP signed-note vkey)\n"
@@ -24,7 +28,13 @@ static const char log_usage[] =
     "              naming the first entry or checkpoint that does not match\n"
     "  forks       list the proofs that a peer signed two statements that cannot\n"
     "              both be true: two inconsistent checkpoints of its log, two\n"
-    "              messages for one sequence number, two receipts for one message\n";
+    "              messages for one sequence number, two receipts for one message;\n"
+    "              and losses peers declared\n"
+    "  accept-loss this node halted (its store lacks history its peers hold) and\n"
+    "              cannot recover it: go on without it.  Sequence numbers skip past\n"
+    "              what peers hold, the log goes on from its current size under a\n"
+    "              signed loss statement, and every peer is told and records it.\n"
+    "              Nothing lost is recovered.  Without --yes, says what is lost.\n";
 
 static void
 progress(void *arg, uint64_t done, uint64_t total)
@@ -104,6 +114,46 @@ struct forks {
 	int json;
 };
 
+/* accept_loss - ask parleyd to accept the loss (--yes), or say what it is. */
+static int
+accept_loss(const char *dir, int yes)
+{
+	struct apiclient *api;
+	json_t *req, *resp = NULL;
+	const char *halted, *err;
+	status rc;
+	int e;
+
+	if (!(api = cli_daemon(dir)))
+		return 1;
+	req = json_pack("{s:s}", "op", yes ? "accept_loss" : "status");
+	rc = req ? apiclient_send(api, req) : ST_NOMEM;
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 10000, &resp);
+	apiclient_close(api);
+	if (rc) {
+		json_decref(resp);
+		return cli_fail("parleyd did not answer: %s", status_str(rc));
+	}
+	err = json_string_value(json_object_get(resp, "error"));
+	if (!yes) {
+		halted = json_string_value(json_object_get(json_object_get(resp, "status"),
+		    "halted"));
+		e = halted ? cli_fail("this node has halted: %s\nrun `parley log accept-loss"
+		    " --yes` to go on without that history: sequence numbers skip past what"
+		    " peers hold, the log goes on from its current size, every peer is told;"
+		    " nothing lost is recovered", cli_text(halted, 0)) :
+		    cli_fail("nothing to accept: this node has not halted");
+	} else if (!json_is_true(json_object_get(resp, "ok")))
+		e = cli_fail("loss not accepted: %s", err ? cli_text(err, 0) : "error");
+	else
+		e = printf("loss accepted: this node signs again; each peer is told at its next"
+		    " hello (parley status)\n") < 0;
+	json_decref(resp);
+	return e;
+}
+
 static int
 fork_row(void *arg, const struct store_fork *f)
 {
@@ -142,11 +192,12 @@ cli_log(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *what;
-	int ch, json = 0, e = 0;
+	int ch, json = 0, yes = 0, e = 0;
 	struct node *n;
 	struct buf out;
 	status rc = ST_OK;
@@ -155,6 +206,7 @@ cli_log(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
+		case 'y': yes = 1; break;
 		case 'h': return cli_usage(log_usage, 0);
 		default: return cli_usage(log_usage, 1);
 		}
@@ -162,6 +214,13 @@ cli_log(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(log_usage, 1);
 	what = argv[optind];
+	if (strcmp(what, "accept-loss") == 0) {
+		if (argc - optind != 1 || json)
+			return cli_usage(log_usage, 1);
+		return (dir = cli_dir(dir)) ? accept_loss(dir, yes) : 1;
+	}
+	if (yes)
+		return cli_usage(log_usage, 1);
 	if ((strcmp(what, "prove") == 0) != (argc - optind == 2) || argc - optind > 2 ||
 	    (json && strcmp(what, "forks") != 0))
 		return cli_usage(log_usage, 1);

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "link/link_int.h"
+#include "log/ledger.h"
 #include "log/witness.h"
 #include "util/diag.h"
 
@@ -133,6 +134,7 @@ lpeer_free(struct lpeer *p)
 {
 	if (!p)
 		return;
+	json_decref(p->marks);
 	for (int i = 0; i < LANES; i++) {
 		http_client_free(p->lanes[i].client);
 		buf_free(&p->lanes[i].body);
@@ -282,6 +284,97 @@ link_halt(struct lpeer *p, const char *what)
 	diag_warn("HALT: peer %s %s%s", p->peer->name, text, rc ? " (cannot record it)" : "");
 }
 
+status
+link_accept_loss(struct link_engine *e, const char **why)
+{
+	struct node *n = e->node;
+	struct store *st = node_store(n);
+	struct buf note;
+	status rc;
+	size_t i;
+
+	*why = NULL;
+	if (!node_halted(n)) {
+		*why = "nothing to accept: this node has not halted";
+		return ST_NOTFOUND;
+	}
+	if (e->recovery) {
+		*why = "a recovery is in progress: wait for it (parley status)";
+		return ST_CONFLICT;
+	}
+	for (i = 0; i < peers_count(e->peers); i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+
+		if (p && !p->marks) {
+			static char text[240];	/* one thread: lives until the next call */
+
+			snprintf(text, sizeof text, "peer %s has not answered since parleyd started;"
+			    " its marks are needed so that no sequence number is used twice",
+			    p->peer->name);
+			*why = text;
+			return ST_DOWN;
+		}
+	}
+	buf_init(&note, 65536);
+	rc = store_begin(st);
+	for (i = 0; !rc && i < peers_count(e->peers); i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+		const char *k;
+		json_t *v;
+
+		if (!p)
+			continue;
+		json_object_foreach(p->marks, k, v) {
+			if (rc || !envelope_link_ok(k) || !peers_agreed(p->peer, k))
+				continue;
+			rc = store_send_advance(st, p->peer->id, k,
+			    json_integer_value(json_object_get(v, "received")));
+			if (!rc)
+				rc = store_recv_advance(st, p->peer->id, k,
+				    json_integer_value(json_object_get(v, "delivered")));
+		}
+	}
+	if (!rc)
+		rc = ledger_loss(n, stamp_now_ms(), &note);
+	for (i = 0; !rc && i < peers_count(e->peers); i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+
+		if (p)
+			rc = store_loss_add(st, p->peer->id, buf_str(&note), node_halted(n),
+			    stamp_now_ms());
+	}
+	for (i = 0; !rc && i < peers_count(e->peers); i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+
+		if (p)
+			rc = node_unhalt(n, p->peer->id);
+	}
+	if (!rc)
+		rc = store_commit(st);
+	if (rc) {
+		store_rollback(st);
+		buf_free(&note);
+		*why = "the store could not record it";
+		return rc;
+	}
+	diag_warn("LOSS ACCEPTED: sequence numbers skip past what peers hold; the log goes on"
+	    " from size %llu; every peer is told", (unsigned long long)store_log_size(st));
+	buf_free(&note);
+	e->recovery_failed = 0;
+	for (i = 0; i < peers_count(e->peers); i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+
+		if (!p)
+			continue;
+		p->peer->history_ok = 0;	/* until it has taken the statement */
+		if (strncmp(p->alarm, "STOPPED", 7) == 0)
+			p->alarm[0] = '\0';
+		p->need_hello = 1;
+	}
+	link_kick_all(e);
+	return ST_OK;
+}
+
 void
 link_hello_answer(struct lpeer *p, const char *body, size_t len)
 {
@@ -291,8 +384,12 @@ link_hello_answer(struct lpeer *p, const char *body, size_t len)
 	uint64_t cosigned = (uint64_t)json_integer_value(json_object_get(j, "cosigned"));
 	uint64_t size = store_log_size(st);
 	char what[300] = "";
+	struct buf loss;
 	const char *k;
+	int told;
 
+	json_decref(p->marks);
+	p->marks = json_incref(json_object_get(j, "links"));
 	json_object_foreach(json_object_get(j, "links"), k, v) {
 		int64_t got = json_integer_value(json_object_get(v, "received"));
 		int64_t done = json_integer_value(json_object_get(v, "delivered"));
@@ -310,7 +407,14 @@ link_hello_answer(struct lpeer *p, const char *body, size_t len)
 			    " up to seq %lld; this store received only up to seq %lld", k,
 			    (long long)done, (long long)m.received);
 	}
-	if (!what[0] && cosigned > size)
+	/* A loss statement it has not taken yet: it still holds the log we
+	 * lost, so its cosigned size says nothing new; tell it first. */
+	buf_init(&loss, 65536);
+	told = !what[0] && store_loss_pending(st, p->peer->id, &loss) == ST_OK;
+	if (told && witness_loss(e->witness, p->peer, buf_str(&loss)) != ST_OK)
+		diag_info("peer %s: our loss statement waits for its next hello", p->peer->name);
+	buf_free(&loss);
+	if (!what[0] && !told && cosigned > size)
 		snprintf(what, sizeof what, "cosigned our log at size %llu; this store holds %llu"
 		    " entries", (unsigned long long)cosigned, (unsigned long long)size);
 	json_decref(j);
@@ -319,7 +423,7 @@ link_hello_answer(struct lpeer *p, const char *body, size_t len)
 		link_recover(e);
 		return;
 	}
-	if (!p->peer->history_ok) {
+	if (!told && !p->peer->history_ok) {
 		p->peer->history_ok = 1;
 		witness_kick(e->witness);	/* its rounds waited for this */
 	}
@@ -458,7 +562,10 @@ fork_alarm(void *arg, const struct store_fork *f)
 
 		if (strcmp(json_string_value(json_object_get(pj, "name")), f->peer) != 0)
 			continue;
-		if (json_integer_value(n) == 0) {
+		if (json_integer_value(n) == 0 && strcmp(f->kind, STORE_FORK_LOSS) == 0) {
+			snprintf(text, sizeof text, "LOSS: %s; see parley log forks", f->reason);
+			json_object_set_new(pj, "alarm", json_string(text));
+		} else if (json_integer_value(n) == 0) {
 			snprintf(text, sizeof text, "FORK: %s signed two statements that cannot"
 			    " both be true (%s: %s); see parley log forks", f->peer, f->kind,
 			    f->reason);

@@ -68,6 +68,12 @@ status link_wait(struct link_engine *e, const char *id, int64_t start_us,
 void link_wait_cancel(struct link_engine *e, void *arg);
 /* link_status - a new JSON object describing each peer. */
 json_t *link_status(struct link_engine *e);
+/* link_accept_loss - the operator accepts that the history peers hold and
+ * the store lacks is lost (parley log accept-loss): sequence numbers skip
+ * past every peer's marks, a loss statement is signed (ledger_loss) and
+ * kept for every peer, the halts end, and each peer is told at its next
+ * hello.  Needs every peer's marks since start; *why says what stops it. */
+status link_accept_loss(struct link_engine *e, const char **why) WUR;
 
 /* link_witness - the engine's witness (witness.h): cosigning, evidence. */
 struct witness *link_witness(struct link_engine *e);

@@ -50,6 +50,7 @@ struct lpeer {
 	int64_t last_heard_ms;
 	char last_error[256];
 	char alarm[256];
+	json_t *marks;		/* the peer's last hello answer (its marks), or NULL */
 };
 
 struct waiter;

@@ -766,3 +766,108 @@ ledger_cosigned(struct node *n, int64_t peer_id, const char *origin,
 	buf_free(&note);
 	return rc;
 }
+
+/* ---- losses (parley log accept-loss) ---- */
+
+status
+ledger_loss(struct node *n, int64_t now_ms, struct buf *out)
+{
+	struct store *st = node_store(n);
+	uint64_t size = store_log_size(st);
+	struct ckpt last, c;
+	struct buf old, text;
+	int have;
+	status rc;
+
+	buf_init(&old, NOTE_MAX);
+	buf_init(&text, NOTE_MAX);
+	rc = latest(n, &old, &last);
+	have = rc == ST_OK;
+	if (rc == ST_NOTFOUND)
+		rc = ST_OK;
+	memset(&c, 0, sizeof c);
+	memcpy(c.origin, node_origin(n), strlen(node_origin(n)) + 1);
+	c.size = size;
+	if (!rc)
+		rc = tlog_tree_hash(size, store_log_node, st, c.root);
+	if (!rc)
+		rc = ckpt_format(&c, &text);
+	if (!rc)
+		rc = buf_addf(&text, "%s %lld\n", LEDGER_LOSS_LINE, (long long)now_ms);
+	if (!rc)
+		rc = note_sign(node_ident(n), c.origin, text.p, text.len, out);
+	/* a new size: the statement is also our checkpoint there */
+	if (!rc && size > 0 && (!have || last.size < size))
+		rc = store_ckpt_add(st, size, buf_str(out), now_ms);
+	if (!rc && size > 0 && (!have || last.size < size))
+		remember(n, out, &c);
+	buf_free(&old);
+	buf_free(&text);
+	return rc;
+}
+
+status
+ledger_loss_accept(struct node *n, int64_t peer_id, const char *peer, const char *origin,
+    const uint8_t pk[static IDENT_PK_LEN], const char *body, size_t len, int64_t now_ms,
+    struct buf *resp)
+{
+	struct store *st = node_store(n);
+	struct note_key k;
+	struct note_check chk;
+	struct ckpt c;
+	struct buf prev, note;
+	struct copy cp = { &prev, 0, ST_OK };
+	char subject[ENV_HASH_HEX], why[300];
+	struct store_fork f = {
+		.peer_id = peer_id, .kind = STORE_FORK_LOSS, .subject = subject,
+		.reason = why, .at_ms = now_ms,
+	};
+	status rc;
+
+	if (note_key_init(&k, origin, NOTE_ED25519, pk) != ST_OK)
+		return answer(resp, ST_NOTFOUND, "unknown log origin\n");
+	if (note_verify(body, len, &k, 1, &chk) != ST_OK || !(chk.verified & 1))
+		return answer(resp, ST_BADSIG, "loss statement is not signed by your log key\n");
+	if (ckpt_parse(body, chk.text_len, &c) != ST_OK || strcmp(c.origin, origin) != 0)
+		return answer(resp, ST_PARSE, "loss statement is not a checkpoint of your log\n");
+	buf_init(&prev, NOTE_MAX);
+	buf_init(&note, NOTE_MAX);
+	if ((rc = buf_add(&note, body, chk.text_len)) != ST_OK ||
+	    !strstr(buf_str(&note), "\n" LEDGER_LOSS_LINE " ")) {
+		buf_free(&note);
+		buf_free(&prev);
+		return rc ? answer(resp, ST_NOMEM, "out of memory\n") :
+		    answer(resp, ST_PARSE, "not a loss statement (no " LEDGER_LOSS_LINE " line)\n");
+	}
+	buf_reset(&note);
+	rc = buf_add(&note, body, len);
+	if (!rc) {
+		rc = store_witness_get(st, peer_id, copy_witness, &cp);
+		if (rc == ST_NOTFOUND)
+			rc = ST_OK;
+	}
+	envelope_hash(body, len, subject);
+	snprintf(why, sizeof why, "%s declared its history lost: its log goes on from size %"
+	    PRIu64 " (we had cosigned size %" PRIu64 ")", peer, c.size, cp.size);
+	f.held = buf_str(&prev);
+	f.presented = buf_str(&note);
+	if (!rc)
+		rc = store_begin(st);
+	if (!rc) {
+		rc = store_fork_add(st, &f);
+		if (rc == ST_EXISTS)
+			rc = ST_OK;	/* told again: already on record */
+		if (!rc)
+			rc = store_witness_put(st, peer_id, c.size, f.presented, now_ms);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	buf_free(&prev);
+	buf_free(&note);
+	if (rc)
+		return answer(resp, ST_DB, "store error\n");
+	diag_warn("LOSS: %s", why);
+	return answer(resp, ST_OK, "loss recorded\n");
+}

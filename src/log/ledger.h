@@ -94,4 +94,22 @@ status ledger_cosigned(struct node *n, int64_t peer_id, const char *origin,
     const uint8_t pk[static IDENT_PK_LEN], uint64_t size, const char *body,
     size_t len) WUR;
 
+/* A loss statement: a checkpoint of our log as it is, with the extension
+ * line "parley-loss MS", telling peers that the history they hold beyond it
+ * is lost here and the log goes on from this checkpoint. */
+#define LEDGER_LOSS_LINE "parley-loss"
+/* ledger_loss - inside the caller's transaction: sign the loss statement of
+ * the log as it is into out (also stored as our checkpoint when its size is
+ * new). */
+status ledger_loss(struct node *n, int64_t now_ms, struct buf *out) WUR;
+/* ledger_loss_accept - as peer_id's witness: a loss statement (body) from
+ * it, signed by pk under origin.  Recorded as a fork of kind "loss" (held:
+ * the checkpoint we cosigned last; presented: the statement) and our
+ * witness state for that log restarts from it; in its own transaction.
+ * ST_OK, or ST_BADSIG / ST_PARSE / ST_NOTFOUND / ST_DB with resp saying
+ * why. */
+status ledger_loss_accept(struct node *n, int64_t peer_id, const char *peer, const char *origin,
+    const uint8_t pk[static IDENT_PK_LEN], const char *body, size_t len, int64_t now_ms,
+    struct buf *resp) WUR;
+
 #endif

@@ -374,13 +374,79 @@ serve_add(void *arg, struct http_req *r)
 	buf_free(&resp);
 }
 
+/* POST /v1/witness/loss: the peer's signed loss statement (ledger.h). */
+static void
+serve_loss(void *arg, struct http_req *r)
+{
+	struct witness *w = arg;
+	struct wpeer *p = caller(w, r);
+	const char *body;
+	struct buf resp;
+	size_t len;
+	status code;
+
+	if (!p)
+		return;
+	body = http_req_body(r, &len);
+	buf_init(&resp, 256);
+	code = ledger_loss_accept(w->node, p->peer->id, p->peer->name, p->peer->origin,
+	    p->peer->pk, body, len, stamp_now_ms(), &resp);
+	reply_buf(r, code, &resp);
+	buf_free(&resp);
+}
+
 status
 witness_routes(struct witness *w, struct http_listener *l)
 {
 	status rc = http_route(l, HTTP_POST, WITNESS_PREFIX "add-checkpoint", REQUEST_MAX,
 	    serve_add, w);
 
+	if (!rc)
+		rc = http_route(l, HTTP_POST, WITNESS_PREFIX "loss", NOTE_MAX, serve_loss, w);
 	return rc ? rc : http_route(l, HTTP_POST, WITNESS_PREFIX "prove", 1024, serve_prove, w);
+}
+
+/* ---- loss statements ---- */
+
+static void
+on_loss(void *arg, status code, const char *body, size_t len, const char *error)
+{
+	struct wpeer *p = arg;
+	struct store *st = node_store(p->w->node);
+	struct ckpt c;
+	size_t text_len;
+
+	(void)body;
+	(void)len;
+	if (code != ST_OK) {
+		diag_warn("log: peer %s did not take our loss statement: %s", p->peer->name, error);
+		return;	/* told again at its next hello */
+	}
+	if (store_loss_ack(st, p->peer->id, stamp_now_ms()) != ST_OK)
+		diag_warn("log: cannot record that %s took our loss statement", p->peer->name);
+	if (note_split(p->body.p, p->body.len, &text_len) == ST_OK &&
+	    ckpt_parse(p->body.p, text_len, &c) == ST_OK)
+		p->cosigned = c.size;	/* its witness goes on from there */
+	diag_warn("log: peer %s recorded our loss statement", p->peer->name);
+	p->peer->history_ok = 1;
+	p->alarm[0] = '\0';
+	witness_kick(p->w);
+}
+
+status
+witness_loss(struct witness *w, struct peer *pr, const char *note)
+{
+	struct wpeer *p = pr->slot[w->slot];
+	status rc;
+
+	if (!p || http_client_busy(p->client))
+		return ST_CONFLICT;	/* told at its next hello */
+	buf_reset(&p->body);
+	rc = buf_adds(&p->body, note);
+	if (!rc)
+		rc = http_client_post(p->client, WITNESS_PREFIX "loss", p->body.p, p->body.len,
+		    HTTP_CLIENT_TIMEOUT_S, on_loss, p);
+	return rc;
 }
 
 /* ---- proof fetches ---- */

@@ -75,4 +75,10 @@ void witness_cancel(struct witness *w, void *arg);
  * {"log_size","cosigned_size","cosigned_at","witnessed_size","log_alarm"}. */
 json_t *witness_status(struct witness *w, const char *peer);
 
+/* witness_loss - tell pr our loss statement (ledger_loss); when it has
+ * recorded it, the loss is acknowledged in the store, pr->history_ok set,
+ * and cosigning goes on from the statement.  ST_CONFLICT when pr's client
+ * is busy: the caller tries again at pr's next hello. */
+status witness_loss(struct witness *w, struct peer *pr, const char *note) WUR;
+
 #endif

@@ -112,6 +112,10 @@ status store_witness_put(struct store *st, int64_t peer_id, uint64_t size, const
 #define STORE_FORK_CHECKPOINT "checkpoint"
 #define STORE_FORK_MESSAGE "message"
 #define STORE_FORK_RECEIPT "receipt"
+/* kind "loss": not an equivocation found but one declared: the peer's
+ * operator accepted that its history beyond a point is lost (held: its
+ * checkpoint we cosigned last; presented: its signed loss statement). */
+#define STORE_FORK_LOSS "loss"
 struct store_fork {
 	int64_t id;		/* set by the store (ignored by store_fork_add) */
 	int64_t peer_id;

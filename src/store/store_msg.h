@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
 #include "util/status.h"
 
 struct store;
@@ -60,6 +61,10 @@ status store_send_seq(struct store *st, int64_t peer_id, const char *link,
 /* store_send_advance - seq on a link is taken (a message recovered from
  * the peer's copy): the next reserved is past it. */
 status store_send_advance(struct store *st, int64_t peer_id, const char *link,
+    int64_t seq) WUR;
+/* store_recv_advance - seq on a link counts as received (a loss accepted:
+ * the peer delivered it, this store lost it): the next expected is past it. */
+status store_recv_advance(struct store *st, int64_t peer_id, const char *link,
     int64_t seq) WUR;
 /* store_recv_next - the next inbound sequence number expected on a link. */
 status store_recv_next(struct store *st, int64_t peer_id, const char *link,
@@ -134,5 +139,16 @@ status store_halt_set(struct store *st, int64_t peer_id, const char *what, int64
 status store_halt_clear(struct store *st, int64_t peer_id, int64_t ms) WUR;
 /* store_halt_list - the active halts, oldest first (ST_OK if none). */
 status store_halt_list(struct store *st, store_halt_cb cb, void *arg) WUR;
+
+/* Losses: the operator accepted that history a peer holds is lost (parley
+ * log accept-loss); note is the signed statement the peer is told (the
+ * log's checkpoint with a "parley-loss" line), what the halt it ended. */
+status store_loss_add(struct store *st, int64_t peer_id, const char *note, const char *what,
+    int64_t ms) WUR;
+/* store_loss_pending - append to note the newest loss statement peer_id has
+ * not acknowledged; ST_NOTFOUND when none. */
+status store_loss_pending(struct store *st, int64_t peer_id, struct buf *note) WUR;
+/* store_loss_ack - peer_id acknowledged every loss statement sent to it. */
+status store_loss_ack(struct store *st, int64_t peer_id, int64_t ms) WUR;
 
 #endif

@@ -137,7 +137,10 @@ static const char schema_v5[] =
     "CREATE TABLE halt("
     " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
     " what TEXT NOT NULL, at_ms INTEGER NOT NULL, cleared_ms INTEGER);"
-    "CREATE UNIQUE INDEX halt_active ON halt(peer_id) WHERE cleared_ms IS NULL;";
+    "CREATE UNIQUE INDEX halt_active ON halt(peer_id) WHERE cleared_ms IS NULL;"
+    "CREATE TABLE loss("
+    " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+    " note TEXT NOT NULL, what TEXT NOT NULL, at_ms INTEGER NOT NULL, acked_ms INTEGER);";
 
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
@@ -171,7 +174,7 @@ enum {
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
-	Q_MARKS, Q_OUT_AT, Q_SEND_ADVANCE, Q__COUNT
+	Q_MARKS, Q_OUT_AT, Q_SEND_ADVANCE, Q_LOSS_ADD, Q_LOSS_PENDING, Q_LOSS_ACK, Q__COUNT
 };
 
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
@@ -208,6 +211,10 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
+	[Q_LOSS_ADD] = "INSERT INTO loss(peer_id, note, what, at_ms) VALUES(?,?,?,?)",
+	[Q_LOSS_PENDING] = "SELECT note FROM loss WHERE peer_id = ? AND acked_ms IS NULL"
+	    " ORDER BY id DESC LIMIT 1",
+	[Q_LOSS_ACK] = "UPDATE loss SET acked_ms = ? WHERE peer_id = ? AND acked_ms IS NULL",
 	[Q_SEND_ADVANCE] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,?)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = excluded.send_next"
 	    " WHERE excluded.send_next > links.send_next",
@@ -1061,6 +1068,57 @@ store_send_advance(struct store *st, int64_t peer_id, const char *link, int64_t 
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	sqlite3_bind_int64(s, 3, seq + 1);
+	return run(s);
+}
+
+status
+store_recv_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_ADVANCE);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, seq + 1);
+	return run(s);
+}
+
+status
+store_loss_add(struct store *st, int64_t peer_id, const char *note, const char *what,
+    int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOSS_ADD);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, note);
+	text(s, 3, what);
+	sqlite3_bind_int64(s, 4, ms);
+	return run(s);
+}
+
+status
+store_loss_pending(struct store *st, int64_t peer_id, struct buf *note)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOSS_PENDING);
+	status rc;
+	int r;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW)
+		rc = buf_adds(note, col(s, 0));
+	else
+		rc = r == SQLITE_DONE ? ST_NOTFOUND : db_status(r);
+	sqlite3_reset(s);
+	return rc;
+}
+
+status
+store_loss_ack(struct store *st, int64_t peer_id, int64_t ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_LOSS_ACK);
+
+	sqlite3_bind_int64(s, 1, ms);
+	sqlite3_bind_int64(s, 2, peer_id);
 	return run(s);
 }
 

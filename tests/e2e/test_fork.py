@@ -13,7 +13,7 @@ import shutil
 
 from cryptography.hazmat.primitives import serialization
 
-from parley_e2e import b64u, deadline, run, send_req, tls_client, wait_for
+from parley_e2e import b64u, deadline, log_size, run, send_req, tls_client, wait_for
 
 
 def send_wait(a, peer, n, subject):
@@ -236,10 +236,9 @@ def test_restored_node_recovers_from_every_peer_once_all_answer(make_node, top):
     assert b.json("log", "forks") == [] and c.json("log", "forks") == []
 
 
-def test_restored_node_that_cannot_recover_stays_stopped(make_node, top):
-    """bravo refused one of alpha's messages after the copy was taken, so it
-    holds none of its bytes: alpha cannot rebuild its log, stays halted and
-    says why; it signs nothing, and bravo sees no fork."""
+def unrecoverable(make_node, top):
+    """alpha restored from a copy after which bravo refused one of its
+    messages (so bravo holds none of its bytes): alpha halts for good."""
     a, b = make_node("alpha"), make_node("bravo", max_body="100")
     a.pin(b)
     b.pin(a)
@@ -257,6 +256,13 @@ def test_restored_node_that_cannot_recover_stays_stopped(make_node, top):
     restore(a, saved)
     wait_for(lambda: "could not be recovered" in (a.json("status")["halted"] or ""), 20,
              "alpha to give up recovering")
+    return a, b
+
+
+def test_restored_node_that_cannot_recover_stays_stopped(make_node, top):
+    """alpha cannot rebuild its log, stays halted and says why; it signs
+    nothing, and bravo sees no fork."""
+    a, b = unrecoverable(make_node, top)
     halted = a.json("status")["halted"]
     assert "refused one of our messages" in halted, halted
     assert "STOPPED" in a.cli("status").stdout
@@ -316,3 +322,48 @@ def test_peer_serves_a_node_its_own_history(pair):
     assert post_as(a, b, "/v1/history?link=leaders", None, method="GET")[0] == 404
     assert post_as(a, b, "/v1/history?link=urgent&sent_after=-1", None, method="GET")[0] == 400
     assert post_as(a, b, "/v1/history?link=urgent&limit=x", None, method="GET")[0] == 400
+
+
+def test_accept_loss_goes_on_and_tells_the_peer(make_node, top):
+    """parley log accept-loss: alpha skips the sequence numbers bravo holds,
+    goes on from its log as it is under a signed loss statement, and bravo
+    records the loss, shows it, and cosigns alpha's log again from there."""
+    a, b = unrecoverable(make_node, top)
+    b.api([send_req("alpha", 0, subject="held while alpha was stopped")])
+    p = a.cli("log", "accept-loss", check=False)
+    assert p.returncode == 1 and "--yes" in p.stderr and "could not be recovered" in p.stderr
+    assert a.json("status")["halted"]
+    p = a.cli("log", "accept-loss", "--yes")
+    assert "loss accepted" in p.stdout
+    assert a.json("status")["halted"] is None
+    assert "LOSS ACCEPTED" in a.logtext()
+    wait_for(lambda: [f for f in b.json("log", "forks") if f["kind"] == "loss"], 20,
+             "bravo to record alpha's loss")
+    loss = [f for f in b.json("log", "forks") if f["kind"] == "loss"][0]
+    assert "parley-loss" in loss["presented"] and loss["presented"].startswith("parley/alpha/")
+    assert "LOSS: alpha declared its history lost" in peer_status(b, "alpha")["alarm"]
+    assert "LOSS: alpha declared its history lost" in b.logtext()
+    p = b.cli("evidence", "fork", str(loss["id"]), check=False)
+    assert p.returncode == 1 and "not an equivocation" in p.stderr, p.stderr
+    # alpha signs again past what bravo holds: seq 5 (bravo received 1-4).
+    p = a.send("bravo", "after the loss")
+    assert p.returncode == 0, p.stderr
+    assert [m["seq"] for m in a.outbox()][-1] == 5
+    # bravo's message waiting for alpha is delivered now.
+    wait_for(lambda: [m for m in a.inbox() if m["subject"] == "held while alpha was stopped"],
+             20, "bravo's message to reach alpha")
+    # bravo cosigns alpha's log again, from the loss statement on.
+    size = log_size(a)
+    wait_for(lambda: (peer_status(a, "bravo")["cosigned_size"] or 0) >= size, 20,
+             "bravo to cosign alpha's log after the loss")
+    assert a.cli("log", "verify").returncode == 0
+    assert [f for f in b.json("log", "forks") if f["kind"] != "loss"] == []
+    # Nothing more to accept; the loss holds across a restart of both.
+    p = a.cli("log", "accept-loss", "--yes", check=False)
+    assert p.returncode == 1 and "nothing to accept" in p.stderr
+    a.stop()
+    b.stop()
+    b.start()
+    a.start()
+    assert a.send("bravo", "after restarts").returncode == 0
+    assert a.json("status")["halted"] is None

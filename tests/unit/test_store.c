@@ -879,7 +879,7 @@ test_log(void **state)
  * (level, idx)) or as version 1 (no log at all) left it. */
 /* Version 5 back to 4: no halts, forks of checkpoints only. */
 #define TO_V4 \
-    "DROP TABLE halt; DROP INDEX fork_subject; ALTER TABLE fork DROP COLUMN kind;" \
+    "DROP TABLE loss; DROP TABLE halt; DROP INDEX fork_subject; ALTER TABLE fork DROP COLUMN kind;" \
     "ALTER TABLE fork DROP COLUMN subject;"
 #define TO_V3 TO_V4 \
     "CREATE TABLE outbox_v3(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," \
