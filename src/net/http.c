@@ -6,9 +6,13 @@
  * (evhttp_set_bevcb) makes each connection's bufferevent, takes a reference
  * on it, and an event run right after the accept "adopts" it: finds its
  * evhttp connection (the bufferevent's callback argument), interposes on
- * its read and event callbacks, and applies the caps.  The read callback
- * counts the request bytes evhttp takes from the socket (the body budget);
- * the event callback logs refused handshakes.
+ * its read and event callbacks, and applies the caps (in O(1): strangers,
+ * the connections not yet authenticated, are listed oldest first, overall
+ * and per source address).  The listener pauses after HTTP_ACCEPT_BATCH
+ * connections until they are adopted, so a burst of strangers is taken
+ * in slices between which the connections already in are served.  The
+ * read callback counts the request bytes evhttp takes from the socket (the
+ * body budget); the event callback logs refused handshakes.
  *
  * SECURITY: a pinned listener serves only TLS 1.3 clients whose Ed25519 key
  * is pinned (tlsctx); plain HTTP is refused off loopback.  A stranger holds
