@@ -29,7 +29,7 @@ Prints tables:
      restarted with RLIMIT_NOFILE 1024 (soft and hard), then BENCH_ATTACK_N
      lone round trips from the real peer (as in 1) without the attack, while
      1,100 connections from 127.0.0.2-127.0.0.21 each hold half a
-     ClientHello (another process, at nice 19; every connection the receiver closes,
+     ClientHello (another process, at BENCH_ATTACK_NICE; every connection the receiver closes,
      at its handshake deadline or otherwise, is opened again, so the attack
      lasts the whole measurement; bounded in connections opened and in
      time), and without it again: p50 / p99 against the goal; what the
@@ -41,13 +41,18 @@ BENCH_PARTS (default "rtt,sustained,log,attack": which parts to run; parts 1-3
 are "rtt" and "sustained", "log" is part 4 with the Ed25519 reference of 2b
 and needs bench_log; "rtt,sustained" runs with any build of parleyd, for
 interleaved comparisons of two builds), BENCH_ATTACK_N (default 500),
+BENCH_ATTACK_NICE (the attacker's niceness, default 0: the same priority
+as the daemons, as when the attacker's connections cost the receiver's
+machine what they would from afar plus the attacker's own CPU; 19: the
+lowest),
 BENCH_ATTACK_TIMEOUT_MS (the receiver's handshake_timeout_ms during part 5;
 default: the daemon's own), BENCH_ATTACK_GAP_MS (a pause between part 5's
 round trips, default 0: with pauses the idle virtual CPUs wake slowly and
 the round trip without the attack grows several-fold here),
 BENCH_STRACE (set: also count fsyncs with strace, as when write_bytes is 0),
 BENCH_PERF (a directory: record each daemon with
-`perf record -g` during the sustained run, into alpha.data and bravo.data).
+`perf record -g` during the sustained run, into alpha.data and bravo.data,
+and bravo under the attack of part 5, into bravo-attack.data).
 Timings are printed, never asserted.
 """
 import collections
@@ -83,6 +88,7 @@ LOG_MESSAGES = min(100000, LOG_SIZE)
 PARTS = set(os.environ.get("BENCH_PARTS", "rtt,sustained,log,attack").split(","))
 ATTACK_N = int(os.environ.get("BENCH_ATTACK_N", "500"))
 ATTACK_TIMEOUT_MS = os.environ.get("BENCH_ATTACK_TIMEOUT_MS")	# None: the daemon's default
+ATTACK_NICE = int(os.environ.get("BENCH_ATTACK_NICE", "0"))	# the attacker's niceness
 ATTACK_CONNS = 1100
 ATTACK_SOURCES = [f"127.0.0.{i}" for i in range(2, 22)]	# 55 each: under max_conns_per_addr
 ATTACK_NOFILE = 1024
@@ -291,10 +297,12 @@ def attacker(port, first, stop, stats):
     again.  Bounded: ATTACK_MAX_OPENS connections, ATTACK_MAX_S seconds.
     stats (shared): held now, opened, closed by the receiver, refused or
     failed to connect, and the fewest held since stats[5] was last set to
-    -1 by the parent.  At the lowest priority (nice 19): a real attacker
-    is not on the receiver's machine, so its process should not take the
-    receiver's CPU; the kernel's share of its connections still is."""
-    os.nice(19)
+    -1 by the parent.  At niceness ATTACK_NICE: a real attacker is not on
+    the receiver's machine, so at 19 its process takes little of the
+    receiver's CPU (the kernel's share of its connections still does); at
+    0 it competes with the daemons as an equal."""
+    if ATTACK_NICE:
+        os.nice(ATTACK_NICE)
     sel = selectors.DefaultSelector()
     opened = closed = failed = 0
     held = 0
@@ -459,9 +467,22 @@ def attack_part(api, procs, b):
         def sample(i):
             if i % 10 == 0:
                 fds.append(len(os.listdir(fd_dir)))
+        perf = None
+        if PERF:
+            os.makedirs(PERF, exist_ok=True)
+            perf = subprocess.Popen(["perf", "record", "-g", "-q", "-o",
+                                     os.path.join(PERF, "bravo-attack.data"), "-p",
+                                     str(procs[1].pid)], stderr=subprocess.DEVNULL)
         cpu0, acpu0, t0 = cpu_s(procs[1].pid), cpu_s(att.pid), time.monotonic()
+        alpha0, self0, mach0 = cpu_s(procs[0].pid), self_s(), machine_s()[0]
         siege_ms = round_trips(api, ATTACK_N, "under attack", ATTACK_GAP_S, sample)[:2]
         took = time.monotonic() - t0
+        acpu_alpha = (cpu_s(procs[0].pid) - alpha0) / took
+        others = (machine_s()[0] - mach0 - (self_s() - self0) - (cpu_s(procs[0].pid) - alpha0)
+                  - (cpu_s(procs[1].pid) - cpu0) - (cpu_s(att.pid) - acpu0)) / took
+        if perf:
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
         cpu = (cpu_s(procs[1].pid) - cpu0) / took
         acpu = (cpu_s(att.pid) - acpu0) / took
         s1, fewest = list(stats[:4]), stats[4]
@@ -477,7 +498,8 @@ def attack_part(api, procs, b):
     after_ms = round_trips(api, ATTACK_N, "calm again", ATTACK_GAP_S)[:2] if alive else None
     n_lines, shapes = log_shapes(b + ".log", log_attack, log_after)
     return {"quiet": quiet_ms, "siege": siege_ms, "after": after_ms, "took": took,
-            "cpu": cpu, "acpu": acpu, "fds": (min(fds), max(fds)), "lasted": lasted,
+            "cpu": cpu, "acpu": acpu, "alpha_cpu": acpu_alpha, "others": others,
+            "fds": (min(fds), max(fds)), "lasted": lasted,
             "held": (s0[0], fewest, s1[0]), "reopened": s1[2] - s0[2],
             "failed": s1[3] - s0[3], "opened": s1[1], "alive": alive,
             "log_lines": n_lines, "log_shapes": shapes}
@@ -750,7 +772,7 @@ def print_attack(r):
           f"(no --quiet); {ATTACK_N} lone messages one at a time"
           f"{f', {ATTACK_GAP_S * 1000:.0f} ms apart' if ATTACK_GAP_S else ''}: without, "
           f"with, and again without {ATTACK_CONNS} connections from 127.0.0.2-127.0.0.21 each holding half a "
-          f"ClientHello, reopened whenever bravo closes them (the attacker at nice 19)")
+          f"ClientHello, reopened whenever bravo closes them (the attacker at nice {ATTACK_NICE})")
     print("| round trip | measured by | p50 ms | p99 ms | max ms | goal p99 |")
     print("|---|---|---|---|---|---|")
     for name, (d, c) in phases:
@@ -763,7 +785,8 @@ def print_attack(r):
           f"bravo and opened again, {r['failed']} failed to connect; {r['opened']} opened in "
           f"all{'' if r['lasted'] else ' (THE ATTACKER HIT ITS BOUND BEFORE THE END)'}; "
           f"bravo's open descriptors {r['fds'][0]}-{r['fds'][1]} of {ATTACK_NOFILE}; CPU in "
-          f"cores: bravo {r['cpu']:.2f}, the attacker {r['acpu']:.2f}; "
+          f"cores: bravo {r['cpu']:.2f}, the attacker {r['acpu']:.2f}, alpha "
+          f"{r['alpha_cpu']:.2f}, everything else {r['others']:.2f}; "
           f"bravo {'alive' if r['alive'] else 'DIED'}")
     print(f"bravo's log during the attack: {r['log_lines']} lines; commonest (digits as N):")
     for shape, n in r["log_shapes"]:

@@ -6,9 +6,13 @@
  * (evhttp_set_bevcb) makes each connection's bufferevent, takes a reference
  * on it, and an event run right after the accept "adopts" it: finds its
  * evhttp connection (the bufferevent's callback argument), interposes on
- * its read and event callbacks, and applies the caps.  The read callback
- * counts the request bytes evhttp takes from the socket (the body budget);
- * the event callback logs refused handshakes.
+ * its read and event callbacks, and applies the caps (in O(1): strangers,
+ * the connections not yet authenticated, are listed oldest first, overall
+ * and per source address).  The listener pauses after HTTP_ACCEPT_BATCH
+ * connections until they are adopted, so a burst of strangers is taken
+ * in slices between which the connections already in are served.  The
+ * read callback counts the request bytes evhttp takes from the socket (the
+ * body budget); the event callback logs refused handshakes.
  *
  * SECURITY: a pinned listener serves only TLS 1.3 clients whose Ed25519 key
  * is pinned (tlsctx); plain HTTP is refused off loopback.  A stranger holds
@@ -36,6 +40,7 @@
 #include <event2/listener.h>
 #include <jansson.h>
 #include <openssl/err.h>
+#include <sodium.h>
 
 #include "net/http.h"
 #include "node/config.h"
@@ -48,6 +53,13 @@
 /* A request still arriving when its deadline passes gets another period
  * when at least this much of it arrived in the last one. */
 #define HTTP_MIN_PROGRESS (64u << 10)
+/* Connections accepted per turn of the event loop, at most: libevent's
+ * listener would accept all that wait, and a stranger who reconnects as
+ * fast as the caps close his connections would keep the loop from the
+ * connections already in (a pinned peer's requests) for the whole burst.
+ * The listener pauses after this many and resumes once they are adopted,
+ * so the other events ready meanwhile run between two batches. */
+#define HTTP_ACCEPT_BATCH 16
 
 struct route {
 	unsigned methods;
@@ -58,6 +70,16 @@ struct route {
 };
 
 struct hconn;
+TAILQ_HEAD(hconn_q, hconn);
+
+/* The unauthenticated connections of a listener from one source address,
+ * oldest first: the per-address cap counts and evicts in O(1). */
+struct addrent {
+	struct addrent *next;	/* in its hash bucket */
+	struct hconn_q conns;
+	int n;
+	char addr[ADDR_MAX];
+};
 
 struct http_listener {
 	struct http *h;
@@ -69,9 +91,15 @@ struct http_listener {
 	struct evconnlistener *lev;
 	struct route routes[HTTP_ROUTES_MAX];
 	size_t n_routes;
-	struct hconn *conns, *last;	/* oldest first */
-	int n_conns;
+	struct hconn_q authed;		/* authenticated, oldest first */
+	struct hconn_q strangers;	/* not yet authenticated, oldest first */
+	int n_conns;			/* both */
+	struct addrent **addrs;		/* strangers by source address */
+	size_t n_buckets;		/* of addrs: a power of two */
+	unsigned char addr_key[crypto_shorthash_KEYBYTES];	/* keys its hash */
 	struct hconn *newborn, *newborn_last;	/* made by the bevcb, in accept order */
+	int n_newborn;
+	int throttled;			/* accepting paused until on_adopt has run */
 	struct event *adopt;
 };
 
@@ -100,7 +128,10 @@ struct hconn {
 	int in_request;		/* bytes of a request arrived, not yet served */
 	size_t progress;	/* request bytes taken since the deadline was set */
 	struct http_req *req;	/* the request being answered */
-	struct hconn *prev, *next;	/* the listener's connections */
+	int linked;		/* in l->authed or l->strangers (by authed) */
+	TAILQ_ENTRY(hconn) link;
+	struct addrent *from;	/* a stranger's source address */
+	TAILQ_ENTRY(hconn) alink;	/* in from->conns */
 	struct hconn *hprev, *hnext;	/* holders */
 	int holding;
 	struct hconn *nb_next;	/* newborn list */
@@ -278,21 +309,109 @@ release(struct hconn *c)
 	wake(h);
 }
 
+/* ---- the listener's connections: authenticated, and strangers ---- */
+
+static struct addrent **
+addr_bucket(struct http_listener *l, const char *addr)
+{
+	unsigned char hash[crypto_shorthash_BYTES];
+	uint64_t v = 0;
+
+	/* keyed (SipHash): a stranger choosing many addresses cannot pile
+	 * them into one bucket */
+	crypto_shorthash(hash, (const unsigned char *)addr, strlen(addr), l->addr_key);
+	for (size_t i = 0; i < sizeof v; i++)
+		v = v << 8 | hash[i];
+	return &l->addrs[v & (l->n_buckets - 1)];
+}
+
+/* addr_join - count stranger c under its source address, newest; ST_NOMEM
+ * leaves it uncounted (c->from NULL). */
+static status
+addr_join(struct hconn *c)
+{
+	struct addrent **b = addr_bucket(c->l, c->addr), *a;
+
+	for (a = *b; a && strcmp(a->addr, c->addr) != 0; a = a->next)
+		;
+	if (!a) {
+		a = calloc(1, sizeof *a);
+		if (!a)
+			return ST_NOMEM;
+		snprintf(a->addr, sizeof a->addr, "%s", c->addr);
+		TAILQ_INIT(&a->conns);
+		a->next = *b;
+		*b = a;
+	}
+	TAILQ_INSERT_TAIL(&a->conns, c, alink);
+	a->n++;
+	c->from = a;
+	return ST_OK;
+}
+
+/* addr_leave - c is no stranger any more, or is gone; an address with no
+ * strangers left is forgotten. */
+static void
+addr_leave(struct hconn *c)
+{
+	struct addrent *a = c->from, **p;
+
+	if (!a)
+		return;
+	TAILQ_REMOVE(&a->conns, c, alink);
+	c->from = NULL;
+	if (--a->n > 0)
+		return;
+	for (p = addr_bucket(c->l, a->addr); *p != a; p = &(*p)->next)
+		;
+	*p = a->next;
+	free(a);
+}
+
+/* conn_link - c, just adopted, is the newest stranger. */
+static status
+conn_link(struct hconn *c)
+{
+	struct http_listener *l = c->l;
+
+	TAILQ_INSERT_TAIL(&l->strangers, c, link);
+	c->linked = 1;
+	l->n_conns++;
+	return addr_join(c);
+}
+
 static void
 conn_unlink(struct hconn *c)
 {
 	struct http_listener *l = c->l;
 
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		l->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		l->last = c->prev;
-	c->prev = c->next = NULL;
+	if (!c->linked)
+		return;
+	if (c->authed)
+		TAILQ_REMOVE(&l->authed, c, link);
+	else {
+		TAILQ_REMOVE(&l->strangers, c, link);
+		addr_leave(c);
+	}
+	c->linked = 0;
 	l->n_conns--;
+}
+
+/* conn_trust - c authenticated (a pinned key, or a request served): it
+ * leaves the strangers, whom the caps count and evict. */
+static void
+conn_trust(struct hconn *c)
+{
+	struct http_listener *l = c->l;
+
+	if (c->authed)
+		return;
+	if (c->linked) {
+		TAILQ_REMOVE(&l->strangers, c, link);
+		addr_leave(c);
+		TAILQ_INSERT_TAIL(&l->authed, c, link);
+	}
+	c->authed = 1;
 }
 
 /* log_refusal - a connection that never authenticated closed: say why, if
@@ -344,7 +463,8 @@ conn_closed(struct evhttp_connection *evcon, void *arg)
 		event_free(c->watch);
 	if (c->deadline)
 		event_free(c->deadline);
-	evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
+	if (c->in_cb)
+		evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
 	free(c);
 }
 
@@ -398,10 +518,12 @@ authenticate(struct hconn *c)
 	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
 	int same = 0;
 
+	struct hconn *o;
+
 	if (!ssl || tlsctx_peer_key(ssl, c->pk) != ST_OK)
 		return -1;
-	for (struct hconn *o = l->conns; o; o = o->next)
-		if (o != c && o->authed && memcmp(o->pk, c->pk, IDENT_PK_LEN) == 0)
+	TAILQ_FOREACH(o, &l->authed, link)
+		if (memcmp(o->pk, c->pk, IDENT_PK_LEN) == 0)
 			same++;
 	if (same >= l->h->lim.peer_max_conns) {
 		char kid[IDENT_KID_LEN];
@@ -411,7 +533,7 @@ authenticate(struct hconn *c)
 		    " holds %d connections (peer_max_conns)", l->name, c->addr, kid, same);
 		return -1;
 	}
-	c->authed = 1;
+	conn_trust(c);
 	return 0;
 }
 
@@ -468,13 +590,25 @@ in_changed(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 	}
 }
 
-/* evict - close the oldest unauthenticated connection (from addr, when not
- * NULL) other than keep; 0 when there was none. */
+/* evict - close the oldest unauthenticated connection (from address a,
+ * when not NULL) other than keep; 0 when there was none.  O(1): the
+ * oldest is first in its list (one with a request is skipped, and a
+ * stranger has one only while it is refused). */
 static int
-evict(struct http_listener *l, const char *addr, const struct hconn *keep)
+evict(struct http_listener *l, struct addrent *a, const struct hconn *keep)
 {
-	for (struct hconn *o = l->conns; o; o = o->next)
-		if (o != keep && !o->authed && !o->req && (!addr || strcmp(o->addr, addr) == 0)) {
+	struct hconn *o;
+
+	if (a) {
+		TAILQ_FOREACH(o, &a->conns, alink)
+			if (o != keep && !o->req) {
+				conn_close(o);
+				return 1;
+			}
+		return 0;
+	}
+	TAILQ_FOREACH(o, &l->strangers, link)
+		if (o != keep && !o->req) {
 			conn_close(o);
 			return 1;
 		}
@@ -491,7 +625,7 @@ adopt_one(struct http_listener *l, struct hconn *c)
 	bufferevent_event_cb ev = NULL;
 	evutil_socket_t fd;
 	void *arg = NULL;
-	int from_addr = 0, one = 1;
+	int from_addr, one = 1;
 	struct timeval tv;
 
 	bufferevent_getcb(c->bev, &rd, &wr, &ev, &arg);
@@ -515,17 +649,9 @@ adopt_one(struct http_listener *l, struct hconn *c)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	evhttp_connection_set_closecb(c->evcon, conn_closed, c);
 	bufferevent_decref(c->bev);
-	c->prev = l->last;
-	if (l->last)
-		l->last->next = c;
-	else
-		l->conns = c;
-	l->last = c;
-	l->n_conns++;
 	c->deadline = evtimer_new(h->base, on_deadline, c);
 	c->in_cb = evbuffer_add_cb(bufferevent_get_input(c->bev), in_changed, c);
-	if (!c->in_cb) {
-		c->in_cb = NULL;
+	if (conn_link(c) != ST_OK || !c->in_cb) {
 		conn_close(c);
 		return;
 	}
@@ -535,13 +661,12 @@ adopt_one(struct http_listener *l, struct hconn *c)
 		conn_close(c);
 		return;
 	}
-	for (struct hconn *o = l->conns; o; o = o->next)
-		from_addr += !o->authed && strcmp(o->addr, c->addr) == 0;
+	from_addr = c->from->n;
 	if (from_addr > h->lim.max_conns_per_addr) {
 		diag_warn_limit(&lim_caps, "%s: %d unauthenticated connections from %s"
 		    " (max_conns_per_addr %d): closing the oldest", l->name, from_addr, c->addr,
 		    h->lim.max_conns_per_addr);
-		if (!evict(l, c->addr, c)) {
+		if (!evict(l, c->from, c)) {
 			conn_close(c);
 			return;
 		}
@@ -568,6 +693,13 @@ on_adopt(evutil_socket_t fd, short what, void *arg)
 		if (!l->newborn)
 			l->newborn_last = NULL;
 		adopt_one(l, c);
+	}
+	l->n_newborn = 0;
+	if (l->throttled) {
+		/* the batch is in: accept again, on a later turn, after the
+		 * events that are ready now */
+		l->throttled = 0;
+		evconnlistener_enable(l->lev);
 	}
 }
 
@@ -611,6 +743,11 @@ make_bev(struct event_base *base, void *arg)
 		l->newborn = c;
 	l->newborn_last = c;
 	event_active(l->adopt, EV_TIMEOUT, 0);
+	if (++l->n_newborn >= HTTP_ACCEPT_BATCH && l->lev && !l->throttled) {
+		/* libevent's accept loop stops at a disabled listener */
+		l->throttled = 1;
+		evconnlistener_disable(l->lev);
+	}
 	return bev;
 }
 
@@ -785,6 +922,25 @@ reply_405(struct http_req *r)
 	req_free(r);
 }
 
+/* find_conn - bev's connection: the authenticated first (on a pinned
+ * listener, the only ones with requests to serve: few, whatever the
+ * strangers' number). */
+static struct hconn *
+find_conn(struct http_listener *l, const struct bufferevent *bev)
+{
+	struct hconn *o;
+
+	if (!bev)
+		return NULL;
+	TAILQ_FOREACH(o, &l->authed, link)
+		if (o->bev == bev)
+			return o;
+	TAILQ_FOREACH(o, &l->strangers, link)
+		if (o->bev == bev)
+			return o;
+	return NULL;
+}
+
 static void
 on_request(struct evhttp_request *ev, void *arg)
 {
@@ -806,18 +962,15 @@ on_request(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	r->ev = ev;
-	for (struct hconn *o = l->conns; o && bev; o = o->next)
-		if (o->bev == bev) {
-			r->c = o;
-			o->req = r;
-			break;
-		}
+	r->c = find_conn(l, bev);
+	if (r->c)
+		r->c->req = r;
 	if (!r->c || (l->mode == HTTP_TLS_PINNED && !r->c->authed)) {
 		st = ST_UNKNOWN_KEY, why = "no verified client key";
 		goto refuse;
 	}
 	/* the request is in: no deadline until the next one starts */
-	r->c->authed = 1;	/* on a pinned listener it already was */
+	conn_trust(r->c);	/* on a pinned listener it already was */
 	r->c->in_request = 0;
 	evtimer_del(r->c->deadline);
 	raw = uri ? evhttp_uri_get_path(uri) : NULL;
@@ -955,6 +1108,7 @@ listener_free(struct http_listener *l)
 	}
 	if (l->adopt)
 		event_free(l->adopt);
+	free(l->addrs);	/* empty: every stranger left with its connection */
 	free(l);
 }
 
@@ -997,9 +1151,16 @@ http_listen(struct http *h, const char *name, const char *host, int port,
 	snprintf(l->name, sizeof l->name, "%s", name);
 	l->mode = mode;
 	l->tls = tls;
+	TAILQ_INIT(&l->authed);
+	TAILQ_INIT(&l->strangers);
+	/* buckets enough for every connection from an address of its own */
+	for (l->n_buckets = 16; l->n_buckets < (size_t)h->lim.max_conns && l->n_buckets < 65536;)
+		l->n_buckets *= 2;
+	l->addrs = calloc(l->n_buckets, sizeof *l->addrs);
+	crypto_shorthash_keygen(l->addr_key);
 	l->ev = evhttp_new(h->base);
 	l->adopt = event_new(h->base, -1, 0, on_adopt, l);
-	if (!l->ev || !l->adopt) {
+	if (!l->ev || !l->adopt || !l->addrs) {
 		listener_free(l);
 		return ST_NOMEM;
 	}

@@ -1,11 +1,5 @@
 /* test_http.c - the HTTP layer (net/http.c, http_client.c) on loopback.
  *
- * KNOWN FAILURES, bugs in src/net/http.c left failing on purpose (each
- * case says more): test_deferred_gone (a client's hang-up during a
- * deferred reply is never noticed), test_conns_per_addr_together (a burst
- * of connections is evicted newest first), and under ASan a leak from
- * test_deferred_gone_on_free (a gone request is never freed).
- *
  * One process, one event_base: the listeners under test and the clients
  * that call them (libevent's evhttp client, an OpenSSL client, parley's
  * pinned http_client, raw sockets) all run on it.  The loop is run until a
@@ -19,7 +13,10 @@
  *   - server TLS with a P-256 certificate made for it;
  *   - pinned TLS: only the pinned key gets in, and the handler learns it;
  *   - a stranger who sends nothing is closed at the deadline, and one
- *     address holds at most max_conns_per_addr idle connections.
+ *     address holds at most max_conns_per_addr idle connections;
+ *   - past a cap, the oldest strangers go, in accept order even over a
+ *     burst larger than one accept batch, and never a connection that
+ *     has been served.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -859,14 +856,7 @@ test_deadline(void **state)
 
 /* max_conns_per_addr 2, four idle connections from 127.0.0.1: the two
  * oldest are closed, the two newest stay.  together: the four arrive before
- * the server turns its loop once (one accept batch).
- *
- * BUG (src/net/http.c, make_bev and on_adopt): connections accepted in one
- * batch are adopted newest first (l->newborn is a stack), so within the
- * batch the listener's "oldest first" list is reversed and the cap closes
- * the newest connections, not the oldest: test_conns_per_addr_together
- * fails.  Past max_conns the same reversal can close a pinned peer's new
- * connection in place of a stranger's older one. */
+ * the server turns its loop once (one accept batch). */
 static void
 conns_case(int together)
 {
@@ -907,6 +897,70 @@ test_conns_per_addr_together(void **state)
 {
 	(void)state;
 	conns_case(1);
+}
+
+/* A burst of idle connections from 127.0.0.1, all connected before the
+ * server turns its loop, more than the 16 it accepts per turn: the caps
+ * close the oldest of them, across batches, and keep the newest; a
+ * connection that has been served a request (served: 1, made first) is no
+ * stranger, so it neither counts nor goes, and is served again. */
+static const struct {
+	const char *name;
+	int max_conns, per_addr;	/* 0: the default */
+	int served;
+	int n, closed;		/* the burst, and how many of its oldest go */
+} burst_cases[] = {
+	{ "max_conns_per_addr 2, 40 at once", 0, 2, 0, 40, 38 },
+	{ "max_conns 16, 40 at once", 16, 0, 0, 40, 24 },
+	{ "max_conns 16, one served, then 40 at once", 16, 0, 1, 40, 25 },
+};
+
+static void
+test_conns_burst(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof burst_cases / sizeof burst_cases[0]; k++) {
+		struct http_limits lim = { .max_conns = burst_cases[k].max_conns,
+		    .max_conns_per_addr = burst_cases[k].per_addr };
+		struct evhttp_connection *conn = NULL;
+		struct http_listener *l;
+		struct reply rp;
+		struct http *h;
+		int port, fd[40], n = burst_cases[k].n;
+
+		print_message("  %s\n", burst_cases[k].name);
+		assert_true(n <= (int)(sizeof fd / sizeof fd[0]));
+		EXPECT(http_new(base, &lim, &h), ST_OK);
+		port = listen_free(h, "console", HTTP_PLAIN, NULL, &l);
+		EXPECT(http_route(l, HTTP_GET, "/v1/ok", 0, ok_handler, NULL), ST_OK);
+		if (burst_cases[k].served) {
+			conn = evhttp_connection_base_new(base, NULL, "127.0.0.1", (uint16_t)port);
+			assert_non_null(conn);
+			request(conn, EVHTTP_REQ_GET, "/v1/ok", NULL, NULL, NULL, 0, &rp);
+			assert_int_equal(rp.code, 200);
+			buf_free(&rp.body);
+		}
+		for (int i = 0; i < n; i++)
+			fd[i] = raw_connect(port);
+		for (int i = 0; i < burst_cases[k].closed; i++)
+			if (!run_until(raw_closed, &fd[i], 1000))	/* the deadline is 5 s */
+				fail_msg("%s: connection %d of %d (oldest first) is still open",
+				    burst_cases[k].name, i + 1, n);
+		settle(50);
+		for (int i = burst_cases[k].closed; i < n; i++)
+			if (raw_closed(&fd[i]))
+				fail_msg("%s: connection %d of %d (oldest first) was closed",
+				    burst_cases[k].name, i + 1, n);
+		if (conn) {
+			request(conn, EVHTTP_REQ_GET, "/v1/ok", NULL, NULL, NULL, 0, &rp);
+			assert_int_equal(rp.code, 200);
+			buf_free(&rp.body);
+			evhttp_connection_free(conn);
+		}
+		for (int i = 0; i < n; i++)
+			close(fd[i]);
+		http_free(h);
+	}
 }
 
 /* ---- the fixture ---- */
@@ -988,5 +1042,6 @@ main(void)
 	CASES(deadline_cases, test_deadline);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_conns_per_addr);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_conns_per_addr_together);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_conns_burst);
 	return _cmocka_run_group_tests("http", tests, n, group_setup, group_teardown);
 }
