@@ -42,7 +42,7 @@ const char *node_origin(const struct node *n);
 void *node_memo(struct node *n);
 /* node_path - DIR/file into out. */
 status node_path(const char *dir, const char *file, char out[static NODE_PATH_MAX]) WUR;
-/* node_card - append this node's signed card. */
+/* node_card - append this node's signed card, its created_at now. */
 status node_card(const struct node *n, struct buf *out) WUR;
 
 #endif
