@@ -606,7 +606,7 @@ witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn, void
 	if (!p || p->peer->id != j->peer_id) {
 		*why = "the message's peer is no longer pinned with the key it was exchanged"
 		    " under (removed, or its key replaced): its half of the proof cannot be"
-		    " fetched; `parley log prove ID` gives ours";
+		    " fetched; our log still holds the entry (parley log verify)";
 		rc = ST_UNKNOWN_KEY;
 		goto fail;
 	}

@@ -104,6 +104,8 @@ def test_removed_peer_is_refused_at_the_handshake_and_can_be_pinned_again(pair):
     assert [m["subject"] for m in b.inbox()] == ["before"]
     b.cli("log", "verify")
     assert "signature:  valid" in b.cli("show", b.inbox()[0]["id"]).stdout
+    r = b.cli("evidence", b.inbox()[0]["id"], check=False)
+    assert r.returncode == 1 and "no longer pinned" in r.stderr
 
     # pinned again (same key, same name): the old pin again, its numbers go on
     b.pin(a)
