@@ -210,7 +210,7 @@ node_store(struct node *n)
 
 /* A card carries the time it was made, not the node's creation time: a
  * card made after the endpoint changed is newer than every card before it,
- * and that is what a peer's `parley peer update` goes by (decision 0009). */
+ * and that is what a peer's `parley peer update` goes by (decision 0008). */
 status
 node_card(const struct node *n, struct buf *out)
 {
