@@ -34,8 +34,12 @@ apiclient_open(const char *dir, struct apiclient **out)
 	if (fd < 0)
 		return ST_IO;
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+		int err = errno;
+
 		close(fd);
-		return ST_DOWN;
+		errno = err;
+		/* nothing listens there; any other cause is not "not running" */
+		return err == ENOENT || err == ECONNREFUSED ? ST_DOWN : ST_IO;
 	}
 	c = calloc(1, sizeof *c);
 	if (!c) {

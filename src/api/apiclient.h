@@ -9,7 +9,10 @@
 
 struct apiclient;
 
-/* apiclient_open - connect to DIR/parleyd.sock; ST_DOWN when no daemon. */
+/* apiclient_open - connect to DIR/parleyd.sock.  ST_DOWN when no daemon
+ * listens there (no socket, or refused); ST_IO with errno set for any
+ * other cause (EACCES: the caller may not reach it); ST_TOOBIG for a DIR
+ * too long for a socket path. */
 status apiclient_open(const char *dir, struct apiclient **out) WUR;
 void apiclient_close(struct apiclient *c);
 /* apiclient_send - write req as one line (req stays the caller's). */

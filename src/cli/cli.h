@@ -38,8 +38,14 @@ int cli_dir_only(int argc, char **argv, const char *usage, const char **dir, int
 const char *cli_dir(const char *given);
 /* cli_open - open the node in dir, or NULL with a message. */
 struct node *cli_open(const char *dir);
+/* cli_cause - one line naming why an operation on dir/file (dir may be
+ * NULL: file is the whole path) failed with rc: for ST_IO and ST_NOTFOUND
+ * the errno err it left ("permission denied: DIR/parleyd.sock", "is a
+ * directory: ..."), else status_str(rc).  Lives until the next call. */
+const char *cli_cause(status rc, int err, const char *dir, const char *file);
 /* cli_daemon - connect to the running parleyd of dir, or NULL with a
- * message saying how to start it. */
+ * message: how to start it when none listens, else the cause (a socket
+ * the user may not reach is not a daemon that is not running). */
 struct apiclient *cli_daemon(const char *dir);
 /* cli_json - print j indented and release it; returns 0. */
 int cli_json(json_t *j);
@@ -49,7 +55,7 @@ const char *cli_time(int64_t ms, char out[32]);
  * every subject, body, reason or alarm a human view prints goes through
  * it.  The result lives until the fourth call after this one. */
 const char *cli_text(const char *s, unsigned flags);
-/* cli_state - "queued", "delivered" or "rejected". */
+/* cli_state - "queued", "delivered", "rejected" or "failed". */
 const char *cli_state(int state);
 
 #endif

@@ -1,8 +1,19 @@
-/* cli_peer.c - parley peer add, parley peer list.
+/* cli_peer.c - parley peer add, update, remove, list.
+ *
+ * A pin is written to the store here, whether parleyd runs or not, and a
+ * running parleyd is then told to read its peers again (the local API's
+ * "reload"), as for every verb that changes the pins.
  *
  * SECURITY: a peer is pinned only when its card's self-signature verifies
- * and its key matches the fingerprint the operator confirmed out of band.
+ * and its key matches the fingerprint the operator confirmed out of band; a
+ * card for a new key under a pinned name is such a new pin.  A card for the
+ * same key moves the endpoint only when it is newer than the one pinned, so
+ * a replayed old card cannot move it back.  Removing a pin never deletes
+ * history: messages, receipts, log entries and cosignatures stay, and the
+ * ended pin's row keeps the key and card they verify with
+ * (docs/decisions/0008-pins-that-end.md).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,12 +28,24 @@
 static const char peer_usage[] =
     "usage: parley peer add CARD_FILE --fingerprint FP --links LINK[,LINK...]\n"
     "                       [--endpoint URL] [--dir DIR]\n"
-    "       parley peer list [--json] [--dir DIR]\n"
+    "       parley peer update CARD_FILE [--fingerprint FP] [--endpoint URL]\n"
+    "                       [--force] [--dir DIR]\n"
+    "       parley peer remove NAME [--force] [--dir DIR]\n"
+    "       parley peer list [--all] [--json] [--dir DIR]\n"
     "  add pins the peer whose card is in CARD_FILE ('-' for stdin), only if\n"
     "  the card's self-signature is valid and its key matches FP, the\n"
     "  fingerprint you confirmed with the peer over a second channel.\n"
     "  LINKs: urgent, cert, leaders, wg.  --endpoint overrides the card's.\n"
-    "  list prints the pinned peers.\n";
+    "  update takes a new card of a pinned peer (found by the card's name).\n"
+    "  Same key: a card made later than the pinned one replaces its endpoint;\n"
+    "  an older or the same card is refused.  New key: a new pin, only with\n"
+    "  --fingerprint FP confirmed out of band; the old key's history stays.\n"
+    "  remove NAME ends NAME's pin at once; the running parleyd stops talking\n"
+    "  to it.  Refused while messages to NAME are queued, unless --force,\n"
+    "  which marks them failed (\"peer removed\").  Nothing is deleted: its\n"
+    "  messages, receipts and log entries stay and still verify.\n"
+    "  list prints the pinned peers; --all adds the pins that ended.\n"
+    "  Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage.\n";
 
 /* links_ok - 1 for a comma-separated list of known link classes. */
 static int
@@ -49,6 +72,67 @@ links_ok(const char *links)
 	}
 }
 
+/* reload - tell a running parleyd to read its pins again; one that does
+ * not run reads them when it starts.  0 when told (or none runs), else 1
+ * with a line on stderr saying why. */
+static int
+reload(struct node *n)
+{
+	struct apiclient *api;
+	json_t *req, *resp = NULL;
+	status rc = apiclient_open(node_dir(n), &api);
+	int bad;
+
+	if (rc == ST_DOWN)
+		return 0;
+	if (rc) {
+		cli_fail("cannot reach parleyd: %s", cli_cause(rc, errno, node_dir(n), "parleyd.sock"));
+		return 1;
+	}
+	req = json_pack("{s:s}", "op", "reload");
+	bad = apiclient_send(api, req) != ST_OK || apiclient_recv(api, 5000, &resp) != ST_OK ||
+	    !json_is_true(json_object_get(resp, "ok"));
+	json_decref(req);
+	json_decref(resp);
+	apiclient_close(api);
+	return bad;
+}
+
+/* read_card - the card in path ('-': stdin) into *card and text (which the
+ * caller frees either way); 0, or 1 after a message. */
+static int
+read_card(const char *path, struct card *card, struct buf *text, const char *nothing)
+{
+	status rc;
+
+	buf_init(text, CARD_MAX_BYTES);
+	if (strcmp(path, "-") == 0)
+		rc = file_read_fd(STDIN_FILENO, text);
+	else
+		rc = file_read(path, text);
+	if (rc)
+		return cli_fail("cannot read the card: %s", cli_cause(rc, errno, NULL, path));
+	rc = card_parse(text->p, text->len, card);
+	if (rc)
+		return cli_fail("%s is not a valid card (%s): %s", path, status_str(rc), nothing);
+	return 0;
+}
+
+/* fingerprint_ok - 0 when fpr is a fingerprint and matches pk; else 1
+ * after a message (a format error, or a mismatch). */
+static int
+fingerprint_ok(const char *fpr, const uint8_t pk[static IDENT_PK_LEN], const char *name,
+    const char *nothing)
+{
+	if (ident_fingerprint_parse(fpr, (char[IDENT_FP_GROUPS * 5]){ 0 }) != ST_OK)
+		return cli_fail("--fingerprint: not a fingerprint: give the 8 groups of 5 digits"
+		    " that `parley fingerprint` prints (the name after them may stay): %s", nothing);
+	if (!ident_fingerprint_match(pk, fpr))
+		return cli_fail("the card's key does not match the fingerprint you gave: "
+		    "%s.  Confirm it again with %s over a second channel", nothing, name);
+	return 0;
+}
+
 static int
 peer_add(int argc, char **argv)
 {
@@ -63,7 +147,6 @@ peer_add(int argc, char **argv)
 	const char *dir = NULL, *fpr = NULL, *links = NULL, *endpoint = NULL;
 	char fp[IDENT_FP_LEN], host[CARD_ENDPOINT_MAX + 1];
 	struct store_peer sp;
-	struct apiclient *api;
 	struct card card;
 	struct buf text;
 	struct node *n;
@@ -87,32 +170,10 @@ peer_add(int argc, char **argv)
 	if (endpoint && (strlen(endpoint) > CARD_ENDPOINT_MAX ||
 	    card_endpoint_parse(endpoint, host, sizeof host, &port)))
 		return cli_fail("invalid --endpoint '%s': use https://HOST:PORT", endpoint);
-	buf_init(&text, CARD_MAX_BYTES);
-	if (strcmp(argv[optind], "-") == 0)
-		rc = file_read_fd(STDIN_FILENO, &text);
-	else
-		rc = file_read(argv[optind], &text);
-	if (rc) {
+	if (read_card(argv[optind], &card, &text, "nothing pinned") ||
+	    fingerprint_ok(fpr, card.pk, card.name, "nothing pinned")) {
 		buf_free(&text);
-		return cli_fail("cannot read %s: %s", argv[optind], status_str(rc));
-	}
-	rc = card_parse(text.p, text.len, &card);
-	if (rc) {
-		buf_free(&text);
-		return cli_fail("%s is not a valid card (%s): nothing pinned", argv[optind],
-		    status_str(rc));
-	}
-	if (ident_fingerprint_parse(fpr, (char[IDENT_FP_GROUPS * 5]){ 0 }) != ST_OK) {
-		buf_free(&text);
-		return cli_fail("--fingerprint: not a fingerprint: give the 8 groups of 5 digits"
-		    " that `parley fingerprint` prints (the name after them may stay): nothing"
-		    " pinned");
-	}
-	if (!ident_fingerprint_match(card.pk, fpr)) {
-		buf_free(&text);
-		ident_fingerprint(card.pk, fp);
-		return cli_fail("the card's key does not match the fingerprint you gave: "
-		    "nothing pinned.  Confirm it again with %s over a second channel", card.name);
+		return 1;
 	}
 	if (!(n = cli_open(cli_dir(dir)))) {
 		buf_free(&text);
@@ -135,7 +196,9 @@ peer_add(int argc, char **argv)
 	buf_free(&text);
 	if (rc == ST_EXISTS) {
 		node_close(n);
-		return cli_fail("a peer named %s or with that key is already pinned", card.name);
+		return cli_fail("a peer named %s or with that key is already pinned, or the key"
+		    " was pinned before under another name (see: parley peer list --all):"
+		    " nothing pinned", card.name);
 	}
 	if (rc) {
 		node_close(n);
@@ -144,24 +207,284 @@ peer_add(int argc, char **argv)
 	ident_fingerprint(card.pk, fp);
 	printf("pinned peer %s\n  fingerprint: %s\n  endpoint:    %s\n  links:       %s\n",
 	    card.name, fp, sp.endpoint, links);
-	/* Tell a running daemon; if none runs, it reads the peer at start. */
-	if (apiclient_open(node_dir(n), &api) == ST_OK) {
-		json_t *req = json_pack("{s:s}", "op", "reload"), *resp = NULL;
+	if (reload(n))
+		fprintf(stderr, "parley peer: warning: the running parleyd did not reload its peers; restart it\n");
+	node_close(n);
+	return 0;
+}
 
-		if (apiclient_send(api, req) != ST_OK || apiclient_recv(api, 5000, &resp) != ST_OK ||
-		    !json_is_true(json_object_get(resp, "ok")))
-			fprintf(stderr, "parley peer: warning: the running parleyd did not reload its peers; restart it\n");
-		json_decref(req);
-		json_decref(resp);
-		apiclient_close(api);
+/* The pin in force under a name, copied out of the store's row. */
+struct pin {
+	int found;
+	int64_t id;
+	uint8_t pk[IDENT_PK_LEN];
+	char endpoint[CARD_ENDPOINT_MAX + 1];
+	char links[64];
+	int64_t card_ms;	/* its card's created_at; 0 if unreadable */
+	char card_at[32];
+};
+
+static int
+pin_row(void *arg, const struct store_peer *p)
+{
+	struct pin *pin = arg;
+	struct card c;
+
+	pin->found = 1;
+	pin->id = p->id;
+	memcpy(pin->pk, p->pk, IDENT_PK_LEN);
+	snprintf(pin->endpoint, sizeof pin->endpoint, "%s", p->endpoint);
+	snprintf(pin->links, sizeof pin->links, "%s", p->links);
+	if (card_parse(p->card, strlen(p->card), &c) == ST_OK &&
+	    stamp_parse(c.created_at, &pin->card_ms) == ST_OK)
+		snprintf(pin->card_at, sizeof pin->card_at, "%s", c.created_at);
+	else
+		snprintf(pin->card_at, sizeof pin->card_at, "unknown");
+	return 1;
+}
+
+/* find_pin - the pin in force named name into *pin; 0, or 1 after a message. */
+static int
+find_pin(struct node *n, const char *name, struct pin *pin, const char *nothing)
+{
+	status rc;
+
+	memset(pin, 0, sizeof *pin);
+	rc = store_peer_find(node_store(n), name, NULL, pin_row, pin);
+	if (rc == ST_NOTFOUND)
+		return cli_fail("no peer named %s is pinned (see: parley peer list): %s",
+		    cli_text(name, 0), nothing);
+	if (rc)
+		return cli_fail("cannot read the peers: %s", status_str(rc));
+	return 0;
+}
+
+/* end_pin - in an open transaction: end pin (why), unless messages are
+ * queued to it and force is 0; *failed gets how many were marked failed.
+ * 0, or 1 after a message (the caller rolls back). */
+static int
+end_pin(struct node *n, const char *name, const struct pin *pin, const char *why, int force,
+    const char *nothing, const char *redo, int64_t *failed)
+{
+	int64_t queued = 0;
+	status rc = store_peer_queued(node_store(n), pin->id, &queued);
+
+	if (!rc && queued && !force)
+		return cli_fail("%lld message%s to %s %s still queued: %s.  Wait until %s"
+		    " delivered (parley outbox), or %s with --force: %s then marked failed"
+		    " (\"%s\") and kept", (long long)queued, queued == 1 ? "" : "s", name,
+		    queued == 1 ? "is" : "are", nothing, queued == 1 ? "it is" : "they are",
+		    redo, queued == 1 ? "it is" : "they are", why);
+	if (!rc)
+		rc = store_peer_retire(node_store(n), pin->id, why, stamp_now_ms(), failed);
+	return rc ? cli_fail("cannot end the pin: %s", status_str(rc)) : 0;
+}
+
+static int
+peer_remove(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *name;
+	char fp[IDENT_FP_LEN];
+	int ch, force = 0;
+	int64_t failed = 0;
+	struct node *n;
+	struct pin pin;
+	status rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'F': force = 1; break;
+		case 'h': return cli_usage(peer_usage, 0);
+		default: return cli_usage(peer_usage, 1);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(peer_usage, 1);
+	name = argv[optind];
+	if (!(n = cli_open(cli_dir(dir))))
+		return 1;
+	if (find_pin(n, name, &pin, "nothing removed")) {
+		node_close(n);
+		return 1;
+	}
+	/* one transaction: no message is queued between the count and the end */
+	rc = store_begin(node_store(n));
+	if (rc) {
+		node_close(n);
+		return cli_fail("cannot write the store: %s", status_str(rc));
+	}
+	if (end_pin(n, name, &pin, "peer removed", force, "nothing removed", "remove it",
+	    &failed)) {
+		store_rollback(node_store(n));
+		node_close(n);
+		return 1;
+	}
+	if ((rc = store_commit(node_store(n))) != ST_OK) {
+		node_close(n);
+		return cli_fail("cannot commit: %s: nothing removed", status_str(rc));
+	}
+	ident_fingerprint(pin.pk, fp);
+	printf("removed peer %s\n  fingerprint: %s\n", name, fp);
+	if (failed)
+		printf("  %lld queued message%s marked failed (\"peer removed\")\n",
+		    (long long)failed, failed == 1 ? "" : "s");
+	printf("  Its messages, receipts and log entries stay, and still verify.\n");
+	if (reload(n)) {
+		node_close(n);
+		return cli_fail("the pin is removed from the store, but the running parleyd did"
+		    " not drop it: restart parleyd now");
 	}
 	node_close(n);
 	return 0;
 }
 
+static int
+peer_update(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "fingerprint", required_argument, NULL, 'f' },
+		{ "endpoint", required_argument, NULL, 'e' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *fpr = NULL, *endpoint = NULL, *ep;
+	char fp[IDENT_FP_LEN], was[IDENT_FP_LEN], host[CARD_ENDPOINT_MAX + 1];
+	int ch, port, force = 0, rekey;
+	int64_t card_ms = 0, failed = 0;
+	struct store_peer sp;
+	struct card card;
+	struct buf text;
+	struct node *n;
+	struct pin pin;
+	status rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'f': fpr = optarg; break;
+		case 'e': endpoint = optarg; break;
+		case 'F': force = 1; break;
+		case 'h': return cli_usage(peer_usage, 0);
+		default: return cli_usage(peer_usage, 1);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(peer_usage, 1);
+	if (endpoint && (strlen(endpoint) > CARD_ENDPOINT_MAX ||
+	    card_endpoint_parse(endpoint, host, sizeof host, &port)))
+		return cli_fail("invalid --endpoint '%s': use https://HOST:PORT", endpoint);
+	if (read_card(argv[optind], &card, &text, "nothing updated") ||
+	    (fpr && fingerprint_ok(fpr, card.pk, card.name, "nothing updated"))) {
+		buf_free(&text);
+		return 1;
+	}
+	if (!(n = cli_open(cli_dir(dir)))) {
+		buf_free(&text);
+		return 1;
+	}
+	if (memcmp(card.pk, ident_pk(node_ident(n)), IDENT_PK_LEN) == 0) {
+		buf_free(&text);
+		node_close(n);
+		return cli_fail("that is this node's own card");
+	}
+	if (find_pin(n, card.name, &pin, "nothing updated (to pin a new peer: parley peer add)"))
+		goto fail;
+	ep = endpoint ? endpoint : card.endpoints[0];
+	ident_fingerprint(card.pk, fp);
+	ident_fingerprint(pin.pk, was);
+	rekey = memcmp(card.pk, pin.pk, IDENT_PK_LEN) != 0;
+	if (rekey && !fpr) {
+		cli_fail("the card for %s carries a new key (fingerprint %s; pinned: %s): a new"
+		    " key is a new pin, so nothing is updated.  Confirm the new fingerprint with"
+		    " %s over a second channel, then: parley peer update %s --fingerprint FP",
+		    card.name, fp, was, card.name, argv[optind]);
+		goto fail;
+	}
+	if (!rekey && stamp_parse(card.created_at, &card_ms) == ST_OK && card_ms == pin.card_ms) {
+		cli_fail("this card (made %s) is the one already pinned for %s: nothing updated",
+		    card.created_at, card.name);
+		goto fail;
+	}
+	if (!rekey && card_ms < pin.card_ms) {
+		cli_fail("this card (made %s) is older than the one pinned for %s (made %s):"
+		    " nothing updated.  An old card cannot move a peer back; ask %s for its"
+		    " current card (parley card)", card.created_at, card.name, pin.card_at,
+		    card.name);
+		goto fail;
+	}
+	if ((rc = store_begin(node_store(n))) != ST_OK) {
+		cli_fail("cannot write the store: %s", status_str(rc));
+		goto fail;
+	}
+	if (!rekey)
+		rc = store_peer_update(node_store(n), pin.id, ep, text.p);
+	else if (end_pin(n, card.name, &pin, "peer key replaced", force, "nothing updated",
+	    "re-pin", &failed)) {
+		store_rollback(node_store(n));
+		goto fail;
+	} else {
+		/* the new key: a new pin, with the links agreed with the old */
+		memset(&sp, 0, sizeof sp);
+		sp.name = card.name;
+		memcpy(sp.pk, card.pk, IDENT_PK_LEN);
+		sp.kid = card.kid;
+		sp.endpoint = ep;
+		sp.links = pin.links;
+		sp.card = text.p;
+		sp.added_ms = stamp_now_ms();
+		rc = store_peer_add(node_store(n), &sp, NULL);
+	}
+	if (!rc)
+		rc = store_commit(node_store(n));
+	else
+		store_rollback(node_store(n));
+	if (rc == ST_EXISTS) {
+		cli_fail("the card's key is already pinned, or was pinned before under another"
+		    " name (see: parley peer list --all): nothing updated");
+		goto fail;
+	}
+	if (rc) {
+		cli_fail("cannot store the peer: %s: nothing updated", status_str(rc));
+		goto fail;
+	}
+	if (rekey) {
+		printf("re-pinned peer %s to a new key\n  fingerprint: %s\n  was:         %s\n"
+		    "  endpoint:    %s\n  links:       %s\n", card.name, fp, was, ep, pin.links);
+		if (failed)
+			printf("  %lld queued message%s to the old key marked failed (\"peer key"
+			    " replaced\")\n", (long long)failed, failed == 1 ? "" : "s");
+		printf("  The old key's messages, receipts and cosignatures stay, and verify"
+		    " with its card.\n");
+	} else
+		printf("updated peer %s\n  endpoint:    %s (was %s)\n  card made:   %s (was %s)\n",
+		    card.name, ep, pin.endpoint, card.created_at, pin.card_at);
+	buf_free(&text);
+	if (reload(n)) {
+		node_close(n);
+		return cli_fail("the store is updated, but the running parleyd did not reload"
+		    " its peers: restart parleyd now");
+	}
+	node_close(n);
+	return 0;
+fail:
+	buf_free(&text);
+	node_close(n);
+	return 1;
+}
+
 struct list_ctx {
 	json_t *arr;
 	int json;
+	int all;
 };
 
 static int
@@ -170,11 +493,20 @@ list_row(void *arg, const struct store_peer *p)
 	struct list_ctx *c = arg;
 	char fp[IDENT_FP_LEN], when[32];
 
+	char gone[32];
+
 	ident_fingerprint(p->pk, fp);
 	if (c->json)
-		json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
 		    "name", p->name, "kid", p->kid, "fingerprint", fp, "endpoint", p->endpoint,
-		    "links", p->links, "added_at", cli_time(p->added_ms, when)));
+		    "links", p->links, "added_at", cli_time(p->added_ms, when),
+		    "removed_at", p->removed_ms ? json_string(cli_time(p->removed_ms, gone)) :
+		    json_null(),
+		    "removed_why", p->removed_ms ? json_string(p->removed_why) : json_null()));
+	else if (c->all)
+		printf("%-16s %-20s %-28s %s  %s%s%s\n", p->name, p->links, p->endpoint, fp,
+		    p->removed_ms ? cli_time(p->removed_ms, gone) : "pinned",
+		    p->removed_ms ? " " : "", p->removed_ms ? cli_text(p->removed_why, 0) : "");
 	else
 		printf("%-16s %-20s %-28s %s\n", p->name, p->links, p->endpoint, fp);
 	return 0;
@@ -186,10 +518,11 @@ peer_list(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct list_ctx c = { NULL, 0 };
+	struct list_ctx c = { NULL, 0, 0 };
 	const char *dir = NULL;
 	struct node *n;
 	int ch;
@@ -199,6 +532,7 @@ peer_list(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'j': c.json = 1; break;
+		case 'a': c.all = 1; break;
 		case 'h': return cli_usage(peer_usage, 0);
 		default: return cli_usage(peer_usage, 1);
 		}
@@ -210,8 +544,10 @@ peer_list(int argc, char **argv)
 	if (c.json)
 		c.arr = json_array();
 	else
-		printf("%-16s %-20s %-28s %s\n", "NAME", "LINKS", "ENDPOINT", "FINGERPRINT");
-	rc = store_peer_list(node_store(n), list_row, &c);
+		printf("%-16s %-20s %-28s %s%s\n", "NAME", "LINKS", "ENDPOINT", "FINGERPRINT",
+		    c.all ? "                                          STATE" : "");
+	rc = c.all ? store_peer_history(node_store(n), list_row, &c) :
+	    store_peer_list(node_store(n), list_row, &c);
 	node_close(n);
 	if (rc) {
 		json_decref(c.arr);
@@ -227,6 +563,10 @@ cli_peer(int argc, char **argv)
 		return peer_add(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return peer_list(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "update") == 0)
+		return peer_update(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "remove") == 0)
+		return peer_remove(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return cli_usage(peer_usage, 0);
 	return cli_usage(peer_usage, 1);

@@ -1,4 +1,5 @@
 /* cli_util.c - shared helpers of the parley(1) verbs. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -111,9 +112,32 @@ cli_state(int state)
 		return "queued";
 	case STORE_DELIVERED:
 		return "delivered";
+	case STORE_FAILED:
+		return "failed";
 	default:
 		return "rejected";
 	}
+}
+
+const char *
+cli_cause(status rc, int err, const char *dir, const char *file)
+{
+	static char text[NODE_PATH_MAX + 128];
+	const char *why = status_str(rc);
+	char lower[96];
+
+	if ((rc == ST_IO || rc == ST_NOTFOUND) && err) {
+		/* strerror's phrase, lowercase as every message here */
+		snprintf(lower, sizeof lower, "%s", strerror(err));
+		if (lower[0] >= 'A' && lower[0] <= 'Z' && (lower[1] < 'A' || lower[1] > 'Z'))
+			lower[0] = (char)(lower[0] - 'A' + 'a');
+		why = lower;
+	}
+	if (dir)
+		snprintf(text, sizeof text, "%s: %s/%s", why, dir, file);
+	else
+		snprintf(text, sizeof text, "%s: %s", why, file);
+	return text;
 }
 
 struct apiclient *
@@ -127,7 +151,7 @@ cli_daemon(const char *dir)
 		return NULL;
 	}
 	if (rc) {
-		cli_fail("cannot reach parleyd: %s", status_str(rc));
+		cli_fail("cannot reach parleyd: %s", cli_cause(rc, errno, dir, "parleyd.sock"));
 		return NULL;
 	}
 	return api;

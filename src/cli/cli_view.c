@@ -90,6 +90,7 @@ found_out(void *arg, const struct store_out *m)
 	struct cli_view_msg *f = arg;
 
 	f->sent = 1;
+	f->peer_id = m->peer_id;
 	snprintf(f->peer, sizeof f->peer, "%s", m->peer);
 	snprintf(f->state, sizeof f->state, "%s", cli_state(m->state));
 	f->at_ms = m->created_ms;
@@ -105,6 +106,7 @@ found_in(void *arg, const struct store_in *m)
 	struct cli_view_msg *f = arg;
 
 	f->sent = 0;
+	f->peer_id = m->peer_id;
 	snprintf(f->peer, sizeof f->peer, "%s", m->peer);
 	snprintf(f->state, sizeof f->state, "%s", m->status == 200 ? "received" : "refused");
 	f->at_ms = m->received_ms;
@@ -135,7 +137,7 @@ cli_view_find(struct node *n, const char *id, struct cli_view_msg *f)
 	if (rc == ST_NOTFOUND)
 		rc = store_in_get(node_store(n), id, found_in, f);
 	if (!rc)
-		rc = store_peer_find(node_store(n), f->peer, NULL, peer_key, f);
+		rc = store_peer_get(node_store(n), f->peer_id, peer_key, f);
 	return rc;
 }
 

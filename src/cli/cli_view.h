@@ -55,6 +55,7 @@ void cli_view_signed(struct cli_view_row *r, const char *jws, size_t n);
 struct cli_view_msg {
 	int sent;		/* 1: we sent it; 0: we received it */
 	char peer[CARD_NAME_MAX + 1];
+	int64_t peer_id;	/* the pin it was exchanged under */
 	uint8_t peer_pk[IDENT_PK_LEN];
 	char peer_kid[IDENT_KID_LEN];
 	char state[16];
@@ -62,8 +63,9 @@ struct cli_view_msg {
 	struct buf jws, receipt;
 };
 
-/* cli_view_find - look id up in the outbox, then the inbox, and the pinned
- * key of its peer; n stays open.  f is initialised even on error: release
+/* cli_view_find - look id up in the outbox, then the inbox, and the key of
+ * the pin it was exchanged under (pinned still, or since removed or
+ * re-keyed: the key that signed it); n stays open.  f is initialised even on error: release
  * it with cli_view_msg_free either way. */
 status cli_view_find(struct node *n, const char *id, struct cli_view_msg *f) WUR;
 /* cli_view_msg_free - release what cli_view_find copied into f. */

@@ -5,6 +5,7 @@
  * Nothing here prints or logs key material.  A key file readable by anyone
  * but its owner is refused.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,12 +59,20 @@ ident_load(const char *path, struct ident **out)
 	struct stat sb;
 	EVP_PKEY *key;
 	FILE *f;
+	int err;
 
 	*out = NULL;
 	f = fopen(path, "re");
 	if (!f)
-		return ST_NOTFOUND;
-	if (fstat(fileno(f), &sb) != 0 || (sb.st_mode & 077) != 0) {
+		return errno == ENOENT ? ST_NOTFOUND : ST_IO;	/* errno says why */
+	err = fstat(fileno(f), &sb) != 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR :
+	    !S_ISREG(sb.st_mode) ? EINVAL : 0;
+	if (err) {	/* a directory opens for reading: not "malformed" */
+		fclose(f);
+		errno = err;
+		return ST_IO;
+	}
+	if ((sb.st_mode & 077) != 0) {
 		diag_warn("%s: key file must be mode 0600 (chmod 600 %s)", path, path);
 		fclose(f);
 		return ST_IO;

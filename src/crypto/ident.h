@@ -25,7 +25,9 @@ struct ident;
  * ST_EXISTS if path exists; ST_IO or ST_CRYPTO on failure (nothing left behind). */
 status ident_create(const char *path) WUR;
 /* ident_load - read the key at path.  Refuses (ST_IO, with a warning) a key
- * file readable by group or others.  *out is owned by the caller. */
+ * file readable by group or others.  ST_NOTFOUND when there is none; ST_IO
+ * with errno set when it cannot be opened (EACCES, ENOTDIR...) or is not a
+ * regular file (EISDIR for a directory).  *out is owned by the caller. */
 status ident_load(const char *path, struct ident **out) WUR;
 /* ident_free - wipe and release; NULL is a no-op. */
 void ident_free(struct ident *id);

@@ -185,6 +185,27 @@ usable(const struct lpeer *p)
 	return p && p->lanes[LANES - 1].client;
 }
 
+/* removed - the peer is no longer pinned: its lanes go, with any batch in
+ * flight (its messages are queued still, or failed by store_peer_retire). */
+static void
+removed(void *arg, struct peer *pr)
+{
+	struct link_engine *e = arg;
+
+	lpeer_free(link_peer(e, pr));
+	pr->slot[e->slot] = NULL;
+}
+
+/* changed - the peer's endpoint changed (a newer card): lanes to the new
+ * one, greeted at once.  A batch in flight to the old endpoint is dropped
+ * and sent again; the peer answers a retransmission with its receipt. */
+static status
+changed(void *arg, struct peer *pr)
+{
+	removed(arg, pr);
+	return added(arg, pr);
+}
+
 /* heard - any request from the peer: it is back, deliver at once. */
 static void
 heard(void *arg, struct peer *pr)
@@ -480,7 +501,7 @@ link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx 
 	e->node = n;
 	e->peers = ps;
 	e->tls = tls;
-	rc = peers_hook(ps, added, heard, e, &e->slot);
+	rc = peers_hook(ps, &(struct peers_hooks){ added, heard, changed, removed }, e, &e->slot);
 	if (!rc)
 		rc = witness_new(h, n, ps, tls, &e->witness);
 	if (rc) {

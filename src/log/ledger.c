@@ -527,7 +527,7 @@ ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done, uint64_
 	if (!rc)
 		rc = store_ckpt_each(st, add_size, v);
 	if (!rc)
-		rc = store_peer_list(st, add_peer, v);
+		rc = store_peer_history(st, add_peer, v);	/* removed pins too */
 	if (!rc)
 		rc = v->rc;
 	if (rc)

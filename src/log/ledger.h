@@ -56,10 +56,10 @@ status ledger_prove(struct node *n, const char *id, int64_t peer_id, const char 
  * receipt's stored message against its stored hash, the stored subtree
  * hashes, and every checkpoint we signed: our signature, its root against
  * the tree at its size, and every cosignature stored on it (by the key of
- * the peer it is stored for; ST_UNKNOWN_KEY for a peer no longer pinned or
- * a line under another name).  On failure, out gets one line naming the
- * first entry or checkpoint that does not match, in log order.  progress
- * (may be NULL) is called every 65536 entries. */
+ * the peer it is stored for, pinned or since removed; ST_UNKNOWN_KEY for
+ * a peer never pinned or a line under another name).  On failure, out gets
+ * one line naming the first entry or checkpoint that does not match, in log
+ * order.  progress (may be NULL) is called every 65536 entries. */
 status ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done,
     uint64_t total), void *arg, struct buf *out) WUR;
 

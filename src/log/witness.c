@@ -45,6 +45,7 @@ struct wpeer {
 /* A proof fetch on its own connection, freed once it has answered. */
 struct fetch {
 	struct witness *w;
+	uint8_t pk[IDENT_PK_LEN];	/* the peer asked */
 	struct http_client *client;
 	struct event *reap;
 	witness_proof_fn fn;
@@ -58,6 +59,7 @@ struct job {
 	witness_evidence_fn fn;	/* NULL once cancelled */
 	void *arg;
 	int sent;		/* we sent the message (else received it) */
+	int64_t peer_id;	/* the pin it was exchanged under */
 	char peer[CARD_NAME_MAX + 1];
 	char card[CARD_MAX_BYTES];
 	struct buf jws, receipt, ours;
@@ -480,8 +482,10 @@ on_fetched(void *arg, status code, const char *body, size_t len, const char *err
 {
 	struct fetch *f = arg;
 	struct timeval now = { 0, 0 };
+	witness_proof_fn fn = f->fn;
 
-	f->fn(f->arg, code, body, len, error);
+	f->fn = NULL;		/* answered: once only */
+	fn(f->arg, code, body, len, error);
 	evtimer_add(f->reap, &now);	/* free the client outside its own callback */
 }
 
@@ -499,6 +503,7 @@ witness_fetch_proof(struct witness *w, const char *peer, const char *id,
 	if (!f)
 		return ST_NOMEM;
 	f->w = w;
+	memcpy(f->pk, p->peer->pk, IDENT_PK_LEN);
 	f->fn = fn;
 	f->arg = arg;
 	f->reap = evtimer_new(w->base, fetch_reap, f);
@@ -600,6 +605,7 @@ job_out(void *arg, const struct store_out *m)
 	struct job *j = arg;
 
 	j->sent = 1;
+	j->peer_id = m->peer_id;
 	snprintf(j->peer, sizeof j->peer, "%s", m->peer);
 	if (buf_add(&j->jws, m->jws, m->jws_len) || buf_adds(&j->receipt, m->receipt))
 		buf_reset(&j->jws);
@@ -613,6 +619,7 @@ job_in(void *arg, const struct store_in *m)
 
 	if (m->status != 200)
 		return 0;
+	j->peer_id = m->peer_id;
 	snprintf(j->peer, sizeof j->peer, "%s", m->peer);
 	if (buf_add(&j->jws, m->jws, m->jws_len) ||
 	    buf_add(&j->receipt, m->receipt, m->receipt_len))
@@ -670,7 +677,14 @@ witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn, void
 		goto fail;
 	}
 	p = by_name(w, j->peer);
-	rc = p ? store_peer_find(st, j->peer, NULL, job_card, j) : ST_NOTFOUND;
+	if (!p || p->peer->id != j->peer_id) {
+		*why = "the message's peer is no longer pinned with the key it was exchanged"
+		    " under (removed, or its key replaced): its half of the proof cannot be"
+		    " fetched; our log still holds the entry (parley log verify)";
+		rc = ST_UNKNOWN_KEY;
+		goto fail;
+	}
+	rc = store_peer_get(st, j->peer_id, job_card, j);
 	if (!rc)
 		rc = ledger_prove(w->node, id, p->peer->id, NULL, &j->ours, why);
 	if (rc == ST_TIMEOUT)
@@ -737,6 +751,41 @@ added(void *arg, struct peer *pr)
 	return ST_OK;
 }
 
+/* removed - the peer is no longer pinned: no more rounds, and a proof
+ * still being fetched from it fails now. */
+static void
+removed(void *arg, struct peer *pr)
+{
+	struct witness *w = arg;
+	struct fetch *f;
+
+	wpeer_free(pr->slot[w->slot]);
+	pr->slot[w->slot] = NULL;
+	for (f = w->fetches; f;) {
+		if (memcmp(f->pk, pr->pk, IDENT_PK_LEN) != 0 || !f->fn) {
+			f = f->next;
+			continue;
+		}
+		witness_proof_fn fn = f->fn;
+		void *farg = f->arg;
+
+		fetch_free(f);		/* its client's callback will not come */
+		fn(farg, ST_DOWN, "", 0, "the peer was removed");
+		f = w->fetches;		/* the callback may have changed the list */
+	}
+}
+
+/* changed - the peer's endpoint changed: rounds go to the new one. */
+static status
+changed(void *arg, struct peer *pr)
+{
+	struct witness *w = arg;
+
+	wpeer_free(pr->slot[w->slot]);
+	pr->slot[w->slot] = NULL;
+	return added(arg, pr);
+}
+
 static int
 load_fork(void *arg, const struct store_fork *f)
 {
@@ -779,7 +828,7 @@ witness_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls
 		witness_free(w);
 		return ST_NOMEM;
 	}
-	rc = peers_hook(ps, added, NULL, w, &w->slot);
+	rc = peers_hook(ps, &(struct peers_hooks){ added, NULL, changed, removed }, w, &w->slot);
 	if (!rc)
 		rc = witness_reload(w);
 	if (rc) {

@@ -149,15 +149,19 @@ node_open(const char *dir, struct node **out)
 	memcpy(n->dir, dir, strlen(dir) + 1);
 	rc = node_path(dir, "parley.json", p);
 	if (!rc && access(p, F_OK) != 0) {
-		diag_warn("%s: no node here (run: parley init NAME --dir %s)", dir, dir);
-		rc = ST_NOTFOUND;
+		if (errno == ENOENT)
+			diag_warn("%s: no node here (run: parley init NAME --dir %s)", dir, dir);
+		else	/* EACCES, ENOTDIR...: there may well be one */
+			diag_warn("%s: cannot reach it: %s", p, strerror(errno));
+		rc = errno == ENOENT ? ST_NOTFOUND : ST_IO;
 	}
 	if (!rc)
 		rc = config_load(p, &n->cfg);
 	if (!rc)
 		rc = node_path(dir, "identity.key", p);
 	if (!rc && (rc = ident_load(p, &n->id)) != ST_OK)
-		diag_warn("%s: cannot load identity key: %s", p, status_str(rc));
+		diag_warn("%s: cannot load identity key: %s", p,
+		    rc == ST_IO || rc == ST_NOTFOUND ? strerror(errno) : status_str(rc));
 	if (!rc)
 		rc = node_path(dir, "parley.db", p);
 	if (!rc && (rc = store_open(p, 0, &n->st)) != ST_OK)
@@ -252,10 +256,15 @@ node_store(struct node *n)
 	return n->st;
 }
 
+/* A card carries the time it was made, not the node's creation time: a
+ * card made after the endpoint changed is newer than every card before it,
+ * and that is what a peer's `parley peer update` goes by (decision 0008). */
 status
 node_card(const struct node *n, struct buf *out)
 {
 	const char *eps[1] = { n->cfg.endpoint };
+	char now[STAMP_TIME_LEN];
 
-	return card_make(n->id, n->cfg.name, eps, 1, n->cfg.created_at, out);
+	stamp_format(stamp_now_ms(), now);
+	return card_make(n->id, n->cfg.name, eps, 1, now, out);
 }

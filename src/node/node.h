@@ -54,7 +54,7 @@ status node_halt(struct node *n, int64_t peer_id, const char *peer, const char *
  * stays halted while another peer's halt is active.  In the caller's
  * transaction if one is open (on rollback, call node_unhalt_reload). */
 status node_unhalt(struct node *n, int64_t peer_id) WUR;
-/* node_card - append this node's signed card. */
+/* node_card - append this node's signed card, its created_at now. */
 status node_card(const struct node *n, struct buf *out) WUR;
 
 #endif

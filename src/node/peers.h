@@ -1,11 +1,17 @@
 /* peers.h - the pinned peers, one registry for every service.
  *
  * Read from the store (store_peer_list) at start and after `parley peer
- * add`; services keep their own state per peer in a slot they reserve with
- * peers_hook, and learn of new peers and of requests from a peer through
+ * add`, `peer update` and `peer remove`; services keep their own state per
+ * peer in a slot they reserve with peers_hook, and learn of new peers, of
+ * changed endpoints, of removed peers and of requests from a peer through
  * the hooks they register here, so that a lower layer (the log's witness)
  * and a higher one (the link engine) share one list without calling each
  * other.  No fixed cap: a node holds as many peers as its store.
+ *
+ * A removed peer (or a pin whose key was replaced: a new pin, a new record)
+ * leaves the list at once: its key no longer passes peers_pinned, so TLS
+ * refuses it, and every lookup misses it.  Its record stays allocated until
+ * peers_free, so a pointer a service still holds is never left dangling.
  */
 #ifndef PARLEY_PEERS_H
 #define PARLEY_PEERS_H
@@ -40,23 +46,37 @@ struct peer {
 struct peers;
 
 /* peers_added_fn - p is new (also called at peers_hook for every peer
- * already known); return non-zero when the service cannot take it. */
+ * already known); return non-zero when the service cannot take it.  Also
+ * the type of the changed hook: p's endpoint changed (a newer card), the
+ * service reconnects. */
 typedef status (*peers_added_fn)(void *arg, struct peer *p);
-/* peers_heard_fn - a request from p arrived (it is reachable). */
+/* peers_heard_fn - a request from p arrived (it is reachable).  Also the
+ * type of the removed hook: p is no longer pinned; the service stops
+ * talking to it and frees its slot (sets it to NULL). */
 typedef void (*peers_heard_fn)(void *arg, struct peer *p);
+
+/* struct peers_hooks - what a service is told; any member may be NULL. */
+struct peers_hooks {
+	peers_added_fn added;
+	peers_heard_fn heard;
+	peers_added_fn changed;
+	peers_heard_fn removed;
+};
 
 /* peers_new - the registry of st's pinned peers (st borrowed). */
 status peers_new(struct store *st, struct peers **out) WUR;
 /* peers_free - NULL is a no-op; services free their slots first. */
 void peers_free(struct peers *ps);
-/* peers_reload - read the store again: new peers are added (and each
- * added hook called), known ones updated. */
+/* peers_reload - read the store again: peers no longer pinned are removed
+ * first (each removed hook called), then known ones updated (the changed
+ * hooks called when the endpoint changed), then new ones added (each added
+ * hook called). */
 status peers_reload(struct peers *ps) WUR;
-/* peers_hook - register a service: *slot gets its slot index; added (may
- * be NULL) is called now for every known peer and later for each new one;
- * heard (may be NULL) on peers_heard. */
-status peers_hook(struct peers *ps, peers_added_fn added, peers_heard_fn heard, void *arg,
-    int *slot) WUR;
+/* peers_hook - register a service (h is copied): *slot gets its slot
+ * index; h->added is called now for every known peer and later for each
+ * new one, h->heard on peers_heard, h->changed and h->removed from
+ * peers_reload. */
+status peers_hook(struct peers *ps, const struct peers_hooks *h, void *arg, int *slot) WUR;
 
 size_t peers_count(const struct peers *ps);
 struct peer *peers_at(struct peers *ps, size_t i);

@@ -13,7 +13,11 @@
 struct store;
 struct receipt;	/* fmt/envelope.h */
 
-enum store_state { STORE_QUEUED = 0, STORE_DELIVERED = 1, STORE_REJECTED = 2 };
+/* STORE_FAILED: given up here, not refused by the peer - its pin was
+ * removed or its key replaced (store_peer_retire; the error says which). */
+enum store_state {
+	STORE_QUEUED = 0, STORE_DELIVERED = 1, STORE_REJECTED = 2, STORE_FAILED = 3
+};
 
 struct store_out {
 	const char *id;

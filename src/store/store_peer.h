@@ -17,18 +17,46 @@ struct store_peer {
 	const char *kid;
 	const char *endpoint;	/* https://host:port */
 	const char *links;	/* comma-separated link classes agreed */
-	const char *card;	/* the card as pinned */
+	const char *card;	/* the card as pinned (or as last updated) */
 	int64_t added_ms;
+	int64_t removed_ms;	/* 0 while the pin is in force */
+	const char *removed_why;	/* "" while in force */
 };
 
 typedef int (*store_peer_cb)(void *arg, const struct store_peer *p);
 
-/* Peers. store_peer_add: ST_EXISTS when the name or key is already pinned. */
+/* A pin ends (store_peer_retire) but its row stays: the messages, receipts,
+ * cosignatures and forks that name it must still verify with its key and
+ * card.  "Pinned" below means in force. */
+
+/* store_peer_add - pin p; *id (may be NULL) gets its row.  A key pinned
+ * before and removed, pinned again under the same name, is its old row
+ * (its sequence numbers go on).  ST_EXISTS when the name is pinned, or the
+ * key is pinned or was pinned under another name. */
 status store_peer_add(struct store *st, const struct store_peer *p, int64_t *id) WUR;
 /* store_peer_list - every pinned peer, by name (ST_OK if none). */
 status store_peer_list(struct store *st, store_peer_cb cb, void *arg) WUR;
-/* store_peer_find - by name (key == NULL) or by key (name == NULL). */
+/* store_peer_history - every pin ever made, removed ones too, by id (ST_OK
+ * if none): what verifies the history. */
+status store_peer_history(struct store *st, store_peer_cb cb, void *arg) WUR;
+/* store_peer_find - a pinned peer by name (key == NULL) or by key (name ==
+ * NULL); ST_NOTFOUND if none. */
 status store_peer_find(struct store *st, const char *name,
     const uint8_t *key, store_peer_cb cb, void *arg) WUR;
+/* store_peer_get - the pin with row id, in force or not; ST_NOTFOUND. */
+status store_peer_get(struct store *st, int64_t id, store_peer_cb cb, void *arg) WUR;
+/* store_peer_queued - how many messages to peer_id wait in the outbox. */
+status store_peer_queued(struct store *st, int64_t peer_id, int64_t *n) WUR;
+/* store_peer_retire - in the caller's transaction: the pin peer_id ends
+ * (removed, or its key replaced: why says which, at at_ms).  Its queued
+ * messages become STORE_FAILED with why as their error, and stay in the
+ * outbox and the log; *failed (may be NULL) gets how many.  Nothing else
+ * changes.  ST_NOTFOUND when peer_id is not pinned. */
+status store_peer_retire(struct store *st, int64_t peer_id, const char *why, int64_t at_ms,
+    int64_t *failed) WUR;
+/* store_peer_update - a pinned peer's endpoint and card (a newer card for
+ * the same key: the caller checked it).  ST_NOTFOUND when not pinned. */
+status store_peer_update(struct store *st, int64_t peer_id, const char *endpoint,
+    const char *card) WUR;
 
 #endif

@@ -142,6 +142,24 @@ static const char schema_v5[] =
     " id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
     " note TEXT NOT NULL, what TEXT NOT NULL, at_ms INTEGER NOT NULL, acked_ms INTEGER);";
 
+/* Version 6: a pin can end - removed, or its key replaced - and its row
+ * stays (removed_ms, removed_why), since messages, receipts, cosignatures
+ * and forks name it and must still verify with the key they were made
+ * with.  A name is unique among the pins in force only (peers_name); a key
+ * is unique over every row, so a removed key pinned again is its old row.
+ * The table is made again without the UNIQUE on name (SQLite cannot drop
+ * one); upgrade turns off the foreign keys that point at it for the step. */
+static const char schema_v6[] =
+    "CREATE TABLE peers_v5("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL, pk BLOB NOT NULL UNIQUE,"
+    " kid TEXT NOT NULL, endpoint TEXT NOT NULL, links TEXT NOT NULL,"
+    " card TEXT NOT NULL, added_ms INTEGER NOT NULL,"
+    " removed_ms INTEGER NOT NULL DEFAULT 0, removed_why TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO peers_v5(id, name, pk, kid, endpoint, links, card, added_ms)"
+    " SELECT id, name, pk, kid, endpoint, links, card, added_ms FROM peers;"
+    "DROP TABLE peers; ALTER TABLE peers_v5 RENAME TO peers;"
+    "CREATE UNIQUE INDEX peers_name ON peers(name) WHERE removed_ms = 0;";
+
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
     "CREATE TABLE outbox_v4("
@@ -188,7 +206,7 @@ enum {
 	" LEFT JOIN in_receipt r ON e.kind = 2 AND r.rid = e.rid" \
 	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
 
-#define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms"
+#define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms, removed_ms, removed_why"
 #define OUT_COLS "o.id, o.peer_id, p.name, o.link, o.seq, o.type, o.priority, " \
 	"o.subject, o.jws, coalesce(d.state, 0), o.created_ms, coalesce(d.delivered_ms, 0), " \
 	"coalesce(d.attempts, q.attempts, 0), coalesce(d.last_error, q.last_error, ''), " \
@@ -203,11 +221,15 @@ enum {
 #define FORK_COLS "f.id, f.peer_id, p.name, f.kind, f.subject, f.cosigned, f.presented," \
     " f.reason, f.at_ms FROM fork f JOIN peers p ON p.id = f.peer_id"
 static const char *const sql[Q__COUNT] = {
+	/* a removed key pinned again, under its old name, is its old row */
 	[Q_PEER_ADD] = "INSERT INTO peers(name, pk, kid, endpoint, links, card, added_ms)"
-	    " VALUES(?,?,?,?,?,?,?)",
-	[Q_PEER_LIST] = "SELECT " PEER_COLS " FROM peers ORDER BY name",
-	[Q_PEER_BY_NAME] = "SELECT " PEER_COLS " FROM peers WHERE name = ?",
-	[Q_PEER_BY_KEY] = "SELECT " PEER_COLS " FROM peers WHERE pk = ?",
+	    " VALUES(?,?,?,?,?,?,?) ON CONFLICT(pk) DO UPDATE SET endpoint = excluded.endpoint,"
+	    " links = excluded.links, card = excluded.card, added_ms = excluded.added_ms,"
+	    " removed_ms = 0, removed_why = '' WHERE peers.removed_ms != 0"
+	    " AND peers.name = excluded.name RETURNING id",
+	[Q_PEER_LIST] = "SELECT " PEER_COLS " FROM peers WHERE removed_ms = 0 ORDER BY name",
+	[Q_PEER_BY_NAME] = "SELECT " PEER_COLS " FROM peers WHERE name = ? AND removed_ms = 0",
+	[Q_PEER_BY_KEY] = "SELECT " PEER_COLS " FROM peers WHERE pk = ? AND removed_ms = 0",
 	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
@@ -780,6 +802,7 @@ static const struct migration {
 	{ 2, 3, "the log by post-order position", schema_v3, log_v3 },
 	{ 3, 4, "messages written once, receipts kept small", schema_v4, msg_v4 },
 	{ 4, 5, "forks of messages and receipts", schema_v5, NULL },
+	{ 5, 6, "pins that end, their rows kept", schema_v6, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -796,7 +819,14 @@ static status
 upgrade(struct store *st, const char *path, int version)
 {
 	char *err = NULL, mark[40];
-	int ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_stmt *fk = NULL;
+	int ok;
+
+	/* A step may make a table again that others point at (schema_v5):
+	 * foreign keys cannot be switched inside a transaction, so they are
+	 * off for all of it and checked whole before the commit. */
+	ok = sqlite3_exec(st->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 
 	for (size_t i = 0; ok && i < NMIGRATIONS; i++) {
 		const struct migration *m = &migrations[i];
@@ -812,7 +842,18 @@ upgrade(struct store *st, const char *path, int version)
 		    sqlite3_exec(st->db, mark, NULL, NULL, &err) == SQLITE_OK;
 		version = m->to;
 	}
-	if (ok && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (ok && sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &fk,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(fk) != SQLITE_DONE) {
+			ok = 0;
+			err = sqlite3_mprintf("a row points at a missing row of %s",
+			    (const char *)sqlite3_column_text(fk, 2));
+		}
+		sqlite3_finalize(fk);
+	} else
+		ok = 0;
+	if (ok && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) == SQLITE_OK)
 		return ST_OK;
 	diag_warn("store: cannot create schema in %s: %s", path,
 	    err ? err : sqlite3_errmsg(st->db));
@@ -950,7 +991,7 @@ status
 store_peer_add(struct store *st, const struct store_peer *p, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(st, Q_PEER_ADD);
-	status rc;
+	int r;
 
 	text(s, 1, p->name);
 	sqlite3_bind_blob(s, 2, p->pk, IDENT_PK_LEN, SQLITE_STATIC);
@@ -959,10 +1000,15 @@ store_peer_add(struct store *st, const struct store_peer *p, int64_t *id)
 	text(s, 5, p->links);
 	text(s, 6, p->card);
 	sqlite3_bind_int64(s, 7, p->added_ms);
-	rc = run(s);
-	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(st->db);
-	return rc;
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		if (id)
+			*id = sqlite3_column_int64(s, 0);
+		r = sqlite3_step(s);	/* finish the RETURNING statement */
+	} else if (r == SQLITE_DONE)
+		r = SQLITE_CONSTRAINT;	/* the key is pinned in force, or under another name */
+	sqlite3_reset(s);
+	return db_status(r);
 }
 
 /* A caller's callback (cast back to its own type by the row function), and
@@ -1010,6 +1056,8 @@ peer_row(sqlite3_stmt *s, const struct each *each)
 	p.links = col(s, 5);
 	p.card = col(s, 6);
 	p.added_ms = sqlite3_column_int64(s, 7);
+	p.removed_ms = sqlite3_column_int64(s, 8);
+	p.removed_why = col(s, 9);
 	return ((store_peer_cb)each->cb)(each->arg, &p);
 }
 
@@ -1035,6 +1083,119 @@ store_peer_find(struct store *st, const char *name, const uint8_t *key,
 		sqlite3_bind_blob(s, 1, key, IDENT_PK_LEN, SQLITE_STATIC);
 	}
 	return rows(s, peer_row, EACH(cb, arg));
+}
+
+/* ---- pins that end (schema_v5) ----
+ * Rare administrative writes: their statements are prepared on each call,
+ * not kept with the hot path's. */
+
+/* adhoc - prepare q for one use; NULL (the caller returns ST_DB) on error. */
+static sqlite3_stmt *
+adhoc(struct store *st, const char *q)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+status
+store_peer_history(struct store *st, store_peer_cb cb, void *arg)
+{
+	sqlite3_stmt *s = adhoc(st, "SELECT " PEER_COLS " FROM peers ORDER BY id");
+	status rc;
+
+	if (!s)
+		return ST_DB;
+	rc = rows(s, peer_row, EACH(cb, arg));
+	sqlite3_finalize(s);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_peer_get(struct store *st, int64_t id, store_peer_cb cb, void *arg)
+{
+	sqlite3_stmt *s = adhoc(st, "SELECT " PEER_COLS " FROM peers WHERE id = ?");
+	status rc;
+
+	if (!s)
+		return ST_DB;
+	sqlite3_bind_int64(s, 1, id);
+	rc = rows(s, peer_row, EACH(cb, arg));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+status
+store_peer_queued(struct store *st, int64_t peer_id, int64_t *n)
+{
+	sqlite3_stmt *s = adhoc(st, "SELECT count(*) FROM out_queue WHERE peer_id = ?");
+	status rc;
+
+	*n = 0;
+	if (!s)
+		return ST_DB;
+	sqlite3_bind_int64(s, 1, peer_id);
+	rc = one_int(s, 0, n);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+status
+store_peer_retire(struct store *st, int64_t peer_id, const char *why, int64_t at_ms,
+    int64_t *failed)
+{
+	static const char *const q[3] = {
+		"UPDATE peers SET removed_ms = ?3, removed_why = ?2"
+		" WHERE id = ?1 AND removed_ms = 0",
+		/* queued messages become failed, kept with what they were */
+		"INSERT INTO out_done(rid, state, delivered_ms, attempts, last_error)"
+		" SELECT rid, 3, 0, attempts, ?2 FROM out_queue WHERE peer_id = ?1",
+		"DELETE FROM out_queue WHERE peer_id = ?1",
+	};
+	status rc = ST_OK;
+
+	if (failed)
+		*failed = 0;
+	for (int k = 0; k < 3 && !rc; k++) {
+		sqlite3_stmt *s = adhoc(st, q[k]);
+
+		if (!s)
+			return ST_DB;
+		sqlite3_bind_int64(s, 1, peer_id);
+		text(s, 2, why);
+		if (k == 0)
+			sqlite3_bind_int64(s, 3, at_ms);
+		rc = run(s);
+		if (!rc && k == 0 && sqlite3_changes(st->db) == 0)
+			rc = ST_NOTFOUND;
+		if (!rc && k == 1 && failed)
+			*failed = sqlite3_changes(st->db);
+		sqlite3_finalize(s);
+	}
+	return rc;
+}
+
+status
+store_peer_update(struct store *st, int64_t peer_id, const char *endpoint, const char *card)
+{
+	sqlite3_stmt *s = adhoc(st, "UPDATE peers SET endpoint = ?, card = ?"
+	    " WHERE id = ? AND removed_ms = 0");
+	status rc;
+
+	if (!s)
+		return ST_DB;
+	text(s, 1, endpoint);
+	text(s, 2, card);
+	sqlite3_bind_int64(s, 3, peer_id);
+	rc = run(s);
+	if (!rc && sqlite3_changes(st->db) == 0)
+		rc = ST_NOTFOUND;
+	sqlite3_finalize(s);
+	return rc;
 }
 
 /* one_int - step a statement that yields one integer (or none: dflt). */

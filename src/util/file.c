@@ -115,14 +115,16 @@ file_read_fd(int fd, struct buf *out)
 status
 file_read(const char *path, struct buf *out)
 {
-	int fd;
+	int fd, err;
 	status rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? ST_NOTFOUND : ST_IO;
 	rc = file_read_fd(fd, out);
+	err = errno;
 	close(fd);
+	errno = err;	/* the cause of a failed read, not close's */
 	return rc;
 }
 

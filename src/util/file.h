@@ -15,7 +15,8 @@ status file_write_new(const char *path, const void *data, size_t n, mode_t mode)
  * fsync the directory.  Readers see the old or the new file, never a mix. */
 status file_replace(const char *path, const void *data, size_t n, mode_t mode) WUR;
 /* file_read - append the whole file to out (bounded by out's max).
- * ST_NOTFOUND if missing, ST_TOOBIG if larger than out allows. */
+ * ST_NOTFOUND if missing, ST_TOOBIG if larger than out allows; ST_IO
+ * otherwise, with errno naming the cause (EACCES, EISDIR, ENOTDIR...). */
 status file_read(const char *path, struct buf *out) WUR;
 /* file_read_fd - the same, from an open descriptor (e.g. stdin). */
 status file_read_fd(int fd, struct buf *out) WUR;

@@ -285,9 +285,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 5) is refused */
-	assert_int_equal(store_schema_version(), 5);
-	foreign_db(f, "newer.db", 5, path);
+	/* a store written by a newer parley (schema version 7) is refused */
+	assert_int_equal(store_schema_version(), 6);
+	foreign_db(f, "newer.db", 7, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -872,15 +872,26 @@ test_log(void **state)
 
 /* ---- stores written by older versions ---- */
 
-/* The schema changes, undone: a version 4 store rewritten as version 3
+/* The schema changes, undone: a version 6 store rewritten as version 5
+ * (pins in force only, names unique), as version 4 (no halts or losses,
+ * forks of checkpoints only), as version 3
  * (delivery states and receipts in the message rows, hashes in hex; a
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
-/* Version 5 back to 4: no halts, forks of checkpoints only. */
-#define TO_V4 \
+/* Version 6 back to 5: pins in force only, names unique. */
+#define TO_V5 \
+    "CREATE TABLE peers_v4(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE," \
+    " pk BLOB NOT NULL UNIQUE, kid TEXT NOT NULL, endpoint TEXT NOT NULL," \
+    " links TEXT NOT NULL, card TEXT NOT NULL, added_ms INTEGER NOT NULL);" \
+    "INSERT INTO peers_v4 SELECT id, name, pk, kid, endpoint, links, card, added_ms" \
+    " FROM peers WHERE removed_ms = 0;" \
+    "DROP TABLE peers; ALTER TABLE peers_v4 RENAME TO peers; PRAGMA user_version = 5;"
+static const char to_v5[] = TO_V5;
+/* Version 5 back to 4: no halts or losses, forks of checkpoints only. */
+#define TO_V4 TO_V5 \
     "DROP TABLE loss; DROP TABLE halt; DROP INDEX fork_subject; ALTER TABLE fork DROP COLUMN kind;" \
-    "ALTER TABLE fork DROP COLUMN subject;"
+    "ALTER TABLE fork DROP COLUMN subject; PRAGMA user_version = 4;"
 #define TO_V3 TO_V4 \
     "CREATE TABLE outbox_v3(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," \
     " peer_id INTEGER NOT NULL REFERENCES peers(id), link TEXT NOT NULL," \
@@ -989,6 +1000,129 @@ log_text(struct fx *f, char text[static 128], const char *ids)
 		snprintf(text + strlen(text), 128 - strlen(text), "%s@%" PRIu64 " ", id, e.index);
 		free((char *)e.msg_id);
 	}
+}
+
+/* ---- pins that end ---- */
+
+/* A pin removed, pinned again, its key replaced: the rows stay for the
+ * history, queued messages are failed and kept, names and keys are reused
+ * as store_peer.h says. */
+static void
+test_pins_end(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen ps;
+	struct outs_seen os;
+	int64_t n, failed, again, rekeyed;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m2", 2, 10), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "cert", "m3", 1, 10), ST_OK);
+	assert_int_equal(add_out(f->st, f->charlie, "urgent", "c1", 1, 10), ST_OK);
+	assert_int_equal(store_out_delivered(f->st, "m1", "receipt", NULL, 42), ST_OK);
+	assert_int_equal(store_peer_queued(f->st, f->bravo, &n), ST_OK);
+	assert_int_equal(n, 2);
+
+	/* removed: its queued messages failed, with the reason, and kept */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_peer_retire(f->st, f->bravo, "peer removed", 77, &failed), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	assert_int_equal(failed, 2);
+	assert_int_equal(store_peer_queued(f->st, f->bravo, &n), ST_OK);
+	assert_int_equal(n, 0);
+	memset(&os, 0, sizeof os);
+	assert_int_equal(store_out_list(f->st, 0, out_cb, &os), ST_OK);
+	assert_int_equal(os.n, 4);
+	assert_int_equal(os.state[0], STORE_DELIVERED);
+	assert_string_equal(os.receipt[0], "receipt");
+	for (int k = 1; k < 3; k++) {
+		assert_int_equal(os.state[k], STORE_FAILED);
+		assert_string_equal(os.last_error[k], "peer removed");
+		assert_string_equal(os.peer[k], "bravo");
+	}
+	assert_int_equal(os.state[3], STORE_QUEUED);	/* charlie's: untouched */
+	assert_int_equal(store_log_size(f->st), 4);	/* the log keeps every entry */
+
+	/* no longer pinned, but its row is there */
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_list(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 1);
+	assert_string_equal(ps.names[0], "charlie");
+	check_rc("find by name", store_peer_find(f->st, "bravo", NULL, peer_cb, &ps), ST_NOTFOUND);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_get(f->st, f->bravo, peer_cb, &ps), ST_OK);
+	assert_string_equal(ps.names[0], "bravo");
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_history(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 2);
+	check_rc("ended twice", store_peer_retire(f->st, f->bravo, "x", 78, NULL), ST_NOTFOUND);
+	check_rc("update an ended pin", store_peer_update(f->st, f->bravo, "https://h:1", "c"),
+	    ST_NOTFOUND);
+
+	/* the same key pinned again under its name: its old row */
+	assert_int_equal(add_peer(f->st, "bravo", 0xb0, &again), ST_OK);
+	assert_int_equal(again, f->bravo);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_find(f->st, "bravo", NULL, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.ids[0], f->bravo);
+	check_rc("pinned twice", add_peer(f->st, "bravo", 0xb0, NULL), ST_EXISTS);
+
+	/* its key replaced: the name is free for a new pin, a new row */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_peer_retire(f->st, f->bravo, "peer key replaced", 79, NULL), ST_OK);
+	assert_int_equal(add_peer(f->st, "bravo", 0xb1, &rekeyed), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	assert_int_not_equal(rekeyed, f->bravo);
+	check_rc("the old key under another name", add_peer(f->st, "bravo2", 0xb0, NULL),
+	    ST_EXISTS);
+	check_rc("the old key under its name", add_peer(f->st, "bravo", 0xb0, NULL), ST_EXISTS);
+	assert_int_equal(store_peer_update(f->st, rekeyed, "https://h:2", "newer card"), ST_OK);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_find(f->st, "bravo", NULL, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.pk0[0], 0xb1);
+	assert_string_equal(ps.endpoint, "https://h:2");
+	assert_string_equal(ps.card, "newer card");
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_history(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 3);	/* bravo's old key, charlie, bravo's new key */
+	assert_int_equal(ps.pk0[0], 0xb0);
+	assert_int_equal(ps.pk0[2], 0xb1);
+
+	/* and all of it after a reopen */
+	reopen(f);
+	memset(&os, 0, sizeof os);
+	assert_int_equal(store_out_get(f->st, "m2", out_cb, &os), ST_OK);
+	assert_int_equal(os.state[0], STORE_FAILED);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_list(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 2);
+}
+
+/* A version 5 store (name unique over all rows, no removed_ms) is made
+ * version 6 with its pins, ids and the rows that point at them. */
+static void
+test_upgrade_v6(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen ps;
+	struct outs_seen os;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
+	rewrite(f, to_v5);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 6);
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(store_peer_list(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 2);
+	assert_int_equal(ps.ids[0], f->bravo);
+	memset(&os, 0, sizeof os);
+	assert_int_equal(store_out_get(f->st, "m1", out_cb, &os), ST_OK);
+	assert_string_equal(os.peer[0], "bravo");
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	/* and pins now end */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_peer_retire(f->st, f->bravo, "peer removed", 5, NULL), ST_OK);
+	assert_int_equal(add_peer(f->st, "bravo", 0xb1, NULL), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
 }
 
 static void
@@ -1650,6 +1784,8 @@ main(void)
 		T(test_out_failed_range),
 		T(test_out_list),
 		T(test_inbox),
+		T(test_pins_end),
+		T(test_upgrade_v6),
 		T(test_upgrade),
 		T(test_upgrade_atomic),
 		T(test_receipts_small),
