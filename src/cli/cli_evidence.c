@@ -88,7 +88,8 @@ evidence_check(const char *path, const char *const cardpath[2], int n_cards)
 	status rc;
 	int e;
 
-	buf_init(&text, EVIDENCE_MAX);
+	/* a bundle or a fork proof */
+	buf_init(&text, EVIDENCE_MAX > FORKPROOF_MAX ? EVIDENCE_MAX : FORKPROOF_MAX);
 	rc = file_read(path, &text);
 	if (rc) {
 		buf_free(&text);
@@ -149,7 +150,7 @@ fork_write(const char *dir, const char *num)
 		    cli_text(num, 0));
 	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
 		return 1;
-	buf_init(&out, FORKPROOF_MAX * 2);
+	buf_init(&out, FORKPROOF_MAX);	/* no larger than evidence verify reads */
 	rc = store_fork_get(node_store(n), id, fork_one, &out);
 	if (rc == ST_NOTFOUND)
 		e = cli_fail("no fork %lld on record (see parley log forks)", id);

@@ -63,6 +63,16 @@ fail(const char **why, const char *text, status rc)
 	return rc;
 }
 
+/* sig_failed - 1 when a statement's opening failed on its signature or
+ * signer (rc from envelope_*_open).  Any other failure is a statement of
+ * another kind or shape (a receipt among messages): its reason must not
+ * say that the card's key did not sign it, which reads as a forgery. */
+static int
+sig_failed(status rc)
+{
+	return rc == ST_BADSIG || rc == ST_UNKNOWN_KEY;
+}
+
 static status
 two_messages(const char *s[2], const size_t len[2], const struct card *card,
     struct forkproof_report *r, const char **why)
@@ -79,9 +89,12 @@ two_messages(const char *s[2], const size_t len[2], const struct card *card,
 		rc = envelope_message_open(s[i], len[i], card->pk, m[0].to, &m[i]);
 		if (rc == ST_RECIPIENT)
 			rc = fail(why, "the two messages are to different recipients", ST_INVALID);
-		else if (rc)
+		else if (sig_failed(rc))
 			rc = fail(why, i ? "the second message does not verify with the card's key" :
 			    "the first message does not verify with the card's key", rc);
+		else if (rc)
+			rc = fail(why, i ? "the second statement is not a message" :
+			    "the first statement is not a message", rc);
 	}
 	if (!rc && (strcmp(m[0].link, m[1].link) != 0 || m[0].seq != m[1].seq))
 		rc = fail(why, "the two messages are for different links or sequence numbers",
@@ -116,9 +129,12 @@ two_receipts(const char *s[2], const size_t len[2], const struct card *card,
 		memcpy(to, rc0.to, sizeof to);
 		if ((rc = envelope_receipt_open(s[i], len[i], card->pk, to, rr[i])) == ST_RECIPIENT)
 			return fail(why, "the two receipts are to different parties", ST_INVALID);
-		if (rc)
+		if (sig_failed(rc))
 			return fail(why, i ? "the second receipt does not verify with the card's key" :
 			    "the first receipt does not verify with the card's key", rc);
+		if (rc)
+			return fail(why, i ? "the second statement is not a receipt" :
+			    "the first statement is not a receipt", rc);
 	}
 	if (strcmp(rc0.msg, rc1.msg) != 0 || strcmp(rc0.msg_sha256, rc1.msg_sha256) != 0 ||
 	    strcmp(rc0.link, rc1.link) != 0 || rc0.seq != rc1.seq)
@@ -146,6 +162,9 @@ two_checkpoints(const char *s[2], const size_t len[2], const struct card *card,
 		struct note_check chk;
 		status rc = note_verify(s[i], len[i], &key, 1, &chk);
 
+		if (rc == ST_PARSE || rc == ST_TOOBIG)
+			return fail(why, i ? "the second statement is not a checkpoint" :
+			    "the first statement is not a checkpoint", rc);
 		if (rc)
 			return fail(why, i ? "the second checkpoint is not signed by the card's key" :
 			    "the first checkpoint is not signed by the card's key", rc);

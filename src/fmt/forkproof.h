@@ -27,11 +27,15 @@
 #include "util/status.h"
 
 #define FORKPROOF_TYPE "parley-fork"
-#define FORKPROOF_MAX (1u << 20)	/* bytes in a proof we read */
+/* Bytes in a proof we read, and so in one we write: two messages at the
+ * default max_body (1 MiB of text each, about 1.4 MB as JWS) must fit, or
+ * a peer's fork of large messages could be kept but never proven. */
+#define FORKPROOF_MAX (4u << 20)
 
 /* forkproof_make - append the proof JSON (one line, then "\n") to out.
  * ST_INVALID (out untouched) for an unknown kind or a statement that is
- * not UTF-8 text. */
+ * not UTF-8 text.  Bound out by FORKPROOF_MAX to write only what
+ * forkproof_verify reads. */
 status forkproof_make(const char *kind, const char *a, const char *b, struct buf *out) WUR;
 
 /* What a verified proof shows. */

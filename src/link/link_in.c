@@ -41,12 +41,14 @@ struct prior {
 	struct verdict *v;
 	int same;
 	status code, rc;
+	struct buf held;	/* another accepted message's JWS; the caller frees */
 };
 
 /* prior_row - what we hold at a sequence number seen again: for the same
  * bytes, the answer given then; for other bytes of an accepted message,
- * that message's JWS (in v->receipt, which is not sent on a conflict), to
- * keep as proof of a fork. */
+ * that message's JWS (in pr->held), to keep as proof of a fork.  held is
+ * bounded by the row's own length, not by v->receipt's 8 KB: a message is
+ * as large as max_body allows, and a fork of large messages is a fork. */
 static int
 prior_row(void *arg, const struct store_in *m)
 {
@@ -58,8 +60,10 @@ prior_row(void *arg, const struct store_in *m)
 		pr->rc = buf_add(&pr->v->receipt, m->receipt, m->receipt_len);
 	else if (pr->same)
 		snprintf(pr->v->reason, sizeof pr->v->reason, "%s", m->reason);
-	else if (m->status == 200 && m->jws_len)
-		pr->rc = buf_add(&pr->v->receipt, m->jws, m->jws_len);
+	else if (m->status == 200 && m->jws_len) {
+		buf_init(&pr->held, m->jws_len);
+		pr->rc = buf_add(&pr->held, m->jws, m->jws_len);
+	}
 	return 1;
 }
 
@@ -156,7 +160,7 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 	}
 	next = v->next;
 	if (m.seq < next) {
-		struct prior pr = { hash, v, 0, ST_OK, ST_OK };
+		struct prior pr = { hash, v, 0, ST_OK, ST_OK, { NULL, 0, 0, 0 } };
 
 		if (store_in_at(st, p->id, m.link, m.seq, prior_row, &pr) == ST_OK && pr.same) {
 			code = pr.code;	/* a retransmission: the same answer again */
@@ -168,12 +172,12 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 			goto done;
 		}
 		code = ST_REPLAY, *stop = 1;
-		if (!pr.same && rj->len && !pr.rc)
-			fork_message(node, p, &m, rj, jws, n, reason, sizeof reason);
+		if (!pr.same && pr.held.len && !pr.rc)
+			fork_message(node, p, &m, &pr.held, jws, n, reason, sizeof reason);
 		else
 			snprintf(reason, sizeof reason, "sequence %lld on link %s already holds"
 			    " another message", (long long)m.seq, m.link);
-		buf_reset(rj);
+		buf_free(&pr.held);
 		goto done;
 	}
 	if (m.seq > next) {

@@ -10,6 +10,11 @@
  *     and nothing is applied twice;
  *   - a message ahead of its turn waits (425, with the number expected),
  *     another message at a used number is a replay (409);
+ *   - another message signed by alpha for a number whose message was
+ *     accepted is a fork: 409 with a reason starting "fork:", and both
+ *     messages kept once as a fork of kind "message" (held: the accepted
+ *     one, presented: the other, byte for byte); a number refused for good
+ *     holds no message, so a conflict there is no fork;
  *   - a forgery, another signer or another recipient is refused and does
  *     not consume the sequence number;
  *   - a verified message refused for good (link not agreed, body too
@@ -49,6 +54,7 @@
 #define TAGS_MAX 8
 #define BATCH_MAX 3
 #define STEPS_MAX 5
+#define HUGE_BODY 12000			/* a JWS larger than a receipt's 8 KB */
 
 
 /* ---- the cases ---- */
@@ -56,6 +62,7 @@
 enum kind {
 	M_GOOD,		/* alpha to bravo, as it should be */
 	M_BIG,		/* body over bravo's max_body */
+	M_HUGE,		/* a body of HUGE_BODY bytes (for a case with a larger max_body) */
 	M_FORGED,	/* one byte of the signature changed */
 	M_OTHER_KEY,	/* signed by charlie (from = charlie) */
 	M_OTHER_TO,	/* alpha's, addressed to charlie */
@@ -80,84 +87,126 @@ struct step {
 	int64_t inbox;		/* messages accepted in bravo's inbox after */
 	const char *link;	/* ... and the next sequence number on link */
 	int64_t next;
+	int forks;		/* fork rows in bravo's store after */
+	const char *held, *presented;	/* the last fork's statements, by tag */
+	const char *reason;	/* the first refusal's reason starts so (NULL: any) */
 };
 
 struct lcase {
 	const char *name;
 	struct step steps[STEPS_MAX];
+	size_t max_body;	/* bravo's; 0: BRAVO_MAX_BODY */
 };
 
 #define MSG(k, t, l, s) { k, t, l, s, NULL }
+#define NOFORK 0, NULL, NULL, NULL	/* no fork after, any reason */
 #define U "urgent"
 
 static const struct lcase cases[] = {
 	{ "one message: accepted, receipt verifies with bravo's key", {
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-	} },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "three in order in one batch: all accepted", {
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_GOOD, "b", U, 2), MSG(M_GOOD, "c", U, 3) }, 0,
-		    ST_OK, { 200, 200, 200 }, 0, 3, U, 4 },
-	} },
+		    ST_OK, { 200, 200, 200 }, 0, 3, U, 4, NOFORK },
+	}, 0 },
 	{ "retransmission: the same receipt, nothing applied twice", {
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_GOOD, "b", U, 2) }, 0, ST_OK, { 200, 200 },
-		    0, 2, U, 3 },
-	} },
+		    0, 2, U, 3, NOFORK },
+	}, 0 },
 	{ "ahead of its turn: 425 with expected 1, nothing stored", {
-		{ { MSG(M_GOOD, "a", U, 3) }, 0, ST_ORDER, { 425 }, 1, 0, U, 1 },
-		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-	} },
+		{ { MSG(M_GOOD, "a", U, 3) }, 0, ST_ORDER, { 425 }, 1, 0, U, 1, NOFORK },
+		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "another message at a used number: replay 409", {
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2 },
-	} },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2, 1, "a", "b",
+		    "fork:" },
+	}, 0 },
+	{ "a second message signed for an accepted number: a fork, kept once", {
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2, 1, "a", "b",
+		    "fork: sequence 1 on link urgent already holds another message signed by"
+		    " you; both are kept as proof" },
+		/* the same second message again: the same answer, still one fork */
+		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2, 1, "a", "b",
+		    "fork:" },
+		/* the first message's bytes again: its receipt again, no fork */
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, 1, "a", "b", NULL },
+		{ { MSG(M_GOOD, "c", U, 2) }, 0, ST_OK, { 200 }, 0, 2, U, 3, 1, "a", "b", NULL },
+	}, 0 },
+	{ "a fork in a batch stops the batch there", {
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_GOOD, "b", U, 1), MSG(M_GOOD, "c", U, 2) }, 0, ST_REPLAY, { 409 }, 0,
+		    1, U, 2, 1, "a", "b", "fork:" },
+	}, 0 },
+	{ "a forged or foreign message at an accepted number: refused, no fork", {
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_FORGED, "f", U, 1) }, 0, ST_BADSIG, { 403 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_OTHER_KEY, "k", U, 1) }, 0, ST_UNKNOWN_KEY, { 403 }, 0, 1, U, 2, NOFORK },
+		/* a message at another number (its id reused) is a replay, no fork */
+		{ { { M_GOOD, "r", U, 2, "a" } }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2, 0, NULL, NULL,
+		    "message id " },
+	}, 0 },
+	{ "a large message (over a receipt's 8 KB), then another at its number: a fork", {
+		{ { MSG(M_HUGE, "h", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2, 1, "h", "b",
+		    "fork:" },
+		{ { MSG(M_GOOD, "c", U, 2) }, 0, ST_OK, { 200 }, 0, 2, U, 3, 1, "h", "b", NULL },
+	}, CONFIG_MAX_BODY_DEFAULT },
 	{ "a used message id at the next number: replay 409", {
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-		{ { { M_GOOD, "b", U, 2, "a" } }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2 },
-	} },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+		{ { { M_GOOD, "b", U, 2, "a" } }, 0, ST_REPLAY, { 409 }, 0, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "forged signature: 403, the number is not consumed", {
-		{ { MSG(M_FORGED, "f", U, 1) }, 0, ST_BADSIG, { 403 }, 0, 0, U, 1 },
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-	} },
+		{ { MSG(M_FORGED, "f", U, 1) }, 0, ST_BADSIG, { 403 }, 0, 0, U, 1, NOFORK },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "signed by a key other than alpha's: 403", {
-		{ { MSG(M_OTHER_KEY, "k", U, 1) }, 0, ST_UNKNOWN_KEY, { 403 }, 0, 0, U, 1 },
-		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2 },
-	} },
+		{ { MSG(M_OTHER_KEY, "k", U, 1) }, 0, ST_UNKNOWN_KEY, { 403 }, 0, 0, U, 1, NOFORK },
+		{ { MSG(M_GOOD, "a", U, 1) }, 0, ST_OK, { 200 }, 0, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "addressed to another node: 421", {
-		{ { MSG(M_OTHER_TO, "t", U, 1) }, 0, ST_RECIPIENT, { 421 }, 0, 0, U, 1 },
-	} },
+		{ { MSG(M_OTHER_TO, "t", U, 1) }, 0, ST_RECIPIENT, { 421 }, 0, 0, U, 1, NOFORK },
+	}, 0 },
 	{ "link not agreed: 404, the number is consumed", {
-		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_LINK, { 404 }, 0, 0, "cert", 2 },
+		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_LINK, { 404 }, 0, 0, "cert", 2, NOFORK },
 		/* the same bytes again: the same 404, read back from the stored
 		 * HTTP status (http_status(404) is ST_NOTFOUND) */
-		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_NOTFOUND, { 404 }, 0, 0, "cert", 2 },
-		{ { MSG(M_GOOD, "b", "cert", 1) }, 0, ST_REPLAY, { 409 }, 0, 0, "cert", 2 },
-		{ { MSG(M_AGREE, "-", NULL, 0) }, 0, ST_OK, { 0 }, 0, 0, "cert", 2 },
-		{ { MSG(M_GOOD, "c", "cert", 2) }, 0, ST_OK, { 200 }, 0, 1, "cert", 3 },
-	} },
+		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_NOTFOUND, { 404 }, 0, 0, "cert", 2, NOFORK },
+		/* refused for good: no message is held there, so no fork */
+		{ { MSG(M_GOOD, "b", "cert", 1) }, 0, ST_REPLAY, { 409 }, 0, 0, "cert", 2, 0,
+		    NULL, NULL, "sequence 1 on link cert already holds another message" },
+		{ { MSG(M_AGREE, "-", NULL, 0) }, 0, ST_OK, { 0 }, 0, 0, "cert", 2, NOFORK },
+		{ { MSG(M_GOOD, "c", "cert", 2) }, 0, ST_OK, { 200 }, 0, 1, "cert", 3, NOFORK },
+	}, 0 },
 	{ "body over max_body: 413, the number is consumed", {
-		{ { MSG(M_BIG, "big", U, 1) }, 0, ST_TOOBIG, { 413 }, 0, 0, U, 2 },
-		{ { MSG(M_GOOD, "a", U, 2) }, 0, ST_OK, { 200 }, 0, 1, U, 3 },
-	} },
+		{ { MSG(M_BIG, "big", U, 1) }, 0, ST_TOOBIG, { 413 }, 0, 0, U, 2, NOFORK },
+		{ { MSG(M_GOOD, "a", U, 2) }, 0, ST_OK, { 200 }, 0, 1, U, 3, NOFORK },
+		/* another message at the refused number: 409, and no fork */
+		{ { MSG(M_GOOD, "b", U, 1) }, 0, ST_REPLAY, { 409 }, 0, 1, U, 3, 0, NULL, NULL,
+		    "sequence 1 on link urgent already holds another message" },
+	}, 0 },
 	{ "truncated JWS: 400", {
-		{ { MSG(M_TRUNC, "t", U, 1) }, 0, ST_PARSE, { 400 }, 0, 0, U, 1 },
-	} },
+		{ { MSG(M_TRUNC, "t", U, 1) }, 0, ST_PARSE, { 400 }, 0, 0, U, 1, NOFORK },
+	}, 0 },
 	{ "empty body: 400, no results", {
-		{ { { 0 } }, 1, ST_PARSE, { 0 }, 0, 0, U, 1 },
-	} },
+		{ { { 0 } }, 1, ST_PARSE, { 0 }, 0, 0, U, 1, NOFORK },
+	}, 0 },
 	{ "batch of 3, the 2nd out of order: the 1st accepted, stops at the 2nd", {
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_GOOD, "b", U, 3), MSG(M_GOOD, "c", U, 2) }, 0,
-		    ST_ORDER, { 200, 425 }, 2, 1, U, 2 },
-	} },
+		    ST_ORDER, { 200, 425 }, 2, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "batch of 3, the 2nd forged: the 1st accepted, the 3rd not seen", {
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_FORGED, "f", U, 2), MSG(M_GOOD, "c", U, 2) },
-		    0, ST_BADSIG, { 200, 403 }, 0, 1, U, 2 },
-	} },
+		    0, ST_BADSIG, { 200, 403 }, 0, 1, U, 2, NOFORK },
+	}, 0 },
 	{ "batch of 3, the 2nd on a link not agreed: it does not stop the batch", {
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_GOOD, "b", "cert", 1), MSG(M_GOOD, "c", U, 2) },
-		    0, ST_LINK, { 200, 404, 200 }, 0, 2, U, 3 },
-	} },
+		    0, ST_LINK, { 200, 404, 200 }, 0, 2, U, 3, NOFORK },
+	}, 0 },
 };
 
 /* ---- the fixture ---- */
@@ -235,7 +284,8 @@ setup(void **state)
 	f->tc = *state;		/* the case, as the table gave it */
 	*state = f;
 	if (node_make(f->adir, "alpha", CONFIG_MAX_BODY_DEFAULT, &f->a) ||
-	    node_make(f->bdir, "bravo", BRAVO_MAX_BODY, &f->b) ||
+	    node_make(f->bdir, "bravo", f->tc->max_body ? f->tc->max_body : BRAVO_MAX_BODY,
+	    &f->b) ||
 	    pin(f->a, "bravo", f->b) || pin(f->b, "alpha", f->a) ||
 	    peers_new(node_store(f->b), &f->ps) || !peers_by_name(f->ps, "alpha")) {
 		(void)teardown(state);	/* cmocka skips teardown when setup fails */
@@ -285,8 +335,8 @@ seal(struct fx *f, const struct msgspec *ms)
 	snprintf(m.priority, sizeof m.priority, "routine");
 	snprintf(m.subject, sizeof m.subject, "grid status %s", ms->tag);
 	stamp_format(NOW_MS, m.created_at);
-	if (ms->kind == M_BIG) {
-		for (int i = 0; i <= BRAVO_MAX_BODY; i++)
+	if (ms->kind == M_BIG || ms->kind == M_HUGE) {
+		for (int i = 0; i <= (ms->kind == M_BIG ? BRAVO_MAX_BODY : HUGE_BODY); i++)
 			EXPECT(buf_adds(&m.body, "x"), ST_OK);
 	} else
 		EXPECT(buf_addf(&m.body, "substation %s nominal", ms->tag), ST_OK);
@@ -340,6 +390,59 @@ inbox_count(struct fx *f)
 
 	EXPECT(store_in_list(node_store(f->b), 0, count_row, &n), ST_OK);
 	return n;
+}
+
+/* The fork rows of bravo's store: how many, and the last one. */
+struct forks_seen {
+	int n;
+	char kind[16], subject[32], peer[16];
+	struct buf held, presented;
+};
+
+static int
+fork_row(void *arg, const struct store_fork *fk)
+{
+	struct forks_seen *s = arg;
+
+	s->n++;
+	snprintf(s->kind, sizeof s->kind, "%s", fk->kind);
+	snprintf(s->subject, sizeof s->subject, "%s", fk->subject);
+	snprintf(s->peer, sizeof s->peer, "%s", fk->peer);
+	buf_reset(&s->held);
+	buf_reset(&s->presented);
+	EXPECT(buf_adds(&s->held, fk->held), ST_OK);
+	EXPECT(buf_adds(&s->presented, fk->presented), ST_OK);
+	return 0;
+}
+
+/* check_forks - bravo's store holds sp->forks forks, the last of alpha's
+ * two messages tagged sp->held and sp->presented, byte for byte. */
+static void
+check_forks(struct fx *f, const struct step *sp)
+{
+	struct forks_seen s;
+
+	memset(&s, 0, sizeof s);
+	buf_init(&s.held, RESP_MAX);
+	buf_init(&s.presented, RESP_MAX);
+	EXPECT(store_fork_list(node_store(f->b), fork_row, &s), ST_OK);
+	if (s.n != sp->forks)
+		fail_msg("%d fork rows, want %d", s.n, sp->forks);
+	if (sp->forks) {
+		struct sent *held = sent_of(f, sp->held), *presented = sent_of(f, sp->presented);
+
+		assert_non_null(held);
+		assert_non_null(presented);
+		assert_string_equal(s.kind, "message");
+		assert_string_equal(s.peer, "alpha");
+		assert_string_equal(s.subject, "urgent 1");	/* every fork here: LINK SEQ */
+		assert_int_equal(s.held.len, held->jws.len);
+		assert_memory_equal(s.held.p, held->jws.p, held->jws.len);
+		assert_int_equal(s.presented.len, presented->jws.len);
+		assert_memory_equal(s.presented.p, presented->jws.p, presented->jws.len);
+	}
+	buf_free(&s.held);
+	buf_free(&s.presented);
 }
 
 /* check_receipt - r (from the answer) is bravo's receipt of s. */
@@ -417,6 +520,12 @@ run_step(struct fx *f, const struct step *sp)
 			assert_null(receipt);
 			assert_non_null(json_string_value(json_object_get(r, "reason")));
 		}
+		if (sp->codes[i] != 200 && sp->reason && (i == 0 || sp->codes[i - 1] == 200)) {
+			const char *why = json_string_value(json_object_get(r, "reason"));
+
+			if (strncmp(why, sp->reason, strlen(sp->reason)) != 0)
+				fail_msg("reason \"%s\", want it to start \"%s\"", why, sp->reason);
+		}
 		if (sp->codes[i] == 425)
 			assert_int_equal(json_integer_value(json_object_get(r, "expected")),
 			    sp->expected);
@@ -427,6 +536,7 @@ run_step(struct fx *f, const struct step *sp)
 	assert_int_equal(inbox_count(f), sp->inbox);
 	EXPECT(store_recv_next(node_store(f->b), alpha->id, sp->link, &next), ST_OK);
 	assert_int_equal(next, sp->next);
+	check_forks(f, sp);
 	buf_free(&body);
 	buf_free(&resp);
 }

@@ -1767,6 +1767,349 @@ test_uncommitted_lost(void **state)
 	assert_int_equal(s, 1);
 }
 
+/* ---- forks, halts, marks (schema 5) ---- */
+
+struct forks_seen {
+	int n;
+	int64_t id[8], peer_id[8], at_ms[8];
+	char peer[8][16], kind[8][16], subject[8][48], held[8][32], presented[8][32];
+	char reason[8][32];
+};
+
+static int
+fork_cb(void *arg, const struct store_fork *fk)
+{
+	struct forks_seen *s = arg;
+
+	assert_true(s->n < 8);
+	s->id[s->n] = fk->id;
+	s->peer_id[s->n] = fk->peer_id;
+	s->at_ms[s->n] = fk->at_ms;
+	snprintf(s->peer[s->n], sizeof s->peer[0], "%s", fk->peer);
+	snprintf(s->kind[s->n], sizeof s->kind[0], "%s", fk->kind);
+	snprintf(s->subject[s->n], sizeof s->subject[0], "%s", fk->subject);
+	snprintf(s->held[s->n], sizeof s->held[0], "%s", fk->held);
+	snprintf(s->presented[s->n], sizeof s->presented[0], "%s", fk->presented);
+	snprintf(s->reason[s->n], sizeof s->reason[0], "%s", fk->reason);
+	s->n++;
+	return 0;
+}
+
+static status
+add_fork(struct store *st, int64_t peer, const char *kind, const char *subject,
+    const char *held, const char *presented, int64_t at_ms)
+{
+	struct store_fork fk;
+
+	memset(&fk, 0, sizeof fk);
+	fk.id = 777;		/* ignored: the store numbers forks */
+	fk.peer_id = peer;
+	fk.peer = "ignored";	/* joined from peers */
+	fk.kind = kind;
+	fk.subject = subject;
+	fk.held = held;
+	fk.presented = presented;
+	fk.reason = "two of a kind";
+	fk.at_ms = at_ms;
+	return store_fork_add(st, &fk);
+}
+
+static void
+forks_of(struct fx *f, struct forks_seen *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(store_fork_list(f->st, fork_cb, s), ST_OK);
+}
+
+/* check_fork - row k of s is as given. */
+static void
+check_fork(const struct forks_seen *s, int k, const char *peer, const char *kind,
+    const char *subject, const char *held, const char *presented, int64_t at_ms)
+{
+	assert_true(k < s->n);
+	assert_string_equal(s->peer[k], peer);
+	assert_string_equal(s->kind[k], kind);
+	assert_string_equal(s->subject[k], subject);
+	assert_string_equal(s->held[k], held);
+	assert_string_equal(s->presented[k], presented);
+	assert_string_equal(s->reason[k], "two of a kind");
+	assert_int_equal(s->at_ms[k], at_ms);
+}
+
+/* Forks of every kind come back as added, oldest first, each by its id. */
+static void
+test_forks(void **state)
+{
+	struct fx *f = *state;
+	struct forks_seen s, one;
+
+	forks_of(f, &s);	/* none is fine */
+	assert_int_equal(s.n, 0);
+	assert_int_equal(add_fork(f->st, f->bravo, STORE_FORK_CHECKPOINT, "", "note-c", "note-p",
+	    100), ST_OK);
+	assert_int_equal(add_fork(f->st, f->bravo, STORE_FORK_MESSAGE, "urgent 3", "jws-a",
+	    "jws-b", 200), ST_OK);
+	assert_int_equal(add_fork(f->st, f->charlie, STORE_FORK_RECEIPT, "0190-msg", "rcpt-a",
+	    "rcpt-b", 300), ST_OK);
+	forks_of(f, &s);
+	assert_int_equal(s.n, 3);
+	check_fork(&s, 0, "bravo", "checkpoint", "", "note-c", "note-p", 100);
+	check_fork(&s, 1, "bravo", "message", "urgent 3", "jws-a", "jws-b", 200);
+	check_fork(&s, 2, "charlie", "receipt", "0190-msg", "rcpt-a", "rcpt-b", 300);
+	assert_int_equal(s.peer_id[1], f->bravo);
+	assert_int_equal(s.peer_id[2], f->charlie);
+	assert_true(s.id[0] > 0 && s.id[0] < s.id[1] && s.id[1] < s.id[2]);
+
+	/* each by its number, as listed */
+	for (int k = 0; k < 3; k++) {
+		memset(&one, 0, sizeof one);
+		assert_int_equal(store_fork_get(f->st, s.id[k], fork_cb, &one), ST_OK);
+		assert_int_equal(one.n, 1);
+		assert_int_equal(one.id[0], s.id[k]);
+		check_fork(&one, 0, s.peer[k], s.kind[k], s.subject[k], s.held[k], s.presented[k],
+		    s.at_ms[k]);
+	}
+	memset(&one, 0, sizeof one);
+	check_rc("unknown id", store_fork_get(f->st, s.id[2] + 1, fork_cb, &one), ST_NOTFOUND);
+	check_rc("id 0", store_fork_get(f->st, 0, fork_cb, &one), ST_NOTFOUND);
+	check_rc("id -1", store_fork_get(f->st, -1, fork_cb, &one), ST_NOTFOUND);
+	assert_int_equal(one.n, 0);
+
+	/* kept across a close */
+	reopen(f);
+	forks_of(f, &one);
+	assert_int_equal(one.n, 3);
+	check_fork(&one, 1, "bravo", "message", "urgent 3", "jws-a", "jws-b", 200);
+}
+
+/* One fork per (peer, kind, subject): the first kept, a second refused
+ * with nothing added; but a checkpoint fork (no subject) each time. */
+static void
+test_fork_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct forks_seen s;
+
+	assert_int_equal(add_fork(f->st, f->bravo, STORE_FORK_MESSAGE, "urgent 3", "jws-a",
+	    "jws-b", 200), ST_OK);
+	check_rc("same peer, kind, subject", add_fork(f->st, f->bravo, STORE_FORK_MESSAGE,
+	    "urgent 3", "jws-a", "jws-c", 300), ST_EXISTS);
+	check_rc("same again, later", add_fork(f->st, f->bravo, STORE_FORK_MESSAGE,
+	    "urgent 3", "jws-a", "jws-b", 400), ST_EXISTS);
+	forks_of(f, &s);
+	assert_int_equal(s.n, 1);
+	check_fork(&s, 0, "bravo", "message", "urgent 3", "jws-a", "jws-b", 200);
+
+	check_rc("same subject, other kind", add_fork(f->st, f->bravo, STORE_FORK_RECEIPT,
+	    "urgent 3", "r-a", "r-b", 500), ST_OK);
+	check_rc("same subject, other peer", add_fork(f->st, f->charlie, STORE_FORK_MESSAGE,
+	    "urgent 3", "jws-x", "jws-y", 600), ST_OK);
+	check_rc("other subject", add_fork(f->st, f->bravo, STORE_FORK_MESSAGE, "urgent 4",
+	    "jws-d", "jws-e", 700), ST_OK);
+	check_rc("checkpoint", add_fork(f->st, f->bravo, STORE_FORK_CHECKPOINT, "", "n-1", "n-2",
+	    800), ST_OK);
+	check_rc("checkpoint, the same notes again", add_fork(f->st, f->bravo,
+	    STORE_FORK_CHECKPOINT, "", "n-1", "n-2", 900), ST_OK);
+	forks_of(f, &s);
+	assert_int_equal(s.n, 6);
+	check_fork(&s, 4, "bravo", "checkpoint", "", "n-1", "n-2", 800);
+	check_fork(&s, 5, "bravo", "checkpoint", "", "n-1", "n-2", 900);
+
+	/* a peer that is not pinned: refused, not taken for a duplicate */
+	assert_int_not_equal(add_fork(f->st, 999, STORE_FORK_MESSAGE, "urgent 3", "a", "b", 1),
+	    ST_OK);
+	assert_int_not_equal(add_fork(f->st, 999, STORE_FORK_MESSAGE, "urgent 3", "a", "b", 1),
+	    ST_EXISTS);
+	forks_of(f, &s);
+	assert_int_equal(s.n, 6);
+}
+
+struct halts_seen {
+	int n;
+	int64_t peer_id[4], at_ms[4];
+	char peer[4][16], what[4][32];
+};
+
+static int
+halt_cb(void *arg, const struct store_halt *h)
+{
+	struct halts_seen *s = arg;
+
+	assert_true(s->n < 4);
+	s->peer_id[s->n] = h->peer_id;
+	s->at_ms[s->n] = h->at_ms;
+	snprintf(s->peer[s->n], sizeof s->peer[0], "%s", h->peer);
+	snprintf(s->what[s->n], sizeof s->what[0], "%s", h->what);
+	s->n++;
+	return 0;
+}
+
+static void
+halts_of(struct fx *f, struct halts_seen *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(store_halt_list(f->st, halt_cb, s), ST_OK);
+}
+
+/* One active halt per peer: set again replaces its text (its time kept);
+ * cleared, it is gone from the list; set after that, a new one. */
+static void
+test_halts(void **state)
+{
+	struct fx *f = *state;
+	struct halts_seen s;
+
+	halts_of(f, &s);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(store_halt_clear(f->st, f->bravo, 50), ST_OK);	/* none: no-op */
+
+	assert_int_equal(store_halt_set(f->st, f->bravo, "lacks urgent 5", 100), ST_OK);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.peer_id[0], f->bravo);
+	assert_string_equal(s.peer[0], "bravo");
+	assert_string_equal(s.what[0], "lacks urgent 5");
+	assert_int_equal(s.at_ms[0], 100);
+
+	assert_int_equal(store_halt_set(f->st, f->bravo, "lacks urgent 7", 200), ST_OK);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.what[0], "lacks urgent 7");
+	assert_int_equal(s.at_ms[0], 100);
+
+	assert_int_equal(store_halt_set(f->st, f->charlie, "lacks log 9", 150), ST_OK);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.peer[0], "bravo");
+	assert_string_equal(s.peer[1], "charlie");
+
+	/* kept across a close */
+	reopen(f);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.what[0], "lacks urgent 7");
+
+	assert_int_equal(store_halt_clear(f->st, f->bravo, 300), ST_OK);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.peer[0], "charlie");
+	assert_int_equal(store_halt_clear(f->st, f->bravo, 310), ST_OK);	/* again: no-op */
+	assert_int_equal(store_halt_clear(f->st, f->charlie, 320), ST_OK);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 0);
+
+	/* set after a clear: a new halt, with its own time and text */
+	assert_int_equal(store_halt_set(f->st, f->bravo, "lacks cert 2", 500), ST_OK);
+	halts_of(f, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.what[0], "lacks cert 2");
+	assert_int_equal(s.at_ms[0], 500);
+	/* the cleared ones stay on record, one active row per peer */
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM halt"), 3);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM halt WHERE cleared_ms IS NULL"), 1);
+	assert_int_equal(count_rows(f, "SELECT cleared_ms FROM halt WHERE what = 'lacks urgent 7'"),
+	    300);
+	/* a peer that is not pinned */
+	assert_int_not_equal(store_halt_set(f->st, 999, "nobody", 600), ST_OK);
+}
+
+static void
+check_marks(struct fx *f, int64_t peer, const char *link, int64_t sent, int64_t received,
+    int64_t delivered)
+{
+	struct store_marks m;
+
+	memset(&m, 0xff, sizeof m);
+	assert_int_equal(store_link_marks(f->st, peer, link, &m), ST_OK);
+	if (m.sent != sent || m.received != received || m.delivered != delivered)
+		fail_msg("marks of %s: sent %lld received %lld delivered %lld, want %lld %lld %lld",
+		    link, (long long)m.sent, (long long)m.received, (long long)m.delivered,
+		    (long long)sent, (long long)received, (long long)delivered);
+}
+
+/* send - the next message to peer on link, as link_queue sends one. */
+static void
+send_next(struct fx *f, int64_t peer, const char *link, const char *id)
+{
+	int64_t seq;
+
+	assert_int_equal(store_send_seq(f->st, peer, link, &seq), ST_OK);
+	assert_int_equal(add_out(f->st, peer, link, id, seq, 10), ST_OK);
+}
+
+static void
+test_link_marks(void **state)
+{
+	struct fx *f = *state;
+
+	check_marks(f, f->bravo, "urgent", 0, 0, 0);	/* a fresh link */
+	check_marks(f, 999, "urgent", 0, 0, 0);		/* a peer that is not pinned */
+	send_next(f, f->bravo, "urgent", "m1");
+	send_next(f, f->bravo, "urgent", "m2");
+	send_next(f, f->bravo, "urgent", "m3");
+	check_marks(f, f->bravo, "urgent", 3, 0, 0);
+	assert_int_equal(store_out_delivered(f->st, "m2", "r2", NULL, 10), ST_OK);
+	check_marks(f, f->bravo, "urgent", 3, 0, 2);
+	assert_int_equal(store_out_delivered(f->st, "m1", "r1", NULL, 11), ST_OK);
+	check_marks(f, f->bravo, "urgent", 3, 0, 2);	/* the last, not the latest */
+	assert_int_equal(store_out_rejected(f->st, "m3", "413"), ST_OK);
+	check_marks(f, f->bravo, "urgent", 3, 0, 2);	/* rejected is not delivered */
+	send_next(f, f->bravo, "urgent", "m4");
+	assert_int_equal(store_out_failed(f->st, f->bravo, "urgent", 4, 4, "timed out"), ST_OK);
+	check_marks(f, f->bravo, "urgent", 4, 0, 2);	/* failed is not delivered */
+
+	/* received: accepted or refused for good */
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	check_marks(f, f->bravo, "urgent", 4, 1, 2);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 413), ST_OK);
+	check_marks(f, f->bravo, "urgent", 4, 2, 2);
+
+	/* other links and peers have marks of their own */
+	check_marks(f, f->bravo, "cert", 0, 0, 0);
+	check_marks(f, f->charlie, "urgent", 0, 0, 0);
+	assert_int_equal(add_in(f->st, f->charlie, "cert", "c1", 1, 200), ST_OK);
+	check_marks(f, f->charlie, "cert", 0, 1, 0);
+	check_marks(f, f->bravo, "cert", 0, 0, 0);
+	send_next(f, f->charlie, "cert", "x1");
+	check_marks(f, f->charlie, "cert", 1, 1, 0);
+	check_marks(f, f->bravo, "urgent", 4, 2, 2);
+}
+
+/* Version 4 to 5: its checkpoint forks are kept as forks of kind
+ * "checkpoint" with no subject; halts and subjects work after. */
+static void
+test_upgrade_v5(void **state)
+{
+	struct fx *f = *state;
+	struct forks_seen s;
+	struct halts_seen h;
+
+	assert_int_equal(add_fork(f->st, f->bravo, STORE_FORK_CHECKPOINT, "", "note-c", "note-p",
+	    100), ST_OK);
+	assert_int_equal(add_fork(f->st, f->charlie, STORE_FORK_CHECKPOINT, "", "note-d",
+	    "note-q", 200), ST_OK);
+	rewrite(f, TO_V4 "PRAGMA user_version = 4;");
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
+	forks_of(f, &s);
+	assert_int_equal(s.n, 2);
+	check_fork(&s, 0, "bravo", "checkpoint", "", "note-c", "note-p", 100);
+	check_fork(&s, 1, "charlie", "checkpoint", "", "note-d", "note-q", 200);
+	/* the version 5 tables and index work */
+	halts_of(f, &h);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(store_halt_set(f->st, f->bravo, "lacks urgent 1", 300), ST_OK);
+	assert_int_equal(add_fork(f->st, f->bravo, STORE_FORK_MESSAGE, "urgent 1", "a", "b", 400),
+	    ST_OK);
+	check_rc("duplicate after the upgrade", add_fork(f->st, f->bravo, STORE_FORK_MESSAGE,
+	    "urgent 1", "a", "c", 500), ST_EXISTS);
+	assert_int_equal(add_fork(f->st, f->bravo, STORE_FORK_CHECKPOINT, "", "note-c", "note-p",
+	    600), ST_OK);
+	forks_of(f, &s);
+	assert_int_equal(s.n, 4);
+	halts_of(f, &h);
+	assert_int_equal(h.n, 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1797,6 +2140,11 @@ main(void)
 		T(test_rollback),
 		T(test_durable),
 		T(test_uncommitted_lost),
+		T(test_forks),
+		T(test_fork_duplicates),
+		T(test_halts),
+		T(test_link_marks),
+		T(test_upgrade_v5),
 	};
 
 	int rc;
