@@ -167,6 +167,22 @@ check_pair(const char *jws, const char *rcpt, const uint8_t *from_pk, const char
 	return NULL;
 }
 
+/* keep - a statement check_pair filled (why NULL), exchanged with p, kept
+ * for the rebuild; else why (s then holds nothing). */
+static const char *
+keep(struct recovery *rc, struct lpeer *p, const char *why, struct stmt *s)
+{
+	if (why)
+		return why;
+	s->p = p;
+	if (add(rc, s) != ST_OK) {
+		free(s->jws);
+		free(s->receipt);
+		return "too many statements";
+	}
+	return NULL;
+}
+
 /* take_page - verify and keep one page of the peer's answer for the
  * current link; NULL, or why it cannot be used. */
 static const char *
@@ -191,17 +207,11 @@ take_page(struct part *pt, json_t *j, int *complete)
 			return "our messages held by the peer are not contiguous";
 		if (json_integer_value(json_object_get(o, "status")) != 200)
 			return "the peer refused one of our messages and so holds none of its bytes";
-		why = check_pair(json_string_value(json_object_get(o, "message")),
+		why = keep(rc, p, check_pair(json_string_value(json_object_get(o, "message")),
 		    json_string_value(json_object_get(o, "receipt")), ident_pk(self),
-		    ident_kid(self), p->peer->pk, p->peer->kid, link, seq, 1, &s);
+		    ident_kid(self), p->peer->pk, p->peer->kid, link, seq, 1, &s), &s);
 		if (why)
 			return why;
-		s.p = p;
-		if (add(rc, &s) != ST_OK) {
-			free(s.jws);
-			free(s.receipt);
-			return "too many statements";
-		}
 		pt->sent_after = seq;
 	}
 	json_array_foreach(json_object_get(j, "received"), i, o) {
@@ -214,17 +224,11 @@ take_page(struct part *pt, json_t *j, int *complete)
 			return "the peer's messages to us are not contiguous";
 		if (!state || strcmp(state, "delivered") != 0)
 			return "we had refused one of the peer's messages; refusals are not recovered yet";
-		why = check_pair(json_string_value(json_object_get(o, "message")),
+		why = keep(rc, p, check_pair(json_string_value(json_object_get(o, "message")),
 		    json_string_value(json_object_get(o, "receipt")), p->peer->pk, p->peer->kid,
-		    ident_pk(self), ident_kid(self), link, seq, 0, &s);
+		    ident_pk(self), ident_kid(self), link, seq, 0, &s), &s);
 		if (why)
 			return why;
-		s.p = p;
-		if (add(rc, &s) != ST_OK) {
-			free(s.jws);
-			free(s.receipt);
-			return "too many statements";
-		}
 		pt->received_after = seq;
 	}
 	if (json_is_object(cos) && json_string_value(json_object_get(cos, "note")) &&
