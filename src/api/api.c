@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -198,6 +199,38 @@ waited(void *arg, const char *id, enum link_outcome o, int64_t rtt_us, const cha
 		    o == LINK_REJECTED ? "rejected" : "timeout", "error", detail));
 }
 
+/* not_queued - why a run of sends was not queued (rc: the store's
+ * failure), in words an operator can act on; written to out. */
+static const char *
+not_queued(struct client *c, status rc, char *out, size_t cap)
+{
+	struct store *st = node_store(c->a->node);
+	const char *dir = node_dir(c->a->node);
+	struct statvfs v;
+
+	if (rc == ST_FULL) {
+		unsigned long long kib = statvfs(dir, &v) == 0 ?
+		    (unsigned long long)v.f_bavail * v.f_frsize / 1024 : 0;
+
+		snprintf(out, cap, "disk full: message not queued (%llu KiB free in %s;"
+		    " a node needs about 2 MiB free: README, Faults)", kib, dir);
+	} else if (rc == ST_CORRUPT)
+		snprintf(out, cap, "store damaged: message not queued (SQLite: %s); see"
+		    " parley status", store_damaged(st) ? store_damaged(st) : store_errmsg(st));
+	else
+		snprintf(out, cap, "store error: message not queued (%s)", store_errmsg(st));
+	return out;
+}
+
+/* store_failed - rc is the store's failure, not a refusal of one message:
+ * the transaction may be gone (SQLite rolls back on a full disk), so none
+ * of the run is queued. */
+static int
+store_failed(status rc)
+{
+	return rc == ST_FULL || rc == ST_CORRUPT || rc == ST_IO || rc == ST_DB;
+}
+
 struct pending {
 	char id[STAMP_UUID_LEN];
 	int64_t start_us;
@@ -212,6 +245,7 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 {
 	struct store *st = node_store(c->a->node);
 	struct pending *p = calloc(n, sizeof *p);
+	char why[600];
 	status rc;
 	int any = 0;
 
@@ -219,19 +253,26 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
 		return;
 	}
-	rc = store_begin(st);
+	/* a damaged store is trusted with nothing new (README, Faults) */
+	rc = store_damaged(st) ? ST_CORRUPT : store_begin(st);
 	for (size_t i = 0; i < n && !rc; i++) {
 		p[i].start_us = stamp_mono_us();
 		p[i].wait_ms = reqs[i].wait_ms;
 		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
 		any |= p[i].rc == ST_OK;
+		if (store_failed(p[i].rc)) {
+			rc = p[i].rc;
+			diag_warn("store: cannot queue messages: %s", store_errmsg(st));
+			store_rollback(st);
+		}
 	}
 	if (!rc && (rc = store_commit(st)) != ST_OK)
 		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
+	if (rc)
+		not_queued(c, rc, why, sizeof why);
 	for (size_t i = 0; i < n; i++) {
 		if (rc) {
-			say(c, json_pack("{s:b, s:s}", "ok", 0, "error",
-			    "store error: message not queued"));
+			say(c, json_pack("{s:b, s:s}", "ok", 0, "error", why));
 			continue;
 		}
 		if (p[i].rc) {

@@ -92,8 +92,14 @@ static int
 log_verify(struct node *n)
 {
 	struct buf out;
+	char msg[1024];
 	status rc;
 
+	/* the store's pages first: SQLite's own words for a damaged one */
+	rc = store_check(node_store(n), 0, NULL, NULL, msg, sizeof msg);
+	if (rc)
+		return cli_fail("log NOT verified: store %s (SQLite's quick_check: %s)",
+		    rc == ST_CORRUPT ? "is damaged" : "cannot be checked", msg);
 	buf_init(&out, 4096);
 	rc = ledger_verify(n, progress, NULL, &out);
 	if (rc) {

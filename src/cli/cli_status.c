@@ -58,6 +58,10 @@ cli_status(int argc, char **argv)
 	if (json_string_value(json_object_get(st, "halted")))
 		printf("STOPPED: this node signs nothing new: peer %s\n",
 		    cli_text(json_string_value(json_object_get(st, "halted")), 0));
+	if (json_string_value(json_object_get(st, "store_damaged")))
+		printf("ALARM: store damaged: SQLite says \"%s\"; new messages are refused, reads"
+		    " work (README, Faults)\n",
+		    cli_text(json_string_value(json_object_get(st, "store_damaged")), 0));
 	printf("%-16s %-9s %-25s %-28s %s\n", "PEER", "REACHABLE", "LAST HEARD", "BACKLOG", "ALARM");
 	json_array_foreach(json_object_get(st, "peers"), i, p) {
 		char backlog[128] = "";

@@ -11,7 +11,9 @@
  *
  * DIAGNOSTICS
  *	Exits 1 with a message naming the problem when the node cannot be
- *	opened, the port cannot be bound, or another parleyd runs on DIR.
+ *	opened, its store fails SQLite's integrity check (quick_check, at
+ *	most CHECK_MAX_MS; decision 0008), the port cannot be bound, or
+ *	another parleyd runs on DIR.
  *
  * SECURITY
  *	Connects only to pinned peers' endpoints; never phones home; never
@@ -20,6 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +44,44 @@ usage(FILE *f)
 	fprintf(f, "usage: parleyd [--dir DIR] [--quiet] | --version\n"
 	    "  Run the parley node in DIR (default: $PARLEY_DIR) in the foreground.\n"
 	    "  Logs to stderr; SIGTERM or SIGINT stops it.\n");
+}
+
+/* The start-up integrity check stops after this long: a store too large to
+ * check in a minute starts unchecked, with a warning, rather than keep its
+ * peers waiting (decision 0008). */
+#define CHECK_MAX_MS 60000
+
+static void
+check_progress(void *arg, int64_t ms)
+{
+	if (ms >= 2000)		/* a check that takes a while says so */
+		diag_info("checking the store's integrity (%lld MiB): %lld s",
+		    *(long long *)arg, (long long)(ms / 1000));
+}
+
+/* check_store - SQLite's quick_check of n's store: a damaged store is fatal
+ * (decision 0008), so that no receipt is signed from it. */
+static void
+check_store(struct node *n, const char *dir)
+{
+	char db[NODE_PATH_MAX], msg[1024];
+	long long mib = 0;
+	struct stat sb;
+	status rc;
+
+	if (node_path(dir, "parley.db", db) != ST_OK)
+		diag_fatal("directory path too long: %s", dir);
+	if (stat(db, &sb) == 0)
+		mib = (long long)(sb.st_size >> 20);
+	rc = store_check(node_store(n), CHECK_MAX_MS, check_progress, &mib, msg, sizeof msg);
+	if (rc == ST_CORRUPT)
+		diag_fatal("store %s is damaged (SQLite's quick_check: %s); parleyd will not run"
+		    " on it: keep a copy, then restore it from a backup (README, Faults)", db, msg);
+	if (rc == ST_TIMEOUT)
+		diag_warn("store %s (%lld MiB): integrity check %s; starting unchecked", db, mib,
+		    msg);
+	else if (rc)
+		diag_fatal("cannot check the store %s: %s (SQLite: %s)", db, status_str(rc), msg);
 }
 
 static void
@@ -110,6 +151,7 @@ main(int argc, char **argv)
 	raise_nofile();
 	if ((rc = node_open(dir, &n)) != ST_OK)
 		diag_fatal("cannot open node in %s: %s", dir, status_str(rc));
+	check_store(n, dir);
 	c = node_config(n);
 	base = event_base_new();
 	if (!base)

@@ -477,7 +477,7 @@ serve_messages(void *arg, struct http_req *r)
 		http_reply(r, st, "application/json", resp.p, resp.len);
 	else
 		http_reply_error(r, st, st == ST_PARSE ? "no message in the request" :
-		    status_str(st));
+		    st == ST_CORRUPT ? "store damaged; retry later" : status_str(st));
 	buf_free(&resp);
 	witness_kick(e->witness);
 	peers_heard(e->peers, pr);
@@ -639,5 +639,8 @@ link_status(struct link_engine *e)
 	j = json_pack("{s:s, s:s, s:o, s:o}", "node", c->name, "kid",
 	    ident_kid(node_ident(e->node)), "halted", node_halted(e->node) ?
 	    json_string(node_halted(e->node)) : json_null(), "peers", peers);
+	/* SQLite's words for a damaged store, from the first call that met it */
+	json_object_set_new(j, "store_damaged", store_damaged(node_store(e->node)) ?
+	    json_string(store_damaged(node_store(e->node))) : json_null());
 	return j;
 }

@@ -83,8 +83,10 @@ struct witness *link_witness(struct link_engine *e);
  * answer {"results":[...]} (one per message up to the first that stops the
  * batch) is appended to resp.  Returns ST_OK when every message was
  * accepted, else the first refusal's status (ST_ORDER, ST_REPLAY, ...), or
- * ST_DB/ST_NOMEM with resp unchanged when nothing can be answered.  No
- * sockets: the unit tests call it directly. */
+ * ST_DB/ST_NOMEM with resp unchanged when nothing can be answered:
+ * ST_FULL (HTTP 507) when the store is out of space, ST_CORRUPT (503) when
+ * it is damaged, now or before (store_damaged).  No sockets: the unit
+ * tests call it directly. */
 status link_in_batch(struct node *node, const struct peer *p, const char *body,
     size_t len, struct buf *resp) WUR;
 

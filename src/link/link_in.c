@@ -231,8 +231,10 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		code = ST_REPLAY, *stop = 1;
 		snprintf(reason, sizeof reason, "message id %s was already used", m.id);
 	} else if (rc) {
-		code = ST_DB, *stop = 1;
-		snprintf(reason, sizeof reason, "store error");
+		/* out of storage or damaged: the sender retries later */
+		code = rc == ST_FULL || rc == ST_CORRUPT ? rc : ST_DB, *stop = 1;
+		snprintf(reason, sizeof reason, "%s", code == ST_DB ? "store error" :
+		    status_str(code));
 	}
 	if (rc)
 		buf_reset(rj);	/* no receipt for what is not stored */
@@ -300,11 +302,15 @@ link_in_batch(struct node *node, const struct peer *p, const char *body, size_t 
 	struct store *st = node_store(node);
 	struct verdict v;
 	size_t lines = 0, off = 0, start = resp->len;
-	status first = ST_OK, wrc;
+	status first = ST_OK, wrc, rc;
 	int stop = 0;
 
-	if (store_begin(st) != ST_OK)
-		return ST_DB;
+	/* A damaged store signs no receipt (README, Faults): 503, the sender
+	 * retries later; what the store holds stays readable. */
+	if (store_damaged(st))
+		return ST_CORRUPT;
+	if ((rc = store_begin(st)) != ST_OK)
+		return rc == ST_FULL || rc == ST_CORRUPT ? rc : ST_DB;
 	memset(&v, 0, sizeof v);
 	buf_init(&v.receipt, 8192);
 	wrc = buf_adds(resp, "{\"results\":[");
@@ -327,10 +333,19 @@ link_in_batch(struct node *node, const struct peer *p, const char *body, size_t 
 	buf_free(&v.receipt);
 	if (!wrc)
 		wrc = buf_adds(resp, "]}");
-	if (store_commit(st) != ST_OK) {
+	if (first == ST_FULL || first == ST_CORRUPT || first == ST_DB) {
+		/* The store failed mid-batch, perhaps halfway through a row (or
+		 * SQLite rolled back already: a full disk): none of the batch is
+		 * kept and no receipt leaves; the sender sends it all again. */
+		diag_warn("store: cannot store received messages: %s", store_errmsg(st));
+		store_rollback(st);
+		buf_truncate(resp, start);
+		return first;
+	}
+	if ((rc = store_commit(st)) != ST_OK) {
 		diag_warn("store: cannot commit received messages: %s", store_errmsg(st));
 		buf_truncate(resp, start);
-		return ST_DB;
+		return rc == ST_FULL || rc == ST_CORRUPT ? rc : ST_DB;
 	}
 	if (wrc) {
 		/* committed, but the answer did not fit: the sender resends and

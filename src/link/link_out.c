@@ -217,6 +217,27 @@ lower_in_flight(const struct lpeer *p, const struct lane *l)
 	return 0;
 }
 
+static int
+seq_cb(void *arg, const struct store_out *m)
+{
+	*(int64_t *)arg = m->seq;
+	return 1;
+}
+
+/* queued_at - 1 when the message at seq on link is still queued for p: a
+ * peer that waits for it lost a batch before the one it refused (it
+ * restarted, a lane failed), and the next fill sends it - ordinary
+ * recovery, not a reason for alarm.  A peer waiting for a message we hold
+ * a receipt for, or never signed, is. */
+static int
+queued_at(struct lpeer *p, const char *link, int64_t seq)
+{
+	int64_t first = 0;
+
+	return seq > 0 && store_out_pending(node_store(p->e->node), p->peer->id, link, seq - 1,
+	    1, BATCH_BYTES, seq_cb, &first) == ST_OK && first == seq;
+}
+
 static void
 on_batch(void *arg, status code, const char *body, size_t len, const char *error)
 {
@@ -228,7 +249,8 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 	size_t n = 0;
 	json_t *j = NULL, *results;
 	int ahead = 0;
-	char why[256];
+	int64_t expected = 0;
+	char why[256], full[128];
 	status rc;
 
 	if (code == ST_DOWN || code == ST_TIMEOUT || code == ST_CRYPTO ||
@@ -248,8 +270,13 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 	}
 	p->reachable = 1;
 	p->last_heard_ms = stamp_now_ms();
-	p->backoff_ms = 0;
-	p->last_error[0] = '\0';
+	/* A peer out of storage (507) answers at once, and is backed off from
+	 * all the same; any other answer ends the backoff. */
+	snprintf(full, sizeof full, "peer %s is out of storage", p->peer->name);
+	if (code != ST_FULL) {
+		p->backoff_ms = 0;
+		p->last_error[0] = '\0';
+	}
 	if (l->hello) {
 		l->hello = 0;
 		p->need_hello = 0;
@@ -261,7 +288,7 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 	results = json_object_get(j, "results");
 	if (!json_is_array(results)) {
 		json_decref(j);
-		failed(l, "peer sent a malformed answer");
+		failed(l, code == ST_FULL ? full : "peer sent a malformed answer");
 		return;
 	}
 	oc = calloc(l->n_items ? l->n_items : 1, sizeof *oc);
@@ -274,6 +301,9 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 			n = 0;
 		}
 	}
+	if (ahead)
+		expected = json_integer_value(json_object_get(json_array_get(results, n),
+		    "expected"));
 	json_decref(j);
 	if (n == 0 && ahead && lower_in_flight(p, l)) {
 		/* This batch overtook a lane with lower sequence numbers: send
@@ -298,10 +328,22 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 		return;
 	}
 	free(oc);
+	if (ahead && queued_at(p, l->blink, expected)) {
+		diag_info("peer %s waits for seq %lld on link %s (a batch before was lost);"
+		    " sending from there", p->peer->name, (long long)expected, l->blink);
+		l->n_items = 0;
+		if (!p->retrying) {
+			p->retrying = 1;
+			schedule(p, backoff_next(&p->backoff_ms, BACKOFF_MIN_MS,
+			    node_config(e->node)->retry_max_ms));
+		}
+		return;
+	}
 	if (ahead)
 		link_out_alarm(p, "peer expects another sequence number on link %s (we sent %lld)",
 		    l->blink, l->items[0].seq);
-	failed(l, code == ST_OK ? "no progress on the batch" : "peer refused the batch");
+	failed(l, code == ST_FULL ? full : code == ST_OK ? "no progress on the batch" :
+	    "peer refused the batch");
 }
 
 struct collect {

@@ -535,8 +535,8 @@ ledger_verify(struct node *n, void (*progress)(void *arg, uint64_t done, uint64_
 	else if (!checkpoints_at(v)) {
 		rc = store_log_entries(st, 0, verify_entry, v);
 		if (rc && !v->rc)
-			fail(v, rc, "entry %" PRIu64 ": cannot read it: %s\n", v->count,
-			    status_str(rc));
+			fail(v, rc, "entry %" PRIu64 ": cannot read it: %s (%s)\n", v->count,
+			    status_str(rc), store_errmsg(st));
 	}
 	if (!v->rc && v->count != v->total)
 		fail(v, ST_CONFLICT, "entry %" PRIu64 ": missing from the log\n", v->count);

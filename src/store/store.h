@@ -18,6 +18,9 @@
 #ifndef PARLEY_STORE_H
 #define PARLEY_STORE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "util/status.h"
 
 #include "store/store_log.h"
@@ -33,8 +36,26 @@ struct store;
 status store_open(const char *path, int create, struct store **out) WUR;
 /* store_close - NULL is a no-op; rolls back an open transaction. */
 void store_close(struct store *st);
-/* store_errmsg - the backend's last error text, for diagnostics. */
+/* store_errmsg - the backend's own words for the last failure, for
+ * diagnostics: within a transaction the first failure's (a rollback does
+ * not replace it).  Never NULL; owned by st. */
 const char *store_errmsg(const struct store *st);
+/* store_damaged - NULL, or the backend's words for the first corruption
+ * st has met (ST_CORRUPT from any call, or store_check): sticky until the
+ * store is closed.  Owned by st.  A damaged store is read, never trusted
+ * with new messages (README, Faults). */
+const char *store_damaged(const struct store *st);
+
+/* store_check_fn - progress of a long store_check: ms since it began. */
+typedef void (*store_check_fn)(void *arg, int64_t elapsed_ms);
+/* store_check - the backend's own integrity check (SQLite: PRAGMA
+ * quick_check): every page and b-tree, not the index contents.  Stops after
+ * max_ms (0: no limit) with ST_TIMEOUT; calls progress (may be NULL) about
+ * once a second.  ST_CORRUPT when the store is damaged (and store_damaged
+ * says so from then on); msg[0..cap) gets the backend's words for what
+ * it found, or why it stopped. */
+status store_check(struct store *st, int max_ms, store_check_fn progress, void *arg,
+    char *msg, size_t cap) WUR;
 /* store_schema_version - the schema version store_open creates and
  * upgrades to (SQLite: PRAGMA user_version). */
 int store_schema_version(void);

@@ -6,6 +6,7 @@
  *
  * SECURITY: the database holds messages, not keys; it is created 0600.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "crypto/jws.h"
 #include "fmt/envelope.h"
 #include "util/diag.h"
+#include "util/stamp.h"
 #include "store/store.h"
 
 /* The schema, one version at a time: each version's SQL turns a store of
@@ -338,7 +340,19 @@ struct store {
 	struct buf jws;		/* that row's message JWS, unpacked */
 	struct buf pack;	/* a message JWS being packed for a row */
 	char hash[ENV_HASH_HEX];	/* that row's message hash, in hex */
+	struct store *next;	/* in open_stores */
+	int in_tx;		/* between store_begin and its commit or rollback */
+	char err[256];		/* SQLite's words for the last failure (store_errmsg) */
+	char damaged[256];	/* for the first corruption seen (store_damaged) */
 };
+
+/* The stores open in this process, so that an error SQLite returns through
+ * a statement is recorded on its store (fail): SQLite 3.40 keeps no client
+ * data on a connection.  The store is used from one thread (store.h). */
+static struct store *open_stores;
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* The largest message JWS kept packed (larger ones are kept as text). */
 #define JWS_MAX ((size_t)64 << 20)
@@ -350,7 +364,13 @@ static status one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v);
 const char *
 store_errmsg(const struct store *st)
 {
-	return sqlite3_errmsg(st->db);
+	return st->err[0] ? st->err : sqlite3_errmsg(st->db);
+}
+
+const char *
+store_damaged(const struct store *st)
+{
+	return st->damaged[0] ? st->damaged : NULL;
 }
 
 static status
@@ -369,12 +389,56 @@ db_status(int rc)
 		return ST_NOMEM;
 	case SQLITE_TOOBIG:
 		return ST_TOOBIG;
-	case SQLITE_IOERR:
 	case SQLITE_FULL:
+		return ST_FULL;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return ST_CORRUPT;
+	case SQLITE_IOERR:
 		return ST_IO;
 	default:
 		return ST_DB;
 	}
+}
+
+/* damage - remember (once) and announce that st is damaged: SQLite's text. */
+static void
+damage(struct store *st, const char *what)
+{
+	if (st->damaged[0])
+		return;
+	snprintf(st->damaged, sizeof st->damaged, "%s", what);
+	diag_warn("ALARM store damaged: SQLite says \"%s\"; new messages are refused"
+	    " until it is repaired (README, Faults)", what);
+}
+
+/* fail - the status for rc, an error SQLite returned through statement s.
+ * A full disk that SQLite reports as an I/O error (EDQUOT, a file-size
+ * limit, or ENOSPC from a call other than write) is ST_FULL.  SQLite's message is kept for
+ * store_errmsg - within a transaction the first one, which the rollback
+ * that follows would replace with "not an error" - and corruption is
+ * remembered for store_damaged. */
+static status
+fail(sqlite3_stmt *s, int rc)
+{
+	sqlite3 *db = sqlite3_db_handle(s);
+	struct store *st = open_stores;
+	status r = db_status(rc);
+	/* SQLite 3.40 records the system error for few calls: else the
+	 * failing call's errno, which nothing since has changed */
+	int e = sqlite3_system_errno(db) ? sqlite3_system_errno(db) : errno;
+
+	if (r == ST_IO && (e == ENOSPC || e == EDQUOT || e == EFBIG))
+		r = ST_FULL;
+	while (st && st->db != db)
+		st = st->next;
+	if (!st || r == ST_OK || r == ST_EXISTS || r == ST_NOTFOUND)
+		return r;
+	if (!st->in_tx || !st->err[0])
+		snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(db));
+	if (r == ST_CORRUPT)
+		damage(st, sqlite3_errmsg(db));
+	return r;
 }
 
 /* prepare - prepare query k once; 0 when it is (or already was). */
@@ -402,7 +466,7 @@ static status
 run(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
-	status r = rc == SQLITE_DONE ? ST_OK : db_status(rc == SQLITE_ROW ? SQLITE_MISUSE : rc);
+	status r = rc == SQLITE_DONE ? ST_OK : fail(s, rc == SQLITE_ROW ? SQLITE_MISUSE : rc);
 
 	sqlite3_reset(s);
 	return r;
@@ -442,7 +506,7 @@ store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
 	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 		rc = SQLITE_NOTFOUND;
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_NOTFOUND ? ST_NOTFOUND : db_status(rc);
+	return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_NOTFOUND ? ST_NOTFOUND : fail(s, rc);
 }
 
 static status
@@ -935,9 +999,14 @@ store_open(const char *path, int create, struct store **out)
 			rc = ST_DB;
 			goto fail;
 		}
+	st->next = open_stores;
+	open_stores = st;
 	rc = log_load(st);
-	if (rc)
+	if (rc) {
+		diag_warn("store: %s %s (SQLite: %s)", path, rc == ST_CORRUPT ? "is damaged" :
+		    "cannot be read", store_errmsg(st));
 		goto fail;
+	}
 	*out = st;
 	return ST_OK;
 fail:
@@ -950,6 +1019,11 @@ store_close(struct store *st)
 {
 	if (!st)
 		return;
+	for (struct store **pp = &open_stores; *pp; pp = &(*pp)->next)
+		if (*pp == st) {
+			*pp = st->next;
+			break;
+		}
 	for (int k = 0; k < Q__COUNT; k++)
 		sqlite3_finalize(st->q[k]);
 	if (st->db && !sqlite3_get_autocommit(st->db))
@@ -964,7 +1038,13 @@ store_close(struct store *st)
 status
 store_begin(struct store *st)
 {
-	return run(stmt(st, Q_BEGIN));
+	status rc = run(stmt(st, Q_BEGIN));
+
+	if (!rc) {
+		st->in_tx = 1;
+		st->err[0] = '\0';
+	}
+	return rc;
 }
 
 status
@@ -972,6 +1052,7 @@ store_commit(struct store *st)
 {
 	status rc = run(stmt(st, Q_COMMIT));
 
+	st->in_tx = 0;
 	if (rc)
 		store_rollback(st);
 	return rc;
@@ -980,11 +1061,89 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	st->in_tx = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(stmt(st, Q_ROLLBACK));
 	if (log_load(st) != ST_OK)
 		diag_panic("store: cannot read the log size after a rollback: %s",
 		    sqlite3_errmsg(st->db));
+}
+
+/* The integrity check stops at this many problems: the first names the
+ * damage, and a badly damaged store would otherwise list every page. */
+#define CHECK_ERRORS 8
+
+struct check {
+	int64_t start, deadline, said;
+	store_check_fn progress;
+	void *arg;
+};
+
+/* check_tick - SQLite's progress handler during the check: non-zero stops
+ * it at the deadline; progress every second. */
+static int
+check_tick(void *arg)
+{
+	struct check *c = arg;
+	int64_t now = stamp_mono_ms();
+
+	if (c->deadline && now >= c->deadline)
+		return 1;
+	if (c->progress && now - c->said >= 1000) {
+		c->said = now;
+		c->progress(c->arg, now - c->start);
+	}
+	return 0;
+}
+
+status
+store_check(struct store *st, int max_ms, store_check_fn progress, void *arg,
+    char *msg, size_t cap)
+{
+	struct check c = { stamp_mono_ms(), 0, 0, progress, arg };
+	sqlite3_stmt *s;
+	size_t off = 0;
+	status rc = ST_OK;
+	int r;
+
+	msg[0] = '\0';
+	c.said = c.start;
+	c.deadline = max_ms > 0 ? c.start + max_ms : 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(" STR(CHECK_ERRORS) ")", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(msg, cap, "%s", sqlite3_errmsg(st->db));
+		rc = db_status(sqlite3_errcode(st->db));
+		if (rc == ST_CORRUPT)
+			damage(st, msg);
+		return rc ? rc : ST_DB;
+	}
+	sqlite3_progress_handler(st->db, 10000, check_tick, &c);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = col(s, 0);
+		int n;
+
+		if (strcmp(line, "ok") == 0)
+			continue;
+		rc = ST_CORRUPT;
+		n = snprintf(msg + off, cap - off, "%s%s", off ? "; " : "", line);
+		if (n > 0)
+			off = (size_t)n < cap - off ? off + (size_t)n : cap - 1;
+	}
+	if (r == SQLITE_INTERRUPT && !rc) {
+		rc = ST_TIMEOUT;
+		snprintf(msg, cap, "not finished in %d ms", max_ms);
+	} else if (r != SQLITE_DONE && !rc) {
+		snprintf(msg, cap, "%s", sqlite3_errmsg(st->db));
+		rc = db_status(r);
+	}
+	sqlite3_finalize(s);
+	sqlite3_progress_handler(st->db, 0, NULL, NULL);
+	for (char *p = msg; *p; p++)
+		if (*p == '\n')
+			*p = ' ';	/* quick_check's rows span lines */
+	if (rc == ST_CORRUPT)
+		damage(st, msg);
+	return rc;
 }
 
 status
@@ -1037,7 +1196,7 @@ rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const st
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_status(rc);
+		return fail(s, rc);
 	return n ? ST_OK : ST_NOTFOUND;
 }
 
@@ -1208,7 +1367,7 @@ one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v)
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_step(s);	/* finish a RETURNING statement */
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? ST_OK : db_status(rc);
+	return rc == SQLITE_DONE ? ST_OK : fail(s, rc);
 }
 
 status
@@ -1381,7 +1540,7 @@ outs(struct store *st, sqlite3_stmt *s, size_t max_bytes, store_out_cb cb, void 
 			break;
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : db_status(rc);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : fail(s, rc);
 }
 
 status

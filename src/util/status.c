@@ -22,6 +22,8 @@ static const char *const names[ST__COUNT] = {
 	[ST_TIMEOUT] = "timed out",
 	[ST_CONFLICT] = "conflicting state",
 	[ST_FORK] = "inconsistent history (fork)",
+	[ST_FULL] = "out of storage",
+	[ST_CORRUPT] = "store damaged",
 };
 
 const char *

@@ -23,12 +23,14 @@ typedef enum status {
 	ST_TOOBIG,	/* input exceeds a configured limit */
 	ST_NOTFOUND,	/* no such message, peer or file */
 	ST_EXISTS,	/* refusing to overwrite something that exists */
-	ST_DB,		/* the store failed (SQLite error, disk full, corruption) */
+	ST_DB,		/* the store failed (any other SQLite error) */
 	ST_CRYPTO,	/* a crypto or TLS library call failed */
 	ST_DOWN,	/* the daemon or peer is not reachable */
 	ST_TIMEOUT,	/* a deadline passed */
 	ST_CONFLICT,	/* state disagrees with a peer's (stale size, rollback) */
 	ST_FORK,	/* a signed history inconsistent with one already held */
+	ST_FULL,	/* out of storage: disk full or quota (SQLITE_FULL, ENOSPC, EDQUOT) */
+	ST_CORRUPT,	/* the store is damaged (SQLITE_CORRUPT, SQLITE_NOTADB) */
 	ST__COUNT
 } status;
 

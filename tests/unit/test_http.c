@@ -208,8 +208,9 @@ static const struct {
 	{ ST_RECIPIENT, 421 },
 	{ ST_FORK, 422 },
 	{ ST_ORDER, 425 },
-	{ ST_DOWN, 503 },
+	{ ST_DOWN, 503 }, { ST_CORRUPT, 503 },
 	{ ST_TIMEOUT, 504 },
+	{ ST_FULL, 507 },
 };
 
 /* Each code's canonical status: what a client makes of the code. */
@@ -219,7 +220,7 @@ static const struct {
 } inverse[] = {
 	{ 200, ST_OK }, { 400, ST_PARSE }, { 403, ST_BADSIG }, { 404, ST_NOTFOUND },
 	{ 409, ST_CONFLICT }, { 413, ST_TOOBIG }, { 421, ST_RECIPIENT }, { 422, ST_FORK },
-	{ 425, ST_ORDER }, { 503, ST_DOWN }, { 504, ST_TIMEOUT },
+	{ 425, ST_ORDER }, { 503, ST_DOWN }, { 504, ST_TIMEOUT }, { 507, ST_FULL },
 	/* codes the table does not hold */
 	{ 201, ST_OK }, { 204, ST_OK }, { 299, ST_OK },
 	{ 401, ST_INVALID }, { 418, ST_INVALID }, { 429, ST_INVALID }, { 499, ST_INVALID },

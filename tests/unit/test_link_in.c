@@ -19,7 +19,9 @@
  *     not consume the sequence number;
  *   - a verified message refused for good (link not agreed, body too
  *     large) consumes its number, so it never blocks the link;
- *   - a batch stops at its first refusal that stops the link.
+ *   - a batch stops at its first refusal that stops the link;
+ *   - a damaged store refuses the batch whole (ST_CORRUPT: 503, retry
+ *     later), signs no receipt, and still reads.
  * Each case is a table of batches, each batch a list of messages named by
  * a tag: the same tag is the same bytes.
  */
@@ -29,6 +31,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,8 +287,8 @@ setup(void **state)
 	f->tc = *state;		/* the case, as the table gave it */
 	*state = f;
 	if (node_make(f->adir, "alpha", CONFIG_MAX_BODY_DEFAULT, &f->a) ||
-	    node_make(f->bdir, "bravo", f->tc->max_body ? f->tc->max_body : BRAVO_MAX_BODY,
-	    &f->b) ||
+	    node_make(f->bdir, "bravo", f->tc && f->tc->max_body ? f->tc->max_body :
+	    BRAVO_MAX_BODY, &f->b) ||
 	    pin(f->a, "bravo", f->b) || pin(f->b, "alpha", f->a) ||
 	    peers_new(node_store(f->b), &f->ps) || !peers_by_name(f->ps, "alpha")) {
 		(void)teardown(state);	/* cmocka skips teardown when setup fails */
@@ -551,19 +554,84 @@ test_case(void **state)
 		run_step(f, &f->tc->steps[i]);
 }
 
+/* damage_inbox - bravo closed, the root page of its inbox table overwritten
+ * as a failing disk would, bravo opened again with a new registry. */
+static void
+damage_inbox(struct fx *f)
+{
+	char path[NODE_PATH_MAX], junk[65536];
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t root = 0, psize = 0;
+	int fd;
+
+	peers_free(f->ps);
+	f->ps = NULL;
+	node_close(f->b);
+	f->b = NULL;
+	EXPECT(node_path(f->bdir, "parley.db", path), ST_OK);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT rootpage FROM sqlite_schema"
+	    " WHERE name = 'inbox'), page_size FROM pragma_page_size", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	root = sqlite3_column_int64(s, 0);
+	psize = sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_true(root > 1 && psize > 0 && psize <= (int64_t)sizeof junk);
+	memset(junk, 0xa5, sizeof junk);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, junk, (size_t)psize, (off_t)((root - 1) * psize)), psize);
+	close(fd);
+	EXPECT(node_open(f->bdir, &f->b), ST_OK);
+	EXPECT(peers_new(node_store(f->b), &f->ps), ST_OK);
+}
+
+static void
+test_damaged_store(void **state)
+{
+	static const struct msgspec ms = MSG(M_GOOD, "a", U, 1);
+	struct fx *f = *state;
+	struct sent *s = seal(f, &ms);
+	struct peer *alpha;
+	struct buf resp;
+	int64_t next = 0;
+
+	damage_inbox(f);
+	alpha = peers_by_name(f->ps, "alpha");
+	assert_non_null(alpha);
+	assert_null(store_damaged(node_store(f->b)));
+	buf_init(&resp, RESP_MAX);
+	/* the batch meets the damage: refused whole, no receipt */
+	EXPECT(link_in_batch(f->b, alpha, s->jws.p, s->jws.len, &resp), ST_CORRUPT);
+	assert_int_equal(resp.len, 0);
+	assert_non_null(store_damaged(node_store(f->b)));
+	assert_non_null(strstr(store_damaged(node_store(f->b)), "malformed"));
+	/* from then on refused before anything is read or written */
+	EXPECT(link_in_batch(f->b, alpha, s->jws.p, s->jws.len, &resp), ST_CORRUPT);
+	assert_int_equal(resp.len, 0);
+	/* what the store holds still reads; the number is not consumed */
+	EXPECT(store_recv_next(node_store(f->b), alpha->id, U, &next), ST_OK);
+	assert_int_equal(next, 1);
+	buf_free(&resp);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof cases / sizeof cases[0]];
+	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 1];
+	size_t n = sizeof cases / sizeof cases[0];
 	int failed;
 
 	if (sodium_init() < 0)
 		return 1;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+	for (size_t i = 0; i < n; i++)
 		tests[i] = (struct CMUnitTest){ cases[i].name, test_case, setup, teardown,
 		    (void *)&cases[i] };
-	failed = _cmocka_run_group_tests("link_in", tests, sizeof cases / sizeof cases[0],
-	    NULL, NULL);
+	tests[n] = (struct CMUnitTest){ "a damaged store refuses the batch: 503, no receipt",
+	    test_damaged_store, setup, teardown, NULL };
+	failed = _cmocka_run_group_tests("link_in", tests, n + 1, NULL, NULL);
 	testkeys_done();
 	return failed;
 }

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2110,6 +2112,119 @@ test_upgrade_v5(void **state)
 	assert_int_equal(h.n, 1);
 }
 
+/* damage_table - in the closed store at path, overwrite the root page of
+ * table name with junk, as a failing disk would. */
+static void
+damage_table(const char *path, const char *name)
+{
+	char junk[65536];
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t root, psize;
+	int fd;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT rootpage FROM sqlite_schema"
+	    " WHERE name = ?), page_size FROM pragma_page_size", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	root = sqlite3_column_int64(s, 0);
+	psize = sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_true(root > 1 && psize > 0 && psize <= (int64_t)sizeof junk);
+	memset(junk, 0xa5, sizeof junk);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, junk, (size_t)psize, (off_t)((root - 1) * psize)), psize);
+	close(fd);
+}
+
+/* A damaged page: SQLITE_CORRUPT is ST_CORRUPT, with SQLite's own words
+ * (store_errmsg, store_damaged, sticky); the integrity check finds it; the
+ * tables it does not touch still read. */
+static void
+test_damaged(void **state)
+{
+	struct fx *f = *state;
+	struct peers_seen ps;
+	struct outs_seen os;
+	char msg[512];
+
+	check_rc("check of a sound store", store_check(f->st, 0, NULL, NULL, msg, sizeof msg),
+	    ST_OK);
+	assert_null(store_damaged(f->st));
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 100), ST_OK);
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m2", 2, 100), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	store_close(f->st);
+	f->st = NULL;
+	damage_table(f->path, "outbox");
+	assert_int_equal(store_open(f->path, 0, &f->st), ST_OK);	/* its log is whole */
+	assert_null(store_damaged(f->st));
+
+	memset(&os, 0, sizeof os);
+	check_rc("reading the damaged table", store_out_list(f->st, 0, out_cb, &os),
+	    ST_CORRUPT);
+	assert_non_null(store_damaged(f->st));
+	assert_non_null(strstr(store_damaged(f->st), "malformed"));
+	assert_non_null(strstr(store_errmsg(f->st), "malformed"));
+	memset(&ps, 0, sizeof ps);
+	check_rc("reading another table", store_peer_list(f->st, peer_cb, &ps), ST_OK);
+	assert_int_equal(ps.n, 2);
+	assert_non_null(store_damaged(f->st));		/* a good read does not clear it */
+	check_rc("check of the damaged store", store_check(f->st, 0, NULL, NULL, msg,
+	    sizeof msg), ST_CORRUPT);
+	assert_true(msg[0] != '\0');
+}
+
+/* Out of space at the commit (here a file-size limit, EFBIG; on a node, a
+ * full disk): ST_FULL with SQLite's words, not the rollback's "not an error";
+ * nothing of the transaction kept; with room again the same commit works. */
+static void
+test_full(void **state)
+{
+	struct fx *f = *state;
+	struct outs_seen os;
+	struct rlimit old, lim;
+	char id[32];
+	status rc = ST_OK;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 256 * 1024;	/* the WAL can grow to 256 KiB */
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(store_begin(f->st), ST_OK);
+		for (int i = 1; !rc && i <= 400; i++) {
+			snprintf(id, sizeof id, "full-%d", i);
+			rc = add_out(f->st, f->bravo, "urgent", id, i, 3000);
+		}
+		assert_int_equal(rc, ST_OK);
+		if (round == 0)
+			assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		rc = store_commit(f->st);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+		if (round == 1)
+			break;
+		check_rc("commit of 1.2 MB into 256 KiB", rc, ST_FULL);
+		/* SQLite's words: "disk I/O error" for EFBIG, "database or disk is
+		 * full" for ENOSPC (test_faults.py) */
+		if (!strstr(store_errmsg(f->st), "I/O") && !strstr(store_errmsg(f->st), "full"))
+			fail_msg("store_errmsg: \"%s\", want SQLite's error", store_errmsg(f->st));
+		assert_null(store_damaged(f->st));
+		memset(&os, 0, sizeof os);
+		check_rc("a message of the failed commit", store_out_get(f->st, "full-1", out_cb,
+		    &os), ST_NOTFOUND);
+		rc = ST_OK;
+	}
+	check_rc("the same commit with room", rc, ST_OK);
+	memset(&os, 0, sizeof os);
+	check_rc("a message of it", store_out_get(f->st, "full-400", out_cb, &os), ST_OK);
+	signal(SIGXFSZ, SIG_DFL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -2145,6 +2260,8 @@ main(void)
 		T(test_halts),
 		T(test_link_marks),
 		T(test_upgrade_v5),
+		T(test_damaged),
+		T(test_full),
 	};
 
 	int rc;
