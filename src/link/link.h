@@ -90,4 +90,13 @@ struct witness *link_witness(struct link_engine *e);
 status link_in_batch(struct node *node, const struct peer *p, const char *body,
     size_t len, struct buf *resp) WUR;
 
+/* link_receipt_again - a receipt rjws from pinned peer p, already verified
+ * against our message id, when that message is no longer queued (a batch
+ * answered twice): the very receipt stored is nothing; another is kept
+ * with it as a fork of kind "receipt" (two receipts signed by p for one
+ * message), in the caller's transaction.  1 when a fork was recorded now.
+ * No sockets: the unit tests call it directly. */
+int link_receipt_again(struct node *n, const struct peer *p, const char *id,
+    const char *rjws);
+
 #endif

@@ -92,8 +92,6 @@ link_out_alarm(struct lpeer *p, const char *fmt, const char *a, int64_t n)
 	memcpy(p->alarm, text, sizeof text);
 }
 
-/* settle - apply one result of a batch; 1 to go on, 0 to stop there.
- * *ahead is set when the peer wants an earlier sequence number first. */
 struct held {
 	struct buf *b;
 	status rc;
@@ -109,38 +107,38 @@ held_receipt(void *arg, const struct store_out *m)
 	return 1;
 }
 
-/* second_receipt - a verified receipt from p for a message it->id that is
- * no longer queued: the same as the one stored (a batch answered twice) is
- * nothing; another is kept with it as a fork (two receipts signed by p for
- * one message), in the batch's transaction. */
-static void
-second_receipt(struct lpeer *p, const struct item *it, const char *rjws)
+/* link_receipt_again - see link.h. */
+int
+link_receipt_again(struct node *n, const struct peer *p, const char *id, const char *rjws)
 {
-	struct store *st = node_store(p->e->node);
+	struct store *st = node_store(n);
 	struct buf held;
 	struct held h = { &held, ST_OK };
 	char why[120];
 	struct store_fork f = {
-		.peer_id = p->peer->id, .kind = STORE_FORK_RECEIPT, .subject = it->id,
+		.peer_id = p->id, .kind = STORE_FORK_RECEIPT, .subject = id,
 		.presented = rjws, .reason = why, .at_ms = stamp_now_ms(),
 	};
 	status rc;
 
 	buf_init(&held, 1u << 16);
-	if (store_out_get(st, it->id, held_receipt, &h) != ST_OK || h.rc || !held.len ||
+	if (store_out_get(st, id, held_receipt, &h) != ST_OK || h.rc || !held.len ||
 	    strcmp(buf_str(&held), rjws) == 0) {
 		buf_free(&held);
-		return;
+		return 0;
 	}
-	snprintf(why, sizeof why, "two different receipts signed for message %s", it->id);
+	snprintf(why, sizeof why, "two different receipts signed for message %s", id);
 	f.held = buf_str(&held);
 	rc = store_fork_add(st, &f);
 	if (rc != ST_EXISTS)
 		diag_warn("FORK: peer %s signed two different receipts for message %s; %s",
-		    p->peer->name, it->id, rc ? status_str(rc) : "both kept (parley log forks)");
+		    p->name, id, rc ? status_str(rc) : "both kept (parley log forks)");
 	buf_free(&held);
+	return rc == ST_OK;
 }
 
+/* settle - apply one result of a batch; 1 to go on, 0 to stop there.
+ * *ahead is set when the peer wants an earlier sequence number first. */
 static int
 settle(struct lane *l, const struct item *it, const json_t *res, struct outcome *oc,
     int *ahead)
@@ -173,7 +171,7 @@ settle(struct lane *l, const struct item *it, const json_t *res, struct outcome 
 		}
 		rc = store_out_delivered(st, it->id, rjws, &r, stamp_now_ms());
 		if (rc == ST_NOTFOUND)
-			second_receipt(p, it, rjws);
+			(void)link_receipt_again(p->e->node, p->peer, it->id, rjws);
 		if (rc != ST_OK)
 			return 0;
 		oc->o = LINK_DELIVERED;

@@ -398,7 +398,7 @@ inbox_count(struct fx *f)
 /* The fork rows of bravo's store: how many, and the last one. */
 struct forks_seen {
 	int n;
-	char kind[16], subject[32], peer[16];
+	char kind[16], subject[48], peer[16];
 	struct buf held, presented;
 };
 
@@ -617,10 +617,80 @@ test_damaged_store(void **state)
 	buf_free(&resp);
 }
 
+/* receipt_from - the receipt in result 0 of bravo's answer resp. */
+static void
+receipt_from(const struct buf *resp, struct buf *out)
+{
+	json_t *j = json_loadb(resp->p, resp->len, 0, NULL);
+	const char *r = json_string_value(json_object_get(json_array_get(json_object_get(j,
+	    "results"), 0), "receipt"));
+
+	assert_non_null(r);
+	EXPECT(buf_adds(out, r), ST_OK);
+	json_decref(j);
+}
+
+/* A receipt given again for alpha's delivered message: the same bytes are
+ * nothing; another receipt by bravo for the same message is kept at alpha
+ * as a fork of kind "receipt", once, with both receipts byte for byte. */
+static void
+test_second_receipt(void **state)
+{
+	static const struct msgspec ms = MSG(M_GOOD, "a", U, 1);
+	struct fx *f = *state;
+	struct sent *s = seal(f, &ms);
+	struct peers *aps = NULL;
+	struct peer *alpha, *bravo;
+	struct receipt r;
+	struct buf resp, r1, r2;
+	struct forks_seen fk;
+
+	alpha = peers_by_name(f->ps, "alpha");
+	buf_init(&resp, RESP_MAX);
+	buf_init(&r1, 65536);
+	buf_init(&r2, 65536);
+	EXPECT(link_in_batch(f->b, alpha, s->jws.p, s->jws.len, &resp), ST_OK);
+	receipt_from(&resp, &r1);
+	/* alpha's side: the message sent and delivered with that receipt */
+	EXPECT(peers_new(node_store(f->a), &aps), ST_OK);
+	bravo = peers_by_name(aps, "bravo");
+	assert_non_null(bravo);
+	EXPECT(store_begin(node_store(f->a)), ST_OK);
+	EXPECT(testnode_queue(node_store(f->a), bravo->id, U, s->id, s->jws.p, NOW_MS), ST_OK);
+	EXPECT(store_out_delivered(node_store(f->a), s->id, buf_str(&r1), NULL, NOW_MS), ST_OK);
+	/* the same receipt again: nothing */
+	assert_int_equal(link_receipt_again(f->a, bravo, s->id, buf_str(&r1)), 0);
+	/* bravo signs another receipt for the same message */
+	EXPECT(envelope_receipt_open(r1.p, r1.len, bravo->pk, ident_kid(node_ident(f->a)), &r),
+	    ST_OK);
+	stamp_uuid7(r.id);
+	stamp_format(NOW_MS + 1000, r.received_at);
+	EXPECT(envelope_receipt_seal(node_ident(f->b), &r, &r2), ST_OK);
+	assert_int_equal(link_receipt_again(f->a, bravo, s->id, buf_str(&r2)), 1);
+	assert_int_equal(link_receipt_again(f->a, bravo, s->id, buf_str(&r2)), 0);
+	EXPECT(store_commit(node_store(f->a)), ST_OK);
+	memset(&fk, 0, sizeof fk);
+	buf_init(&fk.held, RESP_MAX);
+	buf_init(&fk.presented, RESP_MAX);
+	EXPECT(store_fork_list(node_store(f->a), fork_row, &fk), ST_OK);
+	assert_int_equal(fk.n, 1);
+	assert_string_equal(fk.peer, "bravo");
+	assert_string_equal(fk.kind, "receipt");
+	assert_string_equal(fk.subject, s->id);
+	assert_string_equal(buf_str(&fk.held), buf_str(&r1));
+	assert_string_equal(buf_str(&fk.presented), buf_str(&r2));
+	buf_free(&fk.held);
+	buf_free(&fk.presented);
+	peers_free(aps);
+	buf_free(&resp);
+	buf_free(&r1);
+	buf_free(&r2);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 1];
+	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 2];
 	size_t n = sizeof cases / sizeof cases[0];
 	int failed;
 
@@ -631,7 +701,9 @@ main(void)
 		    (void *)&cases[i] };
 	tests[n] = (struct CMUnitTest){ "a damaged store refuses the batch: 503, no receipt",
 	    test_damaged_store, setup, teardown, NULL };
-	failed = _cmocka_run_group_tests("link_in", tests, n + 1, NULL, NULL);
+	tests[n + 1] = (struct CMUnitTest){ "a second, different receipt for a delivered message"
+	    " is kept as a fork", test_second_receipt, setup, teardown, NULL };
+	failed = _cmocka_run_group_tests("link_in", tests, n + 2, NULL, NULL);
 	testkeys_done();
 	return failed;
 }
