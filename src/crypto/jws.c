@@ -168,20 +168,61 @@ jws_b64_decode(struct buf *out, const char *in, size_t n)
 	return pay_decode(out, in, n);
 }
 
-/* signing_input - append header.payload, base64url, with header kid and typ. */
+/*
+ * The protected header of the last statement made, base64url: a node signs
+ * with one key and makes two kinds of statement, so the same few headers
+ * again and again.  Per thread; nothing here is secret (a header names a
+ * kid and a typ).
+ */
+#define HDR_SLOTS 4
+#define HDR_B64_MAX 256
+
+struct hdr {
+	char kid[IDENT_KID_LEN];
+	char typ[SEEN_TYP_MAX];
+	size_t len;		/* 0: empty slot */
+	char b64[HDR_B64_MAX];
+};
+
+static _Thread_local struct hdr hdrs[HDR_SLOTS];
+static _Thread_local unsigned hdr_next;
+
+/* header_b64 - append the base64url of the header naming kid and typ. */
 static status
-signing_input(const char *kid, const char *typ, const void *payload, size_t n,
-    struct buf *out)
+header_b64(const char *kid, const char *typ, struct buf *out)
 {
+	struct hdr *h;
 	char hdr[256];
+	size_t at = out->len, kn = strlen(kid), tn = strlen(typ);
 	int hn;
 	status rc;
 
+	for (int i = 0; i < HDR_SLOTS; i++)
+		if (hdrs[i].len && strcmp(hdrs[i].kid, kid) == 0 && strcmp(hdrs[i].typ, typ) == 0)
+			return buf_add(out, hdrs[i].b64, hdrs[i].len);
 	hn = snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\"}",
 	    kid, typ);
 	if (hn < 0 || (size_t)hn >= sizeof hdr)
 		return ST_INVALID;
 	rc = b64_url_encode(out, (const uint8_t *)hdr, (size_t)hn);
+	if (rc || kn >= IDENT_KID_LEN || tn >= SEEN_TYP_MAX || out->len - at > HDR_B64_MAX)
+		return rc;
+	h = &hdrs[hdr_next];
+	hdr_next = (hdr_next + 1) % HDR_SLOTS;
+	memcpy(h->kid, kid, kn + 1);
+	memcpy(h->typ, typ, tn + 1);
+	memcpy(h->b64, out->p + at, out->len - at);
+	h->len = out->len - at;
+	return ST_OK;
+}
+
+/* signing_input - append header.payload, base64url, with header kid and typ. */
+static status
+signing_input(const char *kid, const char *typ, const void *payload, size_t n,
+    struct buf *out)
+{
+	status rc = header_b64(kid, typ, out);
+
 	if (!rc)
 		rc = buf_add(out, ".", 1);
 	if (!rc)

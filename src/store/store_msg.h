@@ -69,8 +69,10 @@ status store_out_add(struct store *st, const struct store_out *m) WUR;
 status store_out_pending(struct store *st, int64_t peer_id, const char *link,
     int64_t after, size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
 /* store_out_delivered - record the receipt; the message becomes delivered.
- * fields (may be NULL) are the receipt's, when the caller opened it: the
- * store need not parse it again to keep it compactly. */
+ * fields (may be NULL) are the receipt's, when the caller opened it and
+ * checked that its msg_sha256 is the hash of the message's JWS as this
+ * store gave it (store_out_pending): the store then neither parses the
+ * receipt again nor reads and hashes the message to keep it compactly. */
 status store_out_delivered(struct store *st, const char *id, const char *receipt,
     const struct receipt *fields, int64_t delivered_ms) WUR;
 /* store_out_rejected - the peer refused the message for good. */

@@ -200,9 +200,10 @@ static const char *const sql[Q__COUNT] = {
 	    " JOIN peers p ON p.id = o.peer_id LEFT JOIN out_done d ON d.rid = o.rid"
 	    " WHERE q.peer_id = ? AND q.link = ? AND q.seq > ? ORDER BY q.seq LIMIT ?",
 	/* a queued message, with what its receipt is checked against */
-	[Q_OUT_QUEUED] = "SELECT o.rid, o.peer_id, o.link, o.seq, o.jws, p.kid, q.attempts"
+	[Q_OUT_QUEUED] = "SELECT o.rid, o.peer_id, o.link, o.seq, CASE WHEN ?2 THEN o.jws END,"
+	    " p.kid, q.attempts"
 	    " FROM outbox o JOIN peers p ON p.id = o.peer_id JOIN out_queue q"
-	    " ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq WHERE o.id = ?",
+	    " ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq WHERE o.id = ?1",
 	[Q_OUT_DEQUEUE] = "DELETE FROM out_queue WHERE peer_id = ? AND link = ? AND seq = ?",
 	[Q_OUT_DONE] = "INSERT INTO out_done(rid, state, delivered_ms, attempts, last_error, "
 	    "receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid) VALUES(?,?,?,?,?,?,?,?,?,?)",
@@ -1146,6 +1147,8 @@ out_finish(struct store *st, const char *id, int state, const char *receipt,
 	status rc;
 
 	text(q, 1, id);
+	/* the JWS only to hash it, when the caller has not checked the hash */
+	sqlite3_bind_int(q, 2, receipt && *receipt && !fields);
 	r = sqlite3_step(q);
 	if (r != SQLITE_ROW) {
 		sqlite3_reset(q);
@@ -1166,14 +1169,18 @@ out_finish(struct store *st, const char *id, int state, const char *receipt,
 		struct rcpt_of of = { id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
 		    0, fields };
 
-		struct buf text;
-		size_t n;
-		const char *jws;
+		if (fields)	/* checked by the caller against these very bytes */
+			snprintf(hash, sizeof hash, "%s", fields->msg_sha256);
+		else {
+			struct buf text;
+			size_t n;
+			const char *jws;
 
-		buf_init(&text, JWS_MAX);
-		jws = jws_col(q, 4, &text, &n);
-		envelope_hash(jws, n, hash);
-		buf_free(&text);
+			buf_init(&text, JWS_MAX);
+			jws = jws_col(q, 4, &text, &n);
+			envelope_hash(jws, n, hash);
+			buf_free(&text);
+		}
 		rcpt_bind(done, 6, receipt, strlen(receipt), &of);
 	}
 	sqlite3_reset(q);
