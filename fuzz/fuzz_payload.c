@@ -1,7 +1,7 @@
 /* fuzz_payload.c - the template reader of message and receipt payloads
  * (envelope.c) against jansson.  Wherever the template reader takes a
  * payload, jansson must give the same status and the same fields; where it
- * does not, the daemon's reader (ENV_READ_ANY) must answer as jansson. */
+ * does not, the daemon's reader (TMPL_ANY) must answer as jansson. */
 #include "fmt/envelope.h"
 #include "fuzz_common.h"
 
@@ -28,9 +28,9 @@ messages(const char *pl, size_t n, size_t max_body)
 	envelope_message_init(&fixed, max_body);
 	envelope_message_init(&json, max_body);
 	envelope_message_init(&any, max_body);
-	f = envelope_message_payload(pl, n, ENV_READ_FIXED, &fixed);
-	j = envelope_message_payload(pl, n, ENV_READ_JSON, &json);
-	a = envelope_message_payload(pl, n, ENV_READ_ANY, &any);
+	f = envelope_message_payload(pl, n, TMPL_FIXED, &fixed);
+	j = envelope_message_payload(pl, n, TMPL_JSON, &json);
+	a = envelope_message_payload(pl, n, TMPL_ANY, &any);
 	if (f != ST_PARSE) {
 		/* the template applied: a JSON object, so never ST_PARSE */
 		if (j != f || a != f)
@@ -51,9 +51,9 @@ receipts(const char *pl, size_t n)
 	struct receipt fixed, json, any;
 	status f, j, a;
 
-	f = envelope_receipt_payload(pl, n, ENV_READ_FIXED, &fixed);
-	j = envelope_receipt_payload(pl, n, ENV_READ_JSON, &json);
-	a = envelope_receipt_payload(pl, n, ENV_READ_ANY, &any);
+	f = envelope_receipt_payload(pl, n, TMPL_FIXED, &fixed);
+	j = envelope_receipt_payload(pl, n, TMPL_JSON, &json);
+	a = envelope_receipt_payload(pl, n, TMPL_ANY, &any);
 	if (f != ST_PARSE && (j != f || a != f))
 		abort();
 	if (f == ST_PARSE && a != j)

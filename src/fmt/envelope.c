@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "fmt/envelope.h"
+#include "fmt/tmpl.h"
 #include "crypto/jws.h"
 
 static int
@@ -70,36 +71,6 @@ envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX])
 	sodium_bin2hex(hex, ENV_HASH_HEX, h, sizeof h);
 }
 
-/* utf8_seq - the length of the well-formed UTF-8 sequence (RFC 3629) that
- * starts with the non-ASCII byte at p, or 0: no stray continuation bytes,
- * overlong forms, surrogates or code points past U+10FFFF (as jansson). */
-static size_t
-utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	uint32_t cp;
-	size_t k;
-
-	if (*p >= 0xc2 && *p <= 0xdf)
-		k = 2, cp = *p & 0x1fu;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		k = 3, cp = *p & 0x0fu;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		k = 4, cp = *p & 0x07u;
-	else
-		return 0;
-	if ((size_t)(end - p) < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /* json_escape - the escape of an ASCII byte that JSON strings may not hold
  * as is, written as jansson writes it. */
 static void
@@ -137,7 +108,7 @@ envelope_json_str(struct buf *out, const char *s, size_t n)
 		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') {
 			if (*p < 0x80)
 				p++;
-			else if ((k = utf8_seq(p, end)) != 0)
+			else if ((k = tmpl_utf8(p, end)) != 0)
 				p += k;
 			else {
 				buf_truncate(out, start);
@@ -184,11 +155,10 @@ time_ok(const char *s)
  * receipt_copy, receipt_check) then copies them into a message or a
  * receipt, so what is accepted never depends on the reader.
  *
- * The template reader (fixed_read) takes a payload only as this file's
- * templates write it: "v":1 first, the other members in the template's
- * order, no whitespace, every string free of backslashes and of control
- * characters and well-formed UTF-8 (so it stands for its own bytes, as
- * jansson decodes it), seq as [1-9][0-9]{0,17}.  It never refuses
+ * The template reader (fixed_read, with tmpl.h's steps) takes a payload
+ * only as this file's templates write it: "v":1 first, the other members
+ * in the template's order, no whitespace, every string free of escapes,
+ * seq as [1-9][0-9]{0,17}.  It never refuses
  * anything: a payload it does not take (another order, an escape,
  * whitespace, another number) goes to jansson, which decides.  So the
  * fields, and what is accepted and refused, are the same either way
@@ -231,86 +201,25 @@ struct fields {
 	json_t *tree;		/* jansson's, when it read them: the spans point into it */
 };
 
-/* lit - step over the literal s at *at; 0 if the text differs. */
-static int
-lit(const char **at, const char *end, const char *s)
-{
-	size_t n = strlen(s);
-
-	if ((size_t)(end - *at) < n || memcmp(*at, s, n) != 0)
-		return 0;
-	*at += n;
-	return 1;
-}
-
-/* fixed_str - a string that stands for its own bytes; 0 for any other. */
-static int
-fixed_str(const char **at, const char *end, struct span *s)
-{
-	const unsigned char *p = (const unsigned char *)*at, *e = (const unsigned char *)end;
-	const unsigned char *start;
-	size_t k;
-
-	if (p == e || *p++ != '"')
-		return 0;
-	start = p;
-	while (p < e && *p != '"') {
-		if (*p < 0x20 || *p == '\\')
-			return 0;
-		if (*p < 0x80)
-			p++;
-		else if ((k = utf8_seq(p, e)) != 0)
-			p += k;
-		else
-			return 0;
-	}
-	if (p == e)
-		return 0;
-	s->p = (const char *)start;
-	s->n = (size_t)(p - start);
-	*at = (const char *)p + 1;
-	return 1;
-}
-
-/* fixed_int - [1-9][0-9]{0,17}, so below 10^18: no overflow, and jansson's
- * integer; 0 for any other number. */
-static int
-fixed_int(const char **at, const char *end, int64_t *v)
-{
-	const char *p = *at;
-	int64_t x = 0;
-	int k = 0;
-
-	if (p == end || *p < '1' || *p > '9')
-		return 0;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		if (++k > 18)
-			return 0;
-		x = x * 10 + (*p - '0');
-	}
-	*v = x;
-	*at = p;
-	return 1;
-}
-
 /* fixed_read - f from the payload pl[0..n) when it is exactly as the
  * template of members writes it; 0 (f partly filled) when it is not. */
 static int
 fixed_read(const char *pl, size_t n, const struct member *members, struct fields *f)
 {
-	const char *at = pl, *end = pl + n;
+	struct tmpl t = { pl, pl + n };
 
-	if (!lit(&at, end, "{\"v\":1"))
+	if (!tmpl_lit(&t, "{\"v\":1"))
 		return 0;
 	f->v = 1;
 	for (const struct member *m = members; m->key; m++) {
-		if (!lit(&at, end, ",\"") || !lit(&at, end, m->key) || !lit(&at, end, "\":"))
+		struct span *s = &f->s[m->f < 0 ? 0 : m->f];
+
+		if (!tmpl_lit(&t, ",\"") || !tmpl_lit(&t, m->key) || !tmpl_lit(&t, "\":"))
 			return 0;
-		if (m->f == SEQ_MEMBER ? !fixed_int(&at, end, &f->seq) :
-		    !fixed_str(&at, end, &f->s[m->f]))
+		if (m->f == SEQ_MEMBER ? !tmpl_int(&t, &f->seq) : !tmpl_str(&t, &s->p, &s->n))
 			return 0;
 	}
-	return lit(&at, end, "}") && at == end;
+	return tmpl_lit(&t, "}") && tmpl_done(&t);
 }
 
 /* json_read - f from the payload pl[0..n) as jansson reads it (duplicate
@@ -338,18 +247,18 @@ json_read(const char *pl, size_t n, const struct member *members, struct fields 
 }
 
 /* payload_read - f from the payload pl[0..n), read as how says
- * (envelope.h); the spans point into pl or into f->tree, which
+ * (fmt/tmpl.h); the spans point into pl or into f->tree, which
  * fields_free releases.  ST_PARSE: not a JSON object (or, with
- * ENV_READ_FIXED, not as the template writes it). */
+ * TMPL_FIXED, not as the template writes it). */
 static status
 payload_read(const char *pl, size_t n, const struct member *members,
-    enum envelope_read how, struct fields *f)
+    enum tmpl_how how, struct fields *f)
 {
 	memset(f, 0, sizeof *f);
-	if (how != ENV_READ_JSON && fixed_read(pl, n, members, f))
+	if (how != TMPL_JSON && fixed_read(pl, n, members, f))
 		return ST_OK;
 	memset(f, 0, sizeof *f);
-	if (how == ENV_READ_FIXED)
+	if (how == TMPL_FIXED)
 		return ST_PARSE;
 	return json_read(pl, n, members, f);
 }
@@ -437,7 +346,7 @@ receipt_check(const struct fields *f, struct receipt *r)
 }
 
 status
-envelope_message_payload(const char *pl, size_t n, enum envelope_read how,
+envelope_message_payload(const char *pl, size_t n, enum tmpl_how how,
     struct message *m)
 {
 	struct fields f;
@@ -454,7 +363,7 @@ envelope_message_payload(const char *pl, size_t n, enum envelope_read how,
 }
 
 status
-envelope_receipt_payload(const char *pl, size_t n, enum envelope_read how,
+envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
     struct receipt *r)
 {
 	struct fields f;
@@ -571,7 +480,7 @@ envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static 
 	if (rc)
 		rc = rc == ST_TOOBIG ? ST_PARSE : rc;
 	else
-		rc = envelope_message_payload(pl.p, pl.len, ENV_READ_ANY, m);
+		rc = envelope_message_payload(pl.p, pl.len, TMPL_ANY, m);
 	if (!rc)
 		rc = bound(m->from, m->to, sender_pk, self_kid);
 	if (rc)
@@ -594,7 +503,7 @@ envelope_message_fields(const char *jws, size_t n, struct message *m)
 	if (!rc)
 		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
 	if (!rc) {
-		rc = payload_read(pl.p, pl.len, msg_members, ENV_READ_ANY, &f);
+		rc = payload_read(pl.p, pl.len, msg_members, TMPL_ANY, &f);
 		/* read as signed, "v" or not */
 		if (!rc) {
 			f.v = 1;
@@ -703,7 +612,7 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
 	}
 	if (!rc) {
-		rc = payload_read(pl.p, pl.len, rcpt_members, ENV_READ_ANY, &f);
+		rc = payload_read(pl.p, pl.len, rcpt_members, TMPL_ANY, &f);
 		if (!rc && !receipt_copy(&f, r))
 			rc = ST_PARSE;
 		fields_free(&f);
@@ -735,7 +644,7 @@ envelope_receipt_open(const char *jws, size_t n, const uint8_t receiver_pk[stati
 	if (rc)
 		rc = rc == ST_TOOBIG ? ST_PARSE : rc;
 	else
-		rc = envelope_receipt_payload(pl.p, pl.len, ENV_READ_ANY, r);
+		rc = envelope_receipt_payload(pl.p, pl.len, TMPL_ANY, r);
 	if (!rc)
 		rc = bound(r->from, r->to, receiver_pk, self_kid);
 	buf_free(&pl);

@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "crypto/ident.h"
 #include "util/stamp.h"
+#include "fmt/tmpl.h"
 
 #define ENV_LINK_MAX 15
 #define ENV_TYPE_MAX 63
@@ -102,25 +103,17 @@ status envelope_receipt_open(const char *jws, size_t n,
     const uint8_t receiver_pk[static IDENT_PK_LEN], const char *self_kid,
     struct receipt *r) WUR;
 
-/* How a payload is read.  ENV_READ_ANY: as the daemon reads it, by the
- * template reader when the payload is exactly as this module's template
- * writes it (members in order, no whitespace, strings without escapes),
- * else by jansson; ENV_READ_JSON: by jansson alone; ENV_READ_FIXED: by the
- * template reader alone, ST_PARSE when it does not apply.  Wherever the
- * template reader applies, the three give the same status and fields
- * (fuzz_payload checks it); the last two are for tests and fuzzing. */
-enum envelope_read { ENV_READ_ANY, ENV_READ_JSON, ENV_READ_FIXED };
-
 /* envelope_message_payload - fill m from the payload text pl[0..n) of a
  * message, NOT verified (envelope_message_open calls it once the signature
  * has been checked), with the checks of envelope_message_open but the
  * from/to binding: ST_PARSE (not a JSON object), ST_INVALID, ST_TOOBIG as
- * there. */
-status envelope_message_payload(const char *pl, size_t n, enum envelope_read how,
+ * there.  Read as how says (fmt/tmpl.h): the template reader when the
+ * payload is exactly as envelope_message_seal writes it, else jansson. */
+status envelope_message_payload(const char *pl, size_t n, enum tmpl_how how,
     struct message *m) WUR;
 /* envelope_receipt_payload - as envelope_message_payload for a receipt's
  * payload (the checks of envelope_receipt_open but the binding). */
-status envelope_receipt_payload(const char *pl, size_t n, enum envelope_read how,
+status envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
     struct receipt *r) WUR;
 
 /* envelope_json_str - append s[0..n) to out as a JSON string, quotes

@@ -773,13 +773,13 @@ same_as_jansson(const char *name, const char *pl, size_t n, int fixed, status wa
 	envelope_message_init(&mj, MAX_BODY);
 	envelope_message_init(&mf, MAX_BODY);
 	envelope_message_init(&ma, MAX_BODY);
-	j = envelope_message_payload(pl, n, ENV_READ_JSON, &mj);
-	f = envelope_message_payload(pl, n, ENV_READ_FIXED, &mf);
-	a = envelope_message_payload(pl, n, ENV_READ_ANY, &ma);
+	j = envelope_message_payload(pl, n, TMPL_JSON, &mj);
+	f = envelope_message_payload(pl, n, TMPL_FIXED, &mf);
+	a = envelope_message_payload(pl, n, TMPL_ANY, &ma);
 	if (strstr(pl, "\"msg\"")) {	/* a receipt's payload */
-		j = envelope_receipt_payload(pl, n, ENV_READ_JSON, &rj);
-		f = envelope_receipt_payload(pl, n, ENV_READ_FIXED, &rf);
-		a = envelope_receipt_payload(pl, n, ENV_READ_ANY, &ra);
+		j = envelope_receipt_payload(pl, n, TMPL_JSON, &rj);
+		f = envelope_receipt_payload(pl, n, TMPL_FIXED, &rf);
+		a = envelope_receipt_payload(pl, n, TMPL_ANY, &ra);
 		if (j == ST_OK)
 			assert_memory_equal(&ra, &rj, sizeof rj);
 		if (j == ST_OK && fixed)
