@@ -385,21 +385,37 @@ envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
  * jansson's compact dump gave before (test_envelope.c holds this).
  */
 
-/* addf - append printf output of a template with bounded fields: one
- * formatting pass through the stack (buf_addf formats twice). */
-static status __attribute__((format(printf, 2, 3)))
-addf(struct buf *b, const char *fmt, ...)
+/* adds - append the strings given, up to NULL: a template's literal text
+ * and its checked fields.  No printf pass: a template is filled several
+ * times per message. */
+static status __attribute__((sentinel))
+adds(struct buf *b, ...)
 {
-	char text[512];
+	const char *s;
+	status rc = ST_OK;
 	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof text, fmt, ap);
+	va_start(ap, b);
+	while (!rc && (s = va_arg(ap, const char *)) != NULL)
+		rc = buf_add(b, s, strlen(s));
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof text)
-		return ST_INVALID;
-	return buf_add(b, text, (size_t)n);
+	return rc;
+}
+
+/* dec - v in decimal, as %lld writes it, in out. */
+static const char *
+dec(int64_t v, char out[static 21])
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *p = out + 20;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
 }
 
 /* sealed - sign the payload text in pl (built with status rc) as typ,
@@ -417,6 +433,7 @@ status
 envelope_message_seal(const struct ident *id, struct message *m, struct buf *out)
 {
 	struct buf pl;
+	char seq[21];
 	status rc;
 
 	if (!stamp_is_uuid(m->id) || !envelope_link_ok(m->link) || m->seq < 1 ||
@@ -427,13 +444,14 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	memcpy(m->from, ident_kid(id), IDENT_KID_LEN);
 	/* a byte escapes to at most six characters */
 	buf_init(&pl, (m->body.len + sizeof m->subject + sizeof m->to) * 6 + 1024);
-	rc = addf(&pl, "{\"v\":1,\"id\":\"%s\",\"from\":\"%s\",\"to\":", m->id, m->from);
+	rc = adds(&pl, "{\"v\":1,\"id\":\"", m->id, "\",\"from\":\"", m->from, "\",\"to\":",
+	    NULL);
 	if (!rc)
 		rc = envelope_json_str(&pl, m->to, strnlen(m->to, sizeof m->to));
 	if (!rc)
-		rc = addf(&pl, ",\"link\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-		    "\"priority\":\"%s\",\"subject\":", m->link, (long long)m->seq, m->type,
-		    m->priority);
+		rc = adds(&pl, ",\"link\":\"", m->link, "\",\"seq\":", dec(m->seq, seq),
+		    ",\"type\":\"", m->type, "\",\"priority\":\"", m->priority, "\",\"subject\":",
+		    NULL);
 	if (!rc)
 		rc = envelope_json_str(&pl, m->subject, strnlen(m->subject, sizeof m->subject));
 	if (!rc)
@@ -441,7 +459,7 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	if (!rc)
 		rc = envelope_json_str(&pl, buf_str(&m->body), m->body.len);
 	if (!rc)
-		rc = addf(&pl, ",\"created_at\":\"%s\"}", m->created_at);
+		rc = adds(&pl, ",\"created_at\":\"", m->created_at, "\"}", NULL);
 	return sealed(id, ENV_MSG_TYP, &pl, rc, out);
 }
 
@@ -523,14 +541,15 @@ envelope_message_fields(const char *jws, size_t n, struct message *m)
 static status
 receipt_payload(const struct receipt *r, struct buf *pl)
 {
-	status rc = addf(pl, "{\"v\":1,\"id\":\"%s\",\"msg\":\"%s\",\"msg_sha256\":\"%s\","
-	    "\"from\":\"%s\",\"to\":", r->id, r->msg, r->msg_sha256, r->from);
+	char seq[21];
+	status rc = adds(pl, "{\"v\":1,\"id\":\"", r->id, "\",\"msg\":\"", r->msg,
+	    "\",\"msg_sha256\":\"", r->msg_sha256, "\",\"from\":\"", r->from, "\",\"to\":", NULL);
 
 	if (!rc)
 		rc = envelope_json_str(pl, r->to, strnlen(r->to, sizeof r->to));
 	if (!rc)
-		rc = addf(pl, ",\"link\":\"%s\",\"seq\":%lld,\"received_at\":\"%s\"}",
-		    r->link, (long long)r->seq, r->received_at);
+		rc = adds(pl, ",\"link\":\"", r->link, "\",\"seq\":", dec(r->seq, seq),
+		    ",\"received_at\":\"", r->received_at, "\"}", NULL);
 	return rc;
 }
 
