@@ -175,13 +175,35 @@ stamp_parse(const char *s, int64_t *ms)
 	return ST_OK;
 }
 
+/* random_bits - n (<= POOL) bytes from libsodium's generator, drawn 4 KiB
+ * at a time: one getrandom() call per 256 identifiers instead of one each.
+ * Identifiers are public, so holding their randomness a while hides
+ * nothing; the pool is per thread (and parley never forks, which would
+ * hand the same pool to two processes). */
+#define POOL 4096
+
+static void
+random_bits(uint8_t *out, size_t n)
+{
+	static _Thread_local uint8_t pool[POOL];
+	static _Thread_local size_t left;
+
+	if (left < n) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	memcpy(out, pool + sizeof pool - left, n);
+	sodium_memzero(pool + sizeof pool - left, n);	/* each byte used once */
+	left -= n;
+}
+
 void
 stamp_uuid7(char out[static STAMP_UUID_LEN])
 {
 	uint8_t u[16];
 	uint64_t ms = (uint64_t)stamp_now_ms();
 
-	randombytes_buf(u, sizeof u);
+	random_bits(u, sizeof u);
 	for (int i = 0; i < 6; i++)
 		u[i] = (uint8_t)(ms >> (40 - 8 * i));
 	u[6] = (uint8_t)(0x70 | (u[6] & 0x0f));
