@@ -277,6 +277,15 @@ struct store {
 	struct buf jws;		/* that row's message JWS, unpacked */
 	struct buf pack;	/* a message JWS being packed for a row */
 	char hash[ENV_HASH_HEX];	/* that row's message hash, in hex */
+	/* The receive counter store_in_add advanced last, not yet written:
+	 * a batch advances one link message after message, so the counter is
+	 * written once, when the transaction commits, another link is
+	 * advanced, or store_recv_next reads it; forgotten on rollback. */
+	struct {
+		int dirty;
+		int64_t peer_id, next;
+		char link[ENV_LINK_MAX + 1];
+	} adv;
 };
 
 /* The largest message JWS kept packed (larger ones are kept as text). */
@@ -880,6 +889,51 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* advance_run - raise link's receive counter to next (never lower it). */
+static status
+advance_run(struct store *st, int64_t peer_id, const char *link, int64_t next)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_ADVANCE);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, next);
+	return run(s);
+}
+
+/* advance_flush - write the receive counter kept in st->adv, if any. */
+static status
+advance_flush(struct store *st)
+{
+	if (!st->adv.dirty)
+		return ST_OK;
+	st->adv.dirty = 0;
+	return advance_run(st, st->adv.peer_id, st->adv.link, st->adv.next);
+}
+
+/* advance - raise link's receive counter to next: kept in st->adv inside
+ * a transaction (written by advance_flush before anything reads it and
+ * before the commit), at once outside one. */
+static status
+advance(struct store *st, int64_t peer_id, const char *link, int64_t next)
+{
+	status rc;
+
+	if (st->adv.dirty && (st->adv.peer_id != peer_id || strcmp(st->adv.link, link) != 0) &&
+	    (rc = advance_flush(st)) != ST_OK)
+		return rc;
+	if (sqlite3_get_autocommit(st->db) || strlen(link) >= sizeof st->adv.link)
+		return advance_run(st, peer_id, link, next);
+	if (!st->adv.dirty) {
+		st->adv.dirty = 1;
+		st->adv.peer_id = peer_id;
+		memcpy(st->adv.link, link, strlen(link) + 1);
+		st->adv.next = next;
+	} else if (next > st->adv.next)
+		st->adv.next = next;
+	return ST_OK;
+}
+
 status
 store_begin(struct store *st)
 {
@@ -889,7 +943,10 @@ store_begin(struct store *st)
 status
 store_commit(struct store *st)
 {
-	status rc = run(stmt(st, Q_COMMIT));
+	status rc = advance_flush(st);
+
+	if (!rc)
+		rc = run(stmt(st, Q_COMMIT));
 
 	if (rc)
 		store_rollback(st);
@@ -899,6 +956,7 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	st->adv.dirty = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(stmt(st, Q_ROLLBACK));
 	if (log_load(st) != ST_OK)
@@ -1023,7 +1081,12 @@ store_send_seq(struct store *st, int64_t peer_id, const char *link, int64_t *seq
 status
 store_recv_next(struct store *st, int64_t peer_id, const char *link, int64_t *seq)
 {
-	sqlite3_stmt *s = stmt(st, Q_RECV_NEXT);
+	sqlite3_stmt *s;
+	status rc = advance_flush(st);
+
+	if (rc)
+		return rc;
+	s = stmt(st, Q_RECV_NEXT);
 
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
@@ -1301,11 +1364,7 @@ store_in_add(struct store *st, const struct store_in *m)
 		rc = store_log_append(st, STORE_ENTRY_RECEIPT, rid, m->receipt, m->receipt_len);
 	if (rc)
 		return rc;
-	s = stmt(st, Q_IN_ADVANCE);
-	sqlite3_bind_int64(s, 1, m->peer_id);
-	text(s, 2, m->link);
-	sqlite3_bind_int64(s, 3, m->seq + 1);
-	return run(s);
+	return advance(st, m->peer_id, m->link, m->seq + 1);
 }
 
 static int
