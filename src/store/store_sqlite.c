@@ -149,7 +149,8 @@ static const char tables_v4[] =
     "CREATE INDEX inbox_id ON inbox(id);";
 
 enum {
-	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_RECV_NEXT,
+	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_SEND_PUT,
+	Q_RECV_NEXT,
 	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
 	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
 	Q_IN_ADVANCE, Q_IN_AT,
@@ -191,6 +192,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
+	[Q_SEND_PUT] = "UPDATE links SET send_next = ?3 WHERE peer_id = ?1 AND link = ?2"
+	    " AND send_next < ?3",
 	[Q_PEER_KID] = "SELECT kid FROM peers WHERE id = ?",
 	[Q_RECV_NEXT] = "SELECT recv_next FROM links WHERE peer_id = ? AND link = ?",
 	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
@@ -286,6 +289,14 @@ struct store {
 		int64_t peer_id, next;
 		char link[ENV_LINK_MAX + 1];
 	} adv;
+	/* Likewise the send counter: the next number store_send_seq hands out
+	 * on one link in this transaction (valid), written when the
+	 * transaction commits or another link is served (dirty). */
+	struct {
+		int valid, dirty;
+		int64_t peer_id, next;
+		char link[ENV_LINK_MAX + 1];
+	} seq;
 };
 
 /* The largest message JWS kept packed (larger ones are kept as text). */
@@ -889,6 +900,23 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* seq_flush - write the send counter kept in st->seq, if it moved. */
+static status
+seq_flush(struct store *st)
+{
+	sqlite3_stmt *s;
+
+	st->seq.valid = 0;
+	if (!st->seq.dirty)
+		return ST_OK;
+	st->seq.dirty = 0;
+	s = stmt(st, Q_SEND_PUT);
+	sqlite3_bind_int64(s, 1, st->seq.peer_id);
+	text(s, 2, st->seq.link);
+	sqlite3_bind_int64(s, 3, st->seq.next);
+	return run(s);
+}
+
 /* advance_run - raise link's receive counter to next (never lower it). */
 static status
 advance_run(struct store *st, int64_t peer_id, const char *link, int64_t next)
@@ -946,6 +974,8 @@ store_commit(struct store *st)
 	status rc = advance_flush(st);
 
 	if (!rc)
+		rc = seq_flush(st);
+	if (!rc)
 		rc = run(stmt(st, Q_COMMIT));
 
 	if (rc)
@@ -957,6 +987,7 @@ void
 store_rollback(struct store *st)
 {
 	st->adv.dirty = 0;
+	st->seq.valid = st->seq.dirty = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(stmt(st, Q_ROLLBACK));
 	if (log_load(st) != ST_OK)
@@ -1071,11 +1102,29 @@ one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v)
 status
 store_send_seq(struct store *st, int64_t peer_id, const char *link, int64_t *seq)
 {
-	sqlite3_stmt *s = stmt(st, Q_SEND_SEQ);
+	int in_tx = !sqlite3_get_autocommit(st->db);
+	sqlite3_stmt *s;
+	status rc;
 
+	if (in_tx && st->seq.valid && st->seq.peer_id == peer_id &&
+	    strcmp(st->seq.link, link) == 0) {
+		*seq = st->seq.next++;
+		st->seq.dirty = 1;
+		return ST_OK;
+	}
+	if ((rc = seq_flush(st)) != ST_OK)
+		return rc;
+	s = stmt(st, Q_SEND_SEQ);
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
-	return one_int(s, 0, seq);
+	rc = one_int(s, 0, seq);
+	if (!rc && in_tx && strlen(link) < sizeof st->seq.link) {
+		st->seq.valid = 1;
+		st->seq.peer_id = peer_id;
+		memcpy(st->seq.link, link, strlen(link) + 1);
+		st->seq.next = *seq + 1;	/* what the row now says */
+	}
+	return rc;
 }
 
 status

@@ -1531,6 +1531,44 @@ test_inbox_advance_deferred(void **state)
 	assert_int_equal(next, 3);
 }
 
+/* Inside a transaction the send counter is written once per link, at the
+ * commit or when another link is served: the numbers handed out are those
+ * each call would have written, a rollback takes them back, a commit keeps
+ * them. */
+static void
+test_send_seq_deferred(void **state)
+{
+	struct fx *f = *state;
+	int64_t s;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	for (int64_t want = 1; want <= 3; want++) {
+		assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+		assert_int_equal(s, want);
+	}
+	assert_int_equal(store_send_seq(f->st, f->bravo, "cert", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(store_send_seq(f->st, f->charlie, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 4);
+	store_rollback(f->st);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);	/* autocommit */
+	assert_int_equal(s, 1);
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 2);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 3);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	reopen(f);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 4);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "cert", &s), ST_OK);
+	assert_int_equal(s, 1);
+}
+
 /* Arriving after a later one never moves the expected number back. */
 static void
 test_inbox_never_back(void **state)
@@ -1699,6 +1737,7 @@ main(void)
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
 		T(test_inbox_advance_deferred),
+		T(test_send_seq_deferred),
 		T(test_in_list),
 		T(test_log),
 		T(test_rollback),
