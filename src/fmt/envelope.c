@@ -5,7 +5,6 @@
  * ("to"), so a valid statement cannot be replayed to another node or
  * attributed to another sender.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -385,22 +384,21 @@ envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
  * jansson's compact dump gave before (test_envelope.c holds this).
  */
 
-/* adds - append the strings given, up to NULL: a template's literal text
- * and its checked fields.  No printf pass: a template is filled several
- * times per message. */
-static status __attribute__((sentinel))
-adds(struct buf *b, ...)
+/* adds - append the strings of parts, up to its NULL: a template's literal
+ * text and its checked fields.  No printf pass: a template is filled
+ * several times per message. */
+static status
+adds(struct buf *b, const char *const *parts)
 {
-	const char *s;
 	status rc = ST_OK;
-	va_list ap;
 
-	va_start(ap, b);
-	while (!rc && (s = va_arg(ap, const char *)) != NULL)
-		rc = buf_add(b, s, strlen(s));
-	va_end(ap);
+	for (; !rc && *parts; parts++)
+		rc = buf_add(b, *parts, strlen(*parts));
 	return rc;
 }
+
+/* PARTS - a template's pieces, for adds. */
+#define PARTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* dec - v in decimal, as %lld writes it, in out. */
 static const char *
@@ -444,14 +442,13 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	memcpy(m->from, ident_kid(id), IDENT_KID_LEN);
 	/* a byte escapes to at most six characters */
 	buf_init(&pl, (m->body.len + sizeof m->subject + sizeof m->to) * 6 + 1024);
-	rc = adds(&pl, "{\"v\":1,\"id\":\"", m->id, "\",\"from\":\"", m->from, "\",\"to\":",
-	    NULL);
+	rc = adds(&pl, PARTS("{\"v\":1,\"id\":\"", m->id, "\",\"from\":\"", m->from,
+	    "\",\"to\":"));
 	if (!rc)
 		rc = envelope_json_str(&pl, m->to, strnlen(m->to, sizeof m->to));
 	if (!rc)
-		rc = adds(&pl, ",\"link\":\"", m->link, "\",\"seq\":", dec(m->seq, seq),
-		    ",\"type\":\"", m->type, "\",\"priority\":\"", m->priority, "\",\"subject\":",
-		    NULL);
+		rc = adds(&pl, PARTS(",\"link\":\"", m->link, "\",\"seq\":", dec(m->seq, seq),
+		    ",\"type\":\"", m->type, "\",\"priority\":\"", m->priority, "\",\"subject\":"));
 	if (!rc)
 		rc = envelope_json_str(&pl, m->subject, strnlen(m->subject, sizeof m->subject));
 	if (!rc)
@@ -459,7 +456,7 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	if (!rc)
 		rc = envelope_json_str(&pl, buf_str(&m->body), m->body.len);
 	if (!rc)
-		rc = adds(&pl, ",\"created_at\":\"", m->created_at, "\"}", NULL);
+		rc = adds(&pl, PARTS(",\"created_at\":\"", m->created_at, "\"}"));
 	return sealed(id, ENV_MSG_TYP, &pl, rc, out);
 }
 
@@ -542,14 +539,14 @@ static status
 receipt_payload(const struct receipt *r, struct buf *pl)
 {
 	char seq[21];
-	status rc = adds(pl, "{\"v\":1,\"id\":\"", r->id, "\",\"msg\":\"", r->msg,
-	    "\",\"msg_sha256\":\"", r->msg_sha256, "\",\"from\":\"", r->from, "\",\"to\":", NULL);
+	status rc = adds(pl, PARTS("{\"v\":1,\"id\":\"", r->id, "\",\"msg\":\"", r->msg,
+	    "\",\"msg_sha256\":\"", r->msg_sha256, "\",\"from\":\"", r->from, "\",\"to\":"));
 
 	if (!rc)
 		rc = envelope_json_str(pl, r->to, strnlen(r->to, sizeof r->to));
 	if (!rc)
-		rc = adds(pl, ",\"link\":\"", r->link, "\",\"seq\":", dec(r->seq, seq),
-		    ",\"received_at\":\"", r->received_at, "\"}", NULL);
+		rc = adds(pl, PARTS(",\"link\":\"", r->link, "\",\"seq\":", dec(r->seq, seq),
+		    ",\"received_at\":\"", r->received_at, "\"}"));
 	return rc;
 }
 
