@@ -54,7 +54,9 @@ typedef int (*store_out_cb)(void *arg, const struct store_out *m);
 typedef int (*store_in_cb)(void *arg, const struct store_in *m);
 
 /* store_send_seq - reserve the next outbound sequence number on a link
- * (1, 2, ...).  Call inside the transaction that adds the message. */
+ * (1, 2, ...).  Call inside the transaction that adds the message: there
+ * the counter is kept in memory after its first use and written by
+ * store_commit (a rollback takes the numbers back). */
 status store_send_seq(struct store *st, int64_t peer_id, const char *link,
     int64_t *seq) WUR;
 /* store_recv_next - the next inbound sequence number expected on a link. */
@@ -91,7 +93,9 @@ status store_out_backlog(struct store *st, int64_t peer_id, const char *link,
 
 /* Inbox.  store_in_add also appends an accepted message's receipt to the
  * log (store_log.h) and advances the link's expected sequence number
- * past m->seq (whether m was accepted or refused). */
+ * past m->seq (whether m was accepted or refused); inside a transaction
+ * that number is written by store_commit, or before store_recv_next
+ * reads it. */
 status store_in_add(struct store *st, const struct store_in *m) WUR;
 /* store_in_at - the message received from a peer at (link, seq). */
 status store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,

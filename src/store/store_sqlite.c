@@ -977,7 +977,6 @@ store_commit(struct store *st)
 		rc = seq_flush(st);
 	if (!rc)
 		rc = run(stmt(st, Q_COMMIT));
-
 	if (rc)
 		store_rollback(st);
 	return rc;
