@@ -105,16 +105,24 @@ pay_decode(struct buf *out, const char *in, size_t n)
 	rc = buf_extend(out, n / 4 * 3 + (tail ? tail - 1 : 0), &at);
 	if (rc)
 		return rc;
+	/* four characters, three bytes at a time (a character's value is its
+	 * table entry minus one; 0 marks a character outside the alphabet) */
+	for (; n - i >= 4; i += 4) {
+		uint32_t a = b64url[u[i]], b = b64url[u[i + 1]], c = b64url[u[i + 2]],
+		    d = b64url[u[i + 3]];
+
+		if (!a || !b || !c || !d)
+			goto bad;
+		v = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+		*at++ = (char)(uint8_t)(v >> 16);
+		*at++ = (char)(uint8_t)(v >> 8);
+		*at++ = (char)(uint8_t)v;
+	}
+	v = 0;
 	for (; i < n; i++) {
 		if (!b64url[u[i]])
 			goto bad;
 		v = v << 6 | (uint32_t)(b64url[u[i]] - 1);
-		if (i % 4 == 3) {
-			*at++ = (char)(uint8_t)(v >> 16);
-			*at++ = (char)(uint8_t)(v >> 8);
-			*at++ = (char)(uint8_t)v;
-			v = 0;
-		}
 	}
 	if (tail == 2) {
 		if (v & 0x0f)
@@ -132,27 +140,34 @@ bad:
 	return ST_PARSE;
 }
 
+/* alphabet - 1 when s[0..n) is all base64url characters. */
+static int
+alphabet(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad |= (unsigned char)(b64url[u[i]] == 0);
+	return !bad;
+}
+
 status
 jws_split(const char *text, size_t n, struct jws_parts *p)
 {
-	const char *seg[3] = { NULL, NULL, NULL };
-	size_t len[3] = { 0, 0, 0 }, k = 0, start = 0;
+	const char *d1 = n ? memchr(text, '.', n) : NULL, *d2, *end = text + n;
 
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || text[i] == '.') {
-			if (k == 3)
-				return ST_PARSE;
-			seg[k] = text + start;
-			len[k++] = i - start;
-			start = i + 1;
-		} else if (!b64url[(unsigned char)text[i]])
-			return ST_PARSE;
-	}
-	if (k != 3 || len[0] == 0 || len[2] == 0)
+	if (!d1 || !(d2 = memchr(d1 + 1, '.', (size_t)(end - d1 - 1))))
 		return ST_PARSE;
-	p->hdr = seg[0], p->hdr_len = len[0];
-	p->pay = seg[1], p->pay_len = len[1];
-	p->sig = seg[2], p->sig_len = len[2];
+	p->hdr = text, p->hdr_len = (size_t)(d1 - text);
+	p->pay = d1 + 1, p->pay_len = (size_t)(d2 - d1 - 1);
+	p->sig = d2 + 1, p->sig_len = (size_t)(end - d2 - 1);
+	/* a third dot is outside the alphabet */
+	if (p->hdr_len == 0 || p->sig_len == 0 || !alphabet(p->hdr, p->hdr_len) ||
+	    !alphabet(p->pay, p->pay_len) || !alphabet(p->sig, p->sig_len)) {
+		memset(p, 0, sizeof *p);
+		return ST_PARSE;
+	}
 	return ST_OK;
 }
 
@@ -168,20 +183,61 @@ jws_b64_decode(struct buf *out, const char *in, size_t n)
 	return pay_decode(out, in, n);
 }
 
-/* signing_input - append header.payload, base64url, with header kid and typ. */
+/*
+ * The protected header of the last statement made, base64url: a node signs
+ * with one key and makes two kinds of statement, so the same few headers
+ * again and again.  Per thread; nothing here is secret (a header names a
+ * kid and a typ).
+ */
+#define HDR_SLOTS 4
+#define HDR_B64_MAX 256
+
+struct hdr {
+	char kid[IDENT_KID_LEN];
+	char typ[SEEN_TYP_MAX];
+	size_t len;		/* 0: empty slot */
+	char b64[HDR_B64_MAX];
+};
+
+static _Thread_local struct hdr hdrs[HDR_SLOTS];
+static _Thread_local unsigned hdr_next;
+
+/* header_b64 - append the base64url of the header naming kid and typ. */
 static status
-signing_input(const char *kid, const char *typ, const void *payload, size_t n,
-    struct buf *out)
+header_b64(const char *kid, const char *typ, struct buf *out)
 {
+	struct hdr *h;
 	char hdr[256];
+	size_t at = out->len, kn = strlen(kid), tn = strlen(typ);
 	int hn;
 	status rc;
 
+	for (int i = 0; i < HDR_SLOTS; i++)
+		if (hdrs[i].len && strcmp(hdrs[i].kid, kid) == 0 && strcmp(hdrs[i].typ, typ) == 0)
+			return buf_add(out, hdrs[i].b64, hdrs[i].len);
 	hn = snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\"}",
 	    kid, typ);
 	if (hn < 0 || (size_t)hn >= sizeof hdr)
 		return ST_INVALID;
 	rc = b64_url_encode(out, (const uint8_t *)hdr, (size_t)hn);
+	if (rc || kn >= IDENT_KID_LEN || tn >= SEEN_TYP_MAX || out->len - at > HDR_B64_MAX)
+		return rc;
+	h = &hdrs[hdr_next];
+	hdr_next = (hdr_next + 1) % HDR_SLOTS;
+	memcpy(h->kid, kid, kn + 1);
+	memcpy(h->typ, typ, tn + 1);
+	memcpy(h->b64, out->p + at, out->len - at);
+	h->len = out->len - at;
+	return ST_OK;
+}
+
+/* signing_input - append header.payload, base64url, with header kid and typ. */
+static status
+signing_input(const char *kid, const char *typ, const void *payload, size_t n,
+    struct buf *out)
+{
+	status rc = header_b64(kid, typ, out);
+
 	if (!rc)
 		rc = buf_add(out, ".", 1);
 	if (!rc)

@@ -5,7 +5,6 @@
  * ("to"), so a valid statement cannot be replayed to another node or
  * attributed to another sender.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +13,7 @@
 #include <sodium.h>
 
 #include "fmt/envelope.h"
+#include "fmt/tmpl.h"
 #include "crypto/jws.h"
 
 static int
@@ -70,36 +70,6 @@ envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX])
 	sodium_bin2hex(hex, ENV_HASH_HEX, h, sizeof h);
 }
 
-/* utf8_seq - the length of the well-formed UTF-8 sequence (RFC 3629) that
- * starts with the non-ASCII byte at p, or 0: no stray continuation bytes,
- * overlong forms, surrogates or code points past U+10FFFF (as jansson). */
-static size_t
-utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	uint32_t cp;
-	size_t k;
-
-	if (*p >= 0xc2 && *p <= 0xdf)
-		k = 2, cp = *p & 0x1fu;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		k = 3, cp = *p & 0x0fu;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		k = 4, cp = *p & 0x07u;
-	else
-		return 0;
-	if ((size_t)(end - p) < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /* json_escape - the escape of an ASCII byte that JSON strings may not hold
  * as is, written as jansson writes it. */
 static void
@@ -137,7 +107,7 @@ envelope_json_str(struct buf *out, const char *s, size_t n)
 		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') {
 			if (*p < 0x80)
 				p++;
-			else if ((k = utf8_seq(p, end)) != 0)
+			else if ((k = tmpl_utf8(p, end)) != 0)
 				p += k;
 			else {
 				buf_truncate(out, start);
@@ -170,39 +140,240 @@ envelope_message_clear(struct message *m)
 	buf_free(&m->body);
 }
 
-/* copy - a JSON string member into a fixed field; 0 if absent or too long. */
-static int
-copy(const json_t *o, const char *key, char *dst, size_t cap)
-{
-	const json_t *v = json_object_get(o, key);
-	size_t n;
-
-	if (!json_is_string(v))
-		return 0;
-	n = json_string_length(v);
-	if (n >= cap || memchr(json_string_value(v), '\0', n))
-		return 0;
-	memcpy(dst, json_string_value(v), n + 1);
-	return 1;
-}
-
-static int
-seq_of(const json_t *o, int64_t *seq)
-{
-	const json_t *v = json_object_get(o, "seq");
-
-	if (!json_is_integer(v) || json_integer_value(v) < 1)
-		return 0;
-	*seq = json_integer_value(v);
-	return 1;
-}
-
 static int
 time_ok(const char *s)
 {
 	int64_t ms;
 
 	return stamp_parse(s, &ms) == ST_OK;
+}
+
+/*
+ * Reading payloads.  Two readers give a payload's members as spans
+ * (struct fields); one set of checks per statement (message_set,
+ * receipt_copy, receipt_check) then copies them into a message or a
+ * receipt, so what is accepted never depends on the reader.
+ *
+ * The template reader (fixed_read, with tmpl.h's steps) takes a payload
+ * only as this file's templates write it: "v":1 first, the other members
+ * in the template's order, no whitespace, every string free of escapes,
+ * seq as [1-9][0-9]{0,17}.  It never refuses
+ * anything: a payload it does not take (another order, an escape,
+ * whitespace, another number) goes to jansson, which decides.  So the
+ * fields, and what is accepted and refused, are the same either way
+ * (fuzz_payload holds it to jansson's answers).  It is there for speed:
+ * a jansson tree costs about a tenth of a daemon's CPU per message
+ * (docs/BENCHMARKS.md, "CPU per message").
+ */
+#define SEQ_MEMBER (-1)
+#define FIELDS_MAX 9
+
+struct member {
+	const char *key;
+	int f;			/* its span in struct fields, or SEQ_MEMBER */
+};
+
+enum { M_ID, M_FROM, M_TO, M_LINK, M_TYPE, M_PRIO, M_SUBJECT, M_BODY, M_CREATED };
+static const struct member msg_members[] = {
+	{ "id", M_ID }, { "from", M_FROM }, { "to", M_TO }, { "link", M_LINK },
+	{ "seq", SEQ_MEMBER }, { "type", M_TYPE }, { "priority", M_PRIO },
+	{ "subject", M_SUBJECT }, { "body", M_BODY }, { "created_at", M_CREATED },
+	{ NULL, 0 },
+};
+
+enum { R_ID, R_MSG, R_HASH, R_FROM, R_TO, R_LINK, R_RECEIVED };
+static const struct member rcpt_members[] = {
+	{ "id", R_ID }, { "msg", R_MSG }, { "msg_sha256", R_HASH }, { "from", R_FROM },
+	{ "to", R_TO }, { "link", R_LINK }, { "seq", SEQ_MEMBER },
+	{ "received_at", R_RECEIVED }, { NULL, 0 },
+};
+
+struct span {
+	const char *p;		/* NULL: absent, or not a string */
+	size_t n;
+};
+
+struct fields {
+	struct span s[FIELDS_MAX];
+	int64_t v;		/* "v"; 0 when absent or not an integer */
+	int64_t seq;		/* 0 when absent, not an integer, or below 1 */
+	json_t *tree;		/* jansson's, when it read them: the spans point into it */
+};
+
+/* fixed_read - f from the payload pl[0..n) when it is exactly as the
+ * template of members writes it; 0 (f partly filled) when it is not. */
+static int
+fixed_read(const char *pl, size_t n, const struct member *members, struct fields *f)
+{
+	struct tmpl t = { pl, pl + n };
+
+	if (!tmpl_lit(&t, "{\"v\":1"))
+		return 0;
+	f->v = 1;
+	for (const struct member *m = members; m->key; m++) {
+		struct span *s = &f->s[m->f < 0 ? 0 : m->f];
+
+		if (!tmpl_lit(&t, ",\"") || !tmpl_lit(&t, m->key) || !tmpl_lit(&t, "\":"))
+			return 0;
+		if (m->f == SEQ_MEMBER ? !tmpl_int(&t, &f->seq) : !tmpl_str(&t, &s->p, &s->n))
+			return 0;
+	}
+	return tmpl_lit(&t, "}") && tmpl_done(&t);
+}
+
+/* json_read - f from the payload pl[0..n) as jansson reads it (duplicate
+ * members refused); ST_PARSE when it is not a JSON object. */
+static status
+json_read(const char *pl, size_t n, const struct member *members, struct fields *f)
+{
+	const json_t *v;
+
+	f->tree = json_loadb(pl, n, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(f->tree))
+		return ST_PARSE;
+	f->v = json_integer_value(json_object_get(f->tree, "v"));
+	for (const struct member *m = members; m->key; m++) {
+		v = json_object_get(f->tree, m->key);
+		if (m->f == SEQ_MEMBER) {
+			if (json_is_integer(v) && json_integer_value(v) >= 1)
+				f->seq = json_integer_value(v);
+		} else if (json_is_string(v)) {
+			f->s[m->f].p = json_string_value(v);
+			f->s[m->f].n = json_string_length(v);
+		}
+	}
+	return ST_OK;
+}
+
+/* payload_read - f from the payload pl[0..n), read as how says
+ * (fmt/tmpl.h); the spans point into pl or into f->tree, which
+ * fields_free releases.  ST_PARSE: not a JSON object (or, with
+ * TMPL_FIXED, not as the template writes it). */
+static status
+payload_read(const char *pl, size_t n, const struct member *members,
+    enum tmpl_how how, struct fields *f)
+{
+	memset(f, 0, sizeof *f);
+	if (how != TMPL_JSON && fixed_read(pl, n, members, f))
+		return ST_OK;
+	memset(f, 0, sizeof *f);
+	if (how == TMPL_FIXED)
+		return ST_PARSE;
+	return json_read(pl, n, members, f);
+}
+
+static void
+fields_free(struct fields *f)
+{
+	json_decref(f->tree);
+	f->tree = NULL;
+}
+
+/* span_copy - a string member into a fixed field; 0 if absent, too long,
+ * or holding NUL. */
+static int
+span_copy(const struct span *s, char *dst, size_t cap)
+{
+	if (!s->p || s->n >= cap || memchr(s->p, '\0', s->n))
+		return 0;
+	memcpy(dst, s->p, s->n);
+	dst[s->n] = '\0';
+	return 1;
+}
+
+/* message_set - m's fields from f, checked: ST_INVALID, or ST_TOOBIG when
+ * the body exceeds m's limit (every other field then filled). */
+static status
+message_set(const struct fields *f, struct message *m)
+{
+	const struct span *body = &f->s[M_BODY];
+
+	if (f->v != 1)
+		return ST_INVALID;
+	if (!span_copy(&f->s[M_ID], m->id, sizeof m->id) || !stamp_is_uuid(m->id) ||
+	    !span_copy(&f->s[M_FROM], m->from, sizeof m->from) ||
+	    !span_copy(&f->s[M_TO], m->to, sizeof m->to) ||
+	    !span_copy(&f->s[M_LINK], m->link, sizeof m->link) ||
+	    !envelope_link_ok(m->link) || f->seq < 1 ||
+	    !span_copy(&f->s[M_TYPE], m->type, sizeof m->type) || !envelope_type_ok(m->type) ||
+	    !span_copy(&f->s[M_PRIO], m->priority, sizeof m->priority) ||
+	    !envelope_priority_ok(m->priority) ||
+	    !span_copy(&f->s[M_SUBJECT], m->subject, sizeof m->subject) ||
+	    m->subject[0] == '\0' ||
+	    !span_copy(&f->s[M_CREATED], m->created_at, sizeof m->created_at) ||
+	    !time_ok(m->created_at) || !body->p || memchr(body->p, '\0', body->n))
+		return ST_INVALID;
+	m->seq = f->seq;
+	return buf_add(&m->body, body->p, body->n);
+}
+
+/* receipt_copy - r's fields from f, unchecked; 0 if one is missing. */
+static int
+receipt_copy(const struct fields *f, struct receipt *r)
+{
+	if (!span_copy(&f->s[R_ID], r->id, sizeof r->id) ||
+	    !span_copy(&f->s[R_MSG], r->msg, sizeof r->msg) ||
+	    !span_copy(&f->s[R_HASH], r->msg_sha256, sizeof r->msg_sha256) ||
+	    !span_copy(&f->s[R_FROM], r->from, sizeof r->from) ||
+	    !span_copy(&f->s[R_TO], r->to, sizeof r->to) ||
+	    !span_copy(&f->s[R_LINK], r->link, sizeof r->link) || f->seq < 1 ||
+	    !span_copy(&f->s[R_RECEIVED], r->received_at, sizeof r->received_at))
+		return 0;
+	r->seq = f->seq;
+	return 1;
+}
+
+static int
+hex64(const char *s)
+{
+	for (int i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
+}
+
+/* receipt_check - the receipt read from f is one a node may accept:
+ * ST_OK or ST_INVALID. */
+static status
+receipt_check(const struct fields *f, struct receipt *r)
+{
+	if (f->v != 1 || !receipt_copy(f, r) || !stamp_is_uuid(r->id) ||
+	    !stamp_is_uuid(r->msg) || !hex64(r->msg_sha256) || !envelope_link_ok(r->link) ||
+	    !time_ok(r->received_at))
+		return ST_INVALID;
+	return ST_OK;
+}
+
+status
+envelope_message_payload(const char *pl, size_t n, enum tmpl_how how,
+    struct message *m)
+{
+	struct fields f;
+	status rc;
+
+	buf_reset(&m->body);
+	rc = payload_read(pl, n, msg_members, how, &f);
+	if (!rc)
+		rc = message_set(&f, m);
+	if (rc)
+		buf_reset(&m->body);
+	fields_free(&f);
+	return rc;
+}
+
+status
+envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
+    struct receipt *r)
+{
+	struct fields f;
+	status rc;
+
+	memset(r, 0, sizeof *r);
+	rc = payload_read(pl, n, rcpt_members, how, &f);
+	if (!rc)
+		rc = receipt_check(&f, r);
+	fields_free(&f);
+	return rc;
 }
 
 /*
@@ -213,21 +384,36 @@ time_ok(const char *s)
  * jansson's compact dump gave before (test_envelope.c holds this).
  */
 
-/* addf - append printf output of a template with bounded fields: one
- * formatting pass through the stack (buf_addf formats twice). */
-static status __attribute__((format(printf, 2, 3)))
-addf(struct buf *b, const char *fmt, ...)
+/* adds - append the strings of parts, up to its NULL: a template's literal
+ * text and its checked fields.  No printf pass: a template is filled
+ * several times per message. */
+static status
+adds(struct buf *b, const char *const *parts)
 {
-	char text[512];
-	va_list ap;
-	int n;
+	status rc = ST_OK;
 
-	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof text)
-		return ST_INVALID;
-	return buf_add(b, text, (size_t)n);
+	for (; !rc && *parts; parts++)
+		rc = buf_add(b, *parts, strlen(*parts));
+	return rc;
+}
+
+/* PARTS - a template's pieces, for adds. */
+#define PARTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* dec - v in decimal, as %lld writes it, in out. */
+static const char *
+dec(int64_t v, char out[static 21])
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *p = out + 20;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
 }
 
 /* sealed - sign the payload text in pl (built with status rc) as typ,
@@ -245,6 +431,7 @@ status
 envelope_message_seal(const struct ident *id, struct message *m, struct buf *out)
 {
 	struct buf pl;
+	char seq[21];
 	status rc;
 
 	if (!stamp_is_uuid(m->id) || !envelope_link_ok(m->link) || m->seq < 1 ||
@@ -255,13 +442,13 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	memcpy(m->from, ident_kid(id), IDENT_KID_LEN);
 	/* a byte escapes to at most six characters */
 	buf_init(&pl, (m->body.len + sizeof m->subject + sizeof m->to) * 6 + 1024);
-	rc = addf(&pl, "{\"v\":1,\"id\":\"%s\",\"from\":\"%s\",\"to\":", m->id, m->from);
+	rc = adds(&pl, PARTS("{\"v\":1,\"id\":\"", m->id, "\",\"from\":\"", m->from,
+	    "\",\"to\":"));
 	if (!rc)
 		rc = envelope_json_str(&pl, m->to, strnlen(m->to, sizeof m->to));
 	if (!rc)
-		rc = addf(&pl, ",\"link\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-		    "\"priority\":\"%s\",\"subject\":", m->link, (long long)m->seq, m->type,
-		    m->priority);
+		rc = adds(&pl, PARTS(",\"link\":\"", m->link, "\",\"seq\":", dec(m->seq, seq),
+		    ",\"type\":\"", m->type, "\",\"priority\":\"", m->priority, "\",\"subject\":"));
 	if (!rc)
 		rc = envelope_json_str(&pl, m->subject, strnlen(m->subject, sizeof m->subject));
 	if (!rc)
@@ -269,35 +456,8 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	if (!rc)
 		rc = envelope_json_str(&pl, buf_str(&m->body), m->body.len);
 	if (!rc)
-		rc = addf(&pl, ",\"created_at\":\"%s\"}", m->created_at);
+		rc = adds(&pl, PARTS(",\"created_at\":\"", m->created_at, "\"}"));
 	return sealed(id, ENV_MSG_TYP, &pl, rc, out);
-}
-
-/* opened - verify a statement and parse its payload object. */
-static status
-opened(const char *jws, size_t n, const uint8_t pk[static IDENT_PK_LEN],
-    const char *typ, size_t max, json_t **pl)
-{
-	struct buf payload;
-	status rc;
-
-	*pl = NULL;
-	buf_init(&payload, max);
-	rc = jws_verify(jws, n, pk, typ, &payload);
-	if (!rc) {
-		*pl = json_loadb(payload.p, payload.len, JSON_REJECT_DUPLICATES, NULL);
-		if (!json_is_object(*pl)) {
-			json_decref(*pl);
-			*pl = NULL;
-			rc = ST_PARSE;
-		} else if (json_integer_value(json_object_get(*pl, "v")) != 1) {
-			json_decref(*pl);
-			*pl = NULL;
-			rc = ST_INVALID;
-		}
-	}
-	buf_free(&payload);
-	return rc;
 }
 
 /* bound - check the "from"/"to" binding of a verified statement. */
@@ -320,53 +480,27 @@ bound(const char *from, const char *to, const uint8_t signer[static IDENT_PK_LEN
 	return ST_OK;
 }
 
-static status message_fill(const json_t *pl, struct message *m);
-
 status
 envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static IDENT_PK_LEN],
     const char *self_kid, struct message *m)
 {
-	json_t *pl;
+	struct buf pl;
 	status rc;
 
 	buf_reset(&m->body);
 	/* The payload is bounded by the JWS already in memory, so an oversized
 	 * body still parses and its sequence number can be refused for good. */
-	rc = opened(jws, n, sender_pk, ENV_MSG_TYP, n, &pl);
+	buf_init(&pl, n);
+	rc = jws_verify(jws, n, sender_pk, ENV_MSG_TYP, &pl);
 	if (rc)
-		return rc == ST_TOOBIG ? ST_PARSE : rc;
-	rc = message_fill(pl, m);
+		rc = rc == ST_TOOBIG ? ST_PARSE : rc;
+	else
+		rc = envelope_message_payload(pl.p, pl.len, TMPL_ANY, m);
 	if (!rc)
 		rc = bound(m->from, m->to, sender_pk, self_kid);
 	if (rc)
 		buf_reset(&m->body);	/* nothing of a refused message is handed on */
-	json_decref(pl);
-	return rc;
-}
-
-/* message_fill - m's fields from the payload object pl, checked. */
-static status
-message_fill(const json_t *pl, struct message *m)
-{
-	const json_t *body;
-	status rc = ST_OK;
-
-	body = json_object_get(pl, "body");
-	if (!copy(pl, "id", m->id, sizeof m->id) || !stamp_is_uuid(m->id) ||
-	    !copy(pl, "from", m->from, sizeof m->from) ||
-	    !copy(pl, "to", m->to, sizeof m->to) ||
-	    !copy(pl, "link", m->link, sizeof m->link) || !envelope_link_ok(m->link) ||
-	    !seq_of(pl, &m->seq) ||
-	    !copy(pl, "type", m->type, sizeof m->type) || !envelope_type_ok(m->type) ||
-	    !copy(pl, "priority", m->priority, sizeof m->priority) ||
-	    !envelope_priority_ok(m->priority) ||
-	    !copy(pl, "subject", m->subject, sizeof m->subject) || m->subject[0] == '\0' ||
-	    !copy(pl, "created_at", m->created_at, sizeof m->created_at) ||
-	    !time_ok(m->created_at) || !json_is_string(body) ||
-	    memchr(json_string_value(body), '\0', json_string_length(body)))
-		rc = ST_INVALID;
-	if (!rc)
-		rc = buf_add(&m->body, json_string_value(body), json_string_length(body));
+	buf_free(&pl);
 	return rc;
 }
 
@@ -374,8 +508,8 @@ status
 envelope_message_fields(const char *jws, size_t n, struct message *m)
 {
 	struct jws_parts parts;
+	struct fields f;
 	struct buf pl;
-	json_t *o = NULL;
 	status rc;
 
 	buf_reset(&m->body);
@@ -384,23 +518,18 @@ envelope_message_fields(const char *jws, size_t n, struct message *m)
 	if (!rc)
 		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
 	if (!rc) {
-		o = json_loadb(pl.p, pl.len, JSON_REJECT_DUPLICATES, NULL);
-		rc = json_is_object(o) ? message_fill(o, m) : ST_PARSE;
+		rc = payload_read(pl.p, pl.len, msg_members, TMPL_ANY, &f);
+		/* read as signed, "v" or not */
+		if (!rc) {
+			f.v = 1;
+			rc = message_set(&f, m);
+		}
+		fields_free(&f);
 	}
 	if (rc)
 		buf_reset(&m->body);
-	json_decref(o);
 	buf_free(&pl);
 	return rc;
-}
-
-static int
-hex64(const char *s)
-{
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[64] == '\0';
 }
 
 /* receipt_payload - r's payload text, the one template a receipt is made
@@ -409,14 +538,15 @@ hex64(const char *s)
 static status
 receipt_payload(const struct receipt *r, struct buf *pl)
 {
-	status rc = addf(pl, "{\"v\":1,\"id\":\"%s\",\"msg\":\"%s\",\"msg_sha256\":\"%s\","
-	    "\"from\":\"%s\",\"to\":", r->id, r->msg, r->msg_sha256, r->from);
+	char seq[21];
+	status rc = adds(pl, PARTS("{\"v\":1,\"id\":\"", r->id, "\",\"msg\":\"", r->msg,
+	    "\",\"msg_sha256\":\"", r->msg_sha256, "\",\"from\":\"", r->from, "\",\"to\":"));
 
 	if (!rc)
 		rc = envelope_json_str(pl, r->to, strnlen(r->to, sizeof r->to));
 	if (!rc)
-		rc = addf(pl, ",\"link\":\"%s\",\"seq\":%lld,\"received_at\":\"%s\"}",
-		    r->link, (long long)r->seq, r->received_at);
+		rc = adds(pl, PARTS(",\"link\":\"", r->link, "\",\"seq\":", dec(r->seq, seq),
+		    ",\"received_at\":\"", r->received_at, "\"}"));
 	return rc;
 }
 
@@ -481,7 +611,7 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 {
 	struct jws_parts parts;
 	struct buf pl, again;
-	json_t *o = NULL;
+	struct fields f;
 	status rc;
 
 	memset(r, 0, sizeof *r);
@@ -498,22 +628,16 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
 	}
 	if (!rc) {
-		o = json_loadb(pl.p, pl.len, JSON_REJECT_DUPLICATES, NULL);
-		if (!json_is_object(o) || !copy(o, "id", r->id, sizeof r->id) ||
-		    !copy(o, "msg", r->msg, sizeof r->msg) ||
-		    !copy(o, "msg_sha256", r->msg_sha256, sizeof r->msg_sha256) ||
-		    !copy(o, "from", r->from, sizeof r->from) ||
-		    !copy(o, "to", r->to, sizeof r->to) ||
-		    !copy(o, "link", r->link, sizeof r->link) || !seq_of(o, &r->seq) ||
-		    !copy(o, "received_at", r->received_at, sizeof r->received_at))
+		rc = payload_read(pl.p, pl.len, rcpt_members, TMPL_ANY, &f);
+		if (!rc && !receipt_copy(&f, r))
 			rc = ST_PARSE;
+		fields_free(&f);
 	}
 	/* the template gives back these very bytes, or the receipt is kept whole */
 	if (!rc)
 		rc = envelope_receipt_build(r, sig, &again);
 	if (!rc && (again.len != n || memcmp(again.p, jws, n) != 0))
 		rc = ST_PARSE;
-	json_decref(o);
 	buf_free(&pl);
 	buf_free(&again);
 	if (rc) {
@@ -527,26 +651,18 @@ status
 envelope_receipt_open(const char *jws, size_t n, const uint8_t receiver_pk[static IDENT_PK_LEN],
     const char *self_kid, struct receipt *r)
 {
-	json_t *pl;
+	struct buf pl;
 	status rc;
 
 	memset(r, 0, sizeof *r);
-	rc = opened(jws, n, receiver_pk, ENV_RCPT_TYP, 4096, &pl);
+	buf_init(&pl, 4096);
+	rc = jws_verify(jws, n, receiver_pk, ENV_RCPT_TYP, &pl);
 	if (rc)
-		return rc == ST_TOOBIG ? ST_PARSE : rc;
-	if (!copy(pl, "id", r->id, sizeof r->id) || !stamp_is_uuid(r->id) ||
-	    !copy(pl, "msg", r->msg, sizeof r->msg) || !stamp_is_uuid(r->msg) ||
-	    !copy(pl, "msg_sha256", r->msg_sha256, sizeof r->msg_sha256) ||
-	    !hex64(r->msg_sha256) ||
-	    !copy(pl, "from", r->from, sizeof r->from) ||
-	    !copy(pl, "to", r->to, sizeof r->to) ||
-	    !copy(pl, "link", r->link, sizeof r->link) || !envelope_link_ok(r->link) ||
-	    !seq_of(pl, &r->seq) ||
-	    !copy(pl, "received_at", r->received_at, sizeof r->received_at) ||
-	    !time_ok(r->received_at))
-		rc = ST_INVALID;
+		rc = rc == ST_TOOBIG ? ST_PARSE : rc;
+	else
+		rc = envelope_receipt_payload(pl.p, pl.len, TMPL_ANY, r);
 	if (!rc)
 		rc = bound(r->from, r->to, receiver_pk, self_kid);
-	json_decref(pl);
+	buf_free(&pl);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "crypto/ident.h"
 #include "util/stamp.h"
+#include "fmt/tmpl.h"
 
 #define ENV_LINK_MAX 15
 #define ENV_TYPE_MAX 63
@@ -100,6 +101,19 @@ status envelope_receipt_match(const char *jws, size_t n, const struct receipt *r
  * addressed to self_kid; fill r.  Errors as envelope_message_open. */
 status envelope_receipt_open(const char *jws, size_t n,
     const uint8_t receiver_pk[static IDENT_PK_LEN], const char *self_kid,
+    struct receipt *r) WUR;
+
+/* envelope_message_payload - fill m from the payload text pl[0..n) of a
+ * message, NOT verified (envelope_message_open calls it once the signature
+ * has been checked), with the checks of envelope_message_open but the
+ * from/to binding: ST_PARSE (not a JSON object), ST_INVALID, ST_TOOBIG as
+ * there.  Read as how says (fmt/tmpl.h): the template reader when the
+ * payload is exactly as envelope_message_seal writes it, else jansson. */
+status envelope_message_payload(const char *pl, size_t n, enum tmpl_how how,
+    struct message *m) WUR;
+/* envelope_receipt_payload - as envelope_message_payload for a receipt's
+ * payload (the checks of envelope_receipt_open but the binding). */
+status envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
     struct receipt *r) WUR;
 
 /* envelope_json_str - append s[0..n) to out as a JSON string, quotes

@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "fmt/answer.h"
 #include "fmt/envelope.h"
 #include "link/link_int.h"
 #include "log/ledger.h"
@@ -140,14 +141,14 @@ link_receipt_again(struct node *n, const struct peer *p, const char *id, const c
 /* settle - apply one result of a batch; 1 to go on, 0 to stop there.
  * *ahead is set when the peer wants an earlier sequence number first. */
 static int
-settle(struct lane *l, const struct item *it, const json_t *res, struct outcome *oc,
-    int *ahead)
+settle(struct lane *l, const struct item *it, const struct answer_result *res,
+    struct outcome *oc, int *ahead)
 {
 	struct lpeer *p = l->p;
 	struct store *st = node_store(p->e->node);
-	status code = http_status((int)json_integer_value(json_object_get(res, "status")));
-	const char *reason = json_string_value(json_object_get(res, "reason"));
-	const char *rjws = json_string_value(json_object_get(res, "receipt"));
+	status code = http_status((int)res->status);
+	const char *reason = res->reason;
+	const char *rjws = res->receipt;
 	struct receipt r;
 	status rc;
 
@@ -156,12 +157,12 @@ settle(struct lane *l, const struct item *it, const json_t *res, struct outcome 
 		*ahead = 1;
 		return 0;
 	}
-	if (json_integer_value(json_object_get(res, "seq")) != it->seq)
+	if (res->seq != it->seq)
 		return 0;
 	if (code == ST_OK) {
 		if (!rjws)
 			return 0;
-		rc = envelope_receipt_open(rjws, strlen(rjws), p->peer->pk,
+		rc = envelope_receipt_open(rjws, res->receipt_len, p->peer->pk,
 		    ident_kid(node_ident(p->e->node)), &r);
 		if (rc || strcmp(r.msg, it->id) != 0 || strcmp(r.msg_sha256, it->hash) != 0 ||
 		    r.seq != it->seq || strcmp(r.link, l->blink) != 0) {
@@ -245,7 +246,7 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 	struct store *st = node_store(e->node);
 	struct outcome *oc = NULL;
 	size_t n = 0;
-	json_t *j = NULL, *results;
+	struct answer *ans = NULL;
 	int ahead = 0;
 	int64_t expected = 0;
 	char why[256], full[128];
@@ -282,27 +283,23 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 		link_out_kick(p, 0);
 		return;
 	}
-	j = json_loadb(body, len, 0, NULL);
-	results = json_object_get(j, "results");
-	if (!json_is_array(results)) {
-		json_decref(j);
+	if (answer_read(body, len, TMPL_ANY, &ans) != ST_OK) {
 		failed(l, code == ST_FULL ? full : "peer sent a malformed answer");
 		return;
 	}
 	oc = calloc(l->n_items ? l->n_items : 1, sizeof *oc);
 	if (oc && store_begin(st) == ST_OK) {
-		for (; n < l->n_items && n < json_array_size(results); n++)
-			if (!settle(l, &l->items[n], json_array_get(results, n), &oc[n], &ahead))
+		for (; n < l->n_items && n < answer_count(ans); n++)
+			if (!settle(l, &l->items[n], answer_at(ans, n), &oc[n], &ahead))
 				break;
 		if (store_commit(st) != ST_OK) {
 			diag_warn("store: cannot commit receipts: %s", store_errmsg(st));
 			n = 0;
 		}
 	}
-	if (ahead)
-		expected = json_integer_value(json_object_get(json_array_get(results, n),
-		    "expected"));
-	json_decref(j);
+	if (ahead && n < answer_count(ans))
+		expected = answer_at(ans, n)->expected;
+	answer_free(ans);
 	if (n == 0 && ahead && lower_in_flight(p, l)) {
 		/* This batch overtook a lane with lower sequence numbers: send
 		 * the same batch again at once; the peer takes it after that

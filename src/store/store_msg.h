@@ -59,7 +59,9 @@ typedef int (*store_out_cb)(void *arg, const struct store_out *m);
 typedef int (*store_in_cb)(void *arg, const struct store_in *m);
 
 /* store_send_seq - reserve the next outbound sequence number on a link
- * (1, 2, ...).  Call inside the transaction that adds the message. */
+ * (1, 2, ...).  Call inside the transaction that adds the message: there
+ * the counter is kept in memory after its first use and written by
+ * store_commit (a rollback takes the numbers back). */
 status store_send_seq(struct store *st, int64_t peer_id, const char *link,
     int64_t *seq) WUR;
 /* store_send_advance - seq on a link is taken (a message recovered from
@@ -82,8 +84,10 @@ status store_out_add(struct store *st, const struct store_out *m) WUR;
 status store_out_pending(struct store *st, int64_t peer_id, const char *link,
     int64_t after, size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
 /* store_out_delivered - record the receipt; the message becomes delivered.
- * fields (may be NULL) are the receipt's, when the caller opened it: the
- * store need not parse it again to keep it compactly. */
+ * fields (may be NULL) are the receipt's, when the caller opened it and
+ * checked that its msg_sha256 is the hash of the message's JWS as this
+ * store gave it (store_out_pending): the store then neither parses the
+ * receipt again nor reads and hashes the message to keep it compactly. */
 status store_out_delivered(struct store *st, const char *id, const char *receipt,
     const struct receipt *fields, int64_t delivered_ms) WUR;
 /* store_out_rejected - the peer refused the message for good. */
@@ -105,7 +109,9 @@ status store_out_backlog(struct store *st, int64_t peer_id, const char *link,
 
 /* Inbox.  store_in_add also appends an accepted message's receipt to the
  * log (store_log.h) and advances the link's expected sequence number
- * past m->seq (whether m was accepted or refused). */
+ * past m->seq (whether m was accepted or refused); inside a transaction
+ * that number is written by store_commit, or before store_recv_next
+ * reads it. */
 status store_in_add(struct store *st, const struct store_in *m) WUR;
 /* store_in_at - the message received from a peer at (link, seq). */
 status store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t seq,

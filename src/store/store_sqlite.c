@@ -186,7 +186,8 @@ static const char tables_v4[] =
     "CREATE INDEX inbox_id ON inbox(id);";
 
 enum {
-	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_RECV_NEXT,
+	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_SEND_PUT,
+	Q_RECV_NEXT,
 	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
 	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
 	Q_IN_ADVANCE, Q_IN_AT,
@@ -242,6 +243,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SEND_ADVANCE] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,?)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = excluded.send_next"
 	    " WHERE excluded.send_next > links.send_next",
+	[Q_SEND_PUT] = "UPDATE links SET send_next = ?3 WHERE peer_id = ?1 AND link = ?2"
+	    " AND send_next < ?3",
 	[Q_PEER_KID] = "SELECT kid FROM peers WHERE id = ?",
 	[Q_RECV_NEXT] = "SELECT recv_next FROM links WHERE peer_id = ? AND link = ?",
 	[Q_OUT_ADD] = "INSERT INTO outbox(id, peer_id, link, seq, type, priority, subject,"
@@ -251,9 +254,10 @@ static const char *const sql[Q__COUNT] = {
 	    " JOIN peers p ON p.id = o.peer_id LEFT JOIN out_done d ON d.rid = o.rid"
 	    " WHERE q.peer_id = ? AND q.link = ? AND q.seq > ? ORDER BY q.seq LIMIT ?",
 	/* a queued message, with what its receipt is checked against */
-	[Q_OUT_QUEUED] = "SELECT o.rid, o.peer_id, o.link, o.seq, o.jws, p.kid, q.attempts"
+	[Q_OUT_QUEUED] = "SELECT o.rid, o.peer_id, o.link, o.seq, CASE WHEN ?2 THEN o.jws END,"
+	    " p.kid, q.attempts"
 	    " FROM outbox o JOIN peers p ON p.id = o.peer_id JOIN out_queue q"
-	    " ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq WHERE o.id = ?",
+	    " ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq WHERE o.id = ?1",
 	[Q_OUT_DEQUEUE] = "DELETE FROM out_queue WHERE peer_id = ? AND link = ? AND seq = ?",
 	[Q_OUT_DONE] = "INSERT INTO out_done(rid, state, delivered_ms, attempts, last_error, "
 	    "receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid) VALUES(?,?,?,?,?,?,?,?,?,?)",
@@ -344,6 +348,23 @@ struct store {
 	int in_tx;		/* between store_begin and its commit or rollback */
 	char err[256];		/* SQLite's words for the last failure (store_errmsg) */
 	char damaged[256];	/* for the first corruption seen (store_damaged) */
+	/* The receive counter store_in_add advanced last, not yet written:
+	 * a batch advances one link message after message, so the counter is
+	 * written once, when the transaction commits, another link is
+	 * advanced, or store_recv_next reads it; forgotten on rollback. */
+	struct {
+		int dirty;
+		int64_t peer_id, next;
+		char link[ENV_LINK_MAX + 1];
+	} adv;
+	/* Likewise the send counter: the next number store_send_seq hands out
+	 * on one link in this transaction (valid), written when the
+	 * transaction commits or another link is served (dirty). */
+	struct {
+		int valid, dirty;
+		int64_t peer_id, next;
+		char link[ENV_LINK_MAX + 1];
+	} seq;
 };
 
 /* The stores open in this process, so that an error SQLite returns through
@@ -1035,6 +1056,68 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* seq_flush - write the send counter kept in st->seq, if it moved. */
+static status
+seq_flush(struct store *st)
+{
+	sqlite3_stmt *s;
+
+	st->seq.valid = 0;
+	if (!st->seq.dirty)
+		return ST_OK;
+	st->seq.dirty = 0;
+	s = stmt(st, Q_SEND_PUT);
+	sqlite3_bind_int64(s, 1, st->seq.peer_id);
+	text(s, 2, st->seq.link);
+	sqlite3_bind_int64(s, 3, st->seq.next);
+	return run(s);
+}
+
+/* advance_run - raise link's receive counter to next (never lower it). */
+static status
+advance_run(struct store *st, int64_t peer_id, const char *link, int64_t next)
+{
+	sqlite3_stmt *s = stmt(st, Q_IN_ADVANCE);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, next);
+	return run(s);
+}
+
+/* advance_flush - write the receive counter kept in st->adv, if any. */
+static status
+advance_flush(struct store *st)
+{
+	if (!st->adv.dirty)
+		return ST_OK;
+	st->adv.dirty = 0;
+	return advance_run(st, st->adv.peer_id, st->adv.link, st->adv.next);
+}
+
+/* advance - raise link's receive counter to next: kept in st->adv inside
+ * a transaction (written by advance_flush before anything reads it and
+ * before the commit), at once outside one. */
+static status
+advance(struct store *st, int64_t peer_id, const char *link, int64_t next)
+{
+	status rc;
+
+	if (st->adv.dirty && (st->adv.peer_id != peer_id || strcmp(st->adv.link, link) != 0) &&
+	    (rc = advance_flush(st)) != ST_OK)
+		return rc;
+	if (sqlite3_get_autocommit(st->db) || strlen(link) >= sizeof st->adv.link)
+		return advance_run(st, peer_id, link, next);
+	if (!st->adv.dirty) {
+		st->adv.dirty = 1;
+		st->adv.peer_id = peer_id;
+		memcpy(st->adv.link, link, strlen(link) + 1);
+		st->adv.next = next;
+	} else if (next > st->adv.next)
+		st->adv.next = next;
+	return ST_OK;
+}
+
 status
 store_begin(struct store *st)
 {
@@ -1050,8 +1133,12 @@ store_begin(struct store *st)
 status
 store_commit(struct store *st)
 {
-	status rc = run(stmt(st, Q_COMMIT));
+	status rc = advance_flush(st);
 
+	if (!rc)
+		rc = seq_flush(st);
+	if (!rc)
+		rc = run(stmt(st, Q_COMMIT));
 	st->in_tx = 0;
 	if (rc)
 		store_rollback(st);
@@ -1062,6 +1149,8 @@ void
 store_rollback(struct store *st)
 {
 	st->in_tx = 0;
+	st->adv.dirty = 0;
+	st->seq.valid = st->seq.dirty = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(stmt(st, Q_ROLLBACK));
 	if (log_load(st) != ST_OK)
@@ -1373,18 +1462,41 @@ one_int(sqlite3_stmt *s, int64_t dflt, int64_t *v)
 status
 store_send_seq(struct store *st, int64_t peer_id, const char *link, int64_t *seq)
 {
-	sqlite3_stmt *s = stmt(st, Q_SEND_SEQ);
+	int in_tx = !sqlite3_get_autocommit(st->db);
+	sqlite3_stmt *s;
+	status rc;
 
+	if (in_tx && st->seq.valid && st->seq.peer_id == peer_id &&
+	    strcmp(st->seq.link, link) == 0) {
+		*seq = st->seq.next++;
+		st->seq.dirty = 1;
+		return ST_OK;
+	}
+	if ((rc = seq_flush(st)) != ST_OK)
+		return rc;
+	s = stmt(st, Q_SEND_SEQ);
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
-	return one_int(s, 0, seq);
+	rc = one_int(s, 0, seq);
+	if (!rc && in_tx && strlen(link) < sizeof st->seq.link) {
+		st->seq.valid = 1;
+		st->seq.peer_id = peer_id;
+		memcpy(st->seq.link, link, strlen(link) + 1);
+		st->seq.next = *seq + 1;	/* what the row now says */
+	}
+	return rc;
 }
 
 status
 store_send_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
 {
-	sqlite3_stmt *s = stmt(st, Q_SEND_ADVANCE);
+	/* the counter kept in memory first: written, and read again after */
+	status rc = seq_flush(st);
+	sqlite3_stmt *s;
 
+	if (rc)
+		return rc;
+	s = stmt(st, Q_SEND_ADVANCE);
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	sqlite3_bind_int64(s, 3, seq + 1);
@@ -1394,8 +1506,13 @@ store_send_advance(struct store *st, int64_t peer_id, const char *link, int64_t 
 status
 store_recv_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
 {
-	sqlite3_stmt *s = stmt(st, Q_IN_ADVANCE);
+	/* the counter kept in memory first: written, so this one is the max */
+	status rc = advance_flush(st);
+	sqlite3_stmt *s;
 
+	if (rc)
+		return rc;
+	s = stmt(st, Q_IN_ADVANCE);
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	sqlite3_bind_int64(s, 3, seq + 1);
@@ -1445,7 +1562,12 @@ store_loss_ack(struct store *st, int64_t peer_id, int64_t ms)
 status
 store_recv_next(struct store *st, int64_t peer_id, const char *link, int64_t *seq)
 {
-	sqlite3_stmt *s = stmt(st, Q_RECV_NEXT);
+	sqlite3_stmt *s;
+	status rc = advance_flush(st);
+
+	if (rc)
+		return rc;
+	s = stmt(st, Q_RECV_NEXT);
 
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
@@ -1569,6 +1691,8 @@ out_finish(struct store *st, const char *id, int state, const char *receipt,
 	status rc;
 
 	text(q, 1, id);
+	/* the JWS only to hash it, when the caller has not checked the hash */
+	sqlite3_bind_int(q, 2, receipt && *receipt && !fields);
 	r = sqlite3_step(q);
 	if (r != SQLITE_ROW) {
 		sqlite3_reset(q);
@@ -1589,14 +1713,18 @@ out_finish(struct store *st, const char *id, int state, const char *receipt,
 		struct rcpt_of of = { id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
 		    0, fields };
 
-		struct buf text;
-		size_t n;
-		const char *jws;
+		if (fields)	/* checked by the caller against these very bytes */
+			snprintf(hash, sizeof hash, "%s", fields->msg_sha256);
+		else {
+			struct buf text;
+			size_t n;
+			const char *jws;
 
-		buf_init(&text, JWS_MAX);
-		jws = jws_col(q, 4, &text, &n);
-		envelope_hash(jws, n, hash);
-		buf_free(&text);
+			buf_init(&text, JWS_MAX);
+			jws = jws_col(q, 4, &text, &n);
+			envelope_hash(jws, n, hash);
+			buf_free(&text);
+		}
 		rcpt_bind(done, 6, receipt, strlen(receipt), &of);
 	}
 	sqlite3_reset(q);
@@ -1732,11 +1860,7 @@ store_in_add(struct store *st, const struct store_in *m)
 		rc = store_log_append(st, STORE_ENTRY_RECEIPT, rid, m->receipt, m->receipt_len);
 	if (rc)
 		return rc;
-	s = stmt(st, Q_IN_ADVANCE);
-	sqlite3_bind_int64(s, 1, m->peer_id);
-	text(s, 2, m->link);
-	sqlite3_bind_int64(s, 3, m->seq + 1);
-	return run(s);
+	return advance(st, m->peer_id, m->link, m->seq + 1);
 }
 
 static int
@@ -2053,10 +2177,15 @@ store_halt_list(struct store *st, store_halt_cb cb, void *arg)
 status
 store_link_marks(struct store *st, int64_t peer_id, const char *link, struct store_marks *m)
 {
-	sqlite3_stmt *s = stmt(st, Q_MARKS);
+	sqlite3_stmt *s;
+	status rc;
 	int r;
 
 	memset(m, 0, sizeof *m);
+	/* the counters a transaction keeps in memory, written first */
+	if ((rc = advance_flush(st)) != ST_OK || (rc = seq_flush(st)) != ST_OK)
+		return rc;
+	s = stmt(st, Q_MARKS);
 	sqlite3_bind_int64(s, 1, peer_id);
 	text(s, 2, link);
 	r = sqlite3_step(s);

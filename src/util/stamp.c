@@ -32,6 +32,38 @@ stamp_mono_ms(void)
 	return stamp_mono_us() / 1000;
 }
 
+/* civil_from_days - the date of day z since 1970-01-01 (Howard Hinnant's
+ * algorithm, the inverse of days_from_civil below). */
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* put - v as exactly n decimal digits at p (v < 10^n). */
+static char *
+put(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+/* The years 1970-9999: written by hand, since stamp_format runs several
+ * times per message and gmtime_r takes a lock and snprintf parses its
+ * format each time; test_stamp holds both ways to the same text. */
+#define FAST_MS_END INT64_C(253402300800000)	/* 10000-01-01 */
+
 void
 stamp_format(int64_t ms, char out[static STAMP_TIME_LEN])
 {
@@ -39,6 +71,29 @@ stamp_format(int64_t ms, char out[static STAMP_TIME_LEN])
 	int frac = (int)(ms % 1000);
 	struct tm tm;
 
+	if (ms >= 0 && ms < FAST_MS_END) {
+		int64_t s = ms / 1000, day = s / 86400, sod = s % 86400;
+		int y, mo, d;
+		char *p = out;
+
+		civil_from_days(day, &y, &mo, &d);
+		p = put(p, y, 4);
+		*p++ = '-';
+		p = put(p, mo, 2);
+		*p++ = '-';
+		p = put(p, d, 2);
+		*p++ = 'T';
+		p = put(p, (int)(sod / 3600), 2);
+		*p++ = ':';
+		p = put(p, (int)(sod / 60 % 60), 2);
+		*p++ = ':';
+		p = put(p, (int)(sod % 60), 2);
+		*p++ = '.';
+		p = put(p, frac, 3);
+		*p++ = 'Z';
+		*p = '\0';
+		return;
+	}
 	if (frac < 0) {
 		frac += 1000;
 		secs--;
@@ -120,21 +175,48 @@ stamp_parse(const char *s, int64_t *ms)
 	return ST_OK;
 }
 
+/* random_bits - n (<= POOL) bytes from libsodium's generator, drawn 4 KiB
+ * at a time: one getrandom() call per 256 identifiers instead of one each.
+ * Identifiers are public, so holding their randomness a while hides
+ * nothing; the pool is per thread (and parley never forks, which would
+ * hand the same pool to two processes). */
+#define POOL 4096
+
+static void
+random_bits(uint8_t *out, size_t n)
+{
+	static _Thread_local uint8_t pool[POOL];
+	static _Thread_local size_t left;
+
+	if (left < n) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	memcpy(out, pool + sizeof pool - left, n);
+	sodium_memzero(pool + sizeof pool - left, n);	/* each byte used once */
+	left -= n;
+}
+
 void
 stamp_uuid7(char out[static STAMP_UUID_LEN])
 {
 	uint8_t u[16];
 	uint64_t ms = (uint64_t)stamp_now_ms();
 
-	randombytes_buf(u, sizeof u);
+	random_bits(u, sizeof u);
 	for (int i = 0; i < 6; i++)
 		u[i] = (uint8_t)(ms >> (40 - 8 * i));
 	u[6] = (uint8_t)(0x70 | (u[6] & 0x0f));
 	u[8] = (uint8_t)(0x80 | (u[8] & 0x3f));
-	snprintf(out, STAMP_UUID_LEN,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-	    u[11], u[12], u[13], u[14], u[15]);
+	for (int i = 0, at = 0; i < 16; i++) {
+		static const char hex[] = "0123456789abcdef";
+
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[at++] = '-';
+		out[at++] = hex[u[i] >> 4];
+		out[at++] = hex[u[i] & 15];
+	}
+	out[STAMP_UUID_LEN - 1] = '\0';
 }
 
 int

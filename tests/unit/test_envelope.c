@@ -749,6 +749,152 @@ test_open_bad_payload(void **state)
 	}
 }
 
+/* sealed_payload - the decoded payload of the JWS in jws, into pl. */
+static void
+sealed_payload(const struct buf *jws, struct buf *pl)
+{
+	struct jws_parts parts;
+
+	buf_init(pl, 1 << 16);
+	assert_int_equal(jws_split(jws->p, jws->len, &parts), ST_OK);
+	assert_int_equal(jws_b64_decode(pl, parts.pay, parts.pay_len), ST_OK);
+}
+
+/* same_as_jansson - read pl three ways; the template reader must apply
+ * exactly when fixed says, and every reader that applies must agree with
+ * jansson (want) on the status and the fields. */
+static void
+same_as_jansson(const char *name, const char *pl, size_t n, int fixed, status want)
+{
+	struct message mj, mf, ma;
+	struct receipt rj, rf, ra;
+	status j, f, a;
+
+	envelope_message_init(&mj, MAX_BODY);
+	envelope_message_init(&mf, MAX_BODY);
+	envelope_message_init(&ma, MAX_BODY);
+	j = envelope_message_payload(pl, n, TMPL_JSON, &mj);
+	f = envelope_message_payload(pl, n, TMPL_FIXED, &mf);
+	a = envelope_message_payload(pl, n, TMPL_ANY, &ma);
+	if (strstr(pl, "\"msg\"")) {	/* a receipt's payload */
+		j = envelope_receipt_payload(pl, n, TMPL_JSON, &rj);
+		f = envelope_receipt_payload(pl, n, TMPL_FIXED, &rf);
+		a = envelope_receipt_payload(pl, n, TMPL_ANY, &ra);
+		if (j == ST_OK)
+			assert_memory_equal(&ra, &rj, sizeof rj);
+		if (j == ST_OK && fixed)
+			assert_memory_equal(&rf, &rj, sizeof rj);
+	} else if (j == ST_OK) {
+		assert_string_equal(ma.id, mj.id);
+		assert_int_equal(ma.seq, mj.seq);
+		assert_string_equal(ma.subject, mj.subject);
+		assert_int_equal(ma.body.len, mj.body.len);
+		assert_memory_equal(buf_str(&ma.body), buf_str(&mj.body), mj.body.len);
+		if (fixed) {
+			assert_string_equal(mf.created_at, mj.created_at);
+			assert_memory_equal(buf_str(&mf.body), buf_str(&mj.body), mj.body.len);
+		}
+	}
+	check_rc(name, j, want);
+	check_rc(name, a, want);
+	if (fixed)
+		check_rc(name, f, want);
+	else
+		check_rc(name, f, ST_PARSE);	/* not the template's: jansson decides */
+	envelope_message_clear(&mj);
+	envelope_message_clear(&mf);
+	envelope_message_clear(&ma);
+}
+
+/* The template reader (envelope.c) takes what the templates write and
+ * nothing else; where it does not apply, jansson decides; and the answer
+ * is the same whichever reads.  Forged, truncated or reordered payloads are
+ * refused as jansson refuses them, never accepted differently. */
+static void
+test_template_reader(void **state)
+{
+#define ID "\"id\":\"0192f0c2-5b7e-7a41-8f00-0123456789ab\""
+#define KIDS "\"from\":\"Ab-_0123456789abcdefghijklmnopqrstuvwxyzABC\"," \
+	"\"to\":\"Zz-_0123456789abcdefghijklmnopqrstuvwxyzABC\""
+#define MSG(seq, body) "{\"v\":1," ID "," KIDS ",\"link\":\"cert\",\"seq\":" seq \
+	",\"type\":\"indicator\",\"priority\":\"routine\",\"subject\":\"s\",\"body\":\"" body \
+	"\",\"created_at\":\"2026-11-22T10:00:00.123Z\"}"
+#define HASH "\"msg_sha256\":\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\""
+#define RCPT(link) "{\"v\":1,\"id\":\"0192f0c2-5b7e-7a41-8f00-0123456789ac\"," \
+	"\"msg\":\"0192f0c2-5b7e-7a41-8f00-0123456789ab\"," HASH "," KIDS ",\"link\":\"" link \
+	"\",\"seq\":42,\"received_at\":\"2026-11-22T10:00:01.456Z\"}"
+	static const struct {
+		const char *name, *pl;
+		int fixed;
+		status rc;
+	} cases[] = {
+		{ "message", MSG("42", "plain text, caf\xc3\xa9"), 1, ST_OK },
+		{ "message, seq of 18 digits", MSG("999999999999999999", "x"), 1, ST_OK },
+		{ "message, seq of 19 digits", MSG("1000000000000000000", "x"), 0, ST_OK },
+		{ "message, seq 0", MSG("0", "x"), 0, ST_INVALID },
+		{ "message, seq -1", MSG("-1", "x"), 0, ST_INVALID },
+		{ "message, seq 042", MSG("042", "x"), 0, ST_PARSE },
+		{ "message, seq 4.0", MSG("4.0", "x"), 0, ST_INVALID },
+		{ "message, seq a string", MSG("\"4\"", "x"), 0, ST_INVALID },
+		{ "message, escaped body", MSG("42", "a\\nb \\\"q\\\""), 0, ST_OK },
+		{ "message, \\u escape", MSG("42", "\\u0041"), 0, ST_OK },
+		{ "message, NUL escaped (jansson refuses it)", MSG("42", "a\\u0000b"), 0, ST_PARSE },
+		{ "message, raw control character", MSG("42", "a\tb"), 0, ST_PARSE },
+		{ "message, overlong UTF-8", MSG("42", "\xc0\x80"), 0, ST_PARSE },
+		{ "message, surrogate in UTF-8", MSG("42", "\xed\xa0\x80"), 0, ST_PARSE },
+		{ "message, cut UTF-8", MSG("42", "\xe2\x9c"), 0, ST_PARSE },
+		{ "message, trailing space", MSG("42", "x") " ", 0, ST_OK },
+		{ "message, trailing member", MSG("42", "x") ",", 0, ST_PARSE },
+		{ "message, v 2", "{\"v\":2," ID "}", 0, ST_INVALID },
+		{ "message, v 10", "{\"v\":10," ID "}", 0, ST_INVALID },
+		{ "message, space after v", "{\"v\": 1," ID "}", 0, ST_INVALID },
+		{ "message, members reordered",
+		    "{\"v\":1,\"seq\":42," ID "," KIDS ",\"link\":\"cert\",\"type\":\"indicator\","
+		    "\"priority\":\"routine\",\"subject\":\"s\",\"body\":\"x\","
+		    "\"created_at\":\"2026-11-22T10:00:00.123Z\"}", 0, ST_OK },
+		{ "message, a member twice", "{\"v\":1," ID "," ID "}", 0, ST_PARSE },
+		{ "receipt", RCPT("cert"), 1, ST_OK },
+		{ "receipt, unknown link", RCPT("nope"), 1, ST_INVALID },
+		{ "receipt, escaped link", RCPT("c\\u0065rt"), 0, ST_OK },
+		{ "receipt, no v", "{\"id\":\"x\",\"msg\":\"y\"}", 0, ST_INVALID },
+		{ "not an object", "[\"msg\"]", 0, ST_PARSE },
+		{ "empty", "", 0, ST_PARSE },
+	};
+	struct message m;
+	struct receipt r;
+	struct buf jws, pl;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		same_as_jansson(cases[i].name, cases[i].pl, strlen(cases[i].pl), cases[i].fixed,
+		    cases[i].rc);
+	/* every cut of a template's payload: never taken by the reader */
+	for (size_t cut = 0; cut < strlen(cases[0].pl); cut++)
+		same_as_jansson("message cut", cases[0].pl, cut, 0, ST_PARSE);
+	for (size_t cut = 0; cut < strlen(RCPT("cert")); cut++)
+		same_as_jansson("receipt cut", RCPT("cert"), cut, 0, ST_PARSE);
+	/* what the templates write, the reader takes (a plain body) */
+	fill(&m, ident_kid(bob), "plain");
+	buf_init(&jws, 1 << 16);
+	assert_int_equal(envelope_message_seal(alice, &m, &jws), ST_OK);
+	sealed_payload(&jws, &pl);
+	same_as_jansson("sealed message", pl.p, pl.len, 1, ST_OK);
+	buf_free(&pl);
+	fill_receipt(&r, ident_kid(alice), &jws);
+	buf_reset(&jws);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &jws), ST_OK);
+	sealed_payload(&jws, &pl);
+	same_as_jansson("sealed receipt", pl.p, pl.len, 1, ST_OK);
+	envelope_message_clear(&m);
+	buf_free(&pl);
+	buf_free(&jws);
+#undef ID
+#undef KIDS
+#undef MSG
+#undef HASH
+#undef RCPT
+}
+
 static void
 test_hash(void **state)
 {
@@ -998,6 +1144,7 @@ main(void)
 		cmocka_unit_test(test_receipt_seal_non_hex),
 		cmocka_unit_test(test_open_checks_fields),
 		cmocka_unit_test(test_open_bad_payload),
+		cmocka_unit_test(test_template_reader),
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_vocabularies),
 		cmocka_unit_test(test_json_str),

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -50,6 +51,45 @@ test_known_values(void **state)
 		assert_int_equal(ms, known[i].ms);
 		stamp_format(known[i].ms, out);
 		assert_string_equal(out, known[i].formatted);
+	}
+}
+
+/* stamp_format writes the years 1970-9999 by hand and the rest with
+ * gmtime_r and snprintf: the same text as gmtime_r and snprintf give, at
+ * the edges and over a sweep of the range. */
+static void
+test_format_as_gmtime(void **state)
+{
+	static const int64_t edges[] = { 0, 999, 1000, 86399999, 86400000, 951782400000,
+	    951868799999, 4107542399999, 4107542400000, 253402300799999, 253402300800000,
+	    -1, -1000 };
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0] + 200000; i++) {
+		int64_t ms;
+		char got[STAMP_TIME_LEN], want[80];
+		time_t secs;
+		struct tm tm;
+		int frac;
+
+		if (i < sizeof edges / sizeof edges[0])
+			ms = edges[i];
+		else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+			ms = (int64_t)(x % 253402300800000u);
+		}
+		secs = (time_t)(ms / 1000);
+		frac = (int)(ms % 1000);
+		if (frac < 0)
+			frac += 1000, secs--;
+		gmtime_r(&secs, &tm);
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, frac);
+		stamp_format(ms, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("%lld: got %s, want %s", (long long)ms, got, want);
 	}
 }
 
@@ -220,6 +260,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_values),
+		cmocka_unit_test(test_format_as_gmtime),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_uuid7_format),

@@ -1625,6 +1625,90 @@ test_inbox_duplicates(void **state)
 	check_rc("same id, other peer", add_in(f->st, f->charlie, "urgent", "i1", 1, 200), ST_OK);
 }
 
+/* Inside a transaction the receive counter is written once per link, at
+ * the commit (or when read): what store_recv_next says is the same as if
+ * each message had written it, a rollback forgets it, a commit keeps it. */
+static void
+test_inbox_advance_deferred(void **state)
+{
+	struct fx *f = *state;
+	int64_t next;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 413), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "cert", "c1", 1, 200), ST_OK);	/* another link */
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i3", 3, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->charlie, "urgent", "x1", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->charlie, "urgent", "x7", 7, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->charlie, "urgent", "x5", 5, 200), ST_OK);	/* never back */
+	assert_int_equal(store_recv_next(f->st, f->charlie, "urgent", &next), ST_OK);
+	assert_int_equal(next, 8);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 4);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "cert", &next), ST_OK);
+	assert_int_equal(next, 2);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i4", 4, 200), ST_OK);
+	store_rollback(f->st);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 1);
+	assert_int_equal(store_recv_next(f->st, f->charlie, "urgent", &next), ST_OK);
+	assert_int_equal(next, 1);
+
+	/* advanced, not read, committed: kept (the store opened again) */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i1", 1, 200), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i2", 2, 200), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	reopen(f);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 3);
+	/* and a rollback after it does not touch what was committed */
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(add_in(f->st, f->bravo, "urgent", "i3", 3, 200), ST_OK);
+	store_rollback(f->st);
+	assert_int_equal(store_recv_next(f->st, f->bravo, "urgent", &next), ST_OK);
+	assert_int_equal(next, 3);
+}
+
+/* Inside a transaction the send counter is written once per link, at the
+ * commit or when another link is served: the numbers handed out are those
+ * each call would have written, a rollback takes them back, a commit keeps
+ * them. */
+static void
+test_send_seq_deferred(void **state)
+{
+	struct fx *f = *state;
+	int64_t s;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	for (int64_t want = 1; want <= 3; want++) {
+		assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+		assert_int_equal(s, want);
+	}
+	assert_int_equal(store_send_seq(f->st, f->bravo, "cert", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(store_send_seq(f->st, f->charlie, "urgent", &s), ST_OK);
+	assert_int_equal(s, 1);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 4);
+	store_rollback(f->st);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);	/* autocommit */
+	assert_int_equal(s, 1);
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 2);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 3);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	reopen(f);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "urgent", &s), ST_OK);
+	assert_int_equal(s, 4);
+	assert_int_equal(store_send_seq(f->st, f->bravo, "cert", &s), ST_OK);
+	assert_int_equal(s, 1);
+}
+
 /* Arriving after a later one never moves the expected number back. */
 static void
 test_inbox_never_back(void **state)
@@ -2250,6 +2334,8 @@ main(void)
 		T(test_upgrade_v4),
 		T(test_inbox_duplicates),
 		T(test_inbox_never_back),
+		T(test_inbox_advance_deferred),
+		T(test_send_seq_deferred),
 		T(test_in_list),
 		T(test_log),
 		T(test_rollback),
