@@ -86,8 +86,10 @@ shown(const char *s, char out[static SHOWN_MAX + 4])
 		memcpy(out + i, "...", 3);
 		i += 3;
 	}
-	if (i == 0)
-		memcpy(out, "\"\"", 2), i = 2;
+	if (i == 0) {
+		memcpy(out, "\"\"", 2);
+		i = 2;
+	}
 	out[i] = '\0';
 	return out;
 }
