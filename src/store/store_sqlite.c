@@ -1487,36 +1487,37 @@ store_send_seq(struct store *st, int64_t peer_id, const char *link, int64_t *seq
 	return rc;
 }
 
+/* raise_counter - raise (peer_id, link)'s counter by query k (Q_SEND_ADVANCE
+ * or Q_IN_ADVANCE: never lowered) to next, after the counters a
+ * transaction keeps in memory are written, so that next is compared with
+ * what they hold. */
+static status
+raise_counter(struct store *st, int k, int64_t peer_id, const char *link, int64_t next)
+{
+	status rc = advance_flush(st);
+	sqlite3_stmt *s;
+
+	if (!rc)
+		rc = seq_flush(st);
+	if (rc)
+		return rc;
+	s = stmt(st, k);
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, next);
+	return run(s);
+}
+
 status
 store_send_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
 {
-	/* the counter kept in memory first: written, and read again after */
-	status rc = seq_flush(st);
-	sqlite3_stmt *s;
-
-	if (rc)
-		return rc;
-	s = stmt(st, Q_SEND_ADVANCE);
-	sqlite3_bind_int64(s, 1, peer_id);
-	text(s, 2, link);
-	sqlite3_bind_int64(s, 3, seq + 1);
-	return run(s);
+	return raise_counter(st, Q_SEND_ADVANCE, peer_id, link, seq + 1);
 }
 
 status
 store_recv_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
 {
-	/* the counter kept in memory first: written, so this one is the max */
-	status rc = advance_flush(st);
-	sqlite3_stmt *s;
-
-	if (rc)
-		return rc;
-	s = stmt(st, Q_IN_ADVANCE);
-	sqlite3_bind_int64(s, 1, peer_id);
-	text(s, 2, link);
-	sqlite3_bind_int64(s, 3, seq + 1);
-	return run(s);
+	return raise_counter(st, Q_IN_ADVANCE, peer_id, link, seq + 1);
 }
 
 status
