@@ -133,6 +133,37 @@ fingerprint_ok(const char *fpr, const uint8_t pk[static IDENT_PK_LEN], const cha
 	return 0;
 }
 
+/* card_and_node - what peer add and peer update check first: --endpoint
+ * (may be NULL) parses, the card at path reads and verifies, its key has
+ * the fingerprint fpr (when not NULL), the node in dir opens, and the card
+ * is not its own.  0 with *n open and *text holding the card; else 1 after
+ * a message ending with nothing, with nothing held. */
+static int
+card_and_node(const char *dir, const char *path, const char *fpr, const char *endpoint,
+    const char *nothing, struct card *card, struct buf *text, struct node **n)
+{
+	char host[CARD_ENDPOINT_MAX + 1];
+	int port;
+
+	*n = NULL;
+	if (endpoint && (strlen(endpoint) > CARD_ENDPOINT_MAX ||
+	    card_endpoint_parse(endpoint, host, sizeof host, &port)))
+		return cli_fail("invalid --endpoint '%s': use https://HOST:PORT", endpoint);
+	if (read_card(path, card, text, nothing) ||
+	    (fpr && fingerprint_ok(fpr, card->pk, card->name, nothing)) ||
+	    !(*n = cli_open(cli_dir(dir)))) {
+		buf_free(text);
+		return 1;
+	}
+	if (memcmp(card->pk, ident_pk(node_ident(*n)), IDENT_PK_LEN) == 0) {
+		buf_free(text);
+		node_close(*n);
+		*n = NULL;
+		return cli_fail("that is this node's own card");
+	}
+	return 0;
+}
+
 static int
 peer_add(int argc, char **argv)
 {
@@ -145,12 +176,12 @@ peer_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *fpr = NULL, *links = NULL, *endpoint = NULL;
-	char fp[IDENT_FP_LEN], host[CARD_ENDPOINT_MAX + 1];
+	char fp[IDENT_FP_LEN];
 	struct store_peer sp;
 	struct card card;
 	struct buf text;
 	struct node *n;
-	int ch, port;
+	int ch;
 	status rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -167,23 +198,8 @@ peer_add(int argc, char **argv)
 		return cli_usage(peer_usage, 1);
 	if (!links_ok(links))
 		return cli_fail("invalid --links '%s': a comma-separated list of urgent, cert, leaders, wg", links);
-	if (endpoint && (strlen(endpoint) > CARD_ENDPOINT_MAX ||
-	    card_endpoint_parse(endpoint, host, sizeof host, &port)))
-		return cli_fail("invalid --endpoint '%s': use https://HOST:PORT", endpoint);
-	if (read_card(argv[optind], &card, &text, "nothing pinned") ||
-	    fingerprint_ok(fpr, card.pk, card.name, "nothing pinned")) {
-		buf_free(&text);
+	if (card_and_node(dir, argv[optind], fpr, endpoint, "nothing pinned", &card, &text, &n))
 		return 1;
-	}
-	if (!(n = cli_open(cli_dir(dir)))) {
-		buf_free(&text);
-		return 1;
-	}
-	if (memcmp(card.pk, ident_pk(node_ident(n)), IDENT_PK_LEN) == 0) {
-		buf_free(&text);
-		node_close(n);
-		return cli_fail("that is this node's own card");
-	}
 	memset(&sp, 0, sizeof sp);
 	sp.name = card.name;
 	memcpy(sp.pk, card.pk, IDENT_PK_LEN);
@@ -357,8 +373,8 @@ peer_update(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *fpr = NULL, *endpoint = NULL, *ep;
-	char fp[IDENT_FP_LEN], was[IDENT_FP_LEN], host[CARD_ENDPOINT_MAX + 1];
-	int ch, port, force = 0, rekey;
+	char fp[IDENT_FP_LEN], was[IDENT_FP_LEN];
+	int ch, force = 0, rekey;
 	int64_t card_ms = 0, failed = 0;
 	struct store_peer sp;
 	struct card card;
@@ -379,23 +395,8 @@ peer_update(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage(peer_usage, 1);
-	if (endpoint && (strlen(endpoint) > CARD_ENDPOINT_MAX ||
-	    card_endpoint_parse(endpoint, host, sizeof host, &port)))
-		return cli_fail("invalid --endpoint '%s': use https://HOST:PORT", endpoint);
-	if (read_card(argv[optind], &card, &text, "nothing updated") ||
-	    (fpr && fingerprint_ok(fpr, card.pk, card.name, "nothing updated"))) {
-		buf_free(&text);
+	if (card_and_node(dir, argv[optind], fpr, endpoint, "nothing updated", &card, &text, &n))
 		return 1;
-	}
-	if (!(n = cli_open(cli_dir(dir)))) {
-		buf_free(&text);
-		return 1;
-	}
-	if (memcmp(card.pk, ident_pk(node_ident(n)), IDENT_PK_LEN) == 0) {
-		buf_free(&text);
-		node_close(n);
-		return cli_fail("that is this node's own card");
-	}
 	if (find_pin(n, card.name, &pin, "nothing updated (to pin a new peer: parley peer add)"))
 		goto fail;
 	ep = endpoint ? endpoint : card.endpoints[0];
