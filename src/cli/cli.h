@@ -24,6 +24,7 @@ int cli_receipt(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_log(int argc, char **argv);
 int cli_evidence(int argc, char **argv);
+int cli_agreement(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -47,6 +48,10 @@ const char *cli_cause(status rc, int err, const char *dir, const char *file);
  * message: how to start it when none listens, else the cause (a socket
  * the user may not reach is not a daemon that is not running). */
 struct apiclient *cli_daemon(const char *dir);
+/* cli_load_card - read and verify the card at path into c; 1 after a
+ * message naming the file when it cannot. */
+struct card;
+int cli_load_card(const char *path, struct card *c);
 /* cli_json - print j indented and release it; returns 0. */
 int cli_json(json_t *j);
 /* cli_time - RFC 3339 text of ms, or "-" when ms is 0. */

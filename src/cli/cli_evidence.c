@@ -34,24 +34,6 @@ static const char evidence_usage[] =
     "  two statements that cannot both be true; `verify` checks such a proof with\n"
     "  the signer's card alone.\n";
 
-static int
-load_card(const char *path, struct card *c)
-{
-	struct buf text;
-	status rc;
-
-	buf_init(&text, CARD_MAX_BYTES);
-	rc = file_read(path, &text);
-	if (rc) {
-		buf_free(&text);
-		return cli_fail("%s: cannot read card: %s", path, status_str(rc));
-	}
-	rc = card_parse(text.p, text.len, c);
-	buf_free(&text);
-	if (rc)
-		return cli_fail("%s: not a valid card: %s", path, status_str(rc));
-	return 0;
-}
 
 /* fork_check - verify a fork proof (text) against one card. */
 static int
@@ -64,7 +46,7 @@ fork_check(const struct buf *text, const char *cardpath)
 	status rc;
 	int e;
 
-	if (load_card(cardpath, &card))
+	if (cli_load_card(cardpath, &card))
 		return 1;
 	rc = forkproof_verify(text->p, text->len, &card, &r, &why);
 	if (rc)
@@ -101,7 +83,8 @@ evidence_check(const char *path, const char *const cardpath[2], int n_cards)
 		buf_free(&text);
 		return e;
 	}
-	if (n_cards != 2 || load_card(cardpath[0], &cards[0]) || load_card(cardpath[1], &cards[1])) {
+	if (n_cards != 2 || cli_load_card(cardpath[0], &cards[0]) ||
+	    cli_load_card(cardpath[1], &cards[1])) {
 		buf_free(&text);
 		return n_cards != 2 ? cli_fail("an evidence bundle is verified with two --card"
 		    " options, the sender's and the receiver's") : 1;

@@ -8,6 +8,8 @@
 #include "util/text.h"
 #include "api/apiclient.h"
 #include "cli/cli.h"
+#include "fmt/card.h"
+#include "util/file.h"
 #include "util/stamp.h"
 
 extern const char *cli_verb_name;
@@ -169,4 +171,24 @@ cli_text(const char *s, unsigned flags)
 	if (text_escape(b, s ? s : "", s ? strlen(s) : 0, flags) != ST_OK)
 		return "(too long to show)";
 	return buf_str(b);
+}
+
+/* cli_load_card - see cli.h. */
+int
+cli_load_card(const char *path, struct card *c)
+{
+	struct buf text;
+	status rc;
+
+	buf_init(&text, CARD_MAX_BYTES);
+	rc = file_read(path, &text);
+	if (rc) {
+		buf_free(&text);
+		return cli_fail("%s: cannot read card: %s", path, status_str(rc));
+	}
+	rc = card_parse(text.p, text.len, c);
+	buf_free(&text);
+	if (rc)
+		return cli_fail("%s: not a valid card: %s", path, status_str(rc));
+	return 0;
 }

@@ -44,6 +44,7 @@ static const struct {
 	{ "status", cli_status, "show the daemon's view of each peer" },
 	{ "log", cli_log, "the node's signed log: checkpoint, vkey, prove, verify, forks" },
 	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
+	{ "agreement", cli_agreement, "draft an agreement, or verify a signed one offline" },
 };
 
 static int

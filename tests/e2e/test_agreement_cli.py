@@ -1,0 +1,108 @@
+"""parley agreement draft and verify (issue 13, first verbs).
+
+The signatures are made here with each node's own key by Python's
+cryptography package, as any JOSE tool would, and checked by parley and by
+python-jwcrypto: the document is the JWS JSON General Serialization of
+docs/AGREEMENTS.md.
+"""
+import hashlib
+import json
+import os
+
+from cryptography.hazmat.primitives import serialization
+
+from parley_e2e import b64u, run
+
+
+def card_kid(node):
+    """The node's key id: the RFC 7638 thumbprint of the key in its card."""
+    x = json.loads(node.cli("card").stdout)["card"]["key"]["x"]
+    canon = ('{"crv":"Ed25519","kty":"OKP","x":"%s"}' % x).encode()
+    return b64u(hashlib.sha256(canon).digest())
+
+
+def sign(node, payload_b64):
+    """A General Serialization signature entry by node's own key."""
+    with open(os.path.join(node.dir, "identity.key"), "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), None)
+    prot = b64u(json.dumps({"alg": "EdDSA", "kid": card_kid(node), "typ": "parley-agreement"},
+                           separators=(",", ":")).encode())
+    sig = b64u(key.sign(f"{prot}.{payload_b64}".encode()))
+    return {"protected": prot, "signature": sig}
+
+
+def document(payload, *signers):
+    pay = b64u(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+    return {"payload": pay, "signatures": [sign(n, pay) for n in signers]}
+
+
+def write(top, name, doc):
+    path = os.path.join(top, name)
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+def test_draft_names_the_parties_by_their_pinned_keys(make_node):
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b)
+    d = json.loads(a.cli("agreement", "draft", "bravo", "--title", "CBMs 2026").stdout)
+    assert d["title"] == "CBMs 2026"
+    assert [(p["name"], p["kid"]) for p in d["parties"]] == [
+        ("alpha", card_kid(a)), ("bravo", card_kid(b))]
+    assert set(d["links"]) >= {"urgent", "cert", "leaders", "wg"}
+    assert d["supersedes"] is None
+    p = a.cli("agreement", "draft", "charlie", check=False)
+    assert p.returncode == 1 and "charlie: no such pinned peer" in p.stderr, p.stderr
+    p = a.cli("agreement", "draft", check=False)
+    assert p.returncode == 2 and "usage" in p.stderr
+
+
+def test_verify_checks_every_signature_against_the_cards(make_node, top):
+    a, b, c = make_node("alpha"), make_node("bravo"), make_node("charlie")
+    a.pin(b)
+    payload = json.loads(a.cli("agreement", "draft", "bravo").stdout)
+    cards = ["--card", a.card_path(), "--card", b.card_path()]
+    full = write(top[0], "full.json", document(payload, a, b))
+    p = run("agreement", "verify", full, *cards)
+    assert p.returncode == 0 and "2 of 2 parties signed, every signature valid" in p.stdout, \
+        p.stderr
+    out = json.loads(run("agreement", "verify", full, *cards, "--json").stdout)
+    assert out["complete"] is True and out["id"] == payload["id"]
+    assert [x["signed"] for x in out["parties"]] == [True, True]
+    # Any JOSE library verifies it: python-jwcrypto, with each party's key.
+    from jwcrypto import jwk, jws
+    doc = jws.JWS()
+    with open(full) as f:
+        doc.deserialize(f.read())
+    for n in (a, b):
+        doc.verify(jwk.JWK(**json.loads(n.cli("card").stdout)["card"]["key"]))
+    assert json.loads(doc.payload) == payload
+    # One party yet to sign: the signature present verifies, exit 1 says who.
+    half = write(top[0], "half.json", document(payload, a))
+    p = run("agreement", "verify", half, *cards)
+    assert p.returncode == 1 and "1 of 2 parties signed" in p.stdout
+    assert "missing bravo" in p.stderr, p.stderr
+    # A forged signature, a changed payload, a signer who is not a party.
+    forged = document(payload, a, b)
+    s = forged["signatures"][1]["signature"]
+    forged["signatures"][1]["signature"] = s[:10] + ("A" if s[10] != "A" else "B") + s[11:]
+    p = run("agreement", "verify", write(top[0], "forged.json", forged), *cards)
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
+    changed = document(payload, a, b)
+    changed["payload"] = b64u(json.dumps(dict(payload, title="other"), sort_keys=True,
+                                         separators=(",", ":")).encode())
+    p = run("agreement", "verify", write(top[0], "changed.json", changed), *cards)
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
+    outsider = document(payload, a, b)
+    outsider["signatures"].append(sign(c, outsider["payload"]))
+    p = run("agreement", "verify", write(top[0], "outsider.json", outsider), *cards,
+            "--card", c.card_path())
+    assert p.returncode == 1 and "not a party" in p.stderr, p.stderr
+    # A party whose card is not given cannot be checked.
+    p = run("agreement", "verify", full, "--card", a.card_path())
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
+    # A payload that breaks the schema is refused naming the field.
+    bad = document(dict(payload, notice="10 days"), a, b)
+    p = run("agreement", "verify", write(top[0], "bad.json", bad), *cards)
+    assert p.returncode == 1 and "notice" in p.stderr, p.stderr
