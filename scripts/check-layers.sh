@@ -31,6 +31,7 @@ node
 net
 log
 link
+agree
 api
 daemon cli
 '

@@ -37,6 +37,7 @@
 struct api {
 	struct event_base *base;
 	struct link_engine *e;
+	struct agree *g;
 	struct node *node;
 	struct evconnlistener *lis;
 	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
@@ -88,6 +89,24 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 	}
 	if (strcmp(op, "accept_loss") == 0) {
 		req->op = API_ACCEPT_LOSS;
+		return ST_OK;
+	}
+	if (strcmp(op, "agreement_propose") == 0) {
+		req->op = API_AGREE_PROPOSE;
+		req->payload = str(j, "payload");
+		if (!req->payload) {
+			*why = "agreement_propose needs a \"payload\" string";
+			return ST_INVALID;
+		}
+		return ST_OK;
+	}
+	if (strcmp(op, "agreement_sign") == 0) {
+		req->op = API_AGREE_SIGN;
+		req->id = str(j, "id");
+		if (!req->id) {
+			*why = "agreement_sign needs an \"id\" string";
+			return ST_INVALID;
+		}
 		return ST_OK;
 	}
 	if (strcmp(op, "evidence") == 0) {
@@ -401,6 +420,14 @@ on_read(struct bufferevent *bev, void *arg)
 			if (witness_evidence(link_witness(c->a->e), req.id, evidence_done, c,
 			    &err) != ST_OK)
 				say(c, json_pack("{s:b, s:s}", "ok", 0, "error", err));
+		} else if (req.op == API_AGREE_PROPOSE || req.op == API_AGREE_SIGN) {
+			char said[AGREEMENT_WHY_MAX] = "", id[STAMP_UUID_LEN] = "";
+			status r = req.op == API_AGREE_SIGN ? agree_sign(c->a->g, req.id, said) :
+			    agree_propose(c->a->g, req.payload, strlen(req.payload), id, said);
+
+			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", said[0] ? said :
+			    status_str(r)) : json_pack("{s:b, s:s}", "ok", 1, "id",
+			    req.op == API_AGREE_SIGN ? req.id : id));
 		} else if (req.op == API_ACCEPT_LOSS) {
 			const char *err = NULL;
 			status r = link_accept_loss(c->a->e, &err);
@@ -463,8 +490,8 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 }
 
 status
-api_listen(struct event_base *base, struct link_engine *e, struct node *n, const char *path,
-    struct api **out)
+api_listen(struct event_base *base, struct link_engine *e, struct agree *g, struct node *n,
+    const char *path, struct api **out)
 {
 	struct sockaddr_un sun;
 	struct api *a;
@@ -495,6 +522,7 @@ api_listen(struct event_base *base, struct link_engine *e, struct node *n, const
 		return ST_NOMEM;
 	a->base = base;
 	a->e = e;
+	a->g = g;
 	a->node = n;
 	a->line_max = node_config(n)->max_body * 6 + 65536;
 	memcpy(a->path, path, strlen(path) + 1);

@@ -23,18 +23,23 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "agree/agree.h"
 #include "link/link.h"
 #include "node/node.h"
 
 #define API_WAIT_MAX_MS 3600000
 
-enum api_op { API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS };
+enum api_op {
+	API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS,
+	API_AGREE_PROPOSE, API_AGREE_SIGN
+};
 
 struct api_request {
 	enum api_op op;
 	struct link_msg msg;	/* API_SEND; strings borrowed from json */
 	int wait_ms;		/* 0: do not wait */
-	const char *id;		/* API_EVIDENCE */
+	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN */
+	const char *payload;	/* API_AGREE_PROPOSE */
 	json_t *json;		/* owns the strings above */
 };
 
@@ -47,8 +52,8 @@ status api_request_parse(const char *line, size_t n, struct api_request *req,
 void api_request_clear(struct api_request *req);
 
 /* api_listen - serve the local API at path (replacing a stale socket). */
-status api_listen(struct event_base *base, struct link_engine *e, struct node *n,
-    const char *path, struct api **out) WUR;
+status api_listen(struct event_base *base, struct link_engine *e, struct agree *g,
+    struct node *n, const char *path, struct api **out) WUR;
 /* api_free - NULL is a no-op; closes every client and removes the socket. */
 void api_free(struct api *a);
 

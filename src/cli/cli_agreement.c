@@ -1,14 +1,16 @@
-/* cli_agreement.c - parley agreement: draft, verify (docs/AGREEMENTS.md).
+/* cli_agreement.c - parley agreement: draft, propose, sign, list, show,
+ * verify (docs/AGREEMENTS.md).
  *
- * draft reads the node's store (its own name and key, its pinned peers'
- * key ids) and prints a payload to edit; verify needs no node and no
- * network: the signed document and the parties' cards are enough.
- * Proposing, countersigning and enforcing come with the link's control
- * channel (issue 13).
+ * draft, list and show read the node's store (show verifies the document
+ * again with the keys pinned); propose and sign go through parleyd, which
+ * signs, keeps and sends; verify needs no node and no network: the signed
+ * document and the parties' cards are enough.
  */
 #include <getopt.h>
 #include <string.h>
 
+#include "agree/agree.h"
+#include "api/apiclient.h"
 #include "cli/cli.h"
 #include "fmt/agreement.h"
 #include "fmt/card.h"
@@ -22,10 +24,22 @@
 
 static const char agreement_usage[] =
     "usage: parley agreement draft PEER [PEER...] [--title TEXT] [--dir DIR] > draft.json\n"
+    "       parley agreement propose FILE [--dir DIR]\n"
+    "       parley agreement sign ID [--dir DIR]\n"
+    "       parley agreement list [--json] [--dir DIR]\n"
+    "       parley agreement show ID [--json | --jws] [--dir DIR]\n"
     "       parley agreement verify FILE --card CARD [--card CARD...] [--json]\n"
     "  draft   print an agreement between this node and the pinned PEERs, with\n"
     "          defaults for the links urgent, cert, leaders and wg, to edit\n"
     "          (docs/AGREEMENTS.md says what every field means)\n"
+    "  propose check FILE (a payload: a draft as edited), sign it, keep it and\n"
+    "          send it to every other party; prints its id (last line)\n"
+    "  sign    countersign agreement ID received from a party, keep it and send\n"
+    "          it to every other party; prints its id (last line)\n"
+    "  list    every agreement held: id, state, effective, expires, who signed\n"
+    "          (state: proposed, signed, in force, expired)\n"
+    "  show    one agreement, after verifying every signature again; --jws\n"
+    "          prints the signed document (JWS General Serialization)\n"
     "  verify  check a signed agreement (JWS General Serialization) offline\n"
     "          against the parties' cards: its schema and every signature.\n"
     "          Exits 0 when every party has signed and every signature\n"
@@ -146,6 +160,184 @@ verify(const char *path, char **cardpaths, int n_cards, int json)
 	return e;
 }
 
+/* ask - send one request to parleyd; 0 printing the id it answers. */
+static int
+ask(const char *dir, json_t *req)
+{
+	struct apiclient *api;
+	json_t *resp = NULL;
+	const char *id, *err;
+	status rc;
+	int e;
+
+	if (!req)
+		return cli_fail("out of memory");
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
+		json_decref(req);
+		return 1;
+	}
+	rc = apiclient_send(api, req);
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 30000, &resp);
+	apiclient_close(api);
+	if (rc) {
+		json_decref(resp);
+		return cli_fail("parleyd did not answer: %s", status_str(rc));
+	}
+	id = json_string_value(json_object_get(resp, "id"));
+	err = json_string_value(json_object_get(resp, "error"));
+	e = json_is_true(json_object_get(resp, "ok")) && id ? printf("%s\n", id) < 0 :
+	    cli_fail("%s", err ? cli_text(err, 0) : "parleyd refused");
+	json_decref(resp);
+	return e;
+}
+
+static int
+propose(const char *dir, const char *path)
+{
+	struct buf text;
+	status rc;
+	int e;
+
+	buf_init(&text, AGREEMENT_PAYLOAD_MAX);
+	rc = strcmp(path, "-") == 0 ? file_read_fd(0, &text) : file_read(path, &text);
+	if (rc) {
+		buf_free(&text);
+		return cli_fail("%s: cannot read: %s", path, status_str(rc));
+	}
+	e = ask(dir, json_pack("{s:s, s:s%}", "op", "agreement_propose", "payload", text.p,
+	    text.len));
+	buf_free(&text);
+	return e;
+}
+
+struct listing {
+	json_t *arr;
+	int json, n;
+	int64_t now;
+};
+
+static int
+list_row(void *arg, const struct store_agree *a)
+{
+	struct listing *l = arg;
+	char eff[32], exp[32];
+
+	cli_time(a->effective_ms, eff);
+	if (a->expires_ms == AGREEMENT_NEVER)
+		snprintf(exp, sizeof exp, "never");
+	else
+		cli_time(a->expires_ms, exp);
+	l->n++;
+	if (l->json) {
+		json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+		    " s:I, s:I}", "id", a->id, "title", a->title, "state", agree_state(a, l->now),
+		    "effective", eff, "expires", exp, "parties", a->parties, "signed", a->signed_by,
+		    "n_parties", (json_int_t)a->n_parties, "n_signed", (json_int_t)a->n_signed));
+		return 0;
+	}
+	printf("%-36s  %-9s  %-24s  %-24s  %s  signed: %s\n    %s\n", a->id,
+	    agree_state(a, l->now), eff, exp, a->parties, a->signed_by[0] ? a->signed_by : "-",
+	    cli_text(a->title, 0));
+	return 0;
+}
+
+static int
+list(const char *dir, int json)
+{
+	struct listing l = { json ? json_array() : NULL, json, 0, stamp_now_ms() };
+	struct node *n;
+	status rc;
+	int e = 0;
+
+	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
+		return 1;
+	rc = store_agree_list(node_store(n), list_row, &l);
+	node_close(n);
+	if (rc)
+		e = cli_fail("cannot read the agreements: %s", status_str(rc));
+	else if (json)
+		e = cli_json(json_incref(l.arr));
+	else if (l.n == 0)
+		printf("no agreements held\n");
+	json_decref(l.arr);
+	return e;
+}
+
+struct shown {
+	struct buf *doc;
+	status rc;
+};
+
+static int
+show_row(void *arg, const struct store_agree *a)
+{
+	struct shown *s = arg;
+
+	s->rc = buf_adds(s->doc, a->doc);
+	return 1;
+}
+
+static int
+show(const char *dir, const char *id, int json, int jws)
+{
+	char why[AGREEMENT_WHY_MAX] = "";
+	struct agreement_sigs sigs;
+	struct agreement *a = NULL;
+	struct buf doc;
+	struct shown sh = { &doc, ST_OK };
+	struct node *n;
+	status rc;
+	int e = 0;
+
+	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
+		return 1;
+	buf_init(&doc, AGREEMENT_DOC_MAX);
+	rc = store_agree_get(node_store(n), id, show_row, &sh);
+	if (!rc)
+		rc = sh.rc;
+	if (rc == ST_NOTFOUND)
+		e = cli_fail("no agreement %s is held (parley agreement list)", cli_text(id, 0));
+	else if (rc)
+		e = cli_fail("cannot read agreement %s: %s", cli_text(id, 0), status_str(rc));
+	else if ((rc = agreement_verify(doc.p, doc.len, agree_key, n, &a, &sigs, why)) != ST_OK)
+		e = cli_fail("agreement %s as held does NOT verify: %s", cli_text(id, 0), why);
+	else if (jws)
+		e = fwrite(doc.p, 1, doc.len, stdout) != doc.len;
+	else {
+		json_t *parties = json_array();
+
+		for (size_t i = 0; i < agreement_n_parties(a); i++)
+			json_array_append_new(parties, json_pack("{s:s, s:s, s:b}", "name",
+			    agreement_party_at(a, i)->name, "kid", agreement_party_at(a, i)->kid,
+			    "signed", sigs.signed_by[i]));
+		if (json)
+			e = cli_json(json_pack("{s:s, s:s, s:o, s:b}", "id", agreement_id(a), "title",
+			    agreement_title(a), "parties", parties, "complete",
+			    agreement_sigs_complete(&sigs)));
+		else {
+			size_t i;
+			json_t *p;
+
+			printf("agreement %s \"%s\"\n", agreement_id(a), cli_text(agreement_title(a),
+			    0));
+			json_array_foreach(parties, i, p) {
+				printf("  %-16s %s  %s\n", json_string_value(json_object_get(p, "name")),
+				    json_string_value(json_object_get(p, "kid")),
+				    json_is_true(json_object_get(p, "signed")) ? "signed" : "not signed");
+			}
+			printf("%zu of %zu parties signed; every signature verifies\n", sigs.n_signed,
+			    sigs.n_parties);
+			json_decref(parties);
+		}
+	}
+	agreement_free(a);
+	buf_free(&doc);
+	node_close(n);
+	return e;
+}
+
 int
 cli_agreement(int argc, char **argv)
 {
@@ -154,12 +346,13 @@ cli_agreement(int argc, char **argv)
 		{ "title", required_argument, NULL, 't' },
 		{ "card", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "jws", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *title = NULL;
+	const char *dir = NULL, *title = NULL, *what;
 	char *cards[CARDS_MAX];
-	int ch, n_cards = 0, json = 0;
+	int ch, n_cards = 0, json = 0, jws = 0, args;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -171,12 +364,30 @@ cli_agreement(int argc, char **argv)
 			cards[n_cards++] = optarg;
 			break;
 		case 'j': json = 1; break;
+		case 'w': jws = 1; break;
 		case 'h': return cli_usage(agreement_usage, 0);
 		default: return cli_usage(agreement_usage, 1);
 		}
 	}
-	if (argc - optind >= 2 && strcmp(argv[optind], "draft") == 0 && !n_cards && !json)
-		return draft(dir, argv + optind + 1, argc - optind - 1, title);
+	if (optind >= argc)
+		return cli_usage(agreement_usage, 1);
+	what = argv[optind];
+	args = argc - optind - 1;
+	if (strcmp(what, "verify") != 0 && n_cards)
+		return cli_usage(agreement_usage, 1);
+	if (strcmp(what, "draft") == 0 && args >= 1 && !json && !jws)
+		return draft(dir, argv + optind + 1, args, title);
+	if (title || (jws && strcmp(what, "show") != 0) || (json && jws))
+		return cli_usage(agreement_usage, 1);
+	if (strcmp(what, "propose") == 0 && args == 1 && !json)
+		return propose(dir, argv[optind + 1]);
+	if (strcmp(what, "sign") == 0 && args == 1 && !json)
+		return ask(dir, json_pack("{s:s, s:s}", "op", "agreement_sign", "id",
+		    argv[optind + 1]));
+	if (strcmp(what, "list") == 0 && args == 0)
+		return list(dir, json);
+	if (strcmp(what, "show") == 0 && args == 1)
+		return show(dir, argv[optind + 1], json, jws);
 	if (argc - optind == 2 && strcmp(argv[optind], "verify") == 0 && !title) {
 		if (n_cards == 0)	/* --dir is taken, and not used: no node */
 			return cli_fail("agreement verify takes FILE and a --card for each party");

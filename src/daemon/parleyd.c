@@ -30,6 +30,7 @@
 #include <sodium.h>
 
 #include "util/version.h"
+#include "agree/agree.h"
 #include "api/api.h"
 #include "crypto/tlsctx.h"
 #include "link/link.h"
@@ -121,6 +122,7 @@ main(int argc, char **argv)
 	struct http *h = NULL;
 	struct node *n = NULL;
 	struct api *a = NULL;
+	struct agree *g = NULL;
 	status rc;
 
 	diag_init("parleyd", 1);
@@ -170,7 +172,9 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up TLS with %s and %s: %s", key, crt, status_str(rc));
 	if ((rc = link_engine_new(h, n, ps, tls, &e)) != ST_OK)
 		diag_fatal("cannot set up links: %s", status_str(rc));
-	if ((rc = api_listen(base, e, n, sock, &a)) != ST_OK)
+	if ((rc = agree_new(h, n, ps, tls, &g)) != ST_OK)
+		diag_fatal("cannot set up agreements: %s", status_str(rc));
+	if ((rc = api_listen(base, e, g, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
 	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
 	    &peer_port)) != ST_OK)
@@ -178,6 +182,8 @@ main(int argc, char **argv)
 		    c->listen_host, c->listen_port, status_str(rc));
 	if ((rc = link_start(e, peer_port)) != ST_OK)
 		diag_fatal("cannot start the links: %s", status_str(rc));
+	if ((rc = agree_routes(g, peer_port)) != ST_OK)
+		diag_fatal("cannot start agreements: %s", status_str(rc));
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	evsignal_add(sigterm, NULL);
@@ -186,6 +192,7 @@ main(int argc, char **argv)
 	    ident_kid(node_ident(n)), node_config(n)->listen_host, node_config(n)->listen_port);
 	event_base_dispatch(base);
 	api_free(a);
+	agree_free(g);
 	link_engine_free(e);	/* its clients, before the resolver they use */
 	http_free(h);
 	/* the resolver failed its pending lookups; their callbacks release

@@ -162,6 +162,17 @@ static const char schema_v6[] =
     "DROP TABLE peers; ALTER TABLE peers_v5 RENAME TO peers;"
     "CREATE UNIQUE INDEX peers_name ON peers(name) WHERE removed_ms = 0;";
 
+/* Version 7: agreements (store_agree.h): each as the signed document held
+ * now (the General Serialization with every signature collected), with
+ * what a listing shows without verifying it again. */
+static const char schema_v7[] =
+    "CREATE TABLE agreement("
+    " id TEXT PRIMARY KEY, doc TEXT NOT NULL, title TEXT NOT NULL,"
+    " parties TEXT NOT NULL, signed TEXT NOT NULL, n_parties INTEGER NOT NULL,"
+    " n_signed INTEGER NOT NULL, effective_ms INTEGER NOT NULL,"
+    " expires_ms INTEGER NOT NULL, first_ms INTEGER NOT NULL,"
+    " updated_ms INTEGER NOT NULL) WITHOUT ROWID;";
+
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
     "CREATE TABLE outbox_v4("
@@ -195,7 +206,8 @@ enum {
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
-	Q_MARKS, Q_OUT_AT, Q_SEND_ADVANCE, Q_LOSS_ADD, Q_LOSS_PENDING, Q_LOSS_ACK, Q__COUNT
+	Q_MARKS, Q_OUT_AT, Q_SEND_ADVANCE, Q_LOSS_ADD, Q_LOSS_PENDING, Q_LOSS_ACK,
+	Q_AGREE_PUT, Q_AGREE_GET, Q_AGREE_LIST, Q__COUNT
 };
 
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
@@ -209,6 +221,8 @@ enum {
 	" LEFT JOIN in_receipt r ON e.kind = 2 AND r.rid = e.rid" \
 	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
 
+#define AGREE_COLS "id, doc, title, parties, signed, n_parties, n_signed, effective_ms," \
+	" expires_ms, first_ms, updated_ms"
 #define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms, removed_ms, removed_why"
 #define OUT_COLS "o.id, o.peer_id, p.name, o.link, o.seq, o.type, o.priority, " \
 	"o.subject, o.jws, coalesce(d.state, 0), o.created_ms, coalesce(d.delivered_ms, 0), " \
@@ -236,6 +250,12 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SEND_SEQ] = "INSERT INTO links(peer_id, link, send_next) VALUES(?,?,2)"
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
+	[Q_AGREE_PUT] = "INSERT INTO agreement(id, doc, title, parties, signed, n_parties, n_signed,"
+	    " effective_ms, expires_ms, first_ms, updated_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)"
+	    " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, signed = excluded.signed,"
+	    " n_signed = excluded.n_signed, updated_ms = excluded.updated_ms",
+	[Q_AGREE_GET] = "SELECT " AGREE_COLS " FROM agreement WHERE id = ?",
+	[Q_AGREE_LIST] = "SELECT " AGREE_COLS " FROM agreement ORDER BY first_ms, id",
 	[Q_LOSS_ADD] = "INSERT INTO loss(peer_id, note, what, at_ms) VALUES(?,?,?,?)",
 	[Q_LOSS_PENDING] = "SELECT note FROM loss WHERE peer_id = ? AND acked_ms IS NULL"
 	    " ORDER BY id DESC LIMIT 1",
@@ -888,6 +908,7 @@ static const struct migration {
 	{ 3, 4, "messages written once, receipts kept small", schema_v4, msg_v4 },
 	{ 4, 5, "forks of messages and receipts", schema_v5, NULL },
 	{ 5, 6, "pins that end, their rows kept", schema_v6, NULL },
+	{ 6, 7, "agreements", schema_v7, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1518,6 +1539,60 @@ status
 store_recv_advance(struct store *st, int64_t peer_id, const char *link, int64_t seq)
 {
 	return raise_counter(st, Q_IN_ADVANCE, peer_id, link, seq + 1);
+}
+
+status
+store_agree_put(struct store *st, const struct store_agree *a, int64_t now_ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_AGREE_PUT);
+
+	text(s, 1, a->id);
+	text(s, 2, a->doc);
+	text(s, 3, a->title);
+	text(s, 4, a->parties);
+	text(s, 5, a->signed_by);
+	sqlite3_bind_int64(s, 6, a->n_parties);
+	sqlite3_bind_int64(s, 7, a->n_signed);
+	sqlite3_bind_int64(s, 8, a->effective_ms);
+	sqlite3_bind_int64(s, 9, a->expires_ms);
+	sqlite3_bind_int64(s, 10, now_ms);
+	return run(s);
+}
+
+static int
+agree_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_agree a;
+
+	a.id = col(s, 0);
+	a.doc = col(s, 1);
+	a.title = col(s, 2);
+	a.parties = col(s, 3);
+	a.signed_by = col(s, 4);
+	a.n_parties = sqlite3_column_int64(s, 5);
+	a.n_signed = sqlite3_column_int64(s, 6);
+	a.effective_ms = sqlite3_column_int64(s, 7);
+	a.expires_ms = sqlite3_column_int64(s, 8);
+	a.first_ms = sqlite3_column_int64(s, 9);
+	a.updated_ms = sqlite3_column_int64(s, 10);
+	return ((store_agree_cb)each->cb)(each->arg, &a);
+}
+
+status
+store_agree_get(struct store *st, const char *id, store_agree_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_AGREE_GET);
+
+	text(s, 1, id);
+	return rows(s, agree_row, EACH(cb, arg));
+}
+
+status
+store_agree_list(struct store *st, store_agree_cb cb, void *arg)
+{
+	status rc = rows(stmt(st, Q_AGREE_LIST), agree_row, EACH(cb, arg));
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
 status

@@ -106,3 +106,57 @@ def test_verify_checks_every_signature_against_the_cards(make_node, top):
     bad = document(dict(payload, notice="10 days"), a, b)
     p = run("agreement", "verify", write(top[0], "bad.json", bad), *cards)
     assert p.returncode == 1 and "notice" in p.stderr, p.stderr
+
+
+def agreements(node):
+    return {a["id"]: a for a in node.json("agreement", "list")}
+
+
+def test_propose_sign_in_force_on_both_nodes(pair, top):
+    """alpha proposes, bravo (stopped meanwhile) receives it when it is back,
+    countersigns, and both hold the same fully signed document, in force."""
+    from parley_e2e import wait_for
+    a, b = pair
+    draft = os.path.join(top[0], "draft.json")
+    with open(draft, "w") as f:
+        f.write(a.cli("agreement", "draft", "bravo", "--title", "CBMs 2026").stdout)
+    b.stop()
+    out = a.cli("agreement", "propose", draft).stdout
+    aid = out.splitlines()[-1]
+    assert agreements(a)[aid]["state"] == "proposed" and agreements(a)[aid]["signed"] == "alpha"
+    p = a.cli("agreement", "propose", draft, check=False)
+    assert p.returncode == 1 and "held already" in p.stderr, p.stderr
+    b.start()
+    wait_for(lambda: aid in agreements(b), 40, "bravo to receive the proposal")
+    assert agreements(b)[aid]["signed"] == "alpha"
+    assert "not signed" in b.cli("agreement", "show", aid).stdout
+    assert b.cli("agreement", "sign", aid).stdout.splitlines()[-1] == aid
+    p = b.cli("agreement", "sign", aid, check=False)
+    assert p.returncode == 1 and "signed" in p.stderr, p.stderr
+    wait_for(lambda: agreements(a)[aid]["state"] == "in force", 20,
+             "alpha to hold bravo's countersignature")
+    assert agreements(b)[aid]["state"] == "in force"
+    docs = [json.loads(n.cli("agreement", "show", aid, "--jws").stdout) for n in (a, b)]
+    assert docs[0]["payload"] == docs[1]["payload"]
+    assert len(docs[0]["signatures"]) == len(docs[1]["signatures"]) == 2
+    full = write(top[0], "held.json", docs[0])
+    p = run("agreement", "verify", full, "--card", a.card_path(), "--card", b.card_path())
+    assert p.returncode == 0, p.stderr
+    from jwcrypto import jwk, jws
+    doc = jws.JWS()
+    doc.deserialize(json.dumps(docs[1]))
+    for n in (a, b):
+        doc.verify(jwk.JWK(**json.loads(n.cli("card").stdout)["card"]["key"]))
+    shown = a.json("agreement", "show", aid)
+    assert shown["complete"] is True and [x["signed"] for x in shown["parties"]] == [True, True]
+    # Refusals: an unknown id, a payload that breaks the schema.
+    p = a.cli("agreement", "sign", "01a218f7-aaaa-73c7-b448-dd0ebd9ca9c7", check=False)
+    assert p.returncode == 1 and "no agreement" in p.stderr, p.stderr
+    with open(draft) as f:
+        bad = dict(json.load(f), id="01a218f7-aaaa-73c7-b448-dd0ebd9ca9c8", notice="soon")
+    p = a.cli("agreement", "propose", write(top[0], "bad.json", bad), check=False)
+    assert p.returncode == 1 and "notice" in p.stderr, p.stderr
+    # Both keep it across a restart.
+    a.stop()
+    a.start()
+    assert agreements(a)[aid]["state"] == "in force"

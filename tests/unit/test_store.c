@@ -287,9 +287,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 7) is refused */
-	assert_int_equal(store_schema_version(), 6);
-	foreign_db(f, "newer.db", 7, path);
+	/* a store written by a newer parley (schema version 8) is refused */
+	assert_int_equal(store_schema_version(), 7);
+	foreign_db(f, "newer.db", 8, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -881,8 +881,10 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 7 back to 6: no agreements. */
+#define TO_V6 "DROP TABLE agreement; PRAGMA user_version = 6;"
 /* Version 6 back to 5: pins in force only, names unique. */
-#define TO_V5 \
+#define TO_V5 TO_V6 \
     "CREATE TABLE peers_v4(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE," \
     " pk BLOB NOT NULL UNIQUE, kid TEXT NOT NULL, endpoint TEXT NOT NULL," \
     " links TEXT NOT NULL, card TEXT NOT NULL, added_ms INTEGER NOT NULL);" \
@@ -1111,7 +1113,7 @@ test_upgrade_v6(void **state)
 
 	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
 	rewrite(f, to_v5);
-	assert_int_equal(count_rows(f, "PRAGMA user_version"), 6);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 7);
 	memset(&ps, 0, sizeof ps);
 	assert_int_equal(store_peer_list(f->st, peer_cb, &ps), ST_OK);
 	assert_int_equal(ps.n, 2);

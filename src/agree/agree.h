@@ -1,0 +1,75 @@
+/* agree.h - the agreements service: proposals and countersignatures
+ * travelling between the parties over the pinned link (issue 13).
+ *
+ * An agreement is a document every party signs (fmt/agreement.h,
+ * docs/AGREEMENTS.md).  A node holds each one as the signed document with
+ * every signature it has collected (store_agree.h).  Parties exchange the
+ * document on POST /v1/agreement, a control route that needs no agreement:
+ * the receiver verifies every signature with the keys it pinned, keeps the
+ * union of the signatures over the same payload bytes, and answers with the
+ * document as it now holds it, so both sides end with every signature
+ * either has.  A document under an id already held with another payload is
+ * refused (409).  Documents not yet signed by every party are offered
+ * again to a party whenever it is heard from (at most every
+ * AGREE_PUSH_EVERY_MS).
+ *
+ * Not built yet: decline, terminate, supersession, entries in the cosigned
+ * log, enforcement on send and receive.
+ */
+#ifndef PARLEY_AGREE_H
+#define PARLEY_AGREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "crypto/tlsctx.h"
+#include "fmt/agreement.h"
+#include "net/http.h"
+#include "node/node.h"
+#include "node/peers.h"
+#include "store/store.h"
+#include "util/stamp.h"
+
+#define AGREE_PUSH_EVERY_MS 30000
+
+struct agree;
+
+/* agree_new - the service for node n, its peers ps, HTTP h and pinned TLS
+ * tls (all borrowed; they outlive it). */
+status agree_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
+    struct agree **out) WUR;
+/* agree_free - NULL is a no-op; requests in flight are dropped. */
+void agree_free(struct agree *g);
+/* agree_routes - register POST /v1/agreement on the pinned listener l. */
+status agree_routes(struct agree *g, struct http_listener *l) WUR;
+
+/* agree_propose - sign payload[0..n) (agreement_parse rules) as this
+ * node, hold it after the fsync'd commit, and send it to every other
+ * party; id gets its id.  ST_EXISTS when that id is held; ST_UNKNOWN_KEY
+ * when this node or a party is not pinned (why says which). */
+status agree_propose(struct agree *g, const char *payload, size_t n,
+    char id[static STAMP_UUID_LEN], char why[static AGREEMENT_WHY_MAX]) WUR;
+/* agree_sign - countersign agreement id as this node, hold it, and send
+ * it to every other party.  ST_NOTFOUND (no such agreement), ST_EXISTS
+ * (signed already), ST_UNKNOWN_KEY (not a party). */
+status agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX]) WUR;
+
+/* agree_key - the agreement_key_fn of a node (arg: struct node *): this
+ * node's own key, or the pinned key of the party named name, whose key id
+ * must be kid. */
+status agree_key(void *node, const char *name, const char *kid,
+    uint8_t pk[static IDENT_PK_LEN]);
+/* agree_state - a held agreement's state at now_ms, in words: "proposed"
+ * (not every party signed), "signed" (all signed, not yet effective),
+ * "in force", "expired". */
+const char *agree_state(const struct store_agree *a, int64_t now_ms);
+/* agree_summary - the listing columns of the verified document doc[0..n)
+ * (a: its parsed payload; sigs: who signed) into *row, with the names in
+ * parties and signed (each at least AGREEMENT_PARTIES_MAX *
+ * (CARD_NAME_MAX + 1) bytes). */
+void agree_summary(const struct agreement *a, const struct agreement_sigs *sigs,
+    const char *doc, struct store_agree *row, char *parties, char *signed_by);
+
+#endif
