@@ -316,3 +316,16 @@ def make_card(name, endpoint):
 def short_tmp():
     # unix socket paths must stay under 108 bytes
     return tempfile.mkdtemp(prefix="pe2e")
+
+
+def request_as(a, b, path, body, method="POST"):
+    """A request to node b over TLS with node a's own identity (a pinned
+    peer of b, or a stranger): (HTTP status, text)."""
+    import http.client
+    ctx = tls_client(os.path.join(a.dir, "identity.crt"), os.path.join(a.dir, "identity.key"))
+    c = http.client.HTTPSConnection("127.0.0.1", b.port, context=ctx, timeout=deadline(20))
+    c.request(method, path, body=body.encode() if body is not None else None)
+    r = c.getresponse()
+    out = r.status, r.read().decode()
+    c.close()
+    return out

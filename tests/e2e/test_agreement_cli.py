@@ -160,3 +160,28 @@ def test_propose_sign_in_force_on_both_nodes(pair, top):
     a.stop()
     a.start()
     assert agreements(a)[aid]["state"] == "in force"
+
+
+def test_route_refuses_outsiders_and_a_second_payload_under_one_id(make_node, top):
+    """POST /v1/agreement: a pinned peer that is not a party is refused; so
+    is another payload signed under an id already held (the proposer's
+    equivocation); nothing is kept from either."""
+    from parley_e2e import request_as
+    a, b, c = make_node("alpha"), make_node("bravo"), make_node("charlie")
+    for x, y in ((a, b), (b, a), (b, c), (c, b)):
+        x.pin(y)
+    for x in (a, b, c):
+        x.start()
+    payload = json.loads(a.cli("agreement", "draft", "bravo").stdout)
+    doc = document(payload, a)
+    code, text = request_as(c, b, "/v1/agreement", json.dumps(doc))
+    assert code == 403 and "not a party" in text, (code, text)
+    assert b.json("agreement", "list") == []
+    code, text = request_as(a, b, "/v1/agreement", json.dumps(doc))
+    assert code == 200, text
+    assert [x["id"] for x in b.json("agreement", "list")] == [payload["id"]]
+    other = document(dict(payload, title="another text, same id"), a)
+    code, text = request_as(a, b, "/v1/agreement", json.dumps(other))
+    assert code == 409 and "another payload" in text, (code, text)
+    held = json.loads(b.cli("agreement", "show", payload["id"], "--jws").stdout)
+    assert held["payload"] == doc["payload"]

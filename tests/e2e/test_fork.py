@@ -6,14 +6,13 @@ messages, all signed by alpha.  Two statements signed by one key for one
 (link, seq) are proof of equivocation, and bravo must keep and show it.
 """
 import base64
-import http.client
 import json
 import os
 import shutil
 
 from cryptography.hazmat.primitives import serialization
 
-from parley_e2e import b64u, deadline, log_size, run, send_req, tls_client, wait_for
+from parley_e2e import b64u, log_size, request_as, run, send_req, wait_for
 
 
 def send_wait(a, peer, n, subject):
@@ -58,14 +57,7 @@ def forge(a, jws, **changes):
 
 
 def post_as(a, b, path, body, method="POST"):
-    """A request to bravo over TLS with alpha's own identity: (status, text)."""
-    ctx = tls_client(os.path.join(a.dir, "identity.crt"), os.path.join(a.dir, "identity.key"))
-    c = http.client.HTTPSConnection("127.0.0.1", b.port, context=ctx, timeout=deadline(20))
-    c.request(method, path, body=body.encode() if body is not None else None)
-    r = c.getresponse()
-    out = r.status, r.read().decode()
-    c.close()
-    return out
+    return request_as(a, b, path, body, method)
 
 
 def equivocation(pair):
