@@ -185,3 +185,21 @@ def test_route_refuses_outsiders_and_a_second_payload_under_one_id(make_node, to
     assert code == 409 and "another payload" in text, (code, text)
     held = json.loads(b.cli("agreement", "show", payload["id"], "--jws").stdout)
     assert held["payload"] == doc["payload"]
+
+
+def test_kill9_after_countersigning_loses_nothing(pair, top):
+    """sign answers after the fsync'd commit: a kill -9 right after it loses
+    neither the countersignature nor its delivery to the proposer."""
+    from parley_e2e import wait_for
+    a, b = pair
+    draft = write(top[0], "d.json", json.loads(a.cli("agreement", "draft", "bravo").stdout))
+    aid = a.cli("agreement", "propose", draft).stdout.splitlines()[-1]
+    wait_for(lambda: aid in agreements(b), 20, "bravo to receive the proposal")
+    a.stop()                                # the countersignature cannot leave at once
+    assert b.cli("agreement", "sign", aid).stdout.splitlines()[-1] == aid
+    b.kill9()
+    b.start()
+    assert agreements(b)[aid]["signed"] == "alpha,bravo"
+    a.start()
+    wait_for(lambda: agreements(a)[aid]["state"] == "in force", 40,
+             "alpha to receive bravo's countersignature after both restarts")
