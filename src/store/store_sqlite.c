@@ -188,7 +188,7 @@ static const char tables_v4[] =
 enum {
 	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_SEND_PUT,
 	Q_RECV_NEXT,
-	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_QUEUED, Q_OUT_TAKE, Q_OUT_DEQUEUE, Q_OUT_DONE,
+	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
 	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
 	Q_IN_ADVANCE, Q_IN_AT,
 	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
@@ -258,12 +258,6 @@ static const char *const sql[Q__COUNT] = {
 	    " p.kid, q.attempts"
 	    " FROM outbox o JOIN peers p ON p.id = o.peer_id JOIN out_queue q"
 	    " ON q.peer_id = o.peer_id AND q.link = o.link AND q.seq = o.seq WHERE o.id = ?1",
-	/* a queued message out of the queue, with what its receipt is checked
-	 * against: one statement where Q_OUT_QUEUED and Q_OUT_DEQUEUE take two */
-	[Q_OUT_TAKE] = "DELETE FROM out_queue WHERE (peer_id, link, seq) ="
-	    " (SELECT peer_id, link, seq FROM outbox WHERE id = ?1)"
-	    " RETURNING rid, link, seq, attempts,"
-	    " (SELECT kid FROM peers WHERE id = out_queue.peer_id)",
 	[Q_OUT_DEQUEUE] = "DELETE FROM out_queue WHERE peer_id = ? AND link = ? AND seq = ?",
 	[Q_OUT_DONE] = "INSERT INTO out_done(rid, state, delivered_ms, attempts, last_error, "
 	    "receipt, rcpt_id, rcpt_ms, rcpt_sig, rcpt_kid) VALUES(?,?,?,?,?,?,?,?,?,?)",
@@ -1685,23 +1679,20 @@ store_out_pending(struct store *st, int64_t peer_id, const char *link, int64_t a
 	return outs(st, s, max_bytes, cb, arg, &found);
 }
 
-/* out_read - out_finish for a receipt whose hash the caller has not
- * checked: the queued row read with its JWS, to hash it, then dequeued. */
+/* out_finish - a queued message done: out of the queue, into out_done
+ * with state, its receipt (none: NULL), ms and error; ST_NOTFOUND when no
+ * queued message has id. */
 static status
-out_read(struct store *st, const char *id, int state, const char *receipt, int64_t ms,
-    const char *error)
+out_finish(struct store *st, const char *id, int state, const char *receipt,
+    const struct receipt *fields, int64_t ms, const char *error)
 {
 	sqlite3_stmt *q = stmt(st, Q_OUT_QUEUED), *del, *done;
-	char hash[ENV_HASH_HEX];
-	struct buf packed;
-	struct rcpt_of of;
-	const char *jws;
-	size_t n;
+	int r, own;
 	status rc;
-	int r;
 
 	text(q, 1, id);
-	sqlite3_bind_int(q, 2, 1);
+	/* the JWS only to hash it, when the caller has not checked the hash */
+	sqlite3_bind_int(q, 2, receipt && *receipt && !fields);
 	r = sqlite3_step(q);
 	if (r != SQLITE_ROW) {
 		sqlite3_reset(q);
@@ -1717,70 +1708,33 @@ out_read(struct store *st, const char *id, int state, const char *receipt, int64
 	sqlite3_bind_int64(done, 3, ms);
 	sqlite3_bind_int64(done, 4, sqlite3_column_int64(q, 6) + 1);
 	text(done, 5, error);
-	buf_init(&packed, JWS_MAX);
-	jws = jws_col(q, 4, &packed, &n);
-	envelope_hash(jws, n, hash);
-	buf_free(&packed);
-	of = (struct rcpt_of){ id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
-	    0, NULL };
-	rcpt_bind(done, 6, receipt, strlen(receipt), &of);
-	sqlite3_reset(q);
-	rc = run(del);
-	return rc ? rc : run(done);
-}
-
-/* out_take - out_finish for the rest: the queued row taken out of the
- * queue by one DELETE ... RETURNING; a receipt's hash is fields's,
- * checked by the caller against the message's very bytes. */
-static status
-out_take(struct store *st, const char *id, int state, const char *receipt,
-    const struct receipt *fields, int64_t ms, const char *error)
-{
-	sqlite3_stmt *q = stmt(st, Q_OUT_TAKE), *done;
-	int r;
-
-	text(q, 1, id);
-	r = sqlite3_step(q);
-	if (r != SQLITE_ROW) {
-		sqlite3_reset(q);
-		return r == SQLITE_DONE ? ST_NOTFOUND : db_status(r);
-	}
-	done = stmt(st, Q_OUT_DONE);
-	sqlite3_bind_int64(done, 1, sqlite3_column_int64(q, 0));
-	sqlite3_bind_int(done, 2, state);
-	sqlite3_bind_int64(done, 3, ms);
-	sqlite3_bind_int64(done, 4, sqlite3_column_int64(q, 3) + 1);
-	text(done, 5, error);
 	if (receipt && *receipt) {
-		struct rcpt_of of = { id, fields->msg_sha256, col(q, 1), col(q, 4),
-		    sqlite3_column_int64(q, 2), 0, fields };
+		char hash[ENV_HASH_HEX];
+		struct rcpt_of of = { id, hash, col(q, 2), col(q, 5), sqlite3_column_int64(q, 3),
+		    0, fields };
 
+		if (fields)	/* checked by the caller against these very bytes */
+			snprintf(hash, sizeof hash, "%s", fields->msg_sha256);
+		else {
+			struct buf text;
+			size_t n;
+			const char *jws;
+
+			buf_init(&text, JWS_MAX);
+			jws = jws_col(q, 4, &text, &n);
+			envelope_hash(jws, n, hash);
+			buf_free(&text);
+		}
 		rcpt_bind(done, 6, receipt, strlen(receipt), &of);
 	}
-	r = sqlite3_step(q);	/* the one row: the statement ends */
 	sqlite3_reset(q);
-	if (r != SQLITE_DONE)
-		return db_status(r);
-	return run(done);
-}
-
-/* out_finish - a queued message done: out of the queue, into out_done
- * with state, its receipt (none: NULL), ms and error; ST_NOTFOUND when no
- * queued message has id.  Two writes: one transaction, the caller's or
- * its own. */
-static status
-out_finish(struct store *st, const char *id, int state, const char *receipt,
-    const struct receipt *fields, int64_t ms, const char *error)
-{
-	int own = sqlite3_get_autocommit(st->db);
-	status rc;
-
+	/* two writes: one transaction, the caller's or its own */
+	own = sqlite3_get_autocommit(st->db);
 	if (own && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return ST_DB;
-	if (receipt && *receipt && !fields)
-		rc = out_read(st, id, state, receipt, ms, error);
-	else
-		rc = out_take(st, id, state, receipt, fields, ms, error);
+	rc = run(del);
+	if (!rc)
+		rc = run(done);
 	if (own && !rc)
 		rc = store_commit(st);
 	else if (own)
