@@ -409,6 +409,7 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	}
 	if (!rc && (rc = store_commit(st)) != ST_OK)
 		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
+	link_queue_end(c->a->e, rc == ST_OK);
 	if (rc)
 		not_queued(c, rc, why, sizeof why);
 	for (size_t i = 0; i < n; i++) {
