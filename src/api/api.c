@@ -2,7 +2,9 @@
  *
  * SECURITY: the socket is created 0600 inside the node's 0700 directory, so
  * only the node's owner can reach it.  Request lines are bounded; JSON is
- * parsed by jansson.  A "queued" answer leaves only after the commit.
+ * parsed by jansson, or, for a flat object of plain strings and integers
+ * (what parley send writes), by the template reader (tmpl.h), which
+ * leaves anything else to jansson.  A "queued" answer leaves only after the commit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "util/stamp.h"
 #include "log/witness.h"
 #include "net/http.h"
+#include "fmt/tmpl.h"
 
 #define MAX_BATCH 4096
 /* libevent 2.1 reads at most 4 KiB per read callback (evbuffer_read), about
@@ -53,28 +56,160 @@ struct client {
 	struct client *next;
 };
 
-static const char *
-str(const json_t *o, const char *k)
+/* A request as the template reader takes it: a flat object of at most
+ * FLAT_MAX members, each a string (strings in f->text, NUL-terminated in
+ * place) or an integer.  parley send writes one (apiclient: jansson's
+ * compact form), and so do the bench and the tests (Python's json.dumps:
+ * a space after each ':' and ','); the steps are tmpl.h's, so a string
+ * with an escape, a control character or malformed UTF-8, a number that
+ * is not [1-9][0-9]{0,17} or 0, any other value, more members, a repeated
+ * name, any other whitespace or text after the object: all go to jansson,
+ * which decides.  fuzz_api_tmpl holds both readers to the same answer. */
+#define FLAT_MAX 10
+
+struct flat {
+	size_t n;
+	struct {
+		const char *k, *s;	/* s: NULL for an integer */
+		size_t kn, sn;
+		int64_t i;
+	} m[FLAT_MAX];
+};
+
+/* flat_read - read line[0..n) into f, its strings in *text (malloc'd, the
+ * caller's); 0 when the template does not apply. */
+static int
+flat_read(const char *line, size_t n, struct flat *f, char **text)
 {
-	return json_string_value(json_object_get(o, k));
+	struct tmpl t;
+	char *c = malloc(n + 1);
+
+	*text = NULL;
+	f->n = 0;
+	if (!c)
+		return 0;
+	memcpy(c, line, n);
+	c[n] = '\0';
+	t.at = c;
+	t.end = c + n;
+	if (!tmpl_lit(&t, "{"))
+		goto no;
+	do {
+		size_t k = f->n;
+
+		if (k == FLAT_MAX)
+			goto no;
+		if (k)
+			(void)tmpl_lit(&t, " ");	/* json.dumps: ", " */
+		if (!tmpl_str(&t, &f->m[k].k, &f->m[k].kn) || !tmpl_lit(&t, ":"))
+			goto no;
+		(void)tmpl_lit(&t, " ");
+		f->m[k].s = NULL;
+		f->m[k].i = 0;
+		if (!tmpl_str(&t, &f->m[k].s, &f->m[k].sn) && !tmpl_int(&t, &f->m[k].i) &&
+		    !tmpl_lit(&t, "0"))
+			goto no;
+		for (size_t j = 0; j < k; j++)
+			if (f->m[j].kn == f->m[k].kn && memcmp(f->m[j].k, f->m[k].k, f->m[k].kn) == 0)
+				goto no;	/* a repeated name: jansson refuses it */
+		f->n++;
+	} while (tmpl_lit(&t, ","));
+	if (!tmpl_lit(&t, "}") || !tmpl_done(&t))
+		goto no;
+	/* each string ends at its closing quote: end it there */
+	for (size_t j = 0; j < f->n; j++) {
+		c[f->m[j].k - c + f->m[j].kn] = '\0';
+		if (f->m[j].s)
+			c[f->m[j].s - c + f->m[j].sn] = '\0';
+	}
+	*text = c;
+	return 1;
+no:
+	free(c);
+	f->n = 0;
+	return 0;
+}
+
+/* The request's members, from either reader. */
+struct members {
+	const json_t *j;	/* jansson's object, or NULL: */
+	const struct flat *f;	/* the template reader's */
+};
+
+enum { M_NONE, M_STR, M_INT, M_OTHER };
+
+/* member - the kind of member k; a string's bytes in *s and *sn, an
+ * integer's value in *i. */
+static int
+member(const struct members *ms, const char *k, const char **s, size_t *sn, int64_t *i)
+{
+	*s = NULL;
+	*sn = 0;
+	*i = 0;
+	if (ms->j) {
+		const json_t *v = json_object_get(ms->j, k);
+
+		if (!v)
+			return M_NONE;
+		if (json_is_string(v)) {
+			*s = json_string_value(v);
+			*sn = json_string_length(v);	/* jansson refuses \u0000 */
+			return M_STR;
+		}
+		if (json_is_integer(v)) {
+			*i = json_integer_value(v);
+			return M_INT;
+		}
+		return M_OTHER;
+	}
+	for (size_t j = 0; j < ms->f->n; j++)
+		if (strcmp(ms->f->m[j].k, k) == 0) {
+			*s = ms->f->m[j].s;
+			*sn = ms->f->m[j].sn;
+			*i = ms->f->m[j].i;
+			return *s ? M_STR : M_INT;
+		}
+	return M_NONE;
+}
+
+static const char *
+str(const struct members *ms, const char *k)
+{
+	const char *s;
+	size_t n;
+	int64_t i;
+
+	return member(ms, k, &s, &n, &i) == M_STR ? s : NULL;
 }
 
 status
-api_request_parse(const char *line, size_t n, struct api_request *req, const char **why)
+api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_request *req,
+    const char **why)
 {
+	struct flat f;
+	struct members ms = { NULL, &f };
 	const char *op;
-	json_t *j, *w, *b;
+	size_t bn;
+	int64_t w;
+	int kind;
 
 	memset(req, 0, sizeof *req);
 	*why = NULL;
-	j = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		*why = "request is not a JSON object (strings may not contain NUL)";
-		return ST_PARSE;
+	if (how == TMPL_JSON || !flat_read(line, n, &f, &req->text)) {
+		json_t *j;
+
+		if (how == TMPL_FIXED)
+			return ST_PARSE;
+		j = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+		if (!json_is_object(j)) {
+			json_decref(j);
+			*why = "request is not a JSON object (strings may not contain NUL)";
+			return ST_PARSE;
+		}
+		req->json = j;
+		ms.j = j;
 	}
-	req->json = j;
-	op = str(j, "op");
+	op = str(&ms, "op");
 	if (!op) {
 		*why = "request has no \"op\"";
 		return ST_INVALID;
@@ -93,7 +228,7 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 	}
 	if (strcmp(op, "agreement_propose") == 0) {
 		req->op = API_AGREE_PROPOSE;
-		req->payload = str(j, "payload");
+		req->payload = str(&ms, "payload");
 		if (!req->payload) {
 			*why = "agreement_propose needs a \"payload\" string";
 			return ST_INVALID;
@@ -102,7 +237,7 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 	}
 	if (strcmp(op, "agreement_sign") == 0) {
 		req->op = API_AGREE_SIGN;
-		req->id = str(j, "id");
+		req->id = str(&ms, "id");
 		if (!req->id) {
 			*why = "agreement_sign needs an \"id\" string";
 			return ST_INVALID;
@@ -111,7 +246,7 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 	}
 	if (strcmp(op, "evidence") == 0) {
 		req->op = API_EVIDENCE;
-		req->id = str(j, "id");
+		req->id = str(&ms, "id");
 		if (!req->id) {
 			*why = "evidence needs an \"id\" string";
 			return ST_INVALID;
@@ -123,39 +258,45 @@ api_request_parse(const char *line, size_t n, struct api_request *req, const cha
 		return ST_INVALID;
 	}
 	req->op = API_SEND;
-	req->msg.peer = str(j, "peer");
-	req->msg.link = str(j, "link");
-	req->msg.type = str(j, "type");
-	req->msg.priority = str(j, "priority");
-	req->msg.subject = str(j, "subject");
-	b = json_object_get(j, "body");
+	req->msg.peer = str(&ms, "peer");
+	req->msg.link = str(&ms, "link");
+	req->msg.type = str(&ms, "type");
+	req->msg.priority = str(&ms, "priority");
+	req->msg.subject = str(&ms, "subject");
 	if (!req->msg.peer || !req->msg.link || !req->msg.type || !req->msg.priority ||
 	    !req->msg.subject) {
 		*why = "send needs peer, link, type, priority and subject strings";
 		return ST_INVALID;
 	}
-	if (b && !json_is_string(b)) {
+	kind = member(&ms, "body", &req->msg.body, &bn, &w);
+	if (kind != M_NONE && kind != M_STR) {
 		*why = "body must be a string";
 		return ST_INVALID;
 	}
-	req->msg.body = b ? json_string_value(b) : "";
-	req->msg.body_len = b ? json_string_length(b) : 0;	/* jansson refuses \u0000 */
-	w = json_object_get(j, "wait_ms");
-	if (w) {
-		if (!json_is_integer(w) || json_integer_value(w) < 0 ||
-		    json_integer_value(w) > API_WAIT_MAX_MS) {
+	req->msg.body = kind == M_STR ? req->msg.body : "";
+	req->msg.body_len = bn;
+	kind = member(&ms, "wait_ms", &(const char *){ NULL }, &bn, &w);
+	if (kind != M_NONE) {
+		if (kind != M_INT || w < 0 || w > API_WAIT_MAX_MS) {
 			*why = "wait_ms must be an integer from 0 to 3600000";
 			return ST_INVALID;
 		}
-		req->wait_ms = (int)json_integer_value(w);
+		req->wait_ms = (int)w;
 	}
 	return ST_OK;
+}
+
+status
+api_request_parse(const char *line, size_t n, struct api_request *req, const char **why)
+{
+	return api_request_read(line, n, TMPL_ANY, req, why);
 }
 
 void
 api_request_clear(struct api_request *req)
 {
 	json_decref(req->json);
+	free(req->text);
 	memset(req, 0, sizeof *req);
 }
 
@@ -287,6 +428,7 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	}
 	if (!rc && (rc = store_commit(st)) != ST_OK)
 		diag_warn("store: cannot commit queued messages: %s", store_errmsg(st));
+	link_queue_end(c->a->e, rc == ST_OK);
 	if (rc)
 		not_queued(c, rc, why, sizeof why);
 	for (size_t i = 0; i < n; i++) {

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "agree/agree.h"
+#include "fmt/tmpl.h"
 #include "link/link.h"
 #include "node/node.h"
 
@@ -36,11 +37,12 @@ enum api_op {
 
 struct api_request {
 	enum api_op op;
-	struct link_msg msg;	/* API_SEND; strings borrowed from json */
+	struct link_msg msg;	/* API_SEND; strings borrowed from json or text */
 	int wait_ms;		/* 0: do not wait */
 	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN */
 	const char *payload;	/* API_AGREE_PROPOSE */
-	json_t *json;		/* owns the strings above */
+	json_t *json;		/* owns the strings above (read by jansson) */
+	char *text;		/* owns them (read by the template reader) */
 };
 
 struct api;
@@ -49,6 +51,11 @@ struct api;
  * the problem (a static string).  Clear req with api_request_clear. */
 status api_request_parse(const char *line, size_t n, struct api_request *req,
     const char **why) WUR;
+/* api_request_read - api_request_parse, read as how says (fmt/tmpl.h):
+ * TMPL_ANY is api_request_parse; TMPL_JSON and TMPL_FIXED are for the tests
+ * and fuzz_api_tmpl, which hold the two readers to the same answer. */
+status api_request_read(const char *line, size_t n, enum tmpl_how how,
+    struct api_request *req, const char **why) WUR;
 void api_request_clear(struct api_request *req);
 
 /* api_listen - serve the local API at path (replacing a stale socket). */

@@ -135,6 +135,7 @@ lpeer_free(struct lpeer *p)
 	if (!p)
 		return;
 	json_decref(p->marks);
+	link_out_forget(p);
 	for (int i = 0; i < LANES; i++) {
 		http_client_free(p->lanes[i].client);
 		buf_free(&p->lanes[i].body);

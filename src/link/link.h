@@ -58,6 +58,10 @@ status link_reload(struct link_engine *e) WUR;
  * caller commits.  ST_NOTFOUND: no such peer; ST_LINK: link not agreed. */
 status link_queue(struct link_engine *e, const struct link_msg *m,
     char id[static STAMP_UUID_LEN], const char **why) WUR;
+/* link_queue_end - after the commit (committed: 1) or rollback (0) of
+ * the transaction that held link_queue's messages: they are kept to be
+ * sent from memory, or forgotten.  Call it after every run of link_queue. */
+void link_queue_end(struct link_engine *e, int committed);
 /* link_kick_all - after a commit that queued messages: start delivering. */
 void link_kick_all(struct link_engine *e);
 /* link_wait - call fn once the message id is delivered or rejected, or

@@ -37,6 +37,28 @@ struct lane {
 	struct buf body;
 };
 
+/* A message to the peer just queued, kept in memory so that it is sent
+ * without being read back from the store (link_out.c, fill).  The store
+ * still says which messages are queued; this only gives their bytes, the
+ * very bytes the commit holds: each (peer, link, seq) is one outbox row
+ * for good (UNIQUE, never deleted). */
+struct kept {
+	int64_t seq;
+	char id[STAMP_UUID_LEN];
+	char hash[ENV_HASH_HEX];
+	char *jws;
+	size_t jws_len;
+};
+
+/* One link's kept messages, in seq order: v[head..n), of which the last
+ * staged are not committed yet (link_queue_end decides). */
+struct keptq {
+	struct kept *v;
+	size_t head, n, cap, staged;
+};
+
+#define KEPT_MAX 8192	/* per link; past it, messages are read back */
+
 /* The engine's state for one pinned peer (its registry slot). */
 struct lpeer {
 	struct link_engine *e;
@@ -51,6 +73,7 @@ struct lpeer {
 	char last_error[256];
 	char alarm[256];
 	json_t *marks;		/* the peer's last hello answer (its marks), or NULL */
+	struct keptq kept[ENV_LINKS];	/* by envelope_links index */
 };
 
 struct waiter;
@@ -99,6 +122,8 @@ void link_recover_free(struct link_engine *e);
 
 /* link_out.c */
 void link_out_kick(struct lpeer *p, int force);
+/* link_out_forget - free the messages kept for p. */
+void link_out_forget(struct lpeer *p);
 void link_out_timer(evutil_socket_t fd, short what, void *arg);
 void link_out_alarm(struct lpeer *p, const char *fmt, const char *a, int64_t n);
 

@@ -25,6 +25,7 @@
 #include "util/diag.h"
 
 static void failed(struct lane *l, const char *why);
+static void kept_settled(struct lpeer *p, const char *link, int64_t seq);
 
 
 static void
@@ -297,6 +298,8 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 			n = 0;
 		}
 	}
+	if (n > 0)
+		kept_settled(p, l->blink, l->items[n - 1].seq);
 	if (ahead && n < answer_count(ans))
 		expected = answer_at(ans, n)->expected;
 	answer_free(ans);
@@ -379,7 +382,169 @@ in_flight_max(const struct lpeer *p, const char *link)
 	return max;
 }
 
-/* fill - load the next batch into a free lane; 1 when it holds messages. */
+/* kept_drop - forget q's messages from v[from] on. */
+static void
+kept_drop(struct keptq *q, size_t from)
+{
+	for (size_t k = from; k < q->n; k++)
+		free(q->v[k].jws);
+	q->staged = q->staged > q->n - from ? q->staged - (q->n - from) : 0;
+	q->n = from;
+	if (q->head == q->n)
+		q->head = q->n = 0;
+}
+
+void
+link_out_forget(struct lpeer *p)
+{
+	for (size_t i = 0; i < ENV_LINKS; i++) {
+		kept_drop(&p->kept[i], p->kept[i].head);
+		free(p->kept[i].v);
+		memset(&p->kept[i], 0, sizeof p->kept[i]);
+	}
+}
+
+/* kept_add - keep the message just queued (uncommitted: staged) */
+static void
+kept_add(struct lpeer *p, size_t li, const char *id, int64_t seq, const char *jws, size_t n)
+{
+	struct keptq *q;
+	struct kept *k;
+
+	if (!p)
+		return;
+	q = &p->kept[li];
+	if (q->n > q->head && q->v[q->n - 1].seq >= seq)
+		kept_drop(q, q->head);	/* not in order (never expected): start again */
+	if (q->n - q->head >= KEPT_MAX)
+		return;			/* read back from the store instead */
+	if (q->n == q->cap) {
+		if (q->head) {		/* room at the front: move down */
+			memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof *q->v);
+			q->n -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? q->cap * 2 : 256;
+			struct kept *v = realloc(q->v, cap * sizeof *v);
+
+			if (!v)
+				return;
+			q->v = v;
+			q->cap = cap;
+		}
+	}
+	k = &q->v[q->n];
+	if (!(k->jws = malloc(n + 1)))
+		return;
+	memcpy(k->jws, jws, n);
+	k->jws[n] = '\0';
+	k->jws_len = n;
+	k->seq = seq;
+	memcpy(k->id, id, sizeof k->id);
+	envelope_hash(jws, n, k->hash);
+	q->n++;
+	q->staged++;
+}
+
+void
+link_queue_end(struct link_engine *e, int committed)
+{
+	for (size_t i = 0; i < peers_count(e->peers); i++) {
+		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
+
+		for (size_t li = 0; p && li < ENV_LINKS; li++) {
+			struct keptq *q = &p->kept[li];
+
+			if (!committed)
+				kept_drop(q, q->n - q->staged);
+			q->staged = 0;
+		}
+	}
+}
+
+/* kept_settled - the messages up to seq on link li are settled: no
+ * longer kept (should one be sent again, it is read back). */
+static void
+kept_settled(struct lpeer *p, const char *link, int64_t seq)
+{
+	for (size_t li = 0; li < ENV_LINKS; li++) {
+		struct keptq *q = &p->kept[li];
+		size_t k = q->head;
+
+		if (strcmp(envelope_links[li], link) != 0)
+			continue;
+		while (k < q->n - q->staged && q->v[k].seq <= seq)
+			free(q->v[k++].jws);
+		q->head = k;
+		if (q->head == q->n)
+			q->head = q->n = 0;
+	}
+}
+
+/* kept_find - the committed message kept at seq in q, or NULL. */
+static const struct kept *
+kept_find(const struct keptq *q, int64_t seq)
+{
+	size_t lo = q->head, hi = q->n - q->staged;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (q->v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < q->n - q->staged && q->v[lo].seq == seq ? &q->v[lo] : NULL;
+}
+
+/* fill_kept - fill l with the messages the store says are queued on link
+ * li after after, from memory; 0 when the first is not kept (then the
+ * store is read).  It stops at the first one not kept. */
+static int
+fill_kept(struct lpeer *p, struct lane *l, size_t li, int64_t after)
+{
+	struct keptq *q = &p->kept[li];
+	int64_t seq[BATCH_MAX];
+	size_t n = 0, bytes = 0;
+
+	if (q->n - q->staged == q->head ||
+	    store_out_seqs(node_store(p->e->node), p->peer->id, envelope_links[li], after,
+	    BATCH_MAX, seq, &n) != ST_OK || n == 0)
+		return 0;
+	if (after == 0) {
+		/* nothing in flight: what comes before the first queued is done */
+		size_t k = q->head;
+
+		while (k < q->n - q->staged && q->v[k].seq < seq[0])
+			free(q->v[k++].jws);
+		q->head = k;
+		if (q->head == q->n)
+			q->head = q->n = 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct kept *m = kept_find(q, seq[k]);
+		struct item *it = &l->items[l->n_items];
+
+		if (!m || (l->n_items && bytes + m->jws_len > BATCH_BYTES))
+			break;
+		if (buf_add(&l->body, m->jws, m->jws_len) != ST_OK ||
+		    buf_add(&l->body, "\n", 1) != ST_OK) {
+			buf_reset(&l->body);
+			l->n_items = 0;
+			return 0;
+		}
+		bytes += m->jws_len;
+		memcpy(it->id, m->id, sizeof it->id);
+		it->seq = m->seq;
+		memcpy(it->hash, m->hash, sizeof it->hash);
+		l->n_items++;
+	}
+	return l->n_items > 0;
+}
+
+/* fill - load the next batch into a free lane; 1 when it holds messages.
+ * Messages kept in memory go from there, the rest are read back. */
 static int
 fill(struct lpeer *p, struct lane *l)
 {
@@ -391,6 +556,10 @@ fill(struct lpeer *p, struct lane *l)
 	for (size_t i = 0; i < ENV_LINKS; i++) {
 		if (!peers_agreed(p->peer, envelope_links[i]))
 			continue;
+		if (fill_kept(p, l, i, in_flight_max(p, envelope_links[i]))) {
+			snprintf(l->blink, sizeof l->blink, "%s", envelope_links[i]);
+			return 1;
+		}
 		rc = store_out_pending(node_store(p->e->node), p->peer->id, envelope_links[i],
 		    in_flight_max(p, envelope_links[i]), BATCH_MAX, BATCH_BYTES, collect_one, &c);
 		if (rc || c.rc) {
@@ -526,8 +695,12 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		row.created_ms = stamp_now_ms();
 		rc = store_out_add(st, &row);
 	}
-	if (!rc)
+	if (!rc) {
 		memcpy(id, m.id, STAMP_UUID_LEN);
+		for (size_t li = 0; li < ENV_LINKS; li++)
+			if (strcmp(envelope_links[li], m.link) == 0)
+				kept_add(link_peer(e, p), li, m.id, m.seq, jws.p, jws.len);
+	}
 	else if (rc == ST_INVALID)
 		*why = "body is not valid text";
 	envelope_message_clear(&m);

@@ -83,6 +83,11 @@ status store_out_add(struct store *st, const struct store_out *m) WUR;
  * least one). */
 status store_out_pending(struct store *st, int64_t peer_id, const char *link,
     int64_t after, size_t max_n, size_t max_bytes, store_out_cb cb, void *arg) WUR;
+/* store_out_seqs - the sequence numbers of the messages store_out_pending
+ * would give without its byte limit (queued to a peer on one link, seq >
+ * after, in order, at most max_n), into seq[0..*n), without reading them. */
+status store_out_seqs(struct store *st, int64_t peer_id, const char *link, int64_t after,
+    size_t max_n, int64_t *seq, size_t *n) WUR;
 /* store_out_delivered - record the receipt; the message becomes delivered.
  * fields (may be NULL) are the receipt's, when the caller opened it and
  * checked that its msg_sha256 is the hash of the message's JWS as this

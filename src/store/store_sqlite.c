@@ -199,7 +199,7 @@ static const char tables_v4[] =
 enum {
 	Q_PEER_ADD, Q_PEER_LIST, Q_PEER_BY_NAME, Q_PEER_BY_KEY, Q_PEER_KID, Q_SEND_SEQ, Q_SEND_PUT,
 	Q_RECV_NEXT,
-	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
+	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_SEQS, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
 	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
 	Q_IN_ADVANCE, Q_IN_AT,
 	Q_IN_GET, Q_IN_LIST, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
@@ -273,6 +273,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OUT_PENDING] = "SELECT " OUT_COLS " FROM out_queue q JOIN outbox o ON o.rid = q.rid"
 	    " JOIN peers p ON p.id = o.peer_id LEFT JOIN out_done d ON d.rid = o.rid"
 	    " WHERE q.peer_id = ? AND q.link = ? AND q.seq > ? ORDER BY q.seq LIMIT ?",
+	[Q_OUT_SEQS] = "SELECT seq FROM out_queue WHERE peer_id = ? AND link = ? AND seq > ?"
+	    " ORDER BY seq LIMIT ?",
 	/* a queued message, with what its receipt is checked against */
 	[Q_OUT_QUEUED] = "SELECT o.rid, o.peer_id, o.link, o.seq, CASE WHEN ?2 THEN o.jws END,"
 	    " p.kid, q.attempts"
@@ -1753,6 +1755,30 @@ store_out_pending(struct store *st, int64_t peer_id, const char *link, int64_t a
 	sqlite3_bind_int64(s, 3, after);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)max_n);
 	return outs(st, s, max_bytes, cb, arg, &found);
+}
+
+status
+store_out_seqs(struct store *st, int64_t peer_id, const char *link, int64_t after,
+    size_t max_n, int64_t *seq, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUT_SEQS);
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	sqlite3_bind_int64(s, 1, peer_id);
+	text(s, 2, link);
+	sqlite3_bind_int64(s, 3, after);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)max_n);
+	while (*n < max_n && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		seq[(*n)++] = sqlite3_column_int64(s, 0);
+	if (*n == max_n)
+		rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*n = 0;
+		return db_status(rc);
+	}
+	return ST_OK;
 }
 
 /* out_finish - a queued message done: out of the queue, into out_done

@@ -79,6 +79,31 @@ def test_send_on_a_full_disk_says_disk_full_and_the_daemon_logs_why(make_node, s
     assert [m["subject"] for m in a.outbox()] == ["after space was freed"]
 
 
+def test_sends_rolled_back_on_a_full_disk_are_never_delivered(make_node, small_fs):
+    """The sender keeps what it queues in memory to send it without reading
+    it back (link_out.c); what a rollback took back must be forgotten with
+    it, since the sequence numbers it used are handed out again."""
+    small_fs("alpha")
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b)
+    b.pin(a)
+    a.start()
+    b.start()
+    assert a.send("bravo", "before").returncode == 0
+    filler = fill(a.dir)
+    answers = a.api([send_req("bravo", i, body="x" * 200) for i in range(5)])
+    assert not any(x["ok"] for x in answers), answers
+    os.remove(filler)
+    answers = a.api([send_req("bravo", 100 + i, body="y" * 200) for i in range(5)])
+    assert all(x["ok"] for x in answers), answers
+    ids = [x["id"] for x in answers]
+    wait_for(lambda: len(a.outbox()) == 6 and
+             all(m["state"] == "delivered" for m in a.outbox()), 30, "every receipt")
+    got = b.inbox()
+    assert [m["id"] for m in got][1:] == ids
+    assert [m["subject"] for m in got][1:] == [f"message {100 + i}" for i in range(5)]
+
+
 def test_peer_out_of_storage_is_named_backed_off_from_and_recovers(make_node, small_fs):
     small_fs("bravo")
     a, b = make_node("alpha"), make_node("bravo")

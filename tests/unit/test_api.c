@@ -67,6 +67,81 @@ test_requests(void **state)
 	}
 }
 
+/* test_request_readers - the template reader takes the lines parley send
+ * and Python's json.dumps write, and leaves every other shape to jansson;
+ * where it applies, jansson gives the same answer and fields. */
+static void
+test_request_readers(void **state)
+{
+	static const struct {
+		const char *name, *line;
+		int fixed;	/* the template reader applies */
+		status want;
+	} cases[] = {
+		{ "compact send", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
+		    "\"priority\":\"flash\",\"subject\":\"s\",\"body\":\"xy\",\"wait_ms\":5}", 1, ST_OK },
+		{ "json.dumps send", "{\"op\": \"send\", \"peer\": \"b\", \"link\": \"urgent\", "
+		    "\"type\": \"t\", \"priority\": \"flash\", \"subject\": \"s\", \"body\": \"xy\", "
+		    "\"wait_ms\": 0}", 1, ST_OK },
+		{ "UTF-8 subject", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
+		    "\"priority\":\"flash\",\"subject\":\"\xc3\xa9\",\"body\":\"xy\"}", 1, ST_OK },
+		{ "status", "{\"op\":\"status\"}", 1, ST_OK },
+		{ "evidence without id", "{\"op\":\"evidence\",\"id\":7}", 1, ST_INVALID },
+		{ "body a number", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
+		    "\"priority\":\"flash\",\"subject\":\"s\",\"body\":5}", 1, ST_INVALID },
+		{ "wait too long", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
+		    "\"priority\":\"flash\",\"subject\":\"s\",\"wait_ms\":3600001}", 1, ST_INVALID },
+		/* left to jansson */
+		{ "escape", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
+		    "\"priority\":\"flash\",\"subject\":\"s\\n\",\"body\":\"xy\"}", 0, ST_OK },
+		{ "NUL escape", "{\"op\":\"status\",\"x\":\"a\\u0000\"}", 0, ST_PARSE },
+		{ "raw control character", "{\"op\":\"status\",\"x\":\"a\tb\"}", 0, ST_PARSE },
+		{ "overlong UTF-8", "{\"op\":\"status\",\"x\":\"\xc0\xaf\"}", 0, ST_PARSE },
+		{ "repeated name", "{\"op\":\"status\",\"op\":\"reload\"}", 0, ST_PARSE },
+		{ "leading zero", "{\"op\":\"status\",\"wait_ms\":05}", 0, ST_PARSE },
+		{ "negative", "{\"op\":\"send\",\"peer\":\"b\",\"link\":\"urgent\",\"type\":\"t\","
+		    "\"priority\":\"flash\",\"subject\":\"s\",\"wait_ms\":-5}", 0, ST_INVALID },
+		{ "real", "{\"op\":\"status\",\"wait_ms\":5.0}", 0, ST_OK },
+		{ "nested", "{\"op\":\"status\",\"x\":{}}", 0, ST_OK },
+		{ "two spaces", "{\"op\":  \"status\"}", 0, ST_OK },
+		{ "trailing space", "{\"op\":\"status\"} ", 0, ST_OK },
+		{ "text after", "{\"op\":\"status\"}x", 0, ST_PARSE },
+		{ "truncated", "{\"op\":\"status\"", 0, ST_PARSE },
+		{ "empty", "{}", 0, ST_INVALID },
+		{ "eleven members", "{\"op\":\"status\",\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,"
+		    "\"f\":1,\"g\":1,\"h\":1,\"i\":1,\"j\":1}", 0, ST_OK },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct api_request f, j, a;
+		const char *wf, *wj, *wa, *line = cases[i].line;
+		status rf, rj, ra;
+
+		print_message("%s\n", cases[i].name);
+		rf = api_request_read(line, strlen(line), TMPL_FIXED, &f, &wf);
+		rj = api_request_read(line, strlen(line), TMPL_JSON, &j, &wj);
+		ra = api_request_read(line, strlen(line), TMPL_ANY, &a, &wa);
+		assert_int_equal(rj, cases[i].want);
+		assert_int_equal(ra, rj);
+		assert_int_equal(f.text != NULL, cases[i].fixed);
+		assert_int_equal(a.text != NULL, cases[i].fixed);
+		assert_int_equal(rf, cases[i].fixed ? rj : ST_PARSE);
+		if (cases[i].fixed && wj)
+			assert_string_equal(wf, wj);
+		if (ra == ST_OK && a.op == API_SEND) {
+			assert_string_equal(a.msg.peer, j.msg.peer);
+			assert_string_equal(a.msg.subject, j.msg.subject);
+			assert_int_equal(a.msg.body_len, j.msg.body_len);
+			assert_memory_equal(a.msg.body, j.msg.body, j.msg.body_len);
+			assert_int_equal(a.wait_ms, j.wait_ms);
+		}
+		api_request_clear(&f);
+		api_request_clear(&j);
+		api_request_clear(&a);
+	}
+}
+
 static status
 load(const char *text, struct config *c)
 {
@@ -129,6 +204,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_request_readers),
 		cmocka_unit_test(test_config),
 	};
 

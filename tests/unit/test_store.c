@@ -536,6 +536,17 @@ test_out_pending(void **state)
 			assert_string_equal(s.peer[k], "bravo");
 			assert_int_equal(s.jws_len[k], 100);
 		}
+		/* store_out_seqs: the same numbers, without the byte limit */
+		if (q[i].max_bytes == 1 << 20) {
+			int64_t seq[8];
+			size_t n;
+
+			check_rc(q[i].name, store_out_seqs(f->st, f->bravo, "urgent", q[i].after,
+			    q[i].max_n < 8 ? q[i].max_n : 8, seq, &n), ST_OK);
+			assert_int_equal(n, (size_t)q[i].n);
+			for (size_t k = 0; k < n; k++)
+				assert_int_equal(seq[k], q[i].first + (int64_t)k);
+		}
 	}
 }
 
@@ -622,6 +633,15 @@ test_out_transitions(void **state)
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.seq[0], 3);
 	assert_int_equal(s.seq[1], 4);
+	{
+		int64_t seq[4];
+		size_t k;
+
+		assert_int_equal(store_out_seqs(f->st, f->bravo, "urgent", 0, 4, seq, &k), ST_OK);
+		assert_int_equal(k, 2);
+		assert_int_equal(seq[0], 3);
+		assert_int_equal(seq[1], 4);
+	}
 	assert_int_equal(store_out_backlog(f->st, f->bravo, "urgent", &n), ST_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(store_out_backlog(f->st, f->charlie, "urgent", &n), ST_OK);
