@@ -1312,6 +1312,15 @@ rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const st
 	return n ? ST_OK : ST_NOTFOUND;
 }
 
+/* every - as rows, for a listing: none is ST_OK. */
+static status
+every(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, const struct each *e), const struct each *e)
+{
+	status rc = rows(s, fn, e);
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
 static int
 peer_row(sqlite3_stmt *s, const struct each *each)
 {
@@ -1335,9 +1344,7 @@ peer_row(sqlite3_stmt *s, const struct each *each)
 status
 store_peer_list(struct store *st, store_peer_cb cb, void *arg)
 {
-	status rc = rows(stmt(st, Q_PEER_LIST), peer_row, EACH(cb, arg));
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(stmt(st, Q_PEER_LIST), peer_row, EACH(cb, arg));
 }
 
 status
@@ -1381,9 +1388,9 @@ store_peer_history(struct store *st, store_peer_cb cb, void *arg)
 
 	if (!s)
 		return ST_DB;
-	rc = rows(s, peer_row, EACH(cb, arg));
+	rc = every(s, peer_row, EACH(cb, arg));
 	sqlite3_finalize(s);
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return rc;
 }
 
 status
@@ -1592,9 +1599,7 @@ store_agree_get(struct store *st, const char *id, store_agree_cb cb, void *arg)
 status
 store_agree_list(struct store *st, store_agree_cb cb, void *arg)
 {
-	status rc = rows(stmt(st, Q_AGREE_LIST), agree_row, EACH(cb, arg));
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(stmt(st, Q_AGREE_LIST), agree_row, EACH(cb, arg));
 }
 
 status
@@ -2015,11 +2020,9 @@ status
 store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg)
 {
 	sqlite3_stmt *s = stmt(st, Q_IN_LIST);
-	status rc;
 
 	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
-	rc = rows(s, in_row, EACH_ST(st, cb, arg));
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(s, in_row, EACH_ST(st, cb, arg));
 }
 
 static int
@@ -2052,11 +2055,9 @@ status
 store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg)
 {
 	sqlite3_stmt *s = stmt(st, Q_LOG_ENTRIES);
-	status rc;
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)tlog_pos(0, from));
-	rc = rows(s, entry_row, EACH_ST(st, cb, arg));
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(s, entry_row, EACH_ST(st, cb, arg));
 }
 
 status
@@ -2114,9 +2115,7 @@ store_ckpt_get(struct store *st, uint64_t size, store_ckpt_cb cb, void *arg)
 status
 store_ckpt_each(struct store *st, store_ckpt_cb cb, void *arg)
 {
-	status rc = rows(stmt(st, Q_CKPT_EACH), ckpt_row, EACH(cb, arg));
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(stmt(st, Q_CKPT_EACH), ckpt_row, EACH(cb, arg));
 }
 
 status
@@ -2147,11 +2146,9 @@ status
 store_cosig_lines(struct store *st, uint64_t size, store_cosig_cb cb, void *arg)
 {
 	sqlite3_stmt *s = stmt(st, Q_COSIG_LINES);
-	status rc;
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
-	rc = rows(s, cosig_row, EACH(cb, arg));
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(s, cosig_row, EACH(cb, arg));
 }
 
 status
@@ -2271,9 +2268,7 @@ halt_row(sqlite3_stmt *s, const struct each *each)
 status
 store_halt_list(struct store *st, store_halt_cb cb, void *arg)
 {
-	status rc = rows(stmt(st, Q_HALT_LIST), halt_row, EACH(cb, arg));
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(stmt(st, Q_HALT_LIST), halt_row, EACH(cb, arg));
 }
 
 status
@@ -2312,7 +2307,5 @@ store_fork_get(struct store *st, int64_t id, store_fork_cb cb, void *arg)
 status
 store_fork_list(struct store *st, store_fork_cb cb, void *arg)
 {
-	status rc = rows(stmt(st, Q_FORK_LIST), fork_row, EACH(cb, arg));
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return every(stmt(st, Q_FORK_LIST), fork_row, EACH(cb, arg));
 }
