@@ -119,6 +119,7 @@ agree_summary(const struct agreement *a, const struct agreement_sigs *sigs, cons
 
 struct held {
 	struct buf *doc;
+	int64_t n_signed;	/* as counted when it was kept (verified) */
 	status rc;
 };
 
@@ -127,6 +128,7 @@ held_row(void *arg, const struct store_agree *a)
 {
 	struct held *h = arg;
 
+	h->n_signed = a->n_signed;
 	h->rc = buf_adds(h->doc, a->doc);
 	return 1;
 }
@@ -175,34 +177,26 @@ merge(const char *a, size_t alen, const char *b, size_t blen, struct buf *out)
 	return rc;
 }
 
-/* keep - verify doc[0..n) and hold it (new, or with more signatures than
- * held) after the fsync'd commit.  *a (may be NULL; the caller frees) is
- * its payload; why set on error. */
+/* keep - hold doc[0..n), which verified as a with sigs (new, or with more
+ * signatures than held), after the fsync'd commit; why set on error. */
 static status
-keep(struct agree *g, const char *doc, size_t n, struct agreement **a,
-    struct agreement_sigs *sigs, char why[static AGREEMENT_WHY_MAX])
+keep(struct agree *g, const char *doc, size_t n, const struct agreement *a,
+    const struct agreement_sigs *sigs, char why[static AGREEMENT_WHY_MAX])
 {
 	struct store *st = node_store(g->node);
 	char parties[AGREEMENT_PARTIES_MAX * (CARD_NAME_MAX + 1)];
 	char names[AGREEMENT_PARTIES_MAX * (CARD_NAME_MAX + 1)];
-	struct agreement *pa = NULL;
 	struct store_agree row;
 	struct buf text;
 	status rc;
 
-	if (a)
-		*a = NULL;
-	rc = agreement_verify(doc, n, agree_key, g->node, &pa, sigs, why);
-	if (rc)
-		return rc;
-	if (!agreement_party(pa, ident_kid(node_ident(g->node)))) {
-		agreement_free(pa);
+	if (!agreement_party(a, ident_kid(node_ident(g->node)))) {
 		snprintf(why, AGREEMENT_WHY_MAX, "this node is not a party to it");
 		return ST_UNKNOWN_KEY;
 	}
 	buf_init(&text, AGREE_BODY_MAX);
 	rc = buf_add(&text, doc, n);
-	agree_summary(pa, sigs, buf_str(&text), &row, parties, names);
+	agree_summary(a, sigs, buf_str(&text), &row, parties, names);
 	if (!rc)
 		rc = store_begin(st);
 	if (!rc) {
@@ -215,50 +209,52 @@ keep(struct agree *g, const char *doc, size_t n, struct agreement **a,
 	buf_free(&text);
 	if (rc)
 		snprintf(why, AGREEMENT_WHY_MAX, "the store could not keep it: %s", status_str(rc));
-	if (rc || !a)
-		agreement_free(pa);
-	else
-		*a = pa;
 	return rc;
 }
 
-/* take - a document from a party (or our own answer back): merged with the
- * one held under its id, verified, kept; held gets the document now held. */
+/* take - a document from a party (caller: its key id, or NULL for the
+ * answer to our own offer), verified once, merged with the one held under
+ * its id, and kept when it adds signatures; held gets the document now
+ * held.  ST_UNKNOWN_KEY when the caller is not a party. */
 static status
-take(struct agree *g, const char *doc, size_t n, struct buf *held,
+take(struct agree *g, const char *doc, size_t n, const char *caller, struct buf *held,
     char why[static AGREEMENT_WHY_MAX])
 {
-	struct agreement_sigs sigs, old;
-	struct agreement *a = NULL;
-	struct held h = { held, ST_OK };
+	struct agreement_sigs sigs;
+	struct agreement *a = NULL, *m = NULL;
+	struct held h = { held, 0, ST_OK };
 	struct buf merged;
 	status rc;
 
 	rc = agreement_verify(doc, n, agree_key, g->node, &a, &sigs, why);
-	if (rc)
-		return rc;
+	if (!rc && caller && !agreement_party(a, caller)) {
+		rc = ST_UNKNOWN_KEY;
+		snprintf(why, AGREEMENT_WHY_MAX, "you are not a party to it");
+	}
 	buf_reset(held);
-	rc = store_agree_get(node_store(g->node), agreement_id(a), held_row, &h);
-	agreement_free(a);
-	if (rc == ST_NOTFOUND) {
-		rc = keep(g, doc, n, NULL, &sigs, why);
+	if (!rc)
+		rc = store_agree_get(node_store(g->node), agreement_id(a), held_row, &h);
+	if (rc == ST_NOTFOUND) {	/* new here: kept as it came */
+		rc = keep(g, doc, n, a, &sigs, why);
 		buf_reset(held);
+		agreement_free(a);
 		return rc ? rc : buf_add(held, doc, n);
 	}
+	agreement_free(a);
 	if (rc || (rc = h.rc) != ST_OK)
 		return rc;
 	buf_init(&merged, AGREE_BODY_MAX);
 	rc = merge(held->p, held->len, doc, n, &merged);
 	if (rc == ST_CONFLICT)
 		snprintf(why, AGREEMENT_WHY_MAX, "another payload is held under this agreement's id");
-	if (!rc && agreement_verify(held->p, held->len, agree_key, g->node, NULL, &old,
-	    why) == ST_OK && (rc = agreement_verify(merged.p, merged.len, agree_key, g->node,
-	    NULL, &sigs, why)) == ST_OK && sigs.n_signed > old.n_signed) {
-		rc = keep(g, merged.p, merged.len, NULL, &sigs, why);
+	if (!rc && (rc = agreement_verify(merged.p, merged.len, agree_key, g->node, &m, &sigs,
+	    why)) == ST_OK && (int64_t)sigs.n_signed > h.n_signed) {
+		rc = keep(g, merged.p, merged.len, m, &sigs, why);
 		buf_reset(held);
 		if (!rc)
 			rc = buf_add(held, merged.p, merged.len);
 	}
+	agreement_free(m);
 	buf_free(&merged);
 	return rc;
 }
@@ -290,7 +286,7 @@ on_pushed(void *arg, status code, const char *body, size_t len, const char *erro
 	if (code != ST_OK)
 		diag_info("agreement: a party did not take it: %s %.*s", error,
 		    (int)(len > 160 ? 160 : len), body ? body : "");
-	else if (take(p->g, body, len, &held, why) != ST_OK)
+	else if (take(p->g, body, len, NULL, &held, why) != ST_OK)
 		diag_warn("agreement: a party's answer was not kept: %s", why);
 	buf_free(&held);
 	push_free(p);
@@ -398,8 +394,6 @@ serve_agreement(void *arg, struct http_req *r)
 	struct agree *g = arg;
 	struct peer *pr = peers_by_key(g->peers, http_req_peer(r));
 	char why[AGREEMENT_WHY_MAX] = "";
-	struct agreement_sigs sigs;
-	struct agreement *a = NULL;
 	struct buf held;
 	const char *body;
 	size_t len;
@@ -410,15 +404,8 @@ serve_agreement(void *arg, struct http_req *r)
 		return;
 	}
 	body = http_req_body(r, &len);
-	rc = agreement_verify(body, len, agree_key, g->node, &a, &sigs, why);
-	if (!rc && !agreement_party(a, pr->kid)) {
-		rc = ST_UNKNOWN_KEY;
-		snprintf(why, sizeof why, "you are not a party to it");
-	}
-	agreement_free(a);
 	buf_init(&held, AGREE_BODY_MAX);
-	if (!rc)
-		rc = take(g, body, len, &held, why);
+	rc = take(g, body, len, pr->kid, &held, why);
 	if (rc) {
 		diag_warn("agreement from %s refused: %s", pr->name, why);
 		http_reply_error(r, rc, why[0] ? why : status_str(rc));
@@ -483,7 +470,7 @@ agree_propose(struct agree *g, const char *payload, size_t n,
 	struct agreement_sigs sigs;
 	struct agreement *a = NULL;
 	struct buf doc, held;
-	struct held h = { &held, ST_OK };
+	struct held h = { &held, 0, ST_OK };
 	status rc;
 
 	id[0] = '\0';
@@ -496,10 +483,8 @@ agree_propose(struct agree *g, const char *payload, size_t n,
 		rc = ST_EXISTS;
 		snprintf(why, AGREEMENT_WHY_MAX, "agreement %s is held already", agreement_id(a));
 	}
-	agreement_free(a);
-	a = NULL;
 	if (!rc)
-		rc = keep(g, doc.p, doc.len, &a, &sigs, why);
+		rc = keep(g, doc.p, doc.len, a, &sigs, why);
 	if (!rc) {
 		snprintf(id, STAMP_UUID_LEN, "%s", agreement_id(a));
 		send_all(g, a, doc.p, doc.len);
@@ -516,7 +501,7 @@ agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX])
 	struct agreement_sigs sigs;
 	struct agreement *a = NULL;
 	struct buf doc, held;
-	struct held h = { &held, ST_OK };
+	struct held h = { &held, 0, ST_OK };
 	status rc;
 
 	buf_init(&doc, AGREE_BODY_MAX);
@@ -531,7 +516,9 @@ agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX])
 		rc = agreement_countersign(node_ident(g->node), held.p, held.len, agree_key, g->node,
 		    &doc, why);
 	if (!rc)
-		rc = keep(g, doc.p, doc.len, &a, &sigs, why);
+		rc = agreement_verify(doc.p, doc.len, agree_key, g->node, &a, &sigs, why);
+	if (!rc)
+		rc = keep(g, doc.p, doc.len, a, &sigs, why);
 	if (!rc)
 		send_all(g, a, doc.p, doc.len);
 	agreement_free(a);
