@@ -35,16 +35,16 @@ static const struct {
 	{ "init", cli_init, "create a node: key, certificate, config, store" },
 	{ "card", cli_card, "print this node's signed card" },
 	{ "fingerprint", cli_fingerprint, "print a key's fingerprint to read aloud" },
-	{ "peer", cli_peer, "pin a peer (peer add) or list peers (peer list)" },
+	{ "peer", cli_peer, "pinned peers: add, update, remove, list" },
 	{ "send", cli_send, "send a signed message to a peer" },
 	{ "outbox", cli_outbox, "list sent messages and their delivery state" },
 	{ "inbox", cli_inbox, "list received messages" },
 	{ "show", cli_show, "show one message (or its exact JWS)" },
 	{ "receipt", cli_receipt, "show the peer's signed receipt for a sent message" },
 	{ "status", cli_status, "show the daemon's view of each peer" },
-	{ "log", cli_log, "the node's signed log: checkpoint, vkey, prove, verify, forks" },
+	{ "log", cli_log, "the signed log: checkpoint, vkey, prove, verify, forks, accept-loss" },
 	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
-	{ "agreement", cli_agreement, "draft an agreement, or verify a signed one offline" },
+	{ "agreement", cli_agreement, "agreements: draft, propose, sign, list, show, verify" },
 };
 
 static int
