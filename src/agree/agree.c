@@ -71,16 +71,6 @@ agree_key(void *node, const char *name, const char *kid, uint8_t pk[static IDENT
 	return ST_OK;
 }
 
-const char *
-agree_state(const struct store_agree *a, int64_t now_ms)
-{
-	if (a->n_signed < a->n_parties)
-		return "proposed";
-	if (now_ms < a->effective_ms)
-		return "signed";
-	return now_ms < a->expires_ms ? "in force" : "expired";
-}
-
 void
 agree_summary(const struct agreement *a, const struct agreement_sigs *sigs, const char *doc,
     struct store_agree *row, char *parties, char *signed_by)

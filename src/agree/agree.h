@@ -61,10 +61,6 @@ status agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY
  * must be kid. */
 status agree_key(void *node, const char *name, const char *kid,
     uint8_t pk[static IDENT_PK_LEN]);
-/* agree_state - a held agreement's state at now_ms, in words: "proposed"
- * (not every party signed), "signed" (all signed, not yet effective),
- * "in force", "expired". */
-const char *agree_state(const struct store_agree *a, int64_t now_ms);
 /* agree_summary - the listing columns of the verified document doc[0..n)
  * (a: its parsed payload; sigs: who signed) into *row, with the names in
  * parties and signed (each at least AGREEMENT_PARTIES_MAX *

@@ -15,6 +15,7 @@
 #include "fmt/agreement.h"
 #include "fmt/card.h"
 #include "node/node.h"
+#include "node/policy.h"
 #include "store/store_peer.h"
 #include "util/file.h"
 #include "util/stamp.h"
@@ -232,13 +233,13 @@ list_row(void *arg, const struct store_agree *a)
 	l->n++;
 	if (l->json) {
 		json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-		    " s:I, s:I}", "id", a->id, "title", a->title, "state", agree_state(a, l->now),
+		    " s:I, s:I}", "id", a->id, "title", a->title, "state", policy_state(a, l->now),
 		    "effective", eff, "expires", exp, "parties", a->parties, "signed", a->signed_by,
 		    "n_parties", (json_int_t)a->n_parties, "n_signed", (json_int_t)a->n_signed));
 		return 0;
 	}
 	printf("%-36s  %-9s  %-24s  %-24s  %s  signed: %s\n    %s\n", a->id,
-	    agree_state(a, l->now), eff, exp, a->parties, a->signed_by[0] ? a->signed_by : "-",
+	    policy_state(a, l->now), eff, exp, a->parties, a->signed_by[0] ? a->signed_by : "-",
 	    cli_text(a->title, 0));
 	return 0;
 }
