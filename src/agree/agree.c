@@ -199,6 +199,9 @@ keep(struct agree *g, const char *doc, size_t n, const struct agreement *a,
 	buf_free(&text);
 	if (rc)
 		snprintf(why, AGREEMENT_WHY_MAX, "the store could not keep it: %s", status_str(rc));
+	else if (node_policy_reload(g->node) != ST_OK)
+		diag_warn("agreement %s: kept, but the agreements in force could not be read"
+		    " again; restart parleyd", agreement_id(a));
 	return rc;
 }
 
@@ -513,6 +516,27 @@ agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX])
 		send_all(g, a, doc.p, doc.len);
 	agreement_free(a);
 	buf_free(&doc);
+	buf_free(&held);
+	return rc;
+}
+
+status
+agree_import(struct node *n, const char *doc, size_t len, char id[static STAMP_UUID_LEN],
+    char why[static AGREEMENT_WHY_MAX])
+{
+	struct agree g;
+	struct agreement *a = NULL;
+	struct buf held;
+	status rc;
+
+	memset(&g, 0, sizeof g);
+	g.node = n;
+	id[0] = '\0';
+	buf_init(&held, AGREE_BODY_MAX);
+	rc = take(&g, doc, len, NULL, &held, why);
+	if (!rc && agreement_read(held.p, held.len, &a, why) == ST_OK)
+		snprintf(id, STAMP_UUID_LEN, "%s", agreement_id(a));
+	agreement_free(a);
 	buf_free(&held);
 	return rc;
 }

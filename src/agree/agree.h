@@ -56,6 +56,15 @@ status agree_propose(struct agree *g, const char *payload, size_t n,
  * (signed already), ST_UNKNOWN_KEY (not a party). */
 status agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX]) WUR;
 
+/* agree_import - hold the signed document doc[0..len) at node n, as if
+ * a party had offered it: verified with the keys n pinned (n must be a
+ * party), merged with the signatures held under its id, kept after the
+ * fsync'd commit; id gets its id.  For `parley agreement import` (a
+ * document carried by hand, or restored), which needs no daemon: the CLI
+ * then asks a running one to read the agreements again. */
+status agree_import(struct node *n, const char *doc, size_t len,
+    char id[static STAMP_UUID_LEN], char why[static AGREEMENT_WHY_MAX]) WUR;
+
 /* agree_key - the agreement_key_fn of a node (arg: struct node *): this
  * node's own key, or the pinned key of the party named name, whose key id
  * must be kid. */

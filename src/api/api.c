@@ -275,6 +275,14 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 	}
 	req->msg.body = kind == M_STR ? req->msg.body : "";
 	req->msg.body_len = bn;
+	req->msg.tlp = str(&ms, "tlp");
+	req->msg.agreement = str(&ms, "agreement");
+	if ((member(&ms, "tlp", &(const char *){ NULL }, &bn, &w) != M_NONE && !req->msg.tlp) ||
+	    (member(&ms, "agreement", &(const char *){ NULL }, &bn, &w) != M_NONE &&
+	    !req->msg.agreement)) {
+		*why = "tlp and agreement must be strings";
+		return ST_INVALID;
+	}
 	kind = member(&ms, "wait_ms", &(const char *){ NULL }, &bn, &w);
 	if (kind != M_NONE) {
 		if (kind != M_INT || w < 0 || w > API_WAIT_MAX_MS) {
@@ -578,6 +586,9 @@ on_read(struct bufferevent *bev, void *arg)
 			    status_str(r)) : json_pack("{s:b}", "ok", 1));
 		} else if (req.op == API_RELOAD) {
 			status r = link_reload(c->a->e);
+
+			if (!r)
+				r = node_policy_reload(c->a->node);	/* pins and agreements */
 
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", status_str(r)) :
 			    json_pack("{s:b}", "ok", 1));

@@ -48,6 +48,10 @@ const char *cli_cause(status rc, int err, const char *dir, const char *file);
  * message: how to start it when none listens, else the cause (a socket
  * the user may not reach is not a daemon that is not running). */
 struct apiclient *cli_daemon(const char *dir);
+/* cli_reload - tell a running parleyd to read its pins and agreements
+ * again (one that does not run reads them when it starts): 0 when told
+ * or none runs, else 1 after a line on stderr. */
+int cli_reload(struct node *n);
 /* cli_load_card - read and verify the card at path into c; 1 after a
  * message naming the file when it cannot. */
 struct card;

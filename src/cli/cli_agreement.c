@@ -16,6 +16,7 @@
 #include "fmt/card.h"
 #include "node/node.h"
 #include "node/policy.h"
+#include "store/store_msg.h"
 #include "store/store_peer.h"
 #include "util/file.h"
 #include "util/stamp.h"
@@ -30,6 +31,8 @@ static const char agreement_usage[] =
     "       parley agreement list [--json] [--dir DIR]\n"
     "       parley agreement show ID [--json | --jws] [--dir DIR]\n"
     "       parley agreement verify FILE --card CARD [--card CARD...] [--json]\n"
+    "       parley agreement import FILE [--dir DIR]\n"
+    "       parley agreement breaches [--json] [--dir DIR]\n"
     "  draft   print an agreement between this node and the pinned PEERs, with\n"
     "          defaults for the links urgent, cert, leaders and wg, to edit\n"
     "          (docs/AGREEMENTS.md says what every field means)\n"
@@ -45,7 +48,13 @@ static const char agreement_usage[] =
     "          against the parties' cards: its schema and every signature.\n"
     "          Exits 0 when every party has signed and every signature\n"
     "          verifies; 1 naming the problem, or the parties yet to sign.\n"
-    "          Needs no node: --dir and $PARLEY_DIR are ignored.\n";
+    "          Needs no node: --dir and $PARLEY_DIR are ignored.\n"
+    "  import  hold a signed agreement carried by hand (parley agreement show\n"
+    "          --jws at another party): verified with the keys pinned, merged\n"
+    "          with the signatures held; works with parleyd stopped, and tells a\n"
+    "          running one; prints its id (last line)\n"
+    "  breaches the messages peers sent that an agreement did not allow: each\n"
+    "          refused (HTTP 451) and kept whole as signed evidence\n";
 
 struct party_of {
 	struct agreement_party *p;
@@ -244,6 +253,37 @@ list_row(void *arg, const struct store_agree *a)
 	return 0;
 }
 
+struct locals {
+	struct listing *l;
+	struct node *n;
+};
+
+/* local_row - a pin's local agreement (node/policy.h), while it stands. */
+static int
+local_row(void *arg, const struct store_peer *sp)
+{
+	struct locals *lc = arg;
+	struct policy *p = node_policy(lc->n);
+	const char *links = p ? policy_local(p, sp->kid, lc->l->now) : NULL;
+	char parties[2 * CARD_NAME_MAX + 2];
+
+	if (!links)
+		return 0;
+	snprintf(parties, sizeof parties, "%s,%s", node_config(lc->n)->name, sp->name);
+	lc->l->n++;
+	if (lc->l->json) {
+		json_array_append_new(lc->l->arr, json_pack("{s:s, s:s, s:s, s:n, s:n, s:s, s:s,"
+		    " s:s}", "id", "local", "title", "local agreement (the previous version's"
+		    " --links)", "state", "local", "effective", "expires", "parties", parties,
+		    "signed", node_config(lc->n)->name, "links", links));
+		return 0;
+	}
+	printf("%-36s  %-9s  %-24s  %-24s  %s  links: %s\n    local agreement: replace it"
+	    " (parley agreement draft %s)\n", "local", "local", "-", "-", parties, links,
+	    sp->name);
+	return 0;
+}
+
 static int
 list(const char *dir, int json)
 {
@@ -255,6 +295,8 @@ list(const char *dir, int json)
 	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
 		return 1;
 	rc = store_agree_list(node_store(n), list_row, &l);
+	if (!rc)
+		rc = store_peer_list(node_store(n), local_row, &(struct locals){ &l, n });
 	node_close(n);
 	if (rc)
 		e = cli_fail("cannot read the agreements: %s", status_str(rc));
@@ -339,6 +381,88 @@ show(const char *dir, const char *id, int json, int jws)
 	return e;
 }
 
+static int
+import(const char *dir, const char *path)
+{
+	char why[AGREEMENT_WHY_MAX] = "", id[STAMP_UUID_LEN];
+	struct node *n;
+	struct buf text;
+	status rc;
+	int e = 0;
+
+	buf_init(&text, AGREEMENT_DOC_MAX);
+	rc = strcmp(path, "-") == 0 ? file_read_fd(0, &text) : file_read(path, &text);
+	if (rc) {
+		buf_free(&text);
+		return cli_fail("%s: cannot read: %s", path, status_str(rc));
+	}
+	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir))) {
+		buf_free(&text);
+		return 1;
+	}
+	rc = agree_import(n, text.p, text.len, id, why);
+	buf_free(&text);
+	if (rc)
+		e = cli_fail("%s: not imported: %s", path, why[0] ? cli_text(why, 0) :
+		    status_str(rc));
+	else if (cli_reload(n))
+		e = cli_fail("agreement %s is held, but the running parleyd did not read it;"
+		    " restart it", id);
+	else
+		printf("%s\n", id);
+	node_close(n);
+	return e;
+}
+
+struct breaches {
+	json_t *arr;
+	int n;
+};
+
+static int
+breach_row(void *arg, const struct store_in *m)
+{
+	struct breaches *b = arg;
+	char when[32];
+
+	cli_time(m->received_ms, when);
+	b->n++;
+	if (b->arr) {
+		json_array_append_new(b->arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s,"
+		    " s:s, s:s%}", "id", m->id, "peer", m->peer, "link", m->link,
+		    "seq", (json_int_t)m->seq, "type", m->type, "priority", m->priority,
+		    "subject", m->subject, "received_at", when, "reason", m->reason,
+		    "jws", m->jws, m->jws_len));
+		return 0;
+	}
+	printf("%s  %s  %-8s %s seq %lld  %s/%s\n    %s\n    subject: %s\n", when, m->id,
+	    m->peer, m->link, (long long)m->seq, m->type, m->priority, cli_text(m->reason, 0),
+	    cli_text(m->subject, 0));
+	return 0;
+}
+
+static int
+breaches(const char *dir, int json)
+{
+	struct breaches b = { json ? json_array() : NULL, 0 };
+	struct node *n;
+	status rc;
+
+	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
+		return 1;
+	rc = store_in_breaches(node_store(n), breach_row, &b);
+	node_close(n);
+	if (rc) {
+		json_decref(b.arr);
+		return cli_fail("cannot read the store: %s", status_str(rc));
+	}
+	if (json)
+		return cli_json(b.arr);
+	if (b.n == 0)
+		printf("no breaches: every message peers sent was allowed by an agreement\n");
+	return 0;
+}
+
 int
 cli_agreement(int argc, char **argv)
 {
@@ -387,6 +511,10 @@ cli_agreement(int argc, char **argv)
 		    argv[optind + 1]));
 	if (strcmp(what, "list") == 0 && args == 0)
 		return list(dir, json);
+	if (strcmp(what, "import") == 0 && args == 1 && !json)
+		return import(dir, argv[optind + 1]);
+	if (strcmp(what, "breaches") == 0 && args == 0)
+		return breaches(dir, json);
 	if (strcmp(what, "show") == 0 && args == 1)
 		return show(dir, argv[optind + 1], json, jws);
 	if (argc - optind == 2 && strcmp(argv[optind], "verify") == 0 && !title) {

@@ -26,8 +26,7 @@
 #include "util/stamp.h"
 
 static const char peer_usage[] =
-    "usage: parley peer add CARD_FILE --fingerprint FP --links LINK[,LINK...]\n"
-    "                       [--endpoint URL] [--dir DIR]\n"
+    "usage: parley peer add CARD_FILE --fingerprint FP [--endpoint URL] [--dir DIR]\n"
     "       parley peer update CARD_FILE [--fingerprint FP] [--endpoint URL]\n"
     "                       [--force] [--dir DIR]\n"
     "       parley peer remove NAME [--force] [--dir DIR]\n"
@@ -35,7 +34,8 @@ static const char peer_usage[] =
     "  add pins the peer whose card is in CARD_FILE ('-' for stdin), only if\n"
     "  the card's self-signature is valid and its key matches FP, the\n"
     "  fingerprint you confirmed with the peer over a second channel.\n"
-    "  LINKs: urgent, cert, leaders, wg.  --endpoint overrides the card's.\n"
+    "  --endpoint overrides the card's.  A pin carries no links: what may flow\n"
+    "  comes from an agreement both sign (parley agreement draft NAME).\n"
     "  update takes a new card of a pinned peer (found by the card's name).\n"
     "  Same key: a card made later than the pinned one replaces its endpoint;\n"
     "  an older or the same card is refused.  New key: a new pin, only with\n"
@@ -46,57 +46,6 @@ static const char peer_usage[] =
     "  messages, receipts and log entries stay and still verify.\n"
     "  list prints the pinned peers; --all adds the pins that ended.\n"
     "  Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage.\n";
-
-/* links_ok - 1 for a comma-separated list of known link classes. */
-static int
-links_ok(const char *links)
-{
-	const char *s = links;
-
-	if (strlen(links) >= 64)
-		return 0;
-	for (;;) {
-		const char *c = strchr(s, ',');
-		size_t k = c ? (size_t)(c - s) : strlen(s);
-		char one[ENV_LINK_MAX + 1];
-
-		if (k == 0 || k >= sizeof one)
-			return 0;
-		memcpy(one, s, k);
-		one[k] = '\0';
-		if (!envelope_link_ok(one))
-			return 0;
-		if (!c)
-			return 1;
-		s = c + 1;
-	}
-}
-
-/* reload - tell a running parleyd to read its pins again; one that does
- * not run reads them when it starts.  0 when told (or none runs), else 1
- * with a line on stderr saying why. */
-static int
-reload(struct node *n)
-{
-	struct apiclient *api;
-	json_t *req, *resp = NULL;
-	status rc = apiclient_open(node_dir(n), &api);
-	int bad;
-
-	if (rc == ST_DOWN)
-		return 0;
-	if (rc) {
-		cli_fail("cannot reach parleyd: %s", cli_cause(rc, errno, node_dir(n), "parleyd.sock"));
-		return 1;
-	}
-	req = json_pack("{s:s}", "op", "reload");
-	bad = apiclient_send(api, req) != ST_OK || apiclient_recv(api, 5000, &resp) != ST_OK ||
-	    !json_is_true(json_object_get(resp, "ok"));
-	json_decref(req);
-	json_decref(resp);
-	apiclient_close(api);
-	return bad;
-}
 
 /* read_card - the card in path ('-': stdin) into *card and text (which the
  * caller frees either way); 0, or 1 after a message. */
@@ -194,10 +143,12 @@ peer_add(int argc, char **argv)
 		default: return cli_usage(peer_usage, 1);
 		}
 	}
-	if (optind + 1 != argc || !fpr || !links)
+	if (links)
+		return cli_fail("--links is gone: a pin carries no links, an agreement does;"
+		    " pin, then: parley agreement draft PEER > draft.json, edit it, and parley"
+		    " agreement propose draft.json (README, Agreements)");
+	if (optind + 1 != argc || !fpr)
 		return cli_usage(peer_usage, 1);
-	if (!links_ok(links))
-		return cli_fail("invalid --links '%s': a comma-separated list of urgent, cert, leaders, wg", links);
 	if (card_and_node(dir, argv[optind], fpr, endpoint, "nothing pinned", &card, &text, &n))
 		return 1;
 	memset(&sp, 0, sizeof sp);
@@ -205,7 +156,7 @@ peer_add(int argc, char **argv)
 	memcpy(sp.pk, card.pk, IDENT_PK_LEN);
 	sp.kid = card.kid;
 	sp.endpoint = endpoint ? endpoint : card.endpoints[0];
-	sp.links = links;
+	sp.links = "";
 	sp.card = text.p;
 	sp.added_ms = stamp_now_ms();
 	rc = store_peer_add(node_store(n), &sp, NULL);
@@ -221,9 +172,10 @@ peer_add(int argc, char **argv)
 		return cli_fail("cannot store the peer: %s", status_str(rc));
 	}
 	ident_fingerprint(card.pk, fp);
-	printf("pinned peer %s\n  fingerprint: %s\n  endpoint:    %s\n  links:       %s\n",
-	    card.name, fp, sp.endpoint, links);
-	if (reload(n))
+	printf("pinned peer %s\n  fingerprint: %s\n  endpoint:    %s\n"
+	    "  links come from an agreement: parley agreement draft %s\n",
+	    card.name, fp, sp.endpoint, card.name);
+	if (cli_reload(n))
 		fprintf(stderr, "parley peer: warning: the running parleyd did not reload its peers; restart it\n");
 	node_close(n);
 	return 0;
@@ -352,7 +304,7 @@ peer_remove(int argc, char **argv)
 		printf("  %lld queued message%s marked failed (\"peer removed\")\n",
 		    (long long)failed, failed == 1 ? "" : "s");
 	printf("  Its messages, receipts and log entries stay, and still verify.\n");
-	if (reload(n)) {
+	if (cli_reload(n)) {
 		node_close(n);
 		return cli_fail("the pin is removed from the store, but the running parleyd did"
 		    " not drop it: restart parleyd now");
@@ -469,7 +421,7 @@ peer_update(int argc, char **argv)
 		printf("updated peer %s\n  endpoint:    %s (was %s)\n  card made:   %s (was %s)\n",
 		    card.name, ep, pin.endpoint, card.created_at, pin.card_at);
 	buf_free(&text);
-	if (reload(n)) {
+	if (cli_reload(n)) {
 		node_close(n);
 		return cli_fail("the store is updated, but the running parleyd did not reload"
 		    " its peers: restart parleyd now");

@@ -13,11 +13,16 @@
 static const char send_usage[] =
     "usage: parley send PEER --link LINK --type TYPE\n"
     "                   --priority flash|immediate|priority|routine --subject TEXT\n"
-    "                   [--body FILE|-] [--wait[=SECONDS]] [--dir DIR]\n"
+    "                   [--tlp LABEL] [--agreement ID] [--body FILE|-]\n"
+    "                   [--wait[=SECONDS]] [--dir DIR]\n"
     "  Sign a message to PEER on LINK and queue it durably; prints the new\n"
     "  message's id once it is committed.  With --wait (default 30 s), waits\n"
     "  for the peer's signed receipt and prints the round-trip time, or fails\n"
-    "  at the deadline.  The body (UTF-8 text) is read from FILE or stdin.\n";
+    "  at the deadline.  The body (UTF-8 text) is read from FILE or stdin.\n"
+    "  The message is sent under an agreement in force with PEER that allows\n"
+    "  it (--agreement: that one) and labelled --tlp (TLP:CLEAR, TLP:GREEN,\n"
+    "  TLP:AMBER, TLP:AMBER+STRICT, TLP:RED; default: the link's tlp_max).\n"
+    "  Exits 1 naming the clause when no agreement allows it.\n";
 
 int
 cli_send(int argc, char **argv)
@@ -30,11 +35,13 @@ cli_send(int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "body", required_argument, NULL, 'b' },
 		{ "wait", optional_argument, NULL, 'w' },
+		{ "tlp", required_argument, NULL, 'T' },
+		{ "agreement", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *link = NULL, *type = NULL, *prio = NULL, *subject = NULL;
-	const char *bodyfile = NULL;
+	const char *bodyfile = NULL, *tlp = NULL, *agreement = NULL;
 	struct apiclient *api;
 	struct buf body;
 	json_t *req, *jb, *resp = NULL;
@@ -50,6 +57,8 @@ cli_send(int argc, char **argv)
 		case 'p': prio = optarg; break;
 		case 's': subject = optarg; break;
 		case 'b': bodyfile = optarg; break;
+		case 'T': tlp = optarg; break;
+		case 'a': agreement = optarg; break;
 		case 'w':
 			wait_s = 30;
 			if (optarg) {
@@ -89,6 +98,11 @@ cli_send(int argc, char **argv)
 		return cli_fail("the subject is not UTF-8 text");
 	if (wait_s)
 		json_object_set_new(req, "wait_ms", json_integer(wait_s * 1000));
+	if ((tlp && json_object_set_new(req, "tlp", json_string(tlp)) != 0) ||
+	    (agreement && json_object_set_new(req, "agreement", json_string(agreement)) != 0)) {
+		json_decref(req);
+		return cli_fail("--tlp and --agreement must be UTF-8 text");
+	}
 	if (!(api = cli_daemon(dir))) {
 		json_decref(req);
 		return 1;

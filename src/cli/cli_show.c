@@ -55,20 +55,25 @@ cli_show(int argc, char **argv)
 		e = cli_fail("message %s does NOT verify (%s): the store was altered", v.id,
 		    status_str(rc));
 	} else if (v.json) {
-		e = cli_json(json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s%, s:s, s:s, s:s, s:s, s:b}",
+		e = cli_json(json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:s, s:s%, s:s, s:s, s:s, s:s, s:b}",
 		    "id", m.id, "direction", f.sent ? "sent" : "received",
 		    f.sent ? "to" : "from", f.peer, "link", m.link, "seq", (json_int_t)m.seq,
-		    "type", m.type, "priority", m.priority, "subject", m.subject,
-		    "body", buf_str(&m.body), m.body.len, "created_at", m.created_at,
+		    "type", m.type, "priority", m.priority,
+		    "tlp", m.v == 2 ? json_string(m.tlp) : json_null(),
+		    "agreement", m.v == 2 ? json_string(m.agreement) : json_null(),
+		    "subject", m.subject, "body", buf_str(&m.body), m.body.len, "created_at", m.created_at,
 		    "state", f.state, f.sent ? "delivered_at" : "received_at",
 		    cli_time(f.sent ? f.done_ms : f.at_ms, t1), "sha256", hash,
 		    "signature_valid", 1));
 	} else {
 		printf("id:         %s\n%s %s\nlink:       %s  seq %lld\ntype:       %s\n"
-		    "priority:   %s\nsubject:    %s\ncreated:    %s\nstate:      %s  %s\n"
+		    "priority:   %s\ntlp:        %s\nagreement:  %s\nsubject:    %s\n"
+		    "created:    %s\nstate:      %s  %s\n"
 		    "sha256:     %s\nsignature:  valid (signed by %s)\n\n%s\n",
 		    m.id, f.sent ? "to:        " : "from:      ", f.peer, m.link,
-		    (long long)m.seq, m.type, m.priority, cli_text(m.subject, 0), m.created_at,
+		    (long long)m.seq, m.type, m.priority, m.v == 2 ? m.tlp : "-",
+		    m.v == 2 ? m.agreement : "- (a message of the previous version)",
+		    cli_text(m.subject, 0), m.created_at,
 		    f.state, cli_time(f.sent ? f.done_ms : f.at_ms, t2), hash,
 		    f.sent ? node_config(n)->name : f.peer, cli_text(buf_str(&m.body), TEXT_LINES));
 		e = 0;

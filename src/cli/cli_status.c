@@ -80,6 +80,11 @@ cli_status(int argc, char **argv)
 		printf("%-16s %-9s %-25s %-28s %s\n", json_string_value(json_object_get(p, "name")),
 		    json_is_true(json_object_get(p, "reachable")) ? "yes" : "no",
 		    heard ? heard : "never", backlog, alarm ? cli_text(alarm, 0) : "-");
+		if (json_string_value(json_object_get(p, "local_agreement")))
+			printf("%16s links %s come from a local agreement (the previous version's"
+			    " --links); replace it: parley agreement draft %s (README, Agreements)\n",
+			    "", json_string_value(json_object_get(p, "local_agreement")),
+			    json_string_value(json_object_get(p, "name")));
 		if (!json_is_true(json_object_get(p, "reachable")) &&
 		    json_string_value(json_object_get(p, "last_error")))
 			printf("%16s last error: %s\n", "",

@@ -192,3 +192,29 @@ cli_load_card(const char *path, struct card *c)
 		return cli_fail("%s: not a valid card: %s", path, status_str(rc));
 	return 0;
 }
+
+/* cli_reload - tell a running parleyd to read its pins and agreements again; one that does
+ * not run reads them when it starts.  0 when told (or none runs), else 1
+ * with a line on stderr saying why. */
+int
+cli_reload(struct node *n)
+{
+	struct apiclient *api;
+	json_t *req, *resp = NULL;
+	status rc = apiclient_open(node_dir(n), &api);
+	int bad;
+
+	if (rc == ST_DOWN)
+		return 0;
+	if (rc) {
+		cli_fail("cannot reach parleyd: %s", cli_cause(rc, errno, node_dir(n), "parleyd.sock"));
+		return 1;
+	}
+	req = json_pack("{s:s}", "op", "reload");
+	bad = apiclient_send(api, req) != ST_OK || apiclient_recv(api, 5000, &resp) != ST_OK ||
+	    !json_is_true(json_object_get(resp, "ok"));
+	json_decref(req);
+	json_decref(resp);
+	apiclient_close(api);
+	return bad;
+}

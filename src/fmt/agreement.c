@@ -1035,19 +1035,21 @@ one_sig(const json_t *s, size_t i, const char *pay, const struct agreement *a,
 }
 
 /* verified - agreement_verify, keeping the document's JSON in *root. */
+/* doc_open - the shape of the signed document doc[0..n) and its payload
+ * parsed into *out; signatures not checked.  *root is the caller's to
+ * decref (set once parsed); *sigs points into it. */
 static status
-verified(const char *doc, size_t n, agreement_key_fn lookup, void *arg, json_t **root,
-    struct agreement **out, struct agreement_sigs *r, char *why)
+doc_open(const char *doc, size_t n, json_t **root, const json_t **sigs,
+    struct agreement **out, char *why)
 {
 	static const char *const allowed[] = { "payload", "signatures", NULL };
 	char p[PATH_LEN], k[SHOWN_MAX + 4];
-	const json_t *pay, *sigs;
+	const json_t *pay;
 	struct buf payload;
 	json_t *pl;
 	json_error_t err;
 	status rc;
 
-	memset(r, 0, sizeof *r);
 	*out = NULL;
 	why[0] = '\0';
 	if (n > AGREEMENT_DOC_MAX)
@@ -1063,10 +1065,10 @@ verified(const char *doc, size_t n, agreement_key_fn lookup, void *arg, json_t *
 	if (!rc && !json_is_string(pay))
 		rc = fail(why, ST_INVALID, p, "not a string");
 	if (!rc)
-		rc = need(*root, "", "signatures", &sigs, p, why);
-	if (!rc && !json_is_array(sigs))
+		rc = need(*root, "", "signatures", sigs, p, why);
+	if (!rc && !json_is_array(*sigs))
 		rc = fail(why, ST_INVALID, p, "not an array");
-	if (!rc && json_array_size(sigs) == 0)
+	if (!rc && json_array_size(*sigs) == 0)
 		rc = fail(why, ST_INVALID, p, "empty: no one has signed");
 	if (rc)
 		return rc;
@@ -1079,18 +1081,44 @@ verified(const char *doc, size_t n, agreement_key_fn lookup, void *arg, json_t *
 	if (!rc)
 		rc = load(payload.p, payload.len, &pl, out, why);
 	buf_free(&payload);
+	if (!rc)
+		json_decref(pl);
+	return rc;
+}
+
+/* verified - doc_open, then every signature checked (agreement_verify). */
+static status
+verified(const char *doc, size_t n, agreement_key_fn lookup, void *arg, json_t **root,
+    struct agreement **out, struct agreement_sigs *r, char *why)
+{
+	const json_t *sigs = NULL;
+	status rc;
+
+	memset(r, 0, sizeof *r);
+	rc = doc_open(doc, n, root, &sigs, out, why);
 	if (rc)
 		return rc;
-	json_decref(pl);
 	r->n_parties = (*out)->n_parties;
 	for (size_t i = 0; !rc && i < json_array_size(sigs); i++)
-		rc = one_sig(json_array_get(sigs, i), i, json_string_value(pay), *out, lookup,
-		    arg, r, why);
+		rc = one_sig(json_array_get(sigs, i), i,
+		    json_string_value(json_object_get(*root, "payload")), *out, lookup, arg, r, why);
 	if (rc) {
 		agreement_free(*out);
 		*out = NULL;
 		memset(r, 0, sizeof *r);
 	}
+	return rc;
+}
+
+status
+agreement_read(const char *doc, size_t n, struct agreement **out,
+    char why[static AGREEMENT_WHY_MAX])
+{
+	json_t *root = NULL;
+	const json_t *sigs;
+	status rc = doc_open(doc, n, &root, &sigs, out, why);
+
+	json_decref(root);
 	return rc;
 }
 
@@ -1219,6 +1247,17 @@ agreement_allows(const struct agreement *a, const char *link, const char *type,
 		    l->name, tlp_name(l->tlp_max), tlp_name(tlp));
 		return ST_LINK;
 	}
+	return ST_OK;
+}
+
+status
+agreement_tlp_max(const struct agreement *a, const char *link, enum tlp *out)
+{
+	const struct ag_link *l = find_link(a, link);
+
+	if (!l)
+		return ST_NOTFOUND;
+	*out = l->tlp_max;
 	return ST_OK;
 }
 

@@ -133,6 +133,12 @@ status agreement_countersign(const struct ident *id, const char *doc, size_t n,
 status agreement_verify(const char *doc, size_t n, agreement_key_fn lookup, void *arg,
     struct agreement **out, struct agreement_sigs *report,
     char why[static AGREEMENT_WHY_MAX]) WUR;
+/* agreement_read - the payload of the signed document doc[0..n), as
+ * agreement_verify reads it but with no signature checked: for a
+ * document the caller verified before keeping it (a store's own).
+ * *out as for agreement_verify; errors ST_TOOBIG, ST_PARSE, ST_INVALID. */
+status agreement_read(const char *doc, size_t n, struct agreement **out,
+    char why[static AGREEMENT_WHY_MAX]) WUR;
 /* agreement_sigs_complete - 1 when every party has signed. */
 int agreement_sigs_complete(const struct agreement_sigs *r);
 
@@ -143,6 +149,9 @@ int agreement_sigs_complete(const struct agreement_sigs *r);
 status agreement_allows(const struct agreement *a, const char *link, const char *type,
     const char *priority, size_t body_size, enum tlp tlp,
     char why[static AGREEMENT_WHY_MAX]) WUR;
+/* agreement_tlp_max - the most restricted TLP label a allows on link, in
+ * *out; ST_NOTFOUND when a has no such link. */
+status agreement_tlp_max(const struct agreement *a, const char *link, enum tlp *out) WUR;
 /* agreement_deadline - the deadline (seconds) a sets for kind on link and
  * priority.  ST_NOTFOUND when it sets none (no such link, or no deadline
  * for that priority). */

@@ -42,6 +42,12 @@ envelope_priority_ok(const char *s)
 }
 
 int
+envelope_agreement_ok(const char *s)
+{
+	return strcmp(s, ENV_AGREEMENT_LOCAL) == 0 || stamp_is_uuid(s);
+}
+
+int
 envelope_type_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -166,15 +172,25 @@ time_ok(const char *s)
  * (docs/BENCHMARKS.md, "CPU per message").
  */
 #define SEQ_MEMBER (-1)
-#define FIELDS_MAX 9
+#define FIELDS_MAX 11
 
 struct member {
 	const char *key;
 	int f;			/* its span in struct fields, or SEQ_MEMBER */
 };
 
-enum { M_ID, M_FROM, M_TO, M_LINK, M_TYPE, M_PRIO, M_SUBJECT, M_BODY, M_CREATED };
+enum { M_ID, M_FROM, M_TO, M_LINK, M_TYPE, M_PRIO, M_SUBJECT, M_BODY, M_CREATED, M_TLP,
+	M_AGREEMENT };
+/* Version 2 (issue 13): the TLP label and the agreement it was sent under. */
 static const struct member msg_members[] = {
+	{ "id", M_ID }, { "from", M_FROM }, { "to", M_TO }, { "link", M_LINK },
+	{ "seq", SEQ_MEMBER }, { "type", M_TYPE }, { "priority", M_PRIO },
+	{ "tlp", M_TLP }, { "agreement", M_AGREEMENT },
+	{ "subject", M_SUBJECT }, { "body", M_BODY }, { "created_at", M_CREATED },
+	{ NULL, 0 },
+};
+/* Version 1, the previous one: read still (what stores and older peers hold). */
+static const struct member msg_members_v1[] = {
 	{ "id", M_ID }, { "from", M_FROM }, { "to", M_TO }, { "link", M_LINK },
 	{ "seq", SEQ_MEMBER }, { "type", M_TYPE }, { "priority", M_PRIO },
 	{ "subject", M_SUBJECT }, { "body", M_BODY }, { "created_at", M_CREATED },
@@ -201,15 +217,16 @@ struct fields {
 };
 
 /* fixed_read - f from the payload pl[0..n) when it is exactly as the
- * template of members writes it; 0 (f partly filled) when it is not. */
+ * template of members, version v, writes it; 0 (f partly filled) when it
+ * is not. */
 static int
-fixed_read(const char *pl, size_t n, const struct member *members, struct fields *f)
+fixed_read(const char *pl, size_t n, const struct member *members, int v, struct fields *f)
 {
 	struct tmpl t = { pl, pl + n };
 
-	if (!tmpl_lit(&t, "{\"v\":1"))
+	if (!tmpl_lit(&t, v == 2 ? "{\"v\":2" : "{\"v\":1"))
 		return 0;
-	f->v = 1;
+	f->v = v;
 	for (const struct member *m = members; m->key; m++) {
 		struct span *s = &f->s[m->f < 0 ? 0 : m->f];
 
@@ -247,19 +264,24 @@ json_read(const char *pl, size_t n, const struct member *members, struct fields 
 
 /* payload_read - f from the payload pl[0..n), read as how says
  * (fmt/tmpl.h); the spans point into pl or into f->tree, which
- * fields_free releases.  ST_PARSE: not a JSON object (or, with
- * TMPL_FIXED, not as the template writes it). */
+ * fields_free releases.  members is the template of version 1, or, with
+ * v2 not NULL, v2 is version 2's and members version 1's; jansson reads
+ * the members of the latest.  ST_PARSE: not a JSON object (or, with
+ * TMPL_FIXED, not as a template writes it). */
 static status
 payload_read(const char *pl, size_t n, const struct member *members,
-    enum tmpl_how how, struct fields *f)
+    const struct member *v2, enum tmpl_how how, struct fields *f)
 {
 	memset(f, 0, sizeof *f);
-	if (how != TMPL_JSON && fixed_read(pl, n, members, f))
+	if (how != TMPL_JSON && v2 && fixed_read(pl, n, v2, 2, f))
+		return ST_OK;
+	memset(f, 0, sizeof *f);
+	if (how != TMPL_JSON && fixed_read(pl, n, members, 1, f))
 		return ST_OK;
 	memset(f, 0, sizeof *f);
 	if (how == TMPL_FIXED)
 		return ST_PARSE;
-	return json_read(pl, n, members, f);
+	return json_read(pl, n, v2 ? v2 : members, f);
 }
 
 static void
@@ -287,9 +309,18 @@ static status
 message_set(const struct fields *f, struct message *m)
 {
 	const struct span *body = &f->s[M_BODY];
+	enum tlp t;
 
-	if (f->v != 1)
+	m->tlp[0] = m->agreement[0] = '\0';
+	if (f->v == 2) {
+		if (!span_copy(&f->s[M_TLP], m->tlp, sizeof m->tlp) ||
+		    tlp_parse(m->tlp, &t) != ST_OK ||
+		    !span_copy(&f->s[M_AGREEMENT], m->agreement, sizeof m->agreement) ||
+		    !envelope_agreement_ok(m->agreement))
+			return ST_INVALID;
+	} else if (f->v != 1)
 		return ST_INVALID;
+	m->v = (int)f->v;
 	if (!span_copy(&f->s[M_ID], m->id, sizeof m->id) || !stamp_is_uuid(m->id) ||
 	    !span_copy(&f->s[M_FROM], m->from, sizeof m->from) ||
 	    !span_copy(&f->s[M_TO], m->to, sizeof m->to) ||
@@ -352,7 +383,7 @@ envelope_message_payload(const char *pl, size_t n, enum tmpl_how how,
 	status rc;
 
 	buf_reset(&m->body);
-	rc = payload_read(pl, n, msg_members, how, &f);
+	rc = payload_read(pl, n, msg_members_v1, msg_members, how, &f);
 	if (!rc)
 		rc = message_set(&f, m);
 	if (rc)
@@ -369,7 +400,7 @@ envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
 	status rc;
 
 	memset(r, 0, sizeof *r);
-	rc = payload_read(pl, n, rcpt_members, how, &f);
+	rc = payload_read(pl, n, rcpt_members, NULL, how, &f);
 	if (!rc)
 		rc = receipt_check(&f, r);
 	fields_free(&f);
@@ -434,21 +465,31 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 	char seq[21];
 	status rc;
 
+	enum tlp t;
+	int v2 = m->tlp[0] != '\0' || m->agreement[0] != '\0';
+
 	if (!stamp_is_uuid(m->id) || !envelope_link_ok(m->link) || m->seq < 1 ||
 	    !envelope_type_ok(m->type) || !envelope_priority_ok(m->priority) ||
 	    m->subject[0] == '\0' || !time_ok(m->created_at) ||
-	    memchr(buf_str(&m->body), '\0', m->body.len))
+	    memchr(buf_str(&m->body), '\0', m->body.len) ||
+	    (v2 && (tlp_parse(m->tlp, &t) != ST_OK || !envelope_agreement_ok(m->agreement))))
 		return ST_INVALID;
+	m->v = v2 ? 2 : 1;
 	memcpy(m->from, ident_kid(id), IDENT_KID_LEN);
 	/* a byte escapes to at most six characters */
 	buf_init(&pl, (m->body.len + sizeof m->subject + sizeof m->to) * 6 + 1024);
-	rc = adds(&pl, PARTS("{\"v\":1,\"id\":\"", m->id, "\",\"from\":\"", m->from,
-	    "\",\"to\":"));
+	rc = adds(&pl, PARTS(v2 ? "{\"v\":2,\"id\":\"" : "{\"v\":1,\"id\":\"", m->id,
+	    "\",\"from\":\"", m->from, "\",\"to\":"));
 	if (!rc)
 		rc = envelope_json_str(&pl, m->to, strnlen(m->to, sizeof m->to));
 	if (!rc)
 		rc = adds(&pl, PARTS(",\"link\":\"", m->link, "\",\"seq\":", dec(m->seq, seq),
-		    ",\"type\":\"", m->type, "\",\"priority\":\"", m->priority, "\",\"subject\":"));
+		    ",\"type\":\"", m->type, "\",\"priority\":\"", m->priority, "\","));
+	if (!rc && v2)
+		rc = adds(&pl, PARTS("\"tlp\":\"", m->tlp, "\",\"agreement\":\"", m->agreement,
+		    "\","));
+	if (!rc)
+		rc = buf_adds(&pl, "\"subject\":");
 	if (!rc)
 		rc = envelope_json_str(&pl, m->subject, strnlen(m->subject, sizeof m->subject));
 	if (!rc)
@@ -518,10 +559,10 @@ envelope_message_fields(const char *jws, size_t n, struct message *m)
 	if (!rc)
 		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
 	if (!rc) {
-		rc = payload_read(pl.p, pl.len, msg_members, TMPL_ANY, &f);
+		rc = payload_read(pl.p, pl.len, msg_members_v1, msg_members, TMPL_ANY, &f);
 		/* read as signed, "v" or not */
 		if (!rc) {
-			f.v = 1;
+			f.v = f.v == 2 ? 2 : 1;
 			rc = message_set(&f, m);
 		}
 		fields_free(&f);
@@ -628,7 +669,7 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 		rc = jws_b64_decode(&pl, parts.pay, parts.pay_len);
 	}
 	if (!rc) {
-		rc = payload_read(pl.p, pl.len, rcpt_members, TMPL_ANY, &f);
+		rc = payload_read(pl.p, pl.len, rcpt_members, NULL, TMPL_ANY, &f);
 		if (!rc && !receipt_copy(&f, r))
 			rc = ST_PARSE;
 		fields_free(&f);

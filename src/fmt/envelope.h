@@ -1,8 +1,14 @@
 /* envelope.h - parley's signed statements: messages and receipts.
  *
  * A message is a JWS (typ "parley-message") over this JSON payload:
- *   {"v":1,"id":UUIDv7,"from":KID,"to":KID,"link":LINK,"seq":N,
- *    "type":TYPE,"priority":PRIO,"subject":TEXT,"body":TEXT,"created_at":TIME}
+ *   {"v":2,"id":UUIDv7,"from":KID,"to":KID,"link":LINK,"seq":N,
+ *    "type":TYPE,"priority":PRIO,"tlp":LABEL,"agreement":AGREEMENT,
+ *    "subject":TEXT,"body":TEXT,"created_at":TIME}
+ * LABEL is the TLP 2.0 label it was sent under (fmt/tlp.h); AGREEMENT the
+ * id of the agreement it was sent under, or "local" for a node's local
+ * agreement (node/policy.h).  Version 1, the previous one, lacks both:
+ * it is still read (stores hold it; older peers send it), and written
+ * only for a message whose tlp and agreement are empty.
  * A receipt is a JWS (typ "parley-receipt") signed by the receiver:
  *   {"v":1,"id":UUIDv7,"msg":ID,"msg_sha256":HEX,"from":KID,"to":KID,
  *    "link":LINK,"seq":N,"received_at":TIME}
@@ -18,6 +24,7 @@
 #include "util/buf.h"
 #include "crypto/ident.h"
 #include "util/stamp.h"
+#include "fmt/tlp.h"
 #include "fmt/tmpl.h"
 
 #define ENV_LINK_MAX 15
@@ -27,6 +34,7 @@
 #define ENV_HASH_HEX 65
 #define ENV_MSG_TYP "parley-message"
 #define ENV_RCPT_TYP "parley-receipt"
+#define ENV_AGREEMENT_LOCAL "local"
 
 struct message {
 	char id[STAMP_UUID_LEN];
@@ -36,6 +44,9 @@ struct message {
 	int64_t seq;
 	char type[ENV_TYPE_MAX + 1];
 	char priority[ENV_PRIO_MAX + 1];
+	int v;				/* the payload's version: 2, or 1 (no tlp, no agreement) */
+	char tlp[TLP_NAME_MAX];		/* "" in version 1 */
+	char agreement[STAMP_UUID_LEN];	/* a UUIDv7, "local", or "" in version 1 */
 	char subject[ENV_SUBJECT_MAX + 1];
 	char created_at[STAMP_TIME_LEN];
 	struct buf body;	/* owned; envelope_message_clear frees it */
@@ -130,6 +141,9 @@ extern const char *const envelope_links[ENV_LINKS + 1];
 int envelope_link_ok(const char *s);
 /* envelope_priority_ok - 1 for flash, immediate, priority, routine. */
 int envelope_priority_ok(const char *s);
+/* envelope_agreement_ok - 1 for an agreement a message may name: a UUIDv7
+ * or ENV_AGREEMENT_LOCAL. */
+int envelope_agreement_ok(const char *s);
 /* envelope_type_ok - 1 for [a-z0-9][a-z0-9._-]{0,62}. */
 int envelope_type_ok(const char *s);
 

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "link/link_int.h"
+#include "node/policy.h"
 #include "log/ledger.h"
 #include "log/witness.h"
 #include "util/diag.h"
@@ -255,8 +256,7 @@ hello_marks(struct link_engine *e, const struct peer *pr)
 	for (size_t k = 0; links && k < ENV_LINKS; k++) {
 		struct store_marks m;
 
-		if (!peers_agreed(pr, envelope_links[k]) ||
-		    store_link_marks(st, pr->id, envelope_links[k], &m) != ST_OK)
+		if (store_link_marks(st, pr->id, envelope_links[k], &m) != ST_OK)
 			continue;
 		json_object_set_new(links, envelope_links[k], json_pack("{s:I, s:I}",
 		    "received", (json_int_t)m.received, "delivered", (json_int_t)m.delivered));
@@ -347,7 +347,7 @@ link_accept_loss(struct link_engine *e, const char **why)
 		if (!p)
 			continue;
 		json_object_foreach(p->marks, k, v) {
-			if (rc || !envelope_link_ok(k) || !peers_agreed(p->peer, k))
+			if (rc || !envelope_link_ok(k))
 				continue;
 			rc = store_send_advance(st, p->peer->id, k,
 			    json_integer_value(json_object_get(v, "received")));
@@ -417,7 +417,7 @@ link_hello_answer(struct lpeer *p, const char *body, size_t len)
 		int64_t done = json_integer_value(json_object_get(v, "delivered"));
 		struct store_marks m;
 
-		if (what[0] || !envelope_link_ok(k) || !peers_agreed(p->peer, k) ||
+		if (what[0] || !envelope_link_ok(k) ||
 		    store_link_marks(st, p->peer->id, k, &m) != ST_OK)
 			continue;
 		if (got > m.sent)
@@ -599,6 +599,31 @@ fork_alarm(void *arg, const struct store_fork *f)
 	return 0;
 }
 
+/* breach_alarm - on the status of m's peer, count the breach; the first
+ * is the alarm when the peer has none (a fork outranks it). */
+static int
+breach_alarm(void *arg, const struct store_in *m)
+{
+	json_t *peers = arg, *pj;
+	size_t i;
+
+	json_array_foreach(peers, i, pj) {
+		json_t *n = json_object_get(pj, "breaches");
+		char text[400];
+
+		if (strcmp(json_string_value(json_object_get(pj, "name")), m->peer) != 0)
+			continue;
+		if (json_integer_value(n) == 0 && json_is_null(json_object_get(pj, "alarm"))) {
+			snprintf(text, sizeof text, "BREACH: %s sent a message the agreement does not"
+			    " allow (%s); see parley agreement breaches", m->peer, m->reason);
+			json_object_set_new(pj, "alarm", json_string(text));
+		}
+		json_object_set_new(pj, "breaches", json_integer(json_integer_value(n) + 1));
+		break;
+	}
+	return 0;
+}
+
 json_t *
 link_status(struct link_engine *e)
 {
@@ -610,12 +635,12 @@ link_status(struct link_engine *e)
 		struct lpeer *p = link_peer(e, pr);
 		json_t *backlog = json_object(), *pj, *wj;
 		char heard[STAMP_TIME_LEN];
+		const char *local;
 
 		for (size_t k = 0; k < ENV_LINKS; k++) {
 			int64_t n = 0;
 
-			if (peers_agreed(pr, envelope_links[k]) &&
-			    store_out_backlog(node_store(e->node), pr->id, envelope_links[k], &n) == ST_OK)
+			if (store_out_backlog(node_store(e->node), pr->id, envelope_links[k], &n) == ST_OK)
 				json_object_set_new(backlog, envelope_links[k], json_integer(n));
 		}
 		if (p->last_heard_ms)
@@ -627,6 +652,10 @@ link_status(struct link_engine *e)
 		    "backlog", backlog,
 		    "alarm", p->alarm[0] ? json_string(p->alarm) : json_null());
 		json_object_set_new(pj, "forks", json_integer(0));
+		json_object_set_new(pj, "breaches", json_integer(0));
+		local = node_policy(e->node) ? policy_local(node_policy(e->node), pr->kid,
+		    stamp_now_ms()) : NULL;
+		json_object_set_new(pj, "local_agreement", local ? json_string(local) : json_null());
 		/* The log's view; a log alarm shows as the alarm when the link has none. */
 		json_object_update(pj, wj = witness_status(e->witness, pr->name));
 		if (!p->alarm[0] && json_string_value(json_object_get(wj, "log_alarm")))
@@ -636,6 +665,9 @@ link_status(struct link_engine *e)
 	}
 	if (store_fork_list(node_store(e->node), fork_alarm, peers) != ST_OK)
 		diag_warn("store: cannot read forks for the status: %s",
+		    store_errmsg(node_store(e->node)));
+	if (store_in_breaches(node_store(e->node), breach_alarm, peers) != ST_OK)
+		diag_warn("store: cannot read breaches for the status: %s",
 		    store_errmsg(node_store(e->node)));
 	j = json_pack("{s:s, s:s, s:o, s:o}", "node", c->name, "kid",
 	    ident_kid(node_ident(e->node)), "halted", node_halted(e->node) ?

@@ -38,6 +38,8 @@ struct link_msg {
 	const char *peer, *link, *type, *priority, *subject;
 	const char *body;
 	size_t body_len;
+	const char *tlp;	/* NULL: the link's tlp_max (node/policy.h) */
+	const char *agreement;	/* NULL: the policy picks */
 };
 
 /* link_engine_new - the engine for node n, the peers of ps, over h with the
@@ -55,7 +57,10 @@ status link_reload(struct link_engine *e) WUR;
 
 /* link_queue - sign m and add it to the outbox inside the caller's open
  * transaction; id receives the message id.  Nothing is acknowledged until the
- * caller commits.  ST_NOTFOUND: no such peer; ST_LINK: link not agreed. */
+ * caller commits.  The message carries the agreement it is sent under and
+ * its TLP label (policy_send); *why says what refuses it: ST_NOTFOUND (no
+ * such peer, or no agreement in force with it names the link), ST_LINK
+ * (the agreement's terms: why names the clause), ST_INVALID (a field). */
 status link_queue(struct link_engine *e, const struct link_msg *m,
     char id[static STAMP_UUID_LEN], const char **why) WUR;
 /* link_queue_end - after the commit (committed: 1) or rollback (0) of

@@ -19,6 +19,7 @@
 #include "fmt/envelope.h"
 #include "link/link_int.h"
 #include "log/ledger.h"
+#include "node/policy.h"
 #include "util/diag.h"
 
 
@@ -28,7 +29,7 @@ struct verdict {
 	char id[STAMP_UUID_LEN];
 	int64_t expected;	/* 425: the sequence number the link waits for */
 	struct buf receipt;	/* 200: the receipt, issued now or before */
-	char reason[200];	/* a refusal's reason, given now or before */
+	char reason[300];	/* a refusal's reason, given now or before */
 	/* The next sequence number of link, as this batch's transaction
 	 * holds it: read from the store once per batch and link, then
 	 * advanced here as store_in_add advances it. */
@@ -108,14 +109,17 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 {
 	struct store *st = node_store(node);
 	const struct ident *self = node_ident(node);
-	char hash[ENV_HASH_HEX], reason[200] = "";
+	char hash[ENV_HASH_HEX], reason[300] = "";
 	struct store_in row;
 	struct message m;
 	struct receipt r;
 	struct buf *rj = &v->receipt;
+	struct policy *policy = node_policy(node);
+	struct policy_msg pm;
+	char clause[AGREEMENT_WHY_MAX];
 	int64_t next;
 	status code = ST_OK;
-	status rc;
+	status rc, prc;
 
 	*stop = 0;
 	v->seq = 0;
@@ -188,9 +192,26 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		goto done;
 	}
 	memset(&row, 0, sizeof row);
-	if (!peers_agreed(p, m.link)) {
-		code = ST_LINK;
-		snprintf(reason, sizeof reason, "link %s is not agreed with %s", m.link, p->name);
+	pm.link = m.link;
+	pm.type = m.type;
+	pm.priority = m.priority;
+	pm.body_size = rc == ST_TOOBIG ? node_config(node)->max_body + 1 : m.body.len;
+	pm.tlp = m.v == 2 ? m.tlp : NULL;
+	pm.agreement = m.v == 2 ? m.agreement : NULL;
+	prc = policy ? policy_receive(policy, p->kid, &pm, stamp_now_ms(), clause) : ST_DB;
+	if (prc == ST_DOWN || prc == ST_DB) {
+		/* not yet in force here: not refused for good, the number not used */
+		code = ST_DOWN, *stop = 1;
+		snprintf(reason, sizeof reason, "%s", prc == ST_DB ?
+		    "cannot read the agreements held" : clause);
+		goto done;
+	}
+	if (prc == ST_BREACH) {
+		/* refused for good, and kept whole: signed evidence of the breach */
+		code = ST_BREACH;
+		snprintf(reason, sizeof reason, "breach of agreement: %s", clause);
+		row.jws = jws;
+		row.jws_len = n;
 	} else if (rc == ST_TOOBIG) {
 		code = ST_TOOBIG;
 		snprintf(reason, sizeof reason, "body exceeds the limit of %zu bytes",

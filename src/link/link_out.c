@@ -19,6 +19,7 @@
 #include "fmt/answer.h"
 #include "fmt/envelope.h"
 #include "link/link_int.h"
+#include "node/policy.h"
 #include "log/ledger.h"
 #include "log/witness.h"
 #include "util/backoff.h"
@@ -182,7 +183,7 @@ settle(struct lane *l, const struct item *it, const struct answer_result *res,
 	}
 	if (code == ST_PARSE || code == ST_INVALID || code == ST_BADSIG ||
 	    code == ST_UNKNOWN_KEY || code == ST_NOTFOUND || code == ST_CONFLICT ||
-	    code == ST_TOOBIG || code == ST_RECIPIENT || code == ST_FORK) {
+	    code == ST_TOOBIG || code == ST_RECIPIENT || code == ST_FORK || code == ST_BREACH) {
 		snprintf(oc->detail, sizeof oc->detail, "refused by %s: %d %s", p->peer->name,
 		    http_code(code), reason ? reason : "");
 		if (store_out_rejected(st, it->id, oc->detail) != ST_OK)
@@ -554,8 +555,6 @@ fill(struct lpeer *p, struct lane *l)
 	buf_reset(&l->body);
 	l->n_items = 0;
 	for (size_t i = 0; i < ENV_LINKS; i++) {
-		if (!peers_agreed(p->peer, envelope_links[i]))
-			continue;
 		if (fill_kept(p, l, i, in_flight_max(p, envelope_links[i]))) {
 			snprintf(l->blink, sizeof l->blink, "%s", envelope_links[i]);
 			return 1;
@@ -624,6 +623,10 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	struct store *st = node_store(e->node);
 	const struct config *cfg = node_config(e->node);
 	struct peer *p = peers_by_name(e->peers, lm->peer);
+	struct policy *policy = node_policy(e->node);
+	struct policy_msg pm = { lm->link, lm->type, lm->priority, lm->body_len, lm->tlp,
+	    lm->agreement };
+	static char clause[AGREEMENT_WHY_MAX];	/* one thread: lives until the next call */
 	struct message m;
 	struct store_out row;
 	struct buf jws;
@@ -642,8 +645,8 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		*why = "no such peer (see: parley peer list)";
 		return ST_NOTFOUND;
 	}
-	if (!envelope_link_ok(lm->link) || !peers_agreed(p, lm->link)) {
-		*why = "link not agreed with this peer";
+	if (!envelope_link_ok(lm->link)) {
+		*why = "link must be urgent, cert, leaders or wg";
 		return ST_LINK;
 	}
 	if (!envelope_type_ok(lm->type)) {
@@ -668,6 +671,15 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		return ST_TOOBIG;
 	}
 	envelope_message_init(&m, cfg->max_body);
+	if (!policy) {
+		*why = "cannot read the agreements held (see the log)";
+		return ST_DB;
+	}
+	rc = policy_send(policy, p->kid, &pm, stamp_now_ms(), m.agreement, m.tlp, clause);
+	if (rc) {
+		*why = clause;
+		return rc;
+	}
 	stamp_uuid7(m.id);
 	memcpy(m.to, p->kid, sizeof m.to);
 	snprintf(m.link, sizeof m.link, "%s", lm->link);

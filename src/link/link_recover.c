@@ -438,8 +438,6 @@ next_page(struct part *pt)
 	status err;
 
 	for (; pt->link < ENV_LINKS; pt->link++) {
-		if (!peers_agreed(p->peer, envelope_links[pt->link]))
-			continue;
 		if (pt->sent_after < 0) {
 			if (store_link_marks(node_store(p->e->node), p->peer->id,
 			    envelope_links[pt->link], &mk) != ST_OK) {

@@ -183,6 +183,7 @@ static const struct {
 	{ ST_RECIPIENT, 421, "Misdirected Request" },
 	{ ST_FORK, 422, "Unprocessable Content" },
 	{ ST_ORDER, 425, "Too Early" },
+	{ ST_BREACH, 451, "Unavailable For Legal Reasons" },	/* an agreement's terms */
 	{ ST_CRYPTO, 500, "Internal Server Error" },
 	{ ST_DOWN, 503, "Service Unavailable" },
 	{ ST_NOMEM, 503, "Service Unavailable" },

@@ -18,6 +18,7 @@
 #include "util/file.h"
 #include "util/stamp.h"
 #include "node/node.h"
+#include "node/policy.h"
 #include "crypto/tlsctx.h"
 
 struct node {
@@ -27,6 +28,7 @@ struct node {
 	struct store *st;
 	char origin[CARD_ORIGIN_MAX];
 	char halted[2048];	/* the active halts, "" when none */
+	struct policy *policy;	/* read at first use */
 	_Alignas(max_align_t) unsigned char memo[NODE_MEMO_MAX];
 };
 
@@ -227,9 +229,27 @@ node_close(struct node *n)
 {
 	if (!n)
 		return;
+	policy_free(n->policy);
 	store_close(n->st);
 	ident_free(n->id);
 	free(n);
+}
+
+struct policy *
+node_policy(struct node *n)
+{
+	if (!n->policy && policy_new(n->st, ident_kid(n->id), n->cfg.max_body,
+	    &n->policy) != ST_OK)
+		return NULL;
+	return n->policy;
+}
+
+status
+node_policy_reload(struct node *n)
+{
+	struct policy *p = node_policy(n);
+
+	return p ? policy_reload(p) : ST_DB;
 }
 
 const char *

@@ -30,6 +30,12 @@ status node_open(const char *dir, struct node **out) WUR;
 void node_close(struct node *n);
 
 const char *node_dir(const struct node *n);
+/* node_policy - the agreements in force (node/policy.h), read from the
+ * store at first use; NULL when the store cannot be read. */
+struct policy *node_policy(struct node *n);
+/* node_policy_reload - read the agreements and pins again (policy_reload);
+ * ST_DB when the policy cannot be read at all. */
+status node_policy_reload(struct node *n) WUR;
 const struct config *node_config(const struct node *n);
 const struct ident *node_ident(const struct node *n);
 struct store *node_store(struct node *n);

@@ -3,18 +3,84 @@
  * Which agreements are in force is a question of their held rows
  * (store_agree.h) and the time: every party has signed, the effective time
  * has come, and the agreement has not ended (expired, terminated,
- * declined, superseded by one in force).
+ * declined, superseded by one in force).  An agreement binds every pair
+ * of its parties; a message between this node and a peer is sent under
+ * one agreement that names both, and says which (fmt/envelope.h).
+ *
+ * A local agreement is the previous version's `peer add --links`: the
+ * links a peer's pin carries, which this node alone decided.  It allows
+ * any type and priority on those links, bodies up to the node's max_body
+ * and any TLP label (TLP:AMBER when none is given), and a message sent
+ * under it names "local".  It stands only until an agreement both parties
+ * signed is in force between them (docs/AGREEMENTS.md, "Upgrading").
+ *
+ * The policy keeps every held agreement parsed, in memory; policy_reload
+ * reads them again (after an agreement is kept, or a pin changes).
  */
 #ifndef PARLEY_POLICY_H
 #define PARLEY_POLICY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "fmt/agreement.h"
+#include "fmt/envelope.h"
+#include "store/store.h"
 #include "store/store_agree.h"
+
+struct policy;
 
 /* policy_state - a held agreement's state at now_ms, in words: "proposed"
  * (not every party signed), "signed" (all signed, not yet effective),
  * "in force", "expired". */
 const char *policy_state(const struct store_agree *a, int64_t now_ms);
+
+/* policy_new - the policy of the node whose key id is self_kid, read from
+ * st (borrowed; outlives it); max_body bounds a local agreement's bodies. */
+status policy_new(struct store *st, const char *self_kid, size_t max_body,
+    struct policy **out) WUR;
+/* policy_free - NULL is a no-op. */
+void policy_free(struct policy *p);
+/* policy_reload - read the agreements and pins again.  On error the policy
+ * held before stays. */
+status policy_reload(struct policy *p) WUR;
+
+/* What a message asks of the policy. */
+struct policy_msg {
+	const char *link, *type, *priority;
+	size_t body_size;
+	const char *tlp;	/* its label; NULL on send: the link's tlp_max */
+	const char *agreement;	/* the agreement named; NULL on send: the policy picks */
+};
+
+/* policy_send - may this node send m to the peer whose key id is peer_kid
+ * at now_ms?  ST_OK: agreement and tlp get what the message is to carry
+ * (the agreement named, or the newest one in force between the two that
+ * allows it; the label given, or the link's tlp_max).  Else why says
+ * what refuses it, naming the clause ("links.cert.tlp_max is TLP:AMBER;
+ * the message is TLP:RED") or the lack of an agreement: ST_LINK (terms),
+ * ST_NOTFOUND (no agreement in force between the two names the link, or
+ * the agreement named is not one), ST_INVALID (tlp is not a TLP 2.0
+ * label). */
+status policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
+    int64_t now_ms, char agreement[static STAMP_UUID_LEN], char tlp[static TLP_NAME_MAX],
+    char why[static AGREEMENT_WHY_MAX]) WUR;
+
+/* policy_receive - may this node accept m, received from the peer whose
+ * key id is peer_kid at now_ms, by its own copy of the agreement m names?
+ * ST_OK; ST_BREACH (why names the clause, or says the agreement ended, or
+ * the sender is not a party): refuse it for good; ST_DOWN: the agreement
+ * named is not held here, not yet signed by every party here, or not yet
+ * effective here: the sender tries again later (an agreement's last
+ * signature may still be on its way).  A message of version 1 names no
+ * agreement and is held to the local agreement.  An agreement superseded
+ * by one in force is read as its successor. */
+status policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *m,
+    int64_t now_ms, char why[static AGREEMENT_WHY_MAX]) WUR;
+
+/* policy_local - the links of the local agreement with the peer whose key
+ * id is peer_kid, comma-separated, or NULL when there is none or an
+ * agreement both signed replaced it at now_ms. */
+const char *policy_local(struct policy *p, const char *peer_kid, int64_t now_ms);
 
 #endif

@@ -124,6 +124,9 @@ status store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t 
 /* store_in_get - a message received with id (an accepted one before a
  * refused one); ST_NOTFOUND if none. */
 status store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg) WUR;
+/* store_in_breaches - the messages refused as breaches of an agreement
+ * (status 451), each kept whole as signed evidence, oldest first. */
+status store_in_breaches(struct store *st, store_in_cb cb, void *arg) WUR;
 /* store_in_list - the newest limit accepted messages (0: all), oldest first. */
 status store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg) WUR;
 

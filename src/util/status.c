@@ -24,6 +24,7 @@ static const char *const names[ST__COUNT] = {
 	[ST_FORK] = "inconsistent history (fork)",
 	[ST_FULL] = "out of storage",
 	[ST_CORRUPT] = "store damaged",
+	[ST_BREACH] = "not allowed by the agreement in force",
 };
 
 const char *

@@ -31,6 +31,7 @@ typedef enum status {
 	ST_FORK,	/* a signed history inconsistent with one already held */
 	ST_FULL,	/* out of storage: disk full or quota (SQLITE_FULL, ENOSPC, EDQUOT) */
 	ST_CORRUPT,	/* the store is damaged (SQLITE_CORRUPT, SQLITE_NOTADB) */
+	ST_BREACH,	/* a message the agreement in force does not allow */
 	ST__COUNT
 } status;
 

@@ -83,8 +83,21 @@ class Node:
         return self.cli("fingerprint").stdout.split("  (")[0]
 
     def pin(self, other, links="urgent,cert"):
-        self.cli("peer", "add", other.card_path(), "--fingerprint", other.fingerprint(),
-                 "--links", links)
+        """Pin other, and hold an agreement between the two on links (signed
+        by both keys here, as any JOSE library would, and imported: the
+        same document at both ends, whichever pins first)."""
+        self.cli("peer", "add", other.card_path(), "--fingerprint", other.fingerprint())
+        key = tuple(sorted((self.dir, other.dir)))
+        doc = _AGREED.get(key)
+        if doc is None:
+            doc = _AGREED[key] = agreement_doc(self, other, links)
+        path = os.path.join(os.path.dirname(self.dir), "agreement-%s.json" % self.name)
+        with open(path, "w") as f:
+            f.write(doc)
+        return self.cli("agreement", "import", path).stdout.split()[-1]
+
+    def kid(self):
+        return node_kid(self)
 
     def configure(self, **keys):
         """Set keys in DIR/parley.json (read by parleyd when it starts)."""
@@ -311,6 +324,65 @@ def make_card(name, endpoint):
     pay = b64u(json.dumps(payload, separators=(",", ":")).encode())
     sig = b64u(key.sign(f"{prot}.{pay}".encode()))
     return json.dumps({"protected": prot, "payload": pay, "signature": sig}), fp
+
+
+_AGREED = {}
+
+
+def agreed_id(a, b):
+    """The id of the agreement pin() made between a and b (a made-up one
+    when there is none)."""
+    doc = _AGREED.get(tuple(sorted((a.dir, b.dir))))
+    if doc is None:
+        return "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0e"
+    doc = json.loads(doc)
+    pay = doc["payload"]
+    return json.loads(base64.urlsafe_b64decode(pay + "=" * (-len(pay) % 4)))["id"]
+
+
+def node_key(node):
+    from cryptography.hazmat.primitives import serialization
+    with open(os.path.join(node.dir, "identity.key"), "rb") as f:
+        return serialization.load_pem_private_key(f.read(), None)
+
+
+def node_kid(node):
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    x = b64u(node_key(node).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    canon = ('{"crv":"Ed25519","kty":"OKP","x":"%s"}' % x).encode()   # RFC 7638
+    return b64u(hashlib.sha256(canon).digest())
+
+
+def sign_agreement(payload, signers):
+    """The JWS General Serialization of payload (a dict, in canonical form)
+    signed by each node of signers with its own key."""
+    pay = b64u(json.dumps(payload, sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False).encode())
+    sigs = []
+    for n in signers:
+        prot = b64u(json.dumps({"alg": "EdDSA", "kid": node_kid(n), "typ": "parley-agreement"},
+                               separators=(",", ":")).encode())
+        sigs.append({"protected": prot,
+                     "signature": b64u(node_key(n).sign(f"{prot}.{pay}".encode()))})
+    return json.dumps({"payload": pay, "signatures": sigs}, indent=2) + "\n"
+
+
+def agreement_doc(a, b, links="urgent,cert", edit=None):
+    """An agreement between a and b (a's draft, b pinned at a) on links,
+    signed by both; edit(payload) may change the draft first."""
+    payload = json.loads(a.cli("agreement", "draft", b.name).stdout)
+    keep = links.split(",")
+    payload["links"] = {k: v for k, v in payload["links"].items() if k in keep}
+    # broad terms, so that tests of other things are not refused by them:
+    # every type of the draft's links, every priority, the largest body
+    types = sorted({t for v in payload["links"].values() for t in v["types"]} |
+                   {"notification"})
+    for v in payload["links"].values():
+        v.update(types=types, priorities=["flash", "immediate", "priority", "routine"],
+                 max_body=16777216)
+    if edit:
+        edit(payload)
+    return sign_agreement(payload, [a, b])
 
 
 def short_tmp():

@@ -95,7 +95,7 @@ def test_peer_add_checks(make_node, top):
     fp = b.fingerprint()
     # wrong fingerprint: one digit changed
     wrong = ("1" if fp[0] != "1" else "2") + fp[1:]
-    p = a.cli("peer", "add", card, "--fingerprint", wrong, "--links", "urgent", check=False)
+    p = a.cli("peer", "add", card, "--fingerprint", wrong, check=False)
     assert p.returncode == 1 and "does not match" in p.stderr
     assert a.json("peer", "list") == []
     # the readable copy edited: refused
@@ -103,36 +103,35 @@ def test_peer_add_checks(make_node, top):
     doc["card"]["name"] = "mallory"
     bad = os.path.join(top[0], "edited.card")
     json.dump(doc, open(bad, "w"))
-    assert a.cli("peer", "add", bad, "--fingerprint", fp, "--links", "urgent",
+    assert a.cli("peer", "add", bad, "--fingerprint", fp,
                  check=False).returncode == 1
     # one character of the signed payload changed: refused
     doc = json.load(open(card))
     doc["payload"] = doc["payload"][:10] + ("A" if doc["payload"][10] != "A" else "B") + doc["payload"][11:]
     del doc["card"]
     json.dump(doc, open(bad, "w"))
-    assert a.cli("peer", "add", bad, "--fingerprint", fp, "--links", "urgent",
+    assert a.cli("peer", "add", bad, "--fingerprint", fp,
                  check=False).returncode == 1
-    # unknown link class
-    assert a.cli("peer", "add", card, "--fingerprint", fp, "--links", "urgent,fax",
-                 check=False).returncode == 1
+    # links come from agreements now: --links refused, saying what to do
+    p = a.cli("peer", "add", card, "--fingerprint", fp, "--links", "urgent", check=False)
+    assert p.returncode == 1 and "parley agreement draft" in p.stderr, p.stderr
     assert a.json("peer", "list") == []
     # not a fingerprint at all: a format error, not a warning of tampering
-    p = a.cli("peer", "add", card, "--fingerprint", fp[:-3], "--links", "urgent", check=False)
+    p = a.cli("peer", "add", card, "--fingerprint", fp[:-3], check=False)
     assert p.returncode == 1 and "not a fingerprint" in p.stderr and "match" not in p.stderr
     assert a.json("peer", "list") == []
     # the right one, pasted exactly as `parley fingerprint CARD` printed it
     line = run("fingerprint", card).stdout.strip()
     assert line.endswith("(bravo)")
-    a.cli("peer", "add", card, "--fingerprint", line, "--links", "urgent,cert")
+    a.cli("peer", "add", card, "--fingerprint", line)
     peers = a.json("peer", "list")
-    assert [p["name"] for p in peers] == ["bravo"] and peers[0]["links"] == "urgent,cert"
+    assert [p["name"] for p in peers] == ["bravo"] and peers[0]["links"] == ""
     # twice (typed with dashes this time): refused
-    p = a.cli("peer", "add", card, "--fingerprint", fp.replace(" ", "-"), "--links", "urgent",
-              check=False)
+    p = a.cli("peer", "add", card, "--fingerprint", fp.replace(" ", "-"), check=False)
     assert p.returncode == 1 and "already pinned" in p.stderr
     # its own card: refused
-    assert a.cli("peer", "add", a.card_path(), "--fingerprint", a.fingerprint(), "--links",
-                 "urgent", check=False).returncode == 1
+    assert a.cli("peer", "add", a.card_path(), "--fingerprint", a.fingerprint(),
+                 check=False).returncode == 1
 
 
 def test_status_exits_nonzero_without_daemon(make_node):
@@ -149,7 +148,7 @@ def test_send_bad_input(pair):
     base = ["send", "bravo", "--type", "notification", "--subject", "s"]
     cases = [
         (["--link", "urgent", "--priority", "urgentest"], "priority"),
-        (["--link", "wg", "--priority", "flash"], "not agreed"),
+        (["--link", "wg", "--priority", "flash"], "no agreement in force"),
         (["--link", "urgent", "--priority", "flash", "--type", "Bad Type"], "type"),
     ]
     for extra, word in cases:

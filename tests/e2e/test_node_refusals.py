@@ -9,7 +9,7 @@ import requests
 import urllib3
 from jwcrypto import jwk, jws
 
-from parley_e2e import deadline, wait_for
+from parley_e2e import agreed_id, deadline, wait_for
 
 urllib3.disable_warnings()
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
@@ -27,11 +27,14 @@ def uuid7():
     return str(uuid.UUID(bytes=bytes(b)))
 
 
-def craft(sender, recipient, seq, link="cert", body="x", signer=None, to_kid=None, mid=None):
+def craft(sender, recipient, seq, link="cert", body="x", signer=None, to_kid=None, mid=None,
+          tlp="TLP:AMBER", agreement=None, mtype="indicator"):
     key = signer or key_of(sender)
-    payload = {"v": 1, "id": mid or uuid7(), "from": key_of(sender).thumbprint(),
+    payload = {"v": 2, "id": mid or uuid7(), "from": key_of(sender).thumbprint(),
                "to": to_kid or key_of(recipient).thumbprint(), "link": link, "seq": seq,
-               "type": "indicator", "priority": "routine", "subject": "raw", "body": body,
+               "type": mtype, "priority": "routine", "tlp": tlp,
+               "agreement": agreement or agreed_id(sender, recipient),
+               "subject": "raw", "body": body,
                "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())}
     s = jws.JWS(json.dumps(payload, separators=(",", ":")).encode())
     s.add_signature(key, alg="EdDSA", protected=json.dumps(
@@ -110,8 +113,9 @@ def test_each_bad_message_has_its_own_status(trio):
 
 def test_refusals_that_consume_the_sequence_do_not_block(trio):
     a, b, c = trio
-    assert post(b, a, craft(a, b, 1, link="wg")).status_code == 404
-    assert post(b, a, craft(a, b, 2, link="wg")).status_code == 404   # not 425
+    # a link the agreement does not name: a breach, refused for good (451)
+    assert post(b, a, craft(a, b, 1, link="wg")).status_code == 451
+    assert post(b, a, craft(a, b, 2, link="wg")).status_code == 451   # not 425
     r = post(b, a, craft(a, b, 1, body="y" * 2000))
     assert r.status_code == 413 and "1024" in result(r)["reason"]
     r = post(b, a, "\n".join([craft(a, b, 2), craft(a, b, 3)]))

@@ -177,7 +177,7 @@ def test_update_with_a_new_key_needs_its_fingerprint_and_keeps_the_old_history(p
     r = b.cli("peer", "update", card, "--fingerprint", new_fp + "  (alpha)")
     assert "re-pinned peer alpha to a new key" in r.stdout
     assert peers(b)["alpha"]["fingerprint"] == new_fp
-    assert peers(b)["alpha"]["links"] == "urgent,cert"     # the agreement carries over
+    assert peers(b)["alpha"]["links"] == ""     # links come from agreements
     old = [p for p in b.json("peer", "list", "--all") if p["fingerprint"] == old_fp]
     assert old and old[0]["removed_why"] == "peer key replaced"
     # the old key's statements and cosignatures still verify

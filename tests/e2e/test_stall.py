@@ -364,7 +364,7 @@ def test_unanswered_name_server_delays_no_peer_status_or_sigterm(make_node, top)
         b.configure(resolv_conf=conf)
         a.pin(b)
         b.pin(a)
-        b.cli("peer", "add", c.card_path(), "--fingerprint", c.fingerprint(), "--links", "urgent",
+        b.cli("peer", "add", c.card_path(), "--fingerprint", c.fingerprint(),
               "--endpoint", f"https://charlie.invalid-test:{c.port}")
         a.start()
         b.start(prefix=prefix)
@@ -414,8 +414,7 @@ def test_a_thousand_pinned_peers_then_one_more_that_works(make_node, top):
     assert b.cli("fingerprint", cards[0][0]).stdout.startswith(cards[0][1])
 
     def add(card):
-        return b.cli("peer", "add", card[0], "--fingerprint", card[1], "--links", "urgent",
-                     check=False)
+        return b.cli("peer", "add", card[0], "--fingerprint", card[1], check=False)
     with concurrent.futures.ThreadPoolExecutor(8) as ex:
         failed = [p.stderr for p in ex.map(add, cards) if p.returncode != 0]
     assert not failed, f"{len(failed)} peer adds failed, e.g. {failed[0]}"
