@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo.sh - the main job of `make run`: two nodes, alpha and bravo, on
-# loopback; peered after a fingerprint check; a sample urgent notification
-# sent with its receipt shown; then both run until Ctrl-C.
+# loopback; peered after a fingerprint check; an agreement alpha proposes
+# and bravo signs; a sample urgent notification sent under it with its
+# receipt shown; then both run until Ctrl-C.
 #
 # Usage: scripts/demo.sh BUILD_DIR    (PARLEY_DEMO_PORT: first port, default 7401)
 set -eu
@@ -42,10 +43,8 @@ else
 	echo "alpha reads its fingerprint aloud: $($parley fingerprint --dir alpha)"
 	echo "bravo reads its fingerprint aloud: $($parley fingerprint --dir bravo)"
 	# the line `parley fingerprint CARD` prints is what peer add takes
-	$parley peer add bravo.card --dir alpha --fingerprint "$($parley fingerprint bravo.card)" \
-	    --links urgent,cert
-	$parley peer add alpha.card --dir bravo --fingerprint "$($parley fingerprint alpha.card)" \
-	    --links urgent,cert
+	$parley peer add bravo.card --dir alpha --fingerprint "$($parley fingerprint bravo.card)"
+	$parley peer add alpha.card --dir bravo --fingerprint "$($parley fingerprint alpha.card)"
 	touch peered
 fi
 
@@ -61,7 +60,35 @@ until $parley status --dir alpha >/dev/null 2>&1 && $parley status --dir bravo >
 done
 echo "alpha and bravo are running"
 
-say "4. alpha's watch desk sends an urgent notification and waits for the receipt"
+# wait_until CMD... - run CMD until it succeeds, for at most 20 s
+wait_until() {
+	deadline=$(( $(date +%s) + 20 ))
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$deadline" ] || { echo "timed out: $*"; cat alpha.log bravo.log; exit 1; }
+		sleep 0.1
+	done
+}
+in_force() { $parley agreement list --dir "$1" | grep -q "in force"; }
+
+if in_force alpha && in_force bravo; then
+	say "3b. The agreement of an earlier run is in force"
+	$parley agreement list --dir alpha
+else
+	say "3b. alpha drafts an agreement, signs it and sends it; bravo reads it and countersigns"
+	$parley agreement draft bravo --dir alpha \
+	    --title "Agreement between alpha and bravo on urgent communications" > agreement.json
+	echo "(the draft, to edit before proposing: $run/agreement.json; docs/AGREEMENTS.md)"
+	aid=$($parley agreement propose agreement.json --dir alpha | tail -n 1)
+	echo "alpha proposed agreement $aid"
+	wait_until $parley agreement show "$aid" --dir bravo
+	$parley agreement show "$aid" --dir bravo | sed -n 1,12p
+	$parley agreement sign "$aid" --dir bravo
+	wait_until in_force alpha
+	echo "--- alpha: agreements"
+	$parley agreement list --dir alpha
+fi
+
+say "4. alpha's watch desk sends an urgent notification under it and waits for the receipt"
 cat > notice.txt <<'TXT'
 Incident of national concern: coordinated scanning of the national power
 grid's SCADA gateways from addresses in our space since 03:10 UTC. We are
