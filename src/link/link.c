@@ -569,33 +569,41 @@ link_witness(struct link_engine *e)
 	return e->witness;
 }
 
+/* status_of - the status object of the peer named name in the array
+ * peers, or NULL. */
+static json_t *
+status_of(json_t *peers, const char *name)
+{
+	json_t *pj;
+	size_t i;
+
+	json_array_foreach(peers, i, pj)
+		if (strcmp(json_string_value(json_object_get(pj, "name")), name) == 0)
+			return pj;
+	return NULL;
+}
+
 /* fork_alarm - on the status of f's peer (in the array peers), count the
  * fork and make the first one the peer's alarm: nothing outranks proof that
  * a peer signed two statements that cannot both be true. */
 static int
 fork_alarm(void *arg, const struct store_fork *f)
 {
-	json_t *peers = arg, *pj;
-	size_t i;
+	json_t *pj = status_of(arg, f->peer);
+	int64_t n = json_integer_value(json_object_get(pj, "forks"));
+	char text[300];
 
-	json_array_foreach(peers, i, pj) {
-		json_t *n = json_object_get(pj, "forks");
-		char text[300];
-
-		if (strcmp(json_string_value(json_object_get(pj, "name")), f->peer) != 0)
-			continue;
-		if (json_integer_value(n) == 0 && strcmp(f->kind, STORE_FORK_LOSS) == 0) {
-			snprintf(text, sizeof text, "LOSS: %s; see parley log forks", f->reason);
-			json_object_set_new(pj, "alarm", json_string(text));
-		} else if (json_integer_value(n) == 0) {
-			snprintf(text, sizeof text, "FORK: %s signed two statements that cannot"
-			    " both be true (%s: %s); see parley log forks", f->peer, f->kind,
-			    f->reason);
-			json_object_set_new(pj, "alarm", json_string(text));
-		}
-		json_object_set_new(pj, "forks", json_integer(json_integer_value(n) + 1));
-		break;
+	if (!pj)
+		return 0;
+	if (n == 0 && strcmp(f->kind, STORE_FORK_LOSS) == 0) {
+		snprintf(text, sizeof text, "LOSS: %s; see parley log forks", f->reason);
+		json_object_set_new(pj, "alarm", json_string(text));
+	} else if (n == 0) {
+		snprintf(text, sizeof text, "FORK: %s signed two statements that cannot both be"
+		    " true (%s: %s); see parley log forks", f->peer, f->kind, f->reason);
+		json_object_set_new(pj, "alarm", json_string(text));
 	}
+	json_object_set_new(pj, "forks", json_integer(n + 1));
 	return 0;
 }
 
@@ -604,23 +612,18 @@ fork_alarm(void *arg, const struct store_fork *f)
 static int
 breach_alarm(void *arg, const struct store_in *m)
 {
-	json_t *peers = arg, *pj;
-	size_t i;
+	json_t *pj = status_of(arg, m->peer);
+	int64_t n = json_integer_value(json_object_get(pj, "breaches"));
+	char text[400];
 
-	json_array_foreach(peers, i, pj) {
-		json_t *n = json_object_get(pj, "breaches");
-		char text[400];
-
-		if (strcmp(json_string_value(json_object_get(pj, "name")), m->peer) != 0)
-			continue;
-		if (json_integer_value(n) == 0 && json_is_null(json_object_get(pj, "alarm"))) {
-			snprintf(text, sizeof text, "BREACH: %s sent a message the agreement does not"
-			    " allow (%s); see parley agreement breaches", m->peer, m->reason);
-			json_object_set_new(pj, "alarm", json_string(text));
-		}
-		json_object_set_new(pj, "breaches", json_integer(json_integer_value(n) + 1));
-		break;
+	if (!pj)
+		return 0;
+	if (n == 0 && json_is_null(json_object_get(pj, "alarm"))) {
+		snprintf(text, sizeof text, "BREACH: %s sent a message the agreement does not"
+		    " allow (%s); see parley agreement breaches", m->peer, m->reason);
+		json_object_set_new(pj, "alarm", json_string(text));
 	}
+	json_object_set_new(pj, "breaches", json_integer(n + 1));
 	return 0;
 }
 
