@@ -325,7 +325,7 @@ struct acts_of {
 	const struct agreement *a;
 	const char *sha;
 	json_t *arr;
-	char why[AGRACT_WHY_MAX + 64];
+	char why[AGRACT_WHY_MAX + CARD_NAME_MAX + 64];
 };
 
 static int
