@@ -30,13 +30,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (agract_doc_sha256((const char *)data, size, hex) == ST_OK && strlen(hex) != 64)
 		abort();
 	rc = agract_open((const char *)data, size, fuzz_pk, &a, why);
-	if (rc != ST_OK) {
-		if (a || !why[0])
+	if (rc != ST_OK || !a) {
+		if (rc == ST_OK || a || !why[0])
 			abort();
 		return 0;
 	}
 	n = strlen(agract_reason(a));
-	if (!a || strcmp(agract_by(a), fuzz_kid) != 0 || n < 1 || n > AGRACT_REASON_MAX ||
+	if (strcmp(agract_by(a), fuzz_kid) != 0 || n < 1 || n > AGRACT_REASON_MAX ||
 	    strlen(agract_payload_sha256(a)) != 64 || strlen(agract_agreement(a)) != 36 ||
 	    (agract_kind(a) != AGRACT_DECLINE && agract_kind(a) != AGRACT_TERMINATE))
 		abort();
