@@ -244,6 +244,19 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 		}
 		return ST_OK;
 	}
+	if (strcmp(op, "agreement_decline") == 0 || strcmp(op, "agreement_terminate") == 0) {
+		req->op = strcmp(op, "agreement_decline") == 0 ? API_AGREE_DECLINE :
+		    API_AGREE_TERMINATE;
+		req->id = str(&ms, "id");
+		req->reason = str(&ms, "reason");
+		if (!req->id || !req->reason) {
+			*why = req->op == API_AGREE_DECLINE ?
+			    "agreement_decline needs \"id\" and \"reason\" strings" :
+			    "agreement_terminate needs \"id\" and \"reason\" strings";
+			return ST_INVALID;
+		}
+		return ST_OK;
+	}
 	if (strcmp(op, "evidence") == 0) {
 		req->op = API_EVIDENCE;
 		req->id = str(&ms, "id");
@@ -578,6 +591,14 @@ on_read(struct bufferevent *bev, void *arg)
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", said[0] ? said :
 			    status_str(r)) : json_pack("{s:b, s:s}", "ok", 1, "id",
 			    req.op == API_AGREE_SIGN ? req.id : id));
+		} else if (req.op == API_AGREE_DECLINE || req.op == API_AGREE_TERMINATE) {
+			char said[AGREEMENT_WHY_MAX] = "";
+			status r = req.op == API_AGREE_DECLINE ?
+			    agree_decline(c->a->g, req.id, req.reason, said) :
+			    agree_terminate(c->a->g, req.id, req.reason, said);
+
+			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", said[0] ? said :
+			    status_str(r)) : json_pack("{s:b, s:s}", "ok", 1, "id", req.id));
 		} else if (req.op == API_ACCEPT_LOSS) {
 			const char *err = NULL;
 			status r = link_accept_loss(c->a->e, &err);

@@ -12,6 +12,9 @@
  *   {"op":"reload"}  -> {"ok":true}   (re-read pinned peers)
  *   {"op":"evidence","id":ID} -> {"ok":true,"bundle":TEXT} (evidence.h),
  *       once the peer's half of the proof has been fetched and checked
+ *   {"op":"agreement_propose","payload":TEXT}, {"op":"agreement_sign","id":ID},
+ *   {"op":"agreement_decline"|"agreement_terminate","id":ID,"reason":TEXT}
+ *       -> {"ok":true,"id":ID} once kept (agree.h)
  * Errors: {"ok":false,"error":"..."}.  Several requests may be pipelined on
  * one connection; sends read together are committed together.
  */
@@ -32,15 +35,16 @@
 
 enum api_op {
 	API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS,
-	API_AGREE_PROPOSE, API_AGREE_SIGN
+	API_AGREE_PROPOSE, API_AGREE_SIGN, API_AGREE_DECLINE, API_AGREE_TERMINATE
 };
 
 struct api_request {
 	enum api_op op;
 	struct link_msg msg;	/* API_SEND; strings borrowed from json or text */
 	int wait_ms;		/* 0: do not wait */
-	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN */
+	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN, _DECLINE, _TERMINATE */
 	const char *payload;	/* API_AGREE_PROPOSE */
+	const char *reason;	/* API_AGREE_DECLINE, API_AGREE_TERMINATE */
 	json_t *json;		/* owns the strings above (read by jansson) */
 	char *text;		/* owns them (read by the template reader) */
 };

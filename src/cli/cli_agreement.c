@@ -1,10 +1,12 @@
-/* cli_agreement.c - parley agreement: draft, propose, sign, list, show,
- * verify (docs/AGREEMENTS.md).
+/* cli_agreement.c - parley agreement: draft, propose, sign, decline,
+ * terminate, list, show, verify (docs/AGREEMENTS.md).
  *
  * draft, list and show read the node's store (show verifies the document
- * again with the keys pinned); propose and sign go through parleyd, which
- * signs, keeps and sends; verify needs no node and no network: the signed
- * document and the parties' cards are enough.
+ * and every act on it again with the keys pinned); propose, sign, decline
+ * and terminate go through parleyd, which signs, keeps and sends; verify
+ * needs no node and no network: the signed document and the parties'
+ * cards are enough.  A reason a party gave is its text: it is escaped
+ * wherever a person reads it.
  */
 #include <getopt.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "agree/agree.h"
 #include "api/apiclient.h"
 #include "cli/cli.h"
+#include "fmt/agract.h"
 #include "fmt/agreement.h"
 #include "fmt/card.h"
 #include "node/node.h"
@@ -28,6 +31,8 @@ static const char agreement_usage[] =
     "usage: parley agreement draft PEER [PEER...] [--title TEXT] [--dir DIR] > draft.json\n"
     "       parley agreement propose FILE [--dir DIR]\n"
     "       parley agreement sign ID [--dir DIR]\n"
+    "       parley agreement decline ID --reason TEXT [--dir DIR]\n"
+    "       parley agreement terminate ID --reason TEXT [--dir DIR]\n"
     "       parley agreement list [--json] [--dir DIR]\n"
     "       parley agreement show ID [--json | --jws] [--dir DIR]\n"
     "       parley agreement verify FILE --card CARD [--card CARD...] [--json]\n"
@@ -40,10 +45,17 @@ static const char agreement_usage[] =
     "          send it to every other party; prints its id (last line)\n"
     "  sign    countersign agreement ID received from a party, keep it and send\n"
     "          it to every other party; prints its id (last line)\n"
+    "  decline refuse proposal ID, which this node has not signed, for the\n"
+    "          reason given: no party can sign it after; prints its id\n"
+    "  terminate  give notice to end agreement ID, signed by every party: it\n"
+    "          ends its notice period from now; prints its id\n"
     "  list    every agreement held: id, state, effective, expires, who signed\n"
-    "          (state: proposed, signed, in force, expired)\n"
-    "  show    one agreement, after verifying every signature again; --jws\n"
-    "          prints the signed document (JWS General Serialization)\n"
+    "          (state: declined, proposed, signed, superseded, terminated,\n"
+    "          expired, terminating, in force)\n"
+    "  show    one agreement, after verifying every signature and act again:\n"
+    "          who signed, declined, gave notice (why, and when it ends),\n"
+    "          what it supersedes or is superseded by; --jws prints the signed\n"
+    "          document (JWS General Serialization)\n"
     "  verify  check a signed agreement (JWS General Serialization) offline\n"
     "          against the parties' cards: its schema and every signature.\n"
     "          Exits 0 when every party has signed and every signature\n"
@@ -247,7 +259,7 @@ list_row(void *arg, const struct store_agree *a)
 		    "n_parties", (json_int_t)a->n_parties, "n_signed", (json_int_t)a->n_signed));
 		return 0;
 	}
-	printf("%-36s  %-9s  %-24s  %-24s  %s  signed: %s\n    %s\n", a->id,
+	printf("%-36s  %-11s  %-24s  %-24s  %s  signed: %s\n    %s\n", a->id,
 	    policy_state(a, l->now), eff, exp, a->parties, a->signed_by[0] ? a->signed_by : "-",
 	    cli_text(a->title, 0));
 	return 0;
@@ -310,6 +322,9 @@ list(const char *dir, int json)
 
 struct shown {
 	struct buf *doc;
+	struct store_agree row;	/* the numbers and times; strings below */
+	char supersedes[STAMP_UUID_LEN];	/* "": none */
+	char declined_by[CARD_NAME_MAX + 1];
 	status rc;
 };
 
@@ -318,18 +333,131 @@ show_row(void *arg, const struct store_agree *a)
 {
 	struct shown *s = arg;
 
+	s->row = *a;
+	snprintf(s->supersedes, sizeof s->supersedes, "%s", a->supersedes ? a->supersedes : "");
+	snprintf(s->declined_by, sizeof s->declined_by, "%s", a->declined_by);
+	s->row.id = s->row.doc = s->row.title = s->row.parties = s->row.signed_by = NULL;
+	s->row.supersedes = s->supersedes[0] ? s->supersedes : NULL;
+	s->row.declined_by = s->declined_by;
 	s->rc = buf_adds(s->doc, a->doc);
 	return 1;
+}
+
+/* The fully signed agreement held that supersedes id, if any. */
+struct successor {
+	const char *id;
+	char found[STAMP_UUID_LEN];
+};
+
+static int
+successor_row(void *arg, const struct store_agree *a)
+{
+	struct successor *s = arg;
+
+	if (!a->supersedes || strcmp(a->supersedes, s->id) != 0 || a->n_signed < a->n_parties)
+		return 0;
+	snprintf(s->found, sizeof s->found, "%s", a->id);
+	return 1;
+}
+
+/* The acts on one agreement, each opened again with its signer's pinned
+ * key and checked to name the payload held. */
+struct acts_of {
+	struct node *n;
+	const struct agreement *a;
+	const char *sha;
+	json_t *arr;
+	char why[AGRACT_WHY_MAX + CARD_NAME_MAX + 64];
+};
+
+static int
+act_row(void *arg, const struct store_agree_act *t)
+{
+	struct acts_of *x = arg;
+	const struct agreement_party *pt = agreement_party(x->a, t->by_kid);
+	char why[AGRACT_WHY_MAX] = "", at[32], ends[32];
+	uint8_t pk[IDENT_PK_LEN];
+	struct agract *act = NULL;
+	int64_t end;
+
+	if (!pt || agree_key(x->n, pt->name, t->by_kid, pk) != ST_OK) {
+		snprintf(x->why, sizeof x->why, "an act by %s: no pinned key of a party", t->by_kid);
+		return 1;
+	}
+	if (agract_open(t->jws, strlen(t->jws), pk, &act, why) != ST_OK ||
+	    strcmp(agract_agreement(act), agreement_id(x->a)) != 0 ||
+	    strcmp(agract_payload_sha256(act), x->sha) != 0) {
+		snprintf(x->why, sizeof x->why, "an act by %s does NOT verify: %s", pt->name,
+		    why[0] ? why : "it names another text");
+		agract_free(act);
+		return 1;
+	}
+	end = agract_at_ms(act) + agreement_notice_s(x->a) * 1000;
+	json_array_append_new(x->arr, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "act",
+	    agract_kind_name(agract_kind(act)), "by", pt->name, "at",
+	    cli_time(agract_at_ms(act), at), "reason", agract_reason(act), "ends",
+	    agract_kind(act) == AGRACT_TERMINATE ? cli_time(end, ends) : NULL));
+	agract_free(act);
+	return 0;
+}
+
+/* show_acts - the human lines of what parties did to the agreement. */
+static void
+show_acts(const struct shown *sh, json_t *acts, const char *successor)
+{
+	char t[32];
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(acts, i, x) {
+		int decline = strcmp(json_string_value(json_object_get(x, "act")), "decline") == 0;
+
+		printf("%s by %s at %s: %s", decline ? "declined" : "notice of termination",
+		    json_string_value(json_object_get(x, "by")),
+		    json_string_value(json_object_get(x, "at")),
+		    cli_text(json_string_value(json_object_get(x, "reason")), TEXT_QUOTED));
+		if (!decline)
+			printf(" (ends %s)", json_string_value(json_object_get(x, "ends")));
+		printf("\n");
+	}
+	if (sh->row.ends_ms != INT64_MAX)
+		printf("ends %s (the earliest notice)\n", cli_time(sh->row.ends_ms, t));
+	if (sh->supersedes[0])
+		printf("supersedes %s\n", sh->supersedes);
+	if (successor[0])
+		printf("superseded by %s from %s\n", successor, cli_time(sh->row.superseded_ms, t));
+}
+
+/* declined_json - {"by","at","reason"} of the decline that stands, or null. */
+static json_t *
+declined_json(const struct shown *sh, json_t *acts)
+{
+	char t[32];
+	size_t i;
+	json_t *x;
+
+	if (!sh->row.declined_ms)
+		return json_null();
+	cli_time(sh->row.declined_ms, t);
+	json_array_foreach(acts, i, x)
+		if (strcmp(json_string_value(json_object_get(x, "act")), "decline") == 0 &&
+		    strcmp(json_string_value(json_object_get(x, "by")), sh->declined_by) == 0 &&
+		    strcmp(json_string_value(json_object_get(x, "at")), t) == 0)
+			return json_pack("{s:s, s:s, s:O}", "by", sh->declined_by, "at", t,
+			    "reason", json_object_get(x, "reason"));
+	return json_pack("{s:s, s:s, s:n}", "by", sh->declined_by, "at", t, "reason");
 }
 
 static int
 show(const char *dir, const char *id, int json, int jws)
 {
-	char why[AGREEMENT_WHY_MAX] = "";
+	char why[AGREEMENT_WHY_MAX] = "", sha[AGRACT_SHA_HEX], t1[32], t2[32];
 	struct agreement_sigs sigs;
 	struct agreement *a = NULL;
 	struct buf doc;
-	struct shown sh = { &doc, ST_OK };
+	struct shown sh = { .doc = &doc };
+	struct successor succ = { id, "" };
+	struct acts_of x = { NULL, NULL, sha, NULL, "" };
 	struct node *n;
 	status rc;
 	int e = 0;
@@ -350,15 +478,34 @@ show(const char *dir, const char *id, int json, int jws)
 		e = fwrite(doc.p, 1, doc.len, stdout) != doc.len;
 	else {
 		json_t *parties = json_array();
+		const char *state = policy_state(&sh.row, stamp_now_ms());
 
+		x.n = n;
+		x.a = a;
+		x.arr = json_array();
+		rc = agract_doc_sha256(doc.p, doc.len, sha);
+		if (!rc)
+			rc = store_agree_act_list(node_store(n), id, act_row, &x);
+		if (!rc && sh.row.superseded_ms != INT64_MAX)
+			rc = store_agree_list(node_store(n), successor_row, &succ);
 		for (size_t i = 0; i < agreement_n_parties(a); i++)
 			json_array_append_new(parties, json_pack("{s:s, s:s, s:b}", "name",
 			    agreement_party_at(a, i)->name, "kid", agreement_party_at(a, i)->kid,
 			    "signed", sigs.signed_by[i]));
-		if (json)
-			e = cli_json(json_pack("{s:s, s:s, s:o, s:b}", "id", agreement_id(a), "title",
-			    agreement_title(a), "parties", parties, "complete",
-			    agreement_sigs_complete(&sigs)));
+		if (rc)
+			e = cli_fail("cannot read the acts on agreement %s: %s", id, status_str(rc));
+		else if (x.why[0])
+			e = cli_fail("agreement %s: %s", id, x.why);
+		else if (json)
+			e = cli_json(json_pack("{s:s, s:s, s:s, s:O, s:b, s:s?, s:s?, s:s?, s:o, s:s?,"
+			    " s:O}", "id", agreement_id(a), "title", agreement_title(a), "state", state,
+			    "parties", parties, "complete", agreement_sigs_complete(&sigs),
+			    "supersedes", agreement_supersedes(a), "superseded_by",
+			    succ.found[0] ? succ.found : NULL, "superseded_from",
+			    succ.found[0] ? cli_time(sh.row.superseded_ms, t1) : NULL,
+			    "declined", declined_json(&sh, x.arr), "ends",
+			    sh.row.ends_ms != INT64_MAX ? cli_time(sh.row.ends_ms, t2) : NULL,
+			    "acts", x.arr));
 		else {
 			size_t i;
 			json_t *p;
@@ -372,8 +519,11 @@ show(const char *dir, const char *id, int json, int jws)
 			}
 			printf("%zu of %zu parties signed; every signature verifies\n", sigs.n_signed,
 			    sigs.n_parties);
-			json_decref(parties);
+			printf("state: %s\n", state);
+			show_acts(&sh, x.arr, succ.found);
 		}
+		json_decref(parties);
+		json_decref(x.arr);
 	}
 	agreement_free(a);
 	buf_free(&doc);
@@ -469,13 +619,14 @@ cli_agreement(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "title", required_argument, NULL, 't' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "card", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "jws", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *title = NULL, *what;
+	const char *dir = NULL, *title = NULL, *reason = NULL, *what;
 	char *cards[CARDS_MAX];
 	int ch, n_cards = 0, json = 0, jws = 0, args;
 
@@ -483,6 +634,7 @@ cli_agreement(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 't': title = optarg; break;
+		case 'r': reason = optarg; break;
 		case 'c':
 			if (n_cards == CARDS_MAX)
 				return cli_fail("at most %d --card options", CARDS_MAX);
@@ -500,8 +652,18 @@ cli_agreement(int argc, char **argv)
 	args = argc - optind - 1;
 	if (strcmp(what, "verify") != 0 && n_cards)
 		return cli_usage(agreement_usage, 1);
-	if (strcmp(what, "draft") == 0 && args >= 1 && !json && !jws)
+	if (strcmp(what, "draft") == 0 && args >= 1 && !json && !jws && !reason)
 		return draft(dir, argv + optind + 1, args, title);
+	if ((strcmp(what, "decline") == 0 || strcmp(what, "terminate") == 0) && args == 1 &&
+	    !json && !jws && !title) {
+		if (!reason)
+			return cli_fail("agreement %s takes --reason TEXT: the parties read why", what);
+		return ask(dir, json_pack("{s:s, s:s, s:s}", "op", what[0] == 'd' ?
+		    "agreement_decline" : "agreement_terminate", "id", argv[optind + 1], "reason",
+		    reason));
+	}
+	if (reason)
+		return cli_usage(agreement_usage, 1);
 	if (title || (jws && strcmp(what, "show") != 0) || (json && jws))
 		return cli_usage(agreement_usage, 1);
 	if (strcmp(what, "propose") == 0 && args == 1 && !json)

@@ -44,7 +44,8 @@ static const struct {
 	{ "status", cli_status, "show the daemon's view of each peer" },
 	{ "log", cli_log, "the signed log: checkpoint, vkey, prove, verify, forks, accept-loss" },
 	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
-	{ "agreement", cli_agreement, "agreements: draft, propose, sign, list, show, verify" },
+	{ "agreement", cli_agreement,
+	    "agreements: draft, propose, sign, decline, terminate, list, show, verify" },
 };
 
 static int

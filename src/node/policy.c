@@ -38,11 +38,19 @@ struct policy {
 const char *
 policy_state(const struct store_agree *a, int64_t now_ms)
 {
+	if (a->declined_ms != 0)
+		return "declined";
 	if (a->n_signed < a->n_parties)
 		return "proposed";
 	if (now_ms < a->effective_ms)
 		return "signed";
-	return now_ms < a->expires_ms ? "in force" : "expired";
+	if (now_ms >= a->superseded_ms)
+		return "superseded";
+	if (now_ms >= a->ends_ms)
+		return "terminated";
+	if (now_ms >= a->expires_ms)
+		return "expired";
+	return a->ends_ms != INT64_MAX ? "terminating" : "in force";
 }
 
 status
@@ -120,7 +128,9 @@ agree_row(void *arg, const struct store_agree *r)
 	snprintf(e->id, sizeof e->id, "%s", r->id);
 	e->row = *r;
 	e->row.id = e->id;
+	/* the strings live only as long as the callback: none is kept */
 	e->row.doc = e->row.title = e->row.parties = e->row.signed_by = NULL;
+	e->row.supersedes = e->row.declined_by = NULL;
 	l->n++;
 	return 0;
 }

@@ -30,9 +30,17 @@
 
 struct policy;
 
-/* policy_state - a held agreement's state at now_ms, in words: "proposed"
- * (not every party signed), "signed" (all signed, not yet effective),
- * "in force", "expired". */
+/* policy_state - a held agreement's state at now_ms, in words; the first
+ * that holds, in this order (docs/AGREEMENTS.md, "States"):
+ *   "declined"     a party declined it (declined_ms set), whoever signed;
+ *   "proposed"     not every party has signed;
+ *   "signed"       every party has, and its effective time is to come;
+ *   "superseded"   now_ms >= superseded_ms: one superseding it is in force;
+ *   "terminated"   now_ms >= ends_ms: a notice of termination has run out;
+ *   "expired"      now_ms >= expires_ms;
+ *   "terminating"  a notice runs (ends_ms set), the agreement still in force;
+ *   "in force".
+ * A static string; a is only read. */
 const char *policy_state(const struct store_agree *a, int64_t now_ms);
 
 /* policy_new - the policy of the node whose key id is self_kid, read from

@@ -17,7 +17,10 @@
 
 #include <sqlite3.h>
 
+#include <jansson.h>
+
 #include "crypto/jws.h"
+#include "fmt/agreement.h"
 #include "fmt/envelope.h"
 #include "util/diag.h"
 #include "util/stamp.h"
@@ -173,6 +176,26 @@ static const char schema_v7[] =
     " expires_ms INTEGER NOT NULL, first_ms INTEGER NOT NULL,"
     " updated_ms INTEGER NOT NULL) WITHOUT ROWID;";
 
+/* Version 8: what parties did to an agreement after proposing it
+ * (store_agree.h): declined (by whom, when: the earliest decline), the end
+ * a notice of termination set (INT64_MAX: none), superseded from when
+ * (INT64_MAX: not), and what it supersedes, filled from the documents
+ * held (agree_v8).  And the acts themselves, each signed act kept once
+ * (its JWS unique), with the parties that took it when it was ours. */
+static const char schema_v8[] =
+    "ALTER TABLE agreement ADD COLUMN supersedes TEXT;"
+    "ALTER TABLE agreement ADD COLUMN declined_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE agreement ADD COLUMN declined_by TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE agreement ADD COLUMN ends_ms INTEGER NOT NULL"
+    " DEFAULT 9223372036854775807;"
+    "ALTER TABLE agreement ADD COLUMN superseded_ms INTEGER NOT NULL"
+    " DEFAULT 9223372036854775807;"
+    "CREATE TABLE agreement_act("
+    " id INTEGER PRIMARY KEY, agreement TEXT NOT NULL REFERENCES agreement(id),"
+    " kind TEXT NOT NULL, by_kid TEXT NOT NULL, jws TEXT NOT NULL UNIQUE,"
+    " at_ms INTEGER NOT NULL, kept_ms INTEGER NOT NULL, acked TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX agreement_act_of ON agreement_act(agreement, id);";
+
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
     "CREATE TABLE outbox_v4("
@@ -207,7 +230,8 @@ enum {
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
 	Q_MARKS, Q_OUT_AT, Q_SEND_ADVANCE, Q_LOSS_ADD, Q_LOSS_PENDING, Q_LOSS_ACK,
-	Q_AGREE_PUT, Q_AGREE_GET, Q_AGREE_LIST, Q__COUNT
+	Q_AGREE_PUT, Q_AGREE_GET, Q_AGREE_LIST, Q_AGREE_DECLINE, Q_AGREE_END, Q_AGREE_SUPERSEDE,
+	Q_ACT_ADD, Q_ACT_LIST, Q_ACT_ACKED, Q__COUNT
 };
 
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
@@ -222,7 +246,8 @@ enum {
 	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
 
 #define AGREE_COLS "id, doc, title, parties, signed, n_parties, n_signed, effective_ms," \
-	" expires_ms, first_ms, updated_ms"
+	" expires_ms, first_ms, updated_ms, supersedes, declined_ms, declined_by, ends_ms," \
+	" superseded_ms"
 #define PEER_COLS "id, name, pk, kid, endpoint, links, card, added_ms, removed_ms, removed_why"
 #define OUT_COLS "o.id, o.peer_id, p.name, o.link, o.seq, o.type, o.priority, " \
 	"o.subject, o.jws, coalesce(d.state, 0), o.created_ms, coalesce(d.delivered_ms, 0), " \
@@ -251,11 +276,27 @@ static const char *const sql[Q__COUNT] = {
 	    " ON CONFLICT(peer_id, link) DO UPDATE SET send_next = send_next + 1"
 	    " RETURNING send_next - 1",
 	[Q_AGREE_PUT] = "INSERT INTO agreement(id, doc, title, parties, signed, n_parties, n_signed,"
-	    " effective_ms, expires_ms, first_ms, updated_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)"
+	    " effective_ms, expires_ms, first_ms, updated_ms, supersedes)"
+	    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11)"
 	    " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, signed = excluded.signed,"
 	    " n_signed = excluded.n_signed, updated_ms = excluded.updated_ms",
 	[Q_AGREE_GET] = "SELECT " AGREE_COLS " FROM agreement WHERE id = ?",
 	[Q_AGREE_LIST] = "SELECT " AGREE_COLS " FROM agreement ORDER BY first_ms, id",
+	/* the earliest decline stands, so that every node names the same one */
+	[Q_AGREE_DECLINE] = "UPDATE agreement SET declined_ms = ?2, declined_by = ?3"
+	    " WHERE id = ?1 AND (declined_ms = 0 OR ?2 < declined_ms"
+	    " OR (?2 = declined_ms AND ?3 < declined_by))",
+	[Q_AGREE_END] = "UPDATE agreement SET ends_ms = min(ends_ms, ?2) WHERE id = ?1",
+	[Q_AGREE_SUPERSEDE] = "UPDATE agreement SET superseded_ms = min(superseded_ms, ?2)"
+	    " WHERE id = ?1",
+	[Q_ACT_ADD] = "INSERT INTO agreement_act(agreement, kind, by_kid, jws, at_ms, kept_ms)"
+	    " VALUES(?,?,?,?,?,?) ON CONFLICT(jws) DO NOTHING",
+	[Q_ACT_LIST] = "SELECT t.agreement, t.kind, t.by_kid, t.jws, t.at_ms, t.kept_ms,"
+	    " t.acked, a.parties FROM agreement_act t JOIN agreement a ON a.id = t.agreement"
+	    " WHERE ?1 IS NULL OR t.agreement = ?1 ORDER BY t.id",
+	[Q_ACT_ACKED] = "UPDATE agreement_act SET acked = CASE acked WHEN '' THEN ?2"
+	    " ELSE acked || ',' || ?2 END"
+	    " WHERE jws = ?1 AND instr(',' || acked || ',', ',' || ?2 || ',') = 0",
 	[Q_LOSS_ADD] = "INSERT INTO loss(peer_id, note, what, at_ms) VALUES(?,?,?,?)",
 	[Q_LOSS_PENDING] = "SELECT note FROM loss WHERE peer_id = ? AND acked_ms IS NULL"
 	    " ORDER BY id DESC LIMIT 1",
@@ -894,6 +935,70 @@ msg_v4(struct store *st)
 	return rc;
 }
 
+/* supersedes_of - what the agreement doc (as held: verified) supersedes,
+ * into out ("" for none, or for a document that does not parse). */
+static void
+supersedes_of(const char *doc, char out[static STAMP_UUID_LEN])
+{
+	char why[AGREEMENT_WHY_MAX];
+	json_t *j = json_loads(doc, JSON_REJECT_DUPLICATES, NULL);
+	const json_t *p = json_object_get(j, "payload");
+	struct agreement *a = NULL;
+	struct buf pl;
+
+	out[0] = '\0';
+	buf_init(&pl, AGREEMENT_PAYLOAD_MAX);
+	if (json_is_string(p) && jws_b64_decode(&pl, json_string_value(p),
+	    json_string_length(p)) == ST_OK && agreement_parse(pl.p, pl.len, &a, why) == ST_OK &&
+	    agreement_supersedes(a))
+		snprintf(out, STAMP_UUID_LEN, "%s", agreement_supersedes(a));
+	agreement_free(a);
+	buf_free(&pl);
+	json_decref(j);
+}
+
+/* agree_v8 - the agreements of a version 7 store: what each supersedes,
+ * from its document; and each one that a fully signed agreement
+ * supersedes, superseded from that one's effective time (the rule of
+ * agree.h, as it would have been applied). */
+static status
+agree_v8(struct store *st)
+{
+	sqlite3_stmt *s = NULL, *set = NULL, *sup = NULL;
+	status rc = ST_OK;
+	int r;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, doc, n_signed >= n_parties, effective_ms"
+	    " FROM agreement", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "UPDATE agreement SET supersedes = ?2 WHERE id = ?1", -1,
+	    &set, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "UPDATE agreement SET superseded_ms ="
+	    " min(superseded_ms, ?2) WHERE id = ?1", -1, &sup, NULL) != SQLITE_OK)
+		rc = ST_DB;
+	/* only columns no scan reads are written while the scan runs */
+	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		char old[STAMP_UUID_LEN];
+
+		supersedes_of(col(s, 1), old);
+		if (!old[0])
+			continue;
+		text(set, 1, col(s, 0));
+		text(set, 2, old);
+		rc = run(set);
+		if (!rc && sqlite3_column_int(s, 2)) {
+			text(sup, 1, old);
+			sqlite3_bind_int64(sup, 2, sqlite3_column_int64(s, 3));
+			rc = run(sup);
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_status(r);
+	sqlite3_finalize(s);
+	sqlite3_finalize(set);
+	sqlite3_finalize(sup);
+	return rc;
+}
+
 /* migrations - the schema's history: step by step, what turns a store of
  * version from into one of version to.  store_open takes a store through
  * every step after its version, in order, in one transaction: a step's sql
@@ -913,6 +1018,7 @@ static const struct migration {
 	{ 4, 5, "forks of messages and receipts", schema_v5, NULL },
 	{ 5, 6, "pins that end, their rows kept", schema_v6, NULL },
 	{ 6, 7, "agreements", schema_v7, NULL },
+	{ 7, 8, "agreements declined, terminated, superseded; their acts", schema_v8, agree_v8 },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1567,6 +1673,8 @@ store_agree_put(struct store *st, const struct store_agree *a, int64_t now_ms)
 	sqlite3_bind_int64(s, 8, a->effective_ms);
 	sqlite3_bind_int64(s, 9, a->expires_ms);
 	sqlite3_bind_int64(s, 10, now_ms);
+	if (a->supersedes)
+		text(s, 11, a->supersedes);
 	return run(s);
 }
 
@@ -1586,6 +1694,11 @@ agree_row(sqlite3_stmt *s, const struct each *each)
 	a.expires_ms = sqlite3_column_int64(s, 8);
 	a.first_ms = sqlite3_column_int64(s, 9);
 	a.updated_ms = sqlite3_column_int64(s, 10);
+	a.supersedes = (const char *)sqlite3_column_text(s, 11);	/* NULL: none */
+	a.declined_ms = sqlite3_column_int64(s, 12);
+	a.declined_by = col(s, 13);
+	a.ends_ms = sqlite3_column_int64(s, 14);
+	a.superseded_ms = sqlite3_column_int64(s, 15);
 	return ((store_agree_cb)each->cb)(each->arg, &a);
 }
 
@@ -1602,6 +1715,92 @@ status
 store_agree_list(struct store *st, store_agree_cb cb, void *arg)
 {
 	return every(stmt(st, Q_AGREE_LIST), agree_row, EACH(cb, arg));
+}
+
+status
+store_agree_decline(struct store *st, const char *id, int64_t at_ms, const char *by)
+{
+	sqlite3_stmt *s = stmt(st, Q_AGREE_DECLINE);
+
+	text(s, 1, id);
+	sqlite3_bind_int64(s, 2, at_ms);
+	text(s, 3, by);
+	return run(s);
+}
+
+status
+store_agree_end(struct store *st, const char *id, int64_t ends_ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_AGREE_END);
+
+	text(s, 1, id);
+	sqlite3_bind_int64(s, 2, ends_ms);
+	return run(s);
+}
+
+status
+store_agree_supersede(struct store *st, const char *id, int64_t from_ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_AGREE_SUPERSEDE);
+
+	text(s, 1, id);
+	sqlite3_bind_int64(s, 2, from_ms);
+	return run(s);
+}
+
+status
+store_agree_act_add(struct store *st, const struct store_agree_act *t, int64_t now_ms,
+    int *added)
+{
+	sqlite3_stmt *s = stmt(st, Q_ACT_ADD);
+	status rc;
+
+	text(s, 1, t->agreement);
+	text(s, 2, t->kind);
+	text(s, 3, t->by_kid);
+	text(s, 4, t->jws);
+	sqlite3_bind_int64(s, 5, t->at_ms);
+	sqlite3_bind_int64(s, 6, now_ms);
+	rc = run(s);
+	if (added)
+		*added = !rc && sqlite3_changes(st->db) > 0;
+	return rc;
+}
+
+static int
+act_row(sqlite3_stmt *s, const struct each *each)
+{
+	struct store_agree_act t;
+
+	t.agreement = col(s, 0);
+	t.kind = col(s, 1);
+	t.by_kid = col(s, 2);
+	t.jws = col(s, 3);
+	t.at_ms = sqlite3_column_int64(s, 4);
+	t.kept_ms = sqlite3_column_int64(s, 5);
+	t.acked = col(s, 6);
+	t.parties = col(s, 7);
+	return ((store_agree_act_cb)each->cb)(each->arg, &t);
+}
+
+status
+store_agree_act_list(struct store *st, const char *agreement, store_agree_act_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_ACT_LIST);
+
+	if (agreement)
+		text(s, 1, agreement);
+	return every(s, act_row, EACH(cb, arg));
+}
+
+status
+store_agree_act_acked(struct store *st, const char *jws, const char *party)
+{
+	sqlite3_stmt *s = stmt(st, Q_ACT_ACKED);
+
+	text(s, 1, jws);
+	text(s, 2, party);
+	return run(s);
 }
 
 status

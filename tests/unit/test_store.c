@@ -19,9 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "crypto/jws.h"
+#include "fmt/agreement.h"
 #include "fmt/envelope.h"
 #include "store/store.h"
 #include "testdir.h"
@@ -287,9 +290,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 8) is refused */
-	assert_int_equal(store_schema_version(), 7);
-	foreign_db(f, "newer.db", 8, path);
+	/* a store written by a newer parley (schema version 9) is refused */
+	assert_int_equal(store_schema_version(), 8);
+	foreign_db(f, "newer.db", 9, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -901,8 +904,15 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 8 back to 7: agreements without what parties did to them. */
+#define TO_V7 "DROP INDEX agreement_act_of; DROP TABLE agreement_act;" \
+    "ALTER TABLE agreement DROP COLUMN supersedes;" \
+    "ALTER TABLE agreement DROP COLUMN declined_ms;" \
+    "ALTER TABLE agreement DROP COLUMN declined_by;" \
+    "ALTER TABLE agreement DROP COLUMN ends_ms;" \
+    "ALTER TABLE agreement DROP COLUMN superseded_ms; PRAGMA user_version = 7;"
 /* Version 7 back to 6: no agreements. */
-#define TO_V6 "DROP TABLE agreement; PRAGMA user_version = 6;"
+#define TO_V6 TO_V7 "DROP TABLE agreement; PRAGMA user_version = 6;"
 /* Version 6 back to 5: pins in force only, names unique. */
 #define TO_V5 TO_V6 \
     "CREATE TABLE peers_v4(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE," \
@@ -1133,7 +1143,7 @@ test_upgrade_v6(void **state)
 
 	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
 	rewrite(f, to_v5);
-	assert_int_equal(count_rows(f, "PRAGMA user_version"), 7);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
 	memset(&ps, 0, sizeof ps);
 	assert_int_equal(store_peer_list(f->st, peer_cb, &ps), ST_OK);
 	assert_int_equal(ps.n, 2);
@@ -2218,6 +2228,247 @@ test_upgrade_v5(void **state)
 	assert_int_equal(h.n, 1);
 }
 
+/* ---- agreements and the acts on them (schema 7, 8) ---- */
+
+/* agreement_doc - into out, a document of a draft payload with id that
+ * supersedes old (NULL: none) and no signature: what the store's upgrade
+ * reads of a document is its payload. */
+static void
+agreement_doc(const char *id, const char *old, struct buf *out)
+{
+	struct agreement_party ps[2];
+	char why[AGREEMENT_WHY_MAX];
+	struct buf pl, b64;
+	json_t *j;
+	char *t;
+
+	memset(ps, 0, sizeof ps);
+	for (int i = 0; i < 2; i++) {
+		uint8_t raw[IDENT_PK_LEN];
+
+		memset(raw, 0x10 + i, sizeof raw);
+		snprintf(ps[i].name, sizeof ps[i].name, "%s", i ? "bravo" : "alpha");
+		ident_thumbprint(raw, ps[i].kid);
+	}
+	buf_init(&pl, AGREEMENT_PAYLOAD_MAX);
+	buf_init(&b64, AGREEMENT_DOC_MAX);
+	assert_int_equal(agreement_draft(ps, 2, NULL, id, 1000, &pl, why), ST_OK);
+	j = json_loadb(pl.p, pl.len, 0, NULL);
+	assert_non_null(j);
+	json_object_set_new(j, "supersedes", old ? json_string(old) : json_null());
+	t = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_int_equal(jws_b64_encode(&b64, t, strlen(t)), ST_OK);
+	buf_reset(out);
+	assert_int_equal(buf_addf(out, "{\"payload\":\"%s\",\"signatures\":[]}", buf_str(&b64)),
+	    ST_OK);
+	free(t);
+	json_decref(j);
+	buf_free(&pl);
+	buf_free(&b64);
+}
+
+#define AG_A "019a2f10-1e00-7a00-8b00-0123456789ab"
+#define AG_B "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0e"
+#define AG_C "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0f"
+#define AG_X "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d10"
+
+/* put_agreement - hold agreement id (n_signed of two signed, effective
+ * at eff), superseding old. */
+static status
+put_agreement(struct fx *f, const char *id, const char *old, int64_t n_signed, int64_t eff)
+{
+	struct store_agree a;
+	struct buf doc;
+	status rc;
+
+	memset(&a, 0, sizeof a);
+	buf_init(&doc, AGREEMENT_DOC_MAX);
+	agreement_doc(id, old, &doc);
+	a.id = id;
+	a.doc = buf_str(&doc);
+	a.title = "t";
+	a.parties = "alpha,bravo";
+	a.signed_by = n_signed == 2 ? "alpha,bravo" : "alpha";
+	a.n_parties = 2;
+	a.n_signed = n_signed;
+	a.effective_ms = eff;
+	a.expires_ms = INT64_MAX;
+	a.supersedes = old;
+	a.declined_ms = 99;	/* ignored: a new agreement is not declined */
+	a.ends_ms = a.superseded_ms = 5;
+	rc = store_agree_put(f->st, &a, 10);
+	buf_free(&doc);
+	return rc;
+}
+
+/* One agreement's row, as read. */
+struct agree_seen {
+	int n;
+	char supersedes[40], declined_by[32];
+	int64_t declined_ms, ends_ms, superseded_ms, n_signed;
+};
+
+static int
+agree_cb(void *arg, const struct store_agree *a)
+{
+	struct agree_seen *s = arg;
+
+	s->n++;
+	snprintf(s->supersedes, sizeof s->supersedes, "%s", a->supersedes ? a->supersedes :
+	    "(null)");
+	snprintf(s->declined_by, sizeof s->declined_by, "%s", a->declined_by);
+	s->declined_ms = a->declined_ms;
+	s->ends_ms = a->ends_ms;
+	s->superseded_ms = a->superseded_ms;
+	s->n_signed = a->n_signed;
+	return 0;
+}
+
+static struct agree_seen
+agreement_of(struct fx *f, const char *id)
+{
+	struct agree_seen s;
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_agree_get(f->st, id, agree_cb, &s), ST_OK);
+	assert_int_equal(s.n, 1);
+	return s;
+}
+
+/* The acts held, as "agreement/kind/by/at/acked" lines. */
+static int
+act_cb(void *arg, const struct store_agree_act *t)
+{
+	struct buf *b = arg;
+
+	assert_string_equal(t->parties, "alpha,bravo");
+	assert_true(t->kept_ms == 20 || t->kept_ms == 21);
+	assert_int_equal(buf_addf(b, "%.4s/%s/%s/%s/%lld/%s\n", t->agreement + 32, t->kind,
+	    t->by_kid, t->jws, (long long)t->at_ms, t->acked), ST_OK);
+	return 0;
+}
+
+static const char *
+acts_of(struct fx *f, const char *id, struct buf *b)
+{
+	buf_reset(b);
+	assert_int_equal(store_agree_act_list(f->st, id, act_cb, b), ST_OK);
+	return buf_str(b);
+}
+
+/* Declines, ends and supersession keep the earliest; an act is kept once,
+ * only on an agreement held; who took it is noted once per party. */
+static void
+test_agreement_acts(void **state)
+{
+	struct fx *f = *state;
+	struct store_agree_act t = { AG_A, "decline", "kid-b", "jws-1", 500, 0, NULL, NULL };
+	struct agree_seen s;
+	struct buf b;
+	int added = -1;
+
+	buf_init(&b, 4096);
+	assert_int_equal(put_agreement(f, AG_A, NULL, 1, 100), ST_OK);
+	assert_int_equal(put_agreement(f, AG_B, AG_A, 2, 200), ST_OK);
+	s = agreement_of(f, AG_A);
+	assert_string_equal(s.supersedes, "(null)");
+	assert_int_equal(s.declined_ms, 0);
+	assert_string_equal(s.declined_by, "");
+	assert_int_equal(s.ends_ms, INT64_MAX);
+	assert_int_equal(s.superseded_ms, INT64_MAX);
+	assert_string_equal(agreement_of(f, AG_B).supersedes, AG_A);
+
+	/* the earliest decline stands; on a tie, the first name */
+	assert_int_equal(store_agree_decline(f->st, AG_A, 500, "bravo"), ST_OK);
+	assert_int_equal(store_agree_decline(f->st, AG_A, 600, "alpha"), ST_OK);
+	s = agreement_of(f, AG_A);
+	assert_int_equal(s.declined_ms, 500);
+	assert_string_equal(s.declined_by, "bravo");
+	assert_int_equal(store_agree_decline(f->st, AG_A, 500, "alpha"), ST_OK);
+	assert_string_equal(agreement_of(f, AG_A).declined_by, "alpha");
+	assert_int_equal(store_agree_decline(f->st, AG_X, 1, "alpha"), ST_OK);	/* not held */
+
+	/* a second notice keeps the earliest end; so does supersession */
+	assert_int_equal(store_agree_end(f->st, AG_B, 9000), ST_OK);
+	assert_int_equal(store_agree_end(f->st, AG_B, 12000), ST_OK);
+	assert_int_equal(agreement_of(f, AG_B).ends_ms, 9000);
+	assert_int_equal(store_agree_end(f->st, AG_B, 7000), ST_OK);
+	assert_int_equal(agreement_of(f, AG_B).ends_ms, 7000);
+	assert_int_equal(store_agree_supersede(f->st, AG_A, 300), ST_OK);
+	assert_int_equal(store_agree_supersede(f->st, AG_A, 400), ST_OK);
+	assert_int_equal(agreement_of(f, AG_A).superseded_ms, 300);
+	/* more signatures do not undo any of it */
+	assert_int_equal(put_agreement(f, AG_A, NULL, 2, 100), ST_OK);
+	s = agreement_of(f, AG_A);
+	assert_int_equal(s.n_signed, 2);
+	assert_int_equal(s.declined_ms, 500);
+	assert_int_equal(s.superseded_ms, 300);
+
+	/* acts: kept once, in order, only on an agreement held */
+	assert_int_equal(store_agree_act_add(f->st, &t, 20, &added), ST_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(store_agree_act_add(f->st, &t, 21, &added), ST_OK);
+	assert_int_equal(added, 0);
+	t.kind = "terminate";
+	t.jws = "jws-2";
+	t.at_ms = 700;
+	t.agreement = AG_B;
+	assert_int_equal(store_agree_act_add(f->st, &t, 21, NULL), ST_OK);
+	t.agreement = AG_X;
+	t.jws = "jws-3";
+	check_rc("an act on an agreement not held", store_agree_act_add(f->st, &t, 21, &added),
+	    ST_NOTFOUND);
+	assert_int_equal(added, 0);
+	assert_string_equal(acts_of(f, AG_A, &b), "89ab/decline/kid-b/jws-1/500/\n");
+	assert_string_equal(acts_of(f, NULL, &b),
+	    "89ab/decline/kid-b/jws-1/500/\n9d0e/terminate/kid-b/jws-2/700/\n");
+	assert_string_equal(acts_of(f, AG_C, &b), "");
+	/* who took it: each party once */
+	assert_int_equal(store_agree_act_acked(f->st, "jws-2", "alpha"), ST_OK);
+	assert_int_equal(store_agree_act_acked(f->st, "jws-2", "alpha"), ST_OK);
+	assert_int_equal(store_agree_act_acked(f->st, "jws-2", "alph"), ST_OK);
+	assert_int_equal(store_agree_act_acked(f->st, "jws-9", "alpha"), ST_OK);
+	assert_string_equal(acts_of(f, AG_B, &b), "9d0e/terminate/kid-b/jws-2/700/alpha,alph\n");
+	/* all of it durable */
+	reopen(f);
+	assert_string_equal(acts_of(f, NULL, &b),
+	    "89ab/decline/kid-b/jws-1/500/\n9d0e/terminate/kid-b/jws-2/700/alpha,alph\n");
+	assert_int_equal(agreement_of(f, AG_B).ends_ms, 7000);
+	buf_free(&b);
+}
+
+/* Version 7 to 8: what each agreement supersedes is read from its
+ * document; one that a fully signed agreement supersedes is superseded
+ * from that one's effective time; nothing is declined or ends. */
+static void
+test_upgrade_v8(void **state)
+{
+	struct fx *f = *state;
+	struct agree_seen s;
+	struct buf b;
+
+	buf_init(&b, 4096);
+	assert_int_equal(put_agreement(f, AG_A, NULL, 2, 100), ST_OK);
+	assert_int_equal(put_agreement(f, AG_B, AG_A, 2, 200), ST_OK);
+	assert_int_equal(put_agreement(f, AG_C, AG_X, 1, 300), ST_OK);	/* X not held */
+	rewrite(f, TO_V7);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
+	s = agreement_of(f, AG_A);
+	assert_string_equal(s.supersedes, "(null)");
+	assert_int_equal(s.superseded_ms, 200);
+	assert_int_equal(s.declined_ms, 0);
+	assert_int_equal(s.ends_ms, INT64_MAX);
+	s = agreement_of(f, AG_B);
+	assert_string_equal(s.supersedes, AG_A);
+	assert_int_equal(s.superseded_ms, INT64_MAX);
+	s = agreement_of(f, AG_C);
+	assert_string_equal(s.supersedes, AG_X);
+	assert_int_equal(s.superseded_ms, INT64_MAX);
+	assert_string_equal(acts_of(f, NULL, &b), "");
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	buf_free(&b);
+}
+
 /* damage_table - in the closed store at path, overwrite the root page of
  * table name with junk, as a failing disk would. */
 static void
@@ -2368,6 +2619,8 @@ main(void)
 		T(test_halts),
 		T(test_link_marks),
 		T(test_upgrade_v5),
+		T(test_agreement_acts),
+		T(test_upgrade_v8),
 		T(test_damaged),
 		T(test_full),
 	};
