@@ -195,10 +195,13 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 	pm.link = m.link;
 	pm.type = m.type;
 	pm.priority = m.priority;
-	pm.body_size = rc == ST_TOOBIG ? node_config(node)->max_body + 1 : m.body.len;
+	pm.body_size = m.body.len;
 	pm.tlp = m.v == 2 ? m.tlp : NULL;
 	pm.agreement = m.v == 2 ? m.agreement : NULL;
-	prc = policy ? policy_receive(policy, p->kid, &pm, stamp_now_ms(), clause) : ST_DB;
+	/* the node's own limit first: a body it will not hold is 413 whatever
+	 * was agreed */
+	prc = rc == ST_TOOBIG ? ST_OK : policy ?
+	    policy_receive(policy, p->kid, &pm, stamp_now_ms(), clause) : ST_DB;
 	if (prc == ST_DOWN || prc == ST_DB) {
 		/* not yet in force here: not refused for good, the number not used */
 		code = ST_DOWN, *stop = 1;
@@ -206,16 +209,16 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		    "cannot read the agreements held" : clause);
 		goto done;
 	}
-	if (prc == ST_BREACH) {
+	if (rc == ST_TOOBIG) {
+		code = ST_TOOBIG;
+		snprintf(reason, sizeof reason, "body exceeds the limit of %zu bytes",
+		    node_config(node)->max_body);
+	} else if (prc == ST_BREACH) {
 		/* refused for good, and kept whole: signed evidence of the breach */
 		code = ST_BREACH;
 		snprintf(reason, sizeof reason, "breach of agreement: %s", clause);
 		row.jws = jws;
 		row.jws_len = n;
-	} else if (rc == ST_TOOBIG) {
-		code = ST_TOOBIG;
-		snprintf(reason, sizeof reason, "body exceeds the limit of %zu bytes",
-		    node_config(node)->max_body);
 	} else {
 		memset(&r, 0, sizeof r);
 		stamp_uuid7(r.id);

@@ -244,24 +244,6 @@ peers_by_id(struct peers *ps, int64_t id)
 }
 
 int
-peers_agreed(const struct peer *p, const char *link)
-{
-	size_t n = strlen(link);
-
-	for (const char *s = p->links; *s;) {
-		const char *c = strchr(s, ',');
-		size_t k = c ? (size_t)(c - s) : strlen(s);
-
-		if (k == n && memcmp(s, link, n) == 0)
-			return 1;
-		if (!c)
-			break;
-		s = c + 1;
-	}
-	return 0;
-}
-
-int
 peers_pinned(void *arg, const uint8_t pk[IDENT_PK_LEN])
 {
 	return peers_by_key(arg, pk) != NULL;

@@ -34,7 +34,7 @@ struct peer {
 	uint8_t pk[IDENT_PK_LEN];
 	char kid[IDENT_KID_LEN];
 	char endpoint[CARD_ENDPOINT_MAX + 1];
-	char links[PEERS_LINKS_MAX];	/* comma-separated link classes agreed */
+	char links[PEERS_LINKS_MAX];	/* a local agreement's links (node/policy.h), or "" */
 	char origin[CARD_ORIGIN_MAX];	/* its log's origin (card_origin) */
 	/* Set by the link engine when the peer's hello showed that it holds
 	 * none of this node's history that the store lacks; until then the
@@ -83,8 +83,6 @@ struct peer *peers_at(struct peers *ps, size_t i);
 struct peer *peers_by_key(struct peers *ps, const uint8_t pk[IDENT_PK_LEN]);
 struct peer *peers_by_name(struct peers *ps, const char *name);
 struct peer *peers_by_id(struct peers *ps, int64_t id);
-/* peers_agreed - 1 when link is one of p's links. */
-int peers_agreed(const struct peer *p, const char *link);
 /* peers_pinned - the tlsctx_pin_fn of the registry (arg is ps). */
 int peers_pinned(void *arg, const uint8_t pk[IDENT_PK_LEN]);
 /* peers_heard - tell every service that a request from p arrived. */

@@ -44,6 +44,7 @@
 #include "fmt/envelope.h"
 #include "link/link.h"
 #include "node/node.h"
+#include "node/policy.h"
 #include "node/peers.h"
 #include "store/store.h"
 #include "testcheck.h"
@@ -174,11 +175,11 @@ static const struct lcase cases[] = {
 	{ "addressed to another node: 421", {
 		{ { MSG(M_OTHER_TO, "t", U, 1) }, 0, ST_RECIPIENT, { 421 }, 0, 0, U, 1, NOFORK },
 	}, 0 },
-	{ "link not agreed: 404, the number is consumed", {
-		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_LINK, { 404 }, 0, 0, "cert", 2, NOFORK },
-		/* the same bytes again: the same 404, read back from the stored
-		 * HTTP status (http_status(404) is ST_NOTFOUND) */
-		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_NOTFOUND, { 404 }, 0, 0, "cert", 2, NOFORK },
+	{ "link not agreed: a breach, 451, the number is consumed", {
+		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_BREACH, { 451 }, 0, 0, "cert", 2, NOFORK },
+		/* the same bytes again: the same 451, read back from the stored
+		 * HTTP status */
+		{ { MSG(M_GOOD, "a", "cert", 1) }, 0, ST_BREACH, { 451 }, 0, 0, "cert", 2, NOFORK },
 		/* refused for good: no message is held there, so no fork */
 		{ { MSG(M_GOOD, "b", "cert", 1) }, 0, ST_REPLAY, { 409 }, 0, 0, "cert", 2, 0,
 		    NULL, NULL, "sequence 1 on link cert already holds another message" },
@@ -206,9 +207,9 @@ static const struct lcase cases[] = {
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_FORGED, "f", U, 2), MSG(M_GOOD, "c", U, 2) },
 		    0, ST_BADSIG, { 200, 403 }, 0, 1, U, 2, NOFORK },
 	}, 0 },
-	{ "batch of 3, the 2nd on a link not agreed: it does not stop the batch", {
+	{ "batch of 3, the 2nd on a link not agreed (a breach): it does not stop the batch", {
 		{ { MSG(M_GOOD, "a", U, 1), MSG(M_GOOD, "b", "cert", 1), MSG(M_GOOD, "c", U, 2) },
-		    0, ST_LINK, { 200, 404, 200 }, 0, 2, U, 3, NOFORK },
+		    0, ST_BREACH, { 200, 451, 200 }, 0, 2, U, 3, NOFORK },
 	}, 0 },
 };
 
@@ -375,7 +376,9 @@ agree(struct fx *f)
 	assert_int_equal(sqlite3_changes(db), 1);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	EXPECT(peers_reload(f->ps), ST_OK);
-	assert_true(peers_agreed(peers_by_name(f->ps, "alpha"), "cert"));
+	EXPECT(node_policy_reload(f->b), ST_OK);	/* a local agreement, now on cert too */
+	assert_non_null(policy_local(node_policy(f->b), peers_by_name(f->ps, "alpha")->kid,
+	    stamp_now_ms()));
 }
 
 static int
