@@ -418,6 +418,7 @@ struct pending {
 	int wait_ms;
 	status rc;
 	const char *why;
+	char *why_kept;	/* why, copied: link_queue's text lives only until its next call */
 };
 
 /* sends - queue a run of send requests in one transaction, then answer. */
@@ -440,6 +441,8 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 		p[i].start_us = stamp_mono_us();
 		p[i].wait_ms = reqs[i].wait_ms;
 		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
+		if (p[i].rc && p[i].why)	/* NULL when out of memory: status_str below */
+			p[i].why = p[i].why_kept = strdup(p[i].why);
 		any |= p[i].rc == ST_OK;
 		if (store_failed(p[i].rc)) {
 			rc = p[i].rc;
@@ -471,6 +474,8 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	/* on to the peers; the log grew, so a checkpoint follows (witness.h) */
 	if (!rc && any)
 		link_kick_all(c->a->e);
+	for (size_t i = 0; i < n; i++)
+		free(p[i].why_kept);
 	free(p);
 }
 

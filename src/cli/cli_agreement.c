@@ -268,6 +268,7 @@ list_row(void *arg, const struct store_agree *a)
 struct locals {
 	struct listing *l;
 	struct node *n;
+	struct policy *p;	/* read before the pins are listed (list) */
 };
 
 /* local_row - a pin's local agreement (node/policy.h), while it stands. */
@@ -275,8 +276,7 @@ static int
 local_row(void *arg, const struct store_peer *sp)
 {
 	struct locals *lc = arg;
-	struct policy *p = node_policy(lc->n);
-	const char *links = p ? policy_local(p, sp->kid, lc->l->now) : NULL;
+	const char *links = lc->p ? policy_local(lc->p, sp->kid, lc->l->now) : NULL;
 	char parties[2 * CARD_NAME_MAX + 2];
 
 	if (!links)
@@ -300,6 +300,7 @@ static int
 list(const char *dir, int json)
 {
 	struct listing l = { json ? json_array() : NULL, json, 0, stamp_now_ms() };
+	struct locals lc;
 	struct node *n;
 	status rc;
 	int e = 0;
@@ -307,8 +308,12 @@ list(const char *dir, int json)
 	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
 		return 1;
 	rc = store_agree_list(node_store(n), list_row, &l);
+	/* The policy is read before the pins are listed, not at the first
+	 * local_row: reading it lists the pins too, and that would reset the
+	 * statement this listing steps, freeing the row local_row reads. */
+	lc = (struct locals){ &l, n, node_policy(n) };
 	if (!rc)
-		rc = store_peer_list(node_store(n), local_row, &(struct locals){ &l, n });
+		rc = store_peer_list(node_store(n), local_row, &lc);
 	node_close(n);
 	if (rc)
 		e = cli_fail("cannot read the agreements: %s", status_str(rc));
