@@ -245,15 +245,30 @@ local_of(const struct policy *p, const char *peer_kid)
 	return NULL;
 }
 
-/* replaced - 1 when an agreement both signed is in force between this node
- * and peer_kid at now_ms: the local agreement then stands no more. */
+/* replaced_at - since when an agreement both signed has been in force
+ * between this node and peer_kid at now_ms, as far as this node knows (its
+ * effective time, or when its last signature was kept here, whichever is
+ * later); INT64_MAX when none is: the local agreement stands. */
+static int64_t
+replaced_at(const struct policy *p, const char *peer_kid, int64_t now_ms)
+{
+	int64_t at = INT64_MAX;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct entry *e = &p->v[i];
+		int64_t t = e->row.effective_ms > e->row.updated_ms ? e->row.effective_ms :
+		    e->row.updated_ms;
+
+		if (binds(p, e, peer_kid) && in_force(e, now_ms) && t < at)
+			at = t;
+	}
+	return at;
+}
+
 static int
 replaced(const struct policy *p, const char *peer_kid, int64_t now_ms)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (binds(p, &p->v[i], peer_kid) && in_force(&p->v[i], now_ms))
-			return 1;
-	return 0;
+	return replaced_at(p, peer_kid, now_ms) != INT64_MAX;
 }
 
 const char *
@@ -371,7 +386,6 @@ policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *
     int64_t now_ms, char why[static AGREEMENT_WHY_MAX])
 {
 	const struct entry *e, *next;
-	const char *links;
 	enum tlp t = TLP_AMBER;
 
 	why[0] = '\0';
@@ -380,13 +394,17 @@ policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *
 		return ST_BREACH;
 	}
 	if (!m->agreement || !m->agreement[0] || strcmp(m->agreement, ENV_AGREEMENT_LOCAL) == 0) {
-		links = policy_local(p, peer_kid, now_ms);
-		if (!links) {
-			snprintf(why, AGREEMENT_WHY_MAX, "the message names no agreement, and no local"
-			    " agreement with you is in force here");
+		const struct local *l = local_of(p, peer_kid);
+
+		/* sent, perhaps, before its sender learned of the agreement that
+		 * replaced it: honoured on its terms for a while (policy.h) */
+		if (!l || now_ms - replaced_at(p, peer_kid, now_ms) >= POLICY_LOCAL_GRACE_MS) {
+			snprintf(why, AGREEMENT_WHY_MAX, "the message names %s, and no local"
+			    " agreement with you is in force here", m->agreement && m->agreement[0] ?
+			    "the local agreement" : "no agreement");
 			return ST_BREACH;
 		}
-		return local_allows(p, links, m, why) ? ST_BREACH : ST_OK;
+		return local_allows(p, l->links, m, why) ? ST_BREACH : ST_OK;
 	}
 	e = by_id(p, m->agreement);
 	if (!e || e->row.n_signed < e->row.n_parties || now_ms < e->row.effective_ms) {

@@ -12,7 +12,10 @@
  * any type and priority on those links, bodies up to the node's max_body
  * and any TLP label (TLP:AMBER when none is given), and a message sent
  * under it names "local".  It stands only until an agreement both parties
- * signed is in force between them (docs/AGREEMENTS.md, "Upgrading").
+ * signed is in force between them (README, "Upgrading a store with
+ * --links").  A message sent under it is still accepted on its terms for
+ * POLICY_LOCAL_GRACE_MS after the agreement that replaced it came into
+ * force here: its sender may have sent it before it learned of that one.
  *
  * The policy keeps every held agreement parsed, in memory; policy_reload
  * reads them again (after an agreement is kept, or a pin changes).
@@ -27,6 +30,8 @@
 #include "fmt/envelope.h"
 #include "store/store.h"
 #include "store/store_agree.h"
+
+#define POLICY_LOCAL_GRACE_MS (24 * 3600 * 1000LL)
 
 struct policy;
 

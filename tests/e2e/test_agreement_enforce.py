@@ -452,9 +452,6 @@ def test_local_agreement_from_old_pins_until_a_real_one(make_node, top):
     assert a.json("show", mid)["agreement"] == aid
 
 
-@pytest.mark.xfail(strict=True, reason="bug, not fixed here: a message sent in good faith under"
-                   " the local agreement, arriving once the real one is in force at the"
-                   " receiver, is refused for good as a BREACH (policy_receive)")
 def test_local_message_crossing_the_real_agreement_is_no_breach(make_node, top):
     """(6, continued) alpha proposes; bravo signs last while alpha is down;
     alpha, back but not yet holding bravo's signature, sends under the local
