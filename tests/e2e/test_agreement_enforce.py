@@ -480,3 +480,57 @@ def test_local_message_crossing_the_real_agreement_is_no_breach(make_node, top):
         return [m["state"] for m in a.outbox() if m["state"] != "queued"]
     assert wait_for(settled, 30, "the message to be settled") == ["delivered"], a.outbox()
     assert b.json("agreement", "breaches") == []
+
+
+def test_supersede_while_messages_flow(make_node, top):
+    """(7) A in force and messages flowing both ways; B, superseding A with
+    narrower terms (urgent TLP:GREEN at most), is proposed and signed while
+    they flow.  Nothing is lost or counted a breach; until B is in force
+    sends name A, after it they name B and B's terms hold; A shows
+    superseded at both ends."""
+    a, b = make_node("alpha"), make_node("bravo")
+    plain_pin(a, b)
+    plain_pin(b, a)
+    a.start()
+    b.start()
+    first = json.loads(a.cli("agreement", "draft", "bravo").stdout)
+    aid = a.cli("agreement", "propose", write(top, "a.json", json.dumps(first))
+                ).stdout.splitlines()[-1]
+    wait_for(lambda: state(b, aid) == "proposed", 20, "bravo to receive A")
+    b.cli("agreement", "sign", aid)
+    wait_for(lambda: all_in_force((a, b), aid), 20, "A in force at both")
+
+    sent = []
+    for i in range(5):
+        for x, peer in ((a, "bravo"), (b, "alpha")):
+            p = send(x, peer, subject=f"before {i}")
+            assert p.returncode == 0, p.stderr
+            sent.append((x, p.stdout.split()[0]))
+    second = json.loads(a.cli("agreement", "draft", "bravo").stdout)
+    second["supersedes"] = aid
+    second["links"]["urgent"]["tlp_max"] = "TLP:GREEN"
+    bid = a.cli("agreement", "propose", write(top, "b.json", json.dumps(second))
+                ).stdout.splitlines()[-1]
+    for i in range(5):                      # B proposed, not signed: A holds
+        p = send(a, "bravo", subject=f"during {i}")
+        assert p.returncode == 0, p.stderr
+        assert a.json("show", p.stdout.split()[0])["agreement"] == aid
+        sent.append((a, p.stdout.split()[0]))
+    wait_for(lambda: state(b, bid) == "proposed", 20, "bravo to receive B")
+    b.cli("agreement", "sign", bid)
+    wait_for(lambda: all_in_force((a, b), bid), 20, "B in force at both")
+    assert state(a, aid) == state(b, aid) == "superseded"
+    for x, peer in ((a, "bravo"), (b, "alpha")):
+        p = send(x, peer, subject="after", wait=20)
+        assert p.returncode == 0 and "delivered" in p.stdout, p.stderr
+        m = x.json("show", p.stdout.split()[0])
+        assert m["agreement"] == bid and m["tlp"] == "TLP:GREEN"
+        sent.append((x, p.stdout.split()[0]))
+        p = send(x, peer, "--tlp", "TLP:AMBER", subject="too high now")
+        assert p.returncode == 1 and "links.urgent.tlp_max is TLP:GREEN" in p.stderr, p.stderr
+
+    def settled():
+        return all(m["state"] == "delivered" for x in (a, b) for m in x.outbox())
+    wait_for(settled, 30, "every message delivered")
+    assert len(a.outbox()) + len(b.outbox()) == len(sent)
+    assert a.json("agreement", "breaches") == [] and b.json("agreement", "breaches") == []
