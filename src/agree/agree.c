@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agree/agree.h"
+#include "log/witness.h"
 #include "net/http_client.h"
 #include "node/policy.h"
 #include "store/store.h"
@@ -21,6 +22,8 @@
 
 struct agree {
 	struct node *node;
+	struct witness *witness;	/* told when our log grows; NULL: none runs */
+	int grew;		/* our log grew in the transaction being committed */
 	struct peers *peers;
 	struct http *http;
 	struct tlsctx *tls;
@@ -184,11 +187,43 @@ merge(const char *a, size_t alen, const char *b, size_t blen, struct buf *out)
 	return rc;
 }
 
+/* grown - after the commit (rc) of a transaction that may have added acts
+ * of ours to our log: the witness signs a checkpoint of it. */
+static void
+grown(struct agree *g, status rc)
+{
+	if (!rc && g->grew && g->witness)
+		witness_kick(g->witness);
+	g->grew = 0;
+}
+
+/* act_rows - in the caller's transaction, keep act (its JWS jws) on
+ * agreement id; *added is 0 when it was kept already.  An act of this
+ * node's own is also a statement of its cosigned log (store_stmt_add). */
+static status
+act_rows(struct agree *g, const char *id, const struct agract *act, const char *jws,
+    int *added)
+{
+	struct store *st = node_store(g->node);
+	struct store_agree_act row = {
+		.agreement = id, .kind = agract_kind_name(agract_kind(act)),
+		.by_kid = agract_by(act), .jws = jws, .at_ms = agract_at_ms(act),
+	};
+	status rc = store_agree_act_add(st, &row, stamp_now_ms(), added);
+
+	if (!rc && *added && strcmp(row.by_kid, ident_kid(node_ident(g->node))) == 0) {
+		rc = store_stmt_add(st, row.kind, id, jws, strlen(jws), row.at_ms);
+		g->grew |= !rc;
+	}
+	return rc;
+}
+
 /* keep - hold doc[0..n), which verified as a with sigs (new, or with more
  * signatures than held), after the fsync'd commit; why set on error. */
 static status
 keep(struct agree *g, const char *doc, size_t n, const struct agreement *a,
-    const struct agreement_sigs *sigs, char why[static AGREEMENT_WHY_MAX])
+    const struct agreement_sigs *sigs, const char *act_jws, const struct agract *act,
+    char why[static AGREEMENT_WHY_MAX])
 {
 	struct store *st = node_store(g->node);
 	char parties[AGREEMENT_PARTIES_MAX * (CARD_NAME_MAX + 1)];
@@ -213,10 +248,13 @@ keep(struct agree *g, const char *doc, size_t n, const struct agreement *a,
 		if (!rc && agreement_sigs_complete(sigs) && agreement_supersedes(a))
 			rc = store_agree_supersede(st, agreement_supersedes(a),
 			    agreement_effective_ms(a));
+		if (!rc && act)
+			rc = act_rows(g, agreement_id(a), act, act_jws, &(int){ 0 });
 		if (!rc)
 			rc = store_commit(st);
 		else
 			store_rollback(st);
+		grown(g, rc);
 	}
 	buf_free(&text);
 	if (rc)
@@ -250,7 +288,7 @@ take(struct agree *g, const char *doc, size_t n, const char *caller, struct buf 
 	if (!rc)
 		rc = store_agree_get(node_store(g->node), agreement_id(a), held_row, &h);
 	if (rc == ST_NOTFOUND) {	/* new here: kept as it came */
-		rc = keep(g, doc, n, a, &sigs, why);
+		rc = keep(g, doc, n, a, &sigs, NULL, NULL, why);
 		buf_reset(held);
 		agreement_free(a);
 		return rc ? rc : buf_add(held, doc, n);
@@ -270,7 +308,7 @@ take(struct agree *g, const char *doc, size_t n, const char *caller, struct buf 
 		snprintf(why, AGREEMENT_WHY_MAX, "agreement %s was declined by %s: no more "
 		    "signatures are taken", agreement_id(m), h.declined_by);
 	} else if (!rc && (int64_t)sigs.n_signed > h.row.n_signed) {
-		rc = keep(g, merged.p, merged.len, m, &sigs, why);
+		rc = keep(g, merged.p, merged.len, m, &sigs, NULL, NULL, why);
 		buf_reset(held);
 		if (!rc)
 			rc = buf_add(held, merged.p, merged.len);
@@ -363,6 +401,8 @@ rule(struct agree *g, const struct target *t, enum agract_kind kind, const char 
 		    "%d s)", (long long)((at_ms - now_ms) / 1000), AGREE_ACT_AHEAD_MS / 1000);
 		return ST_INVALID;
 	}
+	if (kind == AGRACT_SIGN)
+		return ST_OK;	/* a record, with its time, of a signature: it changes nothing */
 	if (kind == AGRACT_DECLINE) {
 		if (t->sigs.signed_by[j]) {
 			snprintf(why, AGREEMENT_WHY_MAX, "%s has signed agreement %s already; "
@@ -415,10 +455,7 @@ apply(struct agree *g, const struct target *t, const struct agract *act, const c
     const char *by_name, char why[static AGREEMENT_WHY_MAX])
 {
 	struct store *st = node_store(g->node);
-	struct store_agree_act row = {
-		.agreement = agreement_id(t->a), .kind = agract_kind_name(agract_kind(act)),
-		.by_kid = agract_by(act), .jws = jws, .at_ms = agract_at_ms(act),
-	};
+	const char *id = agreement_id(t->a);
 	int added = 0;
 	status rc;
 
@@ -427,21 +464,21 @@ apply(struct agree *g, const struct target *t, const struct agract *act, const c
 		snprintf(why, AGREEMENT_WHY_MAX, "the store could not keep it: %s", status_str(rc));
 		return rc;
 	}
-	rc = store_agree_act_add(st, &row, stamp_now_ms(), &added);
+	rc = act_rows(g, id, act, jws, &added);
 	if (!rc && added && agract_kind(act) == AGRACT_DECLINE)
-		rc = store_agree_decline(st, row.agreement, row.at_ms, by_name);
+		rc = store_agree_decline(st, id, agract_at_ms(act), by_name);
 	if (!rc && added && agract_kind(act) == AGRACT_TERMINATE)
-		rc = store_agree_end(st, row.agreement, row.at_ms +
-		    agreement_notice_s(t->a) * 1000);
+		rc = store_agree_end(st, id, agract_at_ms(act) + agreement_notice_s(t->a) * 1000);
 	if (!rc)
 		rc = store_commit(st);
 	else
 		store_rollback(st);
+	grown(g, rc);
 	if (rc)
 		snprintf(why, AGREEMENT_WHY_MAX, "the store could not keep it: %s", status_str(rc));
 	else if (added && node_policy_reload(g->node) != ST_OK)
 		diag_warn("agreement %s: act kept, but the agreements in force could not be read"
-		    " again; restart parleyd", row.agreement);
+		    " again; restart parleyd", id);
 	return rc;
 }
 
@@ -725,8 +762,7 @@ take_act(struct agree *g, struct peer *pr, const char *body, size_t len,
 			rc = apply(g, &t, act, jws, pr->name, why);
 		if (!rc)
 			diag_info("agreement %s: %s by %s", agreement_id(t.a),
-			    agract_kind(act) == AGRACT_DECLINE ? "declined" : "notice of termination",
-			    pr->name);
+			    agract_kind_words(agract_kind(act)), pr->name);
 	}
 	free(jws);
 	target_free(&t);
@@ -762,7 +798,7 @@ serve_act(void *arg, struct http_req *r)
 
 status
 agree_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
-    struct agree **out)
+    struct witness *w, struct agree **out)
 {
 	static const struct peers_hooks hooks = { added, heard, NULL, removed };
 	struct agree *g = calloc(1, sizeof *g);
@@ -775,6 +811,7 @@ agree_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
 	g->peers = ps;
 	g->http = h;
 	g->tls = tls;
+	g->witness = w;
 	rc = peers_hook(ps, &hooks, g, &g->slot);
 	if (rc) {
 		free(g);
@@ -842,19 +879,41 @@ supersedable(struct agree *g, const struct agreement *a, char why[static AGREEME
 	return ST_OK;
 }
 
+/* sign_act - this node's "sign" act on agreement id, whose signed document
+ * (with this node's signature) is doc[0..n), made now: its JWS in jws, and
+ * as read back in *opened (the caller frees both). */
+static status
+sign_act(struct agree *g, const char *doc, size_t n, const char *id, struct buf *jws,
+    struct agract **opened, char why[static AGREEMENT_WHY_MAX])
+{
+	const struct ident *me = node_ident(g->node);
+	char sha[AGRACT_SHA_HEX];
+	status rc = agract_doc_sha256(doc, n, sha);
+
+	if (rc)
+		snprintf(why, AGREEMENT_WHY_MAX, "the document has no payload");
+	if (!rc)
+		rc = agract_make(me, AGRACT_SIGN, id, sha, "signed", stamp_now_ms(), jws, why);
+	if (!rc)
+		rc = agract_open(jws->p, jws->len, ident_pk(me), opened, why);
+	return rc;
+}
+
 status
 agree_propose(struct agree *g, const char *payload, size_t n,
     char id[static STAMP_UUID_LEN], char why[static AGREEMENT_WHY_MAX])
 {
 	struct agreement_sigs sigs;
 	struct agreement *a = NULL;
-	struct buf doc, held;
+	struct agract *opened = NULL;
+	struct buf doc, held, act;
 	struct held h = { .doc = &held };
 	status rc;
 
 	id[0] = '\0';
 	buf_init(&doc, AGREE_BODY_MAX);
 	buf_init(&held, AGREE_BODY_MAX);
+	buf_init(&act, AGRACT_MAX);
 	rc = agreement_sign(node_ident(g->node), payload, n, &doc, why);
 	if (!rc)
 		rc = agreement_verify(doc.p, doc.len, agree_key, g->node, &a, &sigs, why);
@@ -865,12 +924,17 @@ agree_propose(struct agree *g, const char *payload, size_t n,
 	if (!rc)
 		rc = supersedable(g, a, why);
 	if (!rc)
-		rc = keep(g, doc.p, doc.len, a, &sigs, why);
+		rc = sign_act(g, doc.p, doc.len, agreement_id(a), &act, &opened, why);
+	if (!rc)
+		rc = keep(g, doc.p, doc.len, a, &sigs, act.p, opened, why);
 	if (!rc) {
 		snprintf(id, STAMP_UUID_LEN, "%s", agreement_id(a));
 		send_all(g, a, doc.p, doc.len, NULL);
+		send_all(g, a, act.p, act.len, id);
 	}
+	agract_free(opened);
 	agreement_free(a);
+	buf_free(&act);
 	buf_free(&doc);
 	buf_free(&held);
 	return rc;
@@ -881,12 +945,14 @@ agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX])
 {
 	struct agreement_sigs sigs;
 	struct agreement *a = NULL;
-	struct buf doc, held;
+	struct agract *opened = NULL;
+	struct buf doc, held, act;
 	struct held h = { .doc = &held };
 	status rc;
 
 	buf_init(&doc, AGREE_BODY_MAX);
 	buf_init(&held, AGREE_BODY_MAX);
+	buf_init(&act, AGRACT_MAX);
 	rc = store_agree_get(node_store(g->node), id, held_row, &h);
 	if (rc == ST_NOTFOUND)
 		snprintf(why, AGREEMENT_WHY_MAX, "no agreement %s is held (parley agreement list)",
@@ -904,10 +970,16 @@ agree_sign(struct agree *g, const char *id, char why[static AGREEMENT_WHY_MAX])
 	if (!rc)
 		rc = agreement_verify(doc.p, doc.len, agree_key, g->node, &a, &sigs, why);
 	if (!rc)
-		rc = keep(g, doc.p, doc.len, a, &sigs, why);
+		rc = sign_act(g, doc.p, doc.len, id, &act, &opened, why);
 	if (!rc)
+		rc = keep(g, doc.p, doc.len, a, &sigs, act.p, opened, why);
+	if (!rc) {
 		send_all(g, a, doc.p, doc.len, NULL);
+		send_all(g, a, act.p, act.len, id);
+	}
+	agract_free(opened);
 	agreement_free(a);
+	buf_free(&act);
 	buf_free(&doc);
 	buf_free(&held);
 	return rc;

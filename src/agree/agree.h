@@ -54,11 +54,13 @@
 #define AGREE_ACT_AHEAD_MS (5 * 60 * 1000)
 
 struct agree;
+struct witness;
 
 /* agree_new - the service for node n, its peers ps, HTTP h and pinned TLS
- * tls (all borrowed; they outlive it). */
+ * tls, and the witness w that signs checkpoints of the node's log when its
+ * acts grow it (all borrowed; they outlive it). */
 status agree_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
-    struct agree **out) WUR;
+    struct witness *w, struct agree **out) WUR;
 /* agree_free - NULL is a no-op; requests in flight are dropped. */
 void agree_free(struct agree *g);
 /* agree_routes - register POST /v1/agreement and POST /v1/agreement/act

@@ -415,13 +415,19 @@ show_acts(const struct shown *sh, json_t *acts, const char *successor)
 	json_t *x;
 
 	json_array_foreach(acts, i, x) {
-		int decline = strcmp(json_string_value(json_object_get(x, "act")), "decline") == 0;
+		const char *act = json_string_value(json_object_get(x, "act"));
+		int notice = strcmp(act, agract_kind_name(AGRACT_TERMINATE)) == 0;
 
-		printf("%s by %s at %s: %s", decline ? "declined" : "notice of termination",
+		if (strcmp(act, agract_kind_name(AGRACT_SIGN)) == 0) {
+			printf("signed by %s at %s\n", json_string_value(json_object_get(x, "by")),
+			    json_string_value(json_object_get(x, "at")));
+			continue;
+		}
+		printf("%s by %s at %s: %s", notice ? "notice of termination" : "declined",
 		    json_string_value(json_object_get(x, "by")),
 		    json_string_value(json_object_get(x, "at")),
 		    cli_text(json_string_value(json_object_get(x, "reason")), TEXT_QUOTED));
-		if (!decline)
+		if (notice)
 			printf(" (ends %s)", json_string_value(json_object_get(x, "ends")));
 		printf("\n");
 	}

@@ -172,7 +172,7 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up TLS with %s and %s: %s", key, crt, status_str(rc));
 	if ((rc = link_engine_new(h, n, ps, tls, &e)) != ST_OK)
 		diag_fatal("cannot set up links: %s", status_str(rc));
-	if ((rc = agree_new(h, n, ps, tls, &g)) != ST_OK)
+	if ((rc = agree_new(h, n, ps, tls, link_witness(e), &g)) != ST_OK)
 		diag_fatal("cannot set up agreements: %s", status_str(rc));
 	if ((rc = api_listen(base, e, g, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));

@@ -37,7 +37,7 @@ struct agract {
 	int64_t at_ms;
 };
 
-static const char *const kinds[] = { NULL, "decline", "terminate" };
+static const char *const kinds[] = { NULL, "decline", "terminate", "sign" };
 
 /* fail - write "PATH: WHAT" into why and return rc. */
 static status __attribute__((format(printf, 4, 5)))
@@ -174,8 +174,10 @@ fields(const json_t *root, struct agract *a, char *why)
 		a->kind = AGRACT_DECLINE;
 	else if (strcmp(s, kinds[AGRACT_TERMINATE]) == 0)
 		a->kind = AGRACT_TERMINATE;
+	else if (strcmp(s, kinds[AGRACT_SIGN]) == 0)
+		a->kind = AGRACT_SIGN;
 	else
-		return fail(why, ST_INVALID, "act", "not \"decline\" or \"terminate\"");
+		return fail(why, ST_INVALID, "act", "not \"decline\", \"terminate\" or \"sign\"");
 	rc = member_text(root, "agreement", 1, STAMP_UUID_LEN - 1, &s, why);
 	if (!rc && (!stamp_is_uuid(s) || s[14] != '7' || !strchr("89ab", s[19])))
 		rc = fail(why, ST_INVALID, "agreement", "not a UUIDv7 (lowercase 8-4-4-4-12 hex, "
@@ -242,8 +244,8 @@ agract_make(const struct ident *id, enum agract_kind kind, const char *agreement
 	status rc;
 
 	why[0] = '\0';
-	if (kind != AGRACT_DECLINE && kind != AGRACT_TERMINATE)
-		return fail(why, ST_INVALID, "act", "not \"decline\" or \"terminate\"");
+	if (kind != AGRACT_DECLINE && kind != AGRACT_TERMINATE && kind != AGRACT_SIGN)
+		return fail(why, ST_INVALID, "act", "not \"decline\", \"terminate\" or \"sign\"");
 	stamp_format(at_ms, at);
 	/* in the order of the format's description; members are read by name */
 	pl = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "v", 1, "act", kinds[kind],
@@ -378,7 +380,16 @@ agract_doc_sha256(const char *doc, size_t n, char hex[static AGRACT_SHA_HEX])
 const char *
 agract_kind_name(enum agract_kind k)
 {
-	return k == AGRACT_DECLINE || k == AGRACT_TERMINATE ? kinds[k] : "?";
+	return k == AGRACT_DECLINE || k == AGRACT_TERMINATE || k == AGRACT_SIGN ? kinds[k] : "?";
+}
+
+const char *
+agract_kind_words(enum agract_kind k)
+{
+	static const char *const words[] = { "?", "declined", "notice of termination",
+	    "signed" };
+
+	return k >= AGRACT_DECLINE && k <= AGRACT_SIGN ? words[k] : words[0];
 }
 
 enum agract_kind

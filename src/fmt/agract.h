@@ -1,10 +1,10 @@
-/* agract.h - acts on an agreement: a party's signed decline or notice of
- * termination (docs/AGREEMENTS.md, "Acts").
+/* agract.h - acts on an agreement: a party's signed decline, notice of
+ * termination, or record of its signature (docs/AGREEMENTS.md, "Acts").
  *
  * An act is a JWS in the compact serialization, protected header exactly
  *   {"alg":"EdDSA","kid":KID,"typ":"parley-agreement-act"}
  * over the payload
- *   {"v":1,"act":"decline"|"terminate","agreement":ID,"payload_sha256":HEX,
+ *   {"v":1,"act":"decline"|"terminate"|"sign","agreement":ID,"payload_sha256":HEX,
  *    "by":KID,"reason":TEXT,"at":RFC3339}
  * where payload_sha256 is the lowercase hex SHA-256 of the agreement's
  * payload bytes (agract_doc_sha256), so an act names exactly one text, and
@@ -31,7 +31,10 @@
  * characters, base64url'd, with its header and signature, fits twice over. */
 #define AGRACT_MAX 8192
 
-enum agract_kind { AGRACT_DECLINE = 1, AGRACT_TERMINATE = 2 };
+/* A "sign" act records, with its time, that by signed the agreement (its
+ * signature itself is in the agreement's document): the statement of it
+ * that goes into the signer's cosigned log.  It changes nothing. */
+enum agract_kind { AGRACT_DECLINE = 1, AGRACT_TERMINATE = 2, AGRACT_SIGN = 3 };
 
 struct agract;
 
@@ -63,8 +66,12 @@ void agract_free(struct agract *a);
  * the document as verified.  ST_PARSE when doc has no such payload. */
 status agract_doc_sha256(const char *doc, size_t n, char hex[static AGRACT_SHA_HEX]) WUR;
 
-/* agract_kind_name - "decline" or "terminate"; "?" for another value. */
+/* agract_kind_name - "decline", "terminate" or "sign"; "?" for another value. */
 const char *agract_kind_name(enum agract_kind k);
+
+/* agract_kind_words - the act in words for a person: "declined",
+ * "notice of termination", "signed"; "?" for another value. */
+const char *agract_kind_words(enum agract_kind k);
 
 /* Getters: borrowed from a, valid until agract_free. */
 enum agract_kind agract_kind(const struct agract *a);

@@ -20,6 +20,11 @@
  * complete is false when a list stopped at limit (default 256, at most
  * 1024) or at HISTORY_BYTES of statements: ask again after the last seq.
  *
+ * GET /v1/history?acts=1 gives instead the caller's acts on agreements we
+ * hold (fmt/agract.h; its "sign", "decline" and "terminate", statements of
+ * its log too), oldest first, at most HISTORY_ACTS:
+ *   {"v":1,"acts":[JWS,...],"complete":B,"cosigned":…}
+ *
  * SECURITY: a pinned peer gets only statements it signed or that were
  * addressed to it, on a link agreed with it; nothing about other peers.
  */
@@ -27,12 +32,14 @@
 #include <string.h>
 
 #include "link/link_int.h"
+#include "store/store_agree.h"
 #include "store/store_log.h"
 #include "util/diag.h"
 
 #define HISTORY_LIMIT 256
 #define HISTORY_LIMIT_MAX 1024
 #define HISTORY_BYTES (8u << 20)
+#define HISTORY_ACTS 4096
 
 struct page {
 	json_t *list;
@@ -102,6 +109,54 @@ number(const struct http_req *r, const char *name, int64_t dflt)
 	return *v && !*end && n >= 0 ? n : -1;
 }
 
+struct acts {
+	const char *kid;
+	json_t *list;
+	status rc;
+};
+
+static int
+act_row(void *arg, const struct store_agree_act *t)
+{
+	struct acts *a = arg;
+
+	if (strcmp(t->by_kid, a->kid) != 0)
+		return 0;
+	if (json_array_size(a->list) >= HISTORY_ACTS)
+		return 1;
+	if (json_array_append_new(a->list, json_string(t->jws)) != 0)
+		a->rc = ST_NOMEM;
+	return a->rc != ST_OK;
+}
+
+/* serve_acts - the answer to ?acts=1 from pr. */
+static void
+serve_acts(struct link_engine *e, struct peer *pr, struct http_req *r)
+{
+	struct store *st = node_store(e->node);
+	struct acts a = { pr->kid, json_array(), ST_OK };
+	json_t *j = NULL, *cosigned = NULL;
+	char *text = NULL;
+
+	if (!a.list || store_agree_act_list(st, NULL, act_row, &a) != ST_OK || a.rc) {
+		http_reply_error(r, a.rc ? a.rc : ST_DB, "store error");
+		json_decref(a.list);
+		return;
+	}
+	if (store_witness_get(st, pr->id, cosigned_row, &cosigned) != ST_OK)
+		cosigned = NULL;
+	j = json_pack("{s:i, s:O, s:b, s:o}", "v", 1, "acts", a.list, "complete",
+	    json_array_size(a.list) < HISTORY_ACTS, "cosigned", cosigned ? cosigned : json_null());
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (text)
+		http_reply(r, ST_OK, "application/json", text, strlen(text));
+	else
+		http_reply_error(r, ST_NOMEM, NULL);
+	free(text);
+	json_decref(j);
+	json_decref(a.list);
+}
+
 static void
 serve_history(void *arg, struct http_req *r)
 {
@@ -124,6 +179,10 @@ serve_history(void *arg, struct http_req *r)
 		goto out;
 	}
 	peers_heard(e->peers, pr);
+	if (!link && http_req_query(r, "acts")) {
+		serve_acts(e, pr, r);
+		goto out;
+	}
 	if (!link || !envelope_link_ok(link)) {
 		http_reply_error(r, ST_LINK, "no such link: urgent, cert, leaders or wg");
 		goto out;

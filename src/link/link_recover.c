@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt/agract.h"
 #include "fmt/ckpt.h"
 #include "fmt/note.h"
 #include "fmt/tlog.h"
@@ -38,15 +39,18 @@
 #define RECOVER_TIMEOUT_S 60
 #define RECOVER_MAX 1000000	/* statements in one recovery */
 
-/* One statement to put back: a message of ours with the peer's receipt, or
- * the peer's message with our receipt. */
+/* One statement to put back: a message of ours with the peer's receipt,
+ * the peer's message with our receipt, or an act of ours on an agreement
+ * (fmt/agract.h) that a party holds. */
 struct stmt {
-	struct lpeer *p;	/* the peer it was exchanged with */
+	struct lpeer *p;	/* the peer it was exchanged with, or had it */
 	int ours;		/* 1: our message (outbox); 0: the peer's (inbox) */
+	int act;		/* 1: our act (jws; receipt NULL) */
 	int64_t at_ms;		/* when it was signed: ours created, our receipt issued */
 	char link[ENV_LINK_MAX + 1];
 	int64_t seq;
 	char *jws, *receipt;
+	char kind[16], subject[STAMP_UUID_LEN];	/* an act's */
 };
 
 /* One peer's part: fetched link by link, page by page. */
@@ -239,6 +243,51 @@ take_page(struct part *pt, json_t *j, int *complete)
 	return NULL;
 }
 
+/* take_acts - verify and keep the acts of ours the peer holds (the answer
+ * to ?acts=1); NULL, or why they cannot be used.  An act several parties
+ * hold is kept once. */
+static const char *
+take_acts(struct part *pt, json_t *j)
+{
+	struct recovery *rc = pt->rc;
+	const struct ident *self = node_ident(pt->p->e->node);
+	char why[AGRACT_WHY_MAX];
+	json_t *o;
+	size_t i, k;
+
+	if (!json_is_array(json_object_get(j, "acts")))
+		return "the peer's answer of our acts is malformed";
+	json_array_foreach(json_object_get(j, "acts"), i, o) {
+		const char *jws = json_string_value(o);
+		struct agract *a = NULL;
+		struct stmt s;
+		int dup = 0;
+
+		if (!jws || agract_open(jws, strlen(jws), ident_pk(self), &a, why) != ST_OK) {
+			agract_free(a);
+			return "an act of ours the peer holds does not verify";
+		}
+		for (k = 0; k < rc->n && !dup; k++)
+			dup = rc->v[k].act && strcmp(rc->v[k].jws, jws) == 0;
+		memset(&s, 0, sizeof s);
+		s.p = pt->p;
+		s.act = 1;
+		s.at_ms = agract_at_ms(a);
+		snprintf(s.kind, sizeof s.kind, "%s", agract_kind_name(agract_kind(a)));
+		snprintf(s.subject, sizeof s.subject, "%s", agract_agreement(a));
+		agract_free(a);
+		if (dup)
+			continue;
+		if (!(s.jws = strdup(jws)) || add(rc, &s) != ST_OK) {
+			free(s.jws);
+			return "too many statements";
+		}
+	}
+	if (!json_is_true(json_object_get(j, "complete")))
+		return "the peer holds more acts of ours than one answer gives";
+	return NULL;
+}
+
 static int
 by_time(const void *a, const void *b)
 {
@@ -247,6 +296,10 @@ by_time(const void *a, const void *b)
 
 	if (x->at_ms != y->at_ms)
 		return x->at_ms < y->at_ms ? -1 : 1;
+	if (x->act != y->act)
+		return x->act ? 1 : -1;	/* in one millisecond: after the messages */
+	if (x->act)
+		return strcmp(x->jws, y->jws);
 	if (x->ours != y->ours)
 		return x->ours ? -1 : 1;
 	if ((c = strcmp(x->link, y->link)) != 0)
@@ -264,6 +317,11 @@ put_back(const struct stmt *s)
 	char hash[ENV_HASH_HEX];
 	status e;
 
+	if (s->act) {
+		/* one the restored store kept already is where it was */
+		e = store_stmt_add(st, s->kind, s->subject, s->jws, strlen(s->jws), s->at_ms);
+		return e == ST_EXISTS ? ST_OK : e;
+	}
 	envelope_message_init(&m, HTTP_REQUEST_MAX);
 	e = envelope_message_fields(s->jws, strlen(s->jws), &m);
 	if (!e)
@@ -413,7 +471,11 @@ on_page(void *arg, status code, const char *body, size_t len, const char *error)
 		return;
 	}
 	j = json_loadb(body, len, 0, NULL);
-	why = j ? take_page(pt, j, &complete) : "its history answer is not JSON";
+	if (pt->link == ENV_LINKS) {
+		why = j ? take_acts(pt, j) : "its answer of our acts is not JSON";
+		complete = 1;
+	} else
+		why = j ? take_page(pt, j, &complete) : "its history answer is not JSON";
 	json_decref(j);
 	if (why) {
 		give_up(pt->rc, pt->p, why, 0);
@@ -451,6 +513,12 @@ next_page(struct part *pt)
 		    envelope_links[pt->link], (long long)pt->sent_after,
 		    (long long)pt->received_after);
 		if ((err = http_client_get(pt->client, path, RECOVER_TIMEOUT_S, on_page, pt)) != ST_OK)
+			give_up(pt->rc, p, status_str(err), 1);
+		return;
+	}
+	if (pt->link == ENV_LINKS) {	/* every link done: then our acts it holds */
+		if ((err = http_client_get(pt->client, "/v1/history?acts=1", RECOVER_TIMEOUT_S,
+		    on_page, pt)) != ST_OK)
 			give_up(pt->rc, p, status_str(err), 1);
 		return;
 	}

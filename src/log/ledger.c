@@ -330,7 +330,8 @@ fail(struct verify *v, status rc, const char *fmt, ...)
 static const char *
 kind_name(int kind)
 {
-	return kind == STORE_ENTRY_MESSAGE ? "message" : "receipt of message";
+	return kind == STORE_ENTRY_MESSAGE ? "message" : kind == STORE_ENTRY_ACT ?
+	    "act on agreement" : "receipt of message";
 }
 
 static int

@@ -14,16 +14,20 @@
 struct store;
 
 /* The node's Merkle log (tlog.h): one leaf per statement the node signed,
- * appended by store_out_add (the message) and store_in_add (the receipt of
- * an accepted message) in the caller's transaction.  Leaf data is the
- * statement's exact JWS; node hashes are stored, so proofs read O(log n). */
-enum store_entry_kind { STORE_ENTRY_MESSAGE = 1, STORE_ENTRY_RECEIPT = 2 };
+ * appended by store_out_add (the message), store_in_add (the receipt of
+ * an accepted message) and store_stmt_add (an act on an agreement) in the
+ * caller's transaction.  Leaf data is the statement's exact JWS; node
+ * hashes are stored, so proofs read O(log n). */
+enum store_entry_kind {
+	STORE_ENTRY_MESSAGE = 1, STORE_ENTRY_RECEIPT = 2, STORE_ENTRY_ACT = 3
+};
 
 struct store_entry {
 	uint64_t index;
 	int kind;		/* enum store_entry_kind */
-	const char *msg_id;	/* the message the statement is, or acknowledges */
-	const char *peer;	/* the other party's name */
+	const char *msg_id;	/* the message the statement is, or acknowledges; for
+				 * an act, the agreement it is on */
+	const char *peer;	/* the other party's name ("" for an act) */
 	const char *jws;	/* the statement: leaf data */
 	size_t jws_len;
 	const char *msg_jws;	/* receipts: the message acknowledged, as stored */
@@ -39,6 +43,12 @@ typedef int (*store_entry_cb)(void *arg, const struct store_entry *e);
  * the log itself costs. */
 status store_log_append(struct store *st, int kind, int64_t rid, const char *data,
     size_t n) WUR;
+/* store_stmt_add - keep jws[0..n), an act of kind ("sign", "decline",
+ * "terminate") this node signed at at_ms on agreement subject, and append
+ * it to the log, in the caller's transaction.  ST_EXISTS when that very
+ * statement is kept already (nothing appended). */
+status store_stmt_add(struct store *st, const char *kind, const char *subject,
+    const char *jws, size_t n, int64_t at_ms) WUR;
 /* store_log_size - the number of leaves (in this transaction, if open). */
 uint64_t store_log_size(const struct store *st);
 /* store_log_node - a tlog_get_fn over the store (arg is the store). */

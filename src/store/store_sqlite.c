@@ -194,7 +194,12 @@ static const char schema_v8[] =
     " id INTEGER PRIMARY KEY, agreement TEXT NOT NULL REFERENCES agreement(id),"
     " kind TEXT NOT NULL, by_kid TEXT NOT NULL, jws TEXT NOT NULL UNIQUE,"
     " at_ms INTEGER NOT NULL, kept_ms INTEGER NOT NULL, acked TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX agreement_act_of ON agreement_act(agreement, id);";
+    "CREATE INDEX agreement_act_of ON agreement_act(agreement, id);"
+    /* the log's other statements: this node's acts on agreements
+     * (STORE_ENTRY_ACT), kept whole, as they were signed */
+    "CREATE TABLE tlog_stmt("
+    " rid INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL,"
+    " jws TEXT NOT NULL UNIQUE, at_ms INTEGER NOT NULL);";
 
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
@@ -225,7 +230,7 @@ enum {
 	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_SEQS, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
 	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
 	Q_IN_ADVANCE, Q_IN_AT,
-	Q_IN_GET, Q_IN_LIST, Q_IN_BREACHES, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_IN_GET, Q_IN_LIST, Q_IN_BREACHES, Q_STMT_ADD, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
@@ -237,12 +242,14 @@ enum {
 /* A kept receipt's columns (RCPT_*, in this order) and what rebuilds it:
  * the message's id, link, seq and hash, and the peer's kid. */
 #define RCPT_COLS(t) t ".receipt, " t ".rcpt_id, " t ".rcpt_ms, " t ".rcpt_sig, " t ".rcpt_kid"
-#define ENTRY_COLS "e.idx, e.kind, coalesce(o.id, i.id), p.name," \
-	" o.jws, coalesce(i.jws, ''), i.hash, i.link, i.seq, p.kid, " RCPT_COLS("r")
+#define ENTRY_COLS "e.idx, e.kind, coalesce(o.id, i.id, s.subject), p.name," \
+	" o.jws, coalesce(i.jws, ''), i.hash, i.link, i.seq, p.kid, " RCPT_COLS("r") \
+	", s.jws"
 #define ENTRY_FROM " FROM tlog e" \
 	" LEFT JOIN outbox o ON e.kind = 1 AND o.rid = e.rid" \
 	" LEFT JOIN inbox i ON e.kind = 2 AND i.rid = e.rid" \
 	" LEFT JOIN in_receipt r ON e.kind = 2 AND r.rid = e.rid" \
+	" LEFT JOIN tlog_stmt s ON e.kind = 3 AND s.rid = e.rid" \
 	" LEFT JOIN peers p ON p.id = coalesce(o.peer_id, i.peer_id)"
 
 #define AGREE_COLS "id, doc, title, parties, signed, n_parties, n_signed, effective_ms," \
@@ -344,6 +351,7 @@ static const char *const sql[Q__COUNT] = {
 	    " WHERE i.peer_id = ? AND i.link = ? AND i.seq = ?",
 	[Q_IN_GET] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN
 	    " WHERE i.id = ? ORDER BY i.status = 200 DESC LIMIT 1",
+	[Q_STMT_ADD] = "INSERT INTO tlog_stmt(kind, subject, jws, at_ms) VALUES(?,?,?,?)",
 	[Q_IN_BREACHES] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN " WHERE i.status = 451"
 	    " ORDER BY i.rid",
 	[Q_IN_LIST] = "SELECT * FROM (SELECT " IN_COLS ", i.rid AS r FROM inbox i" IN_JOIN
@@ -1874,6 +1882,23 @@ store_log_append(struct store *st, int kind, int64_t rid, const char *data, size
 }
 
 status
+store_stmt_add(struct store *st, const char *kind, const char *subject, const char *jws,
+    size_t n, int64_t at_ms)
+{
+	sqlite3_stmt *s = stmt(st, Q_STMT_ADD);
+	status rc;
+
+	text(s, 1, kind);
+	text(s, 2, subject);
+	sqlite3_bind_text(s, 3, jws, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, at_ms);
+	rc = run(s);
+	if (rc)
+		return rc;
+	return store_log_append(st, STORE_ENTRY_ACT, sqlite3_last_insert_rowid(st->db), jws, n);
+}
+
+status
 store_out_add(struct store *st, const struct store_out *m)
 {
 	sqlite3_stmt *s = stmt(st, Q_OUT_ADD);
@@ -2241,8 +2266,11 @@ entry_row(sqlite3_stmt *s, const struct each *each)
 	e.kind = sqlite3_column_int(s, 1);
 	e.msg_id = col(s, 2);
 	e.peer = col(s, 3);
-	if (e.kind == STORE_ENTRY_MESSAGE) {
-		e.jws = jws_col(s, 4, &each->st->jws, &e.jws_len);
+	if (e.kind == STORE_ENTRY_MESSAGE || e.kind == STORE_ENTRY_ACT) {
+		e.jws = e.kind == STORE_ENTRY_ACT ? col(s, 15) :
+		    jws_col(s, 4, &each->st->jws, &e.jws_len);
+		if (e.kind == STORE_ENTRY_ACT)
+			e.jws_len = (size_t)sqlite3_column_bytes(s, 15);
 		e.msg_jws = "";
 		e.msg_jws_len = 0;
 		e.msg_hash = "";

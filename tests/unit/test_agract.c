@@ -180,7 +180,7 @@ test_make_refuses(void **state)
 	big[sizeof big - 1] = '\0';
 	expect_why(agract_make(alice, AGRACT_DECLINE, ID, SHA, big, 1000, &out, why),
 	    ST_INVALID, why, "reason: longer than 1000 bytes");
-	expect_why(agract_make(alice, (enum agract_kind)3, ID, SHA, "r", 1000, &out, why),
+	expect_why(agract_make(alice, (enum agract_kind)4, ID, SHA, "r", 1000, &out, why),
 	    ST_INVALID, why, "act: ");
 	assert_int_equal(out.len, 0);
 	buf_free(&out);
@@ -199,8 +199,10 @@ test_every_field(void **state)
 		{ "v", "2", ST_INVALID, "v: not 1" },
 		{ "v", "\"1\"", ST_INVALID, "v: not 1" },
 		{ "act", NULL, ST_INVALID, "act: missing" },
-		{ "act", "\"sign\"", ST_INVALID, "act: not \"decline\" or \"terminate\"" },
-		{ "act", "\"Decline\"", ST_INVALID, "act: not \"decline\" or \"terminate\"" },
+		{ "act", "\"signed\"", ST_INVALID,
+		    "act: not \"decline\", \"terminate\" or \"sign\"" },
+		{ "act", "\"Decline\"", ST_INVALID,
+		    "act: not \"decline\", \"terminate\" or \"sign\"" },
 		{ "act", "1", ST_INVALID, "act: not a string" },
 		{ "agreement", NULL, ST_INVALID, "agreement: missing" },
 		{ "agreement", "\"019A3C2E-7B10-7C4A-9D2E-5F6A7B8C9D0E\"", ST_INVALID,

@@ -905,7 +905,7 @@ test_log(void **state)
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
 /* Version 8 back to 7: agreements without what parties did to them. */
-#define TO_V7 "DROP INDEX agreement_act_of; DROP TABLE agreement_act;" \
+#define TO_V7 "DROP TABLE tlog_stmt; DROP INDEX agreement_act_of; DROP TABLE agreement_act;" \
     "ALTER TABLE agreement DROP COLUMN supersedes;" \
     "ALTER TABLE agreement DROP COLUMN declined_ms;" \
     "ALTER TABLE agreement DROP COLUMN declined_by;" \
