@@ -33,13 +33,17 @@ Prints tables:
      at its handshake deadline or otherwise, is opened again, so the attack
      lasts the whole measurement; bounded in connections opened and in
      time), and without it again: p50 / p99 against the goal; what the
-     attack did meanwhile, and what the receiver logged.
+     attack did meanwhile, and what the receiver logged;
+  6. the agreements in force (bench_policy.c), with the daemons stopped:
+     policy_send and policy_receive per message against a store holding 1
+     and 20 agreements, and a pin's local agreement.
 
 Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
 BENCH_SECONDS (default 30), BENCH_LOG_SIZE (default 1000000),
-BENCH_PARTS (default "rtt,sustained,log,attack": which parts to run; parts 1-3
-are "rtt" and "sustained", "log" is part 4 with the Ed25519 reference of 2b
-and needs bench_log; "rtt,sustained" runs with any build of parleyd, for
+BENCH_PARTS (default "rtt,sustained,log,attack,policy": which parts to run;
+parts 1-3 are "rtt" and "sustained", "log" is part 4 with the Ed25519
+reference of 2b and needs bench_log; "policy" is part 6 and needs
+bench_policy; "rtt,sustained" runs with any build of parleyd, for
 interleaved comparisons of two builds), BENCH_ATTACK_N (default 500),
 BENCH_ATTACK_NICE (the attacker's niceness, default 0: the same priority
 as the daemons, as when the attacker's connections cost the receiver's
@@ -85,7 +89,7 @@ GOAL_KB = (6, 4)	# bytes written per message: sender, receiver (issue)
 GOAL_CPU = 1.5		# CPU per message against its Ed25519 work
 LOG_SIZE = int(os.environ.get("BENCH_LOG_SIZE", "1000000"))
 LOG_MESSAGES = min(100000, LOG_SIZE)
-PARTS = set(os.environ.get("BENCH_PARTS", "rtt,sustained,log,attack").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "rtt,sustained,log,attack,policy").split(","))
 ATTACK_N = int(os.environ.get("BENCH_ATTACK_N", "500"))
 ATTACK_TIMEOUT_MS = os.environ.get("BENCH_ATTACK_TIMEOUT_MS")	# None: the daemon's default
 ATTACK_NICE = int(os.environ.get("BENCH_ATTACK_NICE", "0"))	# the attacker's niceness
@@ -269,6 +273,15 @@ def bench_log(*args):
     return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
 
 
+def bench_policy():
+    """Run bench_policy; its table (text, printed as it stands)."""
+    r = subprocess.run([os.path.join(BIN, "bench_policy")], stdout=subprocess.PIPE,
+                       text=True)
+    if r.returncode != 0:
+        sys.exit("bench: bench_policy failed")
+    return r.stdout
+
+
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
@@ -417,6 +430,25 @@ def warm_up(api):
         sys.exit(f"bench: warm-up message not delivered: {r}")
 
 
+def agree(top, a, b):
+    """An agreement between alpha and bravo in force, as parley makes one:
+    alpha's draft on urgent and cert (the warm-up's type "ping" added to
+    urgent), proposed by alpha, countersigned by bravo."""
+    draft = json.loads(cli("agreement", "draft", "bravo", "--dir", a))
+    draft["links"] = {k: v for k, v in draft["links"].items() if k in ("urgent", "cert")}
+    draft["links"]["urgent"]["types"].append("ping")
+    path = os.path.join(top, "agreement.json")
+    with open(path, "w") as f:
+        json.dump(draft, f, indent=2)
+    aid = cli("agreement", "propose", path, "--dir", a).split()[-1]
+    state = lambda d: {x["id"]: x["state"] for x in
+                       json.loads(cli("agreement", "list", "--json", "--dir", d))}.get(aid)
+    wait_for(lambda: state(b) is not None, 20, "bravo to hold the proposal")
+    cli("agreement", "sign", aid, "--dir", b)
+    wait_for(lambda: state(a) == "in force" and state(b) == "in force", 20,
+             "the agreement in force at both")
+
+
 def attack_part(api, procs, b):
     """Part 5: bravo restarted with RLIMIT_NOFILE ATTACK_NOFILE, logging as
     in production (no --quiet); round trips without the attack, under it,
@@ -534,13 +566,14 @@ def main():
         with open(card, "w") as f:
             f.write(cli("card", "--dir", other))
         fp = cli("fingerprint", card).split("  (")[0]
-        cli("peer", "add", card, "--dir", me, "--fingerprint", fp, "--links", "urgent,cert")
+        cli("peer", "add", card, "--dir", me, "--fingerprint", fp)
     procs = [start_daemon(d) for d in (a, b)]
     sustained = "sustained" in PARTS
     attack = None
     try:
         for d in (a, b):
             wait_for(lambda d=d: daemon_up(d), 20, "daemons to start")
+        agree(top, a, b)
         api = Api(a)
         # Warm up the connections (handshakes are not part of the round trip).
         warm_up(api)
@@ -573,7 +606,7 @@ def main():
 
     # 4b. Timed with no daemon running: the bundle's verification, then the
     # log on a node of its own.
-    log_rows = []
+    log_rows, policy = [], None
     try:
         if "log" in PARTS:
             log_rows = bench_log("bundle", bundle, os.path.join(top, "a.card"),
@@ -581,6 +614,8 @@ def main():
             c = os.path.join(top, "c")
             cli("init", "charlie", "--dir", c, "--listen", f"127.0.0.1:{free_port()}")
             log_rows += bench_log("append", c, str(LOG_MESSAGES), str(LOG_SIZE), "1000")
+        if "policy" in PARTS:
+            policy = bench_policy()
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
@@ -600,6 +635,9 @@ def main():
         print_log(log_rows)
     if attack:
         print_attack(attack)
+    if policy:
+        print()
+        print(policy, end="")
 
 
 def sustained_part(api, procs, a, b):

@@ -41,10 +41,13 @@ envelope_priority_ok(const char *s)
 	return in_set(s, prios);
 }
 
+/* An agreement's id is a UUIDv7 (agreement_parse holds it to that): a
+ * message naming any other UUID names no agreement, and is malformed. */
 int
 envelope_agreement_ok(const char *s)
 {
-	return strcmp(s, ENV_AGREEMENT_LOCAL) == 0 || stamp_is_uuid(s);
+	return strcmp(s, ENV_AGREEMENT_LOCAL) == 0 ||
+	    (stamp_is_uuid(s) && s[14] == '7' && strchr("89ab", s[19]) != NULL);
 }
 
 int

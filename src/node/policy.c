@@ -17,6 +17,9 @@ struct entry {
 	char id[STAMP_UUID_LEN];
 	struct store_agree row;
 	struct agreement *a;
+	const char *supersedes;	/* a's, or NULL */
+	size_t next;		/* the held agreement, signed by all, superseding
+				 * this one (policy_reload finds it), or SIZE_MAX */
 };
 
 /* One pin's local agreement. */
@@ -131,6 +134,7 @@ agree_row(void *arg, const struct store_agree *r)
 	/* the strings live only as long as the callback: none is kept */
 	e->row.doc = e->row.title = e->row.parties = e->row.signed_by = NULL;
 	e->row.supersedes = e->row.declined_by = NULL;
+	e->supersedes = agreement_supersedes(e->a);
 	l->n++;
 	return 0;
 }
@@ -159,6 +163,21 @@ peer_row(void *arg, const struct store_peer *sp)
 	return 0;
 }
 
+/* successors - each entry's next: the first held agreement, signed by
+ * every party, that supersedes it.  Found once here, so that asking
+ * whether an agreement has ended costs a walk, not a scan. */
+static void
+successors(struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		v[i].next = SIZE_MAX;
+		for (size_t j = 0; j < n && v[i].next == SIZE_MAX; j++)
+			if (v[j].supersedes && strcmp(v[j].supersedes, v[i].id) == 0 &&
+			    v[j].row.n_signed >= v[j].row.n_parties)
+				v[i].next = j;
+	}
+}
+
 status
 policy_reload(struct policy *p)
 {
@@ -178,6 +197,7 @@ policy_reload(struct policy *p)
 		free(l.loc);
 		return rc;
 	}
+	successors(l.v, l.n);
 	entries_free(p->v, p->n);
 	free(p->loc);
 	p->v = l.v;
@@ -189,8 +209,9 @@ policy_reload(struct policy *p)
 
 /* ---- questions ---- */
 
+/* in_term - every party signed, and now_ms within the term. */
 static int
-in_force(const struct entry *e, int64_t now_ms)
+in_term(const struct entry *e, int64_t now_ms)
 {
 	return strcmp(policy_state(&e->row, now_ms), "in force") == 0 ||
 	    strcmp(policy_state(&e->row, now_ms), "terminating") == 0;
@@ -214,26 +235,26 @@ by_id(const struct policy *p, const char *id)
 }
 
 /* successor - the agreement in force at now_ms that supersedes e (or one
- * that supersedes that, and so on), or NULL. */
+ * that supersedes that, and so on: the last in its term), or NULL. */
 static const struct entry *
 successor(const struct policy *p, const struct entry *e, int64_t now_ms)
 {
-	for (int depth = 0; depth < 16; depth++) {
-		const struct entry *next = NULL;
+	const struct entry *found = NULL;
 
-		for (size_t i = 0; i < p->n && !next; i++) {
-			const char *s = agreement_supersedes(p->v[i].a);
-
-			if (s && strcmp(s, e->id) == 0 && p->v[i].row.n_signed >= p->v[i].row.n_parties)
-				next = &p->v[i];
-		}
-		if (!next)
-			return NULL;
-		if (in_force(next, now_ms))
-			return next;
-		e = next;
+	for (int depth = 0; depth < 16 && e->next != SIZE_MAX; depth++) {
+		e = &p->v[e->next];
+		if (in_term(e, now_ms))
+			found = e;
 	}
-	return NULL;
+	return found;
+}
+
+/* in_force - in its term and not superseded by one in force (policy.h):
+ * once a successor is in force, the agreement it replaces has ended. */
+static int
+in_force(const struct policy *p, const struct entry *e, int64_t now_ms)
+{
+	return in_term(e, now_ms) && !successor(p, e, now_ms);
 }
 
 static const struct local *
@@ -259,7 +280,7 @@ replaced_at(const struct policy *p, const char *peer_kid, int64_t now_ms)
 		int64_t t = e->row.effective_ms > e->row.updated_ms ? e->row.effective_ms :
 		    e->row.updated_ms;
 
-		if (binds(p, e, peer_kid) && in_force(e, now_ms) && t < at)
+		if (binds(p, e, peer_kid) && in_term(e, now_ms) && t < at)
 			at = t;
 	}
 	return at;
@@ -332,7 +353,7 @@ policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
 	}
 	if (m->agreement && strcmp(m->agreement, ENV_AGREEMENT_LOCAL) != 0) {
 		named = by_id(p, m->agreement);
-		if (!named || !binds(p, named, peer_kid) || !in_force(named, now_ms)) {
+		if (!named || !binds(p, named, peer_kid) || !in_force(p, named, now_ms)) {
 			snprintf(why, AGREEMENT_WHY_MAX, "agreement %.36s is not in force between"
 			    " this node and the peer (parley agreement list)", m->agreement);
 			return ST_NOTFOUND;
@@ -344,7 +365,7 @@ policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
 		enum tlp max;
 		char w[AGREEMENT_WHY_MAX];
 
-		if ((named && e != named) || !binds(p, e, peer_kid) || !in_force(e, now_ms) ||
+		if ((named && e != named) || !binds(p, e, peer_kid) || !in_force(p, e, now_ms) ||
 		    agreement_tlp_max(e->a, m->link, &max) != ST_OK)
 			continue;
 		if (agreement_allows(e->a, m->link, m->type, m->priority, m->body_size,
@@ -417,11 +438,11 @@ policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *
 		    m->agreement);
 		return ST_BREACH;
 	}
-	if (!in_force(e, now_ms)) {
+	if (!in_force(p, e, now_ms)) {
 		next = successor(p, e, now_ms);
 		if (!next || !binds(p, next, peer_kid)) {
 			snprintf(why, AGREEMENT_WHY_MAX, "agreement %.36s is %s here", m->agreement,
-			    policy_state(&e->row, now_ms));
+			    next ? "superseded" : policy_state(&e->row, now_ms));
 			return ST_BREACH;
 		}
 		e = next;

@@ -1099,6 +1099,358 @@ test_seal_as_jansson(void **state)
 	}
 }
 
+/* ---- version 2: the TLP label and the agreement ----------------------- */
+
+#define AGR7 "0192f0c2-5b7e-7a41-8f00-0123456789ab"	/* a UUIDv7 */
+
+/* fill_v2 - fill, with tlp and agreement set (a version 2 message). */
+static void
+fill_v2(struct message *m, const char *to_kid, const char *body, const char *tlp,
+    const char *agreement)
+{
+	fill(m, to_kid, body);
+	snprintf(m->tlp, sizeof m->tlp, "%s", tlp);
+	snprintf(m->agreement, sizeof m->agreement, "%s", agreement);
+}
+
+/* A version 2 message opens with its label and agreement, and its payload
+ * is byte for byte what jansson makes of the members in envelope.h's
+ * order; it is still what the template reader takes. */
+static void
+test_v2_round_trip(void **state)
+{
+	static const struct {
+		const char *tlp, *agreement;
+	} cases[] = {
+		{ "TLP:AMBER", AGR7 },
+		{ "TLP:AMBER+STRICT", ENV_AGREEMENT_LOCAL },
+		{ "TLP:CLEAR", AGR7 },
+		{ "TLP:RED", ENV_AGREEMENT_LOCAL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct message m, got;
+		struct buf jws, pl;
+		char *text, *want;
+		json_t *j;
+
+		fill_v2(&m, ident_kid(bob), BODY, cases[i].tlp, cases[i].agreement);
+		buf_init(&jws, 1 << 16);
+		assert_int_equal(envelope_message_seal(alice, &m, &jws), ST_OK);
+		assert_int_equal(m.v, 2);
+		envelope_message_init(&got, MAX_BODY);
+		assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice),
+		    ident_kid(bob), &got), ST_OK);
+		assert_int_equal(got.v, 2);
+		assert_string_equal(got.tlp, cases[i].tlp);
+		assert_string_equal(got.agreement, cases[i].agreement);
+		assert_string_equal(got.id, m.id);
+		assert_string_equal(got.subject, m.subject);
+		assert_string_equal(buf_str(&got.body), BODY);
+
+		text = payload_of(&jws);
+		j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s%,s:s}",
+		    "v", 2, "id", m.id, "from", m.from, "to", m.to, "link", m.link,
+		    "seq", (json_int_t)m.seq, "type", m.type, "priority", m.priority,
+		    "tlp", m.tlp, "agreement", m.agreement, "subject", m.subject,
+		    "body", buf_str(&m.body), m.body.len, "created_at", m.created_at);
+		assert_non_null(j);
+		want = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_string_equal(text, want);
+		free(want);
+		json_decref(j);
+		free(text);
+
+		/* the template reader takes what the template wrote (a plain body) */
+		envelope_message_clear(&m);
+		fill_v2(&m, ident_kid(bob), "plain", cases[i].tlp, cases[i].agreement);
+		buf_reset(&jws);
+		assert_int_equal(envelope_message_seal(alice, &m, &jws), ST_OK);
+		sealed_payload(&jws, &pl);
+		assert_int_equal(envelope_message_payload(pl.p, pl.len, TMPL_FIXED, &got), ST_OK);
+		assert_int_equal(got.v, 2);
+		assert_string_equal(got.tlp, cases[i].tlp);
+		assert_string_equal(got.agreement, cases[i].agreement);
+		buf_free(&pl);
+		envelope_message_clear(&got);
+		envelope_message_clear(&m);
+		buf_free(&jws);
+	}
+}
+
+/* A message with neither label nor agreement is sealed as version 1, as
+ * before, and opens as version 1 with both empty, even into a struct that
+ * held a version 2 message. */
+static void
+test_v1_still_opens(void **state)
+{
+	struct message m, got;
+	struct buf jws, v2;
+	char *text;
+
+	(void)state;
+	fill_v2(&m, ident_kid(bob), BODY, "TLP:RED", AGR7);
+	buf_init(&v2, 1 << 16);
+	assert_int_equal(envelope_message_seal(alice, &m, &v2), ST_OK);
+	envelope_message_clear(&m);
+	sealed_msg(alice, ident_kid(bob), &m, &jws);
+	assert_int_equal(m.v, 1);
+	text = payload_of(&jws);
+	assert_true(strncmp(text, "{\"v\":1,", 7) == 0);
+	assert_null(strstr(text, "\"tlp\""));
+	assert_null(strstr(text, "\"agreement\""));
+	free(text);
+
+	envelope_message_init(&got, MAX_BODY);
+	assert_int_equal(envelope_message_open(v2.p, v2.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_OK);
+	assert_string_equal(got.tlp, "TLP:RED");
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &got), ST_OK);
+	assert_int_equal(got.v, 1);
+	assert_string_equal(got.tlp, "");
+	assert_string_equal(got.agreement, "");
+	assert_string_equal(got.id, m.id);
+	assert_string_equal(buf_str(&got.body), BODY);
+	/* and envelope_message_fields reads it alike */
+	assert_int_equal(envelope_message_fields(v2.p, v2.len, &got), ST_OK);
+	assert_int_equal(envelope_message_fields(jws.p, jws.len, &got), ST_OK);
+	assert_int_equal(got.v, 1);
+	assert_string_equal(got.tlp, "");
+	assert_string_equal(got.agreement, "");
+	envelope_message_clear(&got);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+	buf_free(&v2);
+}
+
+/* A label that is not TLP 2.0's, or an agreement that is neither a UUIDv7
+ * nor "local": nothing is signed. */
+static void
+test_v2_seal_refuses(void **state)
+{
+	static const struct {
+		const char *name, *tlp, *agreement;
+	} cases[] = {
+		{ "TLP 1.0's TLP:WHITE", "TLP:WHITE", AGR7 },
+		{ "lowercase label", "tlp:amber", AGR7 },
+		{ "label with a space", "TLP:AMBER ", AGR7 },
+		{ "label without TLP:", "AMBER", AGR7 },
+		{ "no label, an agreement", "", AGR7 },
+		{ "agreement not a UUID", "TLP:AMBER", "agreement-1" },
+		{ "agreement a UUIDv4", "TLP:AMBER", "0192f0c2-5b7e-4a41-8f00-0123456789ab" },
+		{ "agreement of another variant", "TLP:AMBER",
+		    "0192f0c2-5b7e-7a41-cf00-0123456789ab" },
+		{ "agreement in capitals", "TLP:AMBER", "0192F0C2-5B7E-7A41-8F00-0123456789AB" },
+		{ "agreement LOCAL", "TLP:AMBER", "LOCAL" },
+		{ "a label, no agreement", "TLP:GREEN", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct message m;
+		struct buf jws;
+
+		fill_v2(&m, ident_kid(bob), "x", cases[i].tlp, cases[i].agreement);
+		buf_init(&jws, 1 << 16);
+		assert_int_equal(buf_adds(&jws, "keep"), ST_OK);
+		check_rc(cases[i].name, envelope_message_seal(alice, &m, &jws), ST_INVALID);
+		assert_string_equal(buf_str(&jws), "keep");
+		envelope_message_clear(&m);
+		buf_free(&jws);
+	}
+}
+
+/* v2_payload - a message payload from alice to bob of version v, with
+ * members (the text between "priority" and "subject", its comma last)
+ * where version 2 has tlp and agreement. */
+static void
+v2_payload(struct buf *out, int v, const char *members)
+{
+	char head[256];
+
+	buf_init(out, 4096);
+	snprintf(head, sizeof head, "{\"v\":%d,\"id\":\"0192f0c2-5b7e-7a41-8f00-0000000000aa\","
+	    "\"from\":\"%s\",\"to\":\"%s\",", v, ident_kid(alice), ident_kid(bob));
+	assert_int_equal(buf_adds(out, head), ST_OK);
+	assert_int_equal(buf_adds(out, "\"link\":\"cert\",\"seq\":42,\"type\":\"indicator\","
+	    "\"priority\":\"routine\","), ST_OK);
+	assert_int_equal(buf_adds(out, members), ST_OK);
+	assert_int_equal(buf_adds(out, "\"subject\":\"s\",\"body\":\"b\","
+	    "\"created_at\":\"2026-11-22T10:00:00.123Z\"}"), ST_OK);
+}
+
+/* read_as - read pl as how; the status, and on ST_OK the version, label and
+ * agreement, must be what the case wants. */
+static void
+read_as(const char *name, const char *how_name, status got, const struct message *m,
+    status want, int v, const char *tlp, const char *agreement)
+{
+	if (got != want)
+		fail_msg("%s (%s): got \"%s\", want \"%s\"", name, how_name, status_str(got),
+		    status_str(want));
+	if (got == ST_OK && (m->v != v || strcmp(m->tlp, tlp) != 0 ||
+	    strcmp(m->agreement, agreement) != 0))
+		fail_msg("%s (%s): read as v%d \"%s\" \"%s\", want v%d \"%s\" \"%s\"", name,
+		    how_name, m->v, m->tlp, m->agreement, v, tlp, agreement);
+}
+
+/* Version 2 payloads, right and wrong in tlp and agreement, read by the
+ * template reader (where it applies: fixed), by jansson, by the daemon's
+ * way, and signed and opened: the same answer and the same fields each
+ * way.  A version 1 payload carrying a stray tlp or agreement is version 1,
+ * both empty: the template reader leaves it to jansson (it is not the
+ * template's text), which ignores them. */
+static void
+test_v2_payloads(void **state)
+{
+#define A7 "\"" AGR7 "\""
+	static const struct {
+		const char *name;
+		int v;
+		const char *members;
+		int fixed;
+		status want;
+		const char *tlp, *agreement;	/* read on ST_OK */
+	} cases[] = {
+		{ "as the template writes it", 2, "\"tlp\":\"TLP:AMBER\",\"agreement\":" A7 ",", 1,
+		    ST_OK, "TLP:AMBER", AGR7 },
+		{ "local, AMBER+STRICT", 2, "\"tlp\":\"TLP:AMBER+STRICT\",\"agreement\":\"local\",",
+		    1, ST_OK, "TLP:AMBER+STRICT", "local" },
+		{ "label escaped", 2, "\"tlp\":\"TLP:AMBER\\u002bSTRICT\",\"agreement\":\"local\",",
+		    0, ST_OK, "TLP:AMBER+STRICT", "local" },
+		{ "agreement escaped", 2, "\"tlp\":\"TLP:RED\",\"agreement\":\"l\\u006fcal\",", 0,
+		    ST_OK, "TLP:RED", "local" },
+		{ "the two swapped", 2, "\"agreement\":" A7 ",\"tlp\":\"TLP:GREEN\",", 0, ST_OK,
+		    "TLP:GREEN", AGR7 },
+		/* missing */
+		{ "no tlp", 2, "\"agreement\":" A7 ",", 0, ST_INVALID, NULL, NULL },
+		{ "no agreement", 2, "\"tlp\":\"TLP:RED\",", 0, ST_INVALID, NULL, NULL },
+		{ "neither", 2, "", 0, ST_INVALID, NULL, NULL },
+		/* the label wrong */
+		{ "TLP:WHITE", 2, "\"tlp\":\"TLP:WHITE\",\"agreement\":" A7 ",", 1, ST_INVALID,
+		    NULL, NULL },
+		{ "tlp:amber", 2, "\"tlp\":\"tlp:amber\",\"agreement\":" A7 ",", 1, ST_INVALID,
+		    NULL, NULL },
+		{ "label empty", 2, "\"tlp\":\"\",\"agreement\":" A7 ",", 1, ST_INVALID, NULL,
+		    NULL },
+		{ "label too long", 2, "\"tlp\":\"TLP:AMBER+STRICTX\",\"agreement\":" A7 ",", 1,
+		    ST_INVALID, NULL, NULL },
+		{ "label a number", 2, "\"tlp\":2,\"agreement\":" A7 ",", 0, ST_INVALID, NULL,
+		    NULL },
+		{ "label null", 2, "\"tlp\":null,\"agreement\":" A7 ",", 0, ST_INVALID, NULL,
+		    NULL },
+		{ "label with NUL (jansson refuses it)", 2,
+		    "\"tlp\":\"TLP:RED\\u0000\",\"agreement\":" A7 ",", 0, ST_PARSE, NULL, NULL },
+		{ "tlp twice", 2, "\"tlp\":\"TLP:RED\",\"tlp\":\"TLP:CLEAR\",\"agreement\":" A7 ",",
+		    0, ST_PARSE, NULL, NULL },
+		/* the agreement wrong */
+		{ "agreement LOCAL", 2, "\"tlp\":\"TLP:RED\",\"agreement\":\"LOCAL\",", 1,
+		    ST_INVALID, NULL, NULL },
+		{ "agreement empty", 2, "\"tlp\":\"TLP:RED\",\"agreement\":\"\",", 1, ST_INVALID,
+		    NULL, NULL },
+		{ "agreement a UUIDv4", 2, "\"tlp\":\"TLP:RED\","
+		    "\"agreement\":\"0192f0c2-5b7e-4a41-8f00-0123456789ab\",", 1, ST_INVALID, NULL,
+		    NULL },
+		{ "agreement in capitals", 2, "\"tlp\":\"TLP:RED\","
+		    "\"agreement\":\"0192F0C2-5B7E-7A41-8F00-0123456789AB\",", 1, ST_INVALID, NULL,
+		    NULL },
+		{ "agreement too long", 2, "\"tlp\":\"TLP:RED\",\"agreement\":\"" AGR7 "0\",", 1,
+		    ST_INVALID, NULL, NULL },
+		{ "agreement an object", 2, "\"tlp\":\"TLP:RED\",\"agreement\":{},", 0,
+		    ST_INVALID, NULL, NULL },
+		/* version 1 with stray members; version 3 */
+		{ "v1, a stray tlp", 1, "\"tlp\":\"TLP:RED\",", 0, ST_OK, "", "" },
+		{ "v1, stray tlp and agreement", 1, "\"tlp\":\"TLP:RED\",\"agreement\":" A7 ",", 0,
+		    ST_OK, "", "" },
+		{ "v1, a stray label not TLP 2.0's", 1, "\"tlp\":\"TLP:WHITE\",", 0, ST_OK, "",
+		    "" },
+		{ "v1 as the template writes it", 1, "", 1, ST_OK, "", "" },
+		{ "v3", 3, "\"tlp\":\"TLP:RED\",\"agreement\":" A7 ",", 0, ST_INVALID, NULL, NULL },
+	};
+#undef A7
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *name = cases[i].name;
+		struct message mj, mf, ma, mo;
+		struct buf pl, jws;
+		status j, f, a;
+
+		v2_payload(&pl, cases[i].v, cases[i].members);
+		envelope_message_init(&mj, MAX_BODY);
+		envelope_message_init(&mf, MAX_BODY);
+		envelope_message_init(&ma, MAX_BODY);
+		envelope_message_init(&mo, MAX_BODY);
+		j = envelope_message_payload(pl.p, pl.len, TMPL_JSON, &mj);
+		f = envelope_message_payload(pl.p, pl.len, TMPL_FIXED, &mf);
+		a = envelope_message_payload(pl.p, pl.len, TMPL_ANY, &ma);
+		read_as(name, "jansson", j, &mj, cases[i].want, cases[i].v, cases[i].tlp,
+		    cases[i].agreement);
+		read_as(name, "any", a, &ma, cases[i].want, cases[i].v, cases[i].tlp,
+		    cases[i].agreement);
+		if (cases[i].fixed)
+			read_as(name, "template", f, &mf, cases[i].want, cases[i].v, cases[i].tlp,
+			    cases[i].agreement);
+		else	/* not the template's text: left to jansson */
+			read_as(name, "template", f, &mf, ST_PARSE, 0, NULL, NULL);
+		buf_init(&jws, 1 << 16);
+		assert_int_equal(jws_sign(alice, ENV_MSG_TYP, pl.p, pl.len, &jws), ST_OK);
+		read_as(name, "open", envelope_message_open(jws.p, jws.len, ident_pk(alice),
+		    ident_kid(bob), &mo), &mo, cases[i].want, cases[i].v, cases[i].tlp,
+		    cases[i].agreement);
+		envelope_message_clear(&mj);
+		envelope_message_clear(&mf);
+		envelope_message_clear(&ma);
+		envelope_message_clear(&mo);
+		buf_free(&pl);
+		buf_free(&jws);
+	}
+}
+
+/* envelope_message_fields reads version 2 as signed: label, agreement and
+ * the rest, the same as envelope_message_open. */
+static void
+test_v2_fields(void **state)
+{
+	struct message m, got, opened;
+	struct buf jws;
+
+	(void)state;
+	fill_v2(&m, ident_kid(bob), BODY, "TLP:AMBER+STRICT", AGR7);
+	buf_init(&jws, 1 << 16);
+	assert_int_equal(envelope_message_seal(alice, &m, &jws), ST_OK);
+	envelope_message_init(&got, MAX_BODY);
+	envelope_message_init(&opened, MAX_BODY);
+	assert_int_equal(envelope_message_fields(jws.p, jws.len, &got), ST_OK);
+	assert_int_equal(envelope_message_open(jws.p, jws.len, ident_pk(alice), ident_kid(bob),
+	    &opened), ST_OK);
+	assert_int_equal(got.v, 2);
+	assert_string_equal(got.tlp, "TLP:AMBER+STRICT");
+	assert_string_equal(got.agreement, AGR7);
+	assert_string_equal(got.id, opened.id);
+	assert_string_equal(got.from, opened.from);
+	assert_string_equal(got.to, opened.to);
+	assert_string_equal(got.link, opened.link);
+	assert_int_equal(got.seq, opened.seq);
+	assert_string_equal(got.type, opened.type);
+	assert_string_equal(got.priority, opened.priority);
+	assert_string_equal(got.subject, opened.subject);
+	assert_string_equal(got.created_at, opened.created_at);
+	assert_int_equal(got.body.len, opened.body.len);
+	assert_memory_equal(buf_str(&got.body), buf_str(&opened.body), got.body.len);
+	/* cut: refused, nothing handed on */
+	assert_int_equal(envelope_message_fields(jws.p, jws.len / 2, &got), ST_PARSE);
+	assert_int_equal(got.body.len, 0);
+	envelope_message_clear(&got);
+	envelope_message_clear(&opened);
+	envelope_message_clear(&m);
+	buf_free(&jws);
+}
+
+#undef AGR7
+
 static int
 setup(void **state)
 {
@@ -1149,6 +1501,11 @@ main(void)
 		cmocka_unit_test(test_vocabularies),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_seal_as_jansson),
+		cmocka_unit_test(test_v2_round_trip),
+		cmocka_unit_test(test_v1_still_opens),
+		cmocka_unit_test(test_v2_seal_refuses),
+		cmocka_unit_test(test_v2_payloads),
+		cmocka_unit_test(test_v2_fields),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
