@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from bench import agree
+
 BIN = os.path.abspath(os.environ.get("PARLEY_BIN", "build"))
 ED = ("crypto_sign_detached", "crypto_sign_verify_detached")
 
@@ -60,7 +62,7 @@ def run(n, top):
         with open(card, "w") as f:
             f.write(cli("card", "--dir", other))
         fp = cli("fingerprint", card).split("  (")[0]
-        cli("peer", "add", card, "--dir", me, "--fingerprint", fp, "--links", "urgent,cert")
+        cli("peer", "add", card, "--dir", me, "--fingerprint", fp)
     outs = [os.path.join(top, name + ".callgrind") for name in ("alpha", "bravo")]
     procs = [subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
                                os.path.join(BIN, "parleyd"), "--dir", d, "--quiet"],
@@ -70,6 +72,7 @@ def run(n, top):
         up = lambda d: subprocess.run([os.path.join(BIN, "parley"), "status", "--dir", d],
                                       capture_output=True).returncode == 0
         wait_for(lambda: up(a) and up(b), 300, "the daemons to start")
+        agree(top, a, b)    # as bench.py makes it: what flows is what both signed
         s = socket.socket(socket.AF_UNIX)
         s.connect(os.path.join(a, "parleyd.sock"))
         f = s.makefile("r")
