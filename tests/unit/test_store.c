@@ -1036,6 +1036,48 @@ log_text(struct fx *f, char text[static 128], const char *ids)
 	}
 }
 
+static int
+act_entry(void *arg, const struct store_entry *e)
+{
+	char *text = arg;
+
+	snprintf(text + strlen(text), 128 - strlen(text), "%" PRIu64 ":%d:%s:%s ", e->index,
+	    e->kind, e->msg_id, e->kind == STORE_ENTRY_ACT ? e->jws : "");
+	return 0;
+}
+
+/* An act of this node on an agreement is an entry of its log: its JWS
+ * whole is the leaf, listed with the agreement's id; the same act again
+ * appends nothing (ST_EXISTS); a rollback takes it back. */
+static void
+test_log_acts(void **state)
+{
+	struct fx *f = *state;
+	static const char act[] = "eyJhbGciOiJFZERTQSJ9.eyJ2IjoxfQ.c2ln";
+	static const char aid[] = "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0e";
+	uint8_t h[TLOG_HASH], leaf[TLOG_HASH];
+	char text[128] = "";
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "o1", 1, 10), ST_OK);
+	assert_int_equal(store_stmt_add(f->st, "sign", aid, act, strlen(act), 20), ST_OK);
+	assert_int_equal(store_log_size(f->st), 2);
+	tlog_leaf_hash(act, strlen(act), leaf);
+	assert_int_equal(store_log_node(f->st, 0, 1, h), ST_OK);
+	assert_memory_equal(h, leaf, TLOG_HASH);
+	assert_int_equal(store_log_entries(f->st, 0, act_entry, text), ST_OK);
+	assert_string_equal(text, "0:1:o1: 1:3:019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0e:"
+	    "eyJhbGciOiJFZERTQSJ9.eyJ2IjoxfQ.c2ln ");
+	check_rc("the same act", store_stmt_add(f->st, "sign", aid, act, strlen(act), 20),
+	    ST_EXISTS);
+	assert_int_equal(store_log_size(f->st), 2);
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_stmt_add(f->st, "terminate", aid, "a.b.c", 5, 30), ST_OK);
+	assert_int_equal(store_log_size(f->st), 3);
+	store_rollback(f->st);
+	assert_int_equal(store_log_size(f->st), 2);
+	assert_int_equal(store_log_node(f->st, 0, 2, h), ST_NOTFOUND);
+}
+
 /* ---- pins that end ---- */
 
 /* A pin removed, pinned again, its key replaced: the rows stay for the
@@ -2611,6 +2653,7 @@ main(void)
 		T(test_send_seq_deferred),
 		T(test_in_list),
 		T(test_log),
+		T(test_log_acts),
 		T(test_rollback),
 		T(test_durable),
 		T(test_uncommitted_lost),
