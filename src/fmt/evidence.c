@@ -92,6 +92,16 @@ static const struct proof_whys msg_whys = {
 	"message proof: message is not included at the stated index",
 };
 
+static const struct proof_whys act_whys = {
+	"act proof: not a tlog-proof",
+	"act proof: checkpoint is not a well-formed signed note",
+	"act proof: checkpoint not signed by the acting party's log key",
+	"act proof: checkpoint not cosigned by the other party",
+	"act proof: signed note is not a checkpoint",
+	"act proof: origin is not the acting party's",
+	"act proof: the act is not included at the stated index",
+};
+
 static const struct proof_whys rcpt_whys = {
 	"receipt proof: not a tlog-proof",
 	"receipt proof: checkpoint is not a well-formed signed note",
@@ -205,6 +215,14 @@ member(const json_t *j, const char *k, size_t *n)
 
 	*n = json_string_length(v);
 	return json_string_value(v);
+}
+
+status
+evidence_act_proof(const char *proof, size_t n, const char *act, size_t act_len,
+    const struct card *log, const struct card *other, struct evidence_log *out,
+    const char **why)
+{
+	return check_proof(proof, n, act, act_len, log, other, &act_whys, out, why);
 }
 
 status

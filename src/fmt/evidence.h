@@ -65,6 +65,14 @@ struct evidence_report {
  * failure. */
 status evidence_verify(const char *bundle, size_t n, const struct card cards[2],
     struct evidence_report *r, const char **why) WUR;
+/* evidence_act_proof - check that proof[0..n), a c2sp.org/tlog-proof@v1
+ * text, shows act[0..act_len) (an act on an agreement, fmt/agract.h) as a
+ * leaf of log's log, at a checkpoint signed by log's key and cosigned by
+ * other; *out gets where (origin, index, size, cosigned_at).  On failure
+ * *why (static, "act proof: ...") names the first check that failed. */
+status evidence_act_proof(const char *proof, size_t n, const char *act, size_t act_len,
+    const struct card *log, const struct card *other, struct evidence_log *out,
+    const char **why) WUR;
 /* evidence_report_clear - free what r owns. */
 void evidence_report_clear(struct evidence_report *r);
 /* evidence_describe - append a plain-words account of r (several lines).
