@@ -12,24 +12,13 @@
 #include <string.h>
 
 #include "agree/agree.h"
+#include "agree/agree_int.h"
 #include "log/witness.h"
 #include "net/http_client.h"
 #include "node/policy.h"
 #include "store/store.h"
 #include "util/diag.h"
 
-#define AGREE_BODY_MAX AGREEMENT_DOC_MAX
-
-struct agree {
-	struct node *node;
-	struct witness *witness;	/* told when our log grows; NULL: none runs */
-	int grew;		/* our log grew in the transaction being committed */
-	struct peers *peers;
-	struct http *http;
-	struct tlsctx *tls;
-	int slot;
-	struct push *pushes;	/* in flight */
-};
 
 /* One document, or one of our acts, sent to one party. */
 struct push {
@@ -828,6 +817,7 @@ agree_free(struct agree *g)
 		return;
 	while (g->pushes)
 		push_free(g->pushes);
+	agree_jobs_free(g);
 	for (size_t i = 0; i < peers_count(g->peers); i++) {
 		struct peer *pr = peers_at(g->peers, i);
 

@@ -105,6 +105,23 @@ status agree_terminate(struct agree *g, const char *id, const char *reason,
 status agree_import(struct node *n, const char *doc, size_t len,
     char id[static STAMP_UUID_LEN], char why[static AGREEMENT_WHY_MAX]) WUR;
 
+/* agree_evidence_fn - an evidence request finished: bundle (one JSON line)
+ * on success, else error names the problem. */
+typedef void (*agree_evidence_fn)(void *arg, const char *bundle, size_t len,
+    const char *error);
+/* agree_evidence - build the evidence bundle of agreement id
+ * (fmt/agrevidence.h): the document held and every act on it held here,
+ * each with its proof: ours from our log, a party's fetched from it; the
+ * bundle is verified with the parties' pinned cards before fn gets it.  fn
+ * is called exactly once, now or later, when this returns ST_OK; else *why
+ * says what: ST_NOTFOUND (no such agreement held), ST_TIMEOUT (an act of
+ * ours not yet in a checkpoint a party cosigned), ST_UNKNOWN_KEY (a party
+ * that acted is no longer pinned). */
+status agree_evidence(struct agree *g, const char *id, agree_evidence_fn fn, void *arg,
+    const char **why) WUR;
+/* agree_cancel - forget the evidence requests whose arg is arg. */
+void agree_cancel(struct agree *g, void *arg);
+
 /* agree_key - the agreement_key_fn of a node (arg: struct node *): this
  * node's own key, or the pinned key of the party named name, whose key id
  * must be kid. */

@@ -328,6 +328,7 @@ client_free(struct client *c)
 
 	link_wait_cancel(c->a->e, c);
 	witness_cancel(link_witness(c->a->e), c);
+	agree_cancel(c->a->g, c);
 	for (pp = &c->a->clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
@@ -585,8 +586,13 @@ on_read(struct bufferevent *bev, void *arg)
 		else if (req.op == API_EVIDENCE) {
 			const char *err;
 
-			if (witness_evidence(link_witness(c->a->e), req.id, evidence_done, c,
-			    &err) != ST_OK)
+			/* an agreement's id, or a message's */
+			status r = agree_evidence(c->a->g, req.id, evidence_done, c, &err);
+
+			if (r == ST_NOTFOUND)
+				r = witness_evidence(link_witness(c->a->e), req.id, evidence_done, c,
+				    &err);
+			if (r != ST_OK)
 				say(c, json_pack("{s:b, s:s}", "ok", 0, "error", err));
 		} else if (req.op == API_AGREE_PROPOSE || req.op == API_AGREE_SIGN) {
 			char said[AGREEMENT_WHY_MAX] = "", id[STAMP_UUID_LEN] = "";

@@ -1,5 +1,5 @@
-/* cli_evidence.c - parley evidence: write a message's evidence bundle, or
- * verify one offline.
+/* cli_evidence.c - parley evidence: write the evidence bundle of a message
+ * or an agreement, or verify one offline.
  *
  * `evidence ID` asks parleyd, which fetches the peer's half of the proof
  * over the pinned link.  `evidence verify` needs no node and no network:
@@ -11,6 +11,8 @@
 
 #include "api/apiclient.h"
 #include "cli/cli.h"
+#include "fmt/agreement.h"
+#include "fmt/agrevidence.h"
 #include "fmt/card.h"
 #include "fmt/evidence.h"
 #include "fmt/forkproof.h"
@@ -21,13 +23,17 @@
 static const char evidence_usage[] =
     "usage: parley evidence ID [--dir DIR] > bundle.json\n"
     "       parley evidence fork N [--dir DIR] > proof.json\n"
-    "       parley evidence verify BUNDLE --card A.card --card B.card\n"
+    "       parley evidence verify BUNDLE --card A.card --card B.card [--card ...]\n"
     "       parley evidence verify PROOF --card SIGNER.card\n"
     "  The first form writes the evidence bundle of a message sent or received:\n"
     "  the message and its receipt (exact JWS), the inclusion proof of each in\n"
     "  its signer's log, each against a checkpoint cosigned by the other party.\n"
-    "  It needs parleyd, which fetches the peer's half over the pinned link.\n"
-    "  The second form works offline with the two cards alone, prints what is\n"
+    "  With an agreement's ID, the agreement's: the signed document and every\n"
+    "  act on it held (each party's signature, declines, notices), each with\n"
+    "  the proof that it is in its signer's log, cosigned by another party.\n"
+    "  It needs parleyd, which fetches the peers' halves over the pinned link.\n"
+    "  verify works offline with the parties' cards alone (two for a message,\n"
+    "  one per party for an agreement), prints what is\n"
     "  proven, or exits 1 naming the first check that failed; it needs no node,\n"
     "  so --dir and $PARLEY_DIR are ignored.\n"
     "  `fork N` writes fork N of `parley log forks` as a proof that a peer signed\n"
@@ -60,8 +66,53 @@ fork_check(const struct buf *text, const char *cardpath)
 	return e;
 }
 
+/* agreement_check - verify an agreement's bundle (text) against cards. */
 static int
-evidence_check(const char *path, const char *const cardpath[2], int n_cards)
+agreement_check(const struct buf *text, const char *const *cardpath, int n_cards)
+{
+	struct card cards[AGREEMENT_PARTIES_MAX];
+	struct agrevidence_report *r = calloc(1, sizeof *r);
+	const char *why = NULL;
+	struct buf out;
+	status rc;
+	int e;
+
+	if (!r)
+		return cli_fail("out of memory");
+	for (int i = 0; i < n_cards; i++)
+		if (cli_load_card(cardpath[i], &cards[i])) {
+			free(r);
+			return 1;
+		}
+	rc = agrevidence_verify(text->p, text->len, cards, (size_t)n_cards, r, &why);
+	if (rc) {
+		free(r);
+		return cli_fail("agreement evidence does NOT verify: %s (%s)",
+		    why ? why : "invalid", status_str(rc));
+	}
+	buf_init(&out, 1u << 20);
+	rc = agrevidence_describe(r, &out);
+	e = rc ? cli_fail("cannot describe the evidence: %s", status_str(rc)) :
+	    printf("%s", buf_str(&out)) < 0;
+	buf_free(&out);
+	free(r);
+	return e;
+}
+
+/* is_agreement - 1 when text is a JSON object of type AGREVIDENCE_TYPE. */
+static int
+is_agreement(const struct buf *text)
+{
+	json_t *j = json_loadb(text->p, text->len, 0, NULL);
+	const char *t = json_string_value(json_object_get(j, "type"));
+	int yes = t && strcmp(t, AGREVIDENCE_TYPE) == 0;
+
+	json_decref(j);
+	return yes;
+}
+
+static int
+evidence_check(const char *path, const char *const *cardpath, int n_cards)
 {
 	struct card cards[2];
 	struct evidence_report r;
@@ -80,6 +131,11 @@ evidence_check(const char *path, const char *const cardpath[2], int n_cards)
 	if (forkproof_is(text.p, text.len)) {
 		e = n_cards == 1 ? fork_check(&text, cardpath[0]) :
 		    cli_fail("%s is a fork proof: verify it with one --card, the signer's", path);
+		buf_free(&text);
+		return e;
+	}
+	if (is_agreement(&text)) {
+		e = agreement_check(&text, cardpath, n_cards);
 		buf_free(&text);
 		return e;
 	}
@@ -190,15 +246,15 @@ cli_evidence(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *cards[2] = { NULL, NULL };
+	const char *dir = NULL, *cards[AGREEMENT_PARTIES_MAX];
 	int ch, n_cards = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'c':
-			if (n_cards == 2)
-				return cli_fail("give exactly two --card options");
+			if (n_cards == AGREEMENT_PARTIES_MAX)
+				return cli_fail("at most %d --card options", AGREEMENT_PARTIES_MAX);
 			cards[n_cards++] = optarg;
 			break;
 		case 'h': return cli_usage(evidence_usage, 0);

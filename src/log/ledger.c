@@ -201,6 +201,7 @@ ledger_note(struct node *n, uint64_t size, struct buf *out)
 /* The entry found by ledger_prove. */
 struct found {
 	uint64_t index;
+	int kind;
 	char peer[CARD_NAME_MAX + 1];
 };
 
@@ -210,6 +211,7 @@ found_entry(void *arg, const struct store_entry *e)
 	struct found *f = arg;
 
 	f->index = e->index;
+	f->kind = e->kind;
 	snprintf(f->peer, sizeof f->peer, "%s", e->peer);
 	return 1;
 }
@@ -228,10 +230,12 @@ ledger_prove(struct node *n, const char *id, int64_t peer_id, const char *peer,
 
 	*why = NULL;
 	rc = store_log_find(st, id, found_entry, &f);
-	if (!rc && peer && strcmp(f.peer, peer) != 0)
+	/* an act on an agreement concerns every party, and its proof shows only
+	 * hashes: any pinned peer may have it */
+	if (!rc && peer && f.kind != STORE_ENTRY_ACT && strcmp(f.peer, peer) != 0)
 		rc = ST_NOTFOUND;
 	if (rc) {
-		*why = rc == ST_NOTFOUND ? "no message or receipt with that id in this log" :
+		*why = rc == ST_NOTFOUND ? "no message, receipt or act with that id in this log" :
 		    "cannot read the log";
 		return rc;
 	}

@@ -42,10 +42,12 @@ status ledger_checkpoint(struct node *n, int64_t now_ms, uint64_t *signed_size) 
 status ledger_note(struct node *n, uint64_t size, struct buf *out) WUR;
 
 /* ledger_prove - append the tlog-proof of the log entry for message id (the
- * message when we sent it, the receipt when we received it).  The proof is
+ * message when we sent it, the receipt when we received it), or for id the
+ * hex SHA-256 of an act of ours on an agreement (store_stmt_add).  The proof is
  * against our latest checkpoint that peer_id cosigned (peer_id 0: our latest
- * checkpoint, whatever its cosignatures).  When peer is not NULL the entry
- * must concern that peer (by name), else ST_NOTFOUND.  *why names a failure
+ * checkpoint, whatever its cosignatures).  When peer is not NULL a message
+ * or receipt must concern that peer (by name), else ST_NOTFOUND; an act
+ * concerns every peer.  *why names a failure
  * (ST_NOTFOUND: no such entry; ST_TIMEOUT: the entry is not yet in a
  * checkpoint, or not yet in one that peer cosigned).  out is unchanged on
  * error. */

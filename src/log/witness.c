@@ -305,13 +305,14 @@ reply_buf(struct http_req *r, status st, const struct buf *b)
 	http_reply(r, st, "text/plain; charset=utf-8", b->p ? b->p : "", b->len);
 }
 
-/* POST /v1/witness/prove: body is a message id. */
+/* POST /v1/witness/prove: body is a message id, or the hex SHA-256 of an
+ * act of ours on an agreement. */
 static void
 serve_prove(void *arg, struct http_req *r)
 {
 	struct witness *w = arg;
 	struct wpeer *p = caller(w, r);
-	char id[STAMP_UUID_LEN];
+	char id[ENV_HASH_HEX];
 	const char *why, *body;
 	struct buf resp;
 	size_t len;
@@ -328,7 +329,8 @@ serve_prove(void *arg, struct http_req *r)
 	}
 	memcpy(id, body, len);
 	id[len] = '\0';
-	if (!stamp_is_uuid(id)) {
+	if (!stamp_is_uuid(id) && !(len == ENV_HASH_HEX - 1 &&
+	    strspn(id, "0123456789abcdef") == len)) {
 		http_reply(r, ST_PARSE, "text/plain", "not a message id\n", 17);
 		return;
 	}
@@ -667,7 +669,7 @@ witness_evidence(struct witness *w, const char *id, witness_evidence_fn fn, void
 	if (!rc && !j->peer[0])
 		rc = ST_NOTFOUND;
 	if (rc) {
-		*why = rc == ST_NOTFOUND ? "no message with that id was sent or accepted here" :
+		*why = rc == ST_NOTFOUND ? "no message with that id was sent or accepted here, and no agreement with that id is held" :
 		    "cannot read the store";
 		goto fail;
 	}

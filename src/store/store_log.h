@@ -45,8 +45,9 @@ status store_log_append(struct store *st, int kind, int64_t rid, const char *dat
     size_t n) WUR;
 /* store_stmt_add - keep jws[0..n), an act of kind ("sign", "decline",
  * "terminate") this node signed at at_ms on agreement subject, and append
- * it to the log, in the caller's transaction.  ST_EXISTS when that very
- * statement is kept already (nothing appended). */
+ * it to the log, in the caller's transaction; store_log_find finds it by
+ * the hex SHA-256 of jws (its id as evidence names it).  ST_EXISTS when
+ * that very statement is kept already (nothing appended). */
 status store_stmt_add(struct store *st, const char *kind, const char *subject,
     const char *jws, size_t n, int64_t at_ms) WUR;
 /* store_log_size - the number of leaves (in this transaction, if open). */
@@ -56,7 +57,8 @@ status store_log_node(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HA
 /* store_log_entries - entries with index >= from, in index order. */
 status store_log_entries(struct store *st, uint64_t from, store_entry_cb cb, void *arg) WUR;
 /* store_log_find - the entry for message id: the message itself when this
- * node sent it, the receipt when it received it.  ST_NOTFOUND if neither. */
+ * node sent it, the receipt when it received it; or, id the hex SHA-256 of
+ * an act of this node's (store_stmt_add), that act.  ST_NOTFOUND if none. */
 status store_log_find(struct store *st, const char *id, store_entry_cb cb, void *arg) WUR;
 
 /* Checkpoints this node signed (note: the signed note, one signature). */

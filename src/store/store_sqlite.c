@@ -199,7 +199,8 @@ static const char schema_v8[] =
      * (STORE_ENTRY_ACT), kept whole, as they were signed */
     "CREATE TABLE tlog_stmt("
     " rid INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL,"
-    " jws TEXT NOT NULL UNIQUE, at_ms INTEGER NOT NULL);";
+    " sha TEXT NOT NULL UNIQUE, jws TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+    " log_idx INTEGER NOT NULL);";
 
 /* The outbox and the inbox of version 4, filled from version 3's. */
 static const char tables_v4[] =
@@ -351,7 +352,8 @@ static const char *const sql[Q__COUNT] = {
 	    " WHERE i.peer_id = ? AND i.link = ? AND i.seq = ?",
 	[Q_IN_GET] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN
 	    " WHERE i.id = ? ORDER BY i.status = 200 DESC LIMIT 1",
-	[Q_STMT_ADD] = "INSERT INTO tlog_stmt(kind, subject, jws, at_ms) VALUES(?,?,?,?)",
+	[Q_STMT_ADD] = "INSERT INTO tlog_stmt(kind, subject, sha, jws, at_ms, log_idx)"
+	    " VALUES(?,?,?,?,?,?)",
 	[Q_IN_BREACHES] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN " WHERE i.status = 451"
 	    " ORDER BY i.rid",
 	[Q_IN_LIST] = "SELECT * FROM (SELECT " IN_COLS ", i.rid AS r FROM inbox i" IN_JOIN
@@ -366,7 +368,9 @@ static const char *const sql[Q__COUNT] = {
 	[Q_LOG_ENTRIES] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.pos >= ?"
 	    " AND e.idx IS NOT NULL ORDER BY e.pos",
 	[Q_LOG_INDEX] = "SELECT log_idx FROM (SELECT 1 AS k, log_idx FROM outbox WHERE id = ?1"
-	    " UNION ALL SELECT 2, log_idx FROM inbox WHERE id = ?1) WHERE log_idx IS NOT NULL"
+	    " UNION ALL SELECT 2, log_idx FROM inbox WHERE id = ?1"
+	    " UNION ALL SELECT 3, log_idx FROM tlog_stmt WHERE sha = ?1)"
+	    " WHERE log_idx IS NOT NULL"
 	    " ORDER BY k LIMIT 1",
 	[Q_LOG_AT] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.pos = ? AND e.idx IS NOT NULL",
 	[Q_CKPT_ADD] = "INSERT INTO checkpoint(size, note, signed_ms) VALUES(?,?,?)",
@@ -1886,12 +1890,16 @@ store_stmt_add(struct store *st, const char *kind, const char *subject, const ch
     size_t n, int64_t at_ms)
 {
 	sqlite3_stmt *s = stmt(st, Q_STMT_ADD);
+	char sha[ENV_HASH_HEX];
 	status rc;
 
+	envelope_hash(jws, n, sha);
 	text(s, 1, kind);
 	text(s, 2, subject);
-	sqlite3_bind_text(s, 3, jws, (int)n, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, at_ms);
+	text(s, 3, sha);
+	sqlite3_bind_text(s, 4, jws, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, at_ms);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)st->log_size);
 	rc = run(s);
 	if (rc)
 		return rc;

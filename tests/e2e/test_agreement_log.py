@@ -88,3 +88,55 @@ def test_restored_node_recovers_its_acts_from_the_parties(make_node, top):
     p = a.send("bravo", "after recovery")
     assert p.returncode == 0, p.stderr
     assert b.json("log", "forks") == []
+
+
+def test_agreement_evidence_verifies_offline_with_the_cards(make_node, top):
+    """`parley evidence ID` of an agreement: the signed document and every
+    act on it (both signatures, a notice of termination), each proven in its
+    signer's log against a checkpoint the other party cosigned; `evidence
+    verify` checks it with the two cards alone, and refuses it with a card
+    missing, a stranger's card instead, or an act or the document altered."""
+    from parley_e2e import run
+    a, b = make_node("alpha"), make_node("bravo")
+    plain_pin(a, b)
+    plain_pin(b, a)
+    a.start()
+    b.start()
+    aid = agreed(a, b, top)
+    a.cli("agreement", "terminate", aid, "--reason", "the memorandum lapses")
+    wait_for(lambda: len(b.json("agreement", "show", aid)["acts"]) == 3, 20,
+             "bravo to hold alpha's notice")
+
+    def bundle(node):
+        p = node.cli("evidence", aid, check=False)
+        return p.stdout if p.returncode == 0 else None
+    text = wait_for(lambda: bundle(a), 30, "every act cosigned, the bundle made")
+    doc = json.loads(text)
+    assert doc["type"] == "parley-agreement-evidence"
+    assert json.dumps(doc["agreement"], sort_keys=True) == json.dumps(
+        json.loads(b.cli("agreement", "show", aid, "--jws").stdout), sort_keys=True)
+    assert len(doc["acts"]) == 3
+    path = write(top, "agreement-evidence.json", text)
+    cards = ["--card", a.card_path(), "--card", b.card_path()]
+    p = run("evidence", "verify", path, *cards)
+    assert p.returncode == 0, p.stderr
+    assert "AGREEMENT PROVEN" in p.stdout and aid in p.stdout, p.stdout
+    assert "alpha" in p.stdout and "bravo" in p.stdout
+    # bravo makes the same evidence from its side
+    other = wait_for(lambda: bundle(b), 30, "bravo's bundle")
+    assert run("evidence", "verify", write(top, "b.json", other), *cards).returncode == 0
+
+    p = run("evidence", "verify", path, "--card", a.card_path())
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
+    c = a.__class__(top[0], "charlie")
+    p = run("evidence", "verify", path, "--card", a.card_path(), "--card", c.card_path())
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
+    act = doc["acts"][0]["act"]
+    forged = dict(doc, acts=[dict(doc["acts"][0], act=act[:-3] + (
+        "A" if act[-3] != "A" else "B") + act[-2:])] + doc["acts"][1:])
+    p = run("evidence", "verify", write(top, "forged.json", json.dumps(forged)), *cards)
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
+    sigs = doc["agreement"]["signatures"][:1]
+    cut = dict(doc, agreement=dict(doc["agreement"], signatures=sigs))
+    p = run("evidence", "verify", write(top, "cut.json", json.dumps(cut)), *cards)
+    assert p.returncode == 1 and "does NOT verify" in p.stderr, p.stderr
