@@ -28,8 +28,11 @@
  * every party has signed it, the other is superseded from its effective
  * time (node/policy.h says what each state is).
  *
- * Not built yet: entries in the cosigned log, enforcement on send and
- * receive.
+ * Every act of this node, its "sign" act too (made when it proposes or
+ * countersigns), is also a statement of its cosigned log, kept in the same
+ * transaction (store_stmt_add), and the witness is told to sign a
+ * checkpoint.  agree_evidence (agree_evidence.c) makes an agreement's
+ * evidence bundle.  What the agreements in force allow is node/policy.h's.
  */
 #ifndef PARLEY_AGREE_H
 #define PARLEY_AGREE_H
