@@ -550,11 +550,15 @@ static int
 fill(struct lpeer *p, struct lane *l)
 {
 	struct collect c = { l, ST_OK };
+	struct policy *policy = node_policy(p->e->node);
 	status rc;
 
 	buf_reset(&l->body);
 	l->n_items = 0;
 	for (size_t i = 0; i < ENV_LINKS; i++) {
+		/* only what an agreement with the peer names: no read for the rest */
+		if (policy && !policy_carries(policy, p->peer->kid, envelope_links[i]))
+			continue;
 		if (fill_kept(p, l, i, in_flight_max(p, envelope_links[i]))) {
 			snprintf(l->blink, sizeof l->blink, "%s", envelope_links[i]);
 			return 1;

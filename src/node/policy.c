@@ -292,14 +292,6 @@ replaced(const struct policy *p, const char *peer_kid, int64_t now_ms)
 	return replaced_at(p, peer_kid, now_ms) != INT64_MAX;
 }
 
-const char *
-policy_local(struct policy *p, const char *peer_kid, int64_t now_ms)
-{
-	const struct local *l = local_of(p, peer_kid);
-
-	return l && !replaced(p, peer_kid, now_ms) ? l->links : NULL;
-}
-
 static int
 has_link(const char *links, const char *link)
 {
@@ -315,6 +307,29 @@ has_link(const char *links, const char *link)
 	}
 	return 0;
 }
+
+int
+policy_carries(struct policy *p, const char *peer_kid, const char *link)
+{
+	const struct local *l = local_of(p, peer_kid);
+	enum tlp t;
+
+	if (l && has_link(l->links, link))
+		return 1;
+	for (size_t i = 0; i < p->n; i++)
+		if (binds(p, &p->v[i], peer_kid) && agreement_tlp_max(p->v[i].a, link, &t) == ST_OK)
+			return 1;
+	return 0;
+}
+
+const char *
+policy_local(struct policy *p, const char *peer_kid, int64_t now_ms)
+{
+	const struct local *l = local_of(p, peer_kid);
+
+	return l && !replaced(p, peer_kid, now_ms) ? l->links : NULL;
+}
+
 
 /* local_allows - the local agreement's terms (policy.h). */
 static status

@@ -91,6 +91,12 @@ status policy_send(struct policy *p, const char *peer_kid, const struct policy_m
 status policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *m,
     int64_t now_ms, char why[static AGREEMENT_WHY_MAX]) WUR;
 
+/* policy_carries - 1 when link may carry messages between this node and
+ * the peer whose key id is peer_kid: an agreement held that binds the two
+ * names it (in force or not: what was queued under one that ended is
+ * still delivered, and judged by the receiver), or their local agreement
+ * does.  The links a sender reads its queue for. */
+int policy_carries(struct policy *p, const char *peer_kid, const char *link);
 /* policy_local - the links of the local agreement with the peer whose key
  * id is peer_kid, comma-separated, or NULL when there is none or an
  * agreement both signed replaced it at now_ms. */
