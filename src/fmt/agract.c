@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "fmt/why.h"
 #include "fmt/agract.h"
 #include "util/b64.h"
 #include "crypto/jws.h"
@@ -23,7 +24,11 @@
 #include "fmt/envelope.h"
 
 #define HDR_MAX 1024		/* a protected header, decoded */
-#define SHOWN_MAX 32		/* bytes of input text quoted in a why */
+#define SHOWN_MAX WHY_SHOWN_MAX
+/* the reasons of why.h, at this reader's size */
+#define fail(why, rc, path, ...) why_fail(why, AGRACT_WHY_MAX, rc, path, __VA_ARGS__)
+#define shown(s, out) why_shown(s, out)
+#define kid_ok(s) why_kid_ok(s)
 #define PAYLOAD_MAX 4096	/* an act's payload, decoded */
 
 _Static_assert(AGRACT_SHA_HEX == ENV_HASH_HEX, "an act names a SHA-256 in hex");
@@ -39,38 +44,7 @@ struct agract {
 
 static const char *const kinds[] = { NULL, "decline", "terminate", "sign" };
 
-/* fail - write "PATH: WHAT" into why and return rc. */
-static status __attribute__((format(printf, 4, 5)))
-fail(char why[static AGRACT_WHY_MAX], status rc, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
 
-	n = snprintf(why, AGRACT_WHY_MAX, "%s: ", path);
-	if (n < 0 || n >= AGRACT_WHY_MAX)
-		return rc;
-	va_start(ap, fmt);
-	vsnprintf(why + n, AGRACT_WHY_MAX - (size_t)n, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* shown - s as it may appear in a why: at most SHOWN_MAX bytes of
- * printable ASCII, anything else (and quotes, backslashes) as '?'. */
-static const char *
-shown(const char *s, char out[static SHOWN_MAX + 4])
-{
-	size_t n = strnlen(s, SHOWN_MAX + 1), i;
-
-	for (i = 0; i < n && i < SHOWN_MAX; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\' ? s[i] : '?';
-	if (n > SHOWN_MAX) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
 
 /* only - o must be an object whose members are all in allowed; the first
  * other one, in byte order, is named. */
@@ -123,28 +97,7 @@ member_text(const json_t *o, const char *k, size_t min, size_t max, const char *
 	return ST_OK;
 }
 
-/* kid_ok - a 43-character canonical base64url of 32 bytes. */
-static int
-kid_ok(const char *s)
-{
-	uint8_t raw[IDENT_PK_LEN];
-	size_t n;
 
-	return strlen(s) == IDENT_KID_LEN - 1 &&
-	    b64_url_decode(s, IDENT_KID_LEN - 1, raw, sizeof raw, &n) == ST_OK &&
-	    n == IDENT_PK_LEN;
-}
-
-static int
-hex64_ok(const char *s)
-{
-	if (strlen(s) != AGRACT_SHA_HEX - 1)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
-}
 
 /* fields - check the payload object root into a. */
 static status
@@ -186,7 +139,7 @@ fields(const json_t *root, struct agract *a, char *why)
 		return rc;
 	memcpy(a->agreement, s, STAMP_UUID_LEN);
 	rc = member_text(root, "payload_sha256", 1, AGRACT_SHA_HEX - 1, &s, why);
-	if (!rc && !hex64_ok(s))
+	if (!rc && !why_hex64_ok(s))
 		rc = fail(why, ST_INVALID, "payload_sha256", "not 64 lowercase hex digits");
 	if (rc)
 		return rc;

@@ -17,13 +17,18 @@
 
 #include <jansson.h>
 
+#include "fmt/why.h"
 #include "fmt/agreement.h"
 #include "util/b64.h"
 #include "crypto/jws.h"
 #include "fmt/duration.h"
 
 #define PATH_LEN 128
-#define SHOWN_MAX 32		/* bytes of input text quoted in a why */
+#define SHOWN_MAX WHY_SHOWN_MAX
+/* the reasons of why.h, at this reader's size */
+#define fail(why, rc, path, ...) why_fail(why, AGREEMENT_WHY_MAX, rc, path, __VA_ARGS__)
+#define shown(s, out) why_shown(s, out)
+#define kid_ok(s) why_kid_ok(s)
 #define HDR_MAX 1024		/* a protected header, decoded */
 #define N_PRIOS 4
 
@@ -56,43 +61,7 @@ struct agreement {
 
 /* ---- why and paths ---------------------------------------------------- */
 
-/* fail - write "PATH: WHAT" into why and return rc. */
-static status __attribute__((format(printf, 4, 5)))
-fail(char why[static AGREEMENT_WHY_MAX], status rc, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
 
-	n = snprintf(why, AGREEMENT_WHY_MAX, "%s: ", path);
-	if (n < 0 || n >= AGREEMENT_WHY_MAX)
-		return rc;
-	va_start(ap, fmt);
-	vsnprintf(why + n, AGREEMENT_WHY_MAX - (size_t)n, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* shown - s as it may appear in a why: its first SHOWN_MAX bytes, each
- * outside printable ASCII (and each quote or backslash) as '?', "..."
- * after a cut, and "" for the empty string. */
-static const char *
-shown(const char *s, char out[static SHOWN_MAX + 4])
-{
-	size_t n = strnlen(s, SHOWN_MAX + 1), i;
-
-	for (i = 0; i < n && i < SHOWN_MAX; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\' ? s[i] : '?';
-	if (n > SHOWN_MAX) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	if (i == 0) {
-		memcpy(out, "\"\"", 2);
-		i = 2;
-	}
-	out[i] = '\0';
-	return out;
-}
 
 /* cut - end a path that snprintf (which returned n) cut short with "...". */
 static void
@@ -312,17 +281,6 @@ get_array(const json_t *v, const char *p, size_t min, size_t max, char *why)
 	return ST_OK;
 }
 
-/* kid_ok - a 43-character canonical base64url of 32 bytes. */
-static int
-kid_ok(const char *s)
-{
-	uint8_t raw[IDENT_PK_LEN];
-	size_t n;
-
-	return strlen(s) == IDENT_KID_LEN - 1 &&
-	    b64_url_decode(s, IDENT_KID_LEN - 1, raw, sizeof raw, &n) == ST_OK &&
-	    n == IDENT_PK_LEN;
-}
 
 /* link_name_ok - a link name: the four standard links, or any name of the
  * characters of a message type short enough for a message's link field. */

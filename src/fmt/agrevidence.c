@@ -436,20 +436,6 @@ agrevidence_verify(const char *bundle, size_t n, const struct card *cards, size_
 
 /* ---- describing ---- */
 
-/* add_time - POSIX seconds t as RFC 3339 UTC. */
-static status
-add_time(struct buf *out, uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char s[32];
-
-	if ((uint64_t)tt != t || !gmtime_r(&tt, &tm) || tm.tm_year > 9999 - 1900 ||
-	    !strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return buf_addf(out, "%llu (POSIX seconds)", (unsigned long long)t);
-	return buf_adds(out, s);
-}
-
 /* add_quoted - s in double quotes, escaped for a person (text.h). */
 static status
 add_quoted(struct buf *out, const char *s)
@@ -489,7 +475,7 @@ add_act(struct buf *out, const struct agrevidence_proven *t)
 		    "%s at ", (unsigned long long)t->log.index, t->party,
 		    (unsigned long long)t->log.size, t->cosigner);
 	if (!rc)
-		rc = add_time(out, t->log.cosigned_at);
+		rc = evidence_add_time(out, t->log.cosigned_at);
 	return rc ? rc : buf_adds(out, "\n");
 }
 

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "fmt/envelope.h"
+#include "fmt/why.h"
 #include "fmt/tmpl.h"
 #include "crypto/jws.h"
 
@@ -357,14 +358,6 @@ receipt_copy(const struct fields *f, struct receipt *r)
 	return 1;
 }
 
-static int
-hex64(const char *s)
-{
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[64] == '\0';
-}
 
 /* receipt_check - the receipt read from f is one a node may accept:
  * ST_OK or ST_INVALID. */
@@ -372,7 +365,7 @@ static status
 receipt_check(const struct fields *f, struct receipt *r)
 {
 	if (f->v != 1 || !receipt_copy(f, r) || !stamp_is_uuid(r->id) ||
-	    !stamp_is_uuid(r->msg) || !hex64(r->msg_sha256) || !envelope_link_ok(r->link) ||
+	    !stamp_is_uuid(r->msg) || !why_hex64_ok(r->msg_sha256) || !envelope_link_ok(r->link) ||
 	    !time_ok(r->received_at))
 		return ST_INVALID;
 	return ST_OK;
@@ -599,7 +592,7 @@ envelope_receipt_seal(const struct ident *id, struct receipt *r, struct buf *out
 {
 	struct buf pl;
 
-	if (!stamp_is_uuid(r->id) || !stamp_is_uuid(r->msg) || !hex64(r->msg_sha256) ||
+	if (!stamp_is_uuid(r->id) || !stamp_is_uuid(r->msg) || !why_hex64_ok(r->msg_sha256) ||
 	    !envelope_link_ok(r->link) || r->seq < 1 || !time_ok(r->received_at))
 		return ST_INVALID;
 	memcpy(r->from, ident_kid(id), IDENT_KID_LEN);

@@ -328,9 +328,8 @@ evidence_report_clear(struct evidence_report *r)
 
 /* ---- describing ---- */
 
-/* add_time - POSIX seconds t as RFC 3339 UTC. */
-static status
-add_time(struct buf *out, uint64_t t)
+status
+evidence_add_time(struct buf *out, uint64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -360,7 +359,7 @@ add_log(struct buf *out, const char *what, const struct evidence_log *l,
 	    (unsigned long long)l->size, other->name);
 
 	if (!rc)
-		rc = add_time(out, l->cosigned_at);
+		rc = evidence_add_time(out, l->cosigned_at);
 	return rc ? rc : buf_adds(out, ".\n");
 }
 

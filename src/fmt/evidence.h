@@ -73,6 +73,9 @@ status evidence_verify(const char *bundle, size_t n, const struct card cards[2],
 status evidence_act_proof(const char *proof, size_t n, const char *act, size_t act_len,
     const struct card *log, const struct card *other, struct evidence_log *out,
     const char **why) WUR;
+/* evidence_add_time - append POSIX seconds t as RFC 3339 UTC (seconds), or
+ * "T (POSIX seconds)" when it is out of that range. */
+status evidence_add_time(struct buf *out, uint64_t t) WUR;
 /* evidence_report_clear - free what r owns. */
 void evidence_report_clear(struct evidence_report *r);
 /* evidence_describe - append a plain-words account of r (several lines).
