@@ -22,7 +22,8 @@ static const char send_usage[] =
     "  The message is sent under an agreement in force with PEER that allows\n"
     "  it (--agreement: that one) and labelled --tlp (TLP:CLEAR, TLP:GREEN,\n"
     "  TLP:AMBER, TLP:AMBER+STRICT, TLP:RED; default: the link's tlp_max).\n"
-    "  Exits 1 naming the clause when no agreement allows it.\n";
+    "  Exits 1 naming the clause when no agreement allows it.  LINK is urgent,\n"
+    "  cert, leaders, wg, or another link an agreement with PEER names.\n";
 
 int
 cli_send(int argc, char **argv)

@@ -287,7 +287,7 @@ get_array(const json_t *v, const char *p, size_t min, size_t max, char *why)
 static int
 link_name_ok(const char *s)
 {
-	return envelope_link_ok(s) || (strlen(s) <= ENV_LINK_MAX && envelope_type_ok(s));
+	return envelope_link_ok(s);
 }
 
 /* ---- the payload ------------------------------------------------------ */

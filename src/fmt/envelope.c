@@ -31,7 +31,7 @@ const char *const envelope_links[ENV_LINKS + 1] = { "urgent", "leaders", "wg", "
 int
 envelope_link_ok(const char *s)
 {
-	return in_set(s, envelope_links);
+	return strlen(s) <= ENV_LINK_MAX && envelope_type_ok(s);
 }
 
 int

@@ -133,11 +133,13 @@ status envelope_receipt_payload(const char *pl, size_t n, enum tmpl_how how,
 status envelope_json_str(struct buf *out, const char *s, size_t n) WUR;
 /* envelope_hash - lowercase hex SHA-256 of data[0..n). */
 void envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX]);
-/* The link classes, in the order a backlog is served (the urgent one
- * first), NULL-terminated: the one list of them. */
+/* The standard links, in the order a backlog is served (the urgent one
+ * first), NULL-terminated: the one list of them.  An agreement may name
+ * others; they are served after these. */
 #define ENV_LINKS 4
 extern const char *const envelope_links[ENV_LINKS + 1];
-/* envelope_link_ok - 1 for a known link class: urgent, leaders, wg, cert. */
+/* envelope_link_ok - 1 for a link name: [a-z0-9][a-z0-9._-]{0,14} (the
+ * standard ones, urgent, leaders, wg, cert, or any an agreement names). */
 int envelope_link_ok(const char *s);
 /* envelope_priority_ok - 1 for flash, immediate, priority, routine. */
 int envelope_priority_ok(const char *s);

@@ -242,6 +242,46 @@ witnessed(void *arg, const struct store_witness *w)
 	return 1;
 }
 
+int
+link_index(struct link_engine *e, const char *name)
+{
+	for (size_t i = 0; i < e->n_links; i++)
+		if (strcmp(e->links[i], name) == 0)
+			return (int)i;
+	if (e->n_links == LINKS_MAX || strlen(name) > ENV_LINK_MAX)
+		return -1;
+	snprintf(e->links[e->n_links], sizeof e->links[0], "%s", name);
+	return (int)e->n_links++;
+}
+
+static int
+known_link(void *arg, const char *link)
+{
+	struct link_names *ln = arg;
+
+	link_names_add(ln, link);
+	return 0;
+}
+
+void
+link_names_add(struct link_names *ln, const char *link)
+{
+	for (size_t i = 0; i < ln->n; i++)
+		if (strcmp(ln->v[i], link) == 0)
+			return;
+	if (ln->n < LINKS_MAX && envelope_link_ok(link))
+		snprintf(ln->v[ln->n++], sizeof ln->v[0], "%s", link);
+}
+
+status
+link_names_of(struct link_engine *e, const struct peer *pr, struct link_names *ln)
+{
+	ln->n = 0;
+	for (size_t k = 0; k < ENV_LINKS; k++)
+		link_names_add(ln, envelope_links[k]);
+	return store_links_of(node_store(e->node), pr ? pr->id : 0, known_link, ln);
+}
+
 /* hello_marks - what we hold of the caller's history, for it to check its
  * store against (link_hello_answer): per link agreed, the last sequence
  * number we received from it and the last of ours it receipted, and the
@@ -251,14 +291,17 @@ hello_marks(struct link_engine *e, const struct peer *pr)
 {
 	struct store *st = node_store(e->node);
 	json_t *links = json_object();
+	struct link_names ln;
 	uint64_t cosigned = 0;
 
-	for (size_t k = 0; links && k < ENV_LINKS; k++) {
+	if (link_names_of(e, pr, &ln) != ST_OK)
+		ln.n = ENV_LINKS;	/* the standard ones, added first */
+	for (size_t k = 0; links && k < ln.n; k++) {
 		struct store_marks m;
 
-		if (store_link_marks(st, pr->id, envelope_links[k], &m) != ST_OK)
+		if (store_link_marks(st, pr->id, ln.v[k], &m) != ST_OK)
 			continue;
-		json_object_set_new(links, envelope_links[k], json_pack("{s:I, s:I}",
+		json_object_set_new(links, ln.v[k], json_pack("{s:I, s:I}",
 		    "received", (json_int_t)m.received, "delivered", (json_int_t)m.delivered));
 	}
 	if (store_witness_get(st, pr->id, witnessed, &cosigned) != ST_OK)
@@ -486,6 +529,14 @@ serve_messages(void *arg, struct http_req *r)
 
 /* ---- engine ---- */
 
+static int
+engine_link(void *arg, const char *link)
+{
+	if (envelope_link_ok(link) && link_index(arg, link) < 0)
+		diag_warn("store: more than %d links in use; %s is not served", LINKS_MAX, link);
+	return 0;
+}
+
 status
 link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
     struct link_engine **out)
@@ -502,7 +553,13 @@ link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx 
 	e->node = n;
 	e->peers = ps;
 	e->tls = tls;
-	rc = peers_hook(ps, &(struct peers_hooks){ added, heard, changed, removed }, e, &e->slot);
+	/* the standard links, then every other one the store has used */
+	for (size_t k = 0; k < ENV_LINKS; k++)
+		(void)link_index(e, envelope_links[k]);
+	rc = store_links_of(node_store(n), 0, engine_link, e);
+	if (!rc)
+		rc = peers_hook(ps, &(struct peers_hooks){ added, heard, changed, removed }, e,
+		    &e->slot);
 	if (!rc)
 		rc = witness_new(h, n, ps, tls, &e->witness);
 	if (rc) {
@@ -639,12 +696,15 @@ link_status(struct link_engine *e)
 		json_t *backlog = json_object(), *pj, *wj;
 		char heard[STAMP_TIME_LEN];
 		const char *local;
+		struct link_names ln;
 
-		for (size_t k = 0; k < ENV_LINKS; k++) {
+		if (link_names_of(e, pr, &ln) != ST_OK)
+			ln.n = ENV_LINKS;
+		for (size_t k = 0; k < ln.n; k++) {
 			int64_t n = 0;
 
-			if (store_out_backlog(node_store(e->node), pr->id, envelope_links[k], &n) == ST_OK)
-				json_object_set_new(backlog, envelope_links[k], json_integer(n));
+			if (store_out_backlog(node_store(e->node), pr->id, ln.v[k], &n) == ST_OK)
+				json_object_set_new(backlog, ln.v[k], json_integer(n));
 		}
 		if (p->last_heard_ms)
 			stamp_format(p->last_heard_ms, heard);

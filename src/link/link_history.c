@@ -184,7 +184,7 @@ serve_history(void *arg, struct http_req *r)
 		goto out;
 	}
 	if (!link || !envelope_link_ok(link)) {
-		http_reply_error(r, ST_LINK, "no such link: urgent, cert, leaders or wg");
+		http_reply_error(r, ST_LINK, "not a link name: [a-z0-9][a-z0-9._-]{0,14}");
 		goto out;
 	}
 	if (sent_after < 0 || received_after < 0 || limit <= 0) {

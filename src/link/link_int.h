@@ -58,6 +58,10 @@ struct keptq {
 };
 
 #define KEPT_MAX 8192	/* per link; past it, messages are read back */
+/* The links the engine serves: the standard four first, then the others
+ * agreements name, as messages are first queued on them (or found in the
+ * store at start); at most LINKS_MAX. */
+#define LINKS_MAX 32
 
 /* The engine's state for one pinned peer (its registry slot). */
 struct lpeer {
@@ -73,7 +77,7 @@ struct lpeer {
 	char last_error[256];
 	char alarm[256];
 	json_t *marks;		/* the peer's last hello answer (its marks), or NULL */
-	struct keptq kept[ENV_LINKS];	/* by envelope_links index */
+	struct keptq kept[LINKS_MAX];	/* by the engine's link index */
 };
 
 struct waiter;
@@ -90,6 +94,8 @@ struct link_engine {
 	int started;			/* routes registered, peers greeted */
 	struct recovery *recovery;	/* in progress (link_recover.c), or NULL */
 	int recovery_failed;		/* not to be tried again by this process */
+	char links[LINKS_MAX][ENV_LINK_MAX + 1];	/* served in this order */
+	size_t n_links;
 };
 
 struct outcome {
@@ -100,6 +106,20 @@ struct outcome {
 
 /* link.c */
 struct lpeer *link_peer(struct link_engine *e, struct peer *p);
+/* link_index - the engine's index of link name, added when new; -1 when
+ * LINKS_MAX are in use already. */
+int link_index(struct link_engine *e, const char *name);
+/* A set of link names. */
+struct link_names {
+	char v[LINKS_MAX][ENV_LINK_MAX + 1];
+	size_t n;
+};
+/* link_names_add - add link to ln, once (a name that is not one, or past
+ * LINKS_MAX, is left out). */
+void link_names_add(struct link_names *ln, const char *link);
+/* link_names_of - the standard links, then every link with history with
+ * pr in the store (pr NULL: with any peer), into ln. */
+status link_names_of(struct link_engine *e, const struct peer *pr, struct link_names *ln) WUR;
 /* link_hello_answer - check the marks in p's answer to our hello against
  * the store: halt the node when p holds history of ours we lack. */
 void link_hello_answer(struct lpeer *p, const char *body, size_t len);

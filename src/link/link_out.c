@@ -398,7 +398,7 @@ kept_drop(struct keptq *q, size_t from)
 void
 link_out_forget(struct lpeer *p)
 {
-	for (size_t i = 0; i < ENV_LINKS; i++) {
+	for (size_t i = 0; i < LINKS_MAX; i++) {
 		kept_drop(&p->kept[i], p->kept[i].head);
 		free(p->kept[i].v);
 		memset(&p->kept[i], 0, sizeof p->kept[i]);
@@ -453,7 +453,7 @@ link_queue_end(struct link_engine *e, int committed)
 	for (size_t i = 0; i < peers_count(e->peers); i++) {
 		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
 
-		for (size_t li = 0; p && li < ENV_LINKS; li++) {
+		for (size_t li = 0; p && li < e->n_links; li++) {
 			struct keptq *q = &p->kept[li];
 
 			if (!committed)
@@ -468,11 +468,11 @@ link_queue_end(struct link_engine *e, int committed)
 static void
 kept_settled(struct lpeer *p, const char *link, int64_t seq)
 {
-	for (size_t li = 0; li < ENV_LINKS; li++) {
+	for (size_t li = 0; li < p->e->n_links; li++) {
 		struct keptq *q = &p->kept[li];
 		size_t k = q->head;
 
-		if (strcmp(envelope_links[li], link) != 0)
+		if (strcmp(p->e->links[li], link) != 0)
 			continue;
 		while (k < q->n - q->staged && q->v[k].seq <= seq)
 			free(q->v[k++].jws);
@@ -510,7 +510,7 @@ fill_kept(struct lpeer *p, struct lane *l, size_t li, int64_t after)
 	size_t n = 0, bytes = 0;
 
 	if (q->n - q->staged == q->head ||
-	    store_out_seqs(node_store(p->e->node), p->peer->id, envelope_links[li], after,
+	    store_out_seqs(node_store(p->e->node), p->peer->id, p->e->links[li], after,
 	    BATCH_MAX, seq, &n) != ST_OK || n == 0)
 		return 0;
 	if (after == 0) {
@@ -555,16 +555,18 @@ fill(struct lpeer *p, struct lane *l)
 
 	buf_reset(&l->body);
 	l->n_items = 0;
-	for (size_t i = 0; i < ENV_LINKS; i++) {
+	for (size_t i = 0; i < p->e->n_links; i++) {
+		const char *link = p->e->links[i];
+
 		/* only what an agreement with the peer names: no read for the rest */
-		if (policy && !policy_carries(policy, p->peer->kid, envelope_links[i]))
+		if (policy && !policy_carries(policy, p->peer->kid, link))
 			continue;
-		if (fill_kept(p, l, i, in_flight_max(p, envelope_links[i]))) {
-			snprintf(l->blink, sizeof l->blink, "%s", envelope_links[i]);
+		if (fill_kept(p, l, i, in_flight_max(p, link))) {
+			snprintf(l->blink, sizeof l->blink, "%s", link);
 			return 1;
 		}
-		rc = store_out_pending(node_store(p->e->node), p->peer->id, envelope_links[i],
-		    in_flight_max(p, envelope_links[i]), BATCH_MAX, BATCH_BYTES, collect_one, &c);
+		rc = store_out_pending(node_store(p->e->node), p->peer->id, link,
+		    in_flight_max(p, link), BATCH_MAX, BATCH_BYTES, collect_one, &c);
 		if (rc || c.rc) {
 			diag_warn("peer %s: cannot read outbox: %s", p->peer->name,
 			    status_str(rc ? rc : c.rc));
@@ -572,7 +574,7 @@ fill(struct lpeer *p, struct lane *l)
 			return 0;
 		}
 		if (l->n_items) {
-			snprintf(l->blink, sizeof l->blink, "%s", envelope_links[i]);
+			snprintf(l->blink, sizeof l->blink, "%s", link);
 			return 1;
 		}
 	}
@@ -631,6 +633,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	struct policy_msg pm = { lm->link, lm->type, lm->priority, lm->body_len, lm->tlp,
 	    lm->agreement };
 	static char clause[AGREEMENT_WHY_MAX];	/* one thread: lives until the next call */
+	int li;
 	struct message m;
 	struct store_out row;
 	struct buf jws;
@@ -650,7 +653,8 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		return ST_NOTFOUND;
 	}
 	if (!envelope_link_ok(lm->link)) {
-		*why = "link must be urgent, cert, leaders or wg";
+		*why = "a link is urgent, cert, leaders, wg, or another name an agreement gives:"
+		    " [a-z0-9][a-z0-9._-]{0,14}";
 		return ST_LINK;
 	}
 	if (!envelope_type_ok(lm->type)) {
@@ -684,6 +688,10 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		*why = clause;
 		return rc;
 	}
+	if ((li = link_index(e, lm->link)) < 0) {
+		*why = "too many links in use: a node serves at most 32";
+		return ST_TOOBIG;
+	}
 	stamp_uuid7(m.id);
 	memcpy(m.to, p->kid, sizeof m.to);
 	snprintf(m.link, sizeof m.link, "%s", lm->link);
@@ -713,9 +721,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	}
 	if (!rc) {
 		memcpy(id, m.id, STAMP_UUID_LEN);
-		for (size_t li = 0; li < ENV_LINKS; li++)
-			if (strcmp(envelope_links[li], m.link) == 0)
-				kept_add(link_peer(e, p), li, m.id, m.seq, jws.p, jws.len);
+		kept_add(link_peer(e, p), (size_t)li, m.id, m.seq, jws.p, jws.len);
 	}
 	else if (rc == ST_INVALID)
 		*why = "body is not valid text";

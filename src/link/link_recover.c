@@ -58,7 +58,8 @@ struct part {
 	struct recovery *rc;
 	struct lpeer *p;
 	struct http_client *client;
-	size_t link;		/* index into envelope_links */
+	struct link_names links;	/* asked, in this order; then our acts */
+	size_t link;		/* index into links */
 	int64_t sent_after, received_after;	/* -1: the link starts from our marks */
 	int done;
 	char *cosigned;		/* the note the peer cosigned last, or NULL */
@@ -195,7 +196,7 @@ take_page(struct part *pt, json_t *j, int *complete)
 	struct recovery *rc = pt->rc;
 	struct lpeer *p = pt->p;
 	const struct ident *self = node_ident(p->e->node);
-	const char *link = envelope_links[pt->link];
+	const char *link = pt->links.v[pt->link];
 	json_t *o, *cos = json_object_get(j, "cosigned");
 	size_t i;
 
@@ -471,7 +472,7 @@ on_page(void *arg, status code, const char *body, size_t len, const char *error)
 		return;
 	}
 	j = json_loadb(body, len, 0, NULL);
-	if (pt->link == ENV_LINKS) {
+	if (pt->link == pt->links.n) {
 		why = j ? take_acts(pt, j) : "its answer of our acts is not JSON";
 		complete = 1;
 	} else
@@ -499,10 +500,10 @@ next_page(struct part *pt)
 	char path[160];
 	status err;
 
-	for (; pt->link < ENV_LINKS; pt->link++) {
+	for (; pt->link < pt->links.n; pt->link++) {
 		if (pt->sent_after < 0) {
 			if (store_link_marks(node_store(p->e->node), p->peer->id,
-			    envelope_links[pt->link], &mk) != ST_OK) {
+			    pt->links.v[pt->link], &mk) != ST_OK) {
 				give_up(pt->rc, p, "cannot read the store's marks", 0);
 				return;
 			}
@@ -510,13 +511,13 @@ next_page(struct part *pt)
 			pt->received_after = mk.received;
 		}
 		snprintf(path, sizeof path, "/v1/history?link=%s&sent_after=%lld&received_after=%lld",
-		    envelope_links[pt->link], (long long)pt->sent_after,
+		    pt->links.v[pt->link], (long long)pt->sent_after,
 		    (long long)pt->received_after);
 		if ((err = http_client_get(pt->client, path, RECOVER_TIMEOUT_S, on_page, pt)) != ST_OK)
 			give_up(pt->rc, p, status_str(err), 1);
 		return;
 	}
-	if (pt->link == ENV_LINKS) {	/* every link done: then our acts it holds */
+	if (pt->link == pt->links.n) {	/* every link done: then our acts it holds */
 		if ((err = http_client_get(pt->client, "/v1/history?acts=1", RECOVER_TIMEOUT_S,
 		    on_page, pt)) != ST_OK)
 			give_up(pt->rc, p, status_str(err), 1);
@@ -554,6 +555,19 @@ link_recover(struct link_engine *e)
 		pt->p = p;
 		pt->sent_after = -1;
 		rc->n_parts++;
+		/* the links our store knows with it, and those its marks name (what
+		 * our store lost may be on a link it no longer knows) */
+		if (link_names_of(e, p->peer, &pt->links) != ST_OK) {
+			give_up(rc, p, "cannot read the store's links", 0);
+			return;
+		}
+		{
+			const char *k;
+			json_t *v;
+
+			json_object_foreach(p->marks, k, v)
+				link_names_add(&pt->links, k);
+		}
 		if (http_client_new(e->http, e->tls, p->peer->pk, p->peer->endpoint,
 		    &pt->client) != ST_OK) {
 			give_up(rc, p, "its endpoint does not parse", 0);

@@ -124,6 +124,10 @@ status store_in_at(struct store *st, int64_t peer_id, const char *link, int64_t 
 /* store_in_get - a message received with id (an accepted one before a
  * refused one); ST_NOTFOUND if none. */
 status store_in_get(struct store *st, const char *id, store_in_cb cb, void *arg) WUR;
+/* store_links_of - every link with a sequence number used (sent or
+ * received) with peer_id, or with any peer when peer_id is 0, by name. */
+typedef int (*store_link_cb)(void *arg, const char *link);
+status store_links_of(struct store *st, int64_t peer_id, store_link_cb cb, void *arg) WUR;
 /* store_in_breaches - the messages refused as breaches of an agreement
  * (status 451), each kept whole as signed evidence, oldest first. */
 status store_in_breaches(struct store *st, store_in_cb cb, void *arg) WUR;

@@ -231,7 +231,7 @@ enum {
 	Q_OUT_ADD, Q_OUT_QUEUE, Q_OUT_PENDING, Q_OUT_SEQS, Q_OUT_QUEUED, Q_OUT_DEQUEUE, Q_OUT_DONE,
 	Q_OUT_FAILED, Q_OUT_GET, Q_OUT_LIST, Q_OUT_BACKLOG, Q_IN_ADD, Q_IN_RECEIPT,
 	Q_IN_ADVANCE, Q_IN_AT,
-	Q_IN_GET, Q_IN_LIST, Q_IN_BREACHES, Q_STMT_ADD, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_IN_GET, Q_IN_LIST, Q_IN_BREACHES, Q_STMT_ADD, Q_LINKS_OF, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_LOG_SIZE, Q_NODE_GET, Q_NODE_PUT, Q_LOG_ENTRIES, Q_LOG_INDEX, Q_LOG_AT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_LATEST, Q_CKPT_EACH, Q_COSIG_ADD, Q_COSIG_LINES, Q_COSIG_LATEST,
 	Q_WIT_GET, Q_WIT_PUT, Q_FORK_ADD, Q_FORK_LIST, Q_FORK_GET, Q_HALT_SET, Q_HALT_LIST, Q_HALT_CLEAR,
@@ -352,6 +352,7 @@ static const char *const sql[Q__COUNT] = {
 	    " WHERE i.peer_id = ? AND i.link = ? AND i.seq = ?",
 	[Q_IN_GET] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN
 	    " WHERE i.id = ? ORDER BY i.status = 200 DESC LIMIT 1",
+	[Q_LINKS_OF] = "SELECT DISTINCT link FROM links WHERE ?1 = 0 OR peer_id = ?1 ORDER BY link",
 	[Q_STMT_ADD] = "INSERT INTO tlog_stmt(kind, subject, sha, jws, at_ms, log_idx)"
 	    " VALUES(?,?,?,?,?,?)",
 	[Q_IN_BREACHES] = "SELECT " IN_COLS " FROM inbox i" IN_JOIN " WHERE i.status = 451"
@@ -2257,6 +2258,21 @@ store_in_list(struct store *st, size_t limit, store_in_cb cb, void *arg)
 
 	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
 	return every(s, in_row, EACH_ST(st, cb, arg));
+}
+
+static int
+link_row(sqlite3_stmt *s, const struct each *each)
+{
+	return ((store_link_cb)each->cb)(each->arg, col(s, 0));
+}
+
+status
+store_links_of(struct store *st, int64_t peer_id, store_link_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, Q_LINKS_OF);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	return every(s, link_row, EACH(cb, arg));
 }
 
 status

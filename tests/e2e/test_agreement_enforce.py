@@ -534,3 +534,50 @@ def test_supersede_while_messages_flow(make_node, top):
     wait_for(settled, 30, "every message delivered")
     assert len(a.outbox()) + len(b.outbox()) == len(sent)
     assert a.json("agreement", "breaches") == [] and b.json("agreement", "breaches") == []
+
+
+def test_a_link_the_parties_name(make_node, top):
+    """(8) An agreement may name links beyond the standard four: messages
+    flow on "exercise" on its terms (its types, its TLP ceiling), both
+    ways; a message queued on it while the peer is down is delivered after
+    the sender restarts; a link no agreement names stays refused."""
+    a, b = make_node("alpha"), make_node("bravo")
+    plain_pin(a, b)
+    plain_pin(b, a)
+    a.start()
+    b.start()
+    payload = json.loads(a.cli("agreement", "draft", "bravo").stdout)
+    payload["links"]["exercise"] = {
+        "types": ["inject", "reply"], "priorities": ["routine"], "max_body": 65536,
+        "tlp_max": "TLP:CLEAR", "deadlines": {}}
+    aid = a.cli("agreement", "propose", write(top, "ex.json", json.dumps(payload))
+                ).stdout.splitlines()[-1]
+    wait_for(lambda: state(b, aid) == "proposed", 20, "bravo to receive it")
+    b.cli("agreement", "sign", aid)
+    wait_for(lambda: all_in_force((a, b), aid), 20, "in force at both")
+    p = send(a, "bravo", link="exercise", mtype="inject", prio="routine",
+             subject="inject 1", wait=20)
+    assert p.returncode == 0 and "delivered" in p.stdout, p.stderr
+    mid = p.stdout.split()[0]
+    got = b.json("show", mid)
+    assert got["link"] == "exercise" and got["tlp"] == "TLP:CLEAR" and got["agreement"] == aid
+    p = send(b, "alpha", link="exercise", mtype="reply", prio="routine", subject="ack",
+             wait=20)
+    assert p.returncode == 0 and "delivered" in p.stdout, p.stderr
+    p = send(a, "bravo", link="exercise", mtype="inject", prio="flash", subject="x")
+    assert p.returncode == 1 and "links.exercise.priorities" in p.stderr, p.stderr
+    p = send(a, "bravo", link="drill", mtype="inject", prio="routine", subject="x")
+    assert p.returncode == 1 and "no agreement in force" in p.stderr, p.stderr
+    # queued while bravo is down, then alpha restarts: still delivered
+    b.stop()
+    p = send(a, "bravo", link="exercise", mtype="inject", prio="routine", subject="later")
+    assert p.returncode == 0, p.stderr
+    a.stop()
+    a.start()
+    b.start()
+
+    def delivered_all():
+        return all(m["state"] == "delivered" for m in a.outbox())
+    wait_for(delivered_all, 30, "the queued inject delivered after the restart")
+    assert [m["seq"] for m in b.inbox() if m["link"] == "exercise"] == [1, 2]
+    assert "exercise" in [p for p in a.json("status")["peers"]][0]["backlog"]

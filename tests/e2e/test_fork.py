@@ -311,7 +311,7 @@ def test_peer_serves_a_node_its_own_history(pair):
     code, h = get("link=urgent&sent_after=3&received_after=2")
     assert code == 200 and h["complete"] is True and h["sent"] == [] and h["received"] == []
     # Refusals: a link not agreed, a bad count.
-    assert post_as(a, b, "/v1/history?link=fax", None, method="GET")[0] == 404
+    assert post_as(a, b, "/v1/history?link=Fax!", None, method="GET")[0] == 404
     assert post_as(a, b, "/v1/history?link=urgent&sent_after=-1", None, method="GET")[0] == 400
     assert post_as(a, b, "/v1/history?link=urgent&limit=x", None, method="GET")[0] == 400
 
