@@ -86,9 +86,11 @@ agreement_check(const struct buf *text, const char *const *cardpath, int n_cards
 		}
 	rc = agrevidence_verify(text->p, text->len, cards, (size_t)n_cards, r, &why);
 	if (rc) {
-		free(r);
-		return cli_fail("agreement evidence does NOT verify: %s (%s)",
+		/* why may point into r */
+		e = cli_fail("agreement evidence does NOT verify: %s (%s)",
 		    why ? why : "invalid", status_str(rc));
+		free(r);
+		return e;
 	}
 	buf_init(&out, 1u << 20);
 	rc = agrevidence_describe(r, &out);
