@@ -565,8 +565,9 @@ link_recover(struct link_engine *e)
 			const char *k;
 			json_t *v;
 
-			json_object_foreach(p->marks, k, v)
+			json_object_foreach(p->marks, k, v) {
 				link_names_add(&pt->links, k);
+			}
 		}
 		if (http_client_new(e->http, e->tls, p->peer->pk, p->peer->endpoint,
 		    &pt->client) != ST_OK) {
