@@ -25,6 +25,8 @@ int cli_status(int argc, char **argv);
 int cli_log(int argc, char **argv);
 int cli_evidence(int argc, char **argv);
 int cli_agreement(int argc, char **argv);
+int cli_templates(int argc, char **argv);
+int cli_template(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,7 +7,7 @@
  *	init, card, fingerprint and peer work on the node directory directly;
  *	send and status talk to the running parleyd over DIR/parleyd.sock;
  *	outbox, inbox, show and receipt read the node's store, so they work
- *	whether or not parleyd runs.
+ *	whether or not parleyd runs; templates and template need no node.
  *
  *	One file per verb, cli_VERB.c, each exporting cli_VERB() for the
  *	table below; what verbs share is in cli_util.c (cli.h) and, for the
@@ -46,6 +46,8 @@ static const struct {
 	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
 	{ "agreement", cli_agreement,
 	    "agreements: draft, propose, sign, decline, terminate, list, show, verify" },
+	{ "templates", cli_templates, "list the formal message templates" },
+	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },
 };
 
 static int
