@@ -24,31 +24,10 @@ import sys
 import tempfile
 import time
 
-from bench import agree
+# one set of helpers, and one build directory, with bench.py (PARLEY_BIN)
+from bench import BIN, agree, cli, free_port, wait_for
 
-BIN = os.path.abspath(os.environ.get("PARLEY_BIN", "build"))
 ED = ("crypto_sign_detached", "crypto_sign_verify_detached")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def cli(*args):
-    return subprocess.run([os.path.join(BIN, "parley"), *args], check=True,
-                          capture_output=True, text=True).stdout
-
-
-def wait_for(pred, timeout, what):
-    end = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > end:
-            sys.exit(f"grind: timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def run(n, top):

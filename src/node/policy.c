@@ -213,8 +213,9 @@ policy_reload(struct policy *p)
 static int
 in_term(const struct entry *e, int64_t now_ms)
 {
-	return strcmp(policy_state(&e->row, now_ms), "in force") == 0 ||
-	    strcmp(policy_state(&e->row, now_ms), "terminating") == 0;
+	const char *state = policy_state(&e->row, now_ms);
+
+	return strcmp(state, "in force") == 0 || strcmp(state, "terminating") == 0;
 }
 
 /* binds - 1 when e names both this node and peer_kid as parties. */
