@@ -32,6 +32,7 @@ net
 log
 link
 agree
+desk
 api
 daemon cli
 '
