@@ -27,6 +27,7 @@
 #include "log/witness.h"
 #include "net/http.h"
 #include "fmt/tmpl.h"
+#include "fmt/deskmsg.h"
 
 #define MAX_BATCH 4096
 /* libevent 2.1 reads at most 4 KiB per read callback (evbuffer_read), about
@@ -279,6 +280,10 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 	if (!req->msg.peer || !req->msg.link || !req->msg.type || !req->msg.priority ||
 	    !req->msg.subject) {
 		*why = "send needs peer, link, type, priority and subject strings";
+		return ST_INVALID;
+	}
+	if (deskmsg_statement_type(req->msg.type)) {
+		*why = "a desk statement is made by its verb (parley ack), not sent as a message";
 		return ST_INVALID;
 	}
 	kind = member(&ms, "body", &req->msg.body, &bn, &w);

@@ -39,6 +39,9 @@ int cli_dir_only(int argc, char **argv, const char *usage, const char **dir, int
 /* cli_dir - the node directory: the --dir value, else $PARLEY_DIR; NULL
  * (with a message) when neither is set. */
 const char *cli_dir(const char *given);
+/* cli_desk_tz - the desk's time zone (parley config desk_tz) of the node
+ * in dir, or NULL when none is set or it cannot be read.  Static storage. */
+const char *cli_desk_tz(const char *dir);
 /* cli_open - open the node in dir, or NULL with a message. */
 struct node *cli_open(const char *dir);
 /* cli_cause - one line naming why an operation on dir/file (dir may be

@@ -68,6 +68,13 @@ cli_dir(const char *given)
 	return d;
 }
 
+const char *
+cli_desk_tz(const char *dir)
+{
+	(void)dir;	/* desk_tz comes with parley config */
+	return NULL;
+}
+
 struct node *
 cli_open(const char *dir)
 {

@@ -21,7 +21,9 @@
 #include "fmt/agreement.h"
 #include "util/b64.h"
 #include "crypto/jws.h"
+#include "fmt/deskmsg.h"
 #include "fmt/duration.h"
+#include "fmt/template.h"
 
 #define PATH_LEN 128
 #define SHOWN_MAX WHY_SHOWN_MAX
@@ -41,6 +43,8 @@ struct ag_link {
 	char name[ENV_LINK_MAX + 1];
 	char types[AGREEMENT_TYPES_MAX][ENV_TYPE_MAX + 1];
 	size_t n_types;
+	char templates[AGREEMENT_TYPES_MAX][ENV_TYPE_MAX + 1];	/* version 2 */
+	size_t n_templates;
 	unsigned prios;			/* bit i: prio_names[i] allowed */
 	int64_t max_body;
 	enum tlp tlp_max;
@@ -48,6 +52,7 @@ struct ag_link {
 };
 
 struct agreement {
+	int v;				/* 1 or 2 (templates) */
 	char id[STAMP_UUID_LEN];
 	char title[AGREEMENT_TITLE_MAX + 1];
 	char supersedes[STAMP_UUID_LEN];	/* "": none */
@@ -340,11 +345,12 @@ parties(const json_t *v, const char *path, struct agreement *a, char *why)
 
 /* names - an array of distinct strings, each passing ok, into names. */
 static status
-get_names(const json_t *v, const char *path, size_t max, int (*ok)(const char *),
-    const char *say, char out[][ENV_TYPE_MAX + 1], size_t *n, char *why)
+get_names(const json_t *v, const char *path, size_t min, size_t max,
+    int (*ok)(const char *), const char *say, char out[][ENV_TYPE_MAX + 1], size_t *n,
+    char *why)
 {
 	char p[PATH_LEN], k[SHOWN_MAX + 4];
-	status rc = get_array(v, path, 1, max, why);
+	status rc = get_array(v, path, min, max, why);
 
 	if (rc)
 		return rc;
@@ -411,11 +417,54 @@ prio_ok(const char *s)
 	return index_of(s, prio_names) >= 0;
 }
 
-static status
-one_link(const json_t *v, const char *path, struct ag_link *l, char *why)
+static int
+template_ok(const char *s)
 {
-	static const char *const allowed[] = {
+	return template_find(s) != NULL;
+}
+
+/* templates - version 2's links.NAME.templates: names of templates of the
+ * registry (fmt/template.h), none also among the link's types; absent is
+ * none.  A link needs a type or a template. */
+static status
+templates(const json_t *v, const char *path, struct ag_link *l, char *why)
+{
+	char p[PATH_LEN], k[SHOWN_MAX + 4];
+	const json_t *m = json_object_get(v, "templates");
+	status rc;
+
+	path_key(p, path, "templates");
+	if (m) {
+		rc = get_names(m, p, 0, AGREEMENT_TYPES_MAX, template_ok,
+		    "a template of this version of parley (parley templates)", l->templates,
+		    &l->n_templates, why);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < l->n_templates; i++)
+		for (size_t j = 0; j < l->n_types; j++)
+			if (strcmp(l->templates[i], l->types[j]) == 0) {
+				char q[PATH_LEN];
+
+				path_idx(q, p, i);
+				return fail(why, ST_INVALID, q, "\"%s\" is also among links.%s.types: "
+				    "a type is a template's or free", shown(l->templates[i], k),
+				    l->name);
+			}
+	if (l->n_types + l->n_templates == 0)
+		return fail(why, ST_INVALID, path, "neither a type nor a template: the link "
+		    "carries nothing");
+	return ST_OK;
+}
+
+static status
+one_link(const json_t *v, const char *path, int version, struct ag_link *l, char *why)
+{
+	static const char *const allowed1[] = {
 		"types", "priorities", "max_body", "tlp_max", "deadlines", NULL
+	};
+	static const char *const allowed2[] = {
+		"types", "templates", "priorities", "max_body", "tlp_max", "deadlines", NULL
 	};
 	char prios[N_PRIOS][ENV_TYPE_MAX + 1], p[PATH_LEN];
 	size_t n_prios;
@@ -425,16 +474,18 @@ one_link(const json_t *v, const char *path, struct ag_link *l, char *why)
 
 	for (int i = 0; i < N_PRIOS; i++)
 		l->ack[i] = l->reply[i] = -1;
-	rc = check_object(v, path, allowed, why);
+	rc = check_object(v, path, version >= 2 ? allowed2 : allowed1, why);
 	if (!rc)
 		rc = need(v, path, "types", &m, p, why);
 	if (!rc)
-		rc = get_names(m, p, AGREEMENT_TYPES_MAX, envelope_type_ok,
+		rc = get_names(m, p, version >= 2 ? 0 : 1, AGREEMENT_TYPES_MAX, envelope_type_ok,
 		    "a message type ([a-z0-9][a-z0-9._-]{0,62})", l->types, &l->n_types, why);
+	if (!rc && version >= 2)
+		rc = templates(v, path, l, why);
 	if (!rc)
 		rc = need(v, path, "priorities", &m, p, why);
 	if (!rc)
-		rc = get_names(m, p, N_PRIOS, prio_ok,
+		rc = get_names(m, p, 1, N_PRIOS, prio_ok,
 		    "a priority (flash, immediate, priority, routine)", prios, &n_prios, why);
 	if (rc)
 		return rc;
@@ -483,7 +534,7 @@ links(const json_t *v, const char *path, struct agreement *a, char *why)
 		if (!link_name_ok(keys[i]))
 			return fail(why, ST_INVALID, p, "not a link name ([a-z0-9][a-z0-9._-]{0,14})");
 		memcpy(l->name, keys[i], strlen(keys[i]) + 1);
-		rc = one_link(json_object_get(v, keys[i]), p, l, why);
+		rc = one_link(json_object_get(v, keys[i]), p, a->v, l, why);
 		if (rc)
 			return rc;
 		a->n_links = i + 1;
@@ -550,9 +601,10 @@ fields(const json_t *root, struct agreement *a, char *why)
 		return rc;
 	if (!json_is_integer(m))
 		return fail(why, ST_INVALID, p, "not an integer");
-	if (json_integer_value(m) != 1)
-		return fail(why, ST_INVALID, p, "version %lld is not supported (1 is)",
+	if (json_integer_value(m) != 1 && json_integer_value(m) != 2)
+		return fail(why, ST_INVALID, p, "version %lld is not supported (1 and 2 are)",
 		    (long long)json_integer_value(m));
+	a->v = (int)json_integer_value(m);
 	rc = check_object(root, "", allowed, why);
 	if (!rc)
 		rc = need(root, "", "id", &m, p, why);
@@ -676,6 +728,7 @@ agreement_free(struct agreement *a)
 struct draft_link {
 	const char *name;
 	const char *types[6];
+	int forms;		/* 1: every template of the registry */
 	const char *prios[N_PRIOS + 1];
 	json_int_t max_body;
 	const char *tlp;
@@ -683,16 +736,16 @@ struct draft_link {
 };
 
 static const struct draft_link draft_links[] = {
-	{ "urgent", { "notification", "inquiry", "reply", "comm-check", NULL },
+	{ "urgent", { "notification", NULL }, 1,
 	    { "flash", "immediate", "priority", "routine", NULL }, 1048576, "TLP:AMBER",
 	    { "PT10M", "PT30M", "PT2H", "P1D" }, { "PT1H", "PT4H", "P1D", "P3D" } },
-	{ "cert", { "advisory", "indicator", "incident", "inquiry", "reply", NULL },
+	{ "cert", { "advisory", "indicator", "incident", "inquiry", "reply", NULL }, 0,
 	    { "immediate", "priority", "routine", NULL }, 1048576, "TLP:AMBER",
 	    { NULL, "PT1H", "PT4H", "P1D" }, { NULL, "PT8H", "P2D", "P5D" } },
-	{ "leaders", { "message", "reply", NULL },
+	{ "leaders", { "message", "reply", NULL }, 0,
 	    { "flash", "immediate", "priority", NULL }, 262144, "TLP:RED",
 	    { "PT15M", "PT1H", "PT12H", NULL }, { "PT2H", "PT12H", "P3D", NULL } },
-	{ "wg", { "document", "comment", "minutes", "inquiry", "reply", NULL },
+	{ "wg", { "document", "comment", "minutes", "inquiry", "reply", NULL }, 0,
 	    { "priority", "routine", NULL }, 1048576, "TLP:GREEN",
 	    { NULL, NULL, "P1D", "P2D" }, { NULL, NULL, "P5D", "P10D" } },
 };
@@ -712,6 +765,13 @@ draft_link(const struct draft_link *d)
 			    json_pack("{s:s, s:s}", "ack", d->ack[i], "reply", d->reply[i]));
 	l = json_pack("{s:o, s:o, s:I, s:s, s:o}", "types", types, "priorities", prios,
 	    "max_body", d->max_body, "tlp_max", d->tlp, "deadlines", dl);
+	if (l && d->forms) {
+		json_t *ts = json_array();
+
+		for (size_t i = 0; i < template_count(); i++)
+			json_array_append_new(ts, json_string(template_name(template_at(i))));
+		json_object_set_new(l, "templates", ts);
+	}
 	return l;
 }
 
@@ -756,7 +816,7 @@ agreement_draft(const struct agreement_party *parties, size_t n, const char *tit
 	for (size_t i = 0; i < sizeof draft_links / sizeof *draft_links; i++)
 		json_object_set_new(ls, draft_links[i].name, draft_link(&draft_links[i]));
 	pl = json_pack("{s:i, s:s, s:s, s:[], s:o, s:n, s:s, s:n, s:s, s:o, "
-	    "s:{s:b, s:s, s:s, s:s}}", "v", 1, "id", id, "title", title, "references",
+	    "s:{s:b, s:s, s:s, s:s}}", "v", 2, "id", id, "title", title, "references",
 	    "parties", ps, "supersedes", "effective", eff, "expires", "notice", "P30D",
 	    "links", ls, "data", "critical_infrastructure", 0, "personal_data", "refuse",
 	    "onward_transfer", "never", "retention", "P365D");
@@ -1184,9 +1244,10 @@ agreement_allows(const struct agreement *a, const char *link, const char *type,
 	}
 	for (i = 0; i < l->n_types && strcmp(l->types[i], type) != 0; i++)
 		;
-	if (i == l->n_types) {
-		snprintf(why, AGREEMENT_WHY_MAX, "links.%s.types does not include \"%s\"",
-		    l->name, shown(type, k));
+	if (i == l->n_types && !agreement_template_ok(a, link, type) &&
+	    !deskmsg_statement_type(type)) {
+		snprintf(why, AGREEMENT_WHY_MAX, "links.%s.%s does not include \"%s\"",
+		    l->name, template_find(type) ? "templates" : "types", shown(type, k));
 		return ST_LINK;
 	}
 	pi = index_of(priority, prio_names);
@@ -1206,6 +1267,17 @@ agreement_allows(const struct agreement *a, const char *link, const char *type,
 		return ST_LINK;
 	}
 	return ST_OK;
+}
+
+int
+agreement_template_ok(const struct agreement *a, const char *link, const char *name)
+{
+	const struct ag_link *l = find_link(a, link);
+
+	for (size_t i = 0; l && i < l->n_templates; i++)
+		if (strcmp(l->templates[i], name) == 0)
+			return 1;
+	return 0;
 }
 
 status

@@ -142,13 +142,18 @@ status agreement_read(const char *doc, size_t n, struct agreement **out,
 /* agreement_sigs_complete - 1 when every party has signed. */
 int agreement_sigs_complete(const struct agreement_sigs *r);
 
-/* agreement_allows - ST_OK when a permits a message on link of type and
+/* agreement_allows - ST_OK when a permits a message on link of type (one
+ * of the link's types or templates, or a desk statement: fmt/deskmsg.h) and
  * priority, with a body of body_size bytes, labelled tlp.  Else ST_LINK
  * and why names the clause: "links.cert.tlp_max is TLP:AMBER; the message
  * is TLP:RED".  Who may send is the caller's check (agreement_party). */
 status agreement_allows(const struct agreement *a, const char *link, const char *type,
     const char *priority, size_t body_size, enum tlp tlp,
     char why[static AGREEMENT_WHY_MAX]) WUR;
+/* agreement_template_ok - 1 when link of a lists the template name
+ * (version 2's links.NAME.templates): a message of that type on that link
+ * is a form of the template (fmt/deskmsg.h), and is refused otherwise. */
+int agreement_template_ok(const struct agreement *a, const char *link, const char *name);
 /* agreement_tlp_max - the most restricted TLP label a allows on link, in
  * *out; ST_NOTFOUND when a has no such link. */
 status agreement_tlp_max(const struct agreement *a, const char *link, enum tlp *out) WUR;

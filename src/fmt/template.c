@@ -341,14 +341,45 @@ value_ok(const struct field *f, json_t *v, char *why)
 }
 
 status
+template_check_json(const struct template *t, const json_t *root,
+    char why[static TEMPLATE_WHY_MAX])
+{
+	char shown[WHY_SHOWN_MAX + 4];
+	const char *k;
+	json_t *v;
+
+	why[0] = '\0';
+	if (!json_is_object(root))
+		return why_fail(why, TEMPLATE_WHY_MAX, ST_PARSE, "form", "not a JSON object");
+	json_object_foreach((json_t *)root, k, v)
+		if (!field_of(t, k))
+			return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, why_shown(k, shown),
+			    "unknown member");
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct field *f = &t->fields[i];
+		status rc;
+
+		v = json_object_get(root, f->name);
+		if (!v) {
+			if (f->required)
+				return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, f->name,
+				    "missing");
+			continue;
+		}
+		if ((rc = value_ok(f, v, why)) != ST_OK)
+			return rc;
+	}
+	return ST_OK;
+}
+
+status
 template_check(const struct template *t, const char *form, size_t n,
     char why[static TEMPLATE_WHY_MAX])
 {
 	char shown[WHY_SHOWN_MAX + 4];
 	json_error_t err;
-	const char *k;
-	json_t *root, *v;
-	status rc = ST_OK;
+	json_t *root;
+	status rc;
 
 	why[0] = '\0';
 	if (n > TEMPLATE_FORM_MAX)
@@ -359,28 +390,7 @@ template_check(const struct template *t, const char *form, size_t n,
 		return why_fail(why, TEMPLATE_WHY_MAX, ST_PARSE, "form",
 		    "not JSON: %s (line %d, column %d)", why_shown(err.text, shown), err.line,
 		    err.column);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return why_fail(why, TEMPLATE_WHY_MAX, ST_PARSE, "form", "not a JSON object");
-	}
-	json_object_foreach(root, k, v)
-		if (!field_of(t, k)) {
-			rc = why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, why_shown(k, shown),
-			    "unknown member");
-			break;
-		}
-	for (size_t i = 0; !rc && i < t->n_fields; i++) {
-		const struct field *f = &t->fields[i];
-
-		v = json_object_get(root, f->name);
-		if (!v) {
-			if (f->required)
-				rc = why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, f->name,
-				    "missing");
-			continue;
-		}
-		rc = value_ok(f, v, why);
-	}
+	rc = template_check_json(t, root, why);
 	json_decref(root);
 	return rc;
 }

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "util/status.h"
 
 #define TEMPLATE_WHY_MAX 256
@@ -77,6 +79,12 @@ const char *const *template_field_choices(const struct template *t, size_t i);
  * ST_TOOBIG over TEMPLATE_FORM_MAX bytes, ST_PARSE for text that is not a
  * JSON object, ST_INVALID for a form that breaks a rule, ST_NOMEM. */
 status template_check(const struct template *t, const char *form, size_t n,
+    char why[static TEMPLATE_WHY_MAX]) WUR;
+
+/* template_check_json - template_check of a form already read as JSON
+ * (root, borrowed): the same rules and whys, but the size and the
+ * duplicate members, which are the reader's to refuse. */
+status template_check_json(const struct template *t, const json_t *root,
     char why[static TEMPLATE_WHY_MAX]) WUR;
 
 /* template_subject - the subject a message of form (NUL-terminated, a form

@@ -196,6 +196,7 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 	pm.type = m.type;
 	pm.priority = m.priority;
 	pm.body_size = m.body.len;
+	pm.body = rc == ST_TOOBIG ? NULL : m.body.p;
 	pm.tlp = m.v == 2 ? m.tlp : NULL;
 	pm.agreement = m.v == 2 ? m.agreement : NULL;
 	/* the node's own limit first: a body it will not hold is 413 whatever
@@ -213,6 +214,12 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		code = ST_TOOBIG;
 		snprintf(reason, sizeof reason, "body exceeds the limit of %zu bytes",
 		    node_config(node)->max_body);
+	} else if (prc == ST_INVALID) {
+		/* a form that does not fit its template: refused for good, kept */
+		code = ST_INVALID;
+		snprintf(reason, sizeof reason, "%s", clause);
+		row.jws = jws;
+		row.jws_len = n;
 	} else if (prc == ST_BREACH) {
 		/* refused for good, and kept whole: signed evidence of the breach */
 		code = ST_BREACH;

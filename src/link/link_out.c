@@ -631,7 +631,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	struct peer *p = peers_by_name(e->peers, lm->peer);
 	struct policy *policy = node_policy(e->node);
 	struct policy_msg pm = { lm->link, lm->type, lm->priority, lm->body_len, lm->tlp,
-	    lm->agreement };
+	    lm->agreement, lm->body };
 	static char clause[AGREEMENT_WHY_MAX];	/* one thread: lives until the next call */
 	int li;
 	struct message m;

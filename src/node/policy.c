@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt/deskmsg.h"
 #include "node/policy.h"
 #include "store/store_peer.h"
 
@@ -350,6 +351,37 @@ local_allows(const struct policy *p, const char *links, const struct policy_msg 
 	return ST_OK;
 }
 
+/* body_fits - a form on a link whose agreement lists its template must be
+ * one (fmt/deskmsg.h), and a desk statement must be one, whatever the
+ * agreement: ST_OK, or ST_INVALID with why. */
+static status
+body_fits(const struct agreement *a, const struct policy_msg *m,
+    char why[static AGREEMENT_WHY_MAX])
+{
+	char w[DESKMSG_WHY_MAX];
+	status rc = ST_OK;
+
+	if (a && agreement_template_ok(a, m->link, m->type)) {
+		struct deskmsg_form f;
+
+		rc = deskmsg_form_read(m->type, m->body ? m->body : "", m->body ? m->body_size : 0,
+		    &f, w);
+		deskmsg_form_clear(&f);
+		if (rc)
+			snprintf(why, AGREEMENT_WHY_MAX, "not a form of template %s: %.*s", m->type,
+			    AGREEMENT_WHY_MAX - 64, w);
+	} else if (deskmsg_statement_type(m->type)) {
+		struct deskmsg_stmt st;
+
+		rc = deskmsg_stmt_read(m->type, m->body ? m->body : "", m->body ? m->body_size : 0,
+		    &st, w);
+		if (rc)
+			snprintf(why, AGREEMENT_WHY_MAX, "not a %s statement: %.*s", m->type,
+			    AGREEMENT_WHY_MAX - 64, w);
+	}
+	return rc ? ST_INVALID : ST_OK;
+}
+
 status
 policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
     int64_t now_ms, char agreement[static STAMP_UUID_LEN], char tlp[static TLP_NAME_MAX],
@@ -396,6 +428,8 @@ policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
 		}
 	}
 	if (best) {
+		if (body_fits(best->a, m, why) != ST_OK)
+			return ST_INVALID;
 		snprintf(agreement, STAMP_UUID_LEN, "%s", best->id);
 		snprintf(tlp, TLP_NAME_MAX, "%s", tlp_name(t));
 		return ST_OK;
@@ -407,6 +441,8 @@ policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
 	links = named ? NULL : policy_local(p, peer_kid, now_ms);
 	if (links) {
 		rc = local_allows(p, links, m, why);
+		if (!rc)
+			rc = body_fits(NULL, m, why);
 		if (!rc) {
 			snprintf(agreement, STAMP_UUID_LEN, "%s", ENV_AGREEMENT_LOCAL);
 			snprintf(tlp, TLP_NAME_MAX, "%s", tlp_name(t));
@@ -441,7 +477,9 @@ policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *
 			    "the local agreement" : "no agreement");
 			return ST_BREACH;
 		}
-		return local_allows(p, l->links, m, why) ? ST_BREACH : ST_OK;
+		if (local_allows(p, l->links, m, why))
+			return ST_BREACH;
+		return body_fits(NULL, m, why);
 	}
 	e = by_id(p, m->agreement);
 	if (!e || e->row.n_signed < e->row.n_parties || now_ms < e->row.effective_ms) {
@@ -463,6 +501,7 @@ policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *
 		}
 		e = next;
 	}
-	return agreement_allows(e->a, m->link, m->type, m->priority, m->body_size, t, why) ?
-	    ST_BREACH : ST_OK;
+	if (agreement_allows(e->a, m->link, m->type, m->priority, m->body_size, t, why))
+		return ST_BREACH;
+	return body_fits(e->a, m, why);
 }

@@ -64,6 +64,7 @@ struct policy_msg {
 	size_t body_size;
 	const char *tlp;	/* its label; NULL on send: the link's tlp_max */
 	const char *agreement;	/* the agreement named; NULL on send: the policy picks */
+	const char *body;	/* body_size bytes; NULL when not at hand (too large) */
 };
 
 /* policy_send - may this node send m to the peer whose key id is peer_kid
@@ -74,7 +75,8 @@ struct policy_msg {
  * the message is TLP:RED") or the lack of an agreement: ST_LINK (terms),
  * ST_NOTFOUND (no agreement in force between the two names the link, or
  * the agreement named is not one), ST_INVALID (tlp is not a TLP 2.0
- * label). */
+ * label, or the body is not the form the agreement's template asks for,
+ * or not the desk statement its type says: fmt/deskmsg.h). */
 status policy_send(struct policy *p, const char *peer_kid, const struct policy_msg *m,
     int64_t now_ms, char agreement[static STAMP_UUID_LEN], char tlp[static TLP_NAME_MAX],
     char why[static AGREEMENT_WHY_MAX]) WUR;
@@ -85,7 +87,9 @@ status policy_send(struct policy *p, const char *peer_kid, const struct policy_m
  * the sender is not a party): refuse it for good; ST_DOWN: the agreement
  * named is not held here, not yet signed by every party here, or not yet
  * effective here: the sender tries again later (an agreement's last
- * signature may still be on its way).  A message of version 1 names no
+ * signature may still be on its way); ST_INVALID (why says what): a
+ * form that does not fit the template the agreement lists for its type,
+ * or a desk statement that is not one: refuse it for good too.  A message of version 1 names no
  * agreement and is held to the local agreement.  An agreement superseded
  * by one in force is read as its successor. */
 status policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *m,

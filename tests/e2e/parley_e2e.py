@@ -378,7 +378,10 @@ def agreement_doc(a, b, links="urgent,cert", edit=None):
     types = sorted({t for v in payload["links"].values() for t in v["types"]} |
                    {"notification"})
     for v in payload["links"].values():
-        v.update(types=types, priorities=["flash", "immediate", "priority", "routine"],
+        # a type is a template's or free: the templates a link lists
+        # (version 2) are not among its free types
+        v.update(types=[t for t in types if t not in v.get("templates", [])],
+                 priorities=["flash", "immediate", "priority", "routine"],
                  max_body=16777216)
     if edit:
         edit(payload)

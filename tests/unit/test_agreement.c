@@ -278,7 +278,9 @@ static const struct mutation {
 	{ "v", NULL, NULL, ST_INVALID, "v: missing" },
 	{ "v", "\"1\"", NULL, ST_INVALID, "v: not an integer" },
 	{ "v", "1.0", NULL, ST_INVALID, "v: not an integer" },
-	{ "v", "2", NULL, ST_INVALID, "v: version 2 is not supported" },
+	{ "v", "3", NULL, ST_INVALID, "v: version 3 is not supported (1 and 2 are)" },
+	{ "links.urgent.templates", "[\"inquiry\"]", NULL, ST_INVALID,
+	    "links.urgent.templates: unknown member" },
 	{ "extra", "1", NULL, ST_INVALID, "extra: unknown member" },
 	{ "Effective", "1", NULL, ST_INVALID, "Effective: unknown member" },
 	/* id */
@@ -1240,6 +1242,68 @@ test_deadline(void **state)
 	agreement_free(a);
 }
 
+/* test_templates - version 2: a link names the templates it accepts; a
+ * template's name is then no free type on it, and desk statements travel
+ * on every link. */
+static void
+test_templates(void **state)
+{
+	static const struct {
+		const char *value;	/* links.urgent.templates */
+		const char *types;	/* links.urgent.types */
+		const char *why;	/* "": parses */
+	} cases[] = {
+		{ "[\"incident-notification\", \"reply\"]", "[\"notification\"]", "" },
+		{ "[]", "[\"notification\"]", "" },
+		{ "[\"reply\"]", "[]", "" },
+		{ "[]", "[]", "links.urgent: neither a type nor a template" },
+		{ "[\"telegram\"]", "[\"notification\"]",
+		    "links.urgent.templates[0]: not a template of this version of parley" },
+		{ "[\"reply\", \"reply\"]", "[\"notification\"]",
+		    "links.urgent.templates[1]: \"reply\" is listed twice" },
+		{ "[\"inquiry\"]", "[\"inquiry\"]",
+		    "links.urgent.templates[0]: \"inquiry\" is also among links.urgent.types" },
+		{ "\"reply\"", "[\"notification\"]", "links.urgent.templates: not an array" },
+	};
+	char why[AGREEMENT_WHY_MAX];
+	struct agreement *a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *j = example(), *u;
+
+		json_object_set_new(j, "v", json_integer(2));
+		u = json_object_get(json_object_get(j, "links"), "urgent");
+		json_object_set_new(u, "templates", json_loads(cases[i].value, JSON_DECODE_ANY, NULL));
+		json_object_set_new(u, "types", json_loads(cases[i].types, 0, NULL));
+		a = NULL;
+		status rc = parse_j(j, &a, why);
+		if ((cases[i].why[0] == '\0') != (rc == ST_OK) ||
+		    strncmp(why, cases[i].why, strlen(cases[i].why)) != 0)
+			fail_msg("case %zu: got \"%s\" (%s), want \"%s\"", i, why,
+			    status_str(rc), cases[i].why);
+		if (i == 0) {
+			assert_true(agreement_template_ok(a, "urgent", "reply"));
+			assert_false(agreement_template_ok(a, "urgent", "inquiry"));
+			assert_false(agreement_template_ok(a, "cert", "reply"));
+			EXPECT(agreement_allows(a, "urgent", "reply", "flash", 10, TLP_AMBER, why),
+			    ST_OK);
+			EXPECT(agreement_allows(a, "urgent", "inquiry", "flash", 10, TLP_AMBER, why),
+			    ST_LINK);
+			assert_string_equal(why, "links.urgent.templates does not include \"inquiry\"");
+			/* a statement about a message travels where the message did */
+			EXPECT(agreement_allows(a, "urgent", "desk.ack", "flash", 10, TLP_AMBER, why),
+			    ST_OK);
+			EXPECT(agreement_allows(a, "exercise", "desk.overdue", "routine", 10,
+			    TLP_CLEAR, why), ST_OK);
+			EXPECT(agreement_allows(a, "urgent", "desk.other", "flash", 10, TLP_AMBER,
+			    why), ST_LINK);
+		}
+		agreement_free(a);
+		json_decref(j);
+	}
+}
+
 /* ---- drafts ------------------------------------------------------------ */
 
 static void
@@ -1378,6 +1442,7 @@ main(void)
 		cmocka_unit_test(test_in_force_at),
 		cmocka_unit_test(test_allows),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_draft),
 	};
 
