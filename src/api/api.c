@@ -42,6 +42,7 @@ struct api {
 	struct event_base *base;
 	struct link_engine *e;
 	struct agree *g;
+	struct desk *d;
 	struct node *node;
 	struct evconnlistener *lis;
 	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
@@ -254,6 +255,18 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 			*why = req->op == API_AGREE_DECLINE ?
 			    "agreement_decline needs \"id\" and \"reason\" strings" :
 			    "agreement_terminate needs \"id\" and \"reason\" strings";
+			return ST_INVALID;
+		}
+		return ST_OK;
+	}
+	if (strcmp(op, "desk_ack") == 0) {
+		req->op = API_DESK_ACK;
+		req->id = str(&ms, "id");
+		req->officer = str(&ms, "officer");
+		req->note = str(&ms, "note");
+		if (!req->id || !req->officer || (member(&ms, "note", &(const char *){ NULL }, &bn,
+		    &w) != M_NONE && !req->note)) {
+			*why = "desk_ack needs \"id\" and \"officer\" strings (\"note\" a string)";
 			return ST_INVALID;
 		}
 		return ST_OK;
@@ -615,6 +628,14 @@ on_read(struct bufferevent *bev, void *arg)
 
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", said[0] ? said :
 			    status_str(r)) : json_pack("{s:b, s:s}", "ok", 1, "id", req.id));
+		} else if (req.op == API_DESK_ACK) {
+			char id[STAMP_UUID_LEN];
+			const char *err = NULL;
+			status r = c->a->d ? desk_ack(c->a->d, req.id, req.officer, req.note, id, &err) :
+			    ST_DOWN;
+
+			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", err ? err :
+			    status_str(r)) : json_pack("{s:b, s:s}", "ok", 1, "id", id));
 		} else if (req.op == API_ACCEPT_LOSS) {
 			const char *err = NULL;
 			status r = link_accept_loss(c->a->e, &err);
@@ -680,8 +701,8 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 }
 
 status
-api_listen(struct event_base *base, struct link_engine *e, struct agree *g, struct node *n,
-    const char *path, struct api **out)
+api_listen(struct event_base *base, struct link_engine *e, struct agree *g, struct desk *d,
+    struct node *n, const char *path, struct api **out)
 {
 	struct sockaddr_un sun;
 	struct api *a;
@@ -711,6 +732,7 @@ api_listen(struct event_base *base, struct link_engine *e, struct agree *g, stru
 	if (!a)
 		return ST_NOMEM;
 	a->base = base;
+	a->d = d;
 	a->e = e;
 	a->g = g;
 	a->node = n;

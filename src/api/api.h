@@ -15,6 +15,9 @@
  *   {"op":"agreement_propose","payload":TEXT}, {"op":"agreement_sign","id":ID},
  *   {"op":"agreement_decline"|"agreement_terminate","id":ID,"reason":TEXT}
  *       -> {"ok":true,"id":ID} once kept (agree.h)
+ *   {"op":"desk_ack","id":ID,"officer":NAME[,"note":TEXT]}
+ *       -> {"ok":true,"id":ACK_ID} once the signed acknowledgement of the
+ *          received item ID is queued and committed (desk.h)
  * Errors: {"ok":false,"error":"..."}.  Several requests may be pipelined on
  * one connection; sends read together are committed together.
  */
@@ -27,6 +30,7 @@
 #include <jansson.h>
 
 #include "agree/agree.h"
+#include "desk/desk.h"
 #include "fmt/tmpl.h"
 #include "link/link.h"
 #include "node/node.h"
@@ -35,14 +39,17 @@
 
 enum api_op {
 	API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS,
-	API_AGREE_PROPOSE, API_AGREE_SIGN, API_AGREE_DECLINE, API_AGREE_TERMINATE
+	API_AGREE_PROPOSE, API_AGREE_SIGN, API_AGREE_DECLINE, API_AGREE_TERMINATE,
+	API_DESK_ACK
 };
 
 struct api_request {
 	enum api_op op;
 	struct link_msg msg;	/* API_SEND; strings borrowed from json or text */
 	int wait_ms;		/* 0: do not wait */
-	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN, _DECLINE, _TERMINATE */
+	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN, _DECLINE, _TERMINATE, API_DESK_ACK */
+	const char *officer;	/* API_DESK_ACK */
+	const char *note;	/* API_DESK_ACK; NULL: none */
 	const char *payload;	/* API_AGREE_PROPOSE */
 	const char *reason;	/* API_AGREE_DECLINE, API_AGREE_TERMINATE */
 	json_t *json;		/* owns the strings above (read by jansson) */
@@ -64,6 +71,7 @@ void api_request_clear(struct api_request *req);
 
 /* api_listen - serve the local API at path (replacing a stale socket). */
 status api_listen(struct event_base *base, struct link_engine *e, struct agree *g,
+    struct desk *d,
     struct node *n, const char *path, struct api **out) WUR;
 /* api_free - NULL is a no-op; closes every client and removes the socket. */
 void api_free(struct api *a);

@@ -26,6 +26,10 @@ int cli_log(int argc, char **argv);
 int cli_evidence(int argc, char **argv);
 int cli_agreement(int argc, char **argv);
 int cli_templates(int argc, char **argv);
+int cli_desk(int argc, char **argv);
+int cli_ack(int argc, char **argv);
+int cli_reply(int argc, char **argv);
+int cli_officer(int argc, char **argv);
 int cli_template(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
@@ -39,6 +43,21 @@ int cli_dir_only(int argc, char **argv, const char *usage, const char **dir, int
 /* cli_dir - the node directory: the --dir value, else $PARLEY_DIR; NULL
  * (with a message) when neither is set. */
 const char *cli_dir(const char *given);
+/* What parley send sends (cli_send.c): a message with type, subject and
+ * body (bodyfile: a file, "-" for stdin, NULL for none), or a form of
+ * template tmpl read from formfile, answering reply_to, sent by officer
+ * (each NULL when not given); wait_s 0: do not wait for the receipt. */
+struct cli_send_args {
+	const char *dir, *peer, *link, *type, *prio, *subject, *bodyfile, *tlp, *agreement;
+	const char *tmpl, *formfile, *reply_to, *officer;
+	long wait_s;
+};
+/* cli_send_run - send a through the daemon, print the id (and, waiting,
+ * the receipt's round trip); the exit status. */
+int cli_send_run(const struct cli_send_args *a);
+/* cli_wait_arg - --wait's optional SECONDS (arg may be NULL: 30) into
+ * *wait_s; 0, or 1 after a message. */
+int cli_wait_arg(const char *arg, long *wait_s);
 /* cli_desk_tz - the desk's time zone (parley config desk_tz) of the node
  * in dir, or NULL when none is set or it cannot be read.  Static storage. */
 const char *cli_desk_tz(const char *dir);

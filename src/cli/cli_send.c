@@ -17,7 +17,8 @@ static const char send_usage[] =
     "                   [--tlp LABEL] [--agreement ID] [--body FILE|-]\n"
     "                   [--wait[=SECONDS]] [--dir DIR]\n"
     "       parley send PEER --link LINK --template NAME --form FILE|-\n"
-    "                   --priority PRIO [--in-reply-to ID] [--tlp LABEL]\n"
+    "                   --priority PRIO [--in-reply-to ID] [--as OFFICER]\n"
+    "                   [--tlp LABEL]\n"
     "                   [--agreement ID] [--wait[=SECONDS]] [--dir DIR]\n"
     "  Sign a message to PEER on LINK and queue it durably; prints the new\n"
     "  message's id once it is committed.  With --wait (default 30 s), waits\n"
@@ -32,7 +33,8 @@ static const char send_usage[] =
     "  see parley template show NAME) is checked against the template before\n"
     "  anything is signed (exit 1 naming the field), the subject is taken from\n"
     "  it, and --in-reply-to names the message it answers (required for the\n"
-    "  reply template).  The agreement must list the template for LINK.\n";
+    "  reply template), --as the officer who sends it.  The agreement must\n"
+    "  list the template for LINK.\n";
 
 /* form_body - the body of a form message: the form read from file (or
  * stdin for "-"), checked against template name, wrapped (fmt/deskmsg.h)
@@ -40,7 +42,7 @@ static const char send_usage[] =
  * the exit status after a message. */
 static int
 form_body(const char *dir, const char *name, const char *file, const char *reply_to,
-    struct buf *body, char subject[static TEMPLATE_SUBJECT_MAX + 1])
+    const char *officer, struct buf *body, char subject[static TEMPLATE_SUBJECT_MAX + 1])
 {
 	const struct template *t = template_find(name);
 	char why[DESKMSG_WHY_MAX];
@@ -57,13 +59,140 @@ form_body(const char *dir, const char *name, const char *file, const char *reply
 		    rc == ST_TOOBIG ? "larger than 64 KiB" : status_str(rc));
 	}
 	rc = deskmsg_form_make(t, form.p ? form.p : "", form.len, reply_to,
-	    cli_desk_tz(dir), body, why);
+	    cli_desk_tz(dir), officer, body, why);
 	if (!rc)
 		rc = template_subject(t, buf_str(&form), subject, TEMPLATE_SUBJECT_MAX + 1);
 	buf_free(&form);
 	if (rc)
 		return cli_fail("the form does not fit template %s: %s", name, why[0] ? why :
 		    status_str(rc));
+	return 0;
+}
+
+static int
+officer_row(void *arg, const struct store_officer *o)
+{
+	(void)arg;
+	(void)o;
+	return 1;
+}
+
+/* officer_known - 1 when dir's node has an officer named name (else a
+ * message and 0). */
+static int
+officer_known(const char *dir, const char *name)
+{
+	struct node *n = cli_open(dir);
+	status rc;
+
+	if (!n)
+		return 0;
+	rc = store_officer_get(node_store(n), name, officer_row, NULL);
+	node_close(n);
+	if (rc == ST_NOTFOUND)
+		cli_fail("no officer named '%s' (see: parley officer list)", name);
+	else if (rc)
+		cli_fail("cannot read the officers: %s", status_str(rc));
+	return rc == ST_OK;
+}
+
+int
+cli_send_run(const struct cli_send_args *a)
+{
+	char tsubject[TEMPLATE_SUBJECT_MAX + 1];
+	const char *type = a->type, *subject = a->subject;
+	struct apiclient *api;
+	struct buf body;
+	json_t *req, *jb, *resp = NULL;
+	int r = 1;
+	status rc;
+
+	if (a->officer && !officer_known(a->dir, a->officer))
+		return 1;
+	buf_init(&body, CONFIG_MAX_BODY_LIMIT + 1);
+	if (a->tmpl) {
+		if ((r = form_body(a->dir, a->tmpl, a->formfile, a->reply_to, a->officer, &body,
+		    tsubject)) != 0) {
+			buf_free(&body);
+			return r;
+		}
+		type = a->tmpl;
+		subject = tsubject;
+	} else if (a->bodyfile) {
+		rc = strcmp(a->bodyfile, "-") == 0 ? file_read_fd(STDIN_FILENO, &body) :
+		    file_read(a->bodyfile, &body);
+		if (rc) {
+			buf_free(&body);
+			return cli_fail("cannot read the body from %s: %s", a->bodyfile,
+			    rc == ST_TOOBIG ? "larger than 16 MiB" : status_str(rc));
+		}
+	}
+	jb = json_stringn(buf_str(&body), body.len);
+	buf_free(&body);
+	if (!jb)
+		return cli_fail("the body is not UTF-8 text");
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "op", "send", "peer",
+	    a->peer, "link", a->link, "type", type, "priority", a->prio, "subject", subject,
+	    "body", jb);
+	if (!req)
+		return cli_fail("the subject is not UTF-8 text");
+	if (a->wait_s)
+		json_object_set_new(req, "wait_ms", json_integer(a->wait_s * 1000));
+	if ((a->tlp && json_object_set_new(req, "tlp", json_string(a->tlp)) != 0) ||
+	    (a->agreement && json_object_set_new(req, "agreement",
+	    json_string(a->agreement)) != 0)) {
+		json_decref(req);
+		return cli_fail("--tlp and --agreement must be UTF-8 text");
+	}
+	if (!(api = cli_daemon(a->dir))) {
+		json_decref(req);
+		return 1;
+	}
+	rc = apiclient_send(api, req);
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 60000, &resp);
+	if (rc) {
+		r = cli_fail("no answer from parleyd: %s", status_str(rc));
+		goto out;
+	}
+	if (!json_is_true(json_object_get(resp, "ok"))) {
+		r = cli_fail("%s", json_string_value(json_object_get(resp, "error")));
+		goto out;
+	}
+	printf("%s\n", json_string_value(json_object_get(resp, "id")));
+	fflush(stdout);
+	r = 0;
+	if (a->wait_s) {
+		json_decref(resp);
+		resp = NULL;
+		rc = apiclient_recv(api, (int)a->wait_s * 1000 + 5000, &resp);
+		if (rc)
+			r = cli_fail("no receipt: %s", status_str(rc));
+		else if (json_is_true(json_object_get(resp, "ok")))
+			printf("delivered: receipt verified, round trip %.3f ms\n",
+			    json_real_value(json_object_get(resp, "rtt_ms")));
+		else
+			r = cli_fail("%s: %s", json_string_value(json_object_get(resp, "state")),
+			    json_string_value(json_object_get(resp, "error")));
+	}
+out:
+	json_decref(resp);
+	apiclient_close(api);
+	return r;
+}
+
+int
+cli_wait_arg(const char *arg, long *wait_s)
+{
+	char *end;
+
+	*wait_s = 30;
+	if (!arg)
+		return 0;
+	*wait_s = strtol(arg, &end, 10);
+	if (*end || !arg[0] || *wait_s < 1 || *wait_s > 3600)
+		return cli_fail("--wait takes 1 to 3600 seconds");
 	return 0;
 }
 
@@ -83,120 +212,43 @@ cli_send(int argc, char **argv)
 		{ "template", required_argument, NULL, 'M' },
 		{ "form", required_argument, NULL, 'f' },
 		{ "in-reply-to", required_argument, NULL, 'r' },
+		{ "as", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *link = NULL, *type = NULL, *prio = NULL, *subject = NULL;
-	const char *bodyfile = NULL, *tlp = NULL, *agreement = NULL;
-	const char *tmpl = NULL, *formfile = NULL, *reply_to = NULL;
-	char tsubject[TEMPLATE_SUBJECT_MAX + 1];
-	struct apiclient *api;
-	struct buf body;
-	json_t *req, *jb, *resp = NULL;
-	long wait_s = 0;
-	int ch, r = 1;
-	status rc;
+	struct cli_send_args a;
+	int ch;
 
+	memset(&a, 0, sizeof a);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'l': link = optarg; break;
-		case 't': type = optarg; break;
-		case 'p': prio = optarg; break;
-		case 's': subject = optarg; break;
-		case 'b': bodyfile = optarg; break;
-		case 'T': tlp = optarg; break;
-		case 'a': agreement = optarg; break;
-		case 'M': tmpl = optarg; break;
-		case 'f': formfile = optarg; break;
-		case 'r': reply_to = optarg; break;
+		case 'd': a.dir = optarg; break;
+		case 'l': a.link = optarg; break;
+		case 't': a.type = optarg; break;
+		case 'p': a.prio = optarg; break;
+		case 's': a.subject = optarg; break;
+		case 'b': a.bodyfile = optarg; break;
+		case 'T': a.tlp = optarg; break;
+		case 'a': a.agreement = optarg; break;
+		case 'M': a.tmpl = optarg; break;
+		case 'f': a.formfile = optarg; break;
+		case 'r': a.reply_to = optarg; break;
+		case 'o': a.officer = optarg; break;
 		case 'w':
-			wait_s = 30;
-			if (optarg) {
-				char *end;
-
-				wait_s = strtol(optarg, &end, 10);
-				if (*end || !optarg[0] || wait_s < 1 || wait_s > 3600)
-					return cli_fail("--wait takes 1 to 3600 seconds");
-			}
+			if (cli_wait_arg(optarg, &a.wait_s))
+				return 1;
 			break;
 		case 'h': return cli_usage(send_usage, 0);
 		default: return cli_usage(send_usage, 1);
 		}
 	}
-	if (tmpl ? (type || subject || bodyfile || !formfile) : (formfile || reply_to))
+	if (a.tmpl ? (a.type || a.subject || a.bodyfile || !a.formfile) :
+	    (a.formfile || a.reply_to || a.officer))
 		return cli_usage(send_usage, 1);
-	if (optind + 1 != argc || !link || (!tmpl && (!type || !subject)) || !prio)
+	if (optind + 1 != argc || !a.link || (!a.tmpl && (!a.type || !a.subject)) || !a.prio)
 		return cli_usage(send_usage, 1);
-	if (!(dir = cli_dir(dir)))
+	if (!(a.dir = cli_dir(a.dir)))
 		return 1;
-	buf_init(&body, CONFIG_MAX_BODY_LIMIT + 1);
-	if (tmpl) {
-		if ((r = form_body(dir, tmpl, formfile, reply_to, &body, tsubject)) != 0) {
-			buf_free(&body);
-			return r;
-		}
-		type = tmpl;
-		subject = tsubject;
-	} else if (bodyfile) {
-		rc = strcmp(bodyfile, "-") == 0 ? file_read_fd(STDIN_FILENO, &body) :
-		    file_read(bodyfile, &body);
-		if (rc) {
-			buf_free(&body);
-			return cli_fail("cannot read the body from %s: %s", bodyfile,
-			    rc == ST_TOOBIG ? "larger than 16 MiB" : status_str(rc));
-		}
-	}
-	jb = json_stringn(buf_str(&body), body.len);
-	buf_free(&body);
-	if (!jb)
-		return cli_fail("the body is not UTF-8 text");
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "op", "send", "peer",
-	    argv[optind], "link", link, "type", type, "priority", prio, "subject", subject,
-	    "body", jb);
-	if (!req)
-		return cli_fail("the subject is not UTF-8 text");
-	if (wait_s)
-		json_object_set_new(req, "wait_ms", json_integer(wait_s * 1000));
-	if ((tlp && json_object_set_new(req, "tlp", json_string(tlp)) != 0) ||
-	    (agreement && json_object_set_new(req, "agreement", json_string(agreement)) != 0)) {
-		json_decref(req);
-		return cli_fail("--tlp and --agreement must be UTF-8 text");
-	}
-	if (!(api = cli_daemon(dir))) {
-		json_decref(req);
-		return 1;
-	}
-	rc = apiclient_send(api, req);
-	json_decref(req);
-	if (!rc)
-		rc = apiclient_recv(api, 60000, &resp);
-	if (rc) {
-		r = cli_fail("no answer from parleyd: %s", status_str(rc));
-		goto out;
-	}
-	if (!json_is_true(json_object_get(resp, "ok"))) {
-		r = cli_fail("%s", json_string_value(json_object_get(resp, "error")));
-		goto out;
-	}
-	printf("%s\n", json_string_value(json_object_get(resp, "id")));
-	fflush(stdout);
-	r = 0;
-	if (wait_s) {
-		json_decref(resp);
-		resp = NULL;
-		rc = apiclient_recv(api, (int)wait_s * 1000 + 5000, &resp);
-		if (rc)
-			r = cli_fail("no receipt: %s", status_str(rc));
-		else if (json_is_true(json_object_get(resp, "ok")))
-			printf("delivered: receipt verified, round trip %.3f ms\n",
-			    json_real_value(json_object_get(resp, "rtt_ms")));
-		else
-			r = cli_fail("%s: %s", json_string_value(json_object_get(resp, "state")),
-			    json_string_value(json_object_get(resp, "error")));
-	}
-out:
-	json_decref(resp);
-	apiclient_close(api);
-	return r;
+	a.peer = argv[optind];
+	return cli_send_run(&a);
 }

@@ -47,6 +47,10 @@ static const struct {
 	{ "agreement", cli_agreement,
 	    "agreements: draft, propose, sign, decline, terminate, list, show, verify" },
 	{ "templates", cli_templates, "list the formal message templates" },
+	{ "desk", cli_desk, "the watch desk's board: formal messages, steps, deadlines" },
+	{ "ack", cli_ack, "acknowledge a received formal message, as an officer" },
+	{ "reply", cli_reply, "answer a received formal message with a reply form" },
+	{ "officer", cli_officer, "the desk's officers: add, list" },
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },
 };
 

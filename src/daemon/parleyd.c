@@ -31,6 +31,7 @@
 
 #include "util/version.h"
 #include "agree/agree.h"
+#include "desk/desk.h"
 #include "api/api.h"
 #include "crypto/tlsctx.h"
 #include "link/link.h"
@@ -123,6 +124,7 @@ main(int argc, char **argv)
 	struct node *n = NULL;
 	struct api *a = NULL;
 	struct agree *g = NULL;
+	struct desk *d = NULL;
 	status rc;
 
 	diag_init("parleyd", 1);
@@ -174,7 +176,9 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up links: %s", status_str(rc));
 	if ((rc = agree_new(h, n, ps, tls, link_witness(e), &g)) != ST_OK)
 		diag_fatal("cannot set up agreements: %s", status_str(rc));
-	if ((rc = api_listen(base, e, g, n, sock, &a)) != ST_OK)
+	if ((rc = desk_new(base, n, e, &d)) != ST_OK)
+		diag_fatal("cannot set up the desk: %s", status_str(rc));
+	if ((rc = api_listen(base, e, g, d, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
 	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
 	    &peer_port)) != ST_OK)
@@ -192,6 +196,7 @@ main(int argc, char **argv)
 	    ident_kid(node_ident(n)), node_config(n)->listen_host, node_config(n)->listen_port);
 	event_base_dispatch(base);
 	api_free(a);
+	desk_free(d);
 	agree_free(g);
 	link_engine_free(e);	/* its clients, before the resolver they use */
 	http_free(h);

@@ -137,7 +137,7 @@ when(json_t *root, const char *k, int64_t *ms, char *why)
 
 status
 deskmsg_form_make(const struct template *t, const char *form, size_t n,
-    const char *in_reply_to, const char *tz, struct buf *out,
+    const char *in_reply_to, const char *tz, const char *officer, struct buf *out,
     char why[static DESKMSG_WHY_MAX])
 {
 	char twhy[TEMPLATE_WHY_MAX];
@@ -155,6 +155,8 @@ deskmsg_form_make(const struct template *t, const char *form, size_t n,
 		return FAIL(ST_INVALID, "in_reply_to", "missing: a reply names the message it answers");
 	if (tz && *tz && !tz_name_ok(tz))
 		return FAIL(ST_INVALID, "tz", "not a time zone name");
+	if (officer && *officer && !card_name_ok(officer))
+		return FAIL(ST_INVALID, "officer", "not an officer's name ([a-z0-9][a-z0-9._-]{0,62})");
 	f = json_loadb(form, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!f)
 		return ST_NOMEM;	/* template_check read it */
@@ -164,6 +166,8 @@ deskmsg_form_make(const struct template *t, const char *form, size_t n,
 		json_object_set_new(root, "in_reply_to", json_string(in_reply_to));
 	if (root && tz && *tz)
 		json_object_set_new(root, "tz", json_string(tz));
+	if (root && officer && *officer)
+		json_object_set_new(root, "officer", json_string(officer));
 	return dump(root, out, why);
 }
 
@@ -179,7 +183,7 @@ deskmsg_form_read(const char *type, const char *body, size_t n, struct deskmsg_f
     char why[static DESKMSG_WHY_MAX])
 {
 	static const char *const allowed[] = {
-		"template", "version", "form", "in_reply_to", "tz", NULL
+		"template", "version", "form", "in_reply_to", "tz", "officer", NULL
 	};
 	char twhy[TEMPLATE_WHY_MAX], shown[WHY_SHOWN_MAX + 4];
 	const char *s;
@@ -219,6 +223,14 @@ deskmsg_form_read(const char *type, const char *body, size_t n, struct deskmsg_f
 			rc = FAIL(ST_INVALID, "tz", "not a time zone name");
 		else
 			memcpy(out->tz, s, strlen(s) + 1);
+	}
+	if (!rc)
+		rc = str(root, "officer", 1, &s, why);
+	if (!rc && s) {
+		if (!card_name_ok(s))
+			rc = FAIL(ST_INVALID, "officer", "not an officer's name");
+		else
+			memcpy(out->officer, s, strlen(s) + 1);
 	}
 	if (!rc && !(v = json_object_get(root, "form")))
 		rc = FAIL(ST_INVALID, "form", "missing");

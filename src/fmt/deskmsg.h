@@ -7,10 +7,11 @@
  *
  * A form message has as its type the template's name, and as its body
  * the canonical JSON (JSON_COMPACT | JSON_SORT_KEYS) of
- *   {"template":NAME,"version":N,"form":{...}[,"in_reply_to":ID][,"tz":ZONE]}
+ *   {"template":NAME,"version":N,"form":{...}[,"in_reply_to":ID][,"tz":ZONE]
+ *    [,"officer":NAME]}
  * ID the message it answers (required for the "reply" template), ZONE
  * the sender's desk time zone (util/tz.h), so the receiver can show the
- * sender's local time.  A statement has one of the types below:
+ * sender's local time, NAME the officer who sent it.  A statement has one of the types below:
  *   desk.ack      {"ack":ID,"at":TIME,"officer":NAME,"role":ROLE[,"note":TEXT]}
  *   desk.overdue  {"overdue":ID,"step":"ack"|"reply","due":TIME,"at":TIME}
  * TIME as util/stamp.h writes it; NAME an officer's name (card_name_ok);
@@ -43,6 +44,7 @@ struct deskmsg_form {
 	const struct template *t;
 	char in_reply_to[STAMP_UUID_LEN];	/* "" when it answers none */
 	char tz[TZ_NAME_MAX + 1];		/* "" when the sender gave none */
+	char officer[CARD_NAME_MAX + 1];	/* "" when it names none */
 	json_t *form;				/* owned: deskmsg_form_clear */
 };
 
@@ -70,10 +72,11 @@ int deskmsg_role_ok(const char *s);
 /* deskmsg_form_make - check form[0..n) against t (template_check: why
  * names the field), then append the body of a form message to out:
  * in_reply_to (NULL or "": none; else a UUID, required when t is
- * "reply"), tz (NULL or "": none; else tz_name_ok).  ST_INVALID,
+ * "reply"), tz (NULL or "": none; else tz_name_ok), officer (NULL or "":
+ * none; else card_name_ok).  ST_INVALID,
  * ST_PARSE, ST_TOOBIG as template_check, out untouched on error. */
 status deskmsg_form_make(const struct template *t, const char *form, size_t n,
-    const char *in_reply_to, const char *tz, struct buf *out,
+    const char *in_reply_to, const char *tz, const char *officer, struct buf *out,
     char why[static DESKMSG_WHY_MAX]) WUR;
 /* deskmsg_form_read - read body[0..n), the body of a message of type
  * type, as a form of the template type names: the wrapper's members, the

@@ -267,6 +267,11 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		snprintf(reason, sizeof reason, "%s", code == ST_DB ? "store error" :
 		    status_str(code));
 	}
+	if (!rc && row.receipt && (rc = node_msg_accepted(node, p->id, &m, &r)) != ST_OK) {
+		code = rc == ST_FULL || rc == ST_CORRUPT ? rc : ST_DB, *stop = 1;
+		snprintf(reason, sizeof reason, "%s", code == ST_DB ? "store error" :
+		    status_str(code));
+	}
 	if (rc)
 		buf_reset(rj);	/* no receipt for what is not stored */
 	else

@@ -177,6 +177,9 @@ settle(struct lane *l, const struct item *it, const struct answer_result *res,
 			(void)link_receipt_again(p->e->node, p->peer, it->id, rjws);
 		if (rc != ST_OK)
 			return 0;
+		if ((rc = node_msg_delivered(p->e->node, p->peer->id, &r)) != ST_OK)
+			diag_warn("message %s delivered; its desk item not updated: %s", it->id,
+			    status_str(rc));
 		oc->o = LINK_DELIVERED;
 		oc->detail[0] = '\0';
 		return 1;
@@ -719,6 +722,8 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		row.created_ms = stamp_now_ms();
 		rc = store_out_add(st, &row);
 	}
+	if (!rc)
+		rc = node_msg_queued(e->node, p->id, &m);
 	if (!rc) {
 		memcpy(id, m.id, STAMP_UUID_LEN);
 		kept_add(link_peer(e, p), (size_t)li, m.id, m.seq, jws.p, jws.len);

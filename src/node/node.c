@@ -29,6 +29,8 @@ struct node {
 	char origin[CARD_ORIGIN_MAX];
 	char halted[2048];	/* the active halts, "" when none */
 	struct policy *policy;	/* read at first use */
+	struct node_msg_hooks hooks;	/* the services' (node_msg_hooks_set) */
+	void *hooks_arg;
 	_Alignas(max_align_t) unsigned char memo[NODE_MEMO_MAX];
 };
 
@@ -287,4 +289,32 @@ node_card(const struct node *n, struct buf *out)
 
 	stamp_format(stamp_now_ms(), now);
 	return card_make(n->id, n->cfg.name, eps, 1, now, out);
+}
+
+void
+node_msg_hooks_set(struct node *n, const struct node_msg_hooks *h, void *arg)
+{
+	memset(&n->hooks, 0, sizeof n->hooks);
+	if (h)
+		n->hooks = *h;
+	n->hooks_arg = arg;
+}
+
+status
+node_msg_queued(struct node *n, int64_t peer_id, const struct message *m)
+{
+	return n->hooks.queued ? n->hooks.queued(n->hooks_arg, peer_id, m) : ST_OK;
+}
+
+status
+node_msg_accepted(struct node *n, int64_t peer_id, const struct message *m,
+    const struct receipt *r)
+{
+	return n->hooks.accepted ? n->hooks.accepted(n->hooks_arg, peer_id, m, r) : ST_OK;
+}
+
+status
+node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r)
+{
+	return n->hooks.delivered ? n->hooks.delivered(n->hooks_arg, peer_id, r) : ST_OK;
 }

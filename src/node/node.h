@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "node/config.h"
 #include "crypto/ident.h"
+#include "fmt/envelope.h"
 #include "store/store.h"
 
 #define NODE_PATH_MAX 4096
@@ -60,6 +61,29 @@ status node_halt(struct node *n, int64_t peer_id, const char *peer, const char *
  * stays halted while another peer's halt is active.  In the caller's
  * transaction if one is open (on rollback, call node_unhalt_reload). */
 status node_unhalt(struct node *n, int64_t peer_id) WUR;
+/* What the link layer tells the services above it (the desk) about
+ * messages: each call is made inside the open transaction that keeps what
+ * it reports, so a service keeps its own rows in that transaction too.
+ * An error from accepted or queued undoes the transaction; delivered's is
+ * logged and ignored (the receipt is kept; the service catches up). */
+struct node_msg_hooks {
+	/* queued - this node signed m to peer_id and queued it */
+	status (*queued)(void *arg, int64_t peer_id, const struct message *m);
+	/* accepted - m from peer_id was accepted with the receipt r */
+	status (*accepted)(void *arg, int64_t peer_id, const struct message *m,
+	    const struct receipt *r);
+	/* delivered - peer_id's receipt r for a message of ours was kept */
+	status (*delivered)(void *arg, int64_t peer_id, const struct receipt *r);
+};
+/* node_msg_hooks_set - register h (copied; NULL: none) with arg. */
+void node_msg_hooks_set(struct node *n, const struct node_msg_hooks *h, void *arg);
+/* node_msg_queued, node_msg_accepted, node_msg_delivered - call the hook
+ * registered (ST_OK when none is). */
+status node_msg_queued(struct node *n, int64_t peer_id, const struct message *m) WUR;
+status node_msg_accepted(struct node *n, int64_t peer_id, const struct message *m,
+    const struct receipt *r) WUR;
+status node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r) WUR;
+
 /* node_card - append this node's signed card, its created_at now. */
 status node_card(const struct node *n, struct buf *out) WUR;
 

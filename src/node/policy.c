@@ -505,3 +505,12 @@ policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *
 		return ST_BREACH;
 	return body_fits(e->a, m, why);
 }
+
+status
+policy_deadline(struct policy *p, const char *agreement, const char *link, const char *priority,
+    enum agreement_deadline_kind kind, int64_t *seconds)
+{
+	const struct entry *e = by_id(p, agreement);
+
+	return e ? agreement_deadline(e->a, link, priority, kind, seconds) : ST_NOTFOUND;
+}

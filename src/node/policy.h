@@ -95,6 +95,13 @@ status policy_send(struct policy *p, const char *peer_kid, const struct policy_m
 status policy_receive(struct policy *p, const char *peer_kid, const struct policy_msg *m,
     int64_t now_ms, char why[static AGREEMENT_WHY_MAX]) WUR;
 
+/* policy_deadline - the deadline, in seconds, the agreement agreement (as
+ * held here) sets for kind on link at priority: agreement_deadline.
+ * ST_NOTFOUND when it is not held, or sets none (a local agreement sets
+ * none). */
+status policy_deadline(struct policy *p, const char *agreement, const char *link,
+    const char *priority, enum agreement_deadline_kind kind, int64_t *seconds) WUR;
+
 /* policy_carries - 1 when link may carry messages between this node and
  * the peer whose key id is peer_kid: an agreement held that binds the two
  * names it (in force or not: what was queued under one that ended is

@@ -12,6 +12,7 @@
  *   store_msg.h   outbox, inbox, receipts, per-link sequence numbers
  *   store_log.h   the Merkle log, checkpoints, cosignatures, witnessing, forks
  *   store_agree.h agreements, as signed documents
+ *   store_desk.h  the watch desk: officers, items and their steps, events
  *
  * Rows are handed to callbacks; their pointers are valid only during the
  * callback.  A callback returns 0 to go on, non-zero to stop.
@@ -25,6 +26,7 @@
 #include "util/status.h"
 
 #include "store/store_agree.h"
+#include "store/store_desk.h"
 #include "store/store_log.h"
 #include "store/store_msg.h"
 #include "store/store_peer.h"

@@ -25,6 +25,7 @@
 #include "util/diag.h"
 #include "util/stamp.h"
 #include "store/store.h"
+#include "store/store_sqlite_int.h"
 
 /* The schema, one version at a time: each version's SQL turns a store of
  * the version before into one of this version.  The table `migrations`
@@ -414,6 +415,7 @@ struct edge {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q__COUNT];
+	sqlite3_stmt *x[STORE_SQ_SLOTS];	/* the domain files' (store_sqlite_int.h) */
 	uint64_t log_size;	/* leaves, including this transaction's */
 	struct edge edge[TLOG_PROOF_MAX];
 	int append_kind;	/* the entry being appended (its leaf row names it) */
@@ -558,6 +560,21 @@ stmt(struct store *st, int k)
 	sqlite3_reset(st->q[k]);
 	sqlite3_clear_bindings(st->q[k]);
 	return st->q[k];
+}
+
+/* ---- for the domain files (store_sqlite_int.h) ---- */
+
+sqlite3_stmt *
+store_sq_stmt(struct store *st, int k, const char *q)
+{
+	if (k < 0 || k >= STORE_SQ_SLOTS)
+		diag_panic("store: statement slot %d out of range", k);
+	if (!st->x[k] && sqlite3_prepare_v3(st->db, q, -1, SQLITE_PREPARE_PERSISTENT, &st->x[k],
+	    NULL) != SQLITE_OK)
+		diag_panic("store: cannot prepare query x%d: %s", k, sqlite3_errmsg(st->db));
+	sqlite3_reset(st->x[k]);
+	sqlite3_clear_bindings(st->x[k]);
+	return st->x[k];
 }
 
 /* run - step a statement that returns no rows. */
@@ -1032,6 +1049,7 @@ static const struct migration {
 	{ 5, 6, "pins that end, their rows kept", schema_v6, NULL },
 	{ 6, 7, "agreements", schema_v7, NULL },
 	{ 7, 8, "agreements declined, terminated, superseded; their acts", schema_v8, agree_v8 },
+	{ 8, 9, "the watch desk: officers, items, events", store_desk_schema_v9, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1191,6 +1209,8 @@ store_close(struct store *st)
 		}
 	for (int k = 0; k < Q__COUNT; k++)
 		sqlite3_finalize(st->q[k]);
+	for (int k = 0; k < STORE_SQ_SLOTS; k++)
+		sqlite3_finalize(st->x[k]);
 	if (st->db && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
@@ -2567,4 +2587,43 @@ status
 store_fork_list(struct store *st, store_fork_cb cb, void *arg)
 {
 	return every(stmt(st, Q_FORK_LIST), fork_row, EACH(cb, arg));
+}
+
+status
+store_sq_run(sqlite3_stmt *s)
+{
+	return run(s);
+}
+
+struct sq_each {
+	int (*fn)(sqlite3_stmt *s, void *arg);
+	void *arg;
+};
+
+static int
+sq_row(sqlite3_stmt *s, const struct each *e)
+{
+	const struct sq_each *q = e->arg;
+
+	return q->fn(s, q->arg);
+}
+
+status
+store_sq_rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, void *arg), void *arg)
+{
+	struct sq_each q = { fn, arg };
+
+	return rows(s, sq_row, EACH(NULL, &q));
+}
+
+void
+store_sq_text(sqlite3_stmt *s, int i, const char *v)
+{
+	text(s, i, v);
+}
+
+const char *
+store_sq_col(sqlite3_stmt *s, int i)
+{
+	return col(s, i);
 }

@@ -82,7 +82,7 @@ class Node:
     def fingerprint(self):
         return self.cli("fingerprint").stdout.split("  (")[0]
 
-    def pin(self, other, links="urgent,cert"):
+    def pin(self, other, links="urgent,cert", edit=None):
         """Pin other, and hold an agreement between the two on links (signed
         by both keys here, as any JOSE library would, and imported: the
         same document at both ends, whichever pins first)."""
@@ -90,7 +90,7 @@ class Node:
         key = tuple(sorted((self.dir, other.dir)))
         doc = _AGREED.get(key)
         if doc is None:
-            doc = _AGREED[key] = agreement_doc(self, other, links)
+            doc = _AGREED[key] = agreement_doc(self, other, links, edit)
         path = os.path.join(os.path.dirname(self.dir), "agreement-%s.json" % self.name)
         with open(path, "w") as f:
             f.write(doc)

@@ -290,9 +290,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 9) is refused */
-	assert_int_equal(store_schema_version(), 8);
-	foreign_db(f, "newer.db", 9, path);
+	/* a store written by a newer parley (schema version 10) is refused */
+	assert_int_equal(store_schema_version(), 9);
+	foreign_db(f, "newer.db", 10, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -904,8 +904,11 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 9 back to 8: no watch desk. */
+#define TO_V8 "DROP TABLE officer; DROP TABLE desk_doc; DROP TABLE desk_item;" \
+    "DROP TABLE desk_event; PRAGMA user_version = 8;"
 /* Version 8 back to 7: agreements without what parties did to them. */
-#define TO_V7 "DROP TABLE tlog_stmt; DROP INDEX agreement_act_of; DROP TABLE agreement_act;" \
+#define TO_V7 TO_V8 "DROP TABLE tlog_stmt; DROP INDEX agreement_act_of; DROP TABLE agreement_act;" \
     "ALTER TABLE agreement DROP COLUMN supersedes;" \
     "ALTER TABLE agreement DROP COLUMN declined_ms;" \
     "ALTER TABLE agreement DROP COLUMN declined_by;" \

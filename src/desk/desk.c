@@ -1,0 +1,765 @@
+/* desk.c - the watch desk (desk.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "desk/desk.h"
+#include "fmt/deskmsg.h"
+#include "fmt/template.h"
+#include "node/policy.h"
+#include "util/diag.h"
+
+/* A fired deadline later than this after its time (the daemon was down)
+ * is marked late. */
+#define LATE_MS 60000
+
+struct tmr {
+	int64_t due;
+	char msg[STAMP_UUID_LEN];
+};
+
+struct desk {
+	struct event_base *base;
+	struct node *n;
+	struct link_engine *e;
+	struct event *timer;
+	struct tmr *heap;	/* a min-heap by due; an item may be in it twice */
+	size_t n_heap, cap_heap;
+	int64_t armed;		/* the due the timer is set for; 0: none */
+};
+
+/* An item read from the store, its strings its own. */
+struct ditem {
+	struct store_desk_item it;
+	char msg[STAMP_UUID_LEN], peer[CARD_NAME_MAX + 1], link[ENV_LINK_MAX + 1];
+	char tmpl[ENV_TYPE_MAX + 1], priority[ENV_PRIO_MAX + 1], subject[ENV_SUBJECT_MAX + 1];
+	char agreement[STAMP_UUID_LEN], reply_to[STAMP_UUID_LEN];
+	char ack_officer[CARD_NAME_MAX + 1], ack_role[16], ack_note[DESKMSG_NOTE_MAX + 1];
+	char ack_msg[STAMP_UUID_LEN], reply_msg[STAMP_UUID_LEN];
+};
+
+#define COPY(f) do { snprintf(d->f, sizeof d->f, "%s", it->f); d->it.f = d->f; } while (0)
+
+static int
+item_copy(void *arg, const struct store_desk_item *it)
+{
+	struct ditem *d = arg;
+
+	d->it = *it;
+	COPY(msg);
+	COPY(peer);
+	COPY(link);
+	COPY(tmpl);
+	COPY(priority);
+	COPY(subject);
+	COPY(agreement);
+	COPY(reply_to);
+	COPY(ack_officer);
+	COPY(ack_role);
+	COPY(ack_note);
+	COPY(ack_msg);
+	COPY(reply_msg);
+	return 1;
+}
+
+static status
+item_get(struct desk *d, const char *msg, struct ditem *out)
+{
+	memset(out, 0, sizeof *out);
+	return store_desk_item_get(node_store(d->n), msg, item_copy, out);
+}
+
+int
+desk_expects_reply(const char *tmpl)
+{
+	return strcmp(tmpl, "incident-notification") == 0 || strcmp(tmpl, "inquiry") == 0 ||
+	    strcmp(tmpl, "request-for-assistance") == 0;
+}
+
+/* ---- timers ---- */
+
+static void
+heap_swap(struct tmr *a, struct tmr *b)
+{
+	struct tmr t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void
+arm(struct desk *d)
+{
+	int64_t due = d->n_heap ? d->heap[0].due : 0, wait;
+	struct timeval tv;
+
+	if (due == d->armed)
+		return;
+	d->armed = due;
+	if (!due) {
+		evtimer_del(d->timer);
+		return;
+	}
+	wait = due - stamp_now_ms();
+	if (wait < 0)
+		wait = 0;
+	tv.tv_sec = (time_t)(wait / 1000);
+	tv.tv_usec = (suseconds_t)(wait % 1000 * 1000);
+	evtimer_add(d->timer, &tv);
+}
+
+/* push - a timer for msg at due (0: none). */
+static void
+push(struct desk *d, const char *msg, int64_t due)
+{
+	size_t i;
+
+	if (!due)
+		return;
+	if (d->n_heap == d->cap_heap) {
+		size_t cap = d->cap_heap ? d->cap_heap * 2 : 64;
+		struct tmr *h = realloc(d->heap, cap * sizeof *h);
+
+		if (!h) {
+			diag_warn("desk: out of memory for a timer; item %s waits for a restart", msg);
+			return;
+		}
+		d->heap = h;
+		d->cap_heap = cap;
+	}
+	i = d->n_heap++;
+	d->heap[i].due = due;
+	snprintf(d->heap[i].msg, sizeof d->heap[i].msg, "%s", msg);
+	while (i > 0 && d->heap[(i - 1) / 2].due > d->heap[i].due) {
+		heap_swap(&d->heap[(i - 1) / 2], &d->heap[i]);
+		i = (i - 1) / 2;
+	}
+	arm(d);
+}
+
+static struct tmr
+pop(struct desk *d)
+{
+	struct tmr top = d->heap[0];
+	size_t i = 0;
+
+	d->heap[0] = d->heap[--d->n_heap];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < d->n_heap && d->heap[l].due < d->heap[m].due)
+			m = l;
+		if (r < d->n_heap && d->heap[r].due < d->heap[m].due)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(&d->heap[m], &d->heap[i]);
+		i = m;
+	}
+	return top;
+}
+
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* next_due - when the item it next needs the desk: at the sender, a
+ * deadline not yet met nor noticed; at the receiver, the next escalation
+ * step while nobody has acknowledged.  0: never. */
+static int64_t
+next_due(const struct store_desk_item *it)
+{
+	int64_t due = 0;
+
+	if (!it->open)
+		return 0;
+	if (it->out) {
+		if (it->receipt_ms && !it->ack_ms && it->ack_due_ms && !it->overdue_ack_ms)
+			due = it->ack_due_ms;
+		if (it->receipt_ms && it->expects_reply && !it->reply_ms && it->reply_due_ms &&
+		    !it->overdue_reply_ms)
+			due = earliest(due, it->reply_due_ms);
+	} else if (!it->ack_ms) {
+		due = it->esc_next_ms;
+	}
+	return due;
+}
+
+int64_t
+desk_next_due(const struct desk *d)
+{
+	return d->n_heap ? d->heap[0].due : 0;
+}
+
+/* ---- events for the notify command ---- */
+
+/* event - queue the event ev about item it (role, officer: NULL or "" for
+ * none; level for escalate; late: the desk fired it after a restart) in
+ * the open transaction, once per key. */
+static status
+event(struct desk *d, const char *ev, const char *key_extra, const struct store_desk_item *it,
+    const char *role, const char *officer, int level, int late)
+{
+	char key[160], at[STAMP_TIME_LEN];
+	int64_t now = stamp_now_ms();
+	struct store_desk_event e;
+	json_t *j;
+	char *text;
+	status rc;
+
+	snprintf(key, sizeof key, "%s:%s%s%s", ev, it->msg, key_extra ? ":" : "",
+	    key_extra ? key_extra : "");
+	stamp_format(now, at);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "event", ev, "id", it->msg,
+	    "peer", it->peer, "direction", it->out ? "sent" : "received", "template", it->tmpl,
+	    "priority", it->priority, "link", it->link, "subject", it->subject, "at", at);
+	if (!j)
+		return ST_NOMEM;
+	if (role && *role)
+		json_object_set_new(j, "role", json_string(role));
+	if (officer && *officer)
+		json_object_set_new(j, "officer", json_string(officer));
+	if (level)
+		json_object_set_new(j, "level", json_integer(level));
+	if (late)
+		json_object_set_new(j, "late", json_true());
+	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	if (!text)
+		return ST_NOMEM;
+	memset(&e, 0, sizeof e);
+	e.key = key;
+	e.event = ev;
+	e.json = text;
+	e.msg = it->msg;
+	e.peer = it->peer;
+	e.priority = it->priority;
+	e.role = role ? role : "";
+	e.officer = officer ? officer : "";
+	e.made_ms = e.next_ms = now;
+	rc = store_desk_event_add(node_store(d->n), &e, NULL);
+	free(text);
+	return rc;
+}
+
+/* ---- the message hooks ---- */
+
+/* peer_name - the peer's name for an event, read again in the item. */
+static status
+on_statement(struct desk *d, int64_t peer_id, const struct message *m, int incoming)
+{
+	struct store *st = node_store(d->n);
+	char why[DESKMSG_WHY_MAX];
+	struct deskmsg_stmt s;
+	struct ditem x;
+	status rc;
+
+	if (deskmsg_stmt_read(m->type, m->body.p ? m->body.p : "", m->body.len, &s, why)) {
+		diag_warn("desk: statement %s: %s", m->id, why);	/* the policy read it */
+		return ST_OK;
+	}
+	rc = item_get(d, s.ref, &x);
+	/* a statement about a message we hold no item of, or of another
+	 * peer, or of the wrong direction, changes nothing */
+	if (rc == ST_NOTFOUND || x.it.peer_id != peer_id)
+		return ST_OK;
+	if (rc)
+		return rc;
+	if (s.kind == DESKMSG_ACK) {
+		/* ours (incoming 0) acknowledges a received item; theirs a sent one */
+		if (x.it.out != incoming || x.it.ack_ms)
+			return ST_OK;
+		x.it.ack_ms = s.at_ms;
+		x.it.ack_officer = s.officer;
+		x.it.ack_role = s.role;
+		x.it.ack_note = s.note;
+		x.it.ack_msg = m->id;
+		x.it.esc_next_ms = 0;
+		x.it.open = x.it.expects_reply && !x.it.reply_ms;
+		rc = store_desk_item_put(st, &x.it);
+		if (!rc && incoming)
+			rc = event(d, "acknowledged", NULL, &x.it, s.role, s.officer, 0, 0);
+		return rc;
+	}
+	/* an overdue notice: ours about a sent item, theirs about a received one */
+	if (x.it.out == incoming)
+		return ST_OK;
+	if (strcmp(s.step, "ack") == 0 && !x.it.overdue_ack_ms)
+		x.it.overdue_ack_ms = s.at_ms;
+	else if (strcmp(s.step, "reply") == 0 && !x.it.overdue_reply_ms)
+		x.it.overdue_reply_ms = s.at_ms;
+	else
+		return ST_OK;
+	rc = store_desk_item_put(st, &x.it);
+	if (!rc)
+		rc = event(d, "overdue", s.step, &x.it, NULL, NULL, 0, 0);
+	return rc;
+}
+
+/* on_reply - a reply form (ours: incoming 0) answering the item reply_to */
+static status
+on_reply(struct desk *d, int64_t peer_id, const struct message *m, const char *reply_to,
+    const char *officer, int64_t at_ms, int incoming)
+{
+	struct ditem x;
+	status rc = item_get(d, reply_to, &x);
+
+	if (rc == ST_NOTFOUND || (!rc && (x.it.peer_id != peer_id || x.it.out != incoming ||
+	    x.it.reply_ms)))
+		return ST_OK;
+	if (rc)
+		return rc;
+	x.it.reply_ms = at_ms;
+	x.it.reply_msg = m->id;
+	x.it.open = 0;
+	rc = store_desk_item_put(node_store(d->n), &x.it);
+	if (!rc && incoming)
+		rc = event(d, "answered", NULL, &x.it, NULL, officer, 0, 0);
+	return rc;
+}
+
+static status
+on_queued(void *arg, int64_t peer_id, const struct message *m)
+{
+	struct desk *d = arg;
+	char why[DESKMSG_WHY_MAX];
+	struct deskmsg_form f;
+	struct store_desk_item it;
+	status rc;
+
+	if (deskmsg_statement_type(m->type))
+		return on_statement(d, peer_id, m, 0);
+	if (!template_find(m->type) ||
+	    deskmsg_form_read(m->type, m->body.p ? m->body.p : "", m->body.len, &f, why))
+		return ST_OK;	/* not a form: no item */
+	if (f.in_reply_to[0] && strcmp(m->type, "reply") == 0) {
+		rc = on_reply(d, peer_id, m, f.in_reply_to, f.officer, stamp_now_ms(), 0);
+		deskmsg_form_clear(&f);
+		return rc;
+	}
+	memset(&it, 0, sizeof it);
+	it.msg = m->id;
+	it.out = 1;
+	it.peer_id = peer_id;
+	it.link = m->link;
+	it.tmpl = m->type;
+	it.priority = m->priority;
+	it.subject = m->subject;
+	it.agreement = m->agreement;
+	it.reply_to = f.in_reply_to;
+	it.expects_reply = desk_expects_reply(m->type);
+	it.made_ms = stamp_now_ms();
+	rc = store_desk_item_add(node_store(d->n), &it);
+	deskmsg_form_clear(&f);
+	return rc == ST_EXISTS ? ST_OK : rc;
+}
+
+/* deadlines - set it's deadlines from its receipt and the agreement. */
+static void
+deadlines(struct desk *d, struct store_desk_item *it)
+{
+	struct policy *p = node_policy(d->n);
+	int64_t s;
+
+	it->ack_due_ms = it->reply_due_ms = 0;
+	if (!p)
+		return;
+	if (policy_deadline(p, it->agreement, it->link, it->priority, AGREEMENT_ACK, &s) == ST_OK)
+		it->ack_due_ms = it->receipt_ms + s * 1000;
+	if (it->expects_reply && policy_deadline(p, it->agreement, it->link, it->priority,
+	    AGREEMENT_REPLY, &s) == ST_OK)
+		it->reply_due_ms = it->receipt_ms + s * 1000;
+}
+
+static status
+on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct receipt *r)
+{
+	struct desk *d = arg;
+	struct store *st = node_store(d->n);
+	char why[DESKMSG_WHY_MAX];
+	struct deskmsg_form f;
+	struct ditem x;
+	int64_t at;
+	status rc;
+
+	if (deskmsg_statement_type(m->type))
+		return on_statement(d, peer_id, m, 1);
+	if (!template_find(m->type) ||
+	    deskmsg_form_read(m->type, m->body.p ? m->body.p : "", m->body.len, &f, why))
+		return ST_OK;
+	if (stamp_parse(r->received_at, &at) != ST_OK)
+		at = stamp_now_ms();
+	if (f.in_reply_to[0] && strcmp(m->type, "reply") == 0) {
+		rc = on_reply(d, peer_id, m, f.in_reply_to, f.officer, at, 1);
+		deskmsg_form_clear(&f);
+		return rc;
+	}
+	memset(&x, 0, sizeof x);
+	x.it.msg = m->id;
+	x.it.out = 0;
+	x.it.peer_id = peer_id;
+	x.it.link = m->link;
+	x.it.tmpl = m->type;
+	x.it.priority = m->priority;
+	x.it.subject = m->subject;
+	x.it.agreement = m->agreement;
+	x.it.reply_to = f.in_reply_to;
+	x.it.expects_reply = desk_expects_reply(m->type);
+	x.it.made_ms = at;
+	rc = store_desk_item_add(st, &x.it);
+	deskmsg_form_clear(&f);
+	if (rc == ST_EXISTS)
+		return ST_OK;
+	if (rc)
+		return rc;
+	/* read back: the peer's name, and the columns the row starts with */
+	if ((rc = item_get(d, m->id, &x)) != ST_OK)
+		return rc;
+	x.it.receipt_ms = at;
+	deadlines(d, &x.it);
+	x.it.esc_next_ms = 0;	/* escalation: the plan's first step */
+	rc = store_desk_item_put(st, &x.it);
+	if (!rc)
+		rc = event(d, "incoming", NULL, &x.it, NULL, NULL, 0, 0);
+	if (!rc)
+		push(d, x.it.msg, next_due(&x.it));
+	return rc;
+}
+
+static status
+on_delivered(void *arg, int64_t peer_id, const struct receipt *r)
+{
+	struct desk *d = arg;
+	struct ditem x;
+	status rc = item_get(d, r->msg, &x);
+
+	if (rc == ST_NOTFOUND || (!rc && (!x.it.out || x.it.peer_id != peer_id ||
+	    x.it.receipt_ms)))
+		return ST_OK;
+	if (rc)
+		return rc;
+	if (stamp_parse(r->received_at, &x.it.receipt_ms) != ST_OK)
+		x.it.receipt_ms = stamp_now_ms();
+	deadlines(d, &x.it);
+	rc = store_desk_item_put(node_store(d->n), &x.it);
+	if (!rc)
+		push(d, x.it.msg, next_due(&x.it));
+	return rc;
+}
+
+/* ---- what the timers do ---- */
+
+/* overdue - sign and queue the notice that it's step deadline passed. */
+static status
+overdue(struct desk *d, const struct store_desk_item *it, const char *step, int64_t due,
+    int64_t now)
+{
+	char why[DESKMSG_WHY_MAX], subject[ENV_SUBJECT_MAX + 1], id[STAMP_UUID_LEN];
+	const char *w = NULL;
+	struct buf body;
+	struct link_msg lm;
+	status rc;
+
+	buf_init(&body, 4096);
+	rc = deskmsg_overdue_make(it->msg, step, due, now, &body, why);
+	snprintf(subject, sizeof subject, "overdue (%s): %.1000s", step, it->subject);
+	memset(&lm, 0, sizeof lm);
+	lm.peer = it->peer;
+	lm.link = it->link;
+	lm.type = DESK_TYPE_OVERDUE;
+	lm.priority = it->priority;
+	lm.subject = subject;
+	lm.body = buf_str(&body);
+	lm.body_len = body.len;
+	if (!rc)
+		rc = link_queue(d->e, &lm, id, &w);
+	if (rc)
+		diag_warn("desk: cannot sign the overdue notice for %s: %s", it->msg,
+		    w ? w : status_str(rc));
+	buf_free(&body);
+	return rc;
+}
+
+/* due_item - act on the item msg at now: whatever of it is due. */
+static status
+due_item(struct desk *d, const char *msg, int64_t now, int *queued)
+{
+	struct ditem x;
+	status rc = item_get(d, msg, &x);
+
+	if (rc)
+		return rc == ST_NOTFOUND ? ST_OK : rc;
+	if (x.it.out && x.it.open) {
+		if (x.it.receipt_ms && !x.it.ack_ms && x.it.ack_due_ms && !x.it.overdue_ack_ms &&
+		    x.it.ack_due_ms <= now) {
+			if ((rc = overdue(d, &x.it, "ack", x.it.ack_due_ms, now)) != ST_OK)
+				return rc;
+			*queued = 1;
+		}
+		if (x.it.receipt_ms && x.it.expects_reply && !x.it.reply_ms && x.it.reply_due_ms &&
+		    !x.it.overdue_reply_ms && x.it.reply_due_ms <= now) {
+			if ((rc = overdue(d, &x.it, "reply", x.it.reply_due_ms, now)) != ST_OK)
+				return rc;
+			*queued = 1;
+		}
+		/* the queued hook kept the notices in the item */
+		if ((rc = item_get(d, msg, &x)) != ST_OK)
+			return rc;
+	} else if (!x.it.out && x.it.open && !x.it.ack_ms && x.it.esc_next_ms &&
+	    x.it.esc_next_ms <= now) {
+		/* escalation comes with the plan (parley escalation set) */
+		x.it.esc_next_ms = 0;
+		if ((rc = store_desk_item_put(node_store(d->n), &x.it)) != ST_OK)
+			return rc;
+	}
+	push(d, msg, next_due(&x.it));
+	return ST_OK;
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct desk *d = arg;
+	struct store *st = node_store(d->n);
+	int64_t now = stamp_now_ms();
+	int queued = 0, done = 0;
+
+	(void)fd;
+	(void)what;
+	d->armed = 0;
+	while (d->n_heap && d->heap[0].due <= now && done < 256) {
+		struct tmr t = pop(d);
+		status rc = store_begin(st);
+
+		if (!rc)
+			rc = due_item(d, t.msg, now, &queued);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+		link_queue_end(d->e, rc == ST_OK);
+		if (rc) {
+			diag_warn("desk: item %s: %s; tried again in a minute", t.msg,
+			    status_str(rc));
+			push(d, t.msg, now + 60000);
+		}
+		done++;
+	}
+	if (queued)
+		link_kick_all(d->e);
+	arm(d);
+	if (d->n_heap && d->heap[0].due <= now && !evtimer_pending(d->timer, NULL)) {
+		struct timeval zero = { 0, 0 };
+
+		evtimer_add(d->timer, &zero);	/* more are due: the next turn */
+	}
+}
+
+static int
+rebuild(void *arg, const struct store_desk_item *it)
+{
+	push(arg, it->msg, next_due(it));
+	return 0;
+}
+
+status
+desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct desk **out)
+{
+	static const struct node_msg_hooks hooks = { on_queued, on_accepted, on_delivered };
+	struct desk *d = calloc(1, sizeof *d);
+	status rc;
+
+	*out = NULL;
+	if (!d)
+		return ST_NOMEM;
+	d->base = base;
+	d->n = n;
+	d->e = e;
+	if (!(d->timer = evtimer_new(base, on_timer, d))) {
+		free(d);
+		return ST_NOMEM;
+	}
+	rc = store_desk_open(node_store(n), INT64_MAX, rebuild, d);
+	if (rc) {
+		desk_free(d);
+		return rc;
+	}
+	if (d->n_heap)
+		diag_info("desk: %zu deadlines pending; the next at %lld", d->n_heap,
+		    (long long)d->heap[0].due);
+	node_msg_hooks_set(n, &hooks, d);
+	*out = d;
+	return ST_OK;
+}
+
+void
+desk_free(struct desk *d)
+{
+	if (!d)
+		return;
+	node_msg_hooks_set(d->n, NULL, NULL);
+	if (d->timer)
+		event_free(d->timer);
+	free(d->heap);
+	free(d);
+}
+
+/* ---- acknowledging ---- */
+
+struct officer_role {
+	char role[16];
+};
+
+static int
+officer_role(void *arg, const struct store_officer *o)
+{
+	snprintf(((struct officer_role *)arg)->role, sizeof ((struct officer_role *)arg)->role,
+	    "%s", o->role);
+	return 1;
+}
+
+status
+desk_ack(struct desk *d, const char *id, const char *officer, const char *note,
+    char ack_id[static STAMP_UUID_LEN], const char **why)
+{
+	static char w[400];	/* one thread: lives until the next call */
+	struct store *st = node_store(d->n);
+	char dwhy[DESKMSG_WHY_MAX], subject[ENV_SUBJECT_MAX + 1];
+	struct officer_role o;
+	struct link_msg lm;
+	struct ditem x;
+	struct buf body;
+	status rc;
+
+	*why = NULL;
+	ack_id[0] = '\0';
+	if ((rc = store_begin(st)) != ST_OK) {
+		*why = "cannot begin a transaction";
+		return rc;
+	}
+	rc = item_get(d, id, &x);
+	if (rc || x.it.out) {
+		store_rollback(st);
+		*why = rc && rc != ST_NOTFOUND ? "cannot read the desk" :
+		    "no received formal message has that id (see: parley desk)";
+		return rc && rc != ST_NOTFOUND ? rc : ST_NOTFOUND;
+	}
+	if (x.it.ack_ms) {
+		char at[STAMP_TIME_LEN];
+
+		store_rollback(st);
+		stamp_format(x.it.ack_ms, at);
+		snprintf(w, sizeof w, "acknowledged already by %s at %s", x.it.ack_officer, at);
+		*why = w;
+		return ST_CONFLICT;
+	}
+	memset(&o, 0, sizeof o);
+	rc = store_officer_get(st, officer, officer_role, &o);
+	if (rc) {
+		store_rollback(st);
+		*why = rc == ST_NOTFOUND ? "no such officer (see: parley officer list)" :
+		    "cannot read the officers";
+		return rc;
+	}
+	buf_init(&body, 4096);
+	rc = deskmsg_ack_make(id, officer, o.role, note, stamp_now_ms(), &body, dwhy);
+	if (rc) {
+		snprintf(w, sizeof w, "%s", dwhy);
+		*why = w;
+	} else {
+		snprintf(subject, sizeof subject, "acknowledged: %.1000s", x.it.subject);
+		memset(&lm, 0, sizeof lm);
+		lm.peer = x.it.peer;
+		lm.link = x.it.link;
+		lm.type = DESK_TYPE_ACK;
+		lm.priority = x.it.priority;
+		lm.subject = subject;
+		lm.body = buf_str(&body);
+		lm.body_len = body.len;
+		rc = link_queue(d->e, &lm, ack_id, why);
+	}
+	buf_free(&body);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	link_queue_end(d->e, rc == ST_OK);
+	if (rc) {
+		ack_id[0] = '\0';
+		if (!*why)
+			*why = "cannot keep the acknowledgement";
+		return rc;
+	}
+	link_kick_all(d->e);
+	return ST_OK;
+}
+
+/* ---- the board ---- */
+
+const char *
+desk_state(const struct store_desk_item *it, int64_t now)
+{
+	if (it->reply_ms)
+		return "answered";
+	if (it->out && !it->receipt_ms)
+		return "queued";
+	if (!it->ack_ms)
+		return (it->ack_due_ms && now >= it->ack_due_ms) || it->overdue_ack_ms ?
+		    "overdue-ack" : "delivered";
+	if (!it->expects_reply)
+		return "acknowledged";
+	return (it->reply_due_ms && now >= it->reply_due_ms) || it->overdue_reply_ms ?
+	    "overdue-reply" : "acknowledged";
+}
+
+static json_t *
+time_or_null(int64_t ms)
+{
+	char t[STAMP_TIME_LEN];
+
+	if (!ms)
+		return json_null();
+	stamp_format(ms, t);
+	return json_string(t);
+}
+
+json_t *
+desk_item_json(const struct store_desk_item *it, int64_t now)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", it->msg,
+	    "peer", it->peer, "direction", it->out ? "sent" : "received", "template", it->tmpl,
+	    "priority", it->priority, "link", it->link, "subject", it->subject, "state",
+	    desk_state(it, now), "open", it->open);
+
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "in_reply_to", it->reply_to[0] ? json_string(it->reply_to) :
+	    json_null());
+	json_object_set_new(j, "receipt_at", time_or_null(it->receipt_ms));
+	json_object_set_new(j, "ack_due", time_or_null(it->ack_due_ms));
+	json_object_set_new(j, "reply_due", time_or_null(it->reply_due_ms));
+	json_object_set_new(j, "ack_left_s", it->ack_due_ms && !it->ack_ms ?
+	    json_integer((it->ack_due_ms - now) / 1000) : json_null());
+	json_object_set_new(j, "reply_left_s", it->reply_due_ms && !it->reply_ms ?
+	    json_integer((it->reply_due_ms - now) / 1000) : json_null());
+	json_object_set_new(j, "acknowledged_at", time_or_null(it->ack_ms));
+	json_object_set_new(j, "acknowledged_by", it->ack_ms ? json_string(it->ack_officer) :
+	    json_null());
+	json_object_set_new(j, "ack_role", it->ack_ms ? json_string(it->ack_role) : json_null());
+	json_object_set_new(j, "ack_note", it->ack_note[0] ? json_string(it->ack_note) :
+	    json_null());
+	json_object_set_new(j, "answered_at", time_or_null(it->reply_ms));
+	json_object_set_new(j, "answer", it->reply_msg[0] ? json_string(it->reply_msg) :
+	    json_null());
+	json_object_set_new(j, "seconds_to_ack", it->ack_ms && it->receipt_ms ?
+	    json_integer((it->ack_ms - it->receipt_ms) / 1000) : json_null());
+	json_object_set_new(j, "seconds_to_answer", it->reply_ms && it->receipt_ms ?
+	    json_integer((it->reply_ms - it->receipt_ms) / 1000) : json_null());
+	json_object_set_new(j, "overdue_ack_notice", time_or_null(it->overdue_ack_ms));
+	json_object_set_new(j, "overdue_reply_notice", time_or_null(it->overdue_reply_ms));
+	json_object_set_new(j, "escalation_level", json_integer(it->esc_level));
+	return j;
+}

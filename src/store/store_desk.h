@@ -1,0 +1,124 @@
+/* store_desk.h - the watch desk's state (issue 14; the rules for rows and
+ * callbacks are in store.h): the officers, the desk's documents (roster,
+ * escalation plan, contacts), one item per formal message sent or
+ * received with its three steps (delivered, acknowledged, answered) and
+ * deadlines, and the queue of events for the operator's notify command.
+ * Every time is UTC milliseconds; 0 means "not yet" or "none".
+ */
+#ifndef PARLEY_STORE_DESK_H
+#define PARLEY_STORE_DESK_H
+
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/status.h"
+
+struct store;
+
+/* ---- officers ---- */
+
+struct store_officer {
+	const char *name;	/* card_name_ok */
+	const char *role;	/* duty, supervisor, head */
+	int64_t added_ms;
+};
+typedef int (*store_officer_cb)(void *arg, const struct store_officer *o);
+
+/* store_officer_add - a new officer; ST_EXISTS when the name is taken. */
+status store_officer_add(struct store *st, const char *name, const char *role,
+    int64_t now_ms) WUR;
+/* store_officer_get - ST_NOTFOUND when there is none of that name. */
+status store_officer_get(struct store *st, const char *name, store_officer_cb cb,
+    void *arg) WUR;
+/* store_officer_list - by name (ST_OK if none). */
+status store_officer_list(struct store *st, store_officer_cb cb, void *arg) WUR;
+
+/* ---- documents: "roster", "escalation", "contacts" ---- */
+
+/* store_desk_doc_put - keep text as the document kind (replacing it). */
+status store_desk_doc_put(struct store *st, const char *kind, const char *text,
+    int64_t now_ms) WUR;
+/* store_desk_doc_get - append the document kind to out, *set_ms (may be
+ * NULL) when it was set; ST_NOTFOUND when none is. */
+status store_desk_doc_get(struct store *st, const char *kind, struct buf *out,
+    int64_t *set_ms) WUR;
+
+/* ---- items ---- */
+
+struct store_desk_item {
+	const char *msg;	/* the formal message's id */
+	int out;		/* 1: sent by this node; 0: received */
+	int64_t peer_id;
+	const char *peer;	/* read only: the peer's name */
+	const char *link, *tmpl, *priority, *subject;
+	const char *agreement;	/* the agreement it was sent under */
+	const char *reply_to;	/* the message it answers; "" none */
+	int expects_reply;	/* 1: the template asks for an answer */
+	int human;		/* 1: a check a person must answer */
+	int64_t made_ms;	/* queued (out), accepted (in) */
+	int64_t receipt_ms;	/* the signed receipt's time: the steps' origin */
+	int64_t ack_due_ms, reply_due_ms;
+	int64_t ack_ms;		/* the acknowledgement's own time */
+	const char *ack_officer, *ack_role, *ack_note, *ack_msg;
+	int64_t reply_ms;	/* the reply's time (received, or queued) */
+	const char *reply_msg;
+	int64_t overdue_ack_ms, overdue_reply_ms;	/* the overdue notice's time */
+	int esc_level;		/* escalation steps taken (received items) */
+	int64_t esc_next_ms;	/* when the next one is due; 0: none */
+	int open;		/* 1 until answered (or acknowledged, when no answer is due) */
+};
+typedef int (*store_desk_item_cb)(void *arg, const struct store_desk_item *it);
+
+/* store_desk_item_add - a new item (peer, the step columns but made_ms,
+ * receipt_ms and the deadlines ignored); ST_EXISTS for a message held. */
+status store_desk_item_add(struct store *st, const struct store_desk_item *it) WUR;
+/* store_desk_item_get - the item of message msg; ST_NOTFOUND when none. */
+status store_desk_item_get(struct store *st, const char *msg, store_desk_item_cb cb,
+    void *arg) WUR;
+/* store_desk_item_put - write every step column of it (receipt_ms, the
+ * deadlines, ack_*, reply_*, overdue_*, esc_*, open) for the item it->msg. */
+status store_desk_item_put(struct store *st, const struct store_desk_item *it) WUR;
+/* store_desk_open - every open item, and those closed since since_ms,
+ * sent or received, the most urgent priority first, then by made_ms
+ * (ST_OK if none). */
+status store_desk_open(struct store *st, int64_t since_ms, store_desk_item_cb cb,
+    void *arg) WUR;
+/* store_desk_count - how many items are held (ST_OK). */
+status store_desk_count(struct store *st, int64_t *n) WUR;
+
+/* ---- events for the notify command ---- */
+
+struct store_desk_event {
+	int64_t id;
+	const char *key;	/* unique: once per step ("escalate:MSG:2") */
+	const char *event;	/* incoming, escalate, overdue, acknowledged, ... */
+	const char *json;	/* what the command reads on standard input */
+	const char *msg, *peer, *priority, *role, *officer;
+	int64_t made_ms, next_ms;	/* made; tried next at */
+	int64_t tries;
+	const char *last_error;
+	int64_t done_ms;	/* 0: pending */
+};
+typedef int (*store_desk_event_cb)(void *arg, const struct store_desk_event *e);
+
+/* store_desk_event_add - queue ev (id, tries, last_error, done_ms
+ * ignored); *added (may be NULL) is 0 when its key is queued already. */
+status store_desk_event_add(struct store *st, const struct store_desk_event *ev,
+    int *added) WUR;
+/* store_desk_event_due - the pending events due by now_ms, oldest first,
+ * at most limit (ST_OK if none). */
+status store_desk_event_due(struct store *st, int64_t now_ms, int limit,
+    store_desk_event_cb cb, void *arg) WUR;
+/* store_desk_event_next - *next_ms: when the earliest pending event is
+ * due; ST_NOTFOUND when none is pending. */
+status store_desk_event_next(struct store *st, int64_t *next_ms) WUR;
+/* store_desk_event_done - event id ran at now_ms. */
+status store_desk_event_done(struct store *st, int64_t id, int64_t now_ms) WUR;
+/* store_desk_event_retry - event id failed (why): try again at next_ms. */
+status store_desk_event_retry(struct store *st, int64_t id, int64_t next_ms,
+    const char *why) WUR;
+/* store_desk_event_list - the latest limit events, newest first. */
+status store_desk_event_list(struct store *st, int limit, store_desk_event_cb cb,
+    void *arg) WUR;
+
+#endif

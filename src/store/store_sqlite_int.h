@@ -1,0 +1,34 @@
+/* store_sqlite_int.h - what the files of the SQLite backend share; not for
+ * callers of store.h.  store_sqlite.c holds the handle, transactions and
+ * the migrations; a domain file (store_desk.c) keeps its own queries in a
+ * range of the handle's extra statement slots and uses these helpers.
+ */
+#ifndef PARLEY_STORE_SQLITE_INT_H
+#define PARLEY_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define STORE_SQ_SLOTS 48	/* extra prepared statements a handle holds */
+#define STORE_SQ_DESK 0		/* store_desk.c's first slot */
+
+/* store_sq_stmt - the prepared statement in slot k (sql prepared there the
+ * first time: sql must be the same static text at every call), reset and
+ * unbound.  Panics when it cannot be prepared (the schema is ours). */
+sqlite3_stmt *store_sq_stmt(struct store *st, int k, const char *sql);
+/* store_sq_run - step a statement that returns no rows. */
+status store_sq_run(sqlite3_stmt *s) WUR;
+/* store_sq_rows - step s, calling fn for each row until it returns
+ * non-zero; ST_OK after one row or more, ST_NOTFOUND after none, else the
+ * failure (recorded for store_errmsg). */
+status store_sq_rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, void *arg), void *arg) WUR;
+/* store_sq_text - bind v (NULL: "") at i, static: v outlives the step. */
+void store_sq_text(sqlite3_stmt *s, int i, const char *v);
+/* store_sq_col - column i as text, "" for NULL. */
+const char *store_sq_col(sqlite3_stmt *s, int i);
+
+/* The watch desk's schema step (store_desk.c). */
+extern const char store_desk_schema_v9[];
+
+#endif

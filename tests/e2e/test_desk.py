@@ -1,0 +1,202 @@
+"""The watch desk (issue 14): formal messages from templates, a person's
+signed acknowledgement, the answer, deadlines and overdue notices, with
+real daemons on loopback.  Both parties' boards must tell the same story.
+"""
+import json
+import os
+
+import pytest
+
+from parley_e2e import wait_for
+from test_agreement_enforce import craft
+from test_node_refusals import post
+
+INCIDENT = {
+    "observed": "Scanning of SCADA gateways from 203.0.113.7",
+    "observed_at": "2026-11-26T08:00:00Z",
+    "sector": "energy",
+    "systems": "substation gateways",
+    "severity": "high",
+    "indicators": ["203.0.113.7"],
+    "action_requested": "Please confirm whether the source is known to you.",
+}
+
+
+def write(top, name, obj):
+    path = os.path.join(top[0], name)
+    with open(path, "w") as f:
+        f.write(obj if isinstance(obj, str) else json.dumps(obj))
+    return path
+
+
+def short_deadlines(ack, reply):
+    """An agreement edit: every urgent deadline ack/reply (ISO 8601)."""
+    def edit(payload):
+        u = payload["links"]["urgent"]
+        u["deadlines"] = {p: {"ack": ack, "reply": reply} for p in u["priorities"]}
+    return edit
+
+
+@pytest.fixture
+def desk(make_node):
+    """alpha and bravo under an agreement whose urgent link lists every
+    template; one officer each.  Deadlines long enough not to pass."""
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b)
+    b.pin(a)
+    a.start()
+    b.start()
+    a.cli("officer", "add", "ana", "--role", "duty")
+    b.cli("officer", "add", "bob", "--role", "duty")
+    return a, b
+
+
+def item(node, mid):
+    got = [i for i in node.json("desk") if i["id"] == mid]
+    return got[0] if got else None
+
+
+def send_form(node, peer, top, tmpl, form, *extra, prio="flash"):
+    p = node.cli("send", peer, "--link", "urgent", "--template", tmpl, "--form",
+                 write(top, tmpl + ".json", form), "--priority", prio, "--wait=20", *extra,
+                 check=False)
+    return p
+
+
+def test_notification_acknowledged_and_answered_on_both_boards(desk, top):
+    a, b = desk
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT, "--as", "ana")
+    assert p.returncode == 0 and "delivered" in p.stdout, p.stderr
+    mid = p.stdout.splitlines()[0]
+
+    # the subject comes from the form; both boards hold the item
+    wait_for(lambda: (item(a, mid) or {}).get("state") == "delivered", 20, "alpha's item")
+    got_b, got_a = item(b, mid), item(a, mid)
+    assert got_b["direction"] == "received" and got_a["direction"] == "sent"
+    assert got_b["subject"] == INCIDENT["observed"][:80]
+    assert got_b["template"] == "incident-notification" and got_b["priority"] == "flash"
+    # the agreement's flash deadlines (the draft: PT10M, PT1H), from the receipt
+    for it in (got_a, got_b):
+        assert it["receipt_at"] == got_b["receipt_at"]
+        assert 0 < it["ack_left_s"] <= 600 and 600 < it["reply_left_s"] <= 3600, it
+    assert got_b["state"] == "delivered" and got_b["acknowledged_by"] is None
+
+    # bravo's officer acknowledges: a signed statement naming her
+    ack = b.cli("ack", mid, "--as", "bob", "--note", "looking into it").stdout.strip()
+    assert len(ack) == 36
+    wait_for(lambda: item(a, mid)["state"] == "acknowledged", 20, "the ack at alpha")
+    for n in (a, b):
+        it = item(n, mid)
+        assert it["acknowledged_by"] == "bob" and it["ack_role"] == "duty", it
+        assert it["ack_note"] == "looking into it"
+        assert it["seconds_to_ack"] is not None and it["ack_left_s"] is None
+    assert item(a, mid)["acknowledged_at"] == item(b, mid)["acknowledged_at"]
+    # the acknowledgement is a message like any other: signed, in the log
+    assert b.json("show", ack)["type"] == "desk.ack"
+    # twice is refused, naming who did it first
+    again = b.cli("ack", mid, "--as", "bob", check=False)
+    assert again.returncode == 1 and "acknowledged already by bob" in again.stderr
+
+    # the answer: a reply form naming the message
+    reply = write(top, "reply.json", {"answer": "The source is a research scanner."})
+    p = b.cli("reply", mid, "--as", "bob", "--form", reply, "--wait=20")
+    assert "delivered" in p.stdout
+    rid = p.stdout.splitlines()[0]
+    wait_for(lambda: item(a, mid)["state"] == "answered", 20, "the answer at alpha")
+    for n in (a, b):
+        it = item(n, mid)
+        assert it["state"] == "answered" and it["answer"] == rid and not it["open"], it
+        assert it["seconds_to_answer"] is not None
+    assert a.json("show", rid)["type"] == "reply"
+
+
+def test_form_checked_before_signing_and_by_the_receiver(desk, top):
+    a, b = desk
+    bad = dict(INCIDENT, severity="apocalyptic")
+    p = send_form(a, "bravo", top, "incident-notification", bad)
+    assert p.returncode == 1 and "severity: not one of" in p.stderr, p.stderr
+    missing = {k: v for k, v in INCIDENT.items() if k != "observed"}
+    p = send_form(a, "bravo", top, "incident-notification", missing)
+    assert p.returncode == 1 and "observed: missing" in p.stderr, p.stderr
+    p = send_form(a, "bravo", top, "reply", {"answer": "no question"})
+    assert p.returncode == 1 and "in_reply_to: missing" in p.stderr, p.stderr
+    p = a.cli("send", "bravo", "--link", "urgent", "--template", "telegram", "--form",
+              write(top, "t.json", {}), "--priority", "flash", check=False)
+    assert p.returncode == 1 and "no template named" in p.stderr
+    assert a.outbox() == []
+
+    # the daemon holds a form to its template too, whatever the CLI did
+    r = a.api([{"op": "send", "peer": "bravo", "link": "urgent", "type": "inquiry",
+                "priority": "flash", "subject": "raw", "body": "{\"not\":\"a form\"}"}])
+    assert not r[0]["ok"] and "not a form of template inquiry" in r[0]["error"], r
+    # and nobody sends a desk statement by hand
+    r = a.api([{"op": "send", "peer": "bravo", "link": "urgent", "type": "desk.ack",
+                "priority": "flash", "subject": "raw", "body": "{}"}])
+    assert not r[0]["ok"] and "desk statement" in r[0]["error"], r
+
+
+def test_receiver_refuses_a_form_that_does_not_fit(make_node):
+    a, b = make_node("alpha"), make_node("bravo")
+    aid = b.pin(a)
+    b.start()
+    body = json.dumps({"template": "inquiry", "version": 1,
+                       "form": {"activity": "x", "questions": []}})
+    r = post(b, a, craft(a, b, 1, aid, mtype="inquiry", prio="flash", body=body))
+    res = r.json()["results"][0]
+    assert res["status"] == 400 and "questions: empty list" in res["reason"], res
+    # refused for good (no desk item), and the number used: seq 2 is next
+    assert b.json("desk") == []
+    body = json.dumps({"template": "inquiry", "version": 1,
+                       "form": {"activity": "x", "questions": ["why?"]}})
+    r = post(b, a, craft(a, b, 2, aid, mtype="inquiry", prio="flash", body=body))
+    assert r.json()["results"][0]["status"] == 200
+    assert [i["template"] for i in b.json("desk")] == ["inquiry"]
+
+
+def test_overdue_at_the_sender_with_the_notice_in_both_logs(make_node, top):
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b, edit=short_deadlines("PT2S", "PT4S"))
+    b.pin(a)
+    a.start()
+    b.start()
+    p = send_form(a, "bravo", top, "inquiry", {"activity": "port scans",
+                                               "questions": ["Who?"]}, prio="immediate")
+    assert p.returncode == 0, p.stderr
+    mid = p.stdout.splitlines()[0]
+    wait_for(lambda: item(a, mid)["overdue_ack_notice"] is not None, 20,
+             "the ack deadline to pass at alpha")
+    assert item(a, mid)["state"] == "overdue-ack"
+    # the notice is a signed message to bravo: in alpha's outbox and bravo's inbox
+    wait_for(lambda: (item(b, mid) or {}).get("overdue_ack_notice") is not None, 20,
+             "the notice at bravo")
+    assert item(b, mid)["state"] == "overdue-ack"
+    sent = [m for m in a.outbox() if m["type"] == "desk.overdue"]
+    got = [m for m in b.inbox() if m["type"] == "desk.overdue"]
+    assert sent and got and sent[0]["id"] == got[0]["id"]
+    wait_for(lambda: item(a, mid)["overdue_reply_notice"] is not None, 20,
+             "the reply deadline to pass")
+    assert len([m for m in a.outbox() if m["type"] == "desk.overdue"]) == 2
+    # a late acknowledgement still counts, and the board says when
+    b.cli("officer", "add", "bob", "--role", "duty")
+    b.cli("ack", mid, "--as", "bob")
+    wait_for(lambda: item(a, mid)["acknowledged_by"] == "bob", 20, "the late ack")
+
+
+def test_deadlines_survive_kill9(make_node, top):
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b, edit=short_deadlines("PT3S", "PT6S"))
+    b.pin(a)
+    a.start()
+    b.start()
+    p = send_form(a, "bravo", top, "inquiry", {"activity": "x", "questions": ["y"]},
+                  prio="priority")
+    mid = p.stdout.splitlines()[0]
+    wait_for(lambda: item(a, mid)["receipt_at"] is not None, 20, "the receipt")
+    a.kill9()
+    # the deadline passes while the sender is down; at start it fires, late
+    wait_for(lambda: item(a, mid)["ack_left_s"] < 0, 20, "the deadline to pass")
+    a.start()
+    wait_for(lambda: item(a, mid)["overdue_ack_notice"] is not None, 20,
+             "the notice after the restart")
+    wait_for(lambda: (item(b, mid) or {}).get("state") == "overdue-ack", 20,
+             "the notice at bravo")
