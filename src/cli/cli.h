@@ -58,6 +58,9 @@ int cli_send_run(const struct cli_send_args *a);
 /* cli_wait_arg - --wait's optional SECONDS (arg may be NULL: 30) into
  * *wait_s; 0, or 1 after a message. */
 int cli_wait_arg(const char *arg, long *wait_s);
+/* cli_desk_lang - the desk's language (parley config desk_lang) of the
+ * node in dir: "en" when none is set.  Static storage. */
+const char *cli_desk_lang(const char *dir);
 /* cli_desk_tz - the desk's time zone (parley config desk_tz) of the node
  * in dir, or NULL when none is set or it cannot be read.  Static storage. */
 const char *cli_desk_tz(const char *dir);

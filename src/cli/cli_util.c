@@ -69,6 +69,13 @@ cli_dir(const char *given)
 }
 
 const char *
+cli_desk_lang(const char *dir)
+{
+	(void)dir;	/* desk_lang comes with parley config */
+	return "en";
+}
+
+const char *
 cli_desk_tz(const char *dir)
 {
 	(void)dir;	/* desk_tz comes with parley config */

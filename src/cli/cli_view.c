@@ -21,6 +21,7 @@ cli_view_opts(int argc, char **argv, const char *usage, struct cli_view *v, int 
 		{ "jws", no_argument, NULL, 'w' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -34,6 +35,7 @@ cli_view_opts(int argc, char **argv, const char *usage, struct cli_view *v, int 
 		case 'j': v->json = 1; break;
 		case 'w': v->jws = 1; break;
 		case 'a': v->limit = 0; break;
+		case 'L': v->lang = optarg; break;
 		case 'n': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -47,7 +49,7 @@ cli_view_opts(int argc, char **argv, const char *usage, struct cli_view *v, int 
 		default: return cli_usage(usage, 1);
 		}
 	}
-	if (argc - optind != want_id || (v->jws && !want_id))
+	if (argc - optind != want_id || ((v->jws || v->lang) && !want_id))
 		return cli_usage(usage, 1);
 	if (want_id)
 		v->id = argv[optind];

@@ -11,6 +11,8 @@
 
 #include "cli/cli.h"
 #include "fmt/card.h"
+#include "fmt/deskmsg.h"
+#include "fmt/envelope.h"
 
 /* The options of the read-only verbs. */
 struct cli_view {
@@ -18,6 +20,7 @@ struct cli_view {
 	int json, jws;		/* --json, --jws */
 	size_t limit;		/* --limit N (default 100); 0: --all */
 	const char *id;		/* show, receipt: the message id operand */
+	const char *lang;	/* show: --lang, the labels' language; NULL: the desk's */
 };
 
 /* cli_view_opts - parse the options shared by the read-only verbs into v;
@@ -70,5 +73,17 @@ struct cli_view_msg {
 status cli_view_find(struct node *n, const char *id, struct cli_view_msg *f) WUR;
 /* cli_view_msg_free - release what cli_view_find copied into f. */
 void cli_view_msg_free(struct cli_view_msg *f);
+
+/* cli_form_read - 1 when m is a formal message (its type a template, its
+ * body a form of it): f filled (deskmsg_form_clear it); else 0. */
+int cli_form_read(const struct message *m, struct deskmsg_form *f);
+/* cli_form_print - f, the form of m, for a person: labels in lang, free
+ * text escaped, every time in UTC and in the zones given (sender_tz: the
+ * sender's, named sender; here_tz: this desk's; NULL: unknown). */
+void cli_form_print(const struct message *m, const struct deskmsg_form *f, const char *sender,
+    const char *sender_tz, const char *here_tz, enum template_lang lang);
+/* cli_form_json - f as show --json's "form" member. */
+json_t *cli_form_json(const struct message *m, const struct deskmsg_form *f,
+    const char *sender_tz, const char *here_tz, enum template_lang lang);
 
 #endif

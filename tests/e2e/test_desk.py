@@ -80,6 +80,19 @@ def test_notification_acknowledged_and_answered_on_both_boards(desk, top):
         assert it["receipt_at"] == got_b["receipt_at"]
         assert 0 < it["ack_left_s"] <= 600 and 600 < it["reply_left_s"] <= 3600, it
     assert got_b["state"] == "delivered" and got_b["acknowledged_by"] is None
+    # rendered from its template: labels in the reader's language, free
+    # text as written, times in UTC (and the zones the desks have set)
+    fr = b.cli("show", mid, "--lang", "fr").stdout
+    assert "Ce qui a été observé:\n  Scanning of SCADA gateways" in fr, fr
+    assert "officer:    ana" in fr and "2026-11-26T08:00:00Z UTC" in fr
+    shown = b.json("show", mid)["form"]
+    assert shown["template"] == "incident-notification" and shown["officer"] == "ana"
+    assert [f["name"] for f in shown["fields"]][:3] == ["observed", "observed_at", "sector"]
+    assert shown["fields"][0]["label"] == "What was observed"
+    ar = b.json("show", mid, "--lang", "ar")["form"]
+    assert ar["fields"][0]["label"] == "ما تمت ملاحظته" and ar["lang"] == "ar"
+    bad = b.cli("show", mid, "--lang", "xx", check=False)
+    assert bad.returncode == 1 and "--lang takes" in bad.stderr
 
     # bravo's officer acknowledges: a signed statement naming her
     ack = b.cli("ack", mid, "--as", "bob", "--note", "looking into it").stdout.strip()
