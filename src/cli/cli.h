@@ -30,6 +30,8 @@ int cli_desk(int argc, char **argv);
 int cli_ack(int argc, char **argv);
 int cli_reply(int argc, char **argv);
 int cli_officer(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_checks(int argc, char **argv);
 int cli_template(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
@@ -50,6 +52,8 @@ const char *cli_dir(const char *given);
 struct cli_send_args {
 	const char *dir, *peer, *link, *type, *prio, *subject, *bodyfile, *tlp, *agreement;
 	const char *tmpl, *formfile, *reply_to, *officer;
+	const char *check;	/* a comm-check's kind: "machine", "human"; NULL */
+	const char *form;	/* the form itself, when formfile is NULL */
 	long wait_s;
 };
 /* cli_send_run - send a through the daemon, print the id (and, waiting,

@@ -41,9 +41,10 @@ static const char send_usage[] =
  * with reply_to and this desk's time zone; subject from the form.  0, or
  * the exit status after a message. */
 static int
-form_body(const char *dir, const char *name, const char *file, const char *reply_to,
-    const char *officer, struct buf *body, char subject[static TEMPLATE_SUBJECT_MAX + 1])
+form_body(const struct cli_send_args *a, struct buf *body,
+    char subject[static TEMPLATE_SUBJECT_MAX + 1])
 {
+	const char *dir = a->dir, *name = a->tmpl, *file = a->formfile;
 	const struct template *t = template_find(name);
 	char why[DESKMSG_WHY_MAX];
 	struct buf form;
@@ -52,14 +53,15 @@ form_body(const char *dir, const char *name, const char *file, const char *reply
 	if (!t)
 		return cli_fail("no template named '%s' (see: parley templates)", name);
 	buf_init(&form, TEMPLATE_FORM_MAX + 1);
-	rc = strcmp(file, "-") == 0 ? file_read_fd(STDIN_FILENO, &form) : file_read(file, &form);
+	rc = !file ? buf_adds(&form, a->form ? a->form : "{}") :
+	    strcmp(file, "-") == 0 ? file_read_fd(STDIN_FILENO, &form) : file_read(file, &form);
 	if (rc) {
 		buf_free(&form);
-		return cli_fail("cannot read the form from %s: %s", file,
+		return cli_fail("cannot read the form from %s: %s", file ? file : "the command line",
 		    rc == ST_TOOBIG ? "larger than 64 KiB" : status_str(rc));
 	}
-	rc = deskmsg_form_make(t, form.p ? form.p : "", form.len, reply_to,
-	    cli_desk_tz(dir), officer, body, why);
+	rc = deskmsg_form_make(t, form.p ? form.p : "", form.len, a->reply_to,
+	    cli_desk_tz(dir), a->officer, a->check, body, why);
 	if (!rc)
 		rc = template_subject(t, buf_str(&form), subject, TEMPLATE_SUBJECT_MAX + 1);
 	buf_free(&form);
@@ -111,8 +113,7 @@ cli_send_run(const struct cli_send_args *a)
 		return 1;
 	buf_init(&body, CONFIG_MAX_BODY_LIMIT + 1);
 	if (a->tmpl) {
-		if ((r = form_body(a->dir, a->tmpl, a->formfile, a->reply_to, a->officer, &body,
-		    tsubject)) != 0) {
+		if ((r = form_body(a, &body, tsubject)) != 0) {
 			buf_free(&body);
 			return r;
 		}

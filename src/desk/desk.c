@@ -295,7 +295,8 @@ on_statement(struct desk *d, int64_t peer_id, const struct message *m, int incom
 		return ST_OK;
 	rc = store_desk_item_put(st, &x.it);
 	if (!rc)
-		rc = event(d, "overdue", s.step, &x.it, NULL, NULL, 0, 0);
+		rc = event(d, x.it.human ? "check-missed" : "overdue", s.step, &x.it, NULL, NULL,
+		    0, 0);
 	return rc;
 }
 
@@ -319,6 +320,20 @@ on_reply(struct desk *d, int64_t peer_id, const struct message *m, const char *r
 	if (!rc && incoming)
 		rc = event(d, "answered", NULL, &x.it, NULL, officer, 0, 0);
 	return rc;
+}
+
+/* machine_check_closed - a machine check we sent needs no person: closed
+ * from the start (its receipt will still be kept in the item). */
+static status
+machine_check_closed(struct desk *d, const char *msg)
+{
+	struct ditem x;
+	status rc = item_get(d, msg, &x);
+
+	if (rc)
+		return rc;
+	x.it.open = 0;
+	return store_desk_item_put(node_store(d->n), &x.it);
 }
 
 static status
@@ -351,8 +366,12 @@ on_queued(void *arg, int64_t peer_id, const struct message *m)
 	it.agreement = m->agreement;
 	it.reply_to = f.in_reply_to;
 	it.expects_reply = desk_expects_reply(m->type);
-	it.made_ms = stamp_now_ms();
+	it.human = strcmp(f.check, "human") == 0;
+	if (stamp_parse(m->created_at, &it.made_ms) != ST_OK)
+		it.made_ms = stamp_now_ms();
 	rc = store_desk_item_add(node_store(d->n), &it);
+	if (!rc && strcmp(f.check, "machine") == 0)
+		rc = machine_check_closed(d, m->id);
 	deskmsg_form_clear(&f);
 	return rc == ST_EXISTS ? ST_OK : rc;
 }
@@ -383,6 +402,7 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	struct deskmsg_form f;
 	struct ditem x;
 	int64_t at;
+	int machine;
 	status rc;
 
 	if (deskmsg_statement_type(m->type))
@@ -408,7 +428,10 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	x.it.agreement = m->agreement;
 	x.it.reply_to = f.in_reply_to;
 	x.it.expects_reply = desk_expects_reply(m->type);
-	x.it.made_ms = at;
+	x.it.human = strcmp(f.check, "human") == 0;
+	machine = strcmp(f.check, "machine") == 0;
+	if (stamp_parse(m->created_at, &x.it.made_ms) != ST_OK)
+		x.it.made_ms = at;
 	rc = store_desk_item_add(st, &x.it);
 	deskmsg_form_clear(&f);
 	if (rc == ST_EXISTS)
@@ -419,6 +442,11 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	if ((rc = item_get(d, m->id, &x)) != ST_OK)
 		return rc;
 	x.it.receipt_ms = at;
+	if (machine) {
+		/* the receipt answers a machine check: nothing for a person */
+		x.it.open = 0;
+		return store_desk_item_put(st, &x.it);
+	}
 	deadlines(d, &x.it);
 	x.it.esc_next_ms = 0;	/* escalation: the plan's first step */
 	rc = store_desk_item_put(st, &x.it);
@@ -443,7 +471,8 @@ on_delivered(void *arg, int64_t peer_id, const struct receipt *r)
 		return rc;
 	if (stamp_parse(r->received_at, &x.it.receipt_ms) != ST_OK)
 		x.it.receipt_ms = stamp_now_ms();
-	deadlines(d, &x.it);
+	if (x.it.open)	/* a machine check's receipt is its whole answer */
+		deadlines(d, &x.it);
 	rc = store_desk_item_put(node_store(d->n), &x.it);
 	if (!rc)
 		push(d, x.it.msg, next_due(&x.it));

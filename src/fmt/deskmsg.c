@@ -9,6 +9,7 @@
 
 static const char *const roles[] = { "duty", "supervisor", "head", NULL };
 static const char *const steps[] = { "ack", "reply", NULL };
+static const char *const checks[] = { "machine", "human", NULL };
 
 static int
 listed(const char *s, const char *const *list)
@@ -137,8 +138,8 @@ when(json_t *root, const char *k, int64_t *ms, char *why)
 
 status
 deskmsg_form_make(const struct template *t, const char *form, size_t n,
-    const char *in_reply_to, const char *tz, const char *officer, struct buf *out,
-    char why[static DESKMSG_WHY_MAX])
+    const char *in_reply_to, const char *tz, const char *officer, const char *check,
+    struct buf *out, char why[static DESKMSG_WHY_MAX])
 {
 	char twhy[TEMPLATE_WHY_MAX];
 	json_t *root, *f;
@@ -157,6 +158,9 @@ deskmsg_form_make(const struct template *t, const char *form, size_t n,
 		return FAIL(ST_INVALID, "tz", "not a time zone name");
 	if (officer && *officer && !card_name_ok(officer))
 		return FAIL(ST_INVALID, "officer", "not an officer's name ([a-z0-9][a-z0-9._-]{0,62})");
+	if (check && *check && (!listed(check, checks) ||
+	    strcmp(template_name(t), "comm-check") != 0))
+		return FAIL(ST_INVALID, "check", "machine or human, on a comm-check only");
 	f = json_loadb(form, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!f)
 		return ST_NOMEM;	/* template_check read it */
@@ -168,6 +172,8 @@ deskmsg_form_make(const struct template *t, const char *form, size_t n,
 		json_object_set_new(root, "tz", json_string(tz));
 	if (root && officer && *officer)
 		json_object_set_new(root, "officer", json_string(officer));
+	if (root && check && *check)
+		json_object_set_new(root, "check", json_string(check));
 	return dump(root, out, why);
 }
 
@@ -183,7 +189,7 @@ deskmsg_form_read(const char *type, const char *body, size_t n, struct deskmsg_f
     char why[static DESKMSG_WHY_MAX])
 {
 	static const char *const allowed[] = {
-		"template", "version", "form", "in_reply_to", "tz", "officer", NULL
+		"template", "version", "form", "in_reply_to", "tz", "officer", "check", NULL
 	};
 	char twhy[TEMPLATE_WHY_MAX], shown[WHY_SHOWN_MAX + 4];
 	const char *s;
@@ -231,6 +237,14 @@ deskmsg_form_read(const char *type, const char *body, size_t n, struct deskmsg_f
 			rc = FAIL(ST_INVALID, "officer", "not an officer's name");
 		else
 			memcpy(out->officer, s, strlen(s) + 1);
+	}
+	if (!rc)
+		rc = str(root, "check", 1, &s, why);
+	if (!rc && s) {
+		if (!listed(s, checks) || strcmp(type, "comm-check") != 0)
+			rc = FAIL(ST_INVALID, "check", "machine or human, on a comm-check only");
+		else
+			memcpy(out->check, s, strlen(s) + 1);
 	}
 	if (!rc && !(v = json_object_get(root, "form")))
 		rc = FAIL(ST_INVALID, "form", "missing");

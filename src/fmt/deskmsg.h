@@ -8,10 +8,12 @@
  * A form message has as its type the template's name, and as its body
  * the canonical JSON (JSON_COMPACT | JSON_SORT_KEYS) of
  *   {"template":NAME,"version":N,"form":{...}[,"in_reply_to":ID][,"tz":ZONE]
- *    [,"officer":NAME]}
+ *    [,"officer":NAME][,"check":"machine"|"human"]}
  * ID the message it answers (required for the "reply" template), ZONE
  * the sender's desk time zone (util/tz.h), so the receiver can show the
- * sender's local time, NAME the officer who sent it.  A statement has one of the types below:
+ * sender's local time, NAME the officer who sent it; "check" only on a
+ * comm-check: "machine" (the receipt answers it) or "human" (an officer
+ * at the receiving desk must acknowledge it in time).  A statement has one of the types below:
  *   desk.ack      {"ack":ID,"at":TIME,"officer":NAME,"role":ROLE[,"note":TEXT]}
  *   desk.overdue  {"overdue":ID,"step":"ack"|"reply","due":TIME,"at":TIME}
  * TIME as util/stamp.h writes it; NAME an officer's name (card_name_ok);
@@ -45,6 +47,7 @@ struct deskmsg_form {
 	char in_reply_to[STAMP_UUID_LEN];	/* "" when it answers none */
 	char tz[TZ_NAME_MAX + 1];		/* "" when the sender gave none */
 	char officer[CARD_NAME_MAX + 1];	/* "" when it names none */
+	char check[8];				/* "", "machine" or "human" */
 	json_t *form;				/* owned: deskmsg_form_clear */
 };
 
@@ -73,11 +76,12 @@ int deskmsg_role_ok(const char *s);
  * names the field), then append the body of a form message to out:
  * in_reply_to (NULL or "": none; else a UUID, required when t is
  * "reply"), tz (NULL or "": none; else tz_name_ok), officer (NULL or "":
- * none; else card_name_ok).  ST_INVALID,
+ * none; else card_name_ok), check (NULL or "": none; else "machine" or
+ * "human", and t comm-check).  ST_INVALID,
  * ST_PARSE, ST_TOOBIG as template_check, out untouched on error. */
 status deskmsg_form_make(const struct template *t, const char *form, size_t n,
-    const char *in_reply_to, const char *tz, const char *officer, struct buf *out,
-    char why[static DESKMSG_WHY_MAX]) WUR;
+    const char *in_reply_to, const char *tz, const char *officer, const char *check,
+    struct buf *out, char why[static DESKMSG_WHY_MAX]) WUR;
 /* deskmsg_form_read - read body[0..n), the body of a message of type
  * type, as a form of the template type names: the wrapper's members, the
  * version (the one this registry holds), and the form (template_check).

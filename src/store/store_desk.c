@@ -38,7 +38,7 @@ const char store_desk_schema_v9[] =
 enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
-	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST
+	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS
 };
 
 #define ITEM_COLS \
@@ -74,7 +74,8 @@ static const char *const dsql[] = {
 	/* the open ones by their index, then the recently closed by theirs */
 	[D_ITEM_OPEN - STORE_SQ_DESK] =
 	    "SELECT * FROM (SELECT " ITEM_COLS " WHERE i.open = 1"
-	    " UNION ALL SELECT " ITEM_COLS " WHERE i.open = 0 AND i.closed_ms >= ?1)"
+	    " UNION ALL SELECT " ITEM_COLS " WHERE i.open = 0 AND i.closed_ms >= ?1"
+	    " AND NOT (i.tmpl = 'comm-check' AND i.human = 0))"
 	    " ORDER BY CASE priority WHEN 'flash' THEN 0 WHEN 'immediate' THEN 1"
 	    " WHEN 'priority' THEN 2 ELSE 3 END, made_ms",
 	[D_ITEM_COUNT - STORE_SQ_DESK] = "SELECT count(*) FROM desk_item",
@@ -90,6 +91,9 @@ static const char *const dsql[] = {
 	[D_EV_RETRY - STORE_SQ_DESK] =
 	    "UPDATE desk_event SET next_ms = ?2, tries = tries + 1, last_error = ?3 WHERE id = ?1",
 	[D_EV_LIST - STORE_SQ_DESK] = "SELECT " EVENT_COLS " ORDER BY id DESC LIMIT ?1",
+	[D_CHECKS - STORE_SQ_DESK] =
+	    "SELECT " ITEM_COLS " WHERE i.tmpl = 'comm-check' AND i.made_ms >= ?1"
+	    " ORDER BY i.peer_id, i.out, i.human, i.made_ms",
 };
 
 static sqlite3_stmt *
@@ -306,6 +310,17 @@ store_desk_count(struct store *st, int64_t *n)
 {
 	*n = 0;
 	return store_sq_rows(q(st, D_ITEM_COUNT), int_row, n);
+}
+
+status
+store_desk_checks(struct store *st, int64_t since_ms, store_desk_item_cb cb, void *arg)
+{
+	sqlite3_stmt *s = q(st, D_CHECKS);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, since_ms);
+	rc = store_sq_rows(s, item_row, &(struct cb_arg){ (void (*)(void))cb, arg });
+	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
 /* ---- events ---- */

@@ -83,6 +83,11 @@ status store_desk_item_put(struct store *st, const struct store_desk_item *it) W
  * (ST_OK if none). */
 status store_desk_open(struct store *st, int64_t since_ms, store_desk_item_cb cb,
     void *arg) WUR;
+/* store_desk_checks - the communication checks (items of the comm-check
+ * template) made since since_ms, sent and received, by peer, direction,
+ * kind (machine, human) and time (ST_OK if none). */
+status store_desk_checks(struct store *st, int64_t since_ms, store_desk_item_cb cb,
+    void *arg) WUR;
 /* store_desk_count - how many items are held (ST_OK). */
 status store_desk_count(struct store *st, int64_t *n) WUR;
 

@@ -213,3 +213,40 @@ def test_deadlines_survive_kill9(make_node, top):
              "the notice after the restart")
     wait_for(lambda: (item(b, mid) or {}).get("state") == "overdue-ack", 20,
              "the notice at bravo")
+
+
+def test_machine_and_human_checks_with_the_same_figures_at_both(make_node):
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b, edit=short_deadlines("PT3S", "PT6S"))
+    b.pin(a)
+    a.start()
+    b.start()
+    b.cli("officer", "add", "bob", "--role", "duty")
+    for _ in range(3):
+        p = a.cli("check", "bravo", "--wait=20")
+        assert "delivered" in p.stdout, p.stderr
+    answered = a.cli("check", "bravo", "--human", "--wait=20").stdout.splitlines()[0]
+    missed = a.cli("check", "bravo", "--human", "--wait=20").stdout.splitlines()[0]
+    # a machine check needs no person: not on either board
+    assert {i["id"] for i in b.json("desk")} == {answered, missed}
+    b.cli("ack", answered, "--as", "bob")
+    wait_for(lambda: item(a, answered)["acknowledged_by"] == "bob", 20, "the human answer")
+    wait_for(lambda: item(a, missed)["overdue_ack_notice"] is not None, 20, "the miss")
+
+    def figures(node, direction):
+        rows = [r for r in node.json("checks") if r["direction"] == direction]
+        assert len(rows) == 1, rows
+        return rows[0]
+    wait_for(lambda: figures(b, "received")["human"]["missed"] == 1, 20, "bravo's count")
+    sent, got = figures(a, "sent"), figures(b, "received")
+    assert sent["peer"] == "bravo" and got["peer"] == "alpha"
+    assert sent["machine"]["sent"] == 3 and sent["machine"]["answered"] == 3
+    assert sent["human"] == {"sent": 2, "answered": 1, "missed": 1,
+                             "response_s_p50": sent["human"]["response_s_p50"],
+                             "response_s_p90": sent["human"]["response_s_p90"],
+                             "response_s_max": sent["human"]["response_s_max"]}
+    # signed times both hold: the same figures at both ends
+    assert sent["machine"] == got["machine"] and sent["human"] == got["human"], (sent, got)
+    assert sent["machine"]["rtt_ms_p50"] is not None
+    text = a.cli("checks").stdout
+    assert "bravo" in text and "sent" in text

@@ -1,0 +1,295 @@
+/* cli_check.c - communication checks: parley check (send one) and parley
+ * checks (what they showed).  A check is a formal message of the
+ * comm-check template: a machine check is answered by the peer's signed
+ * receipt, a human check by an officer's signed acknowledgement at the
+ * peer's desk within the agreement's acknowledgement deadline.  Every
+ * figure is computed from signed times both parties hold (the check's
+ * created_at, the receipt's received_at, the acknowledgement's at), so
+ * both compute the same.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "desk/desk.h"
+#include "fmt/duration.h"
+#include "util/stamp.h"
+
+static const char check_usage[] =
+    "usage: parley check PEER [--human] [--link LINK] [--priority PRIO]\n"
+    "                    [--note TEXT] [--wait[=SECONDS]] [--dir DIR]\n"
+    "  Send a communication check to PEER on LINK (default urgent) at PRIO\n"
+    "  (default routine).  A machine check is answered by the peer's signed\n"
+    "  receipt; with --human an officer on the peer's desk must acknowledge\n"
+    "  it (parley ack) within the agreement's acknowledgement deadline, or it\n"
+    "  is missed.  Prints the check's id; --wait waits for the receipt.\n";
+
+int
+cli_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "human", no_argument, NULL, 'H' },
+		{ "link", required_argument, NULL, 'l' },
+		{ "priority", required_argument, NULL, 'p' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "wait", optional_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_send_args a;
+	const char *note = NULL;
+	json_t *form;
+	char *text;
+	int ch, human = 0, r;
+
+	memset(&a, 0, sizeof a);
+	a.link = "urgent";
+	a.prio = "routine";
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': a.dir = optarg; break;
+		case 'H': human = 1; break;
+		case 'l': a.link = optarg; break;
+		case 'p': a.prio = optarg; break;
+		case 'n': note = optarg; break;
+		case 'w':
+			if (cli_wait_arg(optarg, &a.wait_s))
+				return 1;
+			break;
+		case 'h': return cli_usage(check_usage, 0);
+		default: return cli_usage(check_usage, 1);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(check_usage, 1);
+	if (!(a.dir = cli_dir(a.dir)))
+		return 1;
+	form = note ? json_pack("{s:s}", "note", note) : json_object();
+	if (!form)
+		return cli_fail("--note must be UTF-8 text");
+	text = json_dumps(form, JSON_COMPACT);
+	json_decref(form);
+	if (!text)
+		return cli_fail("out of memory");
+	a.peer = argv[optind];
+	a.tmpl = "comm-check";
+	a.form = text;
+	a.check = human ? "human" : "machine";
+	r = cli_send_run(&a);
+	free(text);
+	return r;
+}
+
+static const char checks_usage[] =
+    "usage: parley checks [--json] [--since DURATION] [--dir DIR]\n"
+    "  What the communication checks of the last DURATION (ISO 8601, default\n"
+    "  P7D) showed, per peer and direction (sent: the peer answered; received:\n"
+    "  this desk answered): machine checks sent and answered, the time from\n"
+    "  the check's creation to its signed receipt (p50, p99, ms); human checks\n"
+    "  sent and answered, the time from receipt to the officer's signed\n"
+    "  acknowledgement (p50, p90, max, s), and those missed (not acknowledged\n"
+    "  by the deadline).\n";
+
+#define MAX_SAMPLES 100000
+
+/* One peer and direction's figures. */
+struct tally {
+	char peer[CARD_NAME_MAX + 1];
+	int out;
+	int64_t m_sent, m_answered, h_sent, h_answered, h_missed;
+	int64_t *rtt, *resp;	/* ms, up to MAX_SAMPLES each */
+	size_t n_rtt, n_resp;
+};
+
+struct checks {
+	struct tally *t;
+	size_t n;
+	int64_t now;
+	int oom;
+};
+
+static struct tally *
+tally_of(struct checks *c, const char *peer, int out)
+{
+	struct tally *t;
+
+	if (c->n && strcmp(c->t[c->n - 1].peer, peer) == 0 && c->t[c->n - 1].out == out)
+		return &c->t[c->n - 1];
+	t = realloc(c->t, (c->n + 1) * sizeof *t);
+	if (!t)
+		return NULL;
+	c->t = t;
+	t = &c->t[c->n++];
+	memset(t, 0, sizeof *t);
+	snprintf(t->peer, sizeof t->peer, "%s", peer);
+	t->out = out;
+	return t;
+}
+
+static void
+sample(int64_t **v, size_t *n, int64_t x, int *oom)
+{
+	int64_t *g;
+
+	if (*n >= MAX_SAMPLES)
+		return;
+	/* room for 16, then doubled each time it is full */
+	if (*n == 0 || (*n >= 16 && !(*n & (*n - 1)))) {
+		g = realloc(*v, (*n ? *n * 2 : 16) * sizeof *g);
+		if (!g) {
+			*oom = 1;
+			return;
+		}
+		*v = g;
+	}
+	(*v)[(*n)++] = x;
+}
+
+static int
+check_row(void *arg, const struct store_desk_item *it)
+{
+	struct checks *c = arg;
+	struct tally *t = tally_of(c, it->peer, it->out);
+
+	if (!t) {
+		c->oom = 1;
+		return 1;
+	}
+	if (!it->human) {
+		t->m_sent++;
+		if (it->receipt_ms) {
+			t->m_answered++;
+			sample(&t->rtt, &t->n_rtt, it->receipt_ms - it->made_ms, &c->oom);
+		}
+	} else {
+		t->h_sent++;
+		if (it->ack_ms) {
+			t->h_answered++;
+			sample(&t->resp, &t->n_resp, it->ack_ms - it->receipt_ms, &c->oom);
+		} else if (it->overdue_ack_ms || (it->ack_due_ms && c->now >= it->ack_due_ms)) {
+			t->h_missed++;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* pct - the p-th percentile (nearest rank) of v[0..n), sorted; -1: none. */
+static int64_t
+pct(const int64_t *v, size_t n, int p)
+{
+	size_t k;
+
+	if (!n)
+		return -1;
+	k = ((size_t)p * n + 99) / 100;
+	return v[k ? k - 1 : 0];
+}
+
+static json_t *
+num(int64_t v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+int
+cli_checks(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "since", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *since = "P7D";
+	struct checks c = { NULL, 0, stamp_now_ms(), 0 };
+	json_t *arr = NULL;
+	int64_t since_s;
+	struct node *n;
+	int ch, json = 0, r = 0;
+	status rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 's': since = optarg; break;
+		case 'h': return cli_usage(checks_usage, 0);
+		default: return cli_usage(checks_usage, 1);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(checks_usage, 1);
+	if (duration_parse(since, &since_s) != ST_OK)
+		return cli_fail("--since takes an ISO 8601 duration such as PT24H or P7D");
+	if (!(n = cli_open(cli_dir(dir))))
+		return 1;
+	rc = store_desk_checks(node_store(n), c.now - since_s * 1000, check_row, &c);
+	node_close(n);
+	if (rc || c.oom) {
+		r = cli_fail("cannot read the checks: %s", rc ? status_str(rc) : "out of memory");
+		goto out;
+	}
+	if (json)
+		arr = json_array();
+	else
+		printf("%-12s %-8s %5s %5s %8s %8s %5s %5s %6s %8s %8s %8s\n", "PEER", "DIR",
+		    "M.SENT", "M.ANS", "RTT.P50", "RTT.P99", "H.SENT", "H.ANS", "MISSED", "RESP.P50",
+		    "RESP.P90", "RESP.MAX");
+	for (size_t i = 0; i < c.n; i++) {
+		struct tally *t = &c.t[i];
+		int64_t r50, r99, h50, h90, hmax;
+
+		qsort(t->rtt, t->n_rtt, sizeof *t->rtt, cmp64);
+		qsort(t->resp, t->n_resp, sizeof *t->resp, cmp64);
+		r50 = pct(t->rtt, t->n_rtt, 50);
+		r99 = pct(t->rtt, t->n_rtt, 99);
+		h50 = pct(t->resp, t->n_resp, 50);
+		h90 = pct(t->resp, t->n_resp, 90);
+		hmax = pct(t->resp, t->n_resp, 100);
+		if (json) {
+			json_t *o = json_pack("{s:s, s:s, s:{s:I, s:I}, s:{s:I, s:I, s:I}}",
+			    "peer", t->peer, "direction", t->out ? "sent" : "received",
+			    "machine", "sent", (json_int_t)t->m_sent, "answered",
+			    (json_int_t)t->m_answered, "human", "sent", (json_int_t)t->h_sent,
+			    "answered", (json_int_t)t->h_answered, "missed", (json_int_t)t->h_missed);
+
+			json_object_set_new(json_object_get(o, "machine"), "rtt_ms_p50", num(r50));
+			json_object_set_new(json_object_get(o, "machine"), "rtt_ms_p99", num(r99));
+			json_object_set_new(json_object_get(o, "human"), "response_s_p50",
+			    num(h50 < 0 ? -1 : h50 / 1000));
+			json_object_set_new(json_object_get(o, "human"), "response_s_p90",
+			    num(h90 < 0 ? -1 : h90 / 1000));
+			json_object_set_new(json_object_get(o, "human"), "response_s_max",
+			    num(hmax < 0 ? -1 : hmax / 1000));
+			json_array_append_new(arr, o);
+		} else {
+			printf("%-12s %-8s %5lld %5lld %8lld %8lld %5lld %5lld %6lld %8lld %8lld %8lld\n",
+			    t->peer, t->out ? "sent" : "received", (long long)t->m_sent,
+			    (long long)t->m_answered, (long long)r50, (long long)r99,
+			    (long long)t->h_sent, (long long)t->h_answered, (long long)t->h_missed,
+			    (long long)(h50 < 0 ? -1 : h50 / 1000), (long long)(h90 < 0 ? -1 : h90 / 1000),
+			    (long long)(hmax < 0 ? -1 : hmax / 1000));
+		}
+	}
+	if (json)
+		r = cli_json(arr);
+out:
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.t[i].rtt);
+		free(c.t[i].resp);
+	}
+	free(c.t);
+	return r;
+}
