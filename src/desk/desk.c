@@ -13,6 +13,10 @@
 /* A fired deadline later than this after its time (the daemon was down)
  * is marked late. */
 #define LATE_MS 60000
+/* How often the scheduled checks are looked at: they are due every minute
+ * at the most often (an agreement's machine_every is PT1M or more). */
+#define CHECK_TICK_MS 15000
+#define MAX_PEERS_SCHED 256
 
 struct tmr {
 	int64_t due;
@@ -24,6 +28,8 @@ struct desk {
 	struct node *n;
 	struct link_engine *e;
 	struct event *timer;
+	struct event *sched;	/* the scheduled checks' tick */
+	int sched_runs;		/* ticks so far */
 	struct tmr *heap;	/* a min-heap by due; an item may be in it twice */
 	size_t n_heap, cap_heap;
 	int64_t armed;		/* the due the timer is set for; 0: none */
@@ -587,6 +593,147 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* ---- scheduled checks ---- */
+
+struct sched_peer {
+	int64_t id;
+	char name[CARD_NAME_MAX + 1], kid[IDENT_KID_LEN];
+};
+
+struct sched_peers {
+	struct sched_peer v[MAX_PEERS_SCHED];
+	size_t n;
+};
+
+static int
+sched_peer(void *arg, const struct store_peer *p)
+{
+	struct sched_peers *s = arg;
+
+	if (s->n == MAX_PEERS_SCHED)
+		return 1;
+	s->v[s->n].id = p->id;
+	snprintf(s->v[s->n].name, sizeof s->v[s->n].name, "%s", p->name);
+	snprintf(s->v[s->n].kid, sizeof s->v[s->n].kid, "%s", p->kid);
+	s->n++;
+	return 0;
+}
+
+/* human_minute - the minute of the UTC day, within [from, to), at which
+ * this node checks peer's people on day: drawn from the two keys and the
+ * day, so it is the same after a restart and unknown to the peer's desk
+ * in advance without our key id. */
+static int
+human_minute(const char *self_kid, const char *peer_kid, int64_t day, int from, int to)
+{
+	uint32_t h = 2166136261u;
+	char seed[160];
+
+	snprintf(seed, sizeof seed, "%s/%s/%lld", self_kid, peer_kid, (long long)day);
+	for (const char *p = seed; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return from + (int)(h % (uint32_t)(to - from));
+}
+
+/* send_check - queue a check of kind ("machine", "human") to peer on
+ * link, at the least urgent priority the agreement allows there. */
+static status
+send_check(struct desk *d, const char *peer, const char *link, const char *kind)
+{
+	static const char *const prios[] = { "routine", "priority", "immediate", "flash" };
+	const struct template *t = template_find("comm-check");
+	char why[DESKMSG_WHY_MAX], id[STAMP_UUID_LEN];
+	const char *w = NULL;
+	struct link_msg lm;
+	struct buf body;
+	status rc;
+
+	buf_init(&body, 4096);
+	rc = deskmsg_form_make(t, "{}", 2, NULL, NULL, NULL, kind, &body, why);
+	memset(&lm, 0, sizeof lm);
+	lm.peer = peer;
+	lm.link = link;
+	lm.type = "comm-check";
+	lm.subject = "communication check";
+	lm.body = buf_str(&body);
+	lm.body_len = body.len;
+	for (size_t i = 0; !rc && i < sizeof prios / sizeof *prios; i++) {
+		lm.priority = prios[i];
+		if ((rc = link_queue(d->e, &lm, id, &w)) != ST_LINK)
+			break;
+		rc = i + 1 < sizeof prios / sizeof *prios ? ST_OK : rc;
+	}
+	if (rc)
+		diag_warn("desk: cannot send the scheduled %s check to %s: %s", kind, peer,
+		    w ? w : status_str(rc));
+	buf_free(&body);
+	return rc;
+}
+
+/* sched_one - the checks due to p at now under c, in the open transaction. */
+static int
+sched_one(struct desk *d, const struct sched_peer *p, const struct agreement_checks *c,
+    int64_t now)
+{
+	struct store *st = node_store(d->n);
+	int64_t last, day = now / 86400000, minute;
+	int sent = 0;
+
+	if (c->machine_every_s && store_desk_last_check(st, p->id, 0, &last) == ST_OK &&
+	    now - last >= c->machine_every_s * 1000)
+		sent += send_check(d, p->name, c->link, "machine") == ST_OK;
+	if (c->has_human && store_desk_last_check(st, p->id, 1, &last) == ST_OK &&
+	    last < day * 86400000) {
+		minute = human_minute(ident_kid(node_ident(d->n)), p->kid, day,
+		    c->human_from_min, c->human_to_min);
+		if (now >= day * 86400000 + minute * 60000)
+			sent += send_check(d, p->name, c->link, "human") == ST_OK;
+	}
+	return sent;
+}
+
+static void
+on_sched(evutil_socket_t fd, short what, void *arg)
+{
+	struct desk *d = arg;
+	struct store *st = node_store(d->n);
+	struct policy *policy = node_policy(d->n);
+	struct timeval tv = { CHECK_TICK_MS / 1000, 0 };
+	struct sched_peers *ps = calloc(1, sizeof *ps);
+	int64_t now = stamp_now_ms();
+	int sent = 0, scheduled = 0;
+
+	(void)fd;
+	(void)what;
+	evtimer_add(d->sched, &tv);
+	if (!ps || !policy || node_halted(d->n) || store_peer_list(st, sched_peer, ps) != ST_OK) {
+		free(ps);
+		return;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		struct agreement_checks c;
+		status rc;
+		int n;
+
+		if (policy_checks(policy, ps->v[i].kid, now, &c) != ST_OK)
+			continue;
+		scheduled++;
+		if (store_begin(st) != ST_OK)
+			break;
+		n = sched_one(d, &ps->v[i], &c, now);
+		rc = n ? store_commit(st) : ST_OK;
+		if (!n)
+			store_rollback(st);
+		link_queue_end(d->e, n && rc == ST_OK);
+		sent += n && rc == ST_OK;
+	}
+	free(ps);
+	if (!d->sched_runs++)
+		diag_info("desk: checks scheduled with %d peers; %d sent now", scheduled, sent);
+	if (sent)
+		link_kick_all(d->e);
+}
+
 static int
 rebuild(void *arg, const struct store_desk_item *it)
 {
@@ -607,8 +754,9 @@ desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct 
 	d->base = base;
 	d->n = n;
 	d->e = e;
-	if (!(d->timer = evtimer_new(base, on_timer, d))) {
-		free(d);
+	if (!(d->timer = evtimer_new(base, on_timer, d)) ||
+	    !(d->sched = evtimer_new(base, on_sched, d))) {
+		desk_free(d);
 		return ST_NOMEM;
 	}
 	rc = store_desk_open(node_store(n), INT64_MAX, rebuild, d);
@@ -620,6 +768,11 @@ desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct 
 		diag_info("desk: %zu deadlines pending; the next at %lld", d->n_heap,
 		    (long long)d->heap[0].due);
 	node_msg_hooks_set(n, &hooks, d);
+	{
+		struct timeval tv = { 1, 0 };	/* the first look soon after start */
+
+		evtimer_add(d->sched, &tv);
+	}
 	*out = d;
 	return ST_OK;
 }
@@ -629,9 +782,12 @@ desk_free(struct desk *d)
 {
 	if (!d)
 		return;
-	node_msg_hooks_set(d->n, NULL, NULL);
+	if (d->n)
+		node_msg_hooks_set(d->n, NULL, NULL);
 	if (d->timer)
 		event_free(d->timer);
+	if (d->sched)
+		event_free(d->sched);
 	free(d->heap);
 	free(d);
 }

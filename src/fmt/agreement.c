@@ -61,6 +61,8 @@ struct agreement {
 	int64_t effective_ms, expires_ms, notice_s;
 	struct ag_link links[AGREEMENT_LINKS_MAX];	/* sorted by name */
 	size_t n_links;
+	int has_checks;
+	struct agreement_checks checks;
 	struct agreement_data data;
 };
 
@@ -580,6 +582,80 @@ data(const json_t *v, const char *path, struct agreement_data *d, char *why)
 	return rc ? rc : get_duration(m, p, 1, &d->retention_s, why);
 }
 
+static const struct ag_link *find_link(const struct agreement *a, const char *name);
+
+/* hhmm - "HH:MM" (00:00 to 24:00) as minutes of the day. */
+static status
+hhmm(const json_t *v, const char *p, int *min, char *why)
+{
+	const char *s = json_string_value(v);
+
+	if (!json_is_string(v) || json_string_length(v) != 5 || s[2] != ':' ||
+	    s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' || s[3] < '0' || s[3] > '5' ||
+	    s[4] < '0' || s[4] > '9')
+		return fail(why, ST_INVALID, p, "not a time of day, HH:MM (UTC)");
+	*min = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+	if (*min > 24 * 60)
+		return fail(why, ST_INVALID, p, "not a time of day, HH:MM (UTC)");
+	return ST_OK;
+}
+
+/* checks - version 2's optional "checks": {"link", "machine_every"?,
+ * "human_window"?: {"from","to"}}, at least one of the two; the link one
+ * of the agreement's, listing the comm-check template. */
+static status
+checks(const json_t *v, const char *path, struct agreement *a, char *why)
+{
+	static const char *const allowed[] = { "link", "machine_every", "human_window", NULL };
+	static const char *const window[] = { "from", "to", NULL };
+	struct agreement_checks *c = &a->checks;
+	char p[PATH_LEN], q[PATH_LEN], k[SHOWN_MAX + 4];
+	const json_t *m = NULL, *w;
+	const char *s;
+	status rc = check_object(v, path, allowed, why);
+
+	if (!rc)
+		rc = need(v, path, "link", &m, p, why);
+	if (!rc)
+		rc = get_text(m, p, 1, ENV_LINK_MAX, &s, why);
+	if (rc)
+		return rc;
+	if (!find_link(a, s))
+		return fail(why, ST_INVALID, p, "\"%s\" is not among links", shown(s, k));
+	if (!agreement_template_ok(a, s, "comm-check"))
+		return fail(why, ST_INVALID, p, "links.%s.templates does not list comm-check", s);
+	memcpy(c->link, s, strlen(s) + 1);
+	path_key(p, path, "machine_every");
+	if ((m = json_object_get(v, "machine_every")) != NULL) {
+		if ((rc = get_duration(m, p, 1, &c->machine_every_s, why)) != ST_OK)
+			return rc;
+		if (c->machine_every_s < 60)
+			return fail(why, ST_INVALID, p, "shorter than a minute (PT1M)");
+	}
+	path_key(p, path, "human_window");
+	if ((w = json_object_get(v, "human_window")) != NULL) {
+		rc = check_object(w, p, window, why);
+		if (!rc)
+			rc = need(w, p, "from", &m, q, why);
+		if (!rc)
+			rc = hhmm(m, q, &c->human_from_min, why);
+		if (!rc)
+			rc = need(w, p, "to", &m, q, why);
+		if (!rc)
+			rc = hhmm(m, q, &c->human_to_min, why);
+		if (!rc && c->human_to_min <= c->human_from_min)
+			rc = fail(why, ST_INVALID, q, "not after from");
+		if (rc)
+			return rc;
+		c->has_human = 1;
+	}
+	if (!c->machine_every_s && !c->has_human)
+		return fail(why, ST_INVALID, path, "schedules nothing: give machine_every,"
+		    " human_window or both");
+	a->has_checks = 1;
+	return ST_OK;
+}
+
 /* fields - check the payload object root into a. */
 static status
 fields(const json_t *root, struct agreement *a, char *why)
@@ -587,6 +663,10 @@ fields(const json_t *root, struct agreement *a, char *why)
 	static const char *const allowed[] = {
 		"v", "id", "title", "references", "parties", "supersedes", "effective",
 		"expires", "notice", "links", "data", NULL
+	};
+	static const char *const allowed2[] = {
+		"v", "id", "title", "references", "parties", "supersedes", "effective",
+		"expires", "notice", "links", "data", "checks", NULL
 	};
 	char p[PATH_LEN];
 	const json_t *m = NULL;
@@ -605,7 +685,7 @@ fields(const json_t *root, struct agreement *a, char *why)
 		return fail(why, ST_INVALID, p, "version %lld is not supported (1 and 2 are)",
 		    (long long)json_integer_value(m));
 	a->v = (int)json_integer_value(m);
-	rc = check_object(root, "", allowed, why);
+	rc = check_object(root, "", a->v >= 2 ? allowed2 : allowed, why);
 	if (!rc)
 		rc = need(root, "", "id", &m, p, why);
 	if (!rc)
@@ -663,6 +743,10 @@ fields(const json_t *root, struct agreement *a, char *why)
 		rc = need(root, "", "data", &m, p, why);
 	if (!rc)
 		rc = data(m, p, &a->data, why);
+	if (!rc && (m = json_object_get(root, "checks")) != NULL) {
+		path_key(p, "", "checks");
+		rc = checks(m, p, a, why);
+	}
 	return rc;
 }
 
@@ -1266,6 +1350,15 @@ agreement_allows(const struct agreement *a, const char *link, const char *type,
 		    l->name, tlp_name(l->tlp_max), tlp_name(tlp));
 		return ST_LINK;
 	}
+	return ST_OK;
+}
+
+status
+agreement_checks(const struct agreement *a, struct agreement_checks *out)
+{
+	if (!a->has_checks)
+		return ST_NOTFOUND;
+	*out = a->checks;
 	return ST_OK;
 }
 

@@ -62,6 +62,17 @@ struct agreement_data {
 
 enum agreement_deadline_kind { AGREEMENT_ACK, AGREEMENT_REPLY };
 
+/* The communication checks the parties schedule (version 2's "checks"):
+ * each party checks every other on link, a machine check every
+ * machine_every_s seconds (0: none), and a human check once a day at a
+ * random minute of [human_from_min, human_to_min) UTC (has_human 0: none). */
+struct agreement_checks {
+	char link[ENV_LINK_MAX + 1];
+	int64_t machine_every_s;
+	int has_human;
+	int human_from_min, human_to_min;	/* minutes of the UTC day */
+};
+
 /* agreement_parse - check the payload json[0..n) against the schema and
  * give its content in *out (owned by the caller: agreement_free).  On
  * failure *out is NULL and why says what: ST_TOOBIG (over
@@ -162,6 +173,9 @@ status agreement_tlp_max(const struct agreement *a, const char *link, enum tlp *
  * for that priority). */
 status agreement_deadline(const struct agreement *a, const char *link, const char *priority,
     enum agreement_deadline_kind kind, int64_t *seconds) WUR;
+/* agreement_checks - the checks a schedules, in *out; ST_NOTFOUND when
+ * it schedules none. */
+status agreement_checks(const struct agreement *a, struct agreement_checks *out) WUR;
 /* agreement_in_force_at - 1 when now_ms is within a's term: effective <=
  * now_ms < expires.  Signatures, supersession and termination are the
  * caller's to weigh. */

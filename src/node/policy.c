@@ -514,3 +514,21 @@ policy_deadline(struct policy *p, const char *agreement, const char *link, const
 
 	return e ? agreement_deadline(e->a, link, priority, kind, seconds) : ST_NOTFOUND;
 }
+
+status
+policy_checks(struct policy *p, const char *peer_kid, int64_t now_ms,
+    struct agreement_checks *out)
+{
+	const struct entry *best = NULL;
+	struct agreement_checks c;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct entry *e = &p->v[i];
+
+		if (binds(p, e, peer_kid) && in_force(p, e, now_ms) &&
+		    agreement_checks(e->a, &c) == ST_OK && (!best ||
+		    agreement_effective_ms(e->a) > agreement_effective_ms(best->a)))
+			best = e;
+	}
+	return best ? agreement_checks(best->a, out) : ST_NOTFOUND;
+}

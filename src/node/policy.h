@@ -102,6 +102,12 @@ status policy_receive(struct policy *p, const char *peer_kid, const struct polic
 status policy_deadline(struct policy *p, const char *agreement, const char *link,
     const char *priority, enum agreement_deadline_kind kind, int64_t *seconds) WUR;
 
+/* policy_checks - the checks scheduled with the peer whose key id is
+ * peer_kid: those of the newest agreement in force between the two at
+ * now_ms that schedules any (agreement_checks).  ST_NOTFOUND: none. */
+status policy_checks(struct policy *p, const char *peer_kid, int64_t now_ms,
+    struct agreement_checks *out) WUR;
+
 /* policy_carries - 1 when link may carry messages between this node and
  * the peer whose key id is peer_kid: an agreement held that binds the two
  * names it (in force or not: what was queued under one that ended is

@@ -27,6 +27,8 @@ const char store_desk_schema_v9[] =
     " closed_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
     "CREATE INDEX desk_item_open ON desk_item(open, made_ms) WHERE open = 1;"
     "CREATE INDEX desk_item_closed ON desk_item(closed_ms) WHERE open = 0;"
+    "CREATE INDEX desk_item_check ON desk_item(peer_id, human, made_ms)"
+    " WHERE tmpl = 'comm-check';"
     "CREATE TABLE desk_event("
     " id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, event TEXT NOT NULL,"
     " json TEXT NOT NULL, msg TEXT NOT NULL, peer TEXT NOT NULL, priority TEXT NOT NULL,"
@@ -38,7 +40,7 @@ const char store_desk_schema_v9[] =
 enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
-	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS
+	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK
 };
 
 #define ITEM_COLS \
@@ -94,6 +96,9 @@ static const char *const dsql[] = {
 	[D_CHECKS - STORE_SQ_DESK] =
 	    "SELECT " ITEM_COLS " WHERE i.tmpl = 'comm-check' AND i.made_ms >= ?1"
 	    " ORDER BY i.peer_id, i.out, i.human, i.made_ms",
+	[D_LAST_CHECK - STORE_SQ_DESK] =
+	    "SELECT coalesce(max(made_ms), 0) FROM desk_item WHERE tmpl = 'comm-check'"
+	    " AND out = 1 AND peer_id = ?1 AND human = ?2",
 };
 
 static sqlite3_stmt *
@@ -321,6 +326,17 @@ store_desk_checks(struct store *st, int64_t since_ms, store_desk_item_cb cb, voi
 	sqlite3_bind_int64(s, 1, since_ms);
 	rc = store_sq_rows(s, item_row, &(struct cb_arg){ (void (*)(void))cb, arg });
 	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_desk_last_check(struct store *st, int64_t peer_id, int human, int64_t *made_ms)
+{
+	sqlite3_stmt *s = q(st, D_LAST_CHECK);
+
+	*made_ms = 0;
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int(s, 2, human);
+	return store_sq_rows(s, int_row, made_ms);
 }
 
 /* ---- events ---- */

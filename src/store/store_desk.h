@@ -88,6 +88,10 @@ status store_desk_open(struct store *st, int64_t since_ms, store_desk_item_cb cb
  * kind (machine, human) and time (ST_OK if none). */
 status store_desk_checks(struct store *st, int64_t since_ms, store_desk_item_cb cb,
     void *arg) WUR;
+/* store_desk_last_check - *made_ms: when the latest check of kind human
+ * (1) or machine (0) was sent to peer_id; 0 when none was. */
+status store_desk_last_check(struct store *st, int64_t peer_id, int human,
+    int64_t *made_ms) WUR;
 /* store_desk_count - how many items are held (ST_OK). */
 status store_desk_count(struct store *st, int64_t *n) WUR;
 

@@ -250,3 +250,43 @@ def test_machine_and_human_checks_with_the_same_figures_at_both(make_node):
     assert sent["machine"]["rtt_ms_p50"] is not None
     text = a.cli("checks").stdout
     assert "bravo" in text and "sent" in text
+
+
+def test_checks_the_agreement_schedules(make_node):
+    import time
+    now_min = time.gmtime().tm_hour * 60 + time.gmtime().tm_min
+
+    def hhmm(m):
+        return "%02d:%02d" % (m // 60, m % 60)
+
+    def edit(payload):
+        payload["checks"] = {"link": "urgent", "machine_every": "PT1M",
+                             "human_window": {"from": hhmm(max(0, now_min - 5)),
+                                              "to": hhmm(min(1440, now_min + 1))}}
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b, edit=edit)
+    b.pin(a)
+    a.start()
+    b.start()
+
+    def received(kind):
+        return [r for r in b.json("checks") if r["direction"] == "received" and
+                r[kind]["sent"] >= 1]
+    # each party checks the other: a machine check at once, a human check
+    # at a minute of the window (this one's window has begun)
+    wait_for(lambda: received("machine") and received("human"), 30, "alpha's checks")
+    wait_for(lambda: [r for r in a.json("checks") if r["direction"] == "received" and
+                      r["machine"]["sent"] >= 1], 30, "bravo's checks")
+
+    def human(node, direction):
+        return [i for i in node.json("desk") if i["template"] == "comm-check" and
+                i["direction"] == direction]
+    # on bravo's board: alpha's human check to answer, and its own to alpha
+    assert len(human(b, "received")) == 1, b.json("desk")
+    wait_for(lambda: len(human(b, "sent")) == 1, 30, "bravo's human check")
+    # a restart sends no second human check the same day
+    a.stop()
+    a.start()
+    wait_for(lambda: len(a.loggrep("checks scheduled with 1 peers")) == 2, 20,
+             "alpha's scheduler to run again")
+    assert len(human(a, "sent")) == 1

@@ -1304,6 +1304,69 @@ test_templates(void **state)
 	}
 }
 
+/* test_checks - version 2's scheduled communication checks. */
+static void
+test_checks(void **state)
+{
+	static const struct {
+		const char *value;
+		const char *why;	/* "": parses */
+	} cases[] = {
+		{ "{\"link\":\"urgent\",\"machine_every\":\"PT5M\",\"human_window\":"
+		    "{\"from\":\"08:00\",\"to\":\"17:30\"}}", "" },
+		{ "{\"link\":\"urgent\",\"machine_every\":\"PT5M\"}", "" },
+		{ "{\"link\":\"urgent\"}", "checks: schedules nothing" },
+		{ "{\"link\":\"cert\",\"machine_every\":\"PT5M\"}",
+		    "checks.link: links.cert.templates does not list comm-check" },
+		{ "{\"link\":\"ops\",\"machine_every\":\"PT5M\"}",
+		    "checks.link: \"ops\" is not among links" },
+		{ "{\"link\":\"urgent\",\"machine_every\":\"PT30S\"}",
+		    "checks.machine_every: shorter than a minute" },
+		{ "{\"link\":\"urgent\",\"human_window\":{\"from\":\"17:00\",\"to\":\"08:00\"}}",
+		    "checks.human_window.to: not after from" },
+		{ "{\"link\":\"urgent\",\"human_window\":{\"from\":\"8:00\",\"to\":\"18:00\"}}",
+		    "checks.human_window.from: not a time of day" },
+		{ "{\"link\":\"urgent\",\"human_window\":{\"from\":\"08:00\",\"to\":\"25:00\"}}",
+		    "checks.human_window.to: not a time of day" },
+		{ "{\"link\":\"urgent\",\"machine_every\":\"PT5M\",\"every\":1}",
+		    "checks.every: unknown member" },
+	};
+	struct agreement_checks c;
+	char why[AGREEMENT_WHY_MAX];
+	struct agreement *a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *j = example(), *u;
+
+		json_object_set_new(j, "v", json_integer(2));
+		u = json_object_get(json_object_get(j, "links"), "urgent");
+		json_object_set_new(u, "templates", json_pack("[s]", "comm-check"));
+		json_object_set_new(u, "types", json_pack("[s]", "notification"));
+		json_object_set_new(j, "checks", json_loads(cases[i].value, 0, NULL));
+		a = NULL;
+		status rc = parse_j(j, &a, why);
+		if ((cases[i].why[0] == '\0') != (rc == ST_OK) ||
+		    strncmp(why, cases[i].why, strlen(cases[i].why)) != 0)
+			fail_msg("case %zu: got \"%s\" (%s), want \"%s\"", i, why,
+			    status_str(rc), cases[i].why);
+		if (i == 0) {
+			EXPECT(agreement_checks(a, &c), ST_OK);
+			assert_string_equal(c.link, "urgent");
+			assert_int_equal(c.machine_every_s, 300);
+			assert_true(c.has_human);
+			assert_int_equal(c.human_from_min, 480);
+			assert_int_equal(c.human_to_min, 1050);
+		}
+		agreement_free(a);
+		json_decref(j);
+	}
+	/* version 1 has no checks; an agreement without them schedules none */
+	a = parsed_example();
+	EXPECT(agreement_checks(a, &c), ST_NOTFOUND);
+	agreement_free(a);
+}
+
 /* ---- drafts ------------------------------------------------------------ */
 
 static void
@@ -1443,6 +1506,7 @@ main(void)
 		cmocka_unit_test(test_allows),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_templates),
+		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_draft),
 	};
 
