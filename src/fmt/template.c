@@ -265,22 +265,20 @@ field_of(const struct template *t, const char *name)
 static status
 text_ok(const struct field *f, json_t *v, const char *path, char *why)
 {
-	const unsigned char *s;
-	size_t n;
+	size_t n, at;
 
 	if (!json_is_string(v))
 		return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, path, "not a string");
-	s = (const unsigned char *)json_string_value(v);
 	n = json_string_length(v);
 	if (n < f->min)
 		return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, path, "empty");
 	if (n > f->max)
 		return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, path, "longer than %zu bytes",
 		    f->max);
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
-			return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, path,
-			    "control character at byte %zu", i);
+	at = why_control_at(json_string_value(v), n, 1);
+	if (at < n)
+		return why_fail(why, TEMPLATE_WHY_MAX, ST_INVALID, path,
+		    "control character at byte %zu", at);
 	return ST_OK;
 }
 
