@@ -253,12 +253,12 @@ scenario(const char *label, size_t n_agree, size_t binding, int chain)
 		die("policy_new", rc);
 	r.peer = ident_kid(peers[0]);
 	r.now = t;
-	r.send = (struct policy_msg){ "cert", "indicator", "routine", 500, NULL, NULL };
+	r.send = (struct policy_msg){ "cert", "indicator", "routine", 500, NULL, NULL, NULL };
 	if ((rc = policy_send(r.p, r.peer, &r.send, t, agreement, tlp, why))) {
 		fprintf(stderr, "bench_policy: %s\n", why);
 		die("policy_send", rc);
 	}
-	r.recv = (struct policy_msg){ "cert", "indicator", "routine", 500, tlp, agreement };
+	r.recv = (struct policy_msg){ "cert", "indicator", "routine", 500, tlp, agreement, NULL };
 	fprintf(stderr, "bench_policy: %s ...\n", label);
 	per_call(&r, 0, &send_us, &send_max);
 	per_call(&r, 1, &recv_us, &recv_max);

@@ -210,7 +210,7 @@ static struct policy_msg
 msg(const char *link, const char *type, const char *prio, size_t size, const char *tlp,
     const char *agreement)
 {
-	struct policy_msg m = { link, type, prio, size, tlp, agreement };
+	struct policy_msg m = { link, type, prio, size, tlp, agreement, NULL };
 
 	return m;
 }
@@ -324,8 +324,28 @@ test_send_picks(void **state)
 	    "TLP:RED", NULL);
 	SEND(f->p, bob, msg("wg", "minutes", "routine", 100, NULL, NULL), now, ST_OK, old,
 	    "TLP:GREEN", NULL);
-	SEND(f->p, bob, msg("urgent", "comm-check", "flash", 0, NULL, NULL), now, ST_OK, old,
+	SEND(f->p, bob, msg("urgent", "notification", "flash", 0, NULL, NULL), now, ST_OK, old,
 	    "TLP:AMBER", NULL);
+	/* a template the link lists: the body must be a form of it (fmt/deskmsg.h) */
+	{
+		static const char form[] = "{\"form\":{},\"template\":\"comm-check\",\"version\":1}";
+		struct policy_msg m = msg("urgent", "comm-check", "flash", 0, NULL, NULL);
+
+		SEND(f->p, bob, m, now, ST_INVALID, NULL, NULL,
+		    "not a form of template comm-check: (body): not JSON");
+		m.body = form;
+		m.body_size = sizeof form - 1;
+		SEND(f->p, bob, m, now, ST_OK, old, "TLP:AMBER", NULL);
+		m.body = "{\"form\":{\"x\":1},\"template\":\"comm-check\",\"version\":1}";
+		m.body_size = strlen(m.body);
+		SEND(f->p, bob, m, now, ST_INVALID, NULL, NULL,
+		    "not a form of template comm-check: form.x: unknown member");
+		/* and a desk statement must be one, on any link */
+		m = msg("cert", "desk.ack", "routine", 2, NULL, NULL);
+		m.body = "{}";
+		SEND(f->p, bob, m, now, ST_INVALID, NULL, NULL,
+		    "not a desk.ack statement: ack: missing");
+	}
 	/* a label given is carried as given, up to tlp_max */
 	SEND(f->p, bob, CERT("TLP:CLEAR", NULL), now, ST_OK, old, "TLP:CLEAR", NULL);
 	SEND(f->p, bob, CERT("TLP:AMBER", NULL), now, ST_OK, old, "TLP:AMBER", NULL);
