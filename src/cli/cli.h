@@ -30,6 +30,8 @@ int cli_desk(int argc, char **argv);
 int cli_ack(int argc, char **argv);
 int cli_reply(int argc, char **argv);
 int cli_officer(int argc, char **argv);
+int cli_roster(int argc, char **argv);
+int cli_escalation(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_checks(int argc, char **argv);
 int cli_template(int argc, char **argv);

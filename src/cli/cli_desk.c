@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -15,6 +16,7 @@
 
 static const char desk_usage[] =
     "usage: parley desk [--json] [--since DURATION] [--dir DIR]\n"
+    "       parley desk --events [--json] [--limit N] [--dir DIR]\n"
     "  The board: every open formal message, sent and received, the most\n"
     "  urgent first, and those closed within --since (an ISO 8601 duration,\n"
     "  default PT24H).  For each: id, peer, direction, template, priority,\n"
@@ -23,7 +25,60 @@ static const char desk_usage[] =
     "  deadlines, who acknowledged and when, the seconds from receipt to\n"
     "  acknowledgement and to answer, the escalation level reached, and the\n"
     "  subject.  Deadlines come from the agreement the message was sent\n"
-    "  under and run from its signed receipt.\n";
+    "  under and run from its signed receipt.\n"
+    "  --events lists the desk's events for the notify command, newest first:\n"
+    "  event, item, role, officers, made, state (pending, done, retrying),\n"
+    "  tries and the last error.\n";
+
+static int
+event_row(void *arg, const struct store_desk_event *e)
+{
+	json_t *arr = arg;
+	const char *state = e->done_ms ? "done" : e->tries ? "retrying" : "pending";
+	char t1[32], t2[32];
+
+	if (arr) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s?}",
+		    "event", e->event, "key", e->key, "id", e->msg, "peer", e->peer, "priority",
+		    e->priority, "role", e->role, "officer", e->officer, "state", state, "tries",
+		    (json_int_t)e->tries, "made_at", cli_time(e->made_ms, t1), "done_at",
+		    e->done_ms ? cli_time(e->done_ms, t2) : NULL);
+
+		json_object_set_new(j, "json", json_loads(e->json, 0, NULL));
+		json_object_set_new(j, "last_error", e->last_error[0] ?
+		    json_string(e->last_error) : json_null());
+		json_array_append_new(arr, j);
+	} else {
+		printf("%-13s %-36s %-10s %-20s %-24s %-8s %3lld  %s\n", e->event, e->msg,
+		    e->role[0] ? e->role : "-", e->officer[0] ? e->officer : "-",
+		    cli_time(e->made_ms, t1), state, (long long)e->tries,
+		    cli_text(e->last_error, 0));
+	}
+	return 0;
+}
+
+static int
+desk_events(const char *dir, int json, long limit)
+{
+	json_t *arr = json ? json_array() : NULL;
+	struct node *n = cli_open(cli_dir(dir));
+	status rc;
+
+	if (!n) {
+		json_decref(arr);
+		return 1;
+	}
+	if (!json)
+		printf("%-13s %-36s %-10s %-20s %-24s %-8s %3s  %s\n", "EVENT", "ID", "ROLE",
+		    "OFFICER", "MADE", "STATE", "TRY", "LAST ERROR");
+	rc = store_desk_event_list(node_store(n), (int)limit, event_row, arr);
+	node_close(n);
+	if (rc) {
+		json_decref(arr);
+		return cli_fail("cannot read the desk's events: %s", status_str(rc));
+	}
+	return json ? cli_json(arr) : 0;
+}
 
 /* left - the time to a deadline in words: "12m left", "3m OVER", "-". */
 static const char *
@@ -80,10 +135,14 @@ cli_desk(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "since", required_argument, NULL, 's' },
+		{ "events", no_argument, NULL, 'e' },
+		{ "limit", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *since = "PT24H";
+	int events = 0;
+	long limit = 100;
 	struct board b = { NULL, stamp_now_ms(), 0 };
 	int64_t since_s;
 	struct node *n;
@@ -95,12 +154,23 @@ cli_desk(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 's': since = optarg; break;
+		case 'e': events = 1; break;
+		case 'n': {
+			char *end;
+
+			limit = strtol(optarg, &end, 10);
+			if (*end || !optarg[0] || limit < 1 || limit > 1000000)
+				return cli_fail("--limit takes 1 to 1000000");
+			break;
+		}
 		case 'h': return cli_usage(desk_usage, 0);
 		default: return cli_usage(desk_usage, 1);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(desk_usage, 1);
+	if (events)
+		return desk_events(dir, json, limit);
 	if (duration_parse(since, &since_s) != ST_OK)
 		return cli_fail("--since takes an ISO 8601 duration such as PT24H or P7D");
 	if (!(n = cli_open(cli_dir(dir))))

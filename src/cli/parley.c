@@ -51,6 +51,8 @@ static const struct {
 	{ "ack", cli_ack, "acknowledge a received formal message, as an officer" },
 	{ "reply", cli_reply, "answer a received formal message with a reply form" },
 	{ "officer", cli_officer, "the desk's officers: add, list" },
+	{ "roster", cli_roster, "the desk's shifts: set, and who is on duty now and next" },
+	{ "escalation", cli_escalation, "the desk's escalation plan: set, show" },
 	{ "check", cli_check, "send a communication check (machine or human) to a peer" },
 	{ "checks", cli_checks, "what the communication checks showed, per peer" },
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },

@@ -6,6 +6,8 @@
 
 #include "desk/desk.h"
 #include "fmt/deskmsg.h"
+#include "fmt/escalation.h"
+#include "fmt/roster.h"
 #include "fmt/template.h"
 #include "node/policy.h"
 #include "util/diag.h"
@@ -33,6 +35,11 @@ struct desk {
 	struct tmr *heap;	/* a min-heap by due; an item may be in it twice */
 	size_t n_heap, cap_heap;
 	int64_t armed;		/* the due the timer is set for; 0: none */
+	/* the escalation plan and the roster, as last read (NULL: none set),
+	 * and when they were set: read again when that changes */
+	struct escalation *plan;
+	struct roster *roster;
+	int64_t plan_ms, roster_ms;
 };
 
 /* An item read from the store, its strings its own. */
@@ -198,6 +205,76 @@ int64_t
 desk_next_due(const struct desk *d)
 {
 	return d->n_heap ? d->heap[0].due : 0;
+}
+
+/* ---- the plan and the roster ---- */
+
+/* docs - bring d's plan and roster up to date with the store. */
+static void
+docs(struct desk *d)
+{
+	struct store *st = node_store(d->n);
+	char why[ROSTER_WHY_MAX];
+	int64_t ms = 0;
+	struct buf text;
+
+	if (store_desk_doc_when(st, "escalation", &ms) != ST_OK)
+		ms = 0;
+	if (ms != d->plan_ms) {
+		escalation_free(d->plan);
+		d->plan = NULL;
+		d->plan_ms = ms;
+		buf_init(&text, ESCALATION_BYTES_MAX * 2);
+		if (ms && (store_desk_doc_get(st, "escalation", &text, NULL) != ST_OK ||
+		    escalation_parse(buf_str(&text), text.len, &d->plan, why) != ST_OK))
+			diag_warn("desk: the escalation plan held cannot be read; none applies");
+		buf_free(&text);
+	}
+	if (store_desk_doc_when(st, "roster", &ms) != ST_OK)
+		ms = 0;
+	if (ms != d->roster_ms) {
+		roster_free(d->roster);
+		d->roster = NULL;
+		d->roster_ms = ms;
+		buf_init(&text, ROSTER_BYTES_MAX * 2);
+		if (ms && (store_desk_doc_get(st, "roster", &text, NULL) != ST_OK ||
+		    roster_parse(buf_str(&text), text.len, &d->roster, why) != ST_OK))
+			diag_warn("desk: the roster held cannot be read; every role counts as staffed");
+		buf_free(&text);
+	}
+}
+
+/* esc_due - when step i of the plan is due for it (0: the plan has no
+ * step from i on with a time). *i moves past the steps with no time. */
+static int64_t
+esc_due(const struct desk *d, const struct store_desk_item *it, size_t *i)
+{
+	int64_t due;
+
+	for (; d->plan && *i < escalation_n_steps(d->plan); (*i)++)
+		if (escalation_due(d->plan, *i, it->receipt_ms, it->ack_due_ms ?
+		    it->ack_due_ms - it->receipt_ms : -1, &due) == ST_OK)
+			return due ? due : 1;
+	return 0;
+}
+
+/* on_duty - the officers of role on duty at now, comma-separated, into
+ * out; 0 when the roster has nobody on duty in it (1 with "" when no
+ * roster is set: every role counts as staffed). */
+static int
+on_duty(const struct desk *d, enum roster_role role, int64_t now, char *out, size_t cap)
+{
+	const struct roster_shift *s[16];
+	size_t n, len = 0;
+
+	out[0] = '\0';
+	if (!d->roster)
+		return 1;
+	n = roster_on_duty(d->roster, role, now, s, 16);
+	for (size_t i = 0; i < n && i < 16; i++)
+		len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s", i ? "," : "",
+		    s[i]->officer);
+	return n > 0;
 }
 
 /* ---- events for the notify command ---- */
@@ -454,7 +531,13 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 		return store_desk_item_put(st, &x.it);
 	}
 	deadlines(d, &x.it);
-	x.it.esc_next_ms = 0;	/* escalation: the plan's first step */
+	docs(d);
+	{
+		size_t i = 0;
+
+		x.it.esc_next_ms = esc_due(d, &x.it, &i);
+		x.it.esc_level = (int)i;	/* steps with no time are passed */
+	}
 	rc = store_desk_item_put(st, &x.it);
 	if (!rc)
 		rc = event(d, "incoming", NULL, &x.it, NULL, NULL, 0, 0);
@@ -518,6 +601,44 @@ overdue(struct desk *d, const struct store_desk_item *it, const char *step, int6
 	return rc;
 }
 
+/* escalate - the escalation step of it that is due at now: notify its
+ * role (an "escalate" event naming the officers on duty); a step whose role
+ * has nobody on duty is skipped at once, and the next one taken now, not
+ * at its own time.  Then plan the step after. */
+static status
+escalate(struct desk *d, struct store_desk_item *it, int64_t now)
+{
+	char who[512], key[24];
+	size_t i = (size_t)it->esc_level;
+	int late = now - it->esc_next_ms > LATE_MS;
+	status rc = ST_OK;
+
+	docs(d);
+	while (d->plan && i < escalation_n_steps(d->plan)) {
+		enum roster_role role = escalation_step_role(d->plan, i);
+
+		if (on_duty(d, role, now, who, sizeof who)) {
+			snprintf(key, sizeof key, "%zu", i + 1);
+			rc = event(d, "escalate", key, it, roster_role_name(role), who, (int)i + 1,
+			    late);
+			if (rc)
+				return rc;
+			diag_info("desk: item %s escalated to step %zu (%s%s%s)%s", it->msg, i + 1,
+			    roster_role_name(role), who[0] ? ": " : "", who, late ? ", late" : "");
+			i++;
+			break;
+		}
+		diag_info("desk: item %s: escalation step %zu skipped, nobody on duty as %s",
+		    it->msg, i + 1, roster_role_name(role));
+		i++;
+	}
+	it->esc_next_ms = esc_due(d, it, &i);
+	it->esc_level = (int)i;
+	if (it->esc_next_ms && it->esc_next_ms < now)
+		it->esc_next_ms = now;	/* overdue after a restart: the next turn */
+	return store_desk_item_put(node_store(d->n), it);
+}
+
 /* due_item - act on the item msg at now: whatever of it is due. */
 static status
 due_item(struct desk *d, const char *msg, int64_t now, int *queued)
@@ -545,9 +666,7 @@ due_item(struct desk *d, const char *msg, int64_t now, int *queued)
 			return rc;
 	} else if (!x.it.out && x.it.open && !x.it.ack_ms && x.it.esc_next_ms &&
 	    x.it.esc_next_ms <= now) {
-		/* escalation comes with the plan (parley escalation set) */
-		x.it.esc_next_ms = 0;
-		if ((rc = store_desk_item_put(node_store(d->n), &x.it)) != ST_OK)
+		if ((rc = escalate(d, &x.it, now)) != ST_OK)
 			return rc;
 	}
 	push(d, msg, next_due(&x.it));
@@ -789,6 +908,8 @@ desk_free(struct desk *d)
 	if (d->sched)
 		event_free(d->sched);
 	free(d->heap);
+	escalation_free(d->plan);
+	roster_free(d->roster);
 	free(d);
 }
 
@@ -946,5 +1067,6 @@ desk_item_json(const struct store_desk_item *it, int64_t now)
 	json_object_set_new(j, "overdue_ack_notice", time_or_null(it->overdue_ack_ms));
 	json_object_set_new(j, "overdue_reply_notice", time_or_null(it->overdue_reply_ms));
 	json_object_set_new(j, "escalation_level", json_integer(it->esc_level));
+	json_object_set_new(j, "escalation_next", time_or_null(it->esc_next_ms));
 	return j;
 }

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "fmt/deskmsg.h"
+#include "fmt/roster.h"
 #include "fmt/why.h"
 
 #define FAIL(rc, path, ...) why_fail(why, DESKMSG_WHY_MAX, rc, path, __VA_ARGS__)
 
-static const char *const roles[] = { "duty", "supervisor", "head", NULL };
 static const char *const steps[] = { "ack", "reply", NULL };
 static const char *const checks[] = { "machine", "human", NULL };
 
@@ -29,7 +29,9 @@ deskmsg_statement_type(const char *type)
 int
 deskmsg_role_ok(const char *s)
 {
-	return listed(s, roles);
+	enum roster_role r;
+
+	return roster_role_parse(s, &r) == ST_OK;
 }
 
 /* note_ok - text of 1..max bytes, no control character but newline. */

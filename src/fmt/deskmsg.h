@@ -69,7 +69,8 @@ struct deskmsg_stmt {
  * desk.overdue): types an agreement need not list, as they travel on
  * every link the message they concern travels on. */
 int deskmsg_statement_type(const char *type);
-/* deskmsg_role_ok - 1 for duty, supervisor, head. */
+/* deskmsg_role_ok - 1 for an officer's role (roster_role_parse: duty,
+ * supervisor, head). */
 int deskmsg_role_ok(const char *s);
 
 /* deskmsg_form_make - check form[0..n) against t (template_check: why

@@ -38,7 +38,7 @@ const char store_desk_schema_v9[] =
     "CREATE INDEX desk_event_due ON desk_event(next_ms) WHERE done_ms = 0;";
 
 enum {
-	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET,
+	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK
 };
@@ -61,6 +61,7 @@ static const char *const dsql[] = {
 	[D_DOC_PUT - STORE_SQ_DESK] =
 	    "INSERT OR REPLACE INTO desk_doc(kind, text, set_ms) VALUES (?1, ?2, ?3)",
 	[D_DOC_GET - STORE_SQ_DESK] = "SELECT text, set_ms FROM desk_doc WHERE kind = ?1",
+	[D_DOC_WHEN - STORE_SQ_DESK] = "SELECT set_ms FROM desk_doc WHERE kind = ?1",
 	[D_ITEM_ADD - STORE_SQ_DESK] =
 	    "INSERT INTO desk_item(msg, out, peer_id, link, tmpl, priority, subject, agreement,"
 	    " reply_to, expects_reply, human, made_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
@@ -194,6 +195,17 @@ store_desk_doc_get(struct store *st, const char *kind, struct buf *out, int64_t 
 	store_sq_text(s, 1, kind);
 	rc = store_sq_rows(s, doc_row, &d);
 	return rc ? rc : d.rc;
+}
+
+static int int_row(sqlite3_stmt *s, void *arg);
+
+status
+store_desk_doc_when(struct store *st, const char *kind, int64_t *set_ms)
+{
+	sqlite3_stmt *s = q(st, D_DOC_WHEN);
+
+	store_sq_text(s, 1, kind);
+	return store_sq_rows(s, int_row, set_ms);
 }
 
 /* ---- items ---- */

@@ -43,6 +43,10 @@ status store_desk_doc_put(struct store *st, const char *kind, const char *text,
 status store_desk_doc_get(struct store *st, const char *kind, struct buf *out,
     int64_t *set_ms) WUR;
 
+/* store_desk_doc_when - *set_ms: when the document kind was set (a change
+ * of it since is a new value); ST_NOTFOUND when none is. */
+status store_desk_doc_when(struct store *st, const char *kind, int64_t *set_ms) WUR;
+
 /* ---- items ---- */
 
 struct store_desk_item {

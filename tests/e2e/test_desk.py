@@ -290,3 +290,55 @@ def test_checks_the_agreement_schedules(make_node):
     wait_for(lambda: len(a.loggrep("checks scheduled with 1 peers")) == 2, 20,
              "alpha's scheduler to run again")
     assert len(human(a, "sent")) == 1
+
+
+def shifts(*rows):
+    """A roster: (officer, role) on duty from an hour ago for a day."""
+    import time
+    t0 = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+    t1 = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+    return {"shifts": [{"officer": o, "role": r, "start": t0, "end": t1} for o, r in rows]}
+
+
+def escalations(node, mid):
+    return [e for e in node.json("desk", "--events") if e["event"] == "escalate" and
+            e["id"] == mid]
+
+
+def test_escalation_skips_empty_steps_and_stops_at_the_ack(desk, top):
+    a, b = desk
+    b.cli("officer", "add", "hal", "--role", "head")
+    b.cli("roster", "set", write(top, "roster.json", shifts(("bob", "duty"), ("hal", "head"))))
+    # nobody is on duty as supervisor: step 2 is skipped at once, so step 3
+    # comes at step 2's time (4 s), not at its own (60 s)
+    plan = {"steps": [{"after": "PT1S", "role": "duty"},
+                      {"after": "PT4S", "role": "supervisor"},
+                      {"after": "PT60S", "role": "head"}]}
+    b.cli("escalation", "set", write(top, "plan.json", plan))
+    assert [s["role"] for s in b.json("escalation")["steps"]] == ["duty", "supervisor", "head"]
+    roster = b.json("roster")
+    assert [r["role"] for r in roster["roles"] if r["on_duty"]] == ["duty", "head"]
+
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT)
+    mid = p.stdout.splitlines()[0]
+    wait_for(lambda: len(escalations(b, mid)) == 2, 30, "the escalation to reach the head")
+    got = sorted(escalations(b, mid), key=lambda e: e["json"]["level"])
+    assert [(e["role"], e["officer"], e["json"]["level"]) for e in got] == \
+        [("duty", "bob", 1), ("head", "hal", 3)], got
+    assert item(b, mid)["escalation_level"] == 3
+    assert item(b, mid)["escalation_next"] is None      # the plan is done
+    # every event once per step, with what the command reads
+    assert got[0]["json"]["subject"] == INCIDENT["observed"][:80]
+    assert [e["event"] for e in b.json("desk", "--events") if e["id"] == mid].count(
+        "incoming") == 1
+
+    # an acknowledgement stops it at once
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT)
+    second = p.stdout.splitlines()[0]
+    b.cli("ack", second, "--as", "bob")
+    assert item(b, second)["state"] == "acknowledged"
+    assert item(b, second)["escalation_next"] is None   # nothing more is planned
+    # the first has ended its plan; the second had one step at most
+    wait_for(lambda: item(a, second)["acknowledged_by"] == "bob", 20, "the ack")
+    assert len(escalations(b, second)) <= 1
+    assert item(b, second)["escalation_level"] <= 1
