@@ -190,6 +190,7 @@ static const struct {
 	{ ST_IO, 503, "Service Unavailable" },
 	{ ST_DB, 503, "Service Unavailable" },
 	{ ST_CORRUPT, 503, "Service Unavailable" },	/* refuses until repaired */
+	{ ST_BUSY, 503, "Service Unavailable" },
 	{ ST_TIMEOUT, 504, "Gateway Timeout" },
 	{ ST_FULL, 507, "Insufficient Storage" },
 };

@@ -25,6 +25,7 @@ static const char *const names[ST__COUNT] = {
 	[ST_FULL] = "out of storage",
 	[ST_CORRUPT] = "store damaged",
 	[ST_BREACH] = "not allowed by the agreement in force",
+	[ST_BUSY] = "busy, retry later",
 };
 
 const char *

@@ -32,6 +32,7 @@ typedef enum status {
 	ST_FULL,	/* out of storage: disk full or quota (SQLITE_FULL, ENOSPC, EDQUOT) */
 	ST_CORRUPT,	/* the store is damaged (SQLITE_CORRUPT, SQLITE_NOTADB) */
 	ST_BREACH,	/* a message the agreement in force does not allow */
+	ST_BUSY,	/* at capacity now; the caller retries later */
 	ST__COUNT
 } status;
 

@@ -208,7 +208,7 @@ static const struct {
 	{ ST_RECIPIENT, 421 },
 	{ ST_FORK, 422 },
 	{ ST_ORDER, 425 },
-	{ ST_DOWN, 503 }, { ST_CORRUPT, 503 },
+	{ ST_DOWN, 503 }, { ST_CORRUPT, 503 }, { ST_BUSY, 503 },
 	{ ST_TIMEOUT, 504 },
 	{ ST_FULL, 507 },
 };

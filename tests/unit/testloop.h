@@ -77,7 +77,7 @@ settle(int ms)
 
 /* free_port - a TCP port on 127.0.0.1 that was free a moment ago
  * (http_listen takes a port, not a socket); -1 on failure. */
-static int
+static inline int
 free_port(void)
 {
 	struct sockaddr_in sa;
