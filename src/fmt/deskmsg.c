@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt/contacts.h"
 #include "fmt/deskmsg.h"
 #include "fmt/roster.h"
 #include "fmt/why.h"
@@ -23,7 +24,8 @@ listed(const char *s, const char *const *list)
 int
 deskmsg_statement_type(const char *type)
 {
-	return strcmp(type, DESK_TYPE_ACK) == 0 || strcmp(type, DESK_TYPE_OVERDUE) == 0;
+	return strcmp(type, DESK_TYPE_ACK) == 0 || strcmp(type, DESK_TYPE_OVERDUE) == 0 ||
+	    strcmp(type, DESK_TYPE_CONTACTS) == 0;
 }
 
 int
@@ -376,6 +378,20 @@ deskmsg_stmt_read(const char *type, const char *body, size_t n, struct deskmsg_s
 	why[0] = '\0';
 	if (!deskmsg_statement_type(type))
 		return FAIL(ST_NOTFOUND, "type", "not a desk statement");
+	if (strcmp(type, DESK_TYPE_CONTACTS) == 0) {
+		struct contacts *c;
+		char cwhy[CONTACTS_WHY_MAX];
+
+		if ((rc = contacts_parse(body, n, CONTACTS_STATEMENT, &c, cwhy)) != ST_OK) {
+			snprintf(why, DESKMSG_WHY_MAX, "%s", cwhy);
+			return rc;
+		}
+		out->kind = DESKMSG_CONTACTS;
+		out->version = contacts_version(c);
+		out->at_ms = contacts_issued_at_ms(c);
+		contacts_free(c);
+		return ST_OK;
+	}
 	if ((rc = load(body, n, 4096, &root, why)) != ST_OK)
 		return rc;
 	if (!json_is_object(root))

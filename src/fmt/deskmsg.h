@@ -16,6 +16,8 @@
  * at the receiving desk must acknowledge it in time).  A statement has one of the types below:
  *   desk.ack      {"ack":ID,"at":TIME,"officer":NAME,"role":ROLE[,"note":TEXT]}
  *   desk.overdue  {"overdue":ID,"step":"ack"|"reply","due":TIME,"at":TIME}
+ *   desk.contacts a numbered version of the sender's points of contact,
+ *                 as fmt/contacts.h's statement (contacts_canon)
  * TIME as util/stamp.h writes it; NAME an officer's name (card_name_ok);
  * ROLE duty, supervisor or head.  Readers are strict: a member unknown,
  * missing, of another type or out of range refuses the body, and why
@@ -37,6 +39,7 @@
 
 #define DESK_TYPE_ACK "desk.ack"
 #define DESK_TYPE_OVERDUE "desk.overdue"
+#define DESK_TYPE_CONTACTS "desk.contacts"
 #define DESKMSG_WHY_MAX 256
 #define DESKMSG_NOTE_MAX 1000	/* bytes of an acknowledgement's note */
 #define DESKMSG_BODY_MAX (TEMPLATE_FORM_MAX + 1024)	/* a form's body, wrapped */
@@ -51,7 +54,7 @@ struct deskmsg_form {
 	json_t *form;				/* owned: deskmsg_form_clear */
 };
 
-enum deskmsg_kind { DESKMSG_ACK, DESKMSG_OVERDUE };
+enum deskmsg_kind { DESKMSG_ACK, DESKMSG_OVERDUE, DESKMSG_CONTACTS };
 
 /* A statement's body, read. */
 struct deskmsg_stmt {
@@ -63,11 +66,13 @@ struct deskmsg_stmt {
 	char note[DESKMSG_NOTE_MAX + 1];	/* ACK: "" when none */
 	char step[8];				/* OVERDUE: "ack" or "reply" */
 	int64_t due_ms;				/* OVERDUE: the deadline that passed */
+	int64_t version;			/* CONTACTS: the version */
 };
 
 /* deskmsg_statement_type - 1 for the type of a statement (desk.ack,
- * desk.overdue): types an agreement need not list, as they travel on
- * every link the message they concern travels on. */
+ * desk.overdue, desk.contacts): types an agreement need not list, as they
+ * travel on every link the message they concern travels on (contacts: on
+ * any link of an agreement in force). */
 int deskmsg_statement_type(const char *type);
 /* deskmsg_role_ok - 1 for an officer's role (roster_role_parse: duty,
  * supervisor, head). */

@@ -35,12 +35,20 @@ const char store_desk_schema_v9[] =
     " role TEXT NOT NULL, officer TEXT NOT NULL, made_ms INTEGER NOT NULL,"
     " next_ms INTEGER NOT NULL, tries INTEGER NOT NULL DEFAULT 0,"
     " last_error TEXT NOT NULL DEFAULT '', done_ms INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX desk_event_due ON desk_event(next_ms) WHERE done_ms = 0;";
+    "CREATE INDEX desk_event_due ON desk_event(next_ms) WHERE done_ms = 0;"
+    /* points of contact: every version, ours (peer_id 0) and the peers' */
+    "CREATE TABLE desk_contacts("
+    " peer_id INTEGER NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,"
+    " issued_ms INTEGER NOT NULL, msg TEXT NOT NULL, kept_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (peer_id, version)) WITHOUT ROWID;"
+    "CREATE TABLE desk_contacts_sent("
+    " peer_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, msg TEXT NOT NULL);";
 
 enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
-	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK
+	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
+	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET
 };
 
 #define ITEM_COLS \
@@ -97,6 +105,19 @@ static const char *const dsql[] = {
 	[D_CHECKS - STORE_SQ_DESK] =
 	    "SELECT " ITEM_COLS " WHERE i.tmpl = 'comm-check' AND i.made_ms >= ?1"
 	    " ORDER BY i.peer_id, i.out, i.human, i.made_ms",
+	[D_CT_ADD - STORE_SQ_DESK] =
+	    "INSERT OR IGNORE INTO desk_contacts(peer_id, version, doc, issued_ms, msg, kept_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[D_CT_LIST - STORE_SQ_DESK] =
+	    "SELECT c.peer_id, coalesce(p.name, ''), c.version, c.doc, c.issued_ms, c.msg,"
+	    " c.kept_ms FROM desk_contacts c LEFT JOIN peers p ON p.id = c.peer_id"
+	    " WHERE (?1 < 0 OR c.peer_id = ?1) ORDER BY c.peer_id, c.version",
+	[D_CT_LAST - STORE_SQ_DESK] =
+	    "SELECT coalesce(max(version), 0) FROM desk_contacts WHERE peer_id = ?1",
+	[D_CT_SENT - STORE_SQ_DESK] =
+	    "SELECT version FROM desk_contacts_sent WHERE peer_id = ?1",
+	[D_CT_SENT_SET - STORE_SQ_DESK] =
+	    "INSERT OR REPLACE INTO desk_contacts_sent(peer_id, version, msg) VALUES (?1, ?2, ?3)",
 	[D_LAST_CHECK - STORE_SQ_DESK] =
 	    "SELECT coalesce(max(made_ms), 0) FROM desk_item WHERE tmpl = 'comm-check'"
 	    " AND out = 1 AND peer_id = ?1 AND human = ?2",
@@ -349,6 +370,86 @@ store_desk_last_check(struct store *st, int64_t peer_id, int human, int64_t *mad
 	sqlite3_bind_int64(s, 1, peer_id);
 	sqlite3_bind_int(s, 2, human);
 	return store_sq_rows(s, int_row, made_ms);
+}
+
+/* ---- points of contact ---- */
+
+status
+store_contacts_add(struct store *st, const struct store_contacts *c, int *added)
+{
+	sqlite3_stmt *s = q(st, D_CT_ADD);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, c->peer_id);
+	sqlite3_bind_int64(s, 2, c->version);
+	store_sq_text(s, 3, c->doc);
+	sqlite3_bind_int64(s, 4, c->issued_ms);
+	store_sq_text(s, 5, c->msg);
+	sqlite3_bind_int64(s, 6, c->kept_ms);
+	rc = store_sq_run(s);
+	if (!rc && added)
+		*added = sqlite3_changes(sqlite3_db_handle(s)) > 0;
+	return rc;
+}
+
+static int
+contacts_row(sqlite3_stmt *s, void *arg)
+{
+	const struct cb_arg *a = arg;
+	struct store_contacts c;
+
+	c.peer_id = sqlite3_column_int64(s, 0);
+	c.peer = store_sq_col(s, 1);
+	c.version = sqlite3_column_int64(s, 2);
+	c.doc = store_sq_col(s, 3);
+	c.issued_ms = sqlite3_column_int64(s, 4);
+	c.msg = store_sq_col(s, 5);
+	c.kept_ms = sqlite3_column_int64(s, 6);
+	return ((store_contacts_cb)a->cb)(a->arg, &c);
+}
+
+status
+store_contacts_list(struct store *st, int64_t peer_id, store_contacts_cb cb, void *arg)
+{
+	sqlite3_stmt *s = q(st, D_CT_LIST);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	rc = store_sq_rows(s, contacts_row, &(struct cb_arg){ (void (*)(void))cb, arg });
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_contacts_last(struct store *st, int64_t peer_id, int64_t *version)
+{
+	sqlite3_stmt *s = q(st, D_CT_LAST);
+
+	*version = 0;
+	sqlite3_bind_int64(s, 1, peer_id);
+	return store_sq_rows(s, int_row, version);
+}
+
+status
+store_contacts_sent(struct store *st, int64_t peer_id, int64_t *version)
+{
+	sqlite3_stmt *s = q(st, D_CT_SENT);
+	status rc;
+
+	*version = 0;
+	sqlite3_bind_int64(s, 1, peer_id);
+	rc = store_sq_rows(s, int_row, version);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_contacts_sent_set(struct store *st, int64_t peer_id, int64_t version, const char *msg)
+{
+	sqlite3_stmt *s = q(st, D_CT_SENT_SET);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int64(s, 2, version);
+	store_sq_text(s, 3, msg);
+	return store_sq_run(s);
 }
 
 /* ---- events ---- */

@@ -99,6 +99,38 @@ status store_desk_last_check(struct store *st, int64_t peer_id, int human,
 /* store_desk_count - how many items are held (ST_OK). */
 status store_desk_count(struct store *st, int64_t *n) WUR;
 
+/* ---- points of contact ---- */
+
+/* One version of a node's points of contact (fmt/contacts.h): ours
+ * (peer_id 0) or a peer's. */
+struct store_contacts {
+	int64_t peer_id;	/* 0: this node's own */
+	const char *peer;	/* read only: the peer's name; "" for ours */
+	int64_t version;
+	const char *doc;	/* the statement, exactly as signed (contacts_canon) */
+	int64_t issued_ms;	/* its issued_at */
+	const char *msg;	/* the message that carried it ("" for ours) */
+	int64_t kept_ms;
+};
+typedef int (*store_contacts_cb)(void *arg, const struct store_contacts *c);
+
+/* store_contacts_add - keep version c (peer_name ignored); a version held
+ * already is kept once (*added 0; may be NULL). */
+status store_contacts_add(struct store *st, const struct store_contacts *c, int *added) WUR;
+/* store_contacts_list - every version held of peer_id's (0: ours; -1:
+ * everyone's), by peer then version (ST_OK if none). */
+status store_contacts_list(struct store *st, int64_t peer_id, store_contacts_cb cb,
+    void *arg) WUR;
+/* store_contacts_last - *version: the newest version held of peer_id's
+ * (0: ours), 0 when none. */
+status store_contacts_last(struct store *st, int64_t peer_id, int64_t *version) WUR;
+/* store_contacts_sent - *version: the newest of our versions queued to
+ * peer_id, 0 when none was. */
+status store_contacts_sent(struct store *st, int64_t peer_id, int64_t *version) WUR;
+/* store_contacts_sent_set - our version was queued to peer_id as msg. */
+status store_contacts_sent_set(struct store *st, int64_t peer_id, int64_t version,
+    const char *msg) WUR;
+
 /* ---- events for the notify command ---- */
 
 struct store_desk_event {
