@@ -250,8 +250,8 @@ deskmsg_form_read(const char *type, const char *body, size_t n, struct deskmsg_f
 		else
 			memcpy(out->check, s, strlen(s) + 1);
 	}
-	if (!rc && !(v = json_object_get(root, "form")))
-		rc = FAIL(ST_INVALID, "form", "missing");
+	if (!rc && !json_is_object(v = json_object_get(root, "form")))
+		rc = FAIL(ST_INVALID, "form", v ? "not an object" : "missing");
 	if (!rc && (rc = template_check_json(out->t, v, twhy)) != ST_OK)
 		snprintf(why, DESKMSG_WHY_MAX, "form.%.*s", DESKMSG_WHY_MAX - 6, twhy);
 	if (!rc)
@@ -286,8 +286,10 @@ deskmsg_ack_make(const char *ref, const char *officer, const char *role, const c
 	stamp_format(at_ms, at);
 	root = json_pack("{s:s, s:s, s:s, s:s}", "ack", ref, "at", at, "officer", officer,
 	    "role", role);
-	if (root && note && *note)
-		json_object_set_new(root, "note", json_string(note));
+	if (root && note && *note && json_object_set_new(root, "note", json_string(note))) {
+		json_decref(root);
+		return FAIL(ST_INVALID, "note", "not text (UTF-8)");
+	}
 	return dump(root, out, why);
 }
 
