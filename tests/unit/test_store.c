@@ -906,6 +906,7 @@ test_log(void **state)
  * (level, idx)) or as version 1 (no log at all) left it. */
 /* Version 9 back to 8: no watch desk. */
 #define TO_V8 "DROP TABLE officer; DROP TABLE desk_doc; DROP TABLE desk_item;" \
+    "DROP TABLE desk_contacts; DROP TABLE desk_contacts_sent;" \
     "DROP TABLE desk_event; PRAGMA user_version = 8;"
 /* Version 8 back to 7: agreements without what parties did to them. */
 #define TO_V7 TO_V8 "DROP TABLE tlog_stmt; DROP INDEX agreement_act_of; DROP TABLE agreement_act;" \
