@@ -647,6 +647,8 @@ on_read(struct bufferevent *bev, void *arg)
 
 			if (!r)
 				r = node_policy_reload(c->a->node);	/* pins and agreements */
+			if (!r && c->a->d)
+				desk_poke(c->a->d);	/* contacts, roster, plan */
 
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", status_str(r)) :
 			    json_pack("{s:b}", "ok", 1));

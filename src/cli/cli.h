@@ -30,6 +30,8 @@ int cli_desk(int argc, char **argv);
 int cli_ack(int argc, char **argv);
 int cli_reply(int argc, char **argv);
 int cli_officer(int argc, char **argv);
+int cli_contacts(int argc, char **argv);
+int cli_directory(int argc, char **argv);
 int cli_roster(int argc, char **argv);
 int cli_escalation(int argc, char **argv);
 int cli_check(int argc, char **argv);
@@ -64,6 +66,12 @@ int cli_send_run(const struct cli_send_args *a);
 /* cli_wait_arg - --wait's optional SECONDS (arg may be NULL: 30) into
  * *wait_s; 0, or 1 after a message. */
 int cli_wait_arg(const char *arg, long *wait_s);
+/* cli_contacts_print - the points of contact c for a person, each line
+ * after indent (cli_contacts.c). */
+struct contacts;
+void cli_contacts_print(const struct contacts *c, const char *indent);
+/* cli_contacts_json - c's contacts as a JSON array. */
+json_t *cli_contacts_json(const struct contacts *c);
 /* cli_desk_lang - the desk's language (parley config desk_lang) of the
  * node in dir: "en" when none is set.  Static storage. */
 const char *cli_desk_lang(const char *dir);

@@ -53,6 +53,8 @@ static const struct {
 	{ "officer", cli_officer, "the desk's officers: add, list" },
 	{ "roster", cli_roster, "the desk's shifts: set, and who is on duty now and next" },
 	{ "escalation", cli_escalation, "the desk's escalation plan: set, show" },
+	{ "contacts", cli_contacts, "this node's points of contact: set (sent to every peer), show" },
+	{ "directory", cli_directory, "the peers' points of contact, every version" },
 	{ "check", cli_check, "send a communication check (machine or human) to a peer" },
 	{ "checks", cli_checks, "what the communication checks showed, per peer" },
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },

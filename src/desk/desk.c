@@ -5,6 +5,7 @@
 #include <event2/event.h>
 
 #include "desk/desk.h"
+#include "fmt/contacts.h"
 #include "fmt/deskmsg.h"
 #include "fmt/escalation.h"
 #include "fmt/roster.h"
@@ -330,7 +331,51 @@ event(struct desk *d, const char *ev, const char *key_extra, const struct store_
 
 /* ---- the message hooks ---- */
 
-/* peer_name - the peer's name for an event, read again in the item. */
+static int
+peer_name(void *arg, const struct store_peer *p)
+{
+	snprintf(arg, CARD_NAME_MAX + 1, "%s", p->name);
+	return 1;
+}
+
+/* on_contacts - a peer's points of contact, version s->version: kept with
+ * every earlier one; a newer version than any held is a change. */
+static status
+on_contacts(struct desk *d, int64_t peer_id, const struct message *m,
+    const struct deskmsg_stmt *s)
+{
+	struct store *st = node_store(d->n);
+	char name[CARD_NAME_MAX + 1] = "", key[32];
+	struct store_contacts c;
+	struct store_desk_item it;
+	int64_t last = 0;
+	int added = 0;
+	status rc = store_contacts_last(st, peer_id, &last);
+
+	memset(&c, 0, sizeof c);
+	c.peer_id = peer_id;
+	c.version = s->version;
+	c.doc = buf_str(&m->body);
+	c.issued_ms = s->at_ms;
+	c.msg = m->id;
+	c.kept_ms = stamp_now_ms();
+	if (!rc)
+		rc = store_contacts_add(st, &c, &added);
+	if (rc || !added || s->version <= last)
+		return rc;	/* held already, or an older one arriving late */
+	if (store_peer_get(st, peer_id, peer_name, name) != ST_OK)
+		snprintf(name, sizeof name, "?");
+	memset(&it, 0, sizeof it);
+	it.msg = m->id;
+	it.peer = name;
+	it.tmpl = "contacts";
+	it.priority = m->priority;
+	it.link = m->link;
+	it.subject = m->subject;
+	snprintf(key, sizeof key, "%lld", (long long)s->version);
+	return event(d, "contacts-changed", key, &it, NULL, NULL, 0, 0);
+}
+
 static status
 on_statement(struct desk *d, int64_t peer_id, const struct message *m, int incoming)
 {
@@ -344,6 +389,8 @@ on_statement(struct desk *d, int64_t peer_id, const struct message *m, int incom
 		diag_warn("desk: statement %s: %s", m->id, why);	/* the policy read it */
 		return ST_OK;
 	}
+	if (s.kind == DESKMSG_CONTACTS)
+		return incoming ? on_contacts(d, peer_id, m, &s) : ST_OK;
 	rc = item_get(d, s.ref, &x);
 	/* a statement about a message we hold no item of, or of another
 	 * peer, or of the wrong direction, changes nothing */
@@ -789,6 +836,65 @@ send_check(struct desk *d, const char *peer, const char *link, const char *kind)
 	return rc;
 }
 
+/* queue_any - queue lm on the first of the standard links (lm->link NULL)
+ * or on lm->link, at the least urgent priority an agreement in force
+ * allows there.  ST_LINK (why) when none does. */
+static status
+queue_any(struct desk *d, struct link_msg *lm, char id[static STAMP_UUID_LEN],
+    const char **why)
+{
+	static const char *const prios[] = { "routine", "priority", "immediate", "flash" };
+	const char *only = lm->link;
+	status rc = ST_LINK;
+
+	for (size_t l = 0; envelope_links[l] && rc == ST_LINK; l++) {
+		lm->link = only ? only : envelope_links[l];
+		for (size_t i = 0; i < sizeof prios / sizeof *prios && rc == ST_LINK; i++) {
+			lm->priority = prios[i];
+			rc = link_queue(d->e, lm, id, why);
+			if (rc == ST_NOTFOUND && !only)
+				rc = ST_LINK;	/* no agreement names this link: the next */
+		}
+		if (only)
+			break;
+	}
+	return rc;
+}
+
+/* contacts_push - our newest points of contact to peer p, if it has not
+ * had them; in the open transaction.  1 when queued. */
+static int
+contacts_push(struct desk *d, int64_t peer_id, const char *peer)
+{
+	struct store *st = node_store(d->n);
+	char id[STAMP_UUID_LEN], subject[64];
+	int64_t mine = 0, sent = 0;
+	struct { struct buf doc; int64_t version; } c;
+	struct link_msg lm;
+	const char *why = NULL;
+	status rc;
+
+	if (store_contacts_last(st, 0, &mine) != ST_OK || !mine ||
+	    store_contacts_sent(st, peer_id, &sent) != ST_OK || sent >= mine)
+		return 0;
+	buf_init(&c.doc, CONTACTS_STATEMENT_MAX + 1);
+	c.version = mine;
+	rc = store_contacts_doc(st, 0, mine, &c.doc);
+	memset(&lm, 0, sizeof lm);
+	snprintf(subject, sizeof subject, "points of contact, version %lld", (long long)mine);
+	lm.peer = peer;
+	lm.type = DESK_TYPE_CONTACTS;
+	lm.subject = subject;
+	lm.body = buf_str(&c.doc);
+	lm.body_len = c.doc.len;
+	if (!rc)
+		rc = queue_any(d, &lm, id, &why);
+	if (!rc)
+		rc = store_contacts_sent_set(st, peer_id, mine, id);
+	buf_free(&c.doc);
+	return rc == ST_OK;
+}
+
 /* sched_one - the checks due to p at now under c, in the open transaction. */
 static int
 sched_one(struct desk *d, const struct sched_peer *p, const struct agreement_checks *c,
@@ -834,12 +940,13 @@ on_sched(evutil_socket_t fd, short what, void *arg)
 		status rc;
 		int n;
 
-		if (policy_checks(policy, ps->v[i].kid, now, &c) != ST_OK)
-			continue;
-		scheduled++;
 		if (store_begin(st) != ST_OK)
 			break;
-		n = sched_one(d, &ps->v[i], &c, now);
+		n = contacts_push(d, ps->v[i].id, ps->v[i].name);
+		if (policy_checks(policy, ps->v[i].kid, now, &c) == ST_OK) {
+			scheduled++;
+			n += sched_one(d, &ps->v[i], &c, now);
+		}
 		rc = n ? store_commit(st) : ST_OK;
 		if (!n)
 			store_rollback(st);
@@ -851,6 +958,14 @@ on_sched(evutil_socket_t fd, short what, void *arg)
 		diag_info("desk: checks scheduled with %d peers; %d sent now", scheduled, sent);
 	if (sent)
 		link_kick_all(d->e);
+}
+
+void
+desk_poke(struct desk *d)
+{
+	struct timeval now = { 0, 0 };
+
+	evtimer_add(d->sched, &now);
 }
 
 static int

@@ -54,6 +54,10 @@ void desk_free(struct desk *d);
 status desk_ack(struct desk *d, const char *id, const char *officer, const char *note,
     char ack_id[static STAMP_UUID_LEN], const char **why) WUR;
 
+/* desk_poke - look at the scheduled work (checks due, contacts not yet
+ * sent to a peer) on the next turn of the loop, not at the next tick. */
+void desk_poke(struct desk *d);
+
 /* desk_next_due - when the desk's next timer fires (0: none). */
 int64_t desk_next_due(const struct desk *d);
 

@@ -48,7 +48,7 @@ enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
-	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET
+	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC
 };
 
 #define ITEM_COLS \
@@ -114,6 +114,8 @@ static const char *const dsql[] = {
 	    " WHERE (?1 < 0 OR c.peer_id = ?1) ORDER BY c.peer_id, c.version",
 	[D_CT_LAST - STORE_SQ_DESK] =
 	    "SELECT coalesce(max(version), 0) FROM desk_contacts WHERE peer_id = ?1",
+	[D_CT_DOC - STORE_SQ_DESK] =
+	    "SELECT doc, issued_ms FROM desk_contacts WHERE peer_id = ?1 AND version = ?2",
 	[D_CT_SENT - STORE_SQ_DESK] =
 	    "SELECT version FROM desk_contacts_sent WHERE peer_id = ?1",
 	[D_CT_SENT_SET - STORE_SQ_DESK] =
@@ -427,6 +429,19 @@ store_contacts_last(struct store *st, int64_t peer_id, int64_t *version)
 	*version = 0;
 	sqlite3_bind_int64(s, 1, peer_id);
 	return store_sq_rows(s, int_row, version);
+}
+
+status
+store_contacts_doc(struct store *st, int64_t peer_id, int64_t version, struct buf *out)
+{
+	sqlite3_stmt *s = q(st, D_CT_DOC);
+	struct doc_out d = { out, NULL, ST_OK };
+	status rc;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int64(s, 2, version);
+	rc = store_sq_rows(s, doc_row, &d);
+	return rc ? rc : d.rc;
 }
 
 status

@@ -124,6 +124,10 @@ status store_contacts_list(struct store *st, int64_t peer_id, store_contacts_cb 
 /* store_contacts_last - *version: the newest version held of peer_id's
  * (0: ours), 0 when none. */
 status store_contacts_last(struct store *st, int64_t peer_id, int64_t *version) WUR;
+/* store_contacts_doc - append the statement of peer_id's version to out;
+ * ST_NOTFOUND when it is not held. */
+status store_contacts_doc(struct store *st, int64_t peer_id, int64_t version,
+    struct buf *out) WUR;
 /* store_contacts_sent - *version: the newest of our versions queued to
  * peer_id, 0 when none was. */
 status store_contacts_sent(struct store *st, int64_t peer_id, int64_t *version) WUR;

@@ -342,3 +342,49 @@ def test_escalation_skips_empty_steps_and_stops_at_the_ack(desk, top):
     wait_for(lambda: item(a, second)["acknowledged_by"] == "bob", 20, "the ack")
     assert len(escalations(b, second)) <= 1
     assert item(b, second)["escalation_level"] <= 1
+
+
+CONTACTS = {"contacts": [
+    {"role": "desk", "name": "Watch desk", "phone": ["+43 1 531 15 0"],
+     "email": ["desk@cert.example"], "languages": ["en", "fr"], "hours": "24/7",
+     "tz": "Europe/Vienna"},
+    {"role": "technical", "name": "CERT duty", "phone": [], "email": ["cert@cert.example"],
+     "languages": ["en"], "hours": "Mon-Fri 08:00-18:00", "tz": "Europe/Vienna"}]}
+
+
+def test_contacts_versions_reach_the_peer_with_what_changed(desk, top):
+    a, b = desk
+    bad = dict(CONTACTS, contacts=[dict(CONTACTS["contacts"][1])])
+    p = a.cli("contacts", "set", write(top, "bad.json", bad), check=False)
+    assert p.returncode == 1 and "desk" in p.stderr, p.stderr     # a desk contact is required
+    assert a.json("contacts")["version"] is None
+
+    a.cli("contacts", "set", write(top, "c1.json", CONTACTS))
+    assert a.json("contacts")["version"] == 1
+    wait_for(lambda: b.json("directory"), 20, "version 1 at bravo")
+    got = b.json("directory")[0]
+    assert got["peer"] == "alpha" and got["version"] == 1 and not got["stale"]
+    assert [c["name"] for c in got["contacts"]] == ["Watch desk", "CERT duty"]
+
+    changed = json.loads(json.dumps(CONTACTS))
+    changed["contacts"][0]["phone"] = ["+43 1 531 15 9"]
+    changed["contacts"].append({"role": "senior-official", "name": "Office of the director",
+                                "phone": ["+43 1 531 15 1"], "email": [],
+                                "languages": ["de", "en"], "hours": "office hours",
+                                "tz": "Europe/Vienna"})
+    a.cli("contacts", "set", write(top, "c2.json", changed))
+    wait_for(lambda: b.json("directory")[0]["version"] == 2, 20, "version 2 at bravo")
+    hist = b.json("directory", "alpha", "--history")[0]["history"]
+    assert [v["version"] for v in hist] == [1, 2]
+    changes = hist[1]["changes"]
+    assert {"change": "changed", "role": "desk", "name": "Watch desk", "field": "phone",
+            "from": ["+43 1 531 15 0"], "to": ["+43 1 531 15 9"]} in changes, changes
+    assert any(c["change"] == "added" and c["role"] == "senior-official" for c in changes)
+    # the change reached the notify queue once, and the text view says it
+    assert [e["key"] for e in b.json("desk", "--events") if e["event"] == "contacts-changed"] \
+        == ["contacts-changed:%s:2" % hist[1]["message"],
+            "contacts-changed:%s:1" % hist[0]["message"]]
+    text = b.cli("directory", "--history").stdout
+    assert "version 2" in text and "changed desk Watch desk: phone" in text
+    # each version is a signed message alpha sent and bravo received
+    assert b.json("show", hist[1]["message"])["type"] == "desk.contacts"
