@@ -20,6 +20,8 @@
  * at the most often (an agreement's machine_every is PT1M or more). */
 #define CHECK_TICK_MS 15000
 #define MAX_PEERS_SCHED 256
+/* The most items one turn of the timer acts on, in one transaction. */
+#define DUE_BATCH 1024
 
 struct tmr {
 	int64_t due;
@@ -726,30 +728,34 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	struct desk *d = arg;
 	struct store *st = node_store(d->n);
 	int64_t now = stamp_now_ms();
-	int queued = 0, done = 0;
+	struct tmr *batch;
+	size_t n = 0;
+	int queued = 0;
+	status rc = ST_OK;
 
 	(void)fd;
 	(void)what;
 	d->armed = 0;
-	while (d->n_heap && d->heap[0].due <= now && done < 256) {
-		struct tmr t = pop(d);
-		status rc = store_begin(st);
-
-		if (!rc)
-			rc = due_item(d, t.msg, now, &queued);
+	/* one transaction (one fsync) for every item due now, up to a batch */
+	batch = malloc(DUE_BATCH * sizeof *batch);
+	if (batch && d->n_heap && d->heap[0].due <= now && (rc = store_begin(st)) == ST_OK) {
+		while (!rc && n < DUE_BATCH && d->n_heap && d->heap[0].due <= now) {
+			batch[n] = pop(d);
+			rc = due_item(d, batch[n++].msg, now, &queued);
+		}
 		if (!rc)
 			rc = store_commit(st);
 		else
 			store_rollback(st);
 		link_queue_end(d->e, rc == ST_OK);
-		if (rc) {
-			diag_warn("desk: item %s: %s; tried again in a minute", t.msg,
-			    status_str(rc));
-			push(d, t.msg, now + 60000);
-		}
-		done++;
 	}
-	if (queued)
+	if (rc) {
+		diag_warn("desk: %zu items due: %s; tried again in a minute", n, status_str(rc));
+		for (size_t i = 0; i < n; i++)
+			push(d, batch[i].msg, now + 60000);
+	}
+	free(batch);
+	if (queued && !rc)
 		link_kick_all(d->e);
 	arm(d);
 	if (d->n_heap && d->heap[0].due <= now && !evtimer_pending(d->timer, NULL)) {
