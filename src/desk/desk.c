@@ -93,6 +93,35 @@ desk_expects_reply(const char *tmpl)
 	    strcmp(tmpl, "request-for-assistance") == 0;
 }
 
+/* ---- sending: through the link engine, when there is one ---- */
+
+/* send_queue - link_queue, or ST_DOWN when the desk has no link engine (a
+ * unit test's, a bench's: it keeps and times items, and signs nothing). */
+static status
+send_queue(struct desk *d, const struct link_msg *lm, char id[static STAMP_UUID_LEN],
+    const char **why)
+{
+	if (!d->e) {
+		*why = "this desk has no link to send on";
+		return ST_DOWN;
+	}
+	return link_queue(d->e, lm, id, why);
+}
+
+static void
+send_end(struct desk *d, int committed)
+{
+	if (d->e)
+		link_queue_end(d->e, committed);
+}
+
+static void
+send_kick(struct desk *d)
+{
+	if (d->e)
+		link_kick_all(d->e);
+}
+
 /* ---- timers ---- */
 
 static void
@@ -642,7 +671,7 @@ overdue(struct desk *d, const struct store_desk_item *it, const char *step, int6
 	lm.body = buf_str(&body);
 	lm.body_len = body.len;
 	if (!rc)
-		rc = link_queue(d->e, &lm, id, &w);
+		rc = send_queue(d, &lm, id, &w);
 	if (rc)
 		diag_warn("desk: cannot sign the overdue notice for %s: %s", it->msg,
 		    w ? w : status_str(rc));
@@ -747,7 +776,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			rc = store_commit(st);
 		else
 			store_rollback(st);
-		link_queue_end(d->e, rc == ST_OK);
+		send_end(d, rc == ST_OK);
 	}
 	if (rc) {
 		diag_warn("desk: %zu items due: %s; tried again in a minute", n, status_str(rc));
@@ -756,7 +785,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	}
 	free(batch);
 	if (queued && !rc)
-		link_kick_all(d->e);
+		send_kick(d);
 	arm(d);
 	if (d->n_heap && d->heap[0].due <= now && !evtimer_pending(d->timer, NULL)) {
 		struct timeval zero = { 0, 0 };
@@ -831,7 +860,7 @@ send_check(struct desk *d, const char *peer, const char *link, const char *kind)
 	lm.body_len = body.len;
 	for (size_t i = 0; !rc && i < sizeof prios / sizeof *prios; i++) {
 		lm.priority = prios[i];
-		if ((rc = link_queue(d->e, &lm, id, &w)) != ST_LINK)
+		if ((rc = send_queue(d, &lm, id, &w)) != ST_LINK)
 			break;
 		rc = i + 1 < sizeof prios / sizeof *prios ? ST_OK : rc;
 	}
@@ -857,7 +886,7 @@ queue_any(struct desk *d, struct link_msg *lm, char id[static STAMP_UUID_LEN],
 		lm->link = only ? only : envelope_links[l];
 		for (size_t i = 0; i < sizeof prios / sizeof *prios && rc == ST_LINK; i++) {
 			lm->priority = prios[i];
-			rc = link_queue(d->e, lm, id, why);
+			rc = send_queue(d, lm, id, why);
 			if (rc == ST_NOTFOUND && !only)
 				rc = ST_LINK;	/* no agreement names this link: the next */
 		}
@@ -956,14 +985,14 @@ on_sched(evutil_socket_t fd, short what, void *arg)
 		rc = n ? store_commit(st) : ST_OK;
 		if (!n)
 			store_rollback(st);
-		link_queue_end(d->e, n && rc == ST_OK);
+		send_end(d, n && rc == ST_OK);
 		sent += n && rc == ST_OK;
 	}
 	free(ps);
 	if (!d->sched_runs++)
 		diag_info("desk: checks scheduled with %d peers; %d sent now", scheduled, sent);
 	if (sent)
-		link_kick_all(d->e);
+		send_kick(d);
 }
 
 void
@@ -1004,9 +1033,12 @@ desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct 
 		desk_free(d);
 		return rc;
 	}
-	if (d->n_heap)
-		diag_info("desk: %zu deadlines pending; the next at %lld", d->n_heap,
-		    (long long)d->heap[0].due);
+	if (d->n_heap) {
+		char t[STAMP_TIME_LEN];
+
+		stamp_format(d->heap[0].due, t);
+		diag_info("desk: %zu deadlines pending; the next at %s", d->n_heap, t);
+	}
 	node_msg_hooks_set(n, &hooks, d);
 	{
 		struct timeval tv = { 1, 0 };	/* the first look soon after start */
@@ -1106,21 +1138,21 @@ desk_ack(struct desk *d, const char *id, const char *officer, const char *note,
 		lm.subject = subject;
 		lm.body = buf_str(&body);
 		lm.body_len = body.len;
-		rc = link_queue(d->e, &lm, ack_id, why);
+		rc = send_queue(d, &lm, ack_id, why);
 	}
 	buf_free(&body);
 	if (!rc)
 		rc = store_commit(st);
 	else
 		store_rollback(st);
-	link_queue_end(d->e, rc == ST_OK);
+	send_end(d, rc == ST_OK);
 	if (rc) {
 		ack_id[0] = '\0';
 		if (!*why)
 			*why = "cannot keep the acknowledgement";
 		return rc;
 	}
-	link_kick_all(d->e);
+	send_kick(d);
 	return ST_OK;
 }
 

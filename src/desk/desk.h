@@ -38,8 +38,10 @@
 
 struct desk;
 
-/* desk_new - the desk of node n, sending through e; registers the node's
- * message hooks and builds the timers from the open items. */
+/* desk_new - the desk of node n, sending through e (NULL: a desk that
+ * keeps and times items and signs nothing, for tests and benches);
+ * registers the node's message hooks and builds the timers from the open
+ * items. */
 status desk_new(struct event_base *base, struct node *n, struct link_engine *e,
     struct desk **out) WUR;
 /* desk_free - NULL is a no-op; unregisters the hooks. */
