@@ -69,7 +69,7 @@ testloop_never(void *arg)
 }
 
 /* settle - turn the loop for ms: what happens with no one asking. */
-static void
+static inline void
 settle(int ms)
 {
 	(void)run_until(testloop_never, NULL, ms);
