@@ -1,8 +1,9 @@
 #!/bin/sh
 # demo.sh - the main job of `make run`: two nodes, alpha and bravo, on
 # loopback; peered after a fingerprint check; an agreement alpha proposes
-# and bravo signs; a sample urgent notification sent under it with its
-# receipt shown; then both run until Ctrl-C.
+# and bravo signs; a formal incident notification sent under it from a
+# template, acknowledged by bravo's duty officer and answered, both desks
+# shown; then both run until Ctrl-C.
 #
 # Usage: scripts/demo.sh BUILD_DIR    (PARLEY_DEMO_PORT: first port, default 7401)
 set -eu
@@ -88,18 +89,38 @@ else
 	$parley agreement list --dir alpha
 fi
 
-say "4. alpha's watch desk sends an urgent notification under it and waits for the receipt"
-cat > notice.txt <<'TXT'
-Incident of national concern: coordinated scanning of the national power
-grid's SCADA gateways from addresses in our space since 03:10 UTC. We are
-investigating and ask your CERT to check for the same indicators.
-TXT
-sent=$($parley send bravo --dir alpha --link urgent --type notification --priority flash \
-	--subject "Scanning of grid SCADA gateways" --body notice.txt --wait=10)
+say "4. Each desk names its duty officer"
+$parley officer add ana --role duty --dir alpha 2>/dev/null || echo "(ana is already an officer of alpha)"
+$parley officer add bob --role duty --dir bravo 2>/dev/null || echo "(bob is already an officer of bravo)"
+
+say "5. alpha's desk sends a formal incident notification, filled in from its template"
+cat > notice.json <<'JSON'
+{"observed": "Coordinated scanning of the national power grid's SCADA gateways",
+ "observed_at": "2026-11-26T03:10:00Z", "sector": "energy",
+ "systems": "SCADA gateways of three transmission operators", "severity": "high",
+ "indicators": ["203.0.113.7", "203.0.113.41"],
+ "action_requested": "Please check your networks for the same indicators and tell us what you find."}
+JSON
+if ! sent=$($parley send bravo --dir alpha --link urgent --template incident-notification \
+	--form notice.json --priority flash --as ana --wait=10); then
+	echo "(an agreement kept from an earlier run may predate templates: make run-clean)"
+	exit 1
+fi
 printf '%s\n' "$sent"
 id=$(printf '%s\n' "$sent" | sed -n 1p)
 
-say "5. What each side holds"
+say "6. bravo's desk: the board, the message in French, an officer's acknowledgement, the answer"
+$parley desk --dir bravo
+$parley show "$id" --dir bravo --lang fr
+$parley ack "$id" --as bob --note "Checking our sensors now" --dir bravo
+echo '{"answer": "We see the same scanning from 203.0.113.7 since 03:20 UTC; our CERT is in touch with yours."}' |
+	$parley reply "$id" --as bob --form - --dir bravo --wait=10
+answered() { $parley desk --json --dir alpha | grep -q '"state": "answered"'; }
+wait_until answered
+echo "--- alpha's desk: delivered, acknowledged by bob, answered, each step signed"
+$parley desk --dir alpha
+
+say "7. What each side holds"
 echo "--- alpha: outbox"
 $parley outbox --dir alpha
 echo "--- bravo: inbox"
@@ -114,7 +135,9 @@ $parley status --dir alpha
 say "Both nodes keep running. Try, in another terminal:"
 cat <<TXT
   export PARLEY_DIR=$run/alpha
-  $parley send bravo --link urgent --type inquiry --priority immediate --subject "Status?" --wait
+  echo '{"activity": "the scanning", "questions": ["Is it over?"]}' |
+      $parley send bravo --link urgent --template inquiry --form - --priority immediate --wait
+  $parley desk
   $parley status
 Press Ctrl-C to stop.
 TXT
