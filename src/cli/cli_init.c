@@ -13,13 +13,15 @@
 #include "util/stamp.h"
 
 static const char init_usage[] =
-    "usage: parley init NAME --dir DIR --listen HOST:PORT [--endpoint URL]\n"
+    "usage: parley init NAME --dir DIR --listen HOST:PORT [--endpoint URL]...\n"
     "                   [--max-body BYTES]\n"
     "  Create a node named NAME in DIR: an Ed25519 identity key (mode 0600),\n"
     "  a TLS certificate for it, parley.json and the store.  Refuses to\n"
-    "  overwrite an existing node.  --endpoint is the https://HOST:PORT peers\n"
-    "  dial (default: https://LISTEN).  --max-body caps message bodies sent\n"
-    "  and accepted (default 1048576).\n";
+    "  overwrite an existing node.  --endpoint is an https://HOST:PORT peers\n"
+    "  dial (default: https://LISTEN); give it up to 4 times, in order of\n"
+    "  preference (a primary route, then backups): peers use the first that\n"
+    "  works.  --max-body caps message bodies sent and accepted (default\n"
+    "  1048576).\n";
 
 int
 cli_init(int argc, char **argv)
@@ -32,7 +34,7 @@ cli_init(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *listen = NULL, *endpoint = NULL, *name;
+	const char *dir = NULL, *listen = NULL, *name;
 	struct config c;
 	char fp[IDENT_FP_LEN], path[NODE_PATH_MAX], host[CARD_ENDPOINT_MAX + 1];
 	struct node *n;
@@ -41,12 +43,23 @@ cli_init(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	c.max_body = CONFIG_MAX_BODY_DEFAULT;
-	c.retry_max_ms = 10000;
+	c.retry_max_ms = CONFIG_RETRY_MAX_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'l': listen = optarg; break;
-		case 'e': endpoint = optarg; break;
+		case 'e':
+			if (c.n_endpoints == CARD_MAX_ENDPOINTS)
+				return cli_fail("at most %d --endpoint", CARD_MAX_ENDPOINTS);
+			if (strlen(optarg) > CARD_ENDPOINT_MAX ||
+			    card_endpoint_parse(optarg, host, sizeof host, &port))
+				return cli_fail("invalid --endpoint '%s': use https://HOST:PORT",
+				    optarg);
+			for (size_t i = 0; i < c.n_endpoints; i++)
+				if (strcmp(c.endpoints[i], optarg) == 0)
+					return cli_fail("--endpoint %s is given twice", optarg);
+			snprintf(c.endpoints[c.n_endpoints++], sizeof c.endpoints[0], "%s", optarg);
+			break;
 		case 'm': {
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
@@ -70,15 +83,10 @@ cli_init(int argc, char **argv)
 	snprintf(c.name, sizeof c.name, "%s", name);
 	if (config_listen_parse(listen, &c))
 		return cli_fail("invalid --listen '%s': use HOST:PORT", listen);
-	if (endpoint) {
-		if (strlen(endpoint) > CARD_ENDPOINT_MAX ||
-		    card_endpoint_parse(endpoint, host, sizeof host, &port))
-			return cli_fail("invalid --endpoint '%s': use https://HOST:PORT", endpoint);
-		snprintf(c.endpoint, sizeof c.endpoint, "%s", endpoint);
-	} else {
+	if (!c.n_endpoints) {
 		if (strcmp(c.listen_host, "0.0.0.0") == 0 || strcmp(c.listen_host, "::") == 0)
 			return cli_fail("listening on all addresses: say which one peers dial with --endpoint https://HOST:PORT");
-		snprintf(c.endpoint, sizeof c.endpoint, "https://%s", listen);
+		snprintf(c.endpoints[c.n_endpoints++], sizeof c.endpoints[0], "https://%s", listen);
 	}
 	stamp_format(stamp_now_ms(), c.created_at);
 	rc = node_init(dir, &c);
@@ -95,9 +103,11 @@ cli_init(int argc, char **argv)
 	ident_fingerprint(ident_pk(node_ident(n)), fp);
 	if (node_path(dir, "identity.key", path) != ST_OK)
 		path[0] = '\0';
-	printf("created node %s in %s\n  key:         %s (mode 0600)\n  endpoint:    %s\n"
-	    "  fingerprint: %s\n\nnext: parley card --dir %s > %s.card, and give it to your peer\n",
-	    name, dir, path, c.endpoint, fp, dir, name);
+	printf("created node %s in %s\n  key:         %s (mode 0600)\n", name, dir, path);
+	for (size_t i = 0; i < c.n_endpoints; i++)
+		printf("  %-12s %s\n", i == 0 ? "endpoint:" : "", c.endpoints[i]);
+	printf("  fingerprint: %s\n\nnext: parley card --dir %s > %s.card, and give it to your"
+	    " peer\n", fp, dir, name);
 	node_close(n);
 	return 0;
 }

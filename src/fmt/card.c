@@ -109,6 +109,63 @@ card_endpoint_parse(const char *url, char *host, size_t hostcap, int *port)
 	return ST_OK;
 }
 
+status
+card_endpoints_join(const char *const *eps, size_t n,
+    char out[static CARD_ENDPOINTS_TEXT_MAX])
+{
+	char host[CARD_ENDPOINT_MAX + 1];
+	size_t off = 0;
+	int port;
+
+	out[0] = '\0';
+	if (n == 0 || n > CARD_MAX_ENDPOINTS)
+		return ST_INVALID;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strnlen(eps[i], CARD_ENDPOINT_MAX + 1);
+
+		if (len > CARD_ENDPOINT_MAX ||
+		    card_endpoint_parse(eps[i], host, sizeof host, &port) != ST_OK) {
+			out[0] = '\0';
+			return ST_INVALID;
+		}
+		if (i)
+			out[off++] = ' ';
+		memcpy(out + off, eps[i], len);
+		off += len;
+	}
+	out[off] = '\0';
+	return ST_OK;
+}
+
+status
+card_endpoints_split(const char *text,
+    char eps[static CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1], size_t *n)
+{
+	char host[CARD_ENDPOINT_MAX + 1];
+	const char *p = text;
+	int port;
+
+	*n = 0;
+	for (;;) {
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, " ");
+		if (*n == CARD_MAX_ENDPOINTS || len > CARD_ENDPOINT_MAX)
+			return ST_INVALID;
+		memcpy(eps[*n], p, len);
+		eps[*n][len] = '\0';
+		if (card_endpoint_parse(eps[*n], host, sizeof host, &port) != ST_OK)
+			return ST_INVALID;
+		(*n)++;
+		p += len;
+	}
+	return *n ? ST_OK : ST_INVALID;
+}
+
 /* jwk_pk - the raw key from an Ed25519 public JWK. */
 static status
 jwk_pk(const json_t *jwk, uint8_t pk[static IDENT_PK_LEN])

@@ -22,6 +22,9 @@
 #define CARD_MAX_ENDPOINTS 4
 #define CARD_MAX_BYTES 16384
 #define CARD_ORIGIN_MAX (sizeof "parley/" + CARD_NAME_MAX + IDENT_KID_LEN)
+/* A list of endpoints as text: the URLs in order, joined by single spaces
+ * (how a pin keeps them, store_peer.h), with its NUL. */
+#define CARD_ENDPOINTS_TEXT_MAX (CARD_MAX_ENDPOINTS * (CARD_ENDPOINT_MAX + 1))
 
 struct card {
 	char name[CARD_NAME_MAX + 1];
@@ -47,5 +50,16 @@ int card_name_ok(const char *s);
 void card_origin(const char *name, const char *kid, char out[static CARD_ORIGIN_MAX]);
 /* card_endpoint_parse - split "https://HOST:PORT" into host and port. */
 status card_endpoint_parse(const char *url, char *host, size_t hostcap, int *port) WUR;
+/* card_endpoints_join - eps[0..n) as one text, joined by single spaces
+ * (a URL never holds a space: card_endpoint_parse).  ST_INVALID when n is
+ * 0 or over CARD_MAX_ENDPOINTS or a URL is not an endpoint. */
+status card_endpoints_join(const char *const *eps, size_t n,
+    char out[static CARD_ENDPOINTS_TEXT_MAX]) WUR;
+/* card_endpoints_split - the reverse: 1 to CARD_MAX_ENDPOINTS endpoints
+ * separated by spaces (runs of them, and spaces around, are allowed) into
+ * eps, *n of them.  ST_INVALID (nothing promised of eps) for an empty
+ * text, too many, or a URL that is not an endpoint. */
+status card_endpoints_split(const char *text,
+    char eps[static CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1], size_t *n) WUR;
 
 #endif

@@ -60,7 +60,7 @@ remove_all(const char *dir)
 }
 
 /* node_san - the server certificate's names: localhost, the loopback
- * addresses, and the host of the node's endpoint. */
+ * addresses, and the host of each of the node's endpoints. */
 static void
 node_san(const struct config *c, char *out, size_t cap)
 {
@@ -70,21 +70,27 @@ node_san(const struct config *c, char *out, size_t cap)
 	int port;
 
 	snprintf(out, cap, "DNS:localhost,IP:127.0.0.1,IP:::1");
-	if (card_endpoint_parse(c->endpoint, host, sizeof host, &port) != ST_OK ||
-	    strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
-	    strcmp(host, "::1") == 0)
-		return;
-	if (inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1)
-		snprintf(out + strlen(out), cap - strlen(out), ",IP:%s", host);
-	else
-		snprintf(out + strlen(out), cap - strlen(out), ",DNS:%s", host);
+	for (size_t i = 0; i < c->n_endpoints; i++) {
+		char name[CARD_ENDPOINT_MAX + 8];
+
+		if (card_endpoint_parse(c->endpoints[i], host, sizeof host, &port) != ST_OK ||
+		    strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
+		    strcmp(host, "::1") == 0)
+			continue;
+		if (inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1)
+			snprintf(name, sizeof name, ",IP:%s", host);
+		else
+			snprintf(name, sizeof name, ",DNS:%s", host);
+		if (!strstr(out, name) && strlen(out) + strlen(name) < cap)
+			memcpy(out + strlen(out), name, strlen(name) + 1);
+	}
 }
 
 status
 node_init(const char *dir, const struct config *c)
 {
 	char key[NODE_PATH_MAX], crt[NODE_PATH_MAX], cfg[NODE_PATH_MAX], db[NODE_PATH_MAX];
-	char skey[NODE_PATH_MAX], scrt[NODE_PATH_MAX], san[CARD_ENDPOINT_MAX + 64];
+	char skey[NODE_PATH_MAX], scrt[NODE_PATH_MAX], san[CARD_ENDPOINTS_TEXT_MAX + 64];
 	struct store *st = NULL;
 	struct sockaddr_un sun;
 	status rc;
@@ -266,6 +272,20 @@ node_config(const struct node *n)
 	return &n->cfg;
 }
 
+status
+node_config_reload(struct node *n)
+{
+	char p[NODE_PATH_MAX];
+	struct config fresh;
+	status rc = node_path(n->dir, "parley.json", p);
+
+	if (!rc)
+		rc = config_load(p, &fresh);
+	if (!rc)
+		config_apply_now(&n->cfg, &fresh);
+	return rc;
+}
+
 const struct ident *
 node_ident(const struct node *n)
 {
@@ -284,11 +304,13 @@ node_store(struct node *n)
 status
 node_card(const struct node *n, struct buf *out)
 {
-	const char *eps[1] = { n->cfg.endpoint };
+	const char *eps[CARD_MAX_ENDPOINTS];
 	char now[STAMP_TIME_LEN];
 
+	for (size_t i = 0; i < n->cfg.n_endpoints; i++)
+		eps[i] = n->cfg.endpoints[i];
 	stamp_format(stamp_now_ms(), now);
-	return card_make(n->id, n->cfg.name, eps, 1, now, out);
+	return card_make(n->id, n->cfg.name, eps, n->cfg.n_endpoints, now, out);
 }
 
 void

@@ -38,6 +38,13 @@ struct policy *node_policy(struct node *n);
  * ST_DB when the policy cannot be read at all. */
 status node_policy_reload(struct node *n) WUR;
 const struct config *node_config(const struct node *n);
+/* node_config_reload - read DIR/parley.json again and take the settings
+ * that apply at once (CONFIG_NOW: retry_max_ms, path_probe_ms, the desk's
+ * notify_cmd, notify_timeout_ms, desk_tz, desk_lang); the others keep the
+ * values read at node_open until the daemon restarts.  On an error (the
+ * file no longer reads: config_load warns, naming the key) nothing
+ * changes. */
+status node_config_reload(struct node *n) WUR;
 const struct ident *node_ident(const struct node *n);
 struct store *node_store(struct node *n);
 /* node_origin - the node's log origin and note key name (card_origin). */

@@ -561,6 +561,83 @@ static const struct {
 	{ "\xc3\xa9t\xc3\xa9", 0 },
 };
 
+/* The endpoints of a pin, as one text (store_peer.h): split and join. */
+static void
+test_endpoints_text(void **state)
+{
+	static const struct {
+		const char *name, *text;
+		status want;
+		size_t n;
+		const char *joined;	/* what join makes of the split */
+	} cases[] = {
+		{ "one URL (a pin made before lists)", "https://h:1", ST_OK, 1, "https://h:1" },
+		{ "two, one space", "https://a:1 https://[::1]:2", ST_OK, 2,
+		    "https://a:1 https://[::1]:2" },
+		{ "four, runs of spaces and spaces around", "  https://a:1   https://b:2 "
+		    "https://c:3 https://d:4 ", ST_OK, 4,
+		    "https://a:1 https://b:2 https://c:3 https://d:4" },
+		{ "empty", "", ST_INVALID, 0, NULL },
+		{ "only spaces", "   ", ST_INVALID, 0, NULL },
+		{ "five", "https://a:1 https://b:2 https://c:3 https://d:4 https://e:5",
+		    ST_INVALID, 0, NULL },
+		{ "a plain http URL among them", "https://a:1 http://b:2", ST_INVALID, 0, NULL },
+		{ "no port", "https://a:1 https://b", ST_INVALID, 0, NULL },
+		{ "a tab is no separator", "https://a:1\thttps://b:2", ST_INVALID, 0, NULL },
+	};
+	char eps[CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1];
+	char out[CARD_ENDPOINTS_TEXT_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *ptr[CARD_MAX_ENDPOINTS];
+		size_t n = 99;
+
+		print_message("%s\n", cases[i].name);
+		check_rc(cases[i].name, card_endpoints_split(cases[i].text, eps, &n), cases[i].want);
+		if (cases[i].want != ST_OK)
+			continue;
+		assert_int_equal(n, cases[i].n);
+		for (size_t k = 0; k < n; k++)
+			ptr[k] = eps[k];
+		check_rc(cases[i].name, card_endpoints_join(ptr, n, out), ST_OK);
+		assert_string_equal(out, cases[i].joined);
+	}
+	/* join refuses what a pin must not hold */
+	{
+		const char *bad[] = { "https://a:1", "not a url" };
+		const char *five[] = { "https://a:1", "https://b:2", "https://c:3", "https://d:4",
+		    "https://e:5" };
+
+		check_rc("join: a bad URL", card_endpoints_join(bad, 2, out), ST_INVALID);
+		assert_string_equal(out, "");
+		check_rc("join: none", card_endpoints_join(bad, 0, out), ST_INVALID);
+		check_rc("join: five", card_endpoints_join(five, 5, out), ST_INVALID);
+	}
+	/* the longest list fits */
+	{
+		char url[CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1];
+		const char *ptr[CARD_MAX_ENDPOINTS];
+		size_t n;
+
+		for (size_t k = 0; k < CARD_MAX_ENDPOINTS; k++) {
+			size_t host = CARD_ENDPOINT_MAX - strlen("https://:65535");
+
+			memcpy(url[k], "https://", 8);
+			memset(url[k] + 8, 'a' + (int)k, host);
+			snprintf(url[k] + 8 + host, sizeof url[k] - 8 - host, ":65535");
+			assert_int_equal(strlen(url[k]), CARD_ENDPOINT_MAX);
+			ptr[k] = url[k];
+		}
+		check_rc("join: the longest", card_endpoints_join(ptr, CARD_MAX_ENDPOINTS, out),
+		    ST_OK);
+		assert_int_equal(strlen(out), CARD_ENDPOINTS_TEXT_MAX - 1);
+		check_rc("split: the longest", card_endpoints_split(out, eps, &n), ST_OK);
+		assert_int_equal(n, CARD_MAX_ENDPOINTS);
+		assert_string_equal(eps[3], url[3]);
+	}
+}
+
 static void
 test_name_ok(void **state)
 {
@@ -605,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_parse_garbage),
 		cmocka_unit_test(test_endpoint_parse),
 		cmocka_unit_test(test_endpoint_hostcap),
+		cmocka_unit_test(test_endpoints_text),
 		cmocka_unit_test(test_name_ok),
 	};
 

@@ -27,7 +27,8 @@ testnode_make(char dir[static TESTNODE_DIR_MAX], const char *tag, const char *na
 	snprintf(c.name, sizeof c.name, "%s", name);
 	snprintf(c.listen_host, sizeof c.listen_host, "127.0.0.1");
 	c.listen_port = port;
-	snprintf(c.endpoint, sizeof c.endpoint, "https://127.0.0.1:%d", port);
+	snprintf(c.endpoints[0], sizeof c.endpoints[0], "https://127.0.0.1:%d", port);
+	c.n_endpoints = 1;
 	c.max_body = max_body;
 	c.retry_max_ms = 10000;
 	snprintf(c.created_at, sizeof c.created_at, "2026-11-01T09:00:00.000Z");
