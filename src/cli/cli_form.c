@@ -25,6 +25,10 @@ zones(const char *t, const char *sender, const char *sender_tz, const char *here
 		return out;
 	}
 	n = (size_t)snprintf(out, 400, "%s UTC", t);
+	if (sender_tz && strcmp(sender_tz, "UTC") == 0)
+		sender_tz = NULL;	/* said already */
+	if (here_tz && strcmp(here_tz, "UTC") == 0)
+		here_tz = NULL;
 	if (sender_tz && *sender_tz && n < 400 && tz_local(ms, sender_tz, l1) == ST_OK)
 		n += (size_t)snprintf(out + n, 400 - n, "; %s at %s (%s)", l1, sender, sender_tz);
 	if (here_tz && *here_tz && n < 400 && tz_local(ms, here_tz, l2) == ST_OK)

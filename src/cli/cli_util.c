@@ -68,18 +68,35 @@ cli_dir(const char *given)
 	return d;
 }
 
+/* desk_config - dir's configuration, read once per run of the CLI (NULL
+ * when it cannot be read). */
+static const struct config *
+desk_config(const char *dir)
+{
+	static struct config c;
+	static int state;	/* 0 unread, 1 read, -1 unreadable */
+	char path[NODE_PATH_MAX];
+
+	if (!state)
+		state = dir && node_path(dir, "parley.json", path) == ST_OK &&
+		    config_load(path, &c) == ST_OK ? 1 : -1;
+	return state > 0 ? &c : NULL;
+}
+
 const char *
 cli_desk_lang(const char *dir)
 {
-	(void)dir;	/* desk_lang comes with parley config */
-	return "en";
+	const struct config *c = desk_config(dir);
+
+	return template_lang_code(c ? c->desk_lang : TEMPLATE_EN);
 }
 
 const char *
 cli_desk_tz(const char *dir)
 {
-	(void)dir;	/* desk_tz comes with parley config */
-	return NULL;
+	const struct config *c = desk_config(dir);
+
+	return c && c->desk_tz[0] ? c->desk_tz : NULL;
 }
 
 struct node *

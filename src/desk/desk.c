@@ -5,6 +5,7 @@
 #include <event2/event.h>
 
 #include "desk/desk.h"
+#include "desk/notify.h"
 #include "fmt/contacts.h"
 #include "fmt/deskmsg.h"
 #include "fmt/escalation.h"
@@ -43,6 +44,7 @@ struct desk {
 	struct escalation *plan;
 	struct roster *roster;
 	int64_t plan_ms, roster_ms;
+	struct notify *notify;	/* runs the notify command for the events */
 };
 
 /* An item read from the store, its strings its own. */
@@ -357,6 +359,8 @@ event(struct desk *d, const char *ev, const char *key_extra, const struct store_
 	e.made_ms = e.next_ms = now;
 	rc = store_desk_event_add(node_store(d->n), &e, NULL);
 	free(text);
+	if (!rc)
+		notify_kick(d->notify);	/* on the next turn, after the commit */
 	return rc;
 }
 
@@ -1028,6 +1032,10 @@ desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct 
 		desk_free(d);
 		return ST_NOMEM;
 	}
+	if ((rc = notify_new(base, n, &d->notify)) != ST_OK) {
+		desk_free(d);
+		return rc;
+	}
 	rc = store_desk_open(node_store(n), INT64_MAX, rebuild, d);
 	if (rc) {
 		desk_free(d);
@@ -1063,6 +1071,7 @@ desk_free(struct desk *d)
 	free(d->heap);
 	escalation_free(d->plan);
 	roster_free(d->roster);
+	notify_free(d->notify);
 	free(d);
 }
 

@@ -388,3 +388,59 @@ def test_contacts_versions_reach_the_peer_with_what_changed(desk, top):
     assert "version 2" in text and "changed desk Watch desk: phone" in text
     # each version is a signed message alpha sent and bravo received
     assert b.json("show", hist[1]["message"])["type"] == "desk.contacts"
+
+
+HOOK = """#!/bin/sh
+# records each call: the environment's fields, then the JSON on stdin;
+# fails its first call, to show the retry
+log=%(log)s
+if [ ! -f "$log.first" ]; then : > "$log.first"; exit 1; fi
+{ printf '%%s|%%s|%%s|%%s|%%s|%%s|' "$PARLEY_EVENT" "$PARLEY_ID" "$PARLEY_PEER" \\
+    "$PARLEY_PRIORITY" "$PARLEY_ROLE" "$PARLEY_OFFICER"; cat; echo; } >> "$log"
+"""
+
+
+def hook_calls(log):
+    try:
+        with open(log) as f:
+            rows = [line.rstrip("\n").split("|", 6) for line in f if line.strip()]
+    except FileNotFoundError:
+        return []
+    return [dict(zip(("event", "id", "peer", "priority", "role", "officer"), r[:6]),
+                 json=json.loads(r[6])) for r in rows]
+
+
+def test_notify_command_gets_each_event_once_with_retries(make_node, top):
+    log = os.path.join(top[0], "hook.log")
+    script = write(top, "hook.sh", HOOK % {"log": log})
+    os.chmod(script, 0o755)
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b)
+    b.pin(a)
+    b.configure(notify_cmd=script, notify_timeout_ms=5000)
+    a.start()
+    b.start()
+    b.cli("officer", "add", "bob", "--role", "duty")
+    b.cli("roster", "set", write(top, "roster.json", shifts(("bob", "duty"))))
+    b.cli("escalation", "set", write(top, "plan.json",
+                                     {"steps": [{"after": "PT1S", "role": "duty"}]}))
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT)
+    mid = p.stdout.splitlines()[0]
+    # the first call fails and is tried again a second later: by then the
+    # escalation's may have run, so the order is not promised
+    wait_for(lambda: sorted(c["event"] for c in hook_calls(log)) == ["escalate", "incoming"],
+             30, "the notify command's calls")
+    esc, inc = sorted(hook_calls(log), key=lambda c: c["event"])
+    assert (inc["id"], inc["peer"], inc["priority"]) == (mid, "alpha", "flash")
+    assert inc["json"]["subject"] == INCIDENT["observed"][:80]
+    assert (esc["role"], esc["officer"], esc["json"]["level"]) == ("duty", "bob", 1)
+    # the first call failed and was tried again: done, after two tries
+    ev = {e["event"]: e for e in b.json("desk", "--events")}
+    assert ev["incoming"]["state"] == "done" and ev["incoming"]["tries"] == 2, ev
+    assert ev["escalate"]["state"] == "done" and ev["escalate"]["tries"] == 1, ev
+    # across a restart nothing is run twice
+    b.stop()
+    b.start()
+    b.cli("ack", mid, "--as", "bob")
+    wait_for(lambda: item(a, mid)["acknowledged_by"] == "bob", 20, "the ack")
+    assert sorted(c["event"] for c in hook_calls(log)) == ["escalate", "incoming"]
