@@ -555,7 +555,8 @@ post_to(struct agree *g, struct peer *pr, const char *path, const char *body, si
 	struct push *p = calloc(1, sizeof *p);
 
 	if (!p || (act && !(p->act = strndup(body, n))) ||
-	    http_client_new(g->http, g->tls, pr->pk, pr->endpoint, &p->client) != ST_OK) {
+	    http_client_new(g->http, g->tls, pr->pk, pr->name, pr->endpoints,
+	    &p->client) != ST_OK) {
 		if (p)
 			free(p->act);
 		free(p);

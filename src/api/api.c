@@ -643,6 +643,8 @@ on_read(struct bufferevent *bev, void *arg)
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", err ? err :
 			    status_str(r)) : json_pack("{s:b}", "ok", 1));
 		} else if (req.op == API_RELOAD) {
+			/* the settings that apply at once first: link_reload uses them */
+			status rc_cfg = node_config_reload(c->a->node);
 			status r = link_reload(c->a->e);
 
 			if (!r)
@@ -651,6 +653,9 @@ on_read(struct bufferevent *bev, void *arg)
 				desk_poke(c->a->d);	/* contacts, roster, plan */
 
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", status_str(r)) :
+			    rc_cfg ? json_pack("{s:b, s:s}", "ok", 0, "error", "pins and agreements"
+			    " read again, but parley.json cannot be (parleyd's log says why): its"
+			    " settings are unchanged") :
 			    json_pack("{s:b}", "ok", 1));
 		}
 		api_request_clear(&req);

@@ -9,7 +9,9 @@
  *          {"ok":true,"id":ID,"state":"delivered","rtt_ms":X}
  *          or {"ok":false,"id":ID,"state":"rejected"|"timeout","error":E}
  *   {"op":"status"}  -> {"ok":true,"status":{...}}
- *   {"op":"reload"}  -> {"ok":true}   (re-read pinned peers)
+ *   {"op":"reload"}  -> {"ok":true}   (re-read pinned peers, agreements,
+ *       and the settings of parley.json that apply at once:
+ *       node_config_reload)
  *   {"op":"evidence","id":ID} -> {"ok":true,"bundle":TEXT} (evidence.h),
  *       once the peer's half of the proof has been fetched and checked
  *   {"op":"agreement_propose","payload":TEXT}, {"op":"agreement_sign","id":ID},

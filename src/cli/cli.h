@@ -37,6 +37,7 @@ int cli_escalation(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_checks(int argc, char **argv);
 int cli_template(int argc, char **argv);
+int cli_config(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -93,6 +94,9 @@ struct apiclient *cli_daemon(const char *dir);
  * again (one that does not run reads them when it starts): 0 when told
  * or none runs, else 1 after a line on stderr. */
 int cli_reload(struct node *n);
+/* cli_reload_dir - the same for the node in dir, without opening it;
+ * *told (may be NULL) is 1 when a running parleyd took it. */
+int cli_reload_dir(const char *dir, int *told);
 /* cli_load_card - read and verify the card at path into c; 1 after a
  * message naming the file when it cannot. */
 struct card;

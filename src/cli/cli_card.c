@@ -7,9 +7,9 @@ static const char card_usage[] =
     "  Print this node's card: a self-signed JSON document (a JWS in the\n"
     "  flattened JSON serialization) with its name, public key as a JWK,\n"
     "  endpoints and the time it was made (created_at).  Give it to a peer\n"
-    "  for 'parley peer add'; after changing the endpoint in parley.json, give\n"
-    "  the peer a new card for 'parley peer update' (a later card replaces an\n"
-    "  earlier one).\n";
+    "  for 'parley peer add'; after changing the endpoints (parley config set\n"
+    "  endpoints \"URL [URL...]\"), give the peer a new card for 'parley peer\n"
+    "  update' (a later card replaces an earlier one).\n";
 
 int
 cli_card(int argc, char **argv)

@@ -34,10 +34,12 @@ static const char peer_usage[] =
     "  add pins the peer whose card is in CARD_FILE ('-' for stdin), only if\n"
     "  the card's self-signature is valid and its key matches FP, the\n"
     "  fingerprint you confirmed with the peer over a second channel.\n"
-    "  --endpoint overrides the card's.  A pin carries no links: what may flow\n"
-    "  comes from an agreement both sign (parley agreement draft NAME).\n"
+    "  The pin keeps every endpoint of the card, in order: the daemon dials\n"
+    "  the first that works.  --endpoint URL replaces the card's list with\n"
+    "  that one URL.  A pin carries no links: what may flow comes from an\n"
+    "  agreement both sign (parley agreement draft NAME).\n"
     "  update takes a new card of a pinned peer (found by the card's name).\n"
-    "  Same key: a card made later than the pinned one replaces its endpoint;\n"
+    "  Same key: a card made later than the pinned one replaces its endpoints;\n"
     "  an older or the same card is refused.  New key: a new pin, only with\n"
     "  --fingerprint FP confirmed out of band; the old key's history stays.\n"
     "  remove NAME ends NAME's pin at once; the running parleyd stops talking\n"
@@ -113,6 +115,41 @@ card_and_node(const char *dir, const char *path, const char *fpr, const char *en
 	return 0;
 }
 
+/* endpoints_of - where the pin dials: endpoint when given, else every
+ * endpoint of the card, in its order, as the store keeps them. */
+static void
+endpoints_of(const struct card *card, const char *endpoint,
+    char out[static CARD_ENDPOINTS_TEXT_MAX])
+{
+	const char *eps[CARD_MAX_ENDPOINTS];
+
+	if (endpoint) {
+		snprintf(out, CARD_ENDPOINTS_TEXT_MAX, "%s", endpoint);
+		return;
+	}
+	for (size_t i = 0; i < card->n_endpoints; i++)
+		eps[i] = card->endpoints[i];
+	/* card_parse checked every endpoint, so this cannot fail */
+	if (card_endpoints_join(eps, card->n_endpoints, out) != ST_OK)
+		snprintf(out, CARD_ENDPOINTS_TEXT_MAX, "%s", card->endpoints[0]);
+}
+
+/* print_endpoints - "  endpoint:    URL" and a line for each further URL. */
+static void
+print_endpoints(const char *label, const char *list, const char *was)
+{
+	char eps[CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1];
+	size_t n = 0;
+
+	if (card_endpoints_split(list, eps, &n) != ST_OK) {
+		printf("  %-12s %s\n", label, list);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("  %-12s %s%s%s%s\n", i ? "" : label, eps[i], i + 1 == n && was ? " (was " :
+		    "", i + 1 == n && was ? was : "", i + 1 == n && was ? ")" : "");
+}
+
 static int
 peer_add(int argc, char **argv)
 {
@@ -125,7 +162,7 @@ peer_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *fpr = NULL, *links = NULL, *endpoint = NULL;
-	char fp[IDENT_FP_LEN];
+	char fp[IDENT_FP_LEN], eps[CARD_ENDPOINTS_TEXT_MAX];
 	struct store_peer sp;
 	struct card card;
 	struct buf text;
@@ -155,7 +192,8 @@ peer_add(int argc, char **argv)
 	sp.name = card.name;
 	memcpy(sp.pk, card.pk, IDENT_PK_LEN);
 	sp.kid = card.kid;
-	sp.endpoint = endpoint ? endpoint : card.endpoints[0];
+	endpoints_of(&card, endpoint, eps);
+	sp.endpoint = eps;
 	sp.links = "";
 	sp.card = text.p;
 	sp.added_ms = stamp_now_ms();
@@ -172,9 +210,9 @@ peer_add(int argc, char **argv)
 		return cli_fail("cannot store the peer: %s", status_str(rc));
 	}
 	ident_fingerprint(card.pk, fp);
-	printf("pinned peer %s\n  fingerprint: %s\n  endpoint:    %s\n"
-	    "  links come from an agreement: parley agreement draft %s\n",
-	    card.name, fp, sp.endpoint, card.name);
+	printf("pinned peer %s\n  fingerprint: %s\n", card.name, fp);
+	print_endpoints("endpoint:", eps, NULL);
+	printf("  links come from an agreement: parley agreement draft %s\n", card.name);
 	if (cli_reload(n))
 		fprintf(stderr, "parley peer: warning: the running parleyd did not reload its peers; restart it\n");
 	node_close(n);
@@ -186,7 +224,7 @@ struct pin {
 	int found;
 	int64_t id;
 	uint8_t pk[IDENT_PK_LEN];
-	char endpoint[CARD_ENDPOINT_MAX + 1];
+	char endpoint[CARD_ENDPOINTS_TEXT_MAX];	/* the list, as stored */
 	char links[64];
 	int64_t card_ms;	/* its card's created_at; 0 if unreadable */
 	char card_at[32];
@@ -324,8 +362,8 @@ peer_update(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *fpr = NULL, *endpoint = NULL, *ep;
-	char fp[IDENT_FP_LEN], was[IDENT_FP_LEN];
+	const char *dir = NULL, *fpr = NULL, *endpoint = NULL;
+	char fp[IDENT_FP_LEN], was[IDENT_FP_LEN], ep[CARD_ENDPOINTS_TEXT_MAX];
 	int ch, force = 0, rekey;
 	int64_t card_ms = 0, failed = 0;
 	struct store_peer sp;
@@ -351,7 +389,7 @@ peer_update(int argc, char **argv)
 		return 1;
 	if (find_pin(n, card.name, &pin, "nothing updated (to pin a new peer: parley peer add)"))
 		goto fail;
-	ep = endpoint ? endpoint : card.endpoints[0];
+	endpoints_of(&card, endpoint, ep);
 	ident_fingerprint(card.pk, fp);
 	ident_fingerprint(pin.pk, was);
 	rekey = memcmp(card.pk, pin.pk, IDENT_PK_LEN) != 0;
@@ -410,16 +448,20 @@ peer_update(int argc, char **argv)
 		goto fail;
 	}
 	if (rekey) {
-		printf("re-pinned peer %s to a new key\n  fingerprint: %s\n  was:         %s\n"
-		    "  endpoint:    %s\n  links:       %s\n", card.name, fp, was, ep, pin.links);
+		printf("re-pinned peer %s to a new key\n  fingerprint: %s\n  was:         %s\n",
+		    card.name, fp, was);
+		print_endpoints("endpoint:", ep, NULL);
+		printf("  links:       %s\n", pin.links);
 		if (failed)
 			printf("  %lld queued message%s to the old key marked failed (\"peer key"
 			    " replaced\")\n", (long long)failed, failed == 1 ? "" : "s");
 		printf("  The old key's messages, receipts and cosignatures stay, and verify"
 		    " with its card.\n");
-	} else
-		printf("updated peer %s\n  endpoint:    %s (was %s)\n  card made:   %s (was %s)\n",
-		    card.name, ep, pin.endpoint, card.created_at, pin.card_at);
+	} else {
+		printf("updated peer %s\n", card.name);
+		print_endpoints("endpoint:", ep, pin.endpoint);
+		printf("  card made:   %s (was %s)\n", card.created_at, pin.card_at);
+	}
 	buf_free(&text);
 	if (cli_reload(n)) {
 		node_close(n);
@@ -444,24 +486,38 @@ static int
 list_row(void *arg, const struct store_peer *p)
 {
 	struct list_ctx *c = arg;
-	char fp[IDENT_FP_LEN], when[32];
+	char fp[IDENT_FP_LEN], when[32], gone[32];
+	char eps[CARD_MAX_ENDPOINTS][CARD_ENDPOINT_MAX + 1];
+	size_t n = 0;
 
-	char gone[32];
-
+	/* a list that does not split (a hand-edited row) is shown as it is */
+	if (card_endpoints_split(p->endpoint, eps, &n) != ST_OK) {
+		snprintf(eps[0], sizeof eps[0], "%.*s", CARD_ENDPOINT_MAX, p->endpoint);
+		n = 1;
+	}
 	ident_fingerprint(p->pk, fp);
-	if (c->json)
-		json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
-		    "name", p->name, "kid", p->kid, "fingerprint", fp, "endpoint", p->endpoint,
+	if (c->json) {
+		json_t *all = json_array();
+
+		for (size_t i = 0; all && i < n; i++)
+			json_array_append_new(all, json_string(eps[i]));
+		json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o,"
+		    " s:o}", "name", p->name, "kid", p->kid, "fingerprint", fp, "endpoint", eps[0],
+		    "endpoints", all ? all : json_array(),
 		    "links", p->links, "added_at", cli_time(p->added_ms, when),
 		    "removed_at", p->removed_ms ? json_string(cli_time(p->removed_ms, gone)) :
 		    json_null(),
 		    "removed_why", p->removed_ms ? json_string(p->removed_why) : json_null()));
-	else if (c->all)
-		printf("%-16s %-20s %-28s %s  %s%s%s\n", p->name, p->links, p->endpoint, fp,
+		return 0;
+	}
+	if (c->all)
+		printf("%-16s %-20s %-28s %s  %s%s%s\n", p->name, p->links, eps[0], fp,
 		    p->removed_ms ? cli_time(p->removed_ms, gone) : "pinned",
 		    p->removed_ms ? " " : "", p->removed_ms ? cli_text(p->removed_why, 0) : "");
 	else
-		printf("%-16s %-20s %-28s %s\n", p->name, p->links, p->endpoint, fp);
+		printf("%-16s %-20s %-28s %s\n", p->name, p->links, eps[0], fp);
+	for (size_t i = 1; i < n; i++)	/* the backups, under the first */
+		printf("%-16s %-20s %s\n", "", "", eps[i]);
 	return 0;
 }
 

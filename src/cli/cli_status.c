@@ -9,7 +9,34 @@
 static const char status_usage[] =
     "usage: parley status [--json] [--dir DIR]\n"
     "  Show each peer as the running parleyd sees it: reachable, last heard,\n"
-    "  backlog per link, alarm.  Exits 1 when parleyd is not running.\n";
+    "  backlog per link, alarm, and each path to it (the endpoints of its\n"
+    "  card, in order): up, down or untried, the one in use (*), its last\n"
+    "  success and last error.  Exits 1 when parleyd is not running.\n";
+
+/* print_paths - one line per path of peer p. */
+static void
+print_paths(const json_t *p)
+{
+	const json_t *path;
+	size_t i;
+
+	json_array_foreach(json_object_get(p, "paths"), i, path) {
+		const json_t *err = json_object_get(path, "last_error");
+		const char *ok = json_string_value(json_object_get(path, "last_ok"));
+
+		printf("%16s %s path %lld %-7s %s", "",
+		    json_is_true(json_object_get(path, "active")) ? "*" : " ",
+		    (long long)json_integer_value(json_object_get(path, "n")),
+		    json_string_value(json_object_get(path, "state")),
+		    json_string_value(json_object_get(path, "url")));
+		if (ok)
+			printf("  ok %s", ok);
+		if (json_is_object(err))
+			printf("  error %s: %s", json_string_value(json_object_get(err, "at")),
+			    cli_text(json_string_value(json_object_get(err, "reason")), 0));
+		printf("\n");
+	}
+}
 
 int
 cli_status(int argc, char **argv)
@@ -89,6 +116,7 @@ cli_status(int argc, char **argv)
 		    json_string_value(json_object_get(p, "last_error")))
 			printf("%16s last error: %s\n", "",
 			    cli_text(json_string_value(json_object_get(p, "last_error")), 0));
+		print_paths(p);
 	}
 	json_decref(st);
 	return 0;

@@ -230,20 +230,33 @@ cli_load_card(const char *path, struct card *c)
 int
 cli_reload(struct node *n)
 {
+	return cli_reload_dir(node_dir(n), NULL);
+}
+
+int
+cli_reload_dir(const char *dir, int *told)
+{
 	struct apiclient *api;
 	json_t *req, *resp = NULL;
-	status rc = apiclient_open(node_dir(n), &api);
+	status rc = apiclient_open(dir, &api);
+	const char *said;
 	int bad;
 
+	if (told)
+		*told = 0;
 	if (rc == ST_DOWN)
 		return 0;
 	if (rc) {
-		cli_fail("cannot reach parleyd: %s", cli_cause(rc, errno, node_dir(n), "parleyd.sock"));
+		cli_fail("cannot reach parleyd: %s", cli_cause(rc, errno, dir, "parleyd.sock"));
 		return 1;
 	}
 	req = json_pack("{s:s}", "op", "reload");
 	bad = apiclient_send(api, req) != ST_OK || apiclient_recv(api, 5000, &resp) != ST_OK ||
 	    !json_is_true(json_object_get(resp, "ok"));
+	if (!bad && told)
+		*told = 1;
+	if (bad && (said = json_string_value(json_object_get(resp, "error"))) != NULL)
+		cli_fail("parleyd: %s", cli_text(said, 0));
 	json_decref(req);
 	json_decref(resp);
 	apiclient_close(api);

@@ -42,6 +42,7 @@ static const struct {
 	{ "show", cli_show, "show one message (or its exact JWS)" },
 	{ "receipt", cli_receipt, "show the peer's signed receipt for a sent message" },
 	{ "status", cli_status, "show the daemon's view of each peer" },
+	{ "config", cli_config, "list, get or set the node's settings (parley.json)" },
 	{ "log", cli_log, "the signed log: checkpoint, vkey, prove, verify, forks, accept-loss" },
 	{ "evidence", cli_evidence, "write or verify (offline) an evidence bundle" },
 	{ "agreement", cli_agreement,

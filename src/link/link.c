@@ -147,7 +147,9 @@ lpeer_free(struct lpeer *p)
 }
 
 /* added - the registry has a new peer: make its lanes.  A peer whose
- * endpoint does not parse gets no lanes and is reported. */
+ * endpoints do not parse gets no lanes and is reported.  Its paths (one
+ * record for every client of its key) are the net layer's: each lane's
+ * requests fail over from path to path there (net/http_client.h). */
 static status
 added(void *arg, struct peer *pr)
 {
@@ -167,9 +169,9 @@ added(void *arg, struct peer *pr)
 	for (int i = 0; i < LANES; i++) {
 		p->lanes[i].p = p;
 		buf_init(&p->lanes[i].body, HTTP_REQUEST_MAX);
-		if (http_client_new(e->http, e->tls, pr->pk, pr->endpoint,
+		if (http_client_new(e->http, e->tls, pr->pk, pr->name, pr->endpoints,
 		    &p->lanes[i].client) != ST_OK) {
-			diag_warn("peer %s: bad endpoint %s", pr->name, pr->endpoint);
+			diag_warn("peer %s: bad endpoint %s", pr->name, pr->endpoints);
 			snprintf(p->alarm, sizeof p->alarm, "bad endpoint: not delivering");
 			break;
 		}
@@ -180,7 +182,7 @@ added(void *arg, struct peer *pr)
 	return ST_OK;
 }
 
-/* usable - the peer's lanes are all made (its endpoint parsed). */
+/* usable - the peer's lanes are all made (its endpoints parsed). */
 static int
 usable(const struct lpeer *p)
 {
@@ -198,8 +200,8 @@ removed(void *arg, struct peer *pr)
 	pr->slot[e->slot] = NULL;
 }
 
-/* changed - the peer's endpoint changed (a newer card): lanes to the new
- * one, greeted at once.  A batch in flight to the old endpoint is dropped
+/* changed - the peer's endpoints changed (a newer card): lanes to the new
+ * ones, greeted at once.  A batch in flight to the old endpoint is dropped
  * and sent again; the peer answers a retransmission with its receipt. */
 static status
 changed(void *arg, struct peer *pr)
@@ -584,6 +586,7 @@ link_start(struct link_engine *e, struct http_listener *l)
 	if (rc)
 		return rc;
 	e->started = 1;
+	http_client_probe_every(e->http, node_config(e->node)->path_probe_ms);
 	for (size_t i = 0; i < peers_count(e->peers); i++) {
 		struct lpeer *p = link_peer(e, peers_at(e->peers, i));
 
@@ -598,6 +601,9 @@ status
 link_reload(struct link_engine *e)
 {
 	status rc = peers_reload(e->peers);
+
+	/* the settings that apply at once, as node_config_reload left them */
+	http_client_probe_every(e->http, node_config(e->node)->path_probe_ms);
 
 	return rc ? rc : witness_reload(e->witness);
 }
@@ -684,6 +690,47 @@ breach_alarm(void *arg, const struct store_in *m)
 	return 0;
 }
 
+/* paths_status - the paths of p's peer, as parley status shows them:
+ * [{"n","url","state","active","last_ok","last_error":{"at","reason"}}]. */
+static json_t *
+paths_status(const struct lpeer *p)
+{
+	struct http_path_info v[CARD_MAX_ENDPOINTS];
+	json_t *a = json_array();
+	size_t n = p && p->lanes[0].client ? http_client_paths(p->lanes[0].client, v) : 0;
+
+	for (size_t i = 0; a && i < n; i++) {
+		char ok[STAMP_TIME_LEN], bad[STAMP_TIME_LEN];
+
+		if (v[i].last_ok_ms)
+			stamp_format(v[i].last_ok_ms, ok);
+		if (v[i].last_error_ms)
+			stamp_format(v[i].last_error_ms, bad);
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:b, s:o, s:o}",
+		    "n", (json_int_t)i, "url", v[i].url, "state", http_path_state_name(v[i].state),
+		    "active", v[i].active,
+		    "last_ok", v[i].last_ok_ms ? json_string(ok) : json_null(),
+		    "last_error", v[i].last_error_ms ? json_pack("{s:s, s:s}", "at", bad,
+		    "reason", v[i].last_error) : json_null()));
+	}
+	return a ? a : json_array();
+}
+
+/* in_use - the URL of the path p's peer is dialled on. */
+static const char *
+in_use(const struct lpeer *p, const struct peer *pr, char out[static CARD_ENDPOINT_MAX + 1])
+{
+	struct http_path_info v[CARD_MAX_ENDPOINTS];
+	size_t n = p && p->lanes[0].client ? http_client_paths(p->lanes[0].client, v) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].active) {
+			memcpy(out, v[i].url, CARD_ENDPOINT_MAX + 1);
+			return out;
+		}
+	return pr->endpoints;
+}
+
 json_t *
 link_status(struct link_engine *e)
 {
@@ -694,7 +741,7 @@ link_status(struct link_engine *e)
 		struct peer *pr = peers_at(e->peers, i);
 		struct lpeer *p = link_peer(e, pr);
 		json_t *backlog = json_object(), *pj, *wj;
-		char heard[STAMP_TIME_LEN];
+		char heard[STAMP_TIME_LEN], url[CARD_ENDPOINT_MAX + 1];
 		const char *local;
 		struct link_names ln;
 
@@ -708,8 +755,9 @@ link_status(struct link_engine *e)
 		}
 		if (p->last_heard_ms)
 			stamp_format(p->last_heard_ms, heard);
-		pj = json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
-		    "name", pr->name, "endpoint", pr->endpoint, "reachable", p->reachable,
+		pj = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o}",
+		    "name", pr->name, "endpoint", in_use(p, pr, url), "paths", paths_status(p),
+		    "reachable", p->reachable,
 		    "last_heard", p->last_heard_ms ? json_string(heard) : json_null(),
 		    "last_error", p->last_error[0] ? json_string(p->last_error) : json_null(),
 		    "backlog", backlog,
@@ -732,9 +780,10 @@ link_status(struct link_engine *e)
 	if (store_in_breaches(node_store(e->node), breach_alarm, peers) != ST_OK)
 		diag_warn("store: cannot read breaches for the status: %s",
 		    store_errmsg(node_store(e->node)));
-	j = json_pack("{s:s, s:s, s:o, s:o}", "node", c->name, "kid",
-	    ident_kid(node_ident(e->node)), "halted", node_halted(e->node) ?
-	    json_string(node_halted(e->node)) : json_null(), "peers", peers);
+	j = json_pack("{s:s, s:s, s:s, s:o, s:o}", "node", c->name, "kid",
+	    ident_kid(node_ident(e->node)), "desk_tz", c->desk_tz, "halted",
+	    node_halted(e->node) ? json_string(node_halted(e->node)) : json_null(),
+	    "peers", peers);
 	/* SQLite's words for a damaged store, from the first call that met it */
 	json_object_set_new(j, "store_damaged", store_damaged(node_store(e->node)) ?
 	    json_string(store_damaged(node_store(e->node))) : json_null());

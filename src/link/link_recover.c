@@ -569,8 +569,8 @@ link_recover(struct link_engine *e)
 				link_names_add(&pt->links, k);
 			}
 		}
-		if (http_client_new(e->http, e->tls, p->peer->pk, p->peer->endpoint,
-		    &pt->client) != ST_OK) {
+		if (http_client_new(e->http, e->tls, p->peer->pk, p->peer->name,
+		    p->peer->endpoints, &pt->client) != ST_OK) {
 			give_up(rc, p, "its endpoint does not parse", 0);
 			return;
 		}

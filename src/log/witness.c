@@ -509,9 +509,8 @@ witness_fetch_proof(struct witness *w, const char *peer, const char *id,
 	f->fn = fn;
 	f->arg = arg;
 	f->reap = evtimer_new(w->base, fetch_reap, f);
-	rc = f->reap ? http_client_new(w->http, w->tls, p->peer->pk, p->peer->endpoint,
-	    &f->client) :
-	    ST_NOMEM;
+	rc = f->reap ? http_client_new(w->http, w->tls, p->peer->pk, p->peer->name,
+	    p->peer->endpoints, &f->client) : ST_NOMEM;
 	if (!rc)
 		rc = http_client_post(f->client, WITNESS_PREFIX "prove", id, strlen(id),
 		    HTTP_CLIENT_TIMEOUT_S, on_fetched, f);
@@ -743,7 +742,8 @@ added(void *arg, struct peer *pr)
 		wpeer_free(p);
 		return ST_NOMEM;
 	}
-	if (http_client_new(w->http, w->tls, pr->pk, pr->endpoint, &p->client) != ST_OK) {
+	if (http_client_new(w->http, w->tls, pr->pk, pr->name, pr->endpoints,
+	    &p->client) != ST_OK) {
 		wpeer_free(p);	/* a bad endpoint: no rounds (link reports it) */
 		return ST_OK;
 	}
@@ -777,7 +777,7 @@ removed(void *arg, struct peer *pr)
 	}
 }
 
-/* changed - the peer's endpoint changed: rounds go to the new one. */
+/* changed - the peer's endpoints changed: rounds go to the new ones. */
 static status
 changed(void *arg, struct peer *pr)
 {

@@ -110,6 +110,7 @@ struct http {
 	struct http_listener *listeners;
 	size_t held;			/* request bytes held, all connections */
 	struct hconn *holders, *holders_last;	/* holding bytes, oldest first */
+	struct http_clients clients;	/* http_client.c's */
 };
 
 struct hconn {
@@ -1069,6 +1070,7 @@ http_new(struct event_base *base, const struct http_limits *lim, struct http **o
 		h->lim.peer_max_conns = HTTP_PEER_MAX_CONNS;
 	if (!h->lim.body_budget)
 		h->lim.body_budget = HTTP_BODY_BUDGET;
+	h->clients.probe_ms = HTTP_PROBE_MS;
 	h->dns = evdns_base_new(base, 0);
 	if (!h->dns) {
 		free(h);
@@ -1094,6 +1096,12 @@ struct evdns_base *
 http_dns(struct http *h)
 {
 	return h->dns;
+}
+
+struct http_clients *
+http_clients(struct http *h)
+{
+	return &h->clients;
 }
 
 static void
@@ -1131,6 +1139,14 @@ http_free(struct http *h)
 	 * connection's bufferevent until its callback runs */
 	evdns_base_free(h->dns, 1);
 	free(h);
+}
+
+/* serve_ping - a pinned peer's path probe: the answer is the point. */
+static void
+serve_ping(void *arg, struct http_req *r)
+{
+	(void)arg;
+	http_reply(r, ST_OK, "text/plain", "", 0);
 }
 
 status
@@ -1190,6 +1206,8 @@ http_listen(struct http *h, const char *name, const char *host, int port,
 	l->next = h->listeners;
 	h->listeners = l;
 	*out = l;
+	if (mode == HTTP_TLS_PINNED)
+		return http_route(l, HTTP_GET, HTTP_PING_PATH, 0, serve_ping, NULL);
 	return ST_OK;
 }
 

@@ -85,9 +85,26 @@ struct event_base *http_base(struct http *h);
 /* http_dns - the asynchronous resolver, for http_client. */
 struct evdns_base *http_dns(struct http *h);
 
+/* struct http_clients - what the pinned-TLS clients of one HTTP layer
+ * share (net/http_client.c): the paths to each peer, one record per key
+ * that every client of that key uses, and how often a peer on a backup
+ * path is tried again on its preferred one (HTTP_PROBE_MS until
+ * http_client_probe_every).  The HTTP layer only holds it; the list is
+ * empty once every client is freed, as it must be before http_free. */
+#define HTTP_PROBE_MS 30000
+#define HTTP_PING_PATH "/v1/ping"
+struct http_paths;
+struct http_clients {
+	struct http_paths *paths;
+	int probe_ms;
+};
+struct http_clients *http_clients(struct http *h);
+
 /* http_listen - accept on host:port in mode; tls is the context for the
  * TLS modes (borrowed, must outlive h) and NULL for HTTP_PLAIN.  name is
- * used in log lines ("peer", "console").  ST_INVALID: plain HTTP on an
+ * used in log lines ("peer", "console").  A pinned listener answers GET
+ * HTTP_PING_PATH itself (200, empty): what a client's path probe asks
+ * (http_client.h), so that it touches no service.  ST_INVALID: plain HTTP on an
  * address that is not loopback; ST_IO: cannot bind. */
 status http_listen(struct http *h, const char *name, const char *host, int port,
     enum http_tls mode, struct tlsctx *tls, struct http_listener **out) WUR;

@@ -94,7 +94,7 @@ fill(struct peer *p, const struct store_peer *sp)
 	memcpy(p->pk, sp->pk, IDENT_PK_LEN);
 	snprintf(p->name, sizeof p->name, "%s", sp->name);
 	snprintf(p->kid, sizeof p->kid, "%s", sp->kid);
-	snprintf(p->endpoint, sizeof p->endpoint, "%s", sp->endpoint);
+	snprintf(p->endpoints, sizeof p->endpoints, "%s", sp->endpoint);
 	snprintf(p->links, sizeof p->links, "%s", sp->links);
 	card_origin(sp->name, sp->kid, p->origin);
 }
@@ -165,9 +165,9 @@ peers_reload(struct peers *ps)
 		int moved;
 
 		if (p) {
-			moved = strcmp(p->endpoint, ld.v[j].endpoint) != 0;
+			moved = strcmp(p->endpoints, ld.v[j].endpoints) != 0;
 			memcpy(p->name, ld.v[j].name, sizeof p->name);
-			memcpy(p->endpoint, ld.v[j].endpoint, sizeof p->endpoint);
+			memcpy(p->endpoints, ld.v[j].endpoints, sizeof p->endpoints);
 			memcpy(p->links, ld.v[j].links, sizeof p->links);
 			memcpy(p->origin, ld.v[j].origin, sizeof p->origin);
 			for (int k = 0; moved && !rc && k < ps->n_hooks; k++)

@@ -33,7 +33,9 @@ struct peer {
 	char name[CARD_NAME_MAX + 1];
 	uint8_t pk[IDENT_PK_LEN];
 	char kid[IDENT_KID_LEN];
-	char endpoint[CARD_ENDPOINT_MAX + 1];
+	/* where it is dialled: its card's endpoints in order of preference,
+	 * joined by single spaces, as the pin keeps them (store_peer.h) */
+	char endpoints[CARD_ENDPOINTS_TEXT_MAX];
 	char links[PEERS_LINKS_MAX];	/* a local agreement's links (node/policy.h), or "" */
 	char origin[CARD_ORIGIN_MAX];	/* its log's origin (card_origin) */
 	/* Set by the link engine when the peer's hello showed that it holds
@@ -47,7 +49,7 @@ struct peers;
 
 /* peers_added_fn - p is new (also called at peers_hook for every peer
  * already known); return non-zero when the service cannot take it.  Also
- * the type of the changed hook: p's endpoint changed (a newer card), the
+ * the type of the changed hook: p's endpoints changed (a newer card), the
  * service reconnects. */
 typedef status (*peers_added_fn)(void *arg, struct peer *p);
 /* peers_heard_fn - a request from p arrived (it is reachable).  Also the
@@ -69,7 +71,7 @@ status peers_new(struct store *st, struct peers **out) WUR;
 void peers_free(struct peers *ps);
 /* peers_reload - read the store again: peers no longer pinned are removed
  * first (each removed hook called), then known ones updated (the changed
- * hooks called when the endpoint changed), then new ones added (each added
+ * hooks called when the endpoints changed), then new ones added (each added
  * hook called). */
 status peers_reload(struct peers *ps) WUR;
 /* peers_hook - register a service (h is copied): *slot gets its slot

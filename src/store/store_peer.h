@@ -15,7 +15,11 @@ struct store_peer {
 	const char *name;
 	uint8_t pk[IDENT_PK_LEN];
 	const char *kid;
-	const char *endpoint;	/* https://host:port */
+	/* Where the peer is dialled: its card's endpoints (https://host:port)
+	 * in order of preference, joined by single spaces (a URL holds none:
+	 * card_endpoints_join, card_endpoints_split).  A pin made before a card
+	 * could list several holds one URL, which reads as a list of one. */
+	const char *endpoint;
 	const char *links;	/* comma-separated link classes agreed */
 	const char *card;	/* the card as pinned (or as last updated) */
 	int64_t added_ms;
@@ -54,8 +58,9 @@ status store_peer_queued(struct store *st, int64_t peer_id, int64_t *n) WUR;
  * changes.  ST_NOTFOUND when peer_id is not pinned. */
 status store_peer_retire(struct store *st, int64_t peer_id, const char *why, int64_t at_ms,
     int64_t *failed) WUR;
-/* store_peer_update - a pinned peer's endpoint and card (a newer card for
- * the same key: the caller checked it).  ST_NOTFOUND when not pinned. */
+/* store_peer_update - a pinned peer's endpoints (as in struct store_peer)
+ * and card (a newer card for the same key: the caller checked it).
+ * ST_NOTFOUND when not pinned. */
 status store_peer_update(struct store *st, int64_t peer_id, const char *endpoint,
     const char *card) WUR;
 

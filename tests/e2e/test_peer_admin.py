@@ -132,7 +132,8 @@ def test_update_moves_the_endpoint_without_a_restart_and_refuses_older_or_same_c
     bravo_pid = b.proc.pid
     a.stop()
     a.port = free_port()
-    a.configure(listen=f"127.0.0.1:{a.port}", endpoint=f"https://127.0.0.1:{a.port}")
+    a.cli("config", "set", "listen", f"127.0.0.1:{a.port}")
+    a.cli("config", "set", "endpoints", f"https://127.0.0.1:{a.port}")
     a.start()
     mid = queue(b, "alpha", "to the new address")
     new_card = keep(a.card_path(), os.path.join(top[0], "alpha-new.card"))

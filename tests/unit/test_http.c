@@ -780,7 +780,7 @@ test_pinned(void **state)
 	port = listen_free(h, "peer", HTTP_TLS_PINNED, srv, &l);
 	EXPECT(http_route(l, HTTP_POST, "/v1/whoami", 1024, whoami, &seen), ST_OK);
 	snprintf(endpoint, sizeof endpoint, "https://127.0.0.1:%d", port);
-	EXPECT(http_client_new(h, cli, pks[tc->expect], endpoint, &c), ST_OK);
+	EXPECT(http_client_new(h, cli, pks[tc->expect], "srv", endpoint, &c), ST_OK);
 	EXPECT(http_client_post(c, tc->path, "hello", 5, 5, on_answer, &ans), ST_OK);
 	assert_true(http_client_busy(c));
 	EXPECT(http_client_post(c, tc->path, "again", 5, 5, on_answer, &ans), ST_CONFLICT);
@@ -798,6 +798,135 @@ test_pinned(void **state)
 	}
 	if (tc->want == ST_DOWN)
 		assert_true(ans.error[0] != '\0');
+	http_client_free(c);
+	http_free(h);
+	tlsctx_free(cli);
+	tlsctx_free(srv);
+	ERR_clear_error();
+}
+
+/* ---- 5b. paths: failover from endpoint to endpoint ---- */
+
+enum path_kind { P_REFUSED, P_GOOD, P_NOROUTE };
+
+struct path_case {
+	const char *name;
+	enum path_kind kind[3];	/* the peer's endpoints, in order */
+	size_t n;
+	const char *route;	/* the request */
+	status want;
+	size_t active;		/* the path in use after it */
+	const char *states;	/* each path's state after it: u(p) d(own) t (untried) */
+	int revive;		/* then path 0 listens: the probe moves the client back */
+};
+
+static const struct path_case path_cases[] = {
+	{ "path 0 refused: the request goes on path 1 at once; 0 down, 1 up and in use",
+	    { P_REFUSED, P_GOOD }, 2, "/v1/whoami", ST_OK, 1, "du", 0 },
+	{ "paths 0 and 1 refused: path 2 answers; path 0 is tried again after", { P_REFUSED,
+	    P_REFUSED, P_GOOD }, 3, "/v1/whoami", ST_OK, 2, "ddu", 0 },
+	{ "every path refused: ST_DOWN once, and the next round starts at path 0",
+	    { P_REFUSED, P_REFUSED }, 2, "/v1/whoami", ST_DOWN, 0, "dd", 0 },
+	{ "an HTTP refusal (404) on path 0 is an answer: no failover", { P_GOOD, P_REFUSED },
+	    2, "/v1/nowhere", ST_NOTFOUND, 0, "ut", 0 },
+	{ "path 0 listens again: the probe takes the client back to it", { P_REFUSED, P_GOOD },
+	    2, "/v1/whoami", ST_OK, 1, "du", 1 },
+};
+
+static int
+active_is(void *arg)
+{
+	struct http_client *c = ((void **)arg)[0];
+	size_t want = *(size_t *)((void **)arg)[1];
+	struct http_path_info v[CARD_MAX_ENDPOINTS];
+	size_t n = http_client_paths(c, v);
+
+	return want < n && v[want].active && v[want].state == HTTP_PATH_UP;
+}
+
+static void
+test_paths(void **state)
+{
+	const struct path_case *tc = *state;
+	struct tlsctx *srv, *cli;
+	struct http *h;
+	struct http_listener *l, *l0;
+	struct http_client *c, *other, *third, *bad;
+	struct http_path_info v[CARD_MAX_ENDPOINTS];
+	struct seen seen;
+	struct answer ans;
+	char eps[CARD_ENDPOINTS_TEXT_MAX] = "";
+	int port[3], good;
+	size_t n;
+
+	memset(&seen, 0, sizeof seen);
+	memset(&ans, 0, sizeof ans);
+	EXPECT(tlsctx_new(keyp[KEY_SRV], certp[KEY_SRV], pin_one, pks[KEY_CLI], &srv), ST_OK);
+	EXPECT(tlsctx_new(keyp[KEY_CLI], certp[KEY_CLI], pin_any, NULL, &cli), ST_OK);
+	EXPECT(http_new(base, NULL, &h), ST_OK);
+	http_client_probe_every(h, 50);
+	good = listen_free(h, "peer", HTTP_TLS_PINNED, srv, &l);
+	EXPECT(http_route(l, HTTP_POST, "/v1/whoami", 1024, whoami, &seen), ST_OK);
+	for (size_t i = 0; i < tc->n; i++) {
+		port[i] = tc->kind[i] == P_GOOD ? good : free_port();	/* nothing listens */
+		snprintf(eps + strlen(eps), sizeof eps - strlen(eps), "%shttps://127.0.0.1:%d",
+		    i ? " " : "", port[i]);
+	}
+	EXPECT(http_client_new(h, cli, pks[KEY_SRV], "srv", eps, &c), ST_OK);
+	n = http_client_paths(c, v);
+	assert_int_equal(n, tc->n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i].state, HTTP_PATH_UNTRIED);
+	assert_true(v[0].active);
+	EXPECT(http_client_post(c, tc->route, "hello", 5, 5, on_answer, &ans), ST_OK);
+	if (!run_until(flag_set, &ans.done, WAIT_MS))
+		fail_msg("no answer within %d ms", WAIT_MS);
+	if (ans.st != tc->want)
+		fail_msg("got %s (%s), want %s", status_str(ans.st), ans.error,
+		    status_str(tc->want));
+	if (tc->want == ST_DOWN)
+		assert_non_null(strstr(ans.error, "paths failed"));
+	n = http_client_paths(c, v);
+	for (size_t i = 0; i < n; i++) {
+		char want = tc->states[i];
+
+		print_message("path %zu: %s%s\n", i, http_path_state_name(v[i].state),
+		    v[i].active ? " (in use)" : "");
+		assert_int_equal(v[i].state, want == 'u' ? HTTP_PATH_UP : want == 'd' ?
+		    HTTP_PATH_DOWN : HTTP_PATH_UNTRIED);
+		assert_int_equal(v[i].active, i == tc->active);
+		assert_true(want != 'u' || v[i].last_ok_ms > 0);
+		assert_true(want != 'd' || (v[i].last_error_ms > 0 && v[i].last_error[0]));
+	}
+	/* another client of the same key shares the paths */
+	EXPECT(http_client_new(h, cli, pks[KEY_SRV], "srv", eps, &other), ST_OK);
+	assert_int_equal(http_client_paths(other, v), tc->n);
+	assert_true(v[tc->active].active);
+	if (tc->revive) {
+		void *arg[2] = { c, &(size_t){ 0 } };
+
+		EXPECT(http_listen(h, "peer", "127.0.0.1", port[0], HTTP_TLS_PINNED, srv, &l0),
+		    ST_OK);
+		EXPECT(http_route(l0, HTTP_POST, "/v1/whoami", 1024, whoami, &seen), ST_OK);
+		if (!run_until(active_is, arg, WAIT_MS))
+			fail_msg("the probe did not take path 0 back within %d ms", WAIT_MS);
+		memset(&ans, 0, sizeof ans);
+		seen.called = 0;
+		EXPECT(http_client_post(c, tc->route, "again", 5, 5, on_answer, &ans), ST_OK);
+		assert_true(run_until(flag_set, &ans.done, WAIT_MS));
+		EXPECT(ans.st, ST_OK);
+		assert_int_equal(seen.called, 1);
+	}
+	/* a new list for the key (a newer card): every path untried again */
+	EXPECT(http_client_new(h, cli, pks[KEY_SRV], "srv", "https://127.0.0.1:1", &third),
+	    ST_OK);
+	assert_int_equal(http_client_paths(c, v), 1);
+	assert_int_equal(v[0].state, HTTP_PATH_UNTRIED);
+	assert_true(v[0].active);
+	EXPECT(http_client_new(h, cli, pks[KEY_SRV], "srv", "https://127.0.0.1:1 http://x:2",
+	    &bad), ST_INVALID);
+	http_client_free(third);
+	http_client_free(other);
 	http_client_free(c);
 	http_free(h);
 	tlsctx_free(cli);
@@ -1027,7 +1156,7 @@ group_teardown(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[64];
+	struct CMUnitTest tests[80];
 	size_t n = 0;
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_status_table);
@@ -1040,6 +1169,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_server_cert_files);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_server_tls);
 	CASES(pin_cases, test_pinned);
+	CASES(path_cases, test_paths);
 	CASES(deadline_cases, test_deadline);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_conns_per_addr);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_conns_per_addr_together);

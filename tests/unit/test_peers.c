@@ -64,7 +64,7 @@ static status
 on_changed(void *arg, struct peer *p)
 {
 	note(arg, '~', p);
-	assert_string_equal(p->endpoint, "https://127.0.0.1:9002");
+	assert_string_equal(p->endpoints, "https://127.0.0.1:9002");
 	return ST_OK;
 }
 
@@ -166,7 +166,7 @@ test_reload_tells_each_service(void **state)
 	assert_true(peers_pinned(f->ps, c1));
 	assert_ptr_not_equal(peers_by_name(f->ps, "charlie"), old_charlie);
 	assert_string_equal(old_charlie->name, "charlie");	/* still readable */
-	assert_string_equal(peers_by_name(f->ps, "delta")->endpoint, "https://127.0.0.1:9002");
+	assert_string_equal(peers_by_name(f->ps, "delta")->endpoints, "https://127.0.0.1:9002");
 
 	/* nothing changed: nothing said */
 	f->events[0] = '\0';
