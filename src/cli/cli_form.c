@@ -69,8 +69,10 @@ cli_form_print(const struct message *m, const struct deskmsg_form *f, const char
 		printf("%s:\n", cli_text(template_field_label(t, i, lang), 0));
 		switch (template_field_type(t, i)) {
 		case TEMPLATE_LIST:
-			json_array_foreach(v, k, e)
+			for (k = 0; k < json_array_size(v); k++) {
+				e = json_array_get(v, k);
 				printf("  %zu. %s\n", k + 1, cli_text(json_string_value(e), 0));
+			}
 			break;
 		case TEMPLATE_TIME:
 			printf("  %s\n", zones(json_string_value(v), sender, sender_tz, here_tz, z));

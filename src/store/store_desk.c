@@ -48,8 +48,10 @@ enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
-	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC
+	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D__END
 };
+_Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more queries"
+    " than the handle's slots (store_sqlite_int.h)");
 
 #define ITEM_COLS \
     "i.msg, i.out, i.peer_id, p.name, i.link, i.tmpl, i.priority, i.subject," \

@@ -567,8 +567,8 @@ stmt(struct store *st, int k)
 sqlite3_stmt *
 store_sq_stmt(struct store *st, int k, const char *q)
 {
-	if (k < 0 || k >= STORE_SQ_SLOTS)
-		diag_panic("store: statement slot %d out of range", k);
+	/* k is a domain file's constant, held under STORE_SQ_SLOTS by its
+	 * static assertion */
 	if (!st->x[k] && sqlite3_prepare_v3(st->db, q, -1, SQLITE_PREPARE_PERSISTENT, &st->x[k],
 	    NULL) != SQLITE_OK)
 		diag_panic("store: cannot prepare query x%d: %s", k, sqlite3_errmsg(st->db));

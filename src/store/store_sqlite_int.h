@@ -13,9 +13,10 @@
 #define STORE_SQ_SLOTS 48	/* extra prepared statements a handle holds */
 #define STORE_SQ_DESK 0		/* store_desk.c's first slot */
 
-/* store_sq_stmt - the prepared statement in slot k (sql prepared there the
- * first time: sql must be the same static text at every call), reset and
- * unbound.  Panics when it cannot be prepared (the schema is ours). */
+/* store_sq_stmt - the prepared statement in slot k, 0 <= k < STORE_SQ_SLOTS
+ * (a domain file's constant; it asserts so statically), sql prepared there
+ * the first time (the same static text at every call), reset and unbound.
+ * Panics when it cannot be prepared (the schema is ours). */
 sqlite3_stmt *store_sq_stmt(struct store *st, int k, const char *sql);
 /* store_sq_run - step a statement that returns no rows. */
 status store_sq_run(sqlite3_stmt *s) WUR;
