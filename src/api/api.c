@@ -314,6 +314,15 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 		*why = "tlp and agreement must be strings";
 		return ST_INVALID;
 	}
+	req->path = -1;
+	kind = member(&ms, "path", &(const char *){ NULL }, &bn, &w);
+	if (kind != M_NONE) {
+		if (kind != M_INT || w < 0 || w >= CARD_MAX_ENDPOINTS) {
+			*why = "path must be an integer from 0 to 3";
+			return ST_INVALID;
+		}
+		req->path = (int)w;
+	}
 	kind = member(&ms, "wait_ms", &(const char *){ NULL }, &bn, &w);
 	if (kind != M_NONE) {
 		if (kind != M_INT || w < 0 || w > API_WAIT_MAX_MS) {
@@ -459,7 +468,13 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	for (size_t i = 0; i < n && !rc; i++) {
 		p[i].start_us = stamp_mono_us();
 		p[i].wait_ms = reqs[i].wait_ms;
-		p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
+		p[i].rc = reqs[i].path < 0 ? ST_OK :
+		    link_use_path(c->a->e, reqs[i].msg.peer, (size_t)reqs[i].path);
+		if (p[i].rc)
+			p[i].why = p[i].rc == ST_INVALID ? "the peer has no such path (parley status)" :
+			    "no such peer, or not yet dialled";
+		else
+			p[i].rc = link_queue(c->a->e, &reqs[i].msg, p[i].id, &p[i].why);
 		if (p[i].rc && p[i].why)	/* NULL when out of memory: status_str below */
 			p[i].why = p[i].why_kept = strdup(p[i].why);
 		any |= p[i].rc == ST_OK;

@@ -3,7 +3,8 @@
  *
  * Requests:
  *   {"op":"send","peer":P,"link":L,"type":T,"priority":PR,"subject":S,
- *    "body":B[,"wait_ms":N]}
+ *    "body":B[,"wait_ms":N][,"path":N]}   (path: the peer's path to go on,
+ *    from 0, as parley check --path; link_use_path)
  *       -> {"ok":true,"id":ID,"state":"queued"} once committed with fsync;
  *          with wait_ms, later a second line:
  *          {"ok":true,"id":ID,"state":"delivered","rtt_ms":X}
@@ -49,6 +50,7 @@ struct api_request {
 	enum api_op op;
 	struct link_msg msg;	/* API_SEND; strings borrowed from json or text */
 	int wait_ms;		/* 0: do not wait */
+	int path;		/* API_SEND: the peer's path to send on; -1: the one in use */
 	const char *id;		/* API_EVIDENCE, API_AGREE_SIGN, _DECLINE, _TERMINATE, API_DESK_ACK */
 	const char *officer;	/* API_DESK_ACK */
 	const char *note;	/* API_DESK_ACK; NULL: none */

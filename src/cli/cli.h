@@ -58,6 +58,7 @@ struct cli_send_args {
 	const char *dir, *peer, *link, *type, *prio, *subject, *bodyfile, *tlp, *agreement;
 	const char *tmpl, *formfile, *reply_to, *officer;
 	const char *check;	/* a comm-check's kind: "machine", "human"; NULL */
+	int path;		/* the peer's path to go on; -1: the one in use */
 	const char *form;	/* the form itself, when formfile is NULL */
 	long wait_s;
 };

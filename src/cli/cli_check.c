@@ -18,13 +18,17 @@
 #include "util/stamp.h"
 
 static const char check_usage[] =
-    "usage: parley check PEER [--human] [--link LINK] [--priority PRIO]\n"
+    "usage: parley check PEER [--human] [--path N] [--link LINK] [--priority PRIO]\n"
     "                    [--note TEXT] [--wait[=SECONDS]] [--dir DIR]\n"
     "  Send a communication check to PEER on LINK (default urgent) at PRIO\n"
     "  (default routine).  A machine check is answered by the peer's signed\n"
     "  receipt; with --human an officer on the peer's desk must acknowledge\n"
     "  it (parley ack) within the agreement's acknowledgement deadline, or it\n"
-    "  is missed.  Prints the check's id; --wait waits for the receipt.\n";
+    "  is missed.  --path N sends it on the peer's path N (its card's\n"
+    "  endpoints, from 0; parley status lists them): the link moves to that\n"
+    "  path, and back to a better one after the probe interval; the check\n"
+    "  records the path its receipt came on.  Prints the check's id; --wait\n"
+    "  waits for the receipt.\n";
 
 int
 cli_check(int argc, char **argv)
@@ -35,6 +39,7 @@ cli_check(int argc, char **argv)
 		{ "link", required_argument, NULL, 'l' },
 		{ "priority", required_argument, NULL, 'p' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "path", required_argument, NULL, 'P' },
 		{ "wait", optional_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -46,6 +51,7 @@ cli_check(int argc, char **argv)
 	int ch, human = 0, r;
 
 	memset(&a, 0, sizeof a);
+	a.path = -1;
 	a.link = "urgent";
 	a.prio = "routine";
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -55,6 +61,11 @@ cli_check(int argc, char **argv)
 		case 'l': a.link = optarg; break;
 		case 'p': a.prio = optarg; break;
 		case 'n': note = optarg; break;
+		case 'P':
+			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '3')
+				return cli_fail("--path takes a path's number, 0 to 3");
+			a.path = optarg[0] - '0';
+			break;
 		case 'w':
 			if (cli_wait_arg(optarg, &a.wait_s))
 				return 1;
@@ -86,8 +97,9 @@ cli_check(int argc, char **argv)
 static const char checks_usage[] =
     "usage: parley checks [--json] [--since DURATION] [--dir DIR]\n"
     "  What the communication checks of the last DURATION (ISO 8601, default\n"
-    "  P7D) showed, per peer and direction (sent: the peer answered; received:\n"
-    "  this desk answered): machine checks sent and answered, the time from\n"
+    "  P7D) showed, per peer, direction (sent: the peer answered; received:\n"
+    "  this desk answered) and, for those sent, the peer's path the receipt\n"
+    "  came on: machine checks sent and answered, the time from\n"
     "  the check's creation to its signed receipt (p50, p99, ms); human checks\n"
     "  sent and answered, the time from receipt to the officer's signed\n"
     "  acknowledgement (p50, p90, max, s), and those missed (not acknowledged\n"
@@ -99,6 +111,7 @@ static const char checks_usage[] =
 struct tally {
 	char peer[CARD_NAME_MAX + 1];
 	int out;
+	int path;		/* sent: the path the receipts came on; -1 */
 	int64_t m_sent, m_answered, h_sent, h_answered, h_missed;
 	int64_t *rtt, *resp;	/* ms, up to MAX_SAMPLES each */
 	size_t n_rtt, n_resp;
@@ -112,11 +125,12 @@ struct checks {
 };
 
 static struct tally *
-tally_of(struct checks *c, const char *peer, int out)
+tally_of(struct checks *c, const char *peer, int out, int path)
 {
 	struct tally *t;
 
-	if (c->n && strcmp(c->t[c->n - 1].peer, peer) == 0 && c->t[c->n - 1].out == out)
+	if (c->n && strcmp(c->t[c->n - 1].peer, peer) == 0 && c->t[c->n - 1].out == out &&
+	    c->t[c->n - 1].path == path)
 		return &c->t[c->n - 1];
 	t = realloc(c->t, (c->n + 1) * sizeof *t);
 	if (!t)
@@ -126,6 +140,7 @@ tally_of(struct checks *c, const char *peer, int out)
 	memset(t, 0, sizeof *t);
 	snprintf(t->peer, sizeof t->peer, "%s", peer);
 	t->out = out;
+	t->path = path;
 	return t;
 }
 
@@ -152,7 +167,7 @@ static int
 check_row(void *arg, const struct store_desk_item *it)
 {
 	struct checks *c = arg;
-	struct tally *t = tally_of(c, it->peer, it->out);
+	struct tally *t = tally_of(c, it->peer, it->out, it->out ? it->path : -1);
 
 	if (!t) {
 		c->oom = 1;
@@ -244,7 +259,7 @@ cli_checks(int argc, char **argv)
 	if (json)
 		arr = json_array();
 	else
-		printf("%-12s %-8s %5s %5s %8s %8s %5s %5s %6s %8s %8s %8s\n", "PEER", "DIR",
+		printf("%-12s %-8s %4s %5s %5s %8s %8s %5s %5s %6s %8s %8s %8s\n", "PEER", "DIR", "PATH",
 		    "M.SENT", "M.ANS", "RTT.P50", "RTT.P99", "H.SENT", "H.ANS", "MISSED", "RESP.P50",
 		    "RESP.P90", "RESP.MAX");
 	for (size_t i = 0; i < c.n; i++) {
@@ -259,8 +274,9 @@ cli_checks(int argc, char **argv)
 		h90 = pct(t->resp, t->n_resp, 90);
 		hmax = pct(t->resp, t->n_resp, 100);
 		if (json) {
-			json_t *o = json_pack("{s:s, s:s, s:{s:I, s:I}, s:{s:I, s:I, s:I}}",
-			    "peer", t->peer, "direction", t->out ? "sent" : "received",
+			json_t *o = json_pack("{s:s, s:s, s:o, s:{s:I, s:I}, s:{s:I, s:I, s:I}}",
+			    "peer", t->peer, "direction", t->out ? "sent" : "received", "path",
+			    t->path >= 0 ? json_integer(t->path) : json_null(),
 			    "machine", "sent", (json_int_t)t->m_sent, "answered",
 			    (json_int_t)t->m_answered, "human", "sent", (json_int_t)t->h_sent,
 			    "answered", (json_int_t)t->h_answered, "missed", (json_int_t)t->h_missed);
@@ -275,8 +291,11 @@ cli_checks(int argc, char **argv)
 			    num(hmax < 0 ? -1 : hmax / 1000));
 			json_array_append_new(arr, o);
 		} else {
-			printf("%-12s %-8s %5lld %5lld %8lld %8lld %5lld %5lld %6lld %8lld %8lld %8lld\n",
-			    t->peer, t->out ? "sent" : "received", (long long)t->m_sent,
+			char path[8];
+
+			snprintf(path, sizeof path, t->path >= 0 ? "%d" : "-", t->path);
+			printf("%-12s %-8s %4s %5lld %5lld %8lld %8lld %5lld %5lld %6lld %8lld %8lld %8lld\n",
+			    t->peer, t->out ? "sent" : "received", path, (long long)t->m_sent,
 			    (long long)t->m_answered, (long long)r50, (long long)r99,
 			    (long long)t->h_sent, (long long)t->h_answered, (long long)t->h_missed,
 			    (long long)(h50 < 0 ? -1 : h50 / 1000), (long long)(h90 < 0 ? -1 : h90 / 1000),

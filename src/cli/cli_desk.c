@@ -295,6 +295,7 @@ cli_reply(int argc, char **argv)
 	status rc;
 
 	memset(&a, 0, sizeof a);
+	a.path = -1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': a.dir = optarg; break;

@@ -139,6 +139,8 @@ cli_send_run(const struct cli_send_args *a)
 		return cli_fail("the subject is not UTF-8 text");
 	if (a->wait_s)
 		json_object_set_new(req, "wait_ms", json_integer(a->wait_s * 1000));
+	if (a->path >= 0)
+		json_object_set_new(req, "path", json_integer(a->path));
 	if ((a->tlp && json_object_set_new(req, "tlp", json_string(a->tlp)) != 0) ||
 	    (a->agreement && json_object_set_new(req, "agreement",
 	    json_string(a->agreement)) != 0)) {
@@ -221,6 +223,7 @@ cli_send(int argc, char **argv)
 	int ch;
 
 	memset(&a, 0, sizeof a);
+	a.path = -1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': a.dir = optarg; break;

@@ -36,6 +36,7 @@ struct desk {
 	struct event *timer;
 	struct event *sched;	/* the scheduled checks' tick */
 	int sched_runs;		/* ticks so far */
+	unsigned check_turn;	/* the path the next scheduled machine check takes */
 	struct tmr *heap;	/* a min-heap by due; an item may be in it twice */
 	size_t n_heap, cap_heap;
 	int64_t armed;		/* the due the timer is set for; 0: none */
@@ -629,7 +630,7 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 }
 
 static status
-on_delivered(void *arg, int64_t peer_id, const struct receipt *r)
+on_delivered(void *arg, int64_t peer_id, const struct receipt *r, int path)
 {
 	struct desk *d = arg;
 	struct ditem x;
@@ -642,6 +643,7 @@ on_delivered(void *arg, int64_t peer_id, const struct receipt *r)
 		return rc;
 	if (stamp_parse(r->received_at, &x.it.receipt_ms) != ST_OK)
 		x.it.receipt_ms = stamp_now_ms();
+	x.it.path = path;
 	if (x.it.open)	/* a machine check's receipt is its whole answer */
 		deadlines(d, &x.it);
 	rc = store_desk_item_put(node_store(d->n), &x.it);
@@ -803,6 +805,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 struct sched_peer {
 	int64_t id;
 	char name[CARD_NAME_MAX + 1], kid[IDENT_KID_LEN];
+	int n_paths;		/* the endpoints its card lists */
 };
 
 struct sched_peers {
@@ -818,6 +821,9 @@ sched_peer(void *arg, const struct store_peer *p)
 	if (s->n == MAX_PEERS_SCHED)
 		return 1;
 	s->v[s->n].id = p->id;
+	s->v[s->n].n_paths = 1;
+	for (const char *e = p->endpoint; e && *e; e++)
+		s->v[s->n].n_paths += *e == ' ';
 	snprintf(s->v[s->n].name, sizeof s->v[s->n].name, "%s", p->name);
 	snprintf(s->v[s->n].kid, sizeof s->v[s->n].kid, "%s", p->kid);
 	s->n++;
@@ -943,9 +949,17 @@ sched_one(struct desk *d, const struct sched_peer *p, const struct agreement_che
 	int64_t last, day = now / 86400000, minute;
 	int sent = 0;
 
+	/* every path machine_every apart: one path each machine_every / paths,
+	 * in turn */
 	if (c->machine_every_s && store_desk_last_check(st, p->id, 0, &last) == ST_OK &&
-	    now - last >= c->machine_every_s * 1000)
+	    now - last >= c->machine_every_s * 1000 / p->n_paths) {
+		size_t path = (size_t)(d->check_turn++ % (unsigned)p->n_paths);
+
+		if (p->n_paths > 1 && d->e && link_use_path(d->e, p->name, path) != ST_OK)
+			diag_info("desk: the check of %s's path %zu goes on the path in use",
+			    p->name, path);
 		sent += send_check(d, p->name, c->link, "machine") == ST_OK;
+	}
 	if (c->has_human && store_desk_last_check(st, p->id, 1, &last) == ST_OK &&
 	    last < day * 86400000) {
 		minute = human_minute(ident_kid(node_ident(d->n)), p->kid, day,
@@ -1230,5 +1244,7 @@ desk_item_json(const struct store_desk_item *it, int64_t now)
 	json_object_set_new(j, "overdue_reply_notice", time_or_null(it->overdue_reply_ms));
 	json_object_set_new(j, "escalation_level", json_integer(it->esc_level));
 	json_object_set_new(j, "escalation_next", time_or_null(it->esc_next_ms));
+	json_object_set_new(j, "path", it->out && it->path >= 0 ? json_integer(it->path) :
+	    json_null());
 	return j;
 }

@@ -789,3 +789,14 @@ link_status(struct link_engine *e)
 	    json_string(store_damaged(node_store(e->node))) : json_null());
 	return j;
 }
+
+status
+link_use_path(struct link_engine *e, const char *peer, size_t n)
+{
+	struct peer *pr = peers_by_name(e->peers, peer);
+	struct lpeer *p = pr ? link_peer(e, pr) : NULL;
+
+	if (!p || !p->lanes[0].client)
+		return ST_NOTFOUND;
+	return http_client_use_path(p->lanes[0].client, n);
+}

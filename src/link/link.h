@@ -67,6 +67,11 @@ status link_queue(struct link_engine *e, const struct link_msg *m,
  * the transaction that held link_queue's messages: they are kept to be
  * sent from memory, or forgotten.  Call it after every run of link_queue. */
 void link_queue_end(struct link_engine *e, int committed);
+/* link_use_path - the messages to peer go on its path n (its card's
+ * endpoints, from 0) from the next request (http_client_use_path): a
+ * check of that path.  ST_NOTFOUND (no such peer, or not yet dialled),
+ * ST_INVALID (no path n). */
+status link_use_path(struct link_engine *e, const char *peer, size_t n) WUR;
 /* link_kick_all - after a commit that queued messages: start delivering. */
 void link_kick_all(struct link_engine *e);
 /* link_wait - call fn once the message id is delivered or rejected, or

@@ -177,7 +177,8 @@ settle(struct lane *l, const struct item *it, const struct answer_result *res,
 			(void)link_receipt_again(p->e->node, p->peer, it->id, rjws);
 		if (rc != ST_OK)
 			return 0;
-		if ((rc = node_msg_delivered(p->e->node, p->peer->id, &r)) != ST_OK)
+		if ((rc = node_msg_delivered(p->e->node, p->peer->id, &r,
+		    http_client_answered_on(l->client))) != ST_OK)
 			diag_warn("message %s delivered; its desk item not updated: %s", it->id,
 			    status_str(rc));
 		oc->o = LINK_DELIVERED;

@@ -94,6 +94,7 @@ struct http_client {
 	size_t len;
 	int timeout_s;
 	unsigned tried;			/* paths it went on, a bit each */
+	int answered_on;		/* the path of the last answer; -1: none yet */
 	int prober;			/* ps's prober: one path, no failover */
 	char error[WHY_MAX];
 };
@@ -527,6 +528,7 @@ on_done(struct evhttp_request *req, void *arg)
 	body = len ? (const char *)evbuffer_pullup(in, -1) : "";
 	if (c->conn_gen == c->ps->gen)
 		path_ok(c->ps, c->conn_path, c->prober);
+	c->answered_on = (int)c->conn_path;
 	finish(c, http_status(code), body ? body : "", body ? len : 0, reason_or(c, code));
 }
 
@@ -681,6 +683,7 @@ client_make(struct http *h, struct tlsctx *tls, struct http_paths *ps,
 	c->dns = http_dns(h);
 	c->tls = tls;
 	c->ps = ps;
+	c->answered_on = -1;
 	c->reaper = event_new(c->base, -1, 0, reap, c);
 	c->dial = evtimer_new(c->base, on_dial, c);
 	if (!c->reaper || !c->dial) {
@@ -804,4 +807,22 @@ http_client_free(struct http_client *c)
 	ps = c->ps;
 	client_free(c);
 	paths_put(ps);
+}
+
+int
+http_client_answered_on(const struct http_client *c)
+{
+	return c->answered_on;
+}
+
+status
+http_client_use_path(struct http_client *c, size_t n)
+{
+	struct http_paths *ps = c->ps;
+
+	if (n >= ps->n)
+		return ST_INVALID;
+	ps->active = n;
+	probe_arm(ps);	/* a better path is asked again after probe_ms */
+	return ST_OK;
 }

@@ -91,6 +91,15 @@ struct http_path_info {
  * how many. */
 size_t http_client_paths(const struct http_client *c,
     struct http_path_info out[static CARD_MAX_ENDPOINTS]);
+/* http_client_answered_on - the path (0, 1, ...) the last answer to c
+ * came on; -1 before any. */
+int http_client_answered_on(const struct http_client *c);
+/* http_client_use_path - the requests of c's peer (every client of its
+ * key) go on path n from the next one: a check of that path (parley check
+ * --path).  A better path is asked again after the probe interval, as
+ * for any backup; a failure fails over as usual.  ST_INVALID when the
+ * peer has no path n. */
+status http_client_use_path(struct http_client *c, size_t n) WUR;
 /* http_path_state_name - "untried", "up" or "down". */
 const char *http_path_state_name(enum http_path_state s);
 /* http_client_probe_every - on a backup path, try the preferred ones

@@ -336,7 +336,7 @@ node_msg_accepted(struct node *n, int64_t peer_id, const struct message *m,
 }
 
 status
-node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r)
+node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r, int path)
 {
-	return n->hooks.delivered ? n->hooks.delivered(n->hooks_arg, peer_id, r) : ST_OK;
+	return n->hooks.delivered ? n->hooks.delivered(n->hooks_arg, peer_id, r, path) : ST_OK;
 }

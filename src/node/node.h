@@ -79,8 +79,10 @@ struct node_msg_hooks {
 	/* accepted - m from peer_id was accepted with the receipt r */
 	status (*accepted)(void *arg, int64_t peer_id, const struct message *m,
 	    const struct receipt *r);
-	/* delivered - peer_id's receipt r for a message of ours was kept */
-	status (*delivered)(void *arg, int64_t peer_id, const struct receipt *r);
+	/* delivered - peer_id's receipt r for a message of ours was kept;
+	 * path: the peer's path (0, 1, ...: its card's endpoints) the
+	 * receipt came back on, -1 when not known */
+	status (*delivered)(void *arg, int64_t peer_id, const struct receipt *r, int path);
 };
 /* node_msg_hooks_set - register h (copied; NULL: none) with arg. */
 void node_msg_hooks_set(struct node *n, const struct node_msg_hooks *h, void *arg);
@@ -89,7 +91,8 @@ void node_msg_hooks_set(struct node *n, const struct node_msg_hooks *h, void *ar
 status node_msg_queued(struct node *n, int64_t peer_id, const struct message *m) WUR;
 status node_msg_accepted(struct node *n, int64_t peer_id, const struct message *m,
     const struct receipt *r) WUR;
-status node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r) WUR;
+status node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r,
+    int path) WUR;
 
 /* node_card - append this node's signed card, its created_at now. */
 status node_card(const struct node *n, struct buf *out) WUR;

@@ -24,7 +24,7 @@ const char store_desk_schema_v9[] =
     " reply_msg TEXT NOT NULL DEFAULT '', overdue_ack_ms INTEGER NOT NULL DEFAULT 0,"
     " overdue_reply_ms INTEGER NOT NULL DEFAULT 0, esc_level INTEGER NOT NULL DEFAULT 0,"
     " esc_next_ms INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1,"
-    " closed_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    " closed_ms INTEGER NOT NULL DEFAULT 0, path INTEGER NOT NULL DEFAULT -1) WITHOUT ROWID;"
     "CREATE INDEX desk_item_open ON desk_item(open, made_ms) WHERE open = 1;"
     "CREATE INDEX desk_item_closed ON desk_item(closed_ms) WHERE open = 0;"
     "CREATE INDEX desk_item_check ON desk_item(peer_id, human, made_ms)"
@@ -58,7 +58,8 @@ _Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more 
     " i.agreement, i.reply_to, i.expects_reply, i.human, i.made_ms, i.receipt_ms," \
     " i.ack_due_ms, i.reply_due_ms, i.ack_ms, i.ack_officer, i.ack_role, i.ack_note," \
     " i.ack_msg, i.reply_ms, i.reply_msg, i.overdue_ack_ms, i.overdue_reply_ms," \
-    " i.esc_level, i.esc_next_ms, i.open FROM desk_item i JOIN peers p ON p.id = i.peer_id"
+    " i.esc_level, i.esc_next_ms, i.open, i.path" \
+    " FROM desk_item i JOIN peers p ON p.id = i.peer_id"
 #define EVENT_COLS \
     "id, key, event, json, msg, peer, priority, role, officer, made_ms, next_ms, tries," \
     " last_error, done_ms FROM desk_event"
@@ -81,7 +82,7 @@ static const char *const dsql[] = {
 	    "UPDATE desk_item SET receipt_ms = ?2, ack_due_ms = ?3, reply_due_ms = ?4,"
 	    " ack_ms = ?5, ack_officer = ?6, ack_role = ?7, ack_note = ?8, ack_msg = ?9,"
 	    " reply_ms = ?10, reply_msg = ?11, overdue_ack_ms = ?12, overdue_reply_ms = ?13,"
-	    " esc_level = ?14, esc_next_ms = ?15, open = ?16,"
+	    " esc_level = ?14, esc_next_ms = ?15, open = ?16, path = ?18,"
 	    " closed_ms = CASE WHEN ?16 THEN 0 WHEN open THEN ?17 ELSE closed_ms END"
 	    " WHERE msg = ?1",
 	/* the open ones by their index, then the recently closed by theirs */
@@ -106,7 +107,7 @@ static const char *const dsql[] = {
 	[D_EV_LIST - STORE_SQ_DESK] = "SELECT " EVENT_COLS " ORDER BY id DESC LIMIT ?1",
 	[D_CHECKS - STORE_SQ_DESK] =
 	    "SELECT " ITEM_COLS " WHERE i.tmpl = 'comm-check' AND i.made_ms >= ?1"
-	    " ORDER BY i.peer_id, i.out, i.human, i.made_ms",
+	    " ORDER BY i.peer_id, i.out, i.path, i.human, i.made_ms",
 	[D_CT_ADD - STORE_SQ_DESK] =
 	    "INSERT OR IGNORE INTO desk_contacts(peer_id, version, doc, issued_ms, msg, kept_ms)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -292,6 +293,7 @@ item_row(sqlite3_stmt *s, void *arg)
 	it.esc_level = sqlite3_column_int(s, c++);
 	it.esc_next_ms = sqlite3_column_int64(s, c++);
 	it.open = sqlite3_column_int(s, c++);
+	it.path = sqlite3_column_int(s, c++);
 	return ((store_desk_item_cb)a->cb)(a->arg, &it);
 }
 
@@ -326,6 +328,7 @@ store_desk_item_put(struct store *st, const struct store_desk_item *it)
 	sqlite3_bind_int64(s, 15, it->esc_next_ms);
 	sqlite3_bind_int(s, 16, it->open);
 	sqlite3_bind_int64(s, 17, it->reply_ms > it->ack_ms ? it->reply_ms : it->ack_ms);
+	sqlite3_bind_int(s, 18, it->path);
 	return store_sq_run(s);
 }
 

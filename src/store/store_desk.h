@@ -70,6 +70,7 @@ struct store_desk_item {
 	int esc_level;		/* escalation steps taken (received items) */
 	int64_t esc_next_ms;	/* when the next one is due; 0: none */
 	int open;		/* 1 until answered (or acknowledged, when no answer is due) */
+	int path;		/* sent: the peer's path its receipt came on; -1: not known */
 };
 typedef int (*store_desk_item_cb)(void *arg, const struct store_desk_item *it);
 

@@ -395,8 +395,10 @@ HOOK = """#!/bin/sh
 # fails its first call, to show the retry
 log=%(log)s
 if [ ! -f "$log.first" ]; then : > "$log.first"; exit 1; fi
-{ printf '%%s|%%s|%%s|%%s|%%s|%%s|' "$PARLEY_EVENT" "$PARLEY_ID" "$PARLEY_PEER" \\
-    "$PARLEY_PRIORITY" "$PARLEY_ROLE" "$PARLEY_OFFICER"; cat; echo; } >> "$log"
+# two calls may run at once: one write each, so lines never interleave
+in=$(cat)
+printf '%%s|%%s|%%s|%%s|%%s|%%s|%%s\\n' "$PARLEY_EVENT" "$PARLEY_ID" "$PARLEY_PEER" \\
+    "$PARLEY_PRIORITY" "$PARLEY_ROLE" "$PARLEY_OFFICER" "$in" >> "$log"
 """
 
 

@@ -269,3 +269,38 @@ def test_an_older_config_with_one_endpoint_still_runs(make_node):
     assert a.send("bravo", "one endpoint").returncode == 0
     paths = paths_of(a, "bravo")
     assert len(paths) == 1 and paths[0]["active"] and paths[0]["state"] == "up"
+
+
+def test_checks_per_path(make_node):
+    """parley check --path N goes on the peer's path N; parley checks gives
+    the figures of each path the checks came back on."""
+    a, b = make_node("alpha"), make_node("bravo")
+    fport = free_port()
+    fwd = Forwarder(fport, b.port)
+    try:
+        b.cli("config", "set", "endpoints", f"https://127.0.0.1:{fport} "
+              f"https://127.0.0.1:{b.port}")
+        a.cli("config", "set", "path_probe_ms", "60000")    # stays where it is sent
+        a.pin(b)
+        b.pin(a)
+        a.start()
+        b.start()
+        p = a.cli("check", "bravo", "--wait=20")
+        assert "delivered" in p.stdout, p.stderr
+        before = fwd.bytes
+        p = a.cli("check", "bravo", "--path", "1", "--wait=20")
+        assert "delivered" in p.stdout, p.stderr
+        on1 = p.stdout.splitlines()[0]
+        assert active(paths_of(a, "bravo")) == [1]
+        assert fwd.bytes == before, "the check on path 1 went through path 0's route"
+        p = a.cli("check", "bravo", "--path", "0", "--wait=20")
+        assert "delivered" in p.stdout, p.stderr
+        assert fwd.bytes > before
+        rows = {r["path"]: r for r in a.json("checks") if r["direction"] == "sent"}
+        assert set(rows) == {0, 1}, rows
+        assert rows[0]["machine"]["answered"] == 2 and rows[1]["machine"]["answered"] == 1
+        bad = a.cli("check", "bravo", "--path", "3", check=False)
+        assert bad.returncode == 1 and "no such path" in bad.stderr, bad.stderr
+        assert len(on1) == 36
+    finally:
+        fwd.close()
