@@ -16,7 +16,7 @@ set -eu
 # one line.  This list is the only place the order is written down (the
 # Makefile's LIB_LAYERS only says what goes into libparley.a).
 #
-# New service folders (later: desk, share, advisory, console) slot in above
+# Service folders (desk; later: share, advisory, console) slot in above
 # link and below api, each on its own line or side by side on one.
 # Services call downward only; an upward call (a lower layer telling a
 # higher one that something happened) goes through a hook the lower layer
