@@ -74,6 +74,12 @@ struct contacts;
 void cli_contacts_print(const struct contacts *c, const char *indent);
 /* cli_contacts_json - c's contacts as a JSON array. */
 json_t *cli_contacts_json(const struct contacts *c);
+/* cli_set_or_show - the options of a verb "VERB set FILE | VERB [--json]"
+ * (roster, escalation, contacts): the node opened into *n, *file the
+ * FILE of set (NULL: show), *json.  -1 to go on (close *n after), else the
+ * exit status (usage, --help, no node). */
+int cli_set_or_show(int argc, char **argv, const char *usage, struct node **n,
+    const char **file, int *json);
 /* cli_desk_lang - the desk's language (parley config desk_lang) of the
  * node in dir: "en" when none is set.  Static storage. */
 const char *cli_desk_lang(const char *dir);

@@ -2,7 +2,6 @@
  * show).  Each set is a new numbered version, kept in the store and sent
  * by parleyd to every peer as a signed statement (desk.contacts).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -154,29 +153,13 @@ contacts_show(struct node *n, int json)
 int
 cli_contacts(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
+	const char *file;
 	struct node *n;
-	int ch, json = 0, r;
+	int json, r = cli_set_or_show(argc, argv, contacts_usage, &n, &file, &json);
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return cli_usage(contacts_usage, 0);
-		default: return cli_usage(contacts_usage, 1);
-		}
-	}
-	if (optind < argc && (strcmp(argv[optind], "set") != 0 || optind + 2 != argc || json))
-		return cli_usage(contacts_usage, 1);
-	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
-		return 1;
-	r = optind < argc ? contacts_set(n, argv[optind + 1]) : contacts_show(n, json);
+	if (r >= 0)
+		return r;
+	r = file ? contacts_set(n, file) : contacts_show(n, json);
 	node_close(n);
 	return r;
 }

@@ -1,7 +1,6 @@
 /* cli_escalation.c - parley escalation: the plan the desk follows while
  * nobody acknowledges a received formal message (set, show).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,38 +24,21 @@ static const char escalation_usage[] =
 int
 cli_escalation(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char why[ESCALATION_WHY_MAX], t[32];
-	const char *dir = NULL;
+	const char *file;
 	struct escalation *p = NULL;
 	struct buf text, canon;
 	struct node *n;
 	int64_t set_ms = 0;
-	int ch, json = 0, r = 1;
+	int json, r = cli_set_or_show(argc, argv, escalation_usage, &n, &file, &json);
 	status rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return cli_usage(escalation_usage, 0);
-		default: return cli_usage(escalation_usage, 1);
-		}
-	}
-	if (optind < argc && (strcmp(argv[optind], "set") != 0 || optind + 2 != argc || json))
-		return cli_usage(escalation_usage, 1);
-	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
-		return 1;
+	if (r >= 0)
+		return r;
+	r = 1;
 	buf_init(&text, ESCALATION_BYTES_MAX * 2);
 	buf_init(&canon, ESCALATION_BYTES_MAX * 2);
-	if (optind < argc) {
-		const char *file = argv[optind + 1];
-
+	if (file) {
 		rc = strcmp(file, "-") == 0 ? file_read_fd(STDIN_FILENO, &text) :
 		    file_read(file, &text);
 		if (rc)

@@ -2,7 +2,6 @@
  * duty now and next per role.  Shifts are kept and compared in UTC and
  * shown in the desk's time zone (parley config desk_tz).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -158,29 +157,13 @@ roster_show(struct node *n, const char *tz, int json)
 int
 cli_roster(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
+	const char *file;
 	struct node *n;
-	int ch, json = 0, r;
+	int json, r = cli_set_or_show(argc, argv, roster_usage, &n, &file, &json);
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return cli_usage(roster_usage, 0);
-		default: return cli_usage(roster_usage, 1);
-		}
-	}
-	if (optind < argc && (strcmp(argv[optind], "set") != 0 || optind + 2 != argc || json))
-		return cli_usage(roster_usage, 1);
-	if (!(dir = cli_dir(dir)) || !(n = cli_open(dir)))
-		return 1;
-	r = optind < argc ? roster_set(n, argv[optind + 1]) : roster_show(n, cli_desk_tz(dir), json);
+	if (r >= 0)
+		return r;
+	r = file ? roster_set(n, file) : roster_show(n, cli_desk_tz(node_dir(n)), json);
 	node_close(n);
 	return r;
 }

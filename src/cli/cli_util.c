@@ -262,3 +262,36 @@ cli_reload_dir(const char *dir, int *told)
 	apiclient_close(api);
 	return bad;
 }
+
+int
+cli_set_or_show(int argc, char **argv, const char *usage, struct node **n, const char **file,
+    int *json)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL;
+	int ch;
+
+	*n = NULL;
+	*file = NULL;
+	*json = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'j': *json = 1; break;
+		case 'h': return cli_usage(usage, 0);
+		default: return cli_usage(usage, 1);
+		}
+	}
+	if (optind < argc && (strcmp(argv[optind], "set") != 0 || optind + 2 != argc || *json))
+		return cli_usage(usage, 1);
+	if (optind < argc)
+		*file = argv[optind + 1];
+	if (!(dir = cli_dir(dir)) || !(*n = cli_open(dir)))
+		return 1;
+	return -1;
+}

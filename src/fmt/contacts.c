@@ -34,12 +34,12 @@ static const char *const role_names[CONTACTS_ROLES + 1] = {
 status
 contacts_role_parse(const char *s, enum contacts_role *out)
 {
-	for (int i = 0; i < CONTACTS_ROLES; i++)
-		if (strcmp(s, role_names[i]) == 0) {
-			*out = (enum contacts_role)i;
-			return ST_OK;
-		}
-	return ST_PARSE;
+	int i = why_index(s, role_names);
+
+	if (i < 0)
+		return ST_PARSE;
+	*out = (enum contacts_role)i;
+	return ST_OK;
 }
 
 const char *

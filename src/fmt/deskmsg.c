@@ -15,10 +15,7 @@ static const char *const checks[] = { "machine", "human", NULL };
 static int
 listed(const char *s, const char *const *list)
 {
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(s, list[i]) == 0)
-			return 1;
-	return 0;
+	return why_index(s, list) >= 0;
 }
 
 int

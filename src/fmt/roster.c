@@ -34,12 +34,12 @@ static const char *const role_names[ROSTER_ROLES + 1] = { "duty", "supervisor", 
 status
 roster_role_parse(const char *s, enum roster_role *out)
 {
-	for (int i = 0; i < ROSTER_ROLES; i++)
-		if (strcmp(s, role_names[i]) == 0) {
-			*out = (enum roster_role)i;
-			return ST_OK;
-		}
-	return ST_PARSE;
+	int i = why_index(s, role_names);
+
+	if (i < 0)
+		return ST_PARSE;
+	*out = (enum roster_role)i;
+	return ST_OK;
 }
 
 const char *

@@ -213,6 +213,15 @@ why_time(const json_t *v, const char *path, int64_t *ms, char why[static WHY_MAX
 	return ST_OK;
 }
 
+int
+why_index(const char *s, const char *const *list)
+{
+	for (int k = 0; list[k]; k++)
+		if (strcmp(s, list[k]) == 0)
+			return k;
+	return -1;
+}
+
 status
 why_choice(const json_t *v, const char *path, const char *const *list, int *i,
     char why[static WHY_MAX])
@@ -220,12 +229,8 @@ why_choice(const json_t *v, const char *path, const char *const *list, int *i,
 	char say[WHY_MAX / 2];
 	size_t at = 0;
 
-	if (json_is_string(v))
-		for (int k = 0; list[k]; k++)
-			if (strcmp(json_string_value(v), list[k]) == 0) {
-				*i = k;
-				return ST_OK;
-			}
+	if (json_is_string(v) && (*i = why_index(json_string_value(v), list)) >= 0)
+		return ST_OK;
 	say[0] = '\0';
 	for (int k = 0; list[k] && at < sizeof say; k++) {
 		int w = snprintf(say + at, sizeof say - at, "%s%s", k ? ", " : "", list[k]);

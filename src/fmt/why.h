@@ -71,6 +71,9 @@ status why_array(const json_t *v, const char *path, size_t min, size_t max,
 /* why_time - v must be a string stamp_parse reads (RFC 3339 UTC); its
  * milliseconds into *ms. */
 status why_time(const json_t *v, const char *path, int64_t *ms, char why[static WHY_MAX]) WUR;
+/* why_index - the index of s in list (NULL-terminated), or -1: the one
+ * lookup of a name among fixed names (roles, languages, steps). */
+int why_index(const char *s, const char *const *list);
 /* why_choice - v must be a string equal to one of list (NULL-terminated);
  * its index into *i.  Refused as "PATH: not one of A, B, C". */
 status why_choice(const json_t *v, const char *path, const char *const *list, int *i,
