@@ -74,6 +74,10 @@ struct contacts;
 void cli_contacts_print(const struct contacts *c, const char *indent);
 /* cli_contacts_json - c's contacts as a JSON array. */
 json_t *cli_contacts_json(const struct contacts *c);
+/* cli_ask - send req (consumed; NULL: out of memory) to the parleyd of
+ * dir and print the id it answers: 0, or 1 after a line naming the
+ * refusal (escaped) or why it did not answer. */
+int cli_ask(const char *dir, json_t *req);
 /* cli_set_or_show - the options of a verb "VERB set FILE | VERB [--json]"
  * (roster, escalation, contacts): the node opened into *n, *file the
  * FILE of set (NULL: show), *json.  -1 to go on (close *n after), else the

@@ -182,39 +182,6 @@ verify(const char *path, char **cardpaths, int n_cards, int json)
 	return e;
 }
 
-/* ask - send one request to parleyd; 0 printing the id it answers. */
-static int
-ask(const char *dir, json_t *req)
-{
-	struct apiclient *api;
-	json_t *resp = NULL;
-	const char *id, *err;
-	status rc;
-	int e;
-
-	if (!req)
-		return cli_fail("out of memory");
-	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
-		json_decref(req);
-		return 1;
-	}
-	rc = apiclient_send(api, req);
-	json_decref(req);
-	if (!rc)
-		rc = apiclient_recv(api, 30000, &resp);
-	apiclient_close(api);
-	if (rc) {
-		json_decref(resp);
-		return cli_fail("parleyd did not answer: %s", status_str(rc));
-	}
-	id = json_string_value(json_object_get(resp, "id"));
-	err = json_string_value(json_object_get(resp, "error"));
-	e = json_is_true(json_object_get(resp, "ok")) && id ? printf("%s\n", id) < 0 :
-	    cli_fail("%s", err ? cli_text(err, 0) : "parleyd refused");
-	json_decref(resp);
-	return e;
-}
-
 static int
 propose(const char *dir, const char *path)
 {
@@ -228,7 +195,7 @@ propose(const char *dir, const char *path)
 		buf_free(&text);
 		return cli_fail("%s: cannot read: %s", path, status_str(rc));
 	}
-	e = ask(dir, json_pack("{s:s, s:s%}", "op", "agreement_propose", "payload", text.p,
+	e = cli_ask(dir, json_pack("{s:s, s:s%}", "op", "agreement_propose", "payload", text.p,
 	    text.len));
 	buf_free(&text);
 	return e;
@@ -669,7 +636,7 @@ cli_agreement(int argc, char **argv)
 	    !json && !jws && !title) {
 		if (!reason)
 			return cli_fail("agreement %s takes --reason TEXT: the parties read why", what);
-		return ask(dir, json_pack("{s:s, s:s, s:s}", "op", what[0] == 'd' ?
+		return cli_ask(dir, json_pack("{s:s, s:s, s:s}", "op", what[0] == 'd' ?
 		    "agreement_decline" : "agreement_terminate", "id", argv[optind + 1], "reason",
 		    reason));
 	}
@@ -680,7 +647,7 @@ cli_agreement(int argc, char **argv)
 	if (strcmp(what, "propose") == 0 && args == 1 && !json)
 		return propose(dir, argv[optind + 1]);
 	if (strcmp(what, "sign") == 0 && args == 1 && !json)
-		return ask(dir, json_pack("{s:s, s:s}", "op", "agreement_sign", "id",
+		return cli_ask(dir, json_pack("{s:s, s:s}", "op", "agreement_sign", "id",
 		    argv[optind + 1]));
 	if (strcmp(what, "list") == 0 && args == 0)
 		return list(dir, json);

@@ -208,10 +208,8 @@ cli_ack(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *officer = NULL, *note = NULL;
-	struct apiclient *api;
-	json_t *req, *resp = NULL;
-	int ch, r;
-	status rc;
+	json_t *req;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -234,23 +232,7 @@ cli_ack(int argc, char **argv)
 	}
 	if (!req)
 		return cli_fail("ID and --as must be UTF-8 text");
-	if (!(api = cli_daemon(dir))) {
-		json_decref(req);
-		return 1;
-	}
-	rc = apiclient_send(api, req);
-	json_decref(req);
-	if (!rc)
-		rc = apiclient_recv(api, 60000, &resp);
-	if (rc)
-		r = cli_fail("no answer from parleyd: %s", status_str(rc));
-	else if (!json_is_true(json_object_get(resp, "ok")))
-		r = cli_fail("%s", json_string_value(json_object_get(resp, "error")));
-	else
-		r = printf("%s\n", json_string_value(json_object_get(resp, "id"))) < 0;
-	json_decref(resp);
-	apiclient_close(api);
-	return r;
+	return cli_ask(dir, req);
 }
 
 static const char reply_usage[] =

@@ -295,3 +295,35 @@ cli_set_or_show(int argc, char **argv, const char *usage, struct node **n, const
 		return 1;
 	return -1;
 }
+
+int
+cli_ask(const char *dir, json_t *req)
+{
+	struct apiclient *api;
+	json_t *resp = NULL;
+	const char *id, *err;
+	status rc;
+	int e;
+
+	if (!req)
+		return cli_fail("out of memory");
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
+		json_decref(req);
+		return 1;
+	}
+	rc = apiclient_send(api, req);
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, 30000, &resp);
+	apiclient_close(api);
+	if (rc) {
+		json_decref(resp);
+		return cli_fail("parleyd did not answer: %s", status_str(rc));
+	}
+	id = json_string_value(json_object_get(resp, "id"));
+	err = json_string_value(json_object_get(resp, "error"));
+	e = json_is_true(json_object_get(resp, "ok")) && id ? printf("%s\n", id) < 0 :
+	    cli_fail("%s", err ? cli_text(err, 0) : "parleyd refused");
+	json_decref(resp);
+	return e;
+}
