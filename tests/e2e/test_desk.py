@@ -446,3 +446,29 @@ def test_notify_command_gets_each_event_once_with_retries(make_node, top):
     b.cli("ack", mid, "--as", "bob")
     wait_for(lambda: item(a, mid)["acknowledged_by"] == "bob", 20, "the ack")
     assert sorted(c["event"] for c in hook_calls(log)) == ["escalate", "incoming"]
+
+
+def test_receiver_kill9_keeps_its_escalation(desk, top):
+    """kill -9 of the receiver while a step is pending: at start the step
+    is rebuilt from the store and fires (marked late when it fell due more
+    than a minute before: test_desk.c)."""
+    a, b = desk
+    b.cli("escalation", "set", write(top, "plan.json",
+                                     {"steps": [{"after": "PT3S", "role": "duty"}]}))
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT)
+    mid = p.stdout.splitlines()[0]
+    assert item(b, mid)["escalation_next"] is not None
+    b.kill9()
+    due = item(b, mid)["escalation_next"]
+    wait_for(lambda: time_passed(due), 20, "the step to fall due while bravo is down")
+    assert escalations(b, mid) == []
+    b.start()
+    wait_for(lambda: escalations(b, mid), 20, "the step after the restart")
+    assert len(escalations(b, mid)) == 1
+
+
+def time_passed(rfc3339):
+    import datetime
+    t = datetime.datetime.strptime(rfc3339, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc) > t
