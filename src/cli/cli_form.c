@@ -6,15 +6,17 @@
 #include <string.h>
 
 #include "cli/cli_view.h"
+#include "fmt/contacts.h"
 #include "fmt/deskmsg.h"
 #include "util/text.h"
 #include "util/tz.h"
 
-/* zones - "UTC; <local> at SENDER (ZONE); <local> here (ZONE)" for the time
- * text t, each zone given; t itself when it is not a time. */
+/* zones - "UTC; <local> at SENDER (ZONE); <local> at RECEIVER (ZONE)" for
+ * the time text t, each zone given and not UTC; t itself when it is not a
+ * time. */
 static const char *
-zones(const char *t, const char *sender, const char *sender_tz, const char *here_tz,
-    char out[400])
+zones(const char *t, const char *sender, const char *sender_tz, const char *receiver,
+    const char *here_tz, char out[400])
 {
 	char l1[TZ_LOCAL_LEN], l2[TZ_LOCAL_LEN];
 	int64_t ms;
@@ -32,7 +34,7 @@ zones(const char *t, const char *sender, const char *sender_tz, const char *here
 	if (sender_tz && *sender_tz && n < 400 && tz_local(ms, sender_tz, l1) == ST_OK)
 		n += (size_t)snprintf(out + n, 400 - n, "; %s at %s (%s)", l1, sender, sender_tz);
 	if (here_tz && *here_tz && n < 400 && tz_local(ms, here_tz, l2) == ST_OK)
-		snprintf(out + n, 400 - n, "; %s here (%s)", l2, here_tz);
+		snprintf(out + n, 400 - n, "; %s at %s (%s)", l2, receiver, here_tz);
 	return out;
 }
 
@@ -47,7 +49,7 @@ cli_form_read(const struct message *m, struct deskmsg_form *f)
 
 void
 cli_form_print(const struct message *m, const struct deskmsg_form *f, const char *sender,
-    const char *sender_tz, const char *here_tz, enum template_lang lang)
+    const char *sender_tz, const char *receiver, const char *here_tz, enum template_lang lang)
 {
 	const struct template *t = f->t;
 	char z[400];
@@ -58,7 +60,7 @@ cli_form_print(const struct message *m, const struct deskmsg_form *f, const char
 		printf("officer:    %s\n", f->officer);
 	if (f->in_reply_to[0])
 		printf("in reply to: %s\n", f->in_reply_to);
-	printf("sent:       %s\n\n", zones(m->created_at, sender, sender_tz, here_tz, z));
+	printf("sent:       %s\n\n", zones(m->created_at, sender, sender_tz, receiver, here_tz, z));
 	for (size_t i = 0; i < template_n_fields(t); i++) {
 		json_t *v = json_object_get(f->form, template_field_name(t, i));
 		size_t k;
@@ -75,7 +77,7 @@ cli_form_print(const struct message *m, const struct deskmsg_form *f, const char
 			}
 			break;
 		case TEMPLATE_TIME:
-			printf("  %s\n", zones(json_string_value(v), sender, sender_tz, here_tz, z));
+			printf("  %s\n", zones(json_string_value(v), sender, sender_tz, receiver, here_tz, z));
 			break;
 		default:
 			printf("  %s\n", cli_text(json_string_value(v), TEXT_LINES));
@@ -109,8 +111,31 @@ cli_form_json(const struct message *m, const struct deskmsg_form *f, const char 
 	    json_null());
 	json_object_set_new(j, "sender_tz", sender_tz && *sender_tz ? json_string(sender_tz) :
 	    json_null());
-	json_object_set_new(j, "here_tz", here_tz && *here_tz ? json_string(here_tz) :
+	json_object_set_new(j, "receiver_tz", here_tz && *here_tz ? json_string(here_tz) :
 	    json_null());
 	(void)m;
 	return j;
+}
+
+const char *
+cli_peer_tz(struct node *n, int64_t peer_id, char out[static TZ_NAME_MAX + 1])
+{
+	char why[CONTACTS_WHY_MAX];
+	struct contacts *c = NULL;
+	int64_t last = 0;
+	struct buf doc;
+
+	out[0] = '\0';
+	buf_init(&doc, CONTACTS_STATEMENT_MAX + 1);
+	if (store_contacts_last(node_store(n), peer_id, &last) == ST_OK && last &&
+	    store_contacts_doc(node_store(n), peer_id, last, &doc) == ST_OK &&
+	    contacts_parse(buf_str(&doc), doc.len, CONTACTS_STATEMENT, &c, why) == ST_OK)
+		for (size_t i = 0; i < contacts_n(c); i++)
+			if (contacts_at(c, i)->role == CONTACTS_DESK) {
+				snprintf(out, TZ_NAME_MAX + 1, "%s", contacts_at(c, i)->tz);
+				break;
+			}
+	contacts_free(c);
+	buf_free(&doc);
+	return out[0] ? out : NULL;
 }

@@ -26,7 +26,8 @@ cli_show(int argc, char **argv)
 	struct message m;
 	struct deskmsg_form form;
 	enum template_lang lang = TEMPLATE_EN;
-	const char *here_tz, *sender_tz;
+	const char *here_tz, *sender_tz, *peer_tz;
+	char peer_zone[TZ_NAME_MAX + 1];
 	int is_form = 0;
 	struct node *n;
 	char t1[32], t2[32], hash[ENV_HASH_HEX];
@@ -66,7 +67,10 @@ cli_show(int argc, char **argv)
 	here_tz = cli_desk_tz(v.dir);
 	if (!rc)
 		is_form = cli_form_read(&m, &form);
+	/* the receiver's zone: ours, or (a message we sent) the peer's desk's,
+	 * as its points of contact say */
 	sender_tz = f.sent ? here_tz : form.tz;
+	peer_tz = f.sent ? cli_peer_tz(n, f.peer_id, peer_zone) : here_tz;
 	if (rc) {
 		e = cli_fail("message %s does NOT verify (%s): the store was altered", v.id,
 		    status_str(rc));
@@ -83,8 +87,8 @@ cli_show(int argc, char **argv)
 		    "signature_valid", 1);
 
 		if (j && is_form)
-			json_object_set_new(j, "form", cli_form_json(&m, &form, sender_tz,
-			    f.sent ? NULL : here_tz, lang));
+			json_object_set_new(j, "form", cli_form_json(&m, &form, sender_tz, peer_tz,
+			    lang));
 		e = cli_json(j);
 	} else {
 		printf("id:         %s\n%s %s\nlink:       %s  seq %lld\ntype:       %s\n"
@@ -100,7 +104,7 @@ cli_show(int argc, char **argv)
 		    is_form ? "" : cli_text(buf_str(&m.body), TEXT_LINES), is_form ? "" : "\n");
 		if (is_form)
 			cli_form_print(&m, &form, f.sent ? node_config(n)->name : f.peer, sender_tz,
-			    f.sent ? NULL : here_tz, lang);
+			    f.sent ? f.peer : node_config(n)->name, peer_tz, lang);
 		e = 0;
 	}
 	deskmsg_form_clear(&form);

@@ -79,9 +79,14 @@ void cli_view_msg_free(struct cli_view_msg *f);
 int cli_form_read(const struct message *m, struct deskmsg_form *f);
 /* cli_form_print - f, the form of m, for a person: labels in lang, free
  * text escaped, every time in UTC and in the zones given (sender_tz: the
- * sender's, named sender; here_tz: this desk's; NULL: unknown). */
+ * sender's desk's, named sender; here_tz: the receiver's, named receiver;
+ * NULL: unknown). */
 void cli_form_print(const struct message *m, const struct deskmsg_form *f, const char *sender,
-    const char *sender_tz, const char *here_tz, enum template_lang lang);
+    const char *sender_tz, const char *receiver, const char *here_tz, enum template_lang lang);
+/* cli_peer_tz - the time zone of peer_id's watch desk, from the newest
+ * points of contact it sent (its desk contact's), into out; NULL when it
+ * sent none. */
+const char *cli_peer_tz(struct node *n, int64_t peer_id, char out[static TZ_NAME_MAX + 1]);
 /* cli_form_json - f as show --json's "form" member. */
 json_t *cli_form_json(const struct message *m, const struct deskmsg_form *f,
     const char *sender_tz, const char *here_tz, enum template_lang lang);

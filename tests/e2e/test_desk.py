@@ -380,6 +380,17 @@ def test_contacts_versions_reach_the_peer_with_what_changed(desk, top):
     assert {"change": "changed", "role": "desk", "name": "Watch desk", "field": "phone",
             "from": ["+43 1 531 15 0"], "to": ["+43 1 531 15 9"]} in changes, changes
     assert any(c["change"] == "added" and c["role"] == "senior-official" for c in changes)
+    # a formal message alpha sends now shows the time at both desks:
+    # alpha's zone (desk_tz) and bravo's, from the contacts bravo sent
+    b.cli("contacts", "set", write(top, "cb.json", {"contacts": [dict(
+        CONTACTS["contacts"][0], name="Bravo desk", tz="Asia/Tokyo")]}))
+    wait_for(lambda: a.json("directory"), 20, "bravo's contacts at alpha")
+    a.cli("config", "set", "desk_tz", "Europe/Vienna")
+    p = send_form(a, "bravo", top, "goodwill", {"message": "Season's greetings"})
+    shown = a.cli("show", p.stdout.splitlines()[0]).stdout
+    assert "CET (UTC+01:00) at alpha (Europe/Vienna)" in shown, shown
+    assert "JST (UTC+09:00) at bravo (Asia/Tokyo)" in shown, shown
+    assert a.json("show", p.stdout.splitlines()[0])["form"]["receiver_tz"] == "Asia/Tokyo"
     # the change reached the notify queue once, and the text view says it
     assert [e["key"] for e in b.json("desk", "--events") if e["event"] == "contacts-changed"] \
         == ["contacts-changed:%s:2" % hist[1]["message"],
