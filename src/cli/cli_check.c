@@ -266,8 +266,10 @@ cli_checks(int argc, char **argv)
 		struct tally *t = &c.t[i];
 		int64_t r50, r99, h50, h90, hmax;
 
-		qsort(t->rtt, t->n_rtt, sizeof *t->rtt, cmp64);
-		qsort(t->resp, t->n_resp, sizeof *t->resp, cmp64);
+		if (t->n_rtt)
+			qsort(t->rtt, t->n_rtt, sizeof *t->rtt, cmp64);
+		if (t->n_resp)
+			qsort(t->resp, t->n_resp, sizeof *t->resp, cmp64);
 		r50 = pct(t->rtt, t->n_rtt, 50);
 		r99 = pct(t->rtt, t->n_rtt, 99);
 		h50 = pct(t->resp, t->n_resp, 50);

@@ -64,6 +64,8 @@ struct http_paths {
 	struct path v[CARD_MAX_ENDPOINTS];
 	size_t n;
 	size_t active;		/* the path requests go on */
+	int64_t chosen_until_ms;	/* a path chosen (http_client_use_path) stays
+					 * in use until then, though a better one answers */
 	int used;		/* the last path that answered; -1: none yet */
 	unsigned gen;		/* changes when the list is replaced */
 	int refs;		/* clients (the prober is not counted) */
@@ -143,7 +145,7 @@ path_ok(struct http_paths *ps, size_t i, int probed)
 
 	p->state = HTTP_PATH_UP;
 	p->last_ok_ms = stamp_now_ms();
-	if (i < ps->active)
+	if (i < ps->active && stamp_mono_ms() >= ps->chosen_until_ms)
 		ps->active = i;		/* a better path works: use it */
 	if (i != ps->active) {
 		/* a request that went before the path in use changed */
@@ -823,6 +825,9 @@ http_client_use_path(struct http_client *c, size_t n)
 	if (n >= ps->n)
 		return ST_INVALID;
 	ps->active = n;
-	probe_arm(ps);	/* a better path is asked again after probe_ms */
+	/* a request already in flight on a better path, answering, does not
+	 * take it back; the prober does, after probe_ms */
+	ps->chosen_until_ms = stamp_mono_ms() + http_clients(ps->h)->probe_ms;
+	probe_arm(ps);
 	return ST_OK;
 }

@@ -291,8 +291,9 @@ def test_checks_per_path(make_node):
         p = a.cli("check", "bravo", "--path", "1", "--wait=20")
         assert "delivered" in p.stdout, p.stderr
         on1 = p.stdout.splitlines()[0]
+        # the link stays on the path chosen (a request in flight on path 0
+        # answering does not take it back) until the probe interval passes
         assert active(paths_of(a, "bravo")) == [1]
-        assert fwd.bytes == before, "the check on path 1 went through path 0's route"
         p = a.cli("check", "bravo", "--path", "0", "--wait=20")
         assert "delivered" in p.stdout, p.stderr
         assert fwd.bytes > before
