@@ -46,6 +46,7 @@ struct desk {
 	struct roster *roster;
 	int64_t plan_ms, roster_ms;
 	struct notify *notify;	/* runs the notify command for the events */
+	int notice_late;	/* the overdue notice being queued fires late */
 };
 
 /* An item read from the store, its strings its own. */
@@ -462,7 +463,7 @@ on_statement(struct desk *d, int64_t peer_id, const struct message *m, int incom
 	rc = store_desk_item_put(st, &x.it);
 	if (!rc)
 		rc = event(d, x.it.human ? "check-missed" : "overdue", s.step, &x.it, NULL, NULL,
-		    0, 0);
+		    0, !incoming && d->notice_late);
 	return rc;
 }
 
@@ -676,8 +677,10 @@ overdue(struct desk *d, const struct store_desk_item *it, const char *step, int6
 	lm.subject = subject;
 	lm.body = buf_str(&body);
 	lm.body_len = body.len;
+	d->notice_late = now - due > LATE_MS;	/* the daemon was down */
 	if (!rc)
 		rc = send_queue(d, &lm, id, &w);
+	d->notice_late = 0;
 	if (rc)
 		diag_warn("desk: cannot sign the overdue notice for %s: %s", it->msg,
 		    w ? w : status_str(rc));
