@@ -127,13 +127,26 @@ cppcheck:
 
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS = $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB_SRCS = $(LIB_SRCS)
+# The library is compiled once for every target, instrumented for coverage
+# (fuzzer-no-link: no main), and each target links against it.
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+	-Isrc $(PKG_CFLAGS) -MMD -MP
+FUZZ_LIB_OBJS = $(LIB_SRCS:src/%.c=build-fuzz/obj/%.o)
 
-build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRCS)
+build-fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-		-fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
-		-o $@ $< $(FUZZ_LIB_SRCS) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+build-fuzz/libparley.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/%: fuzz/%.c build-fuzz/libparley.a
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< build-fuzz/libparley.a $(PKG_LIBS)
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 fuzz: $(FUZZ_BINS)
 
