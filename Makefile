@@ -84,6 +84,9 @@ $(BUILD)/bench_log: bench/bench_log.c $(BUILD)/libparley.a $(BUILD)/.flags
 $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libparley.a $(BUILD)/.flags
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
 
+$(BUILD)/bench_desk: bench/bench_desk.c $(BUILD)/libparley.a $(BUILD)/.flags
+	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
+
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory programs
@@ -157,7 +160,8 @@ fuzz-smoke: $(FUZZ_BINS)
 
 bench:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory programs $(BUILD)/bench_log $(BUILD)/bench_policy
+	@$(MAKE) --no-print-directory programs $(BUILD)/bench_log $(BUILD)/bench_policy \
+		$(BUILD)/bench_desk
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 
 install: all

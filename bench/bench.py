@@ -36,15 +36,30 @@ Prints tables:
      attack did meanwhile, and what the receiver logged;
   6. the agreements in force (bench_policy.c), with the daemons stopped:
      policy_send and policy_receive per message against a store holding 1
-     and 20 agreements, and a pin's local agreement.
+     and 20 agreements, and a pin's local agreement;
+  7. the watch desk (bench_desk.c), with no daemon running: BENCH_DESK_N
+     pending deadlines (half sent items, whose overdue notice the desk
+     signs and queues; half received, whose escalation step it records)
+     fired by the real desk on an event loop as parleyd runs it, due
+     evenly over 30 s and again in bursts of 256 due at once (a batch of
+     messages the link accepts together): how late each fired, against
+     the goal of 100 ms; `parley desk --json` and `parley desk` (the
+     CLI, wall clock) on a store of BENCH_DESK_MESSAGES messages with a
+     desk item for one in ten, with the store's pages in the page cache
+     and evicted from it, against the goal of 50 ms, and the same desk
+     beside a tenth of the messages; the notify command runner
+     (desk/hook.c): /bin/true and a shell script that reads the event,
+     one and four at once, runs per second.
 
 Environment: PARLEY_BIN (build dir), BENCH_RTT_N (default 1000),
 BENCH_SECONDS (default 30), BENCH_LOG_SIZE (default 1000000),
-BENCH_PARTS (default "rtt,sustained,log,attack,policy": which parts to run;
-parts 1-3 are "rtt" and "sustained", "log" is part 4 with the Ed25519
+BENCH_PARTS (default "rtt,sustained,log,attack,policy,desk": which parts to
+run; parts 1-3 are "rtt" and "sustained", "log" is part 4 with the Ed25519
 reference of 2b and needs bench_log; "policy" is part 6 and needs
-bench_policy; "rtt,sustained" runs with any build of parleyd, for
-interleaved comparisons of two builds), BENCH_ATTACK_N (default 500),
+bench_policy; "desk" is part 7 and needs bench_desk, and "policy,desk"
+starts no daemon; "rtt,sustained" runs with any build of parleyd, for
+interleaved comparisons of two builds), BENCH_DESK_N (default 100000),
+BENCH_DESK_MESSAGES (default 1000000), BENCH_ATTACK_N (default 500),
 BENCH_ATTACK_NICE (the attacker's niceness, default 0: the same priority
 as the daemons, as when the attacker's connections cost the receiver's
 machine what they would from afar plus the attacker's own CPU; 19: the
@@ -89,7 +104,7 @@ GOAL_KB = (6, 4)	# bytes written per message: sender, receiver (issue)
 GOAL_CPU = 1.5		# CPU per message against its Ed25519 work
 LOG_SIZE = int(os.environ.get("BENCH_LOG_SIZE", "1000000"))
 LOG_MESSAGES = min(100000, LOG_SIZE)
-PARTS = set(os.environ.get("BENCH_PARTS", "rtt,sustained,log,attack,policy").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "rtt,sustained,log,attack,policy,desk").split(","))
 ATTACK_N = int(os.environ.get("BENCH_ATTACK_N", "500"))
 ATTACK_TIMEOUT_MS = os.environ.get("BENCH_ATTACK_TIMEOUT_MS")	# None: the daemon's default
 ATTACK_NICE = int(os.environ.get("BENCH_ATTACK_NICE", "0"))	# the attacker's niceness
@@ -100,6 +115,12 @@ ATTACK_GAP_S = float(os.environ.get("BENCH_ATTACK_GAP_MS", "0")) / 1000	# betwee
 ATTACK_MAX_S = 120	# the attacker stops by itself after this ...
 ATTACK_MAX_OPENS = 2000000	# ... or after opening this many connections
 GOAL_ATTACK_P99_MS = 50
+DESK_N = int(os.environ.get("BENCH_DESK_N", "100000"))
+DESK_MESSAGES = int(os.environ.get("BENCH_DESK_MESSAGES", "1000000"))
+DESK_LEAD_MS, DESK_WINDOW_MS = 5000, 30000	# the deadlines fall due from 5 s to 35 s
+DESK_BURST = 256	# due at once: what one batch the link accepts gives
+GOAL_FIRE_MS = 100
+GOAL_BOARD_MS = 50
 
 
 def free_port():
@@ -280,6 +301,160 @@ def bench_policy():
     if r.returncode != 0:
         sys.exit("bench: bench_policy failed")
     return r.stdout
+
+
+def bench_desk(*args, log=None):
+    """Run bench_desk; its result lines (JSON) as a list.  Its stderr (the
+    desk's own log lines, one per escalation) goes to the file log."""
+    with open(log or os.devnull, "w") as err:
+        r = subprocess.run([os.path.join(BIN, "bench_desk"), *map(str, args)],
+                           stdout=subprocess.PIPE, stderr=err, text=True)
+    if r.returncode != 0:
+        sys.exit(f"bench: bench_desk {args[0]} failed" + (f" (see {log})" if log else ""))
+    return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+
+
+def evict(d):
+    """Drop node d's store files from the page cache (posix_fadvise
+    DONTNEED: clean pages of a file anyone may read): the next read of
+    each page goes to the disk, as after a reboot."""
+    for x in ("", "-wal", "-shm"):
+        p = os.path.join(d, "parley.db" + x)
+        if os.path.exists(p):
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def board_times(d, warm_runs=15, cold_runs=7):
+    """Wall clock of `parley desk --json` and `parley desk` on node d, ms,
+    warm (after one run not counted) and cold (the store evicted before
+    each run), the two commands alternating."""
+    cmds = {"parley desk --json": ["desk", "--json"], "parley desk": ["desk"]}
+    out = {(c, k): [] for c in cmds for k in ("warm", "cold")}
+    rows = None
+
+    def once(args):
+        t = time.perf_counter()
+        r = subprocess.run([os.path.join(BIN, "parley"), *args, "--dir", d],
+                           stdout=subprocess.PIPE, check=True)
+        return (time.perf_counter() - t) * 1000, r.stdout
+
+    for args in cmds.values():
+        _, text = once(args)
+        if args[-1] == "--json":
+            rows = json.loads(text)
+    for k, runs in (("warm", warm_runs), ("cold", cold_runs)):
+        for _ in range(runs):
+            for c, args in cmds.items():
+                if k == "cold":
+                    evict(d)
+                out[(c, k)].append(once(args)[0])
+    return out, rows
+
+
+def desk_part(top):
+    """7. The watch desk, no daemon running: deadlines fired, the board,
+    the notify command runner."""
+    r = {}
+    print(f"  ... desk: {DESK_N} deadlines due evenly over {DESK_WINDOW_MS // 1000} s",
+          file=sys.stderr)
+    for name, burst in (("even", 1), ("bursts", DESK_BURST)):
+        d = os.path.join(top, "desk-" + name)
+        cli("init", "alpha", "--dir", d, "--listen", f"127.0.0.1:{free_port()}")
+        log = os.path.join(top, f"desk-{name}.log")
+        r[name] = bench_desk("fire", d, DESK_N, DESK_LEAD_MS, DESK_WINDOW_MS, 50, burst,
+                             log=log)
+        with open(log, "rb") as f:
+            r[name + "_log"] = sum(1 for _ in f)
+        shutil.rmtree(d, ignore_errors=True)
+        if name == "even":
+            print(f"  ... desk: again, in bursts of {DESK_BURST}", file=sys.stderr)
+    # the board: the full store, and the same desk beside a tenth of the messages
+    items = DESK_MESSAGES // 10
+    r["boards"] = []
+    for messages in (DESK_MESSAGES, items):
+        print(f"  ... desk: the board with {messages} messages stored", file=sys.stderr)
+        d = os.path.join(top, f"board-{messages}")
+        cli("init", "alpha", "--dir", d, "--listen", f"127.0.0.1:{free_port()}")
+        fill = bench_desk("board", d, messages, items, 300, 365)[0]
+        fill["store_mb"] = store_bytes(d) / 2**20
+        times, rows = board_times(d)
+        fill["shown"] = len(rows)
+        fill["shown_open"] = sum(1 for x in rows if x["open"])
+        r["boards"].append((fill, times))
+        shutil.rmtree(d, ignore_errors=True)
+    # the notify command runner
+    print("  ... desk: the notify command runner", file=sys.stderr)
+    script = os.path.join(top, "notify.sh")
+    with open(script, "w") as f:
+        f.write('#!/bin/sh\n# what a notifier does first: read the event\n'
+                'event=$(cat)\n[ -n "$event" ]\n')
+    os.chmod(script, 0o755)
+    r["hooks"] = [bench_desk("hook", 3, m, cmd)[0]
+                  for cmd in ("/bin/true", script) for m in (1, 4)]
+    return r
+
+
+def print_desk(r):
+    print()
+    run0 = r["even"][0]
+    print(f"watch desk: {run0['n']:,} pending deadlines fired by the real desk (desk_new on "
+          f"an event loop, as parleyd), due from {DESK_LEAD_MS // 1000} s after start over "
+          f"{DESK_WINDOW_MS // 1000} s; half sent items (an overdue notice signed and "
+          f"queued), half received (an escalation event); lateness, ms: acted = the "
+          f"desk's clock when it acted on the item, committed = when its row was seen "
+          f"committed (a 2 ms timer on the same loop), less the due time")
+    print("| deadlines due | items | fired | acted p50 | acted p99 | acted max | committed p50 "
+          "| committed p99 | committed max | committed over 100 ms | goal |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, label in (("even", f"evenly, {run0['n'] * 1000 // DESK_WINDOW_MS:,}/s"),
+                        ("bursts", f"in bursts of {DESK_BURST} at once, same rate")):
+        for row in r[name][1:]:
+            if not row["fired"]:
+                continue
+            kind = {"all": "", "received": " (received)", "sent": " (sent)"}[row["kind"]]
+            print(f"| {label}{kind} | {row['items']} | {row['fired']} | {row['acted_p50']} | "
+                  f"{row['acted_p99']} | {row['acted_max']} | {row['committed_p50']} | "
+                  f"{row['committed_p99']} | {row['committed_max']} | "
+                  f"{row['committed_over']} | <= {GOAL_FIRE_MS} |")
+    for name in ("even", "bursts"):
+        run = r[name][0]
+        wk = (f", {run['written_kb'] / run['n']:.1f} KB written per item (write_bytes)"
+              if run["written_kb"] > 0 else "")
+        print(f"{name}: {run['n']:,} items written in {run['build_ms']} ms; desk_new rebuilt "
+              f"its timers from the open items in {run['rebuild_ms']} ms; the desk used "
+              f"{run['cpu_s']:.1f} s of CPU over {run['wall_s']:.1f} s "
+              f"({run['cpu_s'] / run['n'] * 1e6:.0f} us per item){wk}; "
+              f"{r[name + '_log']} log lines")
+    print()
+    for fill, times in r["boards"]:
+        print(f"parley desk with {fill['messages']:,} messages stored ({fill['store_mb']:,.0f} MB; "
+              f"{fill['items']:,} desk items, {fill['open']} open, {fill['closed_last_day']} "
+              f"closed in the last 24 h; the board shows {fill['shown']}, {fill['shown_open']} "
+              f"of them open), wall clock of the CLI, ms; cold: the store's files evicted "
+              f"from the page cache before each run")
+        print("| command | cache | runs | median | max | goal |")
+        print("|---|---|---|---|---|---|")
+        for (c, k), xs in times.items():
+            print(f"| {c} | {k} | {len(xs)} | {pct(xs, 50):.1f} | {max(xs):.1f} | "
+                  f"< {GOAL_BOARD_MS} |")
+        print(f"(the store was filled in {fill['seconds']:.0f} s)")
+        print()
+    print("notify command runner (desk/hook.c): an escalate event on stdin and in PARLEY_* "
+          "variables, a new run from each callback, 3 s each")
+    print("| command | at once | runs | per second | p50 ms | p99 ms | max ms | "
+          "CPU us per run: runner / command |")
+    print("|---|---|---|---|---|---|---|---|")
+    for h in r["hooks"]:
+        name = "/bin/true" if h["path"] == "/bin/true" else "sh script: event=$(cat)"
+        print(f"| {name} | {h['max_running']} | {h['runs']} | {h['per_s']:.0f} | "
+              f"{h['p50_ms']:.2f} | {h['p99_ms']:.2f} | {h['max_ms']:.2f} | "
+              f"{h['cpu_us']:.0f} / {h['child_cpu_us']:.0f} |"
+              + (f" {h['failed']} failed" if h["failed"] else ""))
 
 
 def pct(xs, p):
@@ -559,54 +734,59 @@ def log_shapes(path, start, end, n=6):
 def main():
     top = tempfile.mkdtemp(prefix="pbench")
     a, b = os.path.join(top, "a"), os.path.join(top, "b")
-    cli("init", "alpha", "--dir", a, "--listen", f"127.0.0.1:{free_port()}")
-    cli("init", "bravo", "--dir", b, "--listen", f"127.0.0.1:{free_port()}")
-    for me, other in ((a, b), (b, a)):
-        card = os.path.join(top, os.path.basename(other) + ".card")
-        with open(card, "w") as f:
-            f.write(cli("card", "--dir", other))
-        fp = cli("fingerprint", card).split("  (")[0]
-        cli("peer", "add", card, "--dir", me, "--fingerprint", fp)
-    procs = [start_daemon(d) for d in (a, b)]
     sustained = "sustained" in PARTS
+    daemons = bool(PARTS & {"rtt", "sustained", "log", "attack"})
     attack = None
+    if daemons:
+        cli("init", "alpha", "--dir", a, "--listen", f"127.0.0.1:{free_port()}")
+        cli("init", "bravo", "--dir", b, "--listen", f"127.0.0.1:{free_port()}")
+        for me, other in ((a, b), (b, a)):
+            card = os.path.join(top, os.path.basename(other) + ".card")
+            with open(card, "w") as f:
+                f.write(cli("card", "--dir", other))
+            fp = cli("fingerprint", card).split("  (")[0]
+            cli("peer", "add", card, "--dir", me, "--fingerprint", fp)
+        procs = [start_daemon(d) for d in (a, b)]
     try:
-        for d in (a, b):
-            wait_for(lambda d=d: daemon_up(d), 20, "daemons to start")
-        agree(top, a, b)
-        api = Api(a)
-        # Warm up the connections (handshakes are not part of the round trip).
-        warm_up(api)
-        time.sleep(0.5)
-        idle = [mem_kb(p.pid, "VmRSS") for p in procs]
+        if daemons:
+            for d in (a, b):
+                wait_for(lambda d=d: daemon_up(d), 20, "daemons to start")
+            agree(top, a, b)
+            api = Api(a)
+            # Warm up the connections (handshakes are not part of the round trip).
+            warm_up(api)
+            time.sleep(0.5)
+            idle = [mem_kb(p.pid, "VmRSS") for p in procs]
 
-        # 1. Round trip, one message at a time.
-        daemon_ms, client_ms, first_id = round_trips(api, RTT_N if "rtt" in PARTS else 1, "rtt")
+            # 1. Round trip, one message at a time.
+            daemon_ms, client_ms, first_id = round_trips(api, RTT_N if "rtt" in PARTS else 1,
+                                                         "rtt")
 
-        if sustained:
-            sustained = sustained_part(api, procs, a, b)
-        if "log" in PARTS:
-            # 4a. An evidence bundle of the first round-trip message, once both
-            # halves are cosigned; its verification timed in-process.
-            bundle = os.path.join(top, "bundle.json")
-            def evidence():
-                r = subprocess.run([os.path.join(BIN, "parley"), "evidence", first_id,
-                                    "--dir", a], capture_output=True)
-                if r.returncode == 0:
-                    with open(bundle, "wb") as f:
-                        f.write(r.stdout)
-                return r.returncode == 0
-            wait_for(evidence, 60, "an evidence bundle")
-        if "attack" in PARTS:
-            attack = attack_part(api, procs, b)
+            if sustained:
+                sustained = sustained_part(api, procs, a, b)
+            if "log" in PARTS:
+                # 4a. An evidence bundle of the first round-trip message, once both
+                # halves are cosigned; its verification timed in-process.
+                bundle = os.path.join(top, "bundle.json")
+                def evidence():
+                    r = subprocess.run([os.path.join(BIN, "parley"), "evidence", first_id,
+                                        "--dir", a], capture_output=True)
+                    if r.returncode == 0:
+                        with open(bundle, "wb") as f:
+                            f.write(r.stdout)
+                    return r.returncode == 0
+                wait_for(evidence, 60, "an evidence bundle")
+            if "attack" in PARTS:
+                attack = attack_part(api, procs, b)
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait()
+        if daemons:
+            for p in procs:
+                p.terminate()
+                p.wait()
 
     # 4b. Timed with no daemon running: the bundle's verification, then the
     # log on a node of its own.
-    log_rows, policy = [], None
+    log_rows, policy, desk = [], None, None
     try:
         if "log" in PARTS:
             log_rows = bench_log("bundle", bundle, os.path.join(top, "a.card"),
@@ -616,6 +796,8 @@ def main():
             log_rows += bench_log("append", c, str(LOG_MESSAGES), str(LOG_SIZE), "1000")
         if "policy" in PARTS:
             policy = bench_policy()
+        if "desk" in PARTS:
+            desk = desk_part(top)
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
@@ -638,6 +820,8 @@ def main():
     if policy:
         print()
         print(policy, end="")
+    if desk:
+        print_desk(desk)
 
 
 def sustained_part(api, procs, a, b):

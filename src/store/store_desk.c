@@ -5,7 +5,14 @@
 
 /* Version 9: the watch desk (store_desk.h).  desk_item's open items are
  * what the board shows, so they have an index of their own: the board
- * reads them, not the messages. */
+ * reads them, not the messages.  desk_item is a rowid table: an item is a
+ * row of 250 to 1,500 bytes, and a WITHOUT ROWID table keeps its rows in
+ * an index b-tree, whose cells hold at most about 230 bytes of a 1 KiB
+ * page (store_sqlite.c sets that size) and whose interior pages hold
+ * whole rows.  There every item spilled into an overflow page, and 100,000
+ * items took ten times the interior pages (2,594 against 252); the
+ * board, reading its rows in index order, read three times the pages
+ * (docs/BENCHMARKS.md, "the watch desk"). */
 const char store_desk_schema_v9[] =
     "CREATE TABLE officer(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
     " added_ms INTEGER NOT NULL) WITHOUT ROWID;"
@@ -24,7 +31,7 @@ const char store_desk_schema_v9[] =
     " reply_msg TEXT NOT NULL DEFAULT '', overdue_ack_ms INTEGER NOT NULL DEFAULT 0,"
     " overdue_reply_ms INTEGER NOT NULL DEFAULT 0, esc_level INTEGER NOT NULL DEFAULT 0,"
     " esc_next_ms INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1,"
-    " closed_ms INTEGER NOT NULL DEFAULT 0, path INTEGER NOT NULL DEFAULT -1) WITHOUT ROWID;"
+    " closed_ms INTEGER NOT NULL DEFAULT 0, path INTEGER NOT NULL DEFAULT -1);"
     "CREATE INDEX desk_item_open ON desk_item(open, made_ms) WHERE open = 1;"
     "CREATE INDEX desk_item_closed ON desk_item(closed_ms) WHERE open = 0;"
     "CREATE INDEX desk_item_check ON desk_item(peer_id, human, made_ms)"
