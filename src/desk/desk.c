@@ -359,9 +359,15 @@ event(struct desk *d, const char *ev, const char *key_extra, const struct store_
 	e.role = role ? role : "";
 	e.officer = officer ? officer : "";
 	e.made_ms = e.next_ms = now;
+	e.last_error = "";
+	if (!node_config(d->n)->notify_cmd[0]) {
+		/* nothing to run it: recorded, and done (notify.h) */
+		e.done_ms = now;
+		e.last_error = "no notify_cmd set";
+	}
 	rc = store_desk_event_add(node_store(d->n), &e, NULL);
 	free(text);
-	if (!rc)
+	if (!rc && !e.done_ms)
 		notify_kick(d->notify);	/* on the next turn, after the commit */
 	return rc;
 }

@@ -9,13 +9,17 @@
 #include "util/stamp.h"
 #include "util/text.h"
 
-/* One event being run. */
+/* One event being run, and then its outcome until it is written. */
 struct run {
 	struct notify *t;
 	int64_t id;
 	int64_t tries;
 	char event[32];
-	int busy;
+	int busy;		/* running, or its outcome not yet written */
+	int ended;		/* the command ended: ok, or next_ms and why */
+	int ok;
+	int64_t next_ms;
+	char why[160];
 };
 
 struct notify {
@@ -23,6 +27,7 @@ struct notify {
 	struct node *n;
 	struct hook_runner *hooks;
 	struct event *timer;
+	struct event *flush;	/* writes the outcomes that came, in one transaction */
 	struct run runs[NOTIFY_RUNNING];
 	int64_t armed;
 };
@@ -71,41 +76,66 @@ running(const struct notify *t, int64_t id)
 	return 0;
 }
 
+/* on_flush - write every outcome that came since the last, in one
+ * transaction (one fsync however many commands ended), then look again. */
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct notify *t = arg;
+	struct store *st = node_store(t->n);
+	int64_t now = stamp_now_ms();
+	status rc = store_begin(st);
+
+	(void)fd;
+	(void)what;
+	for (int i = 0; i < NOTIFY_RUNNING && !rc; i++) {
+		struct run *r = &t->runs[i];
+
+		if (r->busy && r->ended)
+			rc = r->ok ? store_desk_event_done(st, r->id, now) :
+			    store_desk_event_retry(st, r->id, r->next_ms, r->why);
+	}
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	if (rc)
+		diag_warn("notify: cannot record what the command did: %s; it runs again",
+		    status_str(rc));
+	for (int i = 0; i < NOTIFY_RUNNING; i++)
+		if (t->runs[i].busy && t->runs[i].ended)
+			t->runs[i].busy = t->runs[i].ended = 0;
+	arm(t, 0);
+}
+
 static void
 on_done(void *arg, enum hook_result res, int code, const char *output)
 {
 	struct run *r = arg;
 	struct notify *t = r->t;
-	struct store *st = node_store(t->n);
-	int64_t now = stamp_now_ms(), backoff;
-	char why[160];
+	int64_t backoff;
 	struct buf shown;
-	status rc;
 
-	r->busy = 0;
-	if (res == HOOK_OK) {
-		rc = store_desk_event_done(st, r->id, now);
-	} else {
-		snprintf(why, sizeof why, "%s %d", res == HOOK_TIMEOUT ? "timed out:" :
+	r->ended = 1;
+	r->ok = res == HOOK_OK;
+	if (!r->ok) {
+		snprintf(r->why, sizeof r->why, "%s %d", res == HOOK_TIMEOUT ? "timed out:" :
 		    res == HOOK_NOEXEC ? "cannot run it: errno" : "exited", code);
 		backoff = 1000;
 		for (int64_t i = 0; i < r->tries && backoff < NOTIFY_RETRY_MAX_MS; i++)
 			backoff *= 2;
 		if (backoff > NOTIFY_RETRY_MAX_MS)
 			backoff = NOTIFY_RETRY_MAX_MS;
-		rc = store_desk_event_retry(st, r->id, now + backoff, why);
+		r->next_ms = stamp_now_ms() + backoff;
 		buf_init(&shown, 2 * HOOK_OUTPUT_MAX);
 		if (text_escape(&shown, output, strlen(output), 0) != ST_OK)
 			buf_reset(&shown);	/* cut: say nothing of it rather than half */
 		diag_warn("notify: the %s event's command %s; tried again in %lld s%s%s",
-		    r->event, why, (long long)(backoff / 1000), shown.len ? ": " : "",
+		    r->event, r->why, (long long)(backoff / 1000), shown.len ? ": " : "",
 		    buf_str(&shown));
 		buf_free(&shown);
 	}
-	if (rc)
-		diag_warn("notify: cannot record the %s event's outcome: %s", r->event,
-		    status_str(rc));
-	arm(t, 0);
+	event_active(t->flush, EV_TIMEOUT, 0);
 }
 
 struct pick {
@@ -144,6 +174,7 @@ start(void *arg, const struct store_desk_event *e)
 		envp[i] = env[i];
 	envp[6] = NULL;
 	r->t = t;
+	r->ended = 0;
 	r->id = e->id;
 	r->tries = e->tries;
 	snprintf(r->event, sizeof r->event, "%s", e->event);
@@ -162,19 +193,6 @@ start(void *arg, const struct store_desk_event *e)
 	return 0;
 }
 
-/* skip - no command is set: the event is done, with a note saying so. */
-static int
-skip(void *arg, const struct store_desk_event *e)
-{
-	struct notify *t = arg;
-	struct store *st = node_store(t->n);
-
-	if (store_desk_event_retry(st, e->id, e->next_ms, "no notify_cmd set") != ST_OK ||
-	    store_desk_event_done(st, e->id, stamp_now_ms()) != ST_OK)
-		return 1;
-	return 0;
-}
-
 static void
 look(struct notify *t)
 {
@@ -185,9 +203,9 @@ look(struct notify *t)
 	status rc;
 
 	if (!cfg->notify_cmd[0]) {
-		rc = store_desk_event_due(st, INT64_MAX, 1000, skip, t);
-		if (!rc && store_desk_event_next(st, &next) == ST_OK)
-			arm(t, 0);	/* more than a thousand: the next turn */
+		/* none set: every pending event done, in one statement */
+		if ((rc = store_desk_event_skip_all(st, stamp_now_ms(), "no notify_cmd set")))
+			diag_warn("notify: cannot record the events: %s", status_str(rc));
 		return;
 	}
 	rc = store_desk_event_due(st, stamp_now_ms(), NOTIFY_RUNNING * 2, start, &p);
@@ -218,7 +236,8 @@ notify_new(struct event_base *base, struct node *n, struct notify **out)
 		free(t);
 		return rc;
 	}
-	if (!(t->timer = evtimer_new(base, on_timer, t))) {
+	if (!(t->timer = evtimer_new(base, on_timer, t)) ||
+	    !(t->flush = event_new(base, -1, 0, on_flush, t))) {
 		notify_free(t);
 		return ST_NOMEM;
 	}
@@ -235,5 +254,7 @@ notify_free(struct notify *t)
 	hook_runner_free(t->hooks);
 	if (t->timer)
 		event_free(t->timer);
+	if (t->flush)
+		event_free(t->flush);
 	free(t);
 }

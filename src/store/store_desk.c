@@ -55,7 +55,7 @@ enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
-	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D__END
+	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D_EV_SKIP, D__END
 };
 _Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more queries"
     " than the handle's slots (store_sqlite_int.h)");
@@ -102,7 +102,8 @@ static const char *const dsql[] = {
 	[D_ITEM_COUNT - STORE_SQ_DESK] = "SELECT count(*) FROM desk_item",
 	[D_EV_ADD - STORE_SQ_DESK] =
 	    "INSERT OR IGNORE INTO desk_event(key, event, json, msg, peer, priority, role,"
-	    " officer, made_ms, next_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    " officer, made_ms, next_ms, done_ms, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12)",
 	[D_EV_DUE - STORE_SQ_DESK] =
 	    "SELECT " EVENT_COLS " WHERE done_ms = 0 AND next_ms <= ?1 ORDER BY next_ms, id"
 	    " LIMIT ?2",
@@ -112,6 +113,8 @@ static const char *const dsql[] = {
 	[D_EV_RETRY - STORE_SQ_DESK] =
 	    "UPDATE desk_event SET next_ms = ?2, tries = tries + 1, last_error = ?3 WHERE id = ?1",
 	[D_EV_LIST - STORE_SQ_DESK] = "SELECT " EVENT_COLS " ORDER BY id DESC LIMIT ?1",
+	[D_EV_SKIP - STORE_SQ_DESK] =
+	    "UPDATE desk_event SET done_ms = ?1, last_error = ?2 WHERE done_ms = 0",
 	[D_CHECKS - STORE_SQ_DESK] =
 	    "SELECT " ITEM_COLS " WHERE i.tmpl = 'comm-check' AND i.made_ms >= ?1"
 	    " ORDER BY i.peer_id, i.out, i.path, i.human, i.made_ms",
@@ -497,6 +500,8 @@ store_desk_event_add(struct store *st, const struct store_desk_event *ev, int *a
 	store_sq_text(s, 8, ev->officer);
 	sqlite3_bind_int64(s, 9, ev->made_ms);
 	sqlite3_bind_int64(s, 10, ev->next_ms);
+	sqlite3_bind_int64(s, 11, ev->done_ms);
+	store_sq_text(s, 12, ev->last_error);
 	rc = store_sq_run(s);
 	if (!rc && added)
 		*added = sqlite3_changes(sqlite3_db_handle(s)) > 0;
@@ -582,6 +587,16 @@ store_desk_event_retry(struct store *st, int64_t id, int64_t next_ms, const char
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, next_ms);
 	store_sq_text(s, 3, why);
+	return store_sq_run(s);
+}
+
+status
+store_desk_event_skip_all(struct store *st, int64_t now_ms, const char *why)
+{
+	sqlite3_stmt *s = q(st, D_EV_SKIP);
+
+	sqlite3_bind_int64(s, 1, now_ms);
+	store_sq_text(s, 2, why);
 	return store_sq_run(s);
 }
 

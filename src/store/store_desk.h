@@ -151,8 +151,9 @@ struct store_desk_event {
 };
 typedef int (*store_desk_event_cb)(void *arg, const struct store_desk_event *e);
 
-/* store_desk_event_add - queue ev (id, tries, last_error, done_ms
- * ignored); *added (may be NULL) is 0 when its key is queued already. */
+/* store_desk_event_add - queue ev (id and tries ignored; done_ms set:
+ * recorded as done already, with last_error as its note); *added (may be
+ * NULL) is 0 when its key is queued already. */
 status store_desk_event_add(struct store *st, const struct store_desk_event *ev,
     int *added) WUR;
 /* store_desk_event_due - the pending events due by now_ms, oldest first,
@@ -167,6 +168,9 @@ status store_desk_event_done(struct store *st, int64_t id, int64_t now_ms) WUR;
 /* store_desk_event_retry - event id failed (why): try again at next_ms. */
 status store_desk_event_retry(struct store *st, int64_t id, int64_t next_ms,
     const char *why) WUR;
+/* store_desk_event_skip_all - every pending event done at now_ms, with the
+ * note why as its last error (no command is set to run them). */
+status store_desk_event_skip_all(struct store *st, int64_t now_ms, const char *why) WUR;
 /* store_desk_event_list - the latest limit events, newest first. */
 status store_desk_event_list(struct store *st, int limit, store_desk_event_cb cb,
     void *arg) WUR;
