@@ -33,6 +33,7 @@ log
 link
 agree
 desk
+console
 api
 daemon cli
 '

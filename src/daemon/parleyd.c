@@ -31,6 +31,7 @@
 
 #include "util/version.h"
 #include "agree/agree.h"
+#include "console/console.h"
 #include "desk/desk.h"
 #include "api/api.h"
 #include "crypto/tlsctx.h"
@@ -125,6 +126,7 @@ main(int argc, char **argv)
 	struct api *a = NULL;
 	struct agree *g = NULL;
 	struct desk *d = NULL;
+	struct console *con = NULL;
 	status rc;
 
 	diag_init("parleyd", 1);
@@ -178,6 +180,9 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up agreements: %s", status_str(rc));
 	if ((rc = desk_new(base, n, e, &d)) != ST_OK)
 		diag_fatal("cannot set up the desk: %s", status_str(rc));
+	if ((rc = console_new(h, n, d, &con)) != ST_OK)
+		diag_fatal("cannot serve the console at %s: %s", node_config(n)->console_listen,
+		    status_str(rc));
 	if ((rc = api_listen(base, e, g, d, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
 	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
@@ -196,6 +201,7 @@ main(int argc, char **argv)
 	    ident_kid(node_ident(n)), node_config(n)->listen_host, node_config(n)->listen_port);
 	event_base_dispatch(base);
 	api_free(a);
+	console_free(con);
 	desk_free(d);
 	agree_free(g);
 	link_engine_free(e);	/* its clients, before the resolver they use */

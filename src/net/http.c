@@ -145,6 +145,8 @@ struct http_req {
 	char *path;
 	struct evkeyvalq query;
 	int have_query;
+	struct evkeyvalq form;	/* an application/x-www-form-urlencoded body */
+	int have_form;		/* 1 read, -1 not a form */
 	char *params[PARAMS_MAX][2];
 	size_t n_params;
 	const char *body;
@@ -171,10 +173,13 @@ static const struct {
 	const char *reason;
 } table[] = {
 	{ ST_OK, 200, "OK" },
+	{ ST_SEE_OTHER, 303, "See Other" },
 	{ ST_PARSE, 400, "Bad Request" },
 	{ ST_INVALID, 400, "Bad Request" },
 	{ ST_BADSIG, 403, "Forbidden" },
 	{ ST_UNKNOWN_KEY, 403, "Forbidden" },
+	{ ST_FORBIDDEN, 403, "Forbidden" },
+	{ ST_UNAUTHORIZED, 401, "Unauthorized" },
 	{ ST_NOTFOUND, 404, "Not Found" },
 	{ ST_LINK, 404, "Not Found" },
 	{ ST_CONFLICT, 409, "Conflict" },
@@ -184,6 +189,7 @@ static const struct {
 	{ ST_RECIPIENT, 421, "Misdirected Request" },
 	{ ST_FORK, 422, "Unprocessable Content" },
 	{ ST_ORDER, 425, "Too Early" },
+	{ ST_LIMITED, 429, "Too Many Requests" },
 	{ ST_BREACH, 451, "Unavailable For Legal Reasons" },	/* an agreement's terms */
 	{ ST_CRYPTO, 500, "Internal Server Error" },
 	{ ST_DOWN, 503, "Service Unavailable" },
@@ -842,6 +848,8 @@ req_free(struct http_req *r)
 	free(r->path);
 	if (r->have_query)
 		evhttp_clear_headers(&r->query);
+	if (r->have_form > 0)
+		evhttp_clear_headers(&r->form);
 	for (size_t i = 0; i < r->n_params; i++) {
 		free(r->params[i][0]);
 		free(r->params[i][1]);
@@ -1254,6 +1262,27 @@ const char *
 http_req_query(const struct http_req *r, const char *name)
 {
 	return r->have_query ? evhttp_find_header(&r->query, name) : NULL;
+}
+
+const char *
+http_req_form(struct http_req *r, const char *name)
+{
+	const char *ct = http_req_header(r, "Content-Type");
+	char *text;
+
+	if (!r->have_form) {
+		r->have_form = -1;
+		TAILQ_INIT(&r->form);
+		if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
+		    (text = strndup(r->body ? r->body : "", r->body_len)) != NULL) {
+			if (strlen(text) == r->body_len && evhttp_parse_query_str(text, &r->form) == 0)
+				r->have_form = 1;
+			else
+				evhttp_clear_headers(&r->form);
+			free(text);
+		}
+	}
+	return r->have_form > 0 ? evhttp_find_header(&r->form, name) : NULL;
 }
 
 const char *

@@ -135,6 +135,11 @@ const char *http_req_param(const struct http_req *r, const char *name);
 /* http_req_query - the first value of query parameter name, decoded, or
  * NULL. */
 const char *http_req_query(const struct http_req *r, const char *name);
+/* http_req_form - the first value of field name of an
+ * application/x-www-form-urlencoded body (what an HTML form posts),
+ * decoded by libevent, or NULL (no such field; not such a body; a body
+ * holding a NUL or not well-formed). */
+const char *http_req_form(struct http_req *r, const char *name);
 /* http_req_header - a request header, or NULL. */
 const char *http_req_header(const struct http_req *r, const char *name);
 /* http_req_body - the body (not NUL-terminated; "" when empty). */

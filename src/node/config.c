@@ -36,6 +36,7 @@ enum kind {
 	K_CMD,		/* an absolute path to an executable, or "" */
 	K_TZ,		/* a zone name */
 	K_LANG,		/* a template language code */
+	K_CONSOLE,	/* https://HOST:PORT, http://LOOPBACK:PORT, or "" */
 };
 
 struct key {
@@ -87,6 +88,9 @@ static const struct key keys[] = {
 	    " Europe/Paris), or UTC", "UTC" }, K_TZ, 0, 0, 0, 1, AT(desk_tz) },
 	{ { "desk_lang", CONFIG_NOW, "one of en, fr, ru, zh, es, ar", "en" }, K_LANG, 0, 0, 0,
 	    1, AT(desk_lang) },
+	{ { "console_listen", CONFIG_RESTART, "https://HOST:PORT (the server certificate),"
+	    " http://HOST:PORT on a loopback address only, or \"\" for no console", "" },
+	    K_CONSOLE, 0, 0, 0, 1, AT(console_listen) },
 	{ { "created_at", CONFIG_READONLY, "an RFC 3339 time", NULL }, K_TIME, 0, 0, 0, 0,
 	    AT(created_at) },
 };
@@ -243,6 +247,15 @@ take(const struct key *k, const json_t *v, int strict, struct config *c,
 			return refuse(k, why, s && tz_name_ok(s) ? "the system knows no such zone" :
 			    NULL);
 		break;
+	case K_CONSOLE: {
+		char host[CARD_ENDPOINT_MAX + 1];
+		int tls, port;
+
+		if (!s || strlen(s) >= k->size ||
+		    (s[0] && config_console_parse(s, &tls, host, sizeof host, &port) != ST_OK))
+			return refuse(k, why, NULL);
+		break;
+	}
 	case K_LANG: {
 		enum template_lang l;
 
@@ -547,4 +560,33 @@ config_apply_now(struct config *dst, const struct config *src)
 		if (keys[i].s.applies == CONFIG_NOW)
 			memcpy((char *)dst + keys[i].off, (const char *)src + keys[i].off,
 			    keys[i].size);
+}
+
+/* loopback - 1 for a host that is a loopback address: 127.0.0.0/8, ::1,
+ * localhost. */
+static int
+loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "localhost") == 0;
+}
+
+status
+config_console_parse(const char *url, int *tls, char *host, size_t cap, int *port)
+{
+	char as_https[CARD_ENDPOINT_MAX + 16];
+
+	if (strncmp(url, "https://", 8) == 0) {
+		*tls = 1;
+		snprintf(as_https, sizeof as_https, "%s", url);
+	} else if (strncmp(url, "http://", 7) == 0) {
+		*tls = 0;
+		snprintf(as_https, sizeof as_https, "https://%s", url + 7);
+	} else {
+		return ST_INVALID;
+	}
+	if (strlen(url) > CARD_ENDPOINT_MAX ||
+	    card_endpoint_parse(as_https, host, cap, port) != ST_OK)
+		return ST_INVALID;
+	return *tls || loopback(host) ? ST_OK : ST_INVALID;
 }

@@ -66,6 +66,9 @@ struct config {
 	int notify_timeout_ms;	/* how long notify_cmd may run */
 	char desk_tz[TZ_NAME_MAX + 1];	/* the zone desk times are shown in */
 	enum template_lang desk_lang;	/* the language of the desk's labels */
+	/* The duty console's listener: "https://HOST:PORT",
+	 * "http://LOOPBACK:PORT", or "" for none (config_console_parse). */
+	char console_listen[CARD_ENDPOINT_MAX + 1];
 };
 
 /* When a setting takes effect. */
@@ -123,6 +126,10 @@ status config_show(const char *text, size_t len, json_t **out,
  * keys, known or not, stay as they are, in their order. */
 status config_set(const char *text, size_t len, const char *key, const char *value,
     struct buf *out, char why[static CONFIG_WHY_MAX]) WUR;
+/* config_console_parse - console_listen's URL into tls (1: https), host
+ * and port; ST_INVALID for another scheme, a bad HOST:PORT, or http on an
+ * address that is not loopback (127.0.0.0/8, ::1, localhost). */
+status config_console_parse(const char *url, int *tls, char *host, size_t cap, int *port) WUR;
 /* config_apply_now - copy the settings that apply at once (CONFIG_NOW)
  * from src into dst; the others stay as dst has them. */
 void config_apply_now(struct config *dst, const struct config *src);

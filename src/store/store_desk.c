@@ -51,11 +51,19 @@ const char store_desk_schema_v9[] =
     "CREATE TABLE desk_contacts_sent("
     " peer_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, msg TEXT NOT NULL);";
 
+/* Version 10: the duty console's sign-in: each officer's password (an
+ * Argon2id string, crypto/passwd.h; "" none set), second factor (a TOTP
+ * secret in base32, "" none) and the last TOTP step used (no replay). */
+const char store_desk_schema_v10[] =
+    "ALTER TABLE officer ADD COLUMN pw TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE officer ADD COLUMN totp TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE officer ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;";
+
 enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
-	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D_EV_SKIP, D__END
+	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D_EV_SKIP, D_OFF_AUTH, D_OFF_PW, D_OFF_TOTP, D_OFF_STEP, D__END
 };
 _Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more queries"
     " than the handle's slots (store_sqlite_int.h)");
@@ -76,6 +84,13 @@ static const char *const dsql[] = {
 	    "INSERT INTO officer(name, role, added_ms) VALUES (?1, ?2, ?3)",
 	[D_OFF_GET - STORE_SQ_DESK] = "SELECT name, role, added_ms FROM officer WHERE name = ?1",
 	[D_OFF_LIST - STORE_SQ_DESK] = "SELECT name, role, added_ms FROM officer ORDER BY name",
+	[D_OFF_AUTH - STORE_SQ_DESK] =
+	    "SELECT name, role, pw, totp, totp_step FROM officer WHERE name = ?1",
+	[D_OFF_PW - STORE_SQ_DESK] = "UPDATE officer SET pw = ?2 WHERE name = ?1",
+	[D_OFF_TOTP - STORE_SQ_DESK] =
+	    "UPDATE officer SET totp = ?2, totp_step = 0 WHERE name = ?1",
+	[D_OFF_STEP - STORE_SQ_DESK] =
+	    "UPDATE officer SET totp_step = ?2 WHERE name = ?1 AND totp_step < ?2",
 	[D_DOC_PUT - STORE_SQ_DESK] =
 	    "INSERT OR REPLACE INTO desk_doc(kind, text, set_ms) VALUES (?1, ?2, ?3)",
 	[D_DOC_GET - STORE_SQ_DESK] = "SELECT text, set_ms FROM desk_doc WHERE kind = ?1",
@@ -189,6 +204,65 @@ store_officer_list(struct store *st, store_officer_cb cb, void *arg)
 	    &(struct cb_arg){ (void (*)(void))cb, arg });
 
 	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+static int
+auth_row(sqlite3_stmt *s, void *arg)
+{
+	const struct cb_arg *a = arg;
+	struct store_officer_auth o = {
+		store_sq_col(s, 0), store_sq_col(s, 1), store_sq_col(s, 2), store_sq_col(s, 3),
+		sqlite3_column_int64(s, 4)
+	};
+
+	return ((store_officer_auth_cb)a->cb)(a->arg, &o);
+}
+
+status
+store_officer_auth(struct store *st, const char *name, store_officer_auth_cb cb, void *arg)
+{
+	sqlite3_stmt *s = q(st, D_OFF_AUTH);
+
+	store_sq_text(s, 1, name);
+	return store_sq_rows(s, auth_row, &(struct cb_arg){ (void (*)(void))cb, arg });
+}
+
+/* changed - ST_OK when the statement just run changed a row, else
+ * ST_NOTFOUND. */
+static status
+changed(sqlite3_stmt *s, status rc)
+{
+	return rc ? rc : sqlite3_changes(sqlite3_db_handle(s)) > 0 ? ST_OK : ST_NOTFOUND;
+}
+
+status
+store_officer_set_pw(struct store *st, const char *name, const char *pw)
+{
+	sqlite3_stmt *s = q(st, D_OFF_PW);
+
+	store_sq_text(s, 1, name);
+	store_sq_text(s, 2, pw);
+	return changed(s, store_sq_run(s));
+}
+
+status
+store_officer_set_totp(struct store *st, const char *name, const char *secret)
+{
+	sqlite3_stmt *s = q(st, D_OFF_TOTP);
+
+	store_sq_text(s, 1, name);
+	store_sq_text(s, 2, secret);
+	return changed(s, store_sq_run(s));
+}
+
+status
+store_officer_totp_step(struct store *st, const char *name, int64_t step)
+{
+	sqlite3_stmt *s = q(st, D_OFF_STEP);
+
+	store_sq_text(s, 1, name);
+	sqlite3_bind_int64(s, 2, step);
+	return changed(s, store_sq_run(s));
 }
 
 /* ---- documents ---- */

@@ -33,6 +33,27 @@ status store_officer_get(struct store *st, const char *name, store_officer_cb cb
 /* store_officer_list - by name (ST_OK if none). */
 status store_officer_list(struct store *st, store_officer_cb cb, void *arg) WUR;
 
+/* What signing in to the duty console checks (schema 10). */
+struct store_officer_auth {
+	const char *name, *role;
+	const char *pw;		/* an Argon2id string (crypto/passwd.h); "": none set */
+	const char *totp;	/* the TOTP secret in base32; "": no second factor */
+	int64_t totp_step;	/* the last TOTP step accepted (no replay) */
+};
+typedef int (*store_officer_auth_cb)(void *arg, const struct store_officer_auth *o);
+
+/* store_officer_auth - ST_NOTFOUND when there is no officer name. */
+status store_officer_auth(struct store *st, const char *name, store_officer_auth_cb cb,
+    void *arg) WUR;
+/* store_officer_set_pw - name's password hash (""; none: cannot sign in). */
+status store_officer_set_pw(struct store *st, const char *name, const char *pw) WUR;
+/* store_officer_set_totp - name's TOTP secret ("": none), its step reset. */
+status store_officer_set_totp(struct store *st, const char *name, const char *secret) WUR;
+/* store_officer_totp_step - record step as name's last accepted TOTP step:
+ * ST_NOTFOUND (nothing changed) unless it is later than the one held, so
+ * a code is accepted once however many sign-ins race. */
+status store_officer_totp_step(struct store *st, const char *name, int64_t step) WUR;
+
 /* ---- documents: "roster", "escalation", "contacts" ---- */
 
 /* store_desk_doc_put - keep text as the document kind (replacing it). */

@@ -1050,6 +1050,8 @@ static const struct migration {
 	{ 6, 7, "agreements", schema_v7, NULL },
 	{ 7, 8, "agreements declined, terminated, superseded; their acts", schema_v8, agree_v8 },
 	{ 8, 9, "the watch desk: officers, items, events", store_desk_schema_v9, NULL },
+	{ 9, 10, "the duty console's sign-in: passwords, second factors", store_desk_schema_v10,
+	    NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -29,7 +29,8 @@ void store_sq_text(sqlite3_stmt *s, int i, const char *v);
 /* store_sq_col - column i as text, "" for NULL. */
 const char *store_sq_col(sqlite3_stmt *s, int i);
 
-/* The watch desk's schema step (store_desk.c). */
+/* The watch desk's schema steps (store_desk.c). */
 extern const char store_desk_schema_v9[];
+extern const char store_desk_schema_v10[];
 
 #endif

@@ -26,6 +26,10 @@ static const char *const names[ST__COUNT] = {
 	[ST_CORRUPT] = "store damaged",
 	[ST_BREACH] = "not allowed by the agreement in force",
 	[ST_BUSY] = "busy, retry later",
+	[ST_SEE_OTHER] = "see other",
+	[ST_UNAUTHORIZED] = "not signed in, or the wrong credentials",
+	[ST_FORBIDDEN] = "forbidden",
+	[ST_LIMITED] = "too many attempts, wait",
 };
 
 const char *

@@ -33,6 +33,10 @@ typedef enum status {
 	ST_CORRUPT,	/* the store is damaged (SQLITE_CORRUPT, SQLITE_NOTADB) */
 	ST_BREACH,	/* a message the agreement in force does not allow */
 	ST_BUSY,	/* at capacity now; the caller retries later */
+	ST_SEE_OTHER,	/* not an error: the answer is elsewhere (a page's redirect) */
+	ST_UNAUTHORIZED,	/* who is asking is not known: sign in first, or again */
+	ST_FORBIDDEN,	/* known, but this request is refused (a form without its token) */
+	ST_LIMITED,	/* too many attempts: wait before trying again */
 	ST__COUNT
 } status;
 

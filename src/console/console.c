@@ -1,0 +1,608 @@
+/* console.c - the duty console (console.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "console/console.h"
+#include "console/page.h"
+#include "crypto/passwd.h"
+#include "crypto/totp.h"
+#include "crypto/tlsctx.h"
+#include "fmt/cookie.h"
+#include "util/b64.h"
+#include "util/diag.h"
+#include "util/stamp.h"
+
+#define TOKEN_BYTES 32
+#define TOKEN_LEN 44		/* base64url of 32 bytes, + NUL */
+#define COOKIE "parley_session"
+#define FAILS_MAX 64		/* officers and addresses tracked for failures */
+
+struct session {
+	char token[TOKEN_LEN];
+	char csrf[TOKEN_LEN];
+	char officer[CARD_NAME_MAX + 1];
+	int64_t last_ms;	/* 0: free */
+};
+
+/* Failed sign-ins of one officer name or one address. */
+struct fail {
+	char key[80];
+	int n;
+	int64_t until_ms;	/* refused until then */
+};
+
+struct console {
+	struct node *n;
+	struct desk *d;
+	struct tlsctx *tls;
+	struct http_listener *l;
+	int https;
+	struct session s[CONSOLE_SESSIONS_MAX];
+	struct fail fails[FAILS_MAX];
+};
+
+static struct diag_limit lim_fail = DIAG_LIMIT_INIT;
+
+/* ---- tokens and sessions ---- */
+
+static void
+token_new(char out[static TOKEN_LEN])
+{
+	uint8_t raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof raw);
+	struct buf b;
+
+	buf_init(&b, TOKEN_LEN);
+	if (b64_url_encode(&b, raw, sizeof raw) != ST_OK || b.len >= TOKEN_LEN)
+		diag_panic("console: cannot encode a token");
+	memcpy(out, b.p, b.len);
+	out[b.len] = '\0';
+	buf_free(&b);
+	sodium_memzero(raw, sizeof raw);
+}
+
+/* same - constant-time equality of two tokens. */
+static int
+same(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return n == strlen(b) && n > 0 && sodium_memcmp(a, b, n) == 0;
+}
+
+/* session_of - the live session r's cookie names, or NULL; a live one's
+ * idle time starts again. */
+static struct session *
+session_of(struct console *c, struct http_req *r)
+{
+	const char *h = http_req_header(r, "Cookie");
+	char tok[TOKEN_LEN];
+	int64_t now = stamp_now_ms();
+	struct session *found = NULL;
+
+	if (!h || cookie_get(h, COOKIE, tok, sizeof tok) != ST_OK)
+		return NULL;
+	for (size_t i = 0; i < CONSOLE_SESSIONS_MAX; i++) {
+		struct session *s = &c->s[i];
+
+		if (s->last_ms && now - s->last_ms > CONSOLE_IDLE_MS)
+			memset(s, 0, sizeof *s);	/* idle too long: ended */
+		if (s->last_ms && same(s->token, tok))
+			found = s;	/* every slot compared: no early exit */
+	}
+	if (found)
+		found->last_ms = now;
+	return found;
+}
+
+static struct session *
+session_new(struct console *c, const char *officer)
+{
+	struct session *s = NULL;
+
+	for (size_t i = 0; i < CONSOLE_SESSIONS_MAX && !s; i++)
+		if (!c->s[i].last_ms || stamp_now_ms() - c->s[i].last_ms > CONSOLE_IDLE_MS)
+			s = &c->s[i];
+	if (!s) {	/* full: the one idle longest gives way */
+		s = &c->s[0];
+		for (size_t i = 1; i < CONSOLE_SESSIONS_MAX; i++)
+			if (c->s[i].last_ms < s->last_ms)
+				s = &c->s[i];
+	}
+	token_new(s->token);
+	token_new(s->csrf);
+	snprintf(s->officer, sizeof s->officer, "%s", officer);
+	s->last_ms = stamp_now_ms();
+	return s;
+}
+
+/* csrf_ok - the form's csrf field is s's token. */
+static int
+csrf_ok(struct http_req *r, const struct session *s)
+{
+	const char *t = http_req_form(r, "csrf");
+
+	return t && same(t, s->csrf);
+}
+
+/* ---- replies ---- */
+
+/* secure - the headers every reply of the console carries. */
+static status
+secure(struct http_req *r)
+{
+	status rc = http_header(r, "Content-Security-Policy", PAGE_CSP);
+
+	if (!rc)
+		rc = http_header(r, "X-Content-Type-Options", "nosniff");
+	if (!rc)
+		rc = http_header(r, "Referrer-Policy", "no-referrer");
+	if (!rc)
+		rc = http_header(r, "X-Frame-Options", "DENY");
+	if (!rc)
+		rc = http_header(r, "Cache-Control", "no-store");
+	return rc;
+}
+
+static void
+html(struct http_req *r, status st, struct buf *b)
+{
+	if (secure(r) != ST_OK) {
+		http_reply_error(r, ST_NOMEM, "out of memory");
+		return;
+	}
+	http_reply(r, st, "text/html; charset=utf-8", b->p ? b->p : "", b->len);
+}
+
+/* see_other - 303 to where; with cookie (a Set-Cookie value) when set. */
+static void
+see_other(struct http_req *r, const char *where, const char *cookie)
+{
+	if (secure(r) != ST_OK || http_header(r, "Location", where) != ST_OK ||
+	    (cookie && http_header(r, "Set-Cookie", cookie) != ST_OK)) {
+		http_reply_error(r, ST_NOMEM, "out of memory");
+		return;
+	}
+	http_reply(r, ST_SEE_OTHER, "text/plain; charset=utf-8", "", 0);
+}
+
+/* ---- sign-in ---- */
+
+static void
+signin_page(struct http_req *r, status st, const char *error, const char *officer)
+{
+	struct buf b;
+	status rc;
+
+	buf_init(&b, 1 << 16);
+	rc = page_begin(&b, "Sign in", NULL, NULL);
+	if (!rc)
+		rc = buf_adds(&b, "<h1>Sign in</h1>\n");
+	if (!rc && error) {
+		rc = buf_adds(&b, "<p class=\"error\" role=\"alert\">");
+		if (!rc)
+			rc = page_text(&b, error);
+		if (!rc)
+			rc = buf_adds(&b, "</p>\n");
+	}
+	if (!rc)
+		rc = buf_adds(&b, "<form method=\"post\" action=\"/signin\">\n"
+		    "<label for=\"officer\">Officer</label>\n"
+		    "<input id=\"officer\" name=\"officer\" autocomplete=\"username\" required"
+		    " autofocus value=\"");
+	if (!rc)
+		rc = page_text(&b, officer ? officer : "");
+	if (!rc)
+		rc = buf_adds(&b, "\">\n<label for=\"password\">Password</label>\n"
+		    "<input id=\"password\" name=\"password\" type=\"password\""
+		    " autocomplete=\"current-password\" required>\n"
+		    "<label for=\"code\">Code (if your second factor is set)</label>\n"
+		    "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\">\n"
+		    "<p><button type=\"submit\">Sign in</button></p>\n</form>\n");
+	if (!rc)
+		rc = page_end(&b);
+	if (rc)
+		http_reply_error(r, ST_NOMEM, "out of memory");
+	else
+		html(r, st, &b);
+	buf_free(&b);
+}
+
+/* fail_slot - the failures of key (an officer "o:NAME", an address
+ * "a:ADDR"): its slot, or the oldest to reuse. */
+static struct fail *
+fail_slot(struct console *c, const char *key)
+{
+	struct fail *f = &c->fails[0];
+
+	for (size_t i = 0; i < FAILS_MAX; i++) {
+		if (strcmp(c->fails[i].key, key) == 0)
+			return &c->fails[i];
+		if (c->fails[i].until_ms < f->until_ms)
+			f = &c->fails[i];
+	}
+	memset(f, 0, sizeof *f);
+	snprintf(f->key, sizeof f->key, "%s", key);
+	return f;
+}
+
+/* locked - ms left while key is refused (0: not). */
+static int64_t
+locked(struct console *c, const char *key)
+{
+	int64_t left = fail_slot(c, key)->until_ms - stamp_now_ms();
+
+	return left > 0 ? left : 0;
+}
+
+static void
+failed(struct console *c, const char *key)
+{
+	struct fail *f = fail_slot(c, key);
+	int64_t lock = 1000;
+
+	if (++f->n > CONSOLE_FAILS_FREE) {
+		for (int i = CONSOLE_FAILS_FREE; i < f->n && lock < CONSOLE_LOCK_MAX_MS; i++)
+			lock *= 2;
+		f->until_ms = stamp_now_ms() + (lock < CONSOLE_LOCK_MAX_MS ? lock :
+		    CONSOLE_LOCK_MAX_MS);
+	}
+}
+
+struct auth {
+	char pw[PASSWD_HASH_MAX], totp[TOTP_B32_LEN(TOTP_SECRET_MAX)];
+	int64_t step;
+	int found;
+};
+
+static int
+auth_row(void *arg, const struct store_officer_auth *o)
+{
+	struct auth *a = arg;
+
+	snprintf(a->pw, sizeof a->pw, "%s", o->pw);
+	snprintf(a->totp, sizeof a->totp, "%s", o->totp);
+	a->step = o->totp_step;
+	a->found = 1;
+	return 1;
+}
+
+/* check - officer's password and code: ST_OK, or ST_BADSIG for anything
+ * wrong (the caller says no more than that). */
+static status
+check(struct console *c, const char *officer, const char *password, const char *code)
+{
+	struct store *st = node_store(c->n);
+	uint8_t secret[TOTP_SECRET_MAX];
+	struct auth a;
+	size_t n = 0;
+	int64_t step;
+	status rc;
+
+	memset(&a, 0, sizeof a);
+	if (!card_name_ok(officer) || store_officer_auth(st, officer, auth_row, &a) != ST_OK ||
+	    !a.pw[0]) {
+		/* the same work as a real check, so the time tells nothing */
+		char dummy[PASSWD_HASH_MAX];
+
+		if (passwd_hash("parley-no-such-officer", 22, dummy) == ST_OK)
+			(void)passwd_verify(dummy, password, strlen(password));
+		return ST_BADSIG;
+	}
+	if (passwd_verify(a.pw, password, strlen(password)) != ST_OK)
+		return ST_BADSIG;
+	if (!a.totp[0])
+		return ST_OK;
+	step = a.step;
+	rc = totp_base32_decode(a.totp, secret, sizeof secret, &n);
+	if (!rc)
+		rc = totp_verify(secret, n, code ? code : "", stamp_now_ms() / 1000, &step);
+	sodium_memzero(secret, sizeof secret);
+	if (!rc)
+		rc = store_officer_totp_step(st, officer, step);	/* once, however raced */
+	return rc ? ST_BADSIG : ST_OK;
+}
+
+static void
+on_signin(void *arg, struct http_req *r)
+{
+	struct console *c = arg;
+	const char *officer = http_req_form(r, "officer"), *password = http_req_form(r, "password");
+	const char *addr = http_req_remote(r);
+	char ko[80], ka[80], cookie[160], left_s[96];
+	struct session *s;
+	int64_t left;
+
+	if (http_req_method(r) == HTTP_GET) {
+		if (session_of(c, r))
+			see_other(r, "/board", NULL);
+		else
+			signin_page(r, ST_OK, NULL, NULL);
+		return;
+	}
+	if (!officer || !password) {
+		signin_page(r, ST_INVALID, "Give your officer name and password.", officer);
+		return;
+	}
+	snprintf(ko, sizeof ko, "o:%.70s", officer);
+	snprintf(ka, sizeof ka, "a:%.70s", addr ? addr : "?");
+	left = locked(c, ko) > locked(c, ka) ? locked(c, ko) : locked(c, ka);
+	if (left) {
+		snprintf(left_s, sizeof left_s, "Too many failed sign-ins: try again in %lld s.",
+		    (long long)((left + 999) / 1000));
+		signin_page(r, ST_LIMITED, left_s, officer);
+		return;
+	}
+	if (check(c, officer, password, http_req_form(r, "code")) != ST_OK) {
+		failed(c, ko);
+		failed(c, ka);
+		diag_warn_limit(&lim_fail, "console: failed sign-in as %s from %s",
+		    card_name_ok(officer) ? officer : "(not an officer's name)", addr ? addr : "?");
+		signin_page(r, ST_UNAUTHORIZED, "Wrong officer name, password or code.", officer);
+		return;
+	}
+	fail_slot(c, ko)->n = 0;
+	s = session_new(c, officer);
+	snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
+	    s->token, c->https ? "; Secure" : "");
+	diag_info("console: %s signed in from %s", officer, addr ? addr : "?");
+	see_other(r, "/board", cookie);
+}
+
+static void
+on_signout(void *arg, struct http_req *r)
+{
+	struct console *c = arg;
+	struct session *s = session_of(c, r);
+
+	if (!s) {
+		see_other(r, "/signin", NULL);
+		return;
+	}
+	if (!csrf_ok(r, s)) {
+		http_reply_error(r, ST_FORBIDDEN, "the form's CSRF token is missing or wrong");
+		return;
+	}
+	diag_info("console: %s signed out", s->officer);
+	memset(s, 0, sizeof *s);
+	see_other(r, "/signin", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+/* ---- the board ---- */
+
+struct board {
+	struct buf *b;
+	const struct session *s;
+	int64_t now;
+	size_t n, alarms;
+	status rc;
+};
+
+static status
+addf_text(struct buf *b, const char *fmt, const char *s)
+{
+	status rc = buf_adds(b, fmt);
+
+	return rc ? rc : page_text(b, s);
+}
+
+static int
+board_row(void *arg, const struct store_desk_item *it)
+{
+	struct board *x = arg;
+	struct buf *b = x->b;
+	char t[STAMP_TIME_LEN];
+	status rc;
+
+	x->n++;
+	rc = buf_addf(b, "<tr id=\"item-%s\"><td><span class=\"prio-%s\">%s</span></td><td>%s</td>",
+	    it->msg, it->priority, it->priority, it->out ? "sent to" : "from");
+	if (!rc)
+		rc = addf_text(b, "", it->peer);
+	if (!rc)
+		rc = addf_text(b, "</td><td>", it->tmpl);
+	if (!rc)
+		rc = addf_text(b, "</td><td>", it->subject);
+	if (!rc)
+		rc = addf_text(b, "</td><td class=\"state\">", desk_state(it, x->now));
+	if (!rc)
+		rc = buf_adds(b, "</td><td>");
+	if (!rc && it->ack_due_ms && !it->ack_ms)
+		rc = buf_addf(b, "<span data-due=\"%lld\"></span>", (long long)it->ack_due_ms);
+	if (!rc && it->ack_ms) {
+		stamp_format(it->ack_ms, t);
+		rc = addf_text(b, "acknowledged by ", it->ack_officer);
+		if (!rc)
+			rc = buf_addf(b, " at %s", t);
+	}
+	if (!rc)
+		rc = buf_adds(b, "</td><td>");
+	if (!rc && it->reply_due_ms && !it->reply_ms)
+		rc = buf_addf(b, "<span data-due=\"%lld\"></span>", (long long)it->reply_due_ms);
+	if (!rc)
+		rc = buf_adds(b, "</td><td>");
+	if (!rc && !it->out && !it->ack_ms) {
+		rc = buf_addf(b, "<form method=\"post\" action=\"/ack\" class=\"inline\">"
+		    "<input type=\"hidden\" name=\"id\" value=\"%s\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"", it->msg);
+		if (!rc)
+			rc = page_text(b, x->s->csrf);
+		if (!rc)
+			rc = buf_adds(b, "\"><button type=\"submit\">Acknowledge</button></form>");
+		if (!strcmp(it->priority, "flash") || !strcmp(it->priority, "immediate"))
+			x->alarms++;
+	}
+	if (!rc)
+		rc = buf_adds(b, "</td></tr>\n");
+	x->rc = rc;
+	return rc != ST_OK;
+}
+
+static void
+on_board(void *arg, struct http_req *r)
+{
+	struct console *c = arg;
+	struct session *s = session_of(c, r);
+	struct board x;
+	struct buf b, rows;
+	status rc;
+
+	if (!s) {
+		see_other(r, "/signin", NULL);
+		return;
+	}
+	buf_init(&b, 16 << 20);
+	buf_init(&rows, 16 << 20);
+	memset(&x, 0, sizeof x);
+	x.b = &rows;
+	x.s = s;
+	x.now = stamp_now_ms();
+	rc = store_desk_open(node_store(c->n), x.now - 24 * 3600 * 1000LL, board_row, &x);
+	if (!rc)
+		rc = x.rc;
+	if (!rc)
+		rc = page_begin(&b, "Board", s->officer, s->csrf);
+	if (!rc && x.alarms)
+		rc = buf_addf(&b, "<div class=\"alarm\" role=\"alert\">%zu urgent item%s not"
+		    " acknowledged</div>\n", x.alarms, x.alarms == 1 ? "" : "s");
+	if (!rc)
+		rc = buf_addf(&b, "<h1>Board</h1>\n<table>\n<caption>%zu items, the most urgent"
+		    " first</caption>\n<thead><tr><th scope=\"col\">Priority</th>"
+		    "<th scope=\"col\">Peer</th><th scope=\"col\">Template</th>"
+		    "<th scope=\"col\">Subject</th><th scope=\"col\">State</th>"
+		    "<th scope=\"col\">Acknowledgement</th><th scope=\"col\">Reply</th>"
+		    "<th scope=\"col\">Action</th></tr></thead>\n<tbody>\n", x.n);
+	if (!rc)
+		rc = buf_add(&b, rows.p ? rows.p : "", rows.len);
+	if (!rc)
+		rc = buf_adds(&b, "</tbody>\n</table>\n");
+	if (!rc)
+		rc = page_end(&b);
+	if (rc)
+		http_reply_error(r, rc == ST_NOMEM || rc == ST_TOOBIG ? ST_NOMEM : ST_DB,
+		    "cannot build the board");
+	else
+		html(r, ST_OK, &b);
+	buf_free(&rows);
+	buf_free(&b);
+}
+
+static void
+on_ack(void *arg, struct http_req *r)
+{
+	struct console *c = arg;
+	struct session *s = session_of(c, r);
+	const char *id = http_req_form(r, "id"), *why = NULL;
+	char ack_id[STAMP_UUID_LEN];
+	status rc;
+
+	if (!s) {
+		see_other(r, "/signin", NULL);
+		return;
+	}
+	if (!csrf_ok(r, s)) {
+		http_reply_error(r, ST_FORBIDDEN, "the form's CSRF token is missing or wrong");
+		return;
+	}
+	if (!id || !stamp_is_uuid(id)) {
+		http_reply_error(r, ST_INVALID, "the form names no item");
+		return;
+	}
+	rc = desk_ack(c->d, id, s->officer, NULL, ack_id, &why);
+	if (rc) {
+		http_reply_error(r, rc, why ? why : status_str(rc));
+		return;
+	}
+	diag_info("console: %s acknowledged %s (statement %s)", s->officer, id, ack_id);
+	see_other(r, "/board", NULL);
+}
+
+static void
+on_root(void *arg, struct http_req *r)
+{
+	see_other(r, session_of(arg, r) ? "/board" : "/signin", NULL);
+}
+
+static void
+on_static(void *arg, struct http_req *r)
+{
+	const char *p = http_req_path(r);
+	int css = strcmp(p, "/static/console.css") == 0;
+
+	(void)arg;
+	if (!css && strcmp(p, "/static/console.js") != 0) {
+		http_reply_error(r, ST_NOTFOUND, "no such file");
+		return;
+	}
+	if (secure(r) != ST_OK) {
+		http_reply_error(r, ST_NOMEM, "out of memory");
+		return;
+	}
+	http_reply(r, ST_OK, css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8",
+	    css ? page_css : page_js, strlen(css ? page_css : page_js));
+}
+
+/* ---- the service ---- */
+
+status
+console_new(struct http *h, struct node *n, struct desk *d, struct console **out)
+{
+	const char *url = node_config(n)->console_listen;
+	char host[CARD_ENDPOINT_MAX + 1], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
+	struct console *c;
+	int tls, port;
+	status rc;
+
+	*out = NULL;
+	if (!url[0])
+		return ST_OK;
+	if (config_console_parse(url, &tls, host, sizeof host, &port) != ST_OK)
+		return ST_INVALID;
+	if (!(c = calloc(1, sizeof *c)))
+		return ST_NOMEM;
+	c->n = n;
+	c->d = d;
+	c->https = tls;
+	rc = ST_OK;
+	if (tls && ((rc = node_path(node_dir(n), "server.key", key)) != ST_OK ||
+	    (rc = node_path(node_dir(n), "server.crt", crt)) != ST_OK ||
+	    (rc = tlsctx_new_server(key, crt, &c->tls)) != ST_OK)) {
+		console_free(c);
+		return rc;
+	}
+	rc = http_listen(h, "console", host, port, tls ? HTTP_TLS_SERVER : HTTP_PLAIN, c->tls,
+	    &c->l);
+	if (!rc)
+		rc = http_route(c->l, HTTP_GET, "/", 0, on_root, c);
+	if (!rc)
+		rc = http_route(c->l, HTTP_GET | HTTP_POST, "/signin", 8192, on_signin, c);
+	if (!rc)
+		rc = http_route(c->l, HTTP_POST, "/signout", 8192, on_signout, c);
+	if (!rc)
+		rc = http_route(c->l, HTTP_GET, "/board", 0, on_board, c);
+	if (!rc)
+		rc = http_route(c->l, HTTP_POST, "/ack", 8192, on_ack, c);
+	if (!rc)
+		rc = http_route(c->l, HTTP_GET, "/static/*", 0, on_static, c);
+	if (rc) {
+		console_free(c);
+		return rc;
+	}
+	diag_info("console: serving %s", url);
+	*out = c;
+	return ST_OK;
+}
+
+void
+console_free(struct console *c)
+{
+	if (!c)
+		return;
+	sodium_memzero(c->s, sizeof c->s);
+	tlsctx_free(c->tls);
+	free(c);
+}

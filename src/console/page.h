@@ -1,0 +1,33 @@
+/* page.h - the duty console's HTML: the pages' frame, text from peers
+ * made safe in HTML, and the stylesheet and script served with them (all
+ * compiled in: nothing is fetched from elsewhere).  The script is a file
+ * of its own, never inline, so the Content-Security-Policy allows no
+ * inline script.
+ */
+#ifndef PARLEY_PAGE_H
+#define PARLEY_PAGE_H
+
+#include "util/buf.h"
+#include "util/status.h"
+
+/* The console's Content-Security-Policy: its own files only. */
+#define PAGE_CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';" \
+    " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+/* page_text - append s to out for HTML text or an attribute value: what
+ * could reorder or forge a line made visible (util/text.h), then & < > "
+ * and ' as entities. */
+status page_text(struct buf *out, const char *s) WUR;
+/* page_begin - the frame up to the page's own content: title (escaped),
+ * the stylesheet and script, and, when officer is not NULL, the header
+ * with who is signed in and the "Sign out" button (a form carrying csrf). */
+status page_begin(struct buf *out, const char *title, const char *officer,
+    const char *csrf) WUR;
+/* page_end - the frame's end. */
+status page_end(struct buf *out) WUR;
+
+/* The compiled-in files: their text. */
+extern const char page_css[];
+extern const char page_js[];
+
+#endif

@@ -1,0 +1,188 @@
+"""The duty console (issue 15, first slice): served by parleyd when
+console_listen is set; officers sign in with the password `parley officer
+passwd` set (and a TOTP code when they have one); sessions in HttpOnly,
+SameSite=Strict cookies; every change carries the CSRF token; a strict
+Content-Security-Policy.  These tests speak HTTP as a browser does
+(requests, cookies kept); the browser tests come with the rest of the
+console."""
+import hmac
+import re
+import struct
+import time
+import base64
+import hashlib
+
+import pytest
+import requests
+
+from parley_e2e import free_port, wait_for
+from test_desk import INCIDENT, item, send_form
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def consoles(make_node, top):
+    """alpha and bravo, each with a duty officer who has a password, and a
+    console on loopback (plain HTTP for alpha, HTTPS for bravo)."""
+    a, b = make_node("alpha"), make_node("bravo")
+    a.pin(b)
+    b.pin(a)
+    ports = {a.name: free_port(), b.name: free_port()}
+    a.cli("config", "set", "console_listen", f"http://127.0.0.1:{ports['alpha']}")
+    b.cli("config", "set", "console_listen", f"https://127.0.0.1:{ports['bravo']}")
+    for n, who in ((a, "ana"), (b, "bob")):
+        n.cli("officer", "add", who, "--role", "duty")
+        n.cli("officer", "passwd", who, "--password-stdin", stdin=PASSWORD + "\n")
+    a.start()
+    b.start()
+    return a, b, {"alpha": f"http://127.0.0.1:{ports['alpha']}",
+                  "bravo": f"https://127.0.0.1:{ports['bravo']}"}
+
+
+def browser():
+    s = requests.Session()
+    s.verify = False     # the node's self-signed server certificate
+    return s
+
+
+def sign_in(url, officer, password=PASSWORD, code=None, s=None):
+    s = s or browser()
+    form = {"officer": officer, "password": password}
+    if code is not None:
+        form["code"] = code
+    r = s.post(url + "/signin", data=form, allow_redirects=False, timeout=30)
+    return s, r
+
+
+def csrf_of(page):
+    m = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert m, page
+    return m.group(1)
+
+
+def test_sign_in_board_acknowledge_sign_out(consoles, top):
+    a, b, url = consoles
+    # not signed in: the board sends to the sign-in page
+    s = browser()
+    r = s.get(url["bravo"] + "/board", allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and r.headers["Location"] == "/signin"
+    page = s.get(url["bravo"] + "/signin", timeout=30)
+    assert page.status_code == 200
+    assert "<label for=\"officer\">Officer</label>" in page.text
+    assert "<label for=\"password\">Password</label>" in page.text
+    assert ">Sign in</button>" in page.text
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "<script>" not in page.text        # no inline script anywhere
+
+    # a wrong password is refused, and says no more than that
+    _, r = sign_in(url["bravo"], "bob", "not the password at all")
+    assert r.status_code == 401 and "Wrong officer name, password or code." in r.text
+    _, r = sign_in(url["bravo"], "nobody", PASSWORD)
+    assert r.status_code == 401 and "Wrong officer name, password or code." in r.text
+    assert b.loggrep("console: failed sign-in as bob from")
+
+    s, r = sign_in(url["bravo"], "bob")
+    assert r.status_code == 303 and r.headers["Location"] == "/board"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" in cookie
+    assert b.loggrep("console: bob signed in from")
+
+    # a flash notification from alpha: on the board, with its alarm and
+    # the acknowledgement's countdown
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT)
+    mid = p.stdout.splitlines()[0]
+    board = s.get(url["bravo"] + "/board", timeout=30).text
+    assert f'id="item-{mid}"' in board
+    assert 'class="alarm" role="alert"' in board and "1 urgent item not acknowledged" in board
+    assert re.search(r'<span data-due="\d+"></span>', board)
+    assert INCIDENT["observed"][:40] in board
+    assert ">Acknowledge</button>" in board and ">Sign out</button>" in board
+
+    # without the CSRF token the acknowledgement is refused
+    r = s.post(url["bravo"] + "/ack", data={"id": mid}, allow_redirects=False, timeout=30)
+    assert r.status_code == 403
+    r = s.post(url["bravo"] + "/ack", data={"id": mid, "csrf": "x" * 43},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 403
+    assert item(b, mid)["acknowledged_by"] is None
+
+    r = s.post(url["bravo"] + "/ack", data={"id": mid, "csrf": csrf_of(board)},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 303, r.text
+    # the same signed statement as parley ack: the sender's desk shows it
+    wait_for(lambda: item(a, mid)["acknowledged_by"] == "bob", 20, "the ack at alpha")
+    assert b.loggrep(f"console: bob acknowledged {mid}")
+    board = s.get(url["bravo"] + "/board", timeout=30).text
+    assert "acknowledged by bob" in board and 'class="alarm"' not in board
+
+    # sign out: the session is gone
+    r = s.post(url["bravo"] + "/signout", data={"csrf": csrf_of(board)},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and r.headers["Location"] == "/signin"
+    r = s.get(url["bravo"] + "/board", allow_redirects=False, timeout=30)
+    assert r.status_code == 303
+
+
+def test_a_session_from_another_node_is_refused(consoles):
+    a, b, url = consoles
+    s, r = sign_in(url["alpha"], "ana")
+    assert r.status_code == 303
+    assert "Secure" not in r.headers["Set-Cookie"]        # plain HTTP on loopback
+    token = s.cookies.get("parley_session")
+    other = browser()
+    other.cookies.set("parley_session", token)
+    r = other.get(url["bravo"] + "/board", allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and r.headers["Location"] == "/signin"
+    assert s.get(url["alpha"] + "/board", timeout=30).status_code == 200
+
+
+def test_failed_sign_ins_are_slowed(consoles):
+    a, b, url = consoles
+    for _ in range(3):
+        _, r = sign_in(url["alpha"], "ana", "wrong password, wrong")
+        assert r.status_code == 401
+    _, r = sign_in(url["alpha"], "ana", "wrong password, wrong")
+    assert r.status_code == 401
+    # locked now, even with the right password, for a while
+    _, r = sign_in(url["alpha"], "ana")
+    assert r.status_code == 429 and "Too many failed sign-ins" in r.text
+
+
+def totp(secret_b32, t=None):
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((t or time.time()) // 30)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def test_second_factor(consoles):
+    a, b, url = consoles
+    out = a.cli("officer", "totp", "ana").stdout
+    secret = re.search(r"secret: ([A-Z2-7]+)", out).group(1)
+    assert re.search(r"uri:    otpauth://totp/parley:ana\?secret=" + secret, out)
+    _, r = sign_in(url["alpha"], "ana")                    # no code
+    assert r.status_code == 401
+    code = totp(secret)
+    _, r = sign_in(url["alpha"], "ana", code=code)
+    assert r.status_code == 303
+    _, r = sign_in(url["alpha"], "ana", code=code)         # the same code again: a replay
+    assert r.status_code == 401
+    a.cli("officer", "totp", "ana", "--off")
+    _, r = sign_in(url["alpha"], "ana")
+    assert r.status_code == 303
+
+
+def test_console_listen_refused_off_loopback(make_node):
+    a = make_node("alpha")
+    p = a.cli("config", "set", "console_listen", "http://192.0.2.1:8443", check=False)
+    assert p.returncode == 1 and "loopback" in p.stderr, p.stderr
+    p = a.cli("officer", "passwd", "nobody", "--password-stdin", stdin=PASSWORD + "\n",
+              check=False)
+    assert p.returncode == 1 and "no officer named" in p.stderr
+    a.cli("officer", "add", "ana", "--role", "duty")
+    p = a.cli("officer", "passwd", "ana", "--password-stdin", stdin="short\n", check=False)
+    assert p.returncode == 1 and "refused" in p.stderr
