@@ -18,10 +18,8 @@ text_shown(uint32_t cp)
 	    (cp >= 0xfff9 && cp <= 0xfffb));
 }
 
-/* utf8 - the length of the UTF-8 sequence at p[0..n) (shortest form, no
- * surrogates, at most U+10FFFF) and its code point; 0 when it is not one. */
-static size_t
-utf8(const unsigned char *p, size_t n, uint32_t *cp)
+size_t
+text_utf8(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	size_t k = p[0] < 0x80 ? 1 : p[0] < 0xc2 ? 0 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 :
 	    p[0] < 0xf5 ? 4 : 0;
@@ -50,7 +48,7 @@ text_escape(struct buf *out, const char *s, size_t n, unsigned flags)
 
 	while (!rc && p < end) {
 		uint32_t cp = 0;
-		size_t k = utf8(p, (size_t)(end - p), &cp);
+		size_t k = text_utf8(p, (size_t)(end - p), &cp);
 
 		if (k == 0) {
 			rc = buf_addf(out, "\\x%02x", *p++);

@@ -21,6 +21,10 @@
  * printed: C0 and C1 controls, DEL, Unicode format and bidi controls, line
  * and paragraph separators. */
 int text_shown(uint32_t cp);
+/* text_utf8 - the length of the UTF-8 sequence at p[0..n) (n > 0; shortest
+ * form, no surrogates, at most U+10FFFF) and its code point in *cp; 0 when
+ * it is not one. */
+size_t text_utf8(const unsigned char *p, size_t n, uint32_t *cp);
 /* text_escape - append s[0..n) to out with what text_shown refuses written
  * as \uXXXX (\n, \t, \r by name), bytes that are not UTF-8 as \xHH, and as
  * flags say; text without such characters is appended unchanged.  ST_TOOBIG
