@@ -217,13 +217,22 @@ signin_page(struct http_req *r, status st, const char *error, const char *office
 static struct fail *
 fail_slot(struct console *c, const char *key)
 {
-	struct fail *f = &c->fails[0];
+	struct fail *f = NULL;
 
-	for (size_t i = 0; i < FAILS_MAX; i++) {
+	for (size_t i = 0; i < FAILS_MAX; i++)
 		if (strcmp(c->fails[i].key, key) == 0)
 			return &c->fails[i];
-		if (c->fails[i].until_ms < f->until_ms)
-			f = &c->fails[i];
+	for (size_t i = 0; i < FAILS_MAX && !f; i++)
+		if (!c->fails[i].key[0])
+			f = &c->fails[i];	/* a free one */
+	for (size_t i = 0; i < FAILS_MAX && !f; i++)
+		if (c->fails[i].until_ms < stamp_now_ms())
+			f = &c->fails[i];	/* one no longer refused */
+	if (!f) {	/* all refused now: the one refused for the least time */
+		f = &c->fails[0];
+		for (size_t i = 1; i < FAILS_MAX; i++)
+			if (c->fails[i].until_ms < f->until_ms)
+				f = &c->fails[i];
 	}
 	memset(f, 0, sizeof *f);
 	snprintf(f->key, sizeof f->key, "%s", key);
@@ -289,8 +298,9 @@ check(struct console *c, const char *officer, const char *password, const char *
 		/* the same work as a real check, so the time tells nothing */
 		char dummy[PASSWD_HASH_MAX];
 
-		if (passwd_hash("parley-no-such-officer", 22, dummy) == ST_OK)
-			(void)passwd_verify(dummy, password, strlen(password));
+		if (passwd_hash("parley-no-such-officer", 22, dummy) == ST_OK &&
+		    passwd_verify(dummy, password, strlen(password)) == ST_OK)
+			diag_warn("console: the dummy password matched");
 		return ST_BADSIG;
 	}
 	if (passwd_verify(a.pw, password, strlen(password)) != ST_OK)

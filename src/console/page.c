@@ -10,6 +10,8 @@ page_text(struct buf *out, const char *s)
 	struct buf shown;
 	status rc;
 
+	if (!s)
+		s = "";
 	buf_init(&shown, 4 * strlen(s) + 64);
 	rc = text_escape(&shown, s, strlen(s), TEXT_LINES);
 	for (size_t i = 0; !rc && i < shown.len; i++) {

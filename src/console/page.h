@@ -14,7 +14,7 @@
 #define PAGE_CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';" \
     " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-/* page_text - append s to out for HTML text or an attribute value: what
+/* page_text - append s (NULL: nothing) to out for HTML text or an attribute value: what
  * could reorder or forge a line made visible (util/text.h), then & < > "
  * and ' as entities. */
 status page_text(struct buf *out, const char *s) WUR;

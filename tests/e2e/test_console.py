@@ -6,6 +6,7 @@ Content-Security-Policy.  These tests speak HTTP as a browser does
 (requests, cookies kept); the browser tests come with the rest of the
 console."""
 import hmac
+import os
 import re
 import struct
 import time
@@ -36,18 +37,24 @@ def consoles(make_node, top):
         n.cli("officer", "passwd", who, "--password-stdin", stdin=PASSWORD + "\n")
     a.start()
     b.start()
-    return a, b, {"alpha": f"http://127.0.0.1:{ports['alpha']}",
-                  "bravo": f"https://127.0.0.1:{ports['bravo']}"}
+    url = {"alpha": f"http://127.0.0.1:{ports['alpha']}",
+           "bravo": f"https://127.0.0.1:{ports['bravo']}"}
+    CERT[url["bravo"]] = os.path.join(b.dir, "server.crt")   # self-signed at parley init
+    return a, b, url
 
 
-def browser():
+CERT = {}     # url -> the node's server certificate, to check it against
+
+
+def browser(url=None):
     s = requests.Session()
-    s.verify = False     # the node's self-signed server certificate
+    s.trust_env = False     # else a CA bundle named in the environment wins
+    s.verify = CERT.get(url, True)
     return s
 
 
 def sign_in(url, officer, password=PASSWORD, code=None, s=None):
-    s = s or browser()
+    s = s or browser(url)
     form = {"officer": officer, "password": password}
     if code is not None:
         form["code"] = code
@@ -64,7 +71,7 @@ def csrf_of(page):
 def test_sign_in_board_acknowledge_sign_out(consoles, top):
     a, b, url = consoles
     # not signed in: the board sends to the sign-in page
-    s = browser()
+    s = browser(url["bravo"])
     r = s.get(url["bravo"] + "/board", allow_redirects=False, timeout=30)
     assert r.status_code == 303 and r.headers["Location"] == "/signin"
     page = s.get(url["bravo"] + "/signin", timeout=30)
@@ -132,7 +139,7 @@ def test_a_session_from_another_node_is_refused(consoles):
     assert r.status_code == 303
     assert "Secure" not in r.headers["Set-Cookie"]        # plain HTTP on loopback
     token = s.cookies.get("parley_session")
-    other = browser()
+    other = browser(url["bravo"])
     other.cookies.set("parley_session", token)
     r = other.get(url["bravo"] + "/board", allow_redirects=False, timeout=30)
     assert r.status_code == 303 and r.headers["Location"] == "/signin"

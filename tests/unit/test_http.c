@@ -209,6 +209,7 @@ static const struct {
 	{ ST_FORK, 422 },
 	{ ST_ORDER, 425 },
 	{ ST_DOWN, 503 }, { ST_CORRUPT, 503 }, { ST_BUSY, 503 },
+	{ ST_SEE_OTHER, 303 }, { ST_UNAUTHORIZED, 401 }, { ST_FORBIDDEN, 403 }, { ST_LIMITED, 429 },
 	{ ST_TIMEOUT, 504 },
 	{ ST_FULL, 507 },
 };
@@ -223,7 +224,9 @@ static const struct {
 	{ 425, ST_ORDER }, { 503, ST_DOWN }, { 504, ST_TIMEOUT }, { 507, ST_FULL },
 	/* codes the table does not hold */
 	{ 201, ST_OK }, { 204, ST_OK }, { 299, ST_OK },
-	{ 401, ST_INVALID }, { 418, ST_INVALID }, { 429, ST_INVALID }, { 499, ST_INVALID },
+	{ 418, ST_INVALID }, { 499, ST_INVALID },
+	/* the console's: a page elsewhere, sign in first, too many tries */
+	{ 303, ST_SEE_OTHER }, { 401, ST_UNAUTHORIZED }, { 429, ST_LIMITED },
 	{ 501, ST_DOWN }, { 502, ST_DOWN }, { 599, ST_DOWN },
 };
 
