@@ -49,6 +49,15 @@ else
 	touch peered
 fi
 
+# the duty console of each, on loopback; the officers' demo password
+$parley config set console_listen "http://127.0.0.1:$((port + 10))" --dir alpha >/dev/null
+$parley config set console_listen "http://127.0.0.1:$((port + 11))" --dir bravo >/dev/null
+for who in alpha:ana bravo:bob; do
+	$parley officer add "${who#*:}" --role duty --dir "${who%%:*}" >/dev/null 2>&1 || true
+	echo "demo password 1234" | $parley officer passwd "${who#*:}" --password-stdin \
+	    --dir "${who%%:*}" >/dev/null
+done
+
 say "3. Both start their daemons (logs: $run/*.log)"
 "$bin/parleyd" --dir alpha 2> alpha.log &
 pids="$!"
@@ -89,9 +98,9 @@ else
 	$parley agreement list --dir alpha
 fi
 
-say "4. Each desk names its duty officer"
-$parley officer add ana --role duty --dir alpha 2>/dev/null || echo "(ana is already an officer of alpha)"
-$parley officer add bob --role duty --dir bravo 2>/dev/null || echo "(bob is already an officer of bravo)"
+say "4. Each desk has its duty officer (added before the daemons started)"
+$parley officer list --dir alpha
+$parley officer list --dir bravo
 
 say "5. alpha's desk sends a formal incident notification, filled in from its template"
 cat > notice.json <<'JSON'
@@ -131,6 +140,10 @@ echo "--- alpha: bravo's signed receipt"
 $parley receipt "$id" --dir alpha
 echo "--- alpha: link status"
 $parley status --dir alpha
+
+say "The duty consoles (sign in with the demo password: demo password 1234)"
+echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"
+echo "  bravo: http://127.0.0.1:$((port + 11))/  officer bob"
 
 say "Both nodes keep running. Try, in another terminal:"
 cat <<TXT
