@@ -19,6 +19,8 @@
 #define TOKEN_LEN 44		/* base64url of 32 bytes, + NUL */
 #define COOKIE "parley_session"
 #define FAILS_MAX 64		/* officers and addresses tracked for failures */
+#define STREAMS_MAX 64		/* pages open on /events */
+#define PING_S 15		/* a comment on each stream this often: a dead one shows */
 
 struct session {
 	char token[TOKEN_LEN];
@@ -34,6 +36,13 @@ struct fail {
 	int64_t until_ms;	/* refused until then */
 };
 
+/* A page listening on /events (Server-Sent Events). */
+struct stream {
+	struct console *c;
+	struct http_req *r;	/* NULL: free */
+	const struct session *s;
+};
+
 struct console {
 	struct node *n;
 	struct desk *d;
@@ -42,6 +51,8 @@ struct console {
 	int https;
 	struct session s[CONSOLE_SESSIONS_MAX];
 	struct fail fails[FAILS_MAX];
+	struct stream streams[STREAMS_MAX];
+	struct event *ping;
 };
 
 static struct diag_limit lim_fail = DIAG_LIMIT_INIT;
@@ -363,6 +374,82 @@ on_signin(void *arg, struct http_req *r)
 	see_other(r, "/board", cookie);
 }
 
+/* ---- live: Server-Sent Events ---- */
+
+/* say - write text to every open stream (of session s only, when s is
+ * not NULL, and then end them). */
+static void
+say(struct console *c, const char *text, const struct session *s)
+{
+	for (size_t i = 0; i < STREAMS_MAX; i++) {
+		struct stream *x = &c->streams[i];
+
+		if (!x->r || (s && x->s != s))
+			continue;
+		if (s) {
+			http_stream_end(x->r);
+			x->r = NULL;
+		} else if (http_stream_write(x->r, text, strlen(text)) != ST_OK) {
+			http_stream_end(x->r);
+			x->r = NULL;
+		}
+	}
+}
+
+static void
+stream_gone(void *arg)
+{
+	((struct stream *)arg)->r = NULL;	/* the page went away; r is freed */
+}
+
+static void
+on_change(void *arg)
+{
+	say(arg, "event: change\ndata: {}\n\n", NULL);
+}
+
+static void
+on_ping(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	say(arg, ": ping\n\n", NULL);
+}
+
+static void
+on_events(void *arg, struct http_req *r)
+{
+	static const char hello[] = "retry: 3000\n: hello\n\n";
+	struct console *c = arg;
+	struct session *s = session_of(c, r);
+	struct stream *x = NULL;
+
+	if (!s) {
+		http_reply_error(r, ST_UNAUTHORIZED, "sign in first");
+		return;
+	}
+	for (size_t i = 0; i < STREAMS_MAX && !x; i++)
+		if (!c->streams[i].r)
+			x = &c->streams[i];
+	if (!x) {
+		http_reply_error(r, ST_BUSY, "too many pages open; the page polls instead");
+		return;
+	}
+	if (secure(r) != ST_OK) {
+		http_reply_error(r, ST_NOMEM, "out of memory");
+		return;
+	}
+	x->c = c;
+	x->r = r;
+	x->s = s;
+	http_defer(r, stream_gone, x);
+	http_stream_start(r, ST_OK, "text/event-stream");
+	if (http_stream_write(r, hello, sizeof hello - 1) != ST_OK) {
+		http_stream_end(r);
+		x->r = NULL;
+	}
+}
+
 static void
 on_signout(void *arg, struct http_req *r)
 {
@@ -378,6 +465,7 @@ on_signout(void *arg, struct http_req *r)
 		return;
 	}
 	diag_info("console: %s signed out", s->officer);
+	say(c, NULL, s);	/* its pages stop listening */
 	memset(s, 0, sizeof *s);
 	see_other(r, "/signin", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
@@ -480,7 +568,7 @@ on_board(void *arg, struct http_req *r)
 		rc = buf_addf(&b, "<div class=\"alarm\" role=\"alert\">%zu urgent item%s not"
 		    " acknowledged</div>\n", x.alarms, x.alarms == 1 ? "" : "s");
 	if (!rc)
-		rc = buf_addf(&b, "<h1>Board</h1>\n<table>\n<caption>%zu items, the most urgent"
+		rc = buf_addf(&b, "<h1>Board</h1>\n<table id=\"board\">\n<caption>%zu items, the most urgent"
 		    " first</caption>\n<thead><tr><th scope=\"col\">Priority</th>"
 		    "<th scope=\"col\">Peer</th><th scope=\"col\">Template</th>"
 		    "<th scope=\"col\">Subject</th><th scope=\"col\">State</th>"
@@ -598,6 +686,16 @@ console_new(struct http *h, struct node *n, struct desk *d, struct console **out
 		rc = http_route(c->l, HTTP_POST, "/ack", 8192, on_ack, c);
 	if (!rc)
 		rc = http_route(c->l, HTTP_GET, "/static/*", 0, on_static, c);
+	if (!rc)
+		rc = http_route(c->l, HTTP_GET, "/events", 0, on_events, c);
+	if (!rc && !(c->ping = event_new(http_base(h), -1, EV_PERSIST, on_ping, c)))
+		rc = ST_NOMEM;
+	if (!rc) {
+		struct timeval tv = { PING_S, 0 };
+
+		event_add(c->ping, &tv);
+		desk_watch(d, on_change, c);
+	}
 	if (rc) {
 		console_free(c);
 		return rc;
@@ -612,6 +710,15 @@ console_free(struct console *c)
 {
 	if (!c)
 		return;
+	if (c->d)
+		desk_watch(c->d, NULL, NULL);
+	for (size_t i = 0; i < STREAMS_MAX; i++)
+		if (c->streams[i].r) {
+			http_stream_end(c->streams[i].r);
+			c->streams[i].r = NULL;
+		}
+	if (c->ping)
+		event_free(c->ping);
 	sodium_memzero(c->s, sizeof c->s);
 	tlsctx_free(c->tls);
 	free(c);

@@ -96,4 +96,15 @@ const char page_js[] =
     "function tick(){document.querySelectorAll('[data-due]').forEach(function(e){"
     "var ms=Number(e.dataset.due)-Date.now();e.textContent=left(ms);"
     "e.classList.toggle('over',ms<0);});}\n"
-    "document.addEventListener('DOMContentLoaded',function(){tick();setInterval(tick,1000);});\n";
+    "function refresh(){fetch(location.pathname,{credentials:'same-origin'}).then("
+    "function(r){return r.ok?r.text():null;}).then(function(t){if(!t)return;"
+    "var d=new DOMParser().parseFromString(t,'text/html'),m=d.getElementById('main');"
+    "if(m){document.getElementById('main').innerHTML=m.innerHTML;tick();}});}\n"
+    "function live(){if(!document.getElementById('board'))return;"
+    "if(!window.EventSource){setInterval(refresh,5000);return;}"
+    "var es=new EventSource('/events'),poll=null;"
+    "es.addEventListener('change',refresh);"
+    "es.onerror=function(){if(!poll)poll=setInterval(refresh,5000);};"
+    "es.onopen=function(){if(poll){clearInterval(poll);poll=null;}refresh();};}\n"
+    "document.addEventListener('DOMContentLoaded',function(){tick();setInterval(tick,1000);"
+    "live();});\n";

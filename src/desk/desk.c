@@ -47,7 +47,37 @@ struct desk {
 	int64_t plan_ms, roster_ms;
 	struct notify *notify;	/* runs the notify command for the events */
 	int notice_late;	/* the overdue notice being queued fires late */
+	struct event *changed;	/* active after a change: tells the watcher */
+	void (*watch)(void *arg);
+	void *watch_arg;
 };
+
+/* changed - the items may have changed: the watcher hears of it on the
+ * next turn of the loop, after the transaction at hand has committed. */
+static void
+changed(struct desk *d)
+{
+	if (d->watch && d->changed)
+		event_active(d->changed, EV_TIMEOUT, 0);
+}
+
+static void
+on_changed(evutil_socket_t fd, short what, void *arg)
+{
+	struct desk *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (d->watch)
+		d->watch(d->watch_arg);
+}
+
+void
+desk_watch(struct desk *d, void (*fn)(void *arg), void *arg)
+{
+	d->watch = fn;
+	d->watch_arg = arg;
+}
 
 /* An item read from the store, its strings its own. */
 struct ditem {
@@ -513,6 +543,8 @@ static status
 on_queued(void *arg, int64_t peer_id, const struct message *m)
 {
 	struct desk *d = arg;
+
+	changed(d);
 	char why[DESKMSG_WHY_MAX];
 	struct deskmsg_form f;
 	struct store_desk_item it;
@@ -570,6 +602,8 @@ static status
 on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct receipt *r)
 {
 	struct desk *d = arg;
+
+	changed(d);
 	struct store *st = node_store(d->n);
 	char why[DESKMSG_WHY_MAX];
 	struct deskmsg_form f;
@@ -640,6 +674,8 @@ static status
 on_delivered(void *arg, int64_t peer_id, const struct receipt *r, int path)
 {
 	struct desk *d = arg;
+
+	changed(d);
 	struct ditem x;
 	status rc = item_get(d, r->msg, &x);
 
@@ -799,6 +835,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			push(d, batch[i].msg, now + 60000);
 	}
 	free(batch);
+	if (n)
+		changed(d);
 	if (queued && !rc)
 		send_kick(d);
 	arm(d);
@@ -1051,7 +1089,8 @@ desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct 
 	d->n = n;
 	d->e = e;
 	if (!(d->timer = evtimer_new(base, on_timer, d)) ||
-	    !(d->sched = evtimer_new(base, on_sched, d))) {
+	    !(d->sched = evtimer_new(base, on_sched, d)) ||
+	    !(d->changed = event_new(base, -1, 0, on_changed, d))) {
 		desk_free(d);
 		return ST_NOMEM;
 	}
@@ -1091,6 +1130,8 @@ desk_free(struct desk *d)
 		event_free(d->timer);
 	if (d->sched)
 		event_free(d->sched);
+	if (d->changed)
+		event_free(d->changed);
 	free(d->heap);
 	escalation_free(d->plan);
 	roster_free(d->roster);

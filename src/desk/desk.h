@@ -56,6 +56,12 @@ void desk_free(struct desk *d);
 status desk_ack(struct desk *d, const char *id, const char *officer, const char *note,
     char ack_id[static STAMP_UUID_LEN], const char **why) WUR;
 
+/* desk_watch - call fn(arg) (NULL: none) on a turn of the loop after the
+ * desk's items may have changed (a message queued, accepted or delivered,
+ * a deadline acted on, an acknowledgement): what the console pushes to
+ * its open pages.  One watcher. */
+void desk_watch(struct desk *d, void (*fn)(void *arg), void *arg);
+
 /* desk_poke - look at the scheduled work (checks due, contacts not yet
  * sent to a peer) on the next turn of the loop, not at the next tick. */
 void desk_poke(struct desk *d);

@@ -193,3 +193,30 @@ def test_console_listen_refused_off_loopback(make_node):
     a.cli("officer", "add", "ana", "--role", "duty")
     p = a.cli("officer", "passwd", "ana", "--password-stdin", stdin="short\n", check=False)
     assert p.returncode == 1 and "refused" in p.stderr
+
+
+def test_the_board_hears_of_changes_as_they_happen(consoles, top):
+    """The board's page listens on /events (Server-Sent Events): a flash
+    notification from the other node is announced there at once, with no
+    reload; /events wants a session; signing out ends the stream."""
+    a, b, url = consoles
+    assert browser(url["bravo"]).get(url["bravo"] + "/events", timeout=30).status_code == 401
+    s, r = sign_in(url["bravo"], "bob")
+    board = s.get(url["bravo"] + "/board", timeout=30).text
+    assert 'id="board"' in board and '<script src="/static/console.js"' in board
+    js = s.get(url["bravo"] + "/static/console.js", timeout=30)
+    assert js.headers["Content-Type"].startswith("text/javascript")
+    assert "EventSource('/events')" in js.text
+    ev = s.get(url["bravo"] + "/events", stream=True, timeout=(10, 30))
+    assert ev.status_code == 200
+    assert ev.headers["Content-Type"].startswith("text/event-stream")
+    lines = ev.iter_lines(decode_unicode=True)
+    assert next(lines) == "retry: 3000"
+    p = send_form(a, "bravo", top, "incident-notification", INCIDENT)
+    assert p.returncode == 0, p.stderr
+    for line in lines:          # each read waits at most 30 s (the timeout)
+        if line == "event: change":
+            break
+    # the page then fetches the board again, and the item is there
+    assert p.stdout.splitlines()[0] in s.get(url["bravo"] + "/board", timeout=30).text
+    ev.close()
