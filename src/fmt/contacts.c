@@ -270,30 +270,22 @@ fields(const json_t *root, enum contacts_mode mode, struct contacts *c, char *wh
 	return rc;
 }
 
+static status
+fill(const json_t *root, void *c, const void *mode, char *why)
+{
+	return fields(root, *(const enum contacts_mode *)mode, c, why);
+}
+
 status
 contacts_parse(const char *json, size_t n, enum contacts_mode mode, struct contacts **out,
     char why[static CONTACTS_WHY_MAX])
 {
-	struct contacts *c;
-	json_t *root;
-	status rc;
+	void *c;
+	status rc = why_read(json, n, mode == CONTACTS_FILE ? CONTACTS_BYTES_MAX :
+	    CONTACTS_STATEMENT_MAX, sizeof **out, fill, &mode, free, &c, why);
 
-	*out = NULL;
-	why[0] = '\0';
-	rc = why_load(json, n, mode == CONTACTS_FILE ? CONTACTS_BYTES_MAX : CONTACTS_STATEMENT_MAX,
-	    &root, why);
-	if (rc)
-		return rc;
-	c = calloc(1, sizeof *c);
-	rc = c ? fields(root, mode, c, why) :
-	    why_fail(why, WHY_MAX, ST_NOMEM, "(top)", "out of memory");
-	json_decref(root);
-	if (rc) {
-		free(c);
-		return rc;
-	}
 	*out = c;
-	return ST_OK;
+	return rc;
 }
 
 void

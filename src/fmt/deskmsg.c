@@ -33,16 +33,12 @@ deskmsg_role_ok(const char *s)
 	return roster_role_parse(s, &r) == ST_OK;
 }
 
-/* note_ok - text of 1..max bytes, no control character but newline. */
+/* note_ok - text of 1..max bytes, no control character but newline (the
+ * rule of a template's text field: why_control_at). */
 static int
 note_ok(const char *s, size_t n, size_t max)
 {
-	if (n < 1 || n > max)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return n >= 1 && n <= max && why_control_at(s, n, 1) == n;
 }
 
 /* dump - append root's canonical text to out; consumes root. */

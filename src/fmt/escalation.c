@@ -135,28 +135,23 @@ steps(const json_t *root, struct escalation *e, char *why)
 	return rc;
 }
 
+static status
+fill(const json_t *root, void *e, const void *ctx, char *why)
+{
+	(void)ctx;
+	return steps(root, e, why);
+}
+
 status
 escalation_parse(const char *json, size_t n, struct escalation **out,
     char why[static ESCALATION_WHY_MAX])
 {
-	struct escalation *e;
-	json_t *root;
-	status rc;
+	void *e;
+	status rc = why_read(json, n, ESCALATION_BYTES_MAX, sizeof **out, fill, NULL, free, &e,
+	    why);
 
-	*out = NULL;
-	why[0] = '\0';
-	rc = why_load(json, n, ESCALATION_BYTES_MAX, &root, why);
-	if (rc)
-		return rc;
-	e = calloc(1, sizeof *e);
-	rc = e ? steps(root, e, why) : why_fail(why, WHY_MAX, ST_NOMEM, "(top)", "out of memory");
-	json_decref(root);
-	if (rc) {
-		free(e);
-		return rc;
-	}
 	*out = e;
-	return ST_OK;
+	return rc;
 }
 
 void

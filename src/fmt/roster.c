@@ -197,27 +197,28 @@ shifts(const json_t *root, struct roster *r, char *why)
 	return rc;
 }
 
+static status
+fill(const json_t *root, void *r, const void *ctx, char *why)
+{
+	(void)ctx;
+	return shifts(root, r, why);
+}
+
+static void
+release(void *r)
+{
+	roster_free(r);
+}
+
 status
 roster_parse(const char *json, size_t n, struct roster **out, char why[static ROSTER_WHY_MAX])
 {
-	struct roster *r;
-	json_t *root;
-	status rc;
+	void *r;
+	status rc = why_read(json, n, ROSTER_BYTES_MAX, sizeof **out, fill, NULL, release, &r,
+	    why);
 
-	*out = NULL;
-	why[0] = '\0';
-	rc = why_load(json, n, ROSTER_BYTES_MAX, &root, why);
-	if (rc)
-		return rc;
-	r = calloc(1, sizeof *r);
-	rc = r ? shifts(root, r, why) : why_fail(why, WHY_MAX, ST_NOMEM, "(top)", "out of memory");
-	json_decref(root);
-	if (rc) {
-		roster_free(r);
-		return rc;
-	}
 	*out = r;
-	return ST_OK;
+	return rc;
 }
 
 void

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ident.h"
@@ -240,4 +241,29 @@ why_choice(const json_t *v, const char *path, const char *const *list, int *i,
 		at += (size_t)w;
 	}
 	return why_fail(why, WHY_MAX, ST_INVALID, path, "not one of %s", say);
+}
+
+status
+why_read(const char *text, size_t n, size_t max, size_t size,
+    status (*fill)(const json_t *root, void *obj, const void *ctx, char *why),
+    const void *ctx, void (*release)(void *obj), void **out, char why[static WHY_MAX])
+{
+	json_t *root;
+	void *obj;
+	status rc;
+
+	*out = NULL;
+	why[0] = '\0';
+	if ((rc = why_load(text, n, max, &root, why)) != ST_OK)
+		return rc;
+	obj = calloc(1, size);
+	rc = obj ? fill(root, obj, ctx, why) :
+	    why_fail(why, WHY_MAX, ST_NOMEM, "(top)", "out of memory");
+	json_decref(root);
+	if (rc) {
+		release(obj);
+		return rc;
+	}
+	*out = obj;
+	return ST_OK;
 }

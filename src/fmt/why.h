@@ -52,6 +52,14 @@ void why_path_idx(char out[static WHY_PATH_MAX], const char *parent, size_t i);
  * for text that is not JSON or not an object, ST_NOMEM; *root NULL then. */
 status why_load(const char *text, size_t n, size_t max, json_t **root,
     char why[static WHY_MAX]) WUR;
+/* why_read - the frame of a strict reader: text[0..n) loaded as why_load
+ * does (at most max bytes), then a new zeroed object of size bytes filled
+ * from the root by fill(root, obj, ctx, why).  ST_OK with *out the object
+ * (the caller's); else *out NULL, the object released with release, and
+ * why set (ST_NOMEM: "(top): out of memory"). */
+status why_read(const char *text, size_t n, size_t max, size_t size,
+    status (*fill)(const json_t *root, void *obj, const void *ctx, char *why),
+    const void *ctx, void (*release)(void *obj), void **out, char why[static WHY_MAX]) WUR;
 /* why_members - v must be an object (ST_INVALID "PATH: not an object")
  * whose members are all in allowed (NULL-terminated); of the others, the
  * first in byte order is refused: "PATH.NAME: unknown member". */
