@@ -893,12 +893,14 @@ human_minute(const char *self_kid, const char *peer_kid, int64_t day, int from, 
 	return from + (int)(h % (uint32_t)(to - from));
 }
 
+static status queue_any(struct desk *d, struct link_msg *lm, char id[static STAMP_UUID_LEN],
+    const char **why);
+
 /* send_check - queue a check of kind ("machine", "human") to peer on
  * link, at the least urgent priority the agreement allows there. */
 static status
 send_check(struct desk *d, const char *peer, const char *link, const char *kind)
 {
-	static const char *const prios[] = { "routine", "priority", "immediate", "flash" };
 	const struct template *t = template_find("comm-check");
 	char why[DESKMSG_WHY_MAX], id[STAMP_UUID_LEN];
 	const char *w = NULL;
@@ -915,12 +917,8 @@ send_check(struct desk *d, const char *peer, const char *link, const char *kind)
 	lm.subject = "communication check";
 	lm.body = buf_str(&body);
 	lm.body_len = body.len;
-	for (size_t i = 0; !rc && i < sizeof prios / sizeof *prios; i++) {
-		lm.priority = prios[i];
-		if ((rc = send_queue(d, &lm, id, &w)) != ST_LINK)
-			break;
-		rc = i + 1 < sizeof prios / sizeof *prios ? ST_OK : rc;
-	}
+	if (!rc)
+		rc = queue_any(d, &lm, id, &w);
 	if (rc)
 		diag_warn("desk: cannot send the scheduled %s check to %s: %s", kind, peer,
 		    w ? w : status_str(rc));
