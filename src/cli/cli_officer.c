@@ -14,6 +14,7 @@
 #include "crypto/passwd.h"
 #include "crypto/totp.h"
 #include "fmt/deskmsg.h"
+#include "fmt/template.h"
 #include "node/node.h"
 #include "util/stamp.h"
 #include "util/text.h"
@@ -23,6 +24,7 @@ static const char officer_usage[] =
     "       parley officer list [--json] [--dir DIR]\n"
     "       parley officer passwd NAME [--password-stdin] [--dir DIR]\n"
     "       parley officer totp NAME [--off] [--dir DIR]\n"
+    "       parley officer lang NAME en|fr|ru|zh|es|ar|desk [--dir DIR]\n"
     "  The watch desk's officers.  An officer acknowledges and answers formal\n"
     "  messages by name (parley ack, parley reply --as NAME); the roster says\n"
     "  who is on duty when (parley roster).  NAME is [a-z0-9][a-z0-9._-]{0,62};\n"
@@ -32,7 +34,8 @@ static const char officer_usage[] =
     "  --password-stdin; kept as an Argon2id hash).  totp gives NAME a second\n"
     "  factor: it prints the secret and an otpauth:// URI for an authenticator\n"
     "  app, and from then on signing in asks for its 6-digit code; --off\n"
-    "  removes it.\n";
+    "  removes it.  lang sets the language the duty console speaks to NAME\n"
+    "  (desk: the desk's, desk_lang); an officer may change it in the console.\n";
 
 /* read_line - one line of at most cap - 1 bytes from f into out, without
  * its newline; 0 at end of input or for a longer line. */
@@ -149,10 +152,31 @@ officer_row(void *arg, const struct store_officer *o)
 	char t[32];
 
 	if (arr)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "name", o->name, "role",
-		    o->role, "added_at", cli_time(o->added_ms, t)));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "name", o->name, "role",
+		    o->role, "added_at", cli_time(o->added_ms, t), "lang",
+		    o->lang[0] ? o->lang : "desk"));
 	else
-		printf("%-24s %-11s %s\n", o->name, o->role, cli_time(o->added_ms, t));
+		printf("%-24s %-11s %-5s %s\n", o->name, o->role, o->lang[0] ? o->lang : "desk",
+		    cli_time(o->added_ms, t));
+	return 0;
+}
+
+static int
+officer_lang(struct node *n, const char *name, const char *code)
+{
+	enum template_lang l;
+	status rc;
+
+	if (strcmp(code, "desk") != 0 && template_lang_parse(code, &l) != ST_OK)
+		return cli_fail("unknown language '%s': use en, fr, ru, zh, es, ar or desk",
+		    cli_text(code, TEXT_QUOTED));
+	rc = store_officer_set_lang(node_store(n), name, strcmp(code, "desk") ? code : "");
+	if (rc == ST_NOTFOUND)
+		return cli_fail("no officer named '%s' (parley officer list)", cli_text(name,
+		    TEXT_QUOTED));
+	if (rc)
+		return cli_fail("cannot keep the language: %s", status_str(rc));
+	printf("officer %s reads the console in %s\n", name, code);
 	return 0;
 }
 
@@ -208,7 +232,8 @@ cli_officer(int argc, char **argv)
 	if (strcmp(sub, "add") == 0 ? optind + 2 != argc || json || from_stdin || off :
 	    strcmp(sub, "list") == 0 ? optind + 1 != argc || role || from_stdin || off :
 	    strcmp(sub, "passwd") == 0 ? optind + 2 != argc || json || role || off :
-	    strcmp(sub, "totp") == 0 ? optind + 2 != argc || json || role || from_stdin : 1)
+	    strcmp(sub, "totp") == 0 ? optind + 2 != argc || json || role || from_stdin :
+	    strcmp(sub, "lang") == 0 ? optind + 3 != argc || json || role || from_stdin || off : 1)
 		return cli_usage(officer_usage, 1);
 	if (!(n = cli_open(cli_dir(dir))))
 		return 1;
@@ -218,12 +243,14 @@ cli_officer(int argc, char **argv)
 		r = officer_passwd(n, argv[optind + 1], from_stdin);
 	} else if (strcmp(sub, "totp") == 0) {
 		r = officer_totp(n, argv[optind + 1], off);
+	} else if (strcmp(sub, "lang") == 0) {
+		r = officer_lang(n, argv[optind + 1], argv[optind + 2]);
 	} else {
 		json_t *arr = json ? json_array() : NULL;
 		status rc;
 
 		if (!json)
-			printf("%-24s %-11s %s\n", "NAME", "ROLE", "ADDED");
+			printf("%-24s %-11s %-5s %s\n", "NAME", "ROLE", "LANG", "ADDED");
 		rc = store_officer_list(node_store(n), officer_row, arr);
 		if (rc) {
 			json_decref(arr);

@@ -5,8 +5,9 @@
 
 #include <sodium.h>
 
-#include "console/console.h"
+#include "console/console_int.h"
 #include "console/page.h"
+#include "console/words.h"
 #include "crypto/passwd.h"
 #include "crypto/totp.h"
 #include "crypto/tlsctx.h"
@@ -16,18 +17,13 @@
 #include "util/stamp.h"
 
 #define TOKEN_BYTES 32
-#define TOKEN_LEN 44		/* base64url of 32 bytes, + NUL */
+#define TOKEN_LEN CONSOLE_TOKEN_LEN
 #define COOKIE "parley_session"
 #define FAILS_MAX 64		/* officers and addresses tracked for failures */
 #define STREAMS_MAX 64		/* pages open on /events */
 #define PING_S 15		/* a comment on each stream this often: a dead one shows */
 
-struct session {
-	char token[TOKEN_LEN];
-	char csrf[TOKEN_LEN];
-	char officer[CARD_NAME_MAX + 1];
-	int64_t last_ms;	/* 0: free */
-};
+#define session console_session
 
 /* Failed sign-ins of one officer name or one address. */
 struct fail {
@@ -53,7 +49,34 @@ struct console {
 	struct fail fails[FAILS_MAX];
 	struct stream streams[STREAMS_MAX];
 	struct event *ping;
+	uint64_t version;	/* the desk's changes seen */
+	struct board *board;
 };
+
+struct node *
+console_node(const struct console *c)
+{
+	return c->n;
+}
+
+struct desk *
+console_desk(const struct console *c)
+{
+	return c->d;
+}
+
+status
+console_route(struct console *c, unsigned methods, const char *pattern, size_t body_max,
+    void (*fn)(void *arg, struct http_req *r), void *arg)
+{
+	return http_route(c->l, methods, pattern, body_max, fn, arg);
+}
+
+uint64_t
+console_version(const struct console *c)
+{
+	return c->version;
+}
 
 static struct diag_limit lim_fail = DIAG_LIMIT_INIT;
 
@@ -142,9 +165,8 @@ csrf_ok(struct http_req *r, const struct session *s)
 
 /* ---- replies ---- */
 
-/* secure - the headers every reply of the console carries. */
-static status
-secure(struct http_req *r)
+status
+console_secure(struct http_req *r)
 {
 	status rc = http_header(r, "Content-Security-Policy", PAGE_CSP);
 
@@ -159,10 +181,10 @@ secure(struct http_req *r)
 	return rc;
 }
 
-static void
-html(struct http_req *r, status st, struct buf *b)
+void
+console_html(struct http_req *r, status st, const struct buf *b)
 {
-	if (secure(r) != ST_OK) {
+	if (console_secure(r) != ST_OK) {
 		http_reply_error(r, ST_NOMEM, "out of memory");
 		return;
 	}
@@ -173,7 +195,7 @@ html(struct http_req *r, status st, struct buf *b)
 static void
 see_other(struct http_req *r, const char *where, const char *cookie)
 {
-	if (secure(r) != ST_OK || http_header(r, "Location", where) != ST_OK ||
+	if (console_secure(r) != ST_OK || http_header(r, "Location", where) != ST_OK ||
 	    (cookie && http_header(r, "Set-Cookie", cookie) != ST_OK)) {
 		http_reply_error(r, ST_NOMEM, "out of memory");
 		return;
@@ -190,7 +212,7 @@ signin_page(struct http_req *r, status st, const char *error, const char *office
 	status rc;
 
 	buf_init(&b, 1 << 16);
-	rc = page_begin(&b, "Sign in", NULL, NULL);
+	rc = page_begin(&b, TEMPLATE_EN, PAGE_SIGNIN, NULL, "Sign in", NULL, NULL);
 	if (!rc)
 		rc = buf_adds(&b, "<h1>Sign in</h1>\n");
 	if (!rc && error) {
@@ -219,7 +241,7 @@ signin_page(struct http_req *r, status st, const char *error, const char *office
 	if (rc)
 		http_reply_error(r, ST_NOMEM, "out of memory");
 	else
-		html(r, st, &b);
+		console_html(r, st, &b);
 	buf_free(&b);
 }
 
@@ -328,6 +350,17 @@ check(struct console *c, const char *officer, const char *password, const char *
 	return rc ? ST_BADSIG : ST_OK;
 }
 
+static int
+officer_lang(void *arg, const struct store_officer *o)
+{
+	struct session *s = arg;
+	enum template_lang l;
+
+	if (o->lang[0] && template_lang_parse(o->lang, &l) == ST_OK)
+		s->lang = l;
+	return 1;
+}
+
 static void
 on_signin(void *arg, struct http_req *r)
 {
@@ -368,6 +401,9 @@ on_signin(void *arg, struct http_req *r)
 	}
 	fail_slot(c, ko)->n = 0;
 	s = session_new(c, officer);
+	s->lang = node_config(c->n)->desk_lang;
+	if (store_officer_get(node_store(c->n), officer, officer_lang, s) != ST_OK)
+		diag_warn("console: cannot read %s's language; the desk's it is", officer);
 	snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
 	    s->token, c->https ? "; Secure" : "");
 	diag_info("console: %s signed in from %s", officer, addr ? addr : "?");
@@ -405,7 +441,10 @@ stream_gone(void *arg)
 static void
 on_change(void *arg)
 {
-	say(arg, "event: change\ndata: {}\n\n", NULL);
+	struct console *c = arg;
+
+	c->version++;
+	say(c, "event: change\ndata: {}\n\n", NULL);
 }
 
 static void
@@ -435,7 +474,7 @@ on_events(void *arg, struct http_req *r)
 		http_reply_error(r, ST_BUSY, "too many pages open; the page polls instead");
 		return;
 	}
-	if (secure(r) != ST_OK) {
+	if (console_secure(r) != ST_OK) {
 		http_reply_error(r, ST_NOMEM, "out of memory");
 		return;
 	}
@@ -470,152 +509,98 @@ on_signout(void *arg, struct http_req *r)
 	see_other(r, "/signin", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
-/* ---- the board ---- */
+/* ---- what the pages share ---- */
 
-struct board {
-	struct buf *b;
-	const struct session *s;
-	int64_t now;
-	size_t n, alarms;
-	status rc;
-};
-
-static status
-addf_text(struct buf *b, const char *fmt, const char *s)
+struct session *
+console_enter(struct console *c, struct http_req *r, int change)
 {
-	status rc = buf_adds(b, fmt);
-
-	return rc ? rc : page_text(b, s);
-}
-
-static int
-board_row(void *arg, const struct store_desk_item *it)
-{
-	struct board *x = arg;
-	struct buf *b = x->b;
-	char t[STAMP_TIME_LEN];
-	status rc;
-
-	x->n++;
-	rc = buf_addf(b, "<tr id=\"item-%s\"><td><span class=\"prio-%s\">%s</span></td><td>%s</td>",
-	    it->msg, it->priority, it->priority, it->out ? "sent to" : "from");
-	if (!rc)
-		rc = addf_text(b, "", it->peer);
-	if (!rc)
-		rc = addf_text(b, "</td><td>", it->tmpl);
-	if (!rc)
-		rc = addf_text(b, "</td><td>", it->subject);
-	if (!rc)
-		rc = addf_text(b, "</td><td class=\"state\">", desk_state(it, x->now));
-	if (!rc)
-		rc = buf_adds(b, "</td><td>");
-	if (!rc && it->ack_due_ms && !it->ack_ms)
-		rc = buf_addf(b, "<span data-due=\"%lld\"></span>", (long long)it->ack_due_ms);
-	if (!rc && it->ack_ms) {
-		stamp_format(it->ack_ms, t);
-		rc = addf_text(b, "acknowledged by ", it->ack_officer);
-		if (!rc)
-			rc = buf_addf(b, " at %s", t);
-	}
-	if (!rc)
-		rc = buf_adds(b, "</td><td>");
-	if (!rc && it->reply_due_ms && !it->reply_ms)
-		rc = buf_addf(b, "<span data-due=\"%lld\"></span>", (long long)it->reply_due_ms);
-	if (!rc)
-		rc = buf_adds(b, "</td><td>");
-	if (!rc && !it->out && !it->ack_ms) {
-		rc = buf_addf(b, "<form method=\"post\" action=\"/ack\" class=\"inline\">"
-		    "<input type=\"hidden\" name=\"id\" value=\"%s\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"", it->msg);
-		if (!rc)
-			rc = page_text(b, x->s->csrf);
-		if (!rc)
-			rc = buf_adds(b, "\"><button type=\"submit\">Acknowledge</button></form>");
-		if (!strcmp(it->priority, "flash") || !strcmp(it->priority, "immediate"))
-			x->alarms++;
-	}
-	if (!rc)
-		rc = buf_adds(b, "</td></tr>\n");
-	x->rc = rc;
-	return rc != ST_OK;
-}
-
-static void
-on_board(void *arg, struct http_req *r)
-{
-	struct console *c = arg;
 	struct session *s = session_of(c, r);
-	struct board x;
-	struct buf b, rows;
-	status rc;
 
 	if (!s) {
-		see_other(r, "/signin", NULL);
-		return;
+		if (http_req_method(r) == HTTP_GET)
+			see_other(r, "/signin", NULL);
+		else
+			http_reply_error(r, ST_UNAUTHORIZED, "sign in first");
+		return NULL;
 	}
-	buf_init(&b, 16 << 20);
-	buf_init(&rows, 16 << 20);
-	memset(&x, 0, sizeof x);
-	x.b = &rows;
-	x.s = s;
-	x.now = stamp_now_ms();
-	rc = store_desk_open(node_store(c->n), x.now - 24 * 3600 * 1000LL, board_row, &x);
+	if (change && !csrf_ok(r, s)) {
+		console_fail(r, s, ST_FORBIDDEN, "The form's CSRF token is missing or wrong:"
+		    " reload the page and try again.");
+		return NULL;
+	}
+	return s;
+}
+
+void
+console_see_other(struct http_req *r, const char *where)
+{
+	see_other(r, where, NULL);
+}
+
+static const struct words words[] = {
+	{ { "Refused", "Refusé" } },
+	{ { "Back to the board", "Retour au tableau" } },
+};
+
+void
+console_fail(struct http_req *r, const struct session *s, status st, const char *why)
+{
+	enum template_lang l = s ? s->lang : TEMPLATE_EN;
+	struct buf b;
+	status rc;
+
+	buf_init(&b, 1 << 16);
+	rc = page_begin(&b, l, PAGE_BOARD, NULL, W(words, l, "Refused"), s ? s->officer : NULL,
+	    s ? s->csrf : NULL);
 	if (!rc)
-		rc = x.rc;
+		rc = buf_addf(&b, "<h1>%s</h1>\n<p class=\"error\" role=\"alert\">",
+		    W(words, l, "Refused"));
 	if (!rc)
-		rc = page_begin(&b, "Board", s->officer, s->csrf);
-	if (!rc && x.alarms)
-		rc = buf_addf(&b, "<div class=\"alarm\" role=\"alert\">%zu urgent item%s not"
-		    " acknowledged</div>\n", x.alarms, x.alarms == 1 ? "" : "s");
+		rc = page_text(&b, why);
 	if (!rc)
-		rc = buf_addf(&b, "<h1>Board</h1>\n<table id=\"board\">\n<caption>%zu items, the most urgent"
-		    " first</caption>\n<thead><tr><th scope=\"col\">Priority</th>"
-		    "<th scope=\"col\">Peer</th><th scope=\"col\">Template</th>"
-		    "<th scope=\"col\">Subject</th><th scope=\"col\">State</th>"
-		    "<th scope=\"col\">Acknowledgement</th><th scope=\"col\">Reply</th>"
-		    "<th scope=\"col\">Action</th></tr></thead>\n<tbody>\n", x.n);
-	if (!rc)
-		rc = buf_add(&b, rows.p ? rows.p : "", rows.len);
-	if (!rc)
-		rc = buf_adds(&b, "</tbody>\n</table>\n");
+		rc = buf_addf(&b, "</p>\n<p><a href=\"/board\">%s</a></p>\n",
+		    W(words, l, "Back to the board"));
 	if (!rc)
 		rc = page_end(&b);
 	if (rc)
-		http_reply_error(r, rc == ST_NOMEM || rc == ST_TOOBIG ? ST_NOMEM : ST_DB,
-		    "cannot build the board");
+		http_reply_error(r, st, why);
 	else
-		html(r, ST_OK, &b);
-	buf_free(&rows);
+		console_html(r, st, &b);
 	buf_free(&b);
 }
 
+void
+console_changed(struct console *c)
+{
+	on_change(c);
+}
+
+/* on_lang - the officer's language, kept for them (and their other
+ * sessions) from now on. */
 static void
-on_ack(void *arg, struct http_req *r)
+on_lang(void *arg, struct http_req *r)
 {
 	struct console *c = arg;
-	struct session *s = session_of(c, r);
-	const char *id = http_req_form(r, "id"), *why = NULL;
-	char ack_id[STAMP_UUID_LEN];
+	struct session *s = console_enter(c, r, 1);
+	const char *code;
+	enum template_lang l;
 	status rc;
 
-	if (!s) {
-		see_other(r, "/signin", NULL);
+	if (!s)
+		return;	/* answered: r is gone */
+	code = http_req_form(r, "lang");
+	if (!code || template_lang_parse(code, &l) != ST_OK || !words_lang_ok(l)) {
+		console_fail(r, s, ST_INVALID, "The console does not speak that language.");
 		return;
 	}
-	if (!csrf_ok(r, s)) {
-		http_reply_error(r, ST_FORBIDDEN, "the form's CSRF token is missing or wrong");
+	if ((rc = store_officer_set_lang(node_store(c->n), s->officer, code)) != ST_OK) {
+		console_fail(r, s, rc, "The language could not be kept.");
 		return;
 	}
-	if (!id || !stamp_is_uuid(id)) {
-		http_reply_error(r, ST_INVALID, "the form names no item");
-		return;
-	}
-	rc = desk_ack(c->d, id, s->officer, NULL, ack_id, &why);
-	if (rc) {
-		http_reply_error(r, rc, why ? why : status_str(rc));
-		return;
-	}
-	diag_info("console: %s acknowledged %s (statement %s)", s->officer, id, ack_id);
+	for (size_t i = 0; i < CONSOLE_SESSIONS_MAX; i++)
+		if (c->s[i].last_ms && strcmp(c->s[i].officer, s->officer) == 0)
+			c->s[i].lang = l;
+	diag_info("console: %s reads the console in %s", s->officer, code);
 	see_other(r, "/board", NULL);
 }
 
@@ -636,7 +621,7 @@ on_static(void *arg, struct http_req *r)
 		http_reply_error(r, ST_NOTFOUND, "no such file");
 		return;
 	}
-	if (secure(r) != ST_OK) {
+	if (console_secure(r) != ST_OK) {
 		http_reply_error(r, ST_NOMEM, "out of memory");
 		return;
 	}
@@ -681,9 +666,9 @@ console_new(struct http *h, struct node *n, struct desk *d, struct console **out
 	if (!rc)
 		rc = http_route(c->l, HTTP_POST, "/signout", 8192, on_signout, c);
 	if (!rc)
-		rc = http_route(c->l, HTTP_GET, "/board", 0, on_board, c);
+		rc = http_route(c->l, HTTP_POST, "/lang", 8192, on_lang, c);
 	if (!rc)
-		rc = http_route(c->l, HTTP_POST, "/ack", 8192, on_ack, c);
+		rc = board_new(c, &c->board);
 	if (!rc)
 		rc = http_route(c->l, HTTP_GET, "/static/*", 0, on_static, c);
 	if (!rc)
@@ -719,6 +704,7 @@ console_free(struct console *c)
 		}
 	if (c->ping)
 		event_free(c->ping);
+	board_free(c->board);
 	sodium_memzero(c->s, sizeof c->s);
 	tlsctx_free(c->tls);
 	free(c);

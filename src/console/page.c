@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "console/page.h"
+#include "console/words.h"
 #include "util/text.h"
 
 status
@@ -31,30 +32,116 @@ page_text(struct buf *out, const char *s)
 	return rc;
 }
 
-status
-page_begin(struct buf *out, const char *title, const char *officer, const char *csrf)
+static const struct words frame[] = {
+	{ { "Board", "Tableau" } },
+	{ { "New message", "Nouveau message" } },
+	{ { "Checks", "Vérifications" } },
+	{ { "Peers", "Partenaires" } },
+	{ { "Signed in as", "Connecté·e :" } },
+	{ { "Sign out", "Se déconnecter" } },
+	{ { "Language", "Langue" } },
+	{ { "Change language", "Changer de langue" } },
+	{ { "Main", "Navigation principale" } },
+	{ { "parley duty console", "parley : console de permanence" } },
+};
+
+const char *
+page_word(enum template_lang l, const char *en)
 {
-	status rc = buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	return W(frame, l, en);
+}
+
+status
+page_csrf(struct buf *out, const char *csrf)
+{
+	status rc = buf_adds(out, "<input type=\"hidden\" name=\"csrf\" value=\"");
+
+	if (!rc)
+		rc = page_text(out, csrf);
+	return rc ? rc : buf_adds(out, "\">");
+}
+
+/* nav - the header's links, the one for at marked as the current page. */
+static status
+nav(struct buf *out, enum template_lang l, enum page_at at)
+{
+	static const struct { enum page_at at; const char *href, *en; } links[] = {
+		{ PAGE_BOARD, "/board", "Board" },
+		{ PAGE_COMPOSE, "/compose", "New message" },
+		{ PAGE_CHECKS, "/checks", "Checks" },
+		{ PAGE_PEERS, "/peers", "Peers" },
+	};
+	status rc = buf_addf(out, "<nav aria-label=\"%s\"><ul>", page_word(l, "Main"));
+
+	for (size_t i = 0; !rc && i < sizeof links / sizeof links[0]; i++)
+		rc = buf_addf(out, "<li><a href=\"%s\"%s>%s</a></li>", links[i].href,
+		    links[i].at == at ? " aria-current=\"page\"" : "", page_word(l, links[i].en));
+	return rc ? rc : buf_adds(out, "</ul></nav>");
+}
+
+/* langs - the form that changes the officer's language. */
+static status
+langs(struct buf *out, enum template_lang l, const char *csrf)
+{
+	status rc = buf_addf(out, "<form method=\"post\" action=\"/lang\" class=\"inline\">"
+	    "<label for=\"lang\" class=\"inline\">%s</label> <select id=\"lang\" name=\"lang\">",
+	    page_word(l, "Language"));
+
+	for (int i = 0; !rc && i < TEMPLATE_LANGS; i++) {
+		static const char *const names[TEMPLATE_LANGS] = {
+			"English", "Français", "Русский", "中文", "Español", "العربية"
+		};
+
+		if (words_lang_ok((enum template_lang)i))
+			rc = buf_addf(out, "<option value=\"%s\" lang=\"%s\"%s>%s</option>",
+			    template_lang_code((enum template_lang)i),
+			    template_lang_code((enum template_lang)i),
+			    (int)l == i ? " selected" : "", names[i]);
+	}
+	if (!rc)
+		rc = buf_adds(out, "</select>");
+	if (!rc)
+		rc = page_csrf(out, csrf);
+	return rc ? rc : buf_addf(out, " <button type=\"submit\">%s</button></form>",
+	    page_word(l, "Change language"));
+}
+
+status
+page_begin(struct buf *out, enum template_lang l, enum page_at at, const char *first,
+    const char *title, const char *officer, const char *csrf)
+{
+	status rc = buf_addf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n"
-	    "<title>");
+	    "<title>", template_lang_code(l));
 
 	if (!rc)
 		rc = page_text(out, title);
 	if (!rc)
 		rc = buf_adds(out, " - parley</title>\n<link rel=\"stylesheet\" href=\"/static/console.css\">\n"
-		    "<script src=\"/static/console.js\" defer></script>\n</head>\n<body>\n"
-		    "<header><span class=\"brand\">parley duty console</span>");
+		    "<script src=\"/static/console.js\" defer></script>\n</head>\n<body>\n");
+	if (!rc && first)
+		rc = buf_adds(out, first);
+	if (!rc)
+		rc = buf_addf(out, "<header><span class=\"brand\">%s</span>",
+		    page_word(l, "parley duty console"));
 	if (!rc && officer) {
-		rc = buf_adds(out, " <span class=\"who\">Signed in as <strong>");
+		rc = nav(out, l, at);
+		if (!rc)
+			rc = buf_addf(out, " <span class=\"who\">%s <strong>",
+			    page_word(l, "Signed in as"));
 		if (!rc)
 			rc = page_text(out, officer);
 		if (!rc)
-			rc = buf_adds(out, "</strong></span> <form method=\"post\" action=\"/signout\""
-			    " class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"");
+			rc = buf_adds(out, "</strong></span> ");
 		if (!rc)
-			rc = page_text(out, csrf);
+			rc = langs(out, l, csrf);
 		if (!rc)
-			rc = buf_adds(out, "\"><button type=\"submit\">Sign out</button></form>");
+			rc = buf_adds(out, " <form method=\"post\" action=\"/signout\" class=\"inline\">");
+		if (!rc)
+			rc = page_csrf(out, csrf);
+		if (!rc)
+			rc = buf_addf(out, "<button type=\"submit\">%s</button></form>",
+			    page_word(l, "Sign out"));
 	}
 	if (!rc)
 		rc = buf_adds(out, "</header>\n<main id=\"main\">\n");
@@ -68,38 +155,82 @@ page_end(struct buf *out)
 }
 
 const char page_css[] =
-    "body{font-family:system-ui,sans-serif;margin:0;color:#111;background:#fff}\n"
-    "header{display:flex;gap:1em;align-items:center;padding:.5em 1em;background:#123;"
-    "color:#fff}\n"
+    "body{font-family:system-ui,sans-serif;margin:0;color:#111;background:#fff;line-height:1.4}\n"
+    "header{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;padding:.5em 1em;"
+    "background:#123;color:#fff}\n"
+    "header a{color:#fff}\n"
+    "header nav ul{display:flex;gap:1em;list-style:none;margin:0;padding:0}\n"
+    "header a[aria-current=page]{font-weight:bold;text-decoration-thickness:3px}\n"
     ".brand{font-weight:bold;flex:1}\n"
     "main{padding:1em}\n"
-    "form.inline{display:inline}\n"
+    "form.inline,label.inline{display:inline}\n"
     "table{border-collapse:collapse;width:100%}\n"
-    "th,td{border-bottom:1px solid #bbb;padding:.35em .5em;text-align:left;vertical-align:top}\n"
-    ".prio-flash{background:#b00020;color:#fff;font-weight:bold;padding:0 .3em}\n"
-    ".prio-immediate{background:#b34700;color:#fff;font-weight:bold;padding:0 .3em}\n"
-    ".prio-priority{background:#0b4f9c;color:#fff;padding:0 .3em}\n"
-    ".prio-routine{background:#444;color:#fff;padding:0 .3em}\n"
+    "caption{text-align:left;padding:.3em 0}\n"
+    "th,td{border-bottom:1px solid #767676;padding:.35em .5em;text-align:left;vertical-align:top}\n"
+    "tr.out{background:#f4f6f8}\n"
+    ".prio{font-weight:bold;padding:0 .3em;color:#fff}\n"
+    ".prio-flash{background:#b00020}\n"
+    ".prio-immediate{background:#9a3d00}\n"
+    ".prio-priority{background:#0b4f9c}\n"
+    ".prio-routine{background:#444}\n"
     ".over{color:#b00020;font-weight:bold}\n"
-    ".alarm{border:4px solid #b00020;padding:.5em;margin-bottom:1em;font-weight:bold}\n"
+    ".alarm{border:4px solid #b00020;background:#fff0f0;color:#6d0014;padding:.5em;"
+    "margin-bottom:1em;font-weight:bold;font-size:1.2em;animation:pulse 1s step-end infinite}\n"
+    "@keyframes pulse{50%{border-color:#ff9e00}}\n"
+    "@media (prefers-reduced-motion:reduce){.alarm{animation:none}}\n"
+    ".sound{border:2px dashed #b00020;padding:.3em;margin-bottom:1em}\n"
     ".error{color:#b00020;font-weight:bold}\n"
+    ".ok{color:#0a6b2d;font-weight:bold}\n"
     "label{display:block;margin:.5em 0 .2em}\n"
-    "button{font-size:1em;padding:.3em .8em}\n"
-    ":focus-visible{outline:3px solid #f90;outline-offset:2px}\n";
+    "button,a.button{font-size:1em;padding:.3em .8em;border:1px solid #123;border-radius:3px;"
+    "background:#e8eef5;color:#111;text-decoration:none;display:inline-block;cursor:pointer}\n"
+    "input,select,textarea{font-size:1em;padding:.2em}\n"
+    ".skip{position:absolute;left:-10000px;top:auto}\n"
+    ".skip:focus{position:static;display:block;padding:.5em 1em;background:#ff9e00;color:#000;"
+    "font-weight:bold}\n"
+    ":focus-visible{outline:3px solid #ff9e00;outline-offset:2px}\n";
 
-/* The countdowns: each element with data-due (milliseconds since the
- * epoch) shows the time left, or how long it is over. */
+/* The page's script: countdowns (each element with data-due, in
+ * milliseconds since the epoch, shows the time left or how long it is
+ * over); the live board (Server-Sent Events, polling as a fallback; the
+ * page's main part and its skip link replaced, the focus kept); the
+ * "Acknowledge the top item" link; and the alarm's sound, which nothing
+ * on the page turns off while an urgent item waits (a browser that holds
+ * sound back until the officer touches the page is told so on the page). */
 const char page_js[] =
     "'use strict';\n"
+    "var W={en:[' left',' OVER','Sound is held back by the browser: press any key or click"
+    " to let the alarm sound.'],fr:[' restant',' DÉPASSÉ','Le navigateur retient le son :"
+    " appuyez sur une touche ou cliquez pour entendre l’alarme.']};\n"
+    "function w(i){var l=W[document.documentElement.lang]||W.en;return l[i];}\n"
     "function left(ms){var s=Math.round(Math.abs(ms)/1000),t=s>=7200?Math.floor(s/3600)+'h'"
-    ":s>=120?Math.floor(s/60)+'m':s+'s';return ms>=0?t+' left':t+' OVER';}\n"
+    ":s>=120?Math.floor(s/60)+'m':s+'s';return t+w(ms>=0?0:1);}\n"
     "function tick(){document.querySelectorAll('[data-due]').forEach(function(e){"
     "var ms=Number(e.dataset.due)-Date.now();e.textContent=left(ms);"
     "e.classList.toggle('over',ms<0);});}\n"
-    "function refresh(){fetch(location.pathname,{credentials:'same-origin'}).then("
-    "function(r){return r.ok?r.text():null;}).then(function(t){if(!t)return;"
+    "var audio=null;\n"
+    "function beep(){if(!document.getElementById('alarm'))return;"
+    "try{if(!audio)audio=new (window.AudioContext||window.webkitAudioContext)();}catch(e){return;}"
+    "var n=document.getElementById('sound');"
+    "if(audio.state!=='running'){audio.resume();if(!n){n=document.createElement('p');"
+    "n.id='sound';n.className='sound';n.textContent=w(2);"
+    "document.getElementById('main').prepend(n);}return;}"
+    "if(n)n.remove();"
+    "var o=audio.createOscillator(),g=audio.createGain();o.frequency.value=880;"
+    "g.gain.value=0.2;o.connect(g);g.connect(audio.destination);o.start();"
+    "o.stop(audio.currentTime+0.4);}\n"
+    "function wake(){if(audio&&audio.state!=='running')audio.resume().then(beep);}\n"
+    "function skip(){var a=document.getElementById('skip-ack');if(!a)return;"
+    "a.addEventListener('click',function(ev){var b=document.getElementById("
+    "a.getAttribute('href').slice(1));if(b){ev.preventDefault();b.focus();}});}\n"
+    "function refresh(){fetch(location.pathname+location.search,{credentials:'same-origin'})"
+    ".then(function(r){return r.ok?r.text():null;}).then(function(t){if(!t)return;"
     "var d=new DOMParser().parseFromString(t,'text/html'),m=d.getElementById('main');"
-    "if(m){document.getElementById('main').innerHTML=m.innerHTML;tick();}});}\n"
+    "if(!m)return;var f=document.activeElement,id=f&&f.id,"
+    "old=document.getElementById('skip-ack'),nu=d.getElementById('skip-ack');"
+    "if(old)old.remove();if(nu)document.body.prepend(nu);skip();"
+    "document.getElementById('main').innerHTML=m.innerHTML;tick();"
+    "if(id&&document.getElementById(id))document.getElementById(id).focus();});}\n"
     "function live(){if(!document.getElementById('board'))return;"
     "if(!window.EventSource){setInterval(refresh,5000);return;}"
     "var es=new EventSource('/events'),poll=null;"
@@ -107,4 +238,5 @@ const char page_js[] =
     "es.onerror=function(){if(!poll)poll=setInterval(refresh,5000);};"
     "es.onopen=function(){if(poll){clearInterval(poll);poll=null;}refresh();};}\n"
     "document.addEventListener('DOMContentLoaded',function(){tick();setInterval(tick,1000);"
-    "live();});\n";
+    "skip();live();beep();setInterval(beep,2000);"
+    "document.addEventListener('keydown',wake);document.addEventListener('click',wake);});\n";

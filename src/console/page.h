@@ -7,6 +7,7 @@
 #ifndef PARLEY_PAGE_H
 #define PARLEY_PAGE_H
 
+#include "fmt/template.h"
 #include "util/buf.h"
 #include "util/status.h"
 
@@ -18,11 +19,20 @@
  * could reorder or forge a line made visible (util/text.h), then & < > "
  * and ' as entities. */
 status page_text(struct buf *out, const char *s) WUR;
-/* page_begin - the frame up to the page's own content: title (escaped),
- * the stylesheet and script, and, when officer is not NULL, the header
- * with who is signed in and the "Sign out" button (a form carrying csrf). */
-status page_begin(struct buf *out, const char *title, const char *officer,
-    const char *csrf) WUR;
+/* The page a frame is for, so that the navigation marks it. */
+enum page_at { PAGE_SIGNIN, PAGE_BOARD, PAGE_MESSAGE, PAGE_COMPOSE, PAGE_CHECKS, PAGE_PEERS };
+
+/* page_begin - the frame up to the page's own content, in language l:
+ * first (raw HTML, NULL: none) as the page's first focusable thing, title
+ * (escaped), the stylesheet and script, and, when officer is not NULL,
+ * the header: the navigation (Board, New message, Checks, Peers), who is
+ * signed in, the language form and "Sign out" (forms carrying csrf). */
+status page_begin(struct buf *out, enum template_lang l, enum page_at at, const char *first,
+    const char *title, const char *officer, const char *csrf) WUR;
+/* page_csrf - a hidden csrf field with the token (escaped). */
+status page_csrf(struct buf *out, const char *csrf) WUR;
+/* page_word - en in language l from the frame's words (words.h). */
+const char *page_word(enum template_lang l, const char *en);
 /* page_end - the frame's end. */
 status page_end(struct buf *out) WUR;
 

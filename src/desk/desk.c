@@ -343,6 +343,26 @@ on_duty(const struct desk *d, enum roster_role role, int64_t now, char *out, siz
 	return n > 0;
 }
 
+int
+desk_on_duty(struct desk *d, int64_t now_ms, char *out, size_t cap)
+{
+	const struct roster_shift *s[16];
+	size_t len = 0, n, all = 0;
+
+	docs(d);
+	out[0] = '\0';
+	if (!d->roster)
+		return -1;
+	for (int r = 0; r < ROSTER_ROLES; r++) {
+		n = roster_on_duty(d->roster, (enum roster_role)r, now_ms, s, 16);
+		for (size_t i = 0; i < n && i < 16; i++, all++)
+			len += (size_t)snprintf(out + (len < cap ? len : cap - 1),
+			    len < cap ? cap - len : 1, "%s%s (%s)", all ? ", " : "",
+			    s[i]->officer, roster_role_name((enum roster_role)r));
+	}
+	return all > 0;
+}
+
 /* ---- events for the notify command ---- */
 
 /* event - queue the event ev about item it (role, officer: NULL or "" for
@@ -1225,6 +1245,74 @@ desk_ack(struct desk *d, const char *id, const char *officer, const char *note,
 	}
 	send_kick(d);
 	return ST_OK;
+}
+
+status
+desk_send(struct desk *d, const struct desk_send *req, char id[static STAMP_UUID_LEN],
+    const char **why)
+{
+	static char w[DESKMSG_WHY_MAX + 64];	/* one thread: lives until the next call */
+	const struct template *t = template_find(req->tmpl ? req->tmpl : "");
+	const struct config *cf = node_config(d->n);
+	struct store *st = node_store(d->n);
+	char dwhy[DESKMSG_WHY_MAX], subject[TEMPLATE_SUBJECT_MAX + 1];
+	struct officer_role o;
+	struct link_msg lm;
+	struct buf body, form;
+	status rc;
+
+	*why = NULL;
+	id[0] = '\0';
+	if (!t) {
+		*why = "no such template (see: parley templates)";
+		return ST_NOTFOUND;
+	}
+	memset(&o, 0, sizeof o);
+	if ((rc = store_officer_get(st, req->officer, officer_role, &o)) != ST_OK) {
+		*why = rc == ST_NOTFOUND ? "no such officer (see: parley officer list)" :
+		    "cannot read the officers";
+		return rc;
+	}
+	buf_init(&body, TEMPLATE_FORM_MAX * 2);
+	buf_init(&form, TEMPLATE_FORM_MAX + 1);
+	dwhy[0] = '\0';
+	rc = buf_add(&form, req->form ? req->form : "", req->form ? req->form_len : 0);
+	if (!rc)
+		rc = deskmsg_form_make(t, buf_str(&form), form.len, req->in_reply_to,
+		    cf->desk_tz[0] ? cf->desk_tz : NULL, req->officer, req->check, &body, dwhy);
+	if (!rc)
+		rc = template_subject(t, buf_str(&form), subject, sizeof subject);
+	if (rc) {
+		snprintf(w, sizeof w, "the form does not fit: %s", dwhy[0] ? dwhy : status_str(rc));
+		*why = w;
+	} else if ((rc = store_begin(st)) != ST_OK) {
+		*why = "cannot begin a transaction";
+	} else {
+		memset(&lm, 0, sizeof lm);
+		lm.peer = req->peer;
+		lm.link = req->link;
+		lm.type = template_name(t);
+		lm.priority = req->priority;
+		lm.subject = subject;
+		lm.body = buf_str(&body);
+		lm.body_len = body.len;
+		lm.tlp = req->tlp && req->tlp[0] ? req->tlp : NULL;
+		rc = send_queue(d, &lm, id, why);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+		send_end(d, rc == ST_OK);
+		if (!rc)
+			send_kick(d);
+		else if (!*why)
+			*why = "cannot keep the message";
+	}
+	buf_free(&form);
+	buf_free(&body);
+	if (rc)
+		id[0] = '\0';
+	return rc;
 }
 
 /* ---- the board ---- */

@@ -56,6 +56,26 @@ void desk_free(struct desk *d);
 status desk_ack(struct desk *d, const char *id, const char *officer, const char *note,
     char ack_id[static STAMP_UUID_LEN], const char **why) WUR;
 
+/* What an officer sends from the console (desk_send). */
+struct desk_send {
+	const char *peer, *link, *tmpl, *priority;
+	const char *tlp;	/* NULL or "": the link's ceiling */
+	const char *form;	/* the form, a JSON object (template_check) */
+	size_t form_len;
+	const char *in_reply_to;	/* NULL or "": none; a "reply" form needs it */
+	const char *officer;	/* who sends it (an officer of this desk) */
+	const char *check;	/* NULL or "": none; "machine"/"human" for comm-check */
+};
+
+/* desk_send - check req's form against its template (why names the
+ * field), wrap it as `parley send --template` does (this desk's zone, the
+ * officer), and queue it to the peer in one transaction committed with
+ * fsync; id gets the message's id.  *why says what refuses it: ST_NOTFOUND
+ * (no such template or officer), ST_INVALID/ST_PARSE/ST_TOOBIG (the form),
+ * or link_queue's refusals (policy: link, template, priority, TLP). */
+status desk_send(struct desk *d, const struct desk_send *req, char id[static STAMP_UUID_LEN],
+    const char **why) WUR;
+
 /* desk_watch - call fn(arg) (NULL: none) on a turn of the loop after the
  * desk's items may have changed (a message queued, accepted or delivered,
  * a deadline acted on, an acknowledgement): what the console pushes to
@@ -65,6 +85,11 @@ void desk_watch(struct desk *d, void (*fn)(void *arg), void *arg);
 /* desk_poke - look at the scheduled work (checks due, contacts not yet
  * sent to a peer) on the next turn of the loop, not at the next tick. */
 void desk_poke(struct desk *d);
+
+/* desk_on_duty - who the roster has on duty at now_ms, "ana (duty), carl
+ * (supervisor)", into out (cap bytes, cut short if need be); "" when
+ * nobody is, and 0 then; -1 (out "") when no roster is set. */
+int desk_on_duty(struct desk *d, int64_t now_ms, char *out, size_t cap);
 
 /* desk_next_due - when the desk's next timer fires (0: none). */
 int64_t desk_next_due(const struct desk *d);

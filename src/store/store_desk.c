@@ -59,11 +59,16 @@ const char store_desk_schema_v10[] =
     "ALTER TABLE officer ADD COLUMN totp TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE officer ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 11: the language each officer reads the console in ("": the
+ * desk's, desk_lang). */
+const char store_desk_schema_v11[] =
+    "ALTER TABLE officer ADD COLUMN lang TEXT NOT NULL DEFAULT '';";
+
 enum {
 	D_OFF_ADD = STORE_SQ_DESK, D_OFF_GET, D_OFF_LIST, D_DOC_PUT, D_DOC_GET, D_DOC_WHEN,
 	D_ITEM_ADD, D_ITEM_GET, D_ITEM_PUT, D_ITEM_OPEN, D_ITEM_COUNT,
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
-	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D_EV_SKIP, D_OFF_AUTH, D_OFF_PW, D_OFF_TOTP, D_OFF_STEP, D__END
+	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D_EV_SKIP, D_OFF_AUTH, D_OFF_PW, D_OFF_TOTP, D_OFF_STEP, D_OFF_LANG, D__END
 };
 _Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more queries"
     " than the handle's slots (store_sqlite_int.h)");
@@ -82,11 +87,12 @@ _Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more 
 static const char *const dsql[] = {
 	[D_OFF_ADD - STORE_SQ_DESK] =
 	    "INSERT INTO officer(name, role, added_ms) VALUES (?1, ?2, ?3)",
-	[D_OFF_GET - STORE_SQ_DESK] = "SELECT name, role, added_ms FROM officer WHERE name = ?1",
-	[D_OFF_LIST - STORE_SQ_DESK] = "SELECT name, role, added_ms FROM officer ORDER BY name",
+	[D_OFF_GET - STORE_SQ_DESK] = "SELECT name, role, added_ms, lang FROM officer WHERE name = ?1",
+	[D_OFF_LIST - STORE_SQ_DESK] = "SELECT name, role, added_ms, lang FROM officer ORDER BY name",
 	[D_OFF_AUTH - STORE_SQ_DESK] =
 	    "SELECT name, role, pw, totp, totp_step FROM officer WHERE name = ?1",
 	[D_OFF_PW - STORE_SQ_DESK] = "UPDATE officer SET pw = ?2 WHERE name = ?1",
+	[D_OFF_LANG - STORE_SQ_DESK] = "UPDATE officer SET lang = ?2 WHERE name = ?1",
 	[D_OFF_TOTP - STORE_SQ_DESK] =
 	    "UPDATE officer SET totp = ?2, totp_step = 0 WHERE name = ?1",
 	[D_OFF_STEP - STORE_SQ_DESK] =
@@ -182,7 +188,8 @@ officer_row(sqlite3_stmt *s, void *arg)
 {
 	const struct cb_arg *a = arg;
 	struct store_officer o = {
-		store_sq_col(s, 0), store_sq_col(s, 1), sqlite3_column_int64(s, 2)
+		store_sq_col(s, 0), store_sq_col(s, 1), sqlite3_column_int64(s, 2),
+		store_sq_col(s, 3)
 	};
 
 	return ((store_officer_cb)a->cb)(a->arg, &o);
@@ -242,6 +249,16 @@ store_officer_set_pw(struct store *st, const char *name, const char *pw)
 
 	store_sq_text(s, 1, name);
 	store_sq_text(s, 2, pw);
+	return changed(s, store_sq_run(s));
+}
+
+status
+store_officer_set_lang(struct store *st, const char *name, const char *lang)
+{
+	sqlite3_stmt *s = q(st, D_OFF_LANG);
+
+	store_sq_text(s, 1, name);
+	store_sq_text(s, 2, lang);
 	return changed(s, store_sq_run(s));
 }
 

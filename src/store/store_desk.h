@@ -21,6 +21,7 @@ struct store_officer {
 	const char *name;	/* card_name_ok */
 	const char *role;	/* duty, supervisor, head */
 	int64_t added_ms;
+	const char *lang;	/* "en".."ar" the console speaks to them; "": desk_lang */
 };
 typedef int (*store_officer_cb)(void *arg, const struct store_officer *o);
 
@@ -47,6 +48,9 @@ status store_officer_auth(struct store *st, const char *name, store_officer_auth
     void *arg) WUR;
 /* store_officer_set_pw - name's password hash (""; none: cannot sign in). */
 status store_officer_set_pw(struct store *st, const char *name, const char *pw) WUR;
+/* store_officer_set_lang - name's language (a template_lang code, or ""
+ * for the desk's); ST_NOTFOUND when there is no officer name. */
+status store_officer_set_lang(struct store *st, const char *name, const char *lang) WUR;
 /* store_officer_set_totp - name's TOTP secret ("": none), its step reset. */
 status store_officer_set_totp(struct store *st, const char *name, const char *secret) WUR;
 /* store_officer_totp_step - record step as name's last accepted TOTP step:

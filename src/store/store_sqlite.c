@@ -1052,6 +1052,7 @@ static const struct migration {
 	{ 8, 9, "the watch desk: officers, items, events", store_desk_schema_v9, NULL },
 	{ 9, 10, "the duty console's sign-in: passwords, second factors", store_desk_schema_v10,
 	    NULL },
+	{ 10, 11, "each officer's language in the duty console", store_desk_schema_v11, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

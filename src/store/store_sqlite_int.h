@@ -32,5 +32,6 @@ const char *store_sq_col(sqlite3_stmt *s, int i);
 /* The watch desk's schema steps (store_desk.c). */
 extern const char store_desk_schema_v9[];
 extern const char store_desk_schema_v10[];
+extern const char store_desk_schema_v11[];
 
 #endif

@@ -104,7 +104,10 @@ def test_sign_in_board_acknowledge_sign_out(consoles, top):
     board = s.get(url["bravo"] + "/board", timeout=30).text
     assert f'id="item-{mid}"' in board
     assert 'class="alarm" role="alert"' in board and "1 urgent item not acknowledged" in board
-    assert re.search(r'<span data-due="\d+"></span>', board)
+    assert re.search(r'<time datetime="[^"]+" data-due="\d+">', board)
+    # the first focusable thing: the keyboard's way to the top item
+    assert f'<a class="skip" id="skip-ack" href="#ack-{mid}">Acknowledge the top item</a>' in board
+    assert f'href="/compose?reply={mid}">Reply</a>' in board
     assert INCIDENT["observed"][:40] in board
     assert ">Acknowledge</button>" in board and ">Sign out</button>" in board
 
