@@ -41,6 +41,8 @@ struct stream {
 
 struct console {
 	struct node *n;
+	struct link_engine *e;
+	struct agree *g;
 	struct desk *d;
 	struct tlsctx *tls;
 	struct http_listener *l;
@@ -63,6 +65,18 @@ struct desk *
 console_desk(const struct console *c)
 {
 	return c->d;
+}
+
+struct link_engine *
+console_link(const struct console *c)
+{
+	return c->e;
+}
+
+struct agree *
+console_agree(const struct console *c)
+{
+	return c->g;
 }
 
 status
@@ -632,7 +646,8 @@ on_static(void *arg, struct http_req *r)
 /* ---- the service ---- */
 
 status
-console_new(struct http *h, struct node *n, struct desk *d, struct console **out)
+console_new(struct http *h, struct node *n, struct link_engine *e, struct agree *g,
+    struct desk *d, struct console **out)
 {
 	const char *url = node_config(n)->console_listen;
 	char host[CARD_ENDPOINT_MAX + 1], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
@@ -648,6 +663,8 @@ console_new(struct http *h, struct node *n, struct desk *d, struct console **out
 	if (!(c = calloc(1, sizeof *c)))
 		return ST_NOMEM;
 	c->n = n;
+	c->e = e;
+	c->g = g;
 	c->d = d;
 	c->https = tls;
 	rc = ST_OK;
@@ -669,6 +686,14 @@ console_new(struct http *h, struct node *n, struct desk *d, struct console **out
 		rc = http_route(c->l, HTTP_POST, "/lang", 8192, on_lang, c);
 	if (!rc)
 		rc = board_new(c, &c->board);
+	if (!rc)
+		rc = msgview_routes(c);
+	if (!rc)
+		rc = compose_routes(c);
+	if (!rc)
+		rc = checkpage_routes(c);
+	if (!rc)
+		rc = peerpage_routes(c);
 	if (!rc)
 		rc = http_route(c->l, HTTP_GET, "/static/*", 0, on_static, c);
 	if (!rc)

@@ -18,7 +18,9 @@
 #ifndef PARLEY_CONSOLE_H
 #define PARLEY_CONSOLE_H
 
+#include "agree/agree.h"
 #include "desk/desk.h"
+#include "link/link.h"
 #include "net/http.h"
 #include "node/node.h"
 
@@ -29,11 +31,13 @@
 
 struct console;
 
-/* console_new - the console of node n on h, acknowledging through d: opens
+/* console_new - the console of node n on h, acting through e (links,
+ * evidence), g (agreements) and d (the desk); all borrowed: opens
  * the listener console_listen names (nothing, and *out NULL, when it is
  * ""), with the node's server certificate for https.  ST_INVALID (plain
  * HTTP not on loopback), ST_IO (cannot bind), errors of the TLS context. */
-status console_new(struct http *h, struct node *n, struct desk *d, struct console **out) WUR;
+status console_new(struct http *h, struct node *n, struct link_engine *e, struct agree *g,
+    struct desk *d, struct console **out) WUR;
 /* console_free - NULL is a no-op. */
 void console_free(struct console *c);
 

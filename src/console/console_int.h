@@ -28,8 +28,10 @@ struct console_session {
 
 struct console;
 
-/* console_node, console_desk - what the console serves. */
+/* console_node, _link, _agree, _desk - what the console acts through. */
 struct node *console_node(const struct console *c);
+struct link_engine *console_link(const struct console *c);
+struct agree *console_agree(const struct console *c);
 struct desk *console_desk(const struct console *c);
 
 /* console_route - a route on the console's listener (http_route). */
@@ -62,10 +64,19 @@ status console_secure(struct http_req *r) WUR;
  * not watch. */
 void console_changed(struct console *c);
 
-/* Pages: each registers its routes when the console starts. */
+/* Pages: each registers its routes when the console starts (console_new
+ * calls them in turn; a page with state of its own has a _free). */
 struct board;
 /* board_new - the board of c (/board, /ack) into *out. */
 status board_new(struct console *c, struct board **out) WUR;
 void board_free(struct board *bd);
+/* msgview_routes - the message page: /message/ID, its evidence. */
+status msgview_routes(struct console *c) WUR;
+/* compose_routes - composing and sending: /compose. */
+status compose_routes(struct console *c) WUR;
+/* checkpage_routes - the checks page: /checks, running one. */
+status checkpage_routes(struct console *c) WUR;
+/* peerpage_routes - the peers page: /peers. */
+status peerpage_routes(struct console *c) WUR;
 
 #endif

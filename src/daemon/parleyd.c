@@ -180,7 +180,7 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up agreements: %s", status_str(rc));
 	if ((rc = desk_new(base, n, e, &d)) != ST_OK)
 		diag_fatal("cannot set up the desk: %s", status_str(rc));
-	if ((rc = console_new(h, n, d, &con)) != ST_OK)
+	if ((rc = console_new(h, n, e, g, d, &con)) != ST_OK)
 		diag_fatal("cannot serve the console at %s: %s", node_config(n)->console_listen,
 		    status_str(rc));
 	if ((rc = api_listen(base, e, g, d, n, sock, &a)) != ST_OK)
