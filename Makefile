@@ -163,6 +163,7 @@ bench:
 	@$(MAKE) --no-print-directory programs $(BUILD)/bench_log $(BUILD)/bench_policy \
 		$(BUILD)/bench_desk
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

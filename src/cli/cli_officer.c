@@ -168,11 +168,11 @@ officer_lang(struct node *n, const char *name, const char *code)
 	status rc;
 
 	if (strcmp(code, "desk") != 0 && template_lang_parse(code, &l) != ST_OK)
-		return cli_fail("unknown language '%s': use en, fr, ru, zh, es, ar or desk",
+		return cli_fail("unknown language %s: use en, fr, ru, zh, es, ar or desk",
 		    cli_text(code, TEXT_QUOTED));
 	rc = store_officer_set_lang(node_store(n), name, strcmp(code, "desk") ? code : "");
 	if (rc == ST_NOTFOUND)
-		return cli_fail("no officer named '%s' (parley officer list)", cli_text(name,
+		return cli_fail("no officer named %s (parley officer list)", cli_text(name,
 		    TEXT_QUOTED));
 	if (rc)
 		return cli_fail("cannot keep the language: %s", status_str(rc));

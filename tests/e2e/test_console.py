@@ -223,3 +223,63 @@ def test_the_board_hears_of_changes_as_they_happen(consoles, top):
     # the page then fetches the board again, and the item is there
     assert p.stdout.splitlines()[0] in s.get(url["bravo"] + "/board", timeout=30).text
     ev.close()
+
+
+def test_language_per_officer(consoles, top):
+    """ana reads the console in French (chosen with the CLI, then back to
+    English and again French from the console's own form); the pages'
+    words and the html lang follow; a language the console has no words
+    for is refused; the CLI names a bad language or officer."""
+    a, b, url = consoles
+    p = a.cli("officer", "lang", "ana", "xx", check=False)
+    assert p.returncode == 1 and "unknown language \"xx\"" in p.stderr
+    p = a.cli("officer", "lang", "nobody", "fr", check=False)
+    assert p.returncode == 1 and "no officer named \"nobody\"" in p.stderr
+    assert a.json("officer", "list")[0]["lang"] == "desk"
+    a.cli("officer", "lang", "ana", "fr")
+    assert a.json("officer", "list")[0]["lang"] == "fr"
+    s, r = sign_in(url["alpha"], "ana")
+    board = s.get(url["alpha"] + "/board", timeout=30).text
+    assert '<html lang="fr">' in board and ">Se déconnecter</button>" in board
+    assert ">Nouveau message</a>" in board and "De permanence" in board
+    # a message from bravo: its button in French
+    p = send_form(b, "alpha", top, "incident-notification", INCIDENT)
+    mid = p.stdout.splitlines()[0]
+    board = s.get(url["alpha"] + "/board", timeout=30).text
+    assert f'id="ack-{mid}">Accuser réception</button>' in board
+    assert "1 élément urgent sans accusé de réception" in board
+    # back to English from the console's form
+    r = s.post(url["alpha"] + "/lang", data={"lang": "en", "csrf": csrf_of(board)},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 303
+    board = s.get(url["alpha"] + "/board", timeout=30).text
+    assert '<html lang="en">' in board and f'id="ack-{mid}">Acknowledge</button>' in board
+    assert a.json("officer", "list")[0]["lang"] == "en"
+    r = s.post(url["alpha"] + "/lang", data={"lang": "ru", "csrf": csrf_of(board)},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 400 and "does not speak that language" in r.text
+    r = s.post(url["alpha"] + "/lang", data={"lang": "fr"}, allow_redirects=False, timeout=30)
+    assert r.status_code == 403
+    assert a.json("officer", "list")[0]["lang"] == "en"
+    assert a.loggrep("console: ana reads the console in en")
+
+
+def test_board_pages_and_bad_requests(consoles):
+    a, b, url = consoles
+    s, r = sign_in(url["alpha"], "ana")
+    for bad in ("x", "-1", "", "99999999999"):
+        r = s.get(url["alpha"] + "/board?from=" + bad, timeout=30)
+        assert r.status_code == 400 and "not a number of rows" in r.text, bad
+    board = s.get(url["alpha"] + "/board", timeout=30).text
+    assert "Nothing on the desk." in board and "skip-ack" not in board
+    r = s.post(url["alpha"] + "/ack", data={"id": "not-a-uuid", "csrf": csrf_of(board)},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 400 and "names no item" in r.text
+    r = s.post(url["alpha"] + "/ack", data={"id": "01a21aa4-1b08-7f2f-bc22-464ed6d3a7eb",
+                                           "csrf": csrf_of(board)},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 404 and "no received formal message" in r.text
+    # not signed in: a change is refused, not redirected
+    r = browser(url["alpha"]).post(url["alpha"] + "/ack", data={"id": "x"},
+                                   allow_redirects=False, timeout=30)
+    assert r.status_code == 401
