@@ -11,9 +11,10 @@
  * Content-Security-Policy (console/page.h) and no script inline.  Failed
  * sign-ins are logged and, after CONSOLE_FAILS_FREE of them for one
  * officer or one address, refused for a time that doubles with each
- * further failure.  What an officer does (sign in, acknowledge, sign out)
- * is logged with the officer's name; an acknowledgement is the same signed
- * statement as `parley ack` (desk_ack).
+ * further failure.  What an officer does (sign in, acknowledge, send, sign
+ * out) is logged with the officer's name; an acknowledgement is the same
+ * signed statement as `parley ack` (desk_ack), a message sent the same as
+ * `parley send --template --as` and a reply as `parley reply` (desk_send).
  */
 #ifndef PARLEY_CONSOLE_H
 #define PARLEY_CONSOLE_H

@@ -188,7 +188,14 @@ const char page_css[] =
     ".skip{position:absolute;left:-10000px;top:auto}\n"
     ".skip:focus{position:static;display:block;padding:.5em 1em;background:#ff9e00;color:#000;"
     "font-weight:bold}\n"
-    ":focus-visible{outline:3px solid #ff9e00;outline-offset:2px}\n";
+    ":focus-visible{outline:3px solid #ff9e00;outline-offset:2px}\n"
+    ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap}\n"
+    ".summary{border:3px solid #b00020;padding:.3em 1em;margin-bottom:1em}\n"
+    ".field{margin-bottom:1em}\n"
+    ".field.invalid{border-left:4px solid #b00020;padding-left:.6em}\n"
+    ".help{margin:.1em 0 .3em;color:#444}\n"
+    "textarea{width:100%;max-width:48em}\n";
 
 /* The page's script: countdowns (each element with data-due, in
  * milliseconds since the epoch, shows the time left or how long it is

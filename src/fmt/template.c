@@ -371,6 +371,14 @@ template_check_json(const struct template *t, const json_t *root,
 }
 
 status
+template_check_value(const struct template *t, size_t i, const json_t *v,
+    char why[static TEMPLATE_WHY_MAX])
+{
+	why[0] = '\0';
+	return value_ok(&t->fields[i], (json_t *)v, why);
+}
+
+status
 template_check(const struct template *t, const char *form, size_t n,
     char why[static TEMPLATE_WHY_MAX])
 {

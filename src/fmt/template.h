@@ -87,6 +87,14 @@ status template_check(const struct template *t, const char *form, size_t n,
 status template_check_json(const struct template *t, const json_t *root,
     char why[static TEMPLATE_WHY_MAX]) WUR;
 
+/* template_check_value - the rules of field i of t (0 <= i <
+ * template_n_fields(t)) on one value v (borrowed): its type and limits,
+ * as template_check_json checks a member present.  ST_OK with why "";
+ * ST_INVALID with why as template_check's ("questions[2]: longer than
+ * 2000 bytes"): what a form's page shows by the field it is about. */
+status template_check_value(const struct template *t, size_t i, const json_t *v,
+    char why[static TEMPLATE_WHY_MAX]) WUR;
+
 /* template_subject - the subject a message of form (NUL-terminated, a form
  * template_check passed) takes: the first TEMPLATE_SUBJECT_MAX bytes of
  * t's subject field (cut at a character boundary, each newline made a

@@ -310,6 +310,18 @@ has_link(const char *links, const char *link)
 	return 0;
 }
 
+void
+policy_in_force(struct policy *p, const char *peer_kid, int64_t now_ms, policy_terms_fn fn,
+    void *arg)
+{
+	for (size_t i = p->n; i-- > 0;) {
+		const struct entry *e = &p->v[i];
+
+		if (binds(p, e, peer_kid) && in_force(p, e, now_ms) && fn(arg, e->a))
+			return;
+	}
+}
+
 int
 policy_carries(struct policy *p, const char *peer_kid, const char *link)
 {

@@ -108,6 +108,16 @@ status policy_deadline(struct policy *p, const char *agreement, const char *link
 status policy_checks(struct policy *p, const char *peer_kid, int64_t now_ms,
     struct agreement_checks *out) WUR;
 
+/* policy_terms_fn - one agreement in force (borrowed for the call);
+ * non-zero stops the walk. */
+typedef int (*policy_terms_fn)(void *arg, const struct agreement *a);
+/* policy_in_force - fn for each agreement in force at now_ms between this
+ * node and the peer whose key id is peer_kid, in the order policy_send
+ * weighs them (the last held first): what this node may send the peer,
+ * for a page that offers only that.  The local agreement is not one. */
+void policy_in_force(struct policy *p, const char *peer_kid, int64_t now_ms,
+    policy_terms_fn fn, void *arg);
+
 /* policy_carries - 1 when link may carry messages between this node and
  * the peer whose key id is peer_kid: an agreement held that binds the two
  * names it (in force or not: what was queued under one that ended is

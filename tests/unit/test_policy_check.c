@@ -500,6 +500,59 @@ test_in_force(void **state)
 	SEND(f->p, carol, CERT(NULL, NULL), now, ST_OK, half, "TLP:AMBER", NULL);
 }
 
+/* policy_in_force: the agreements in force with a peer, the last held
+ * first; not one that is not yet effective or not signed by all, nor the
+ * local agreement; a non-zero return stops the walk. */
+struct seen {
+	char ids[4][STAMP_UUID_LEN];
+	size_t n, stop_at;
+};
+
+static int
+seen_one(void *arg, const struct agreement *a)
+{
+	struct seen *s = arg;
+
+	assert_true(s->n < 4);
+	snprintf(s->ids[s->n++], STAMP_UUID_LEN, "%s", agreement_id(a));
+	return s->n == s->stop_at;
+}
+
+static void
+test_in_force_walk(void **state)
+{
+	struct fx *f = *state;
+	struct ident *ab[2] = { alice, bob }, *ac[2] = { alice, carol };
+	char one[STAMP_UUID_LEN], two[STAMP_UUID_LEN], later[STAMP_UUID_LEN];
+	char half[STAMP_UUID_LEN];
+	struct seen s;
+
+	agree(f, ab, 2, one);
+	agree(f, ab, 2, two);
+	hold(f->st, draft(ab, 2, now + DAY_MS, later), ab, 2);	/* not yet effective */
+	hold(f->st, draft(ac, 2, now - DAY_MS, half), ac, 1);	/* carol has not signed */
+	pin(f, carol, "charlie", "wg");				/* a local agreement */
+	load(f);
+	memset(&s, 0, sizeof s);
+	policy_in_force(f->p, ident_kid(bob), now, seen_one, &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.ids[0], two);
+	assert_string_equal(s.ids[1], one);
+	memset(&s, 0, sizeof s);
+	s.stop_at = 1;
+	policy_in_force(f->p, ident_kid(bob), now, seen_one, &s);
+	assert_int_equal(s.n, 1);
+	memset(&s, 0, sizeof s);
+	policy_in_force(f->p, ident_kid(bob), now + DAY_MS, seen_one, &s);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.ids[0], later);
+	memset(&s, 0, sizeof s);
+	policy_in_force(f->p, ident_kid(carol), now, seen_one, &s);
+	policy_in_force(f->p, ident_kid(dave), now, seen_one, &s);
+	policy_in_force(f->p, ident_kid(alice), now, seen_one, &s);	/* itself */
+	assert_int_equal(s.n, 0);
+}
+
 /* Of three parties every pair is bound, and no one else. */
 static void
 test_three_parties(void **state)
@@ -804,6 +857,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_send_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_force_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_three_parties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_superseded_expired, setup, teardown),
