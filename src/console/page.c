@@ -188,7 +188,13 @@ const char page_css[] =
     ".skip{position:absolute;left:-10000px;top:auto}\n"
     ".skip:focus{position:static;display:block;padding:.5em 1em;background:#ff9e00;color:#000;"
     "font-weight:bold}\n"
-    ":focus-visible{outline:3px solid #ff9e00;outline-offset:2px}\n";
+    ":focus-visible{outline:3px solid #ff9e00;outline-offset:2px}\n"
+    /* the message page (msgview.c) */
+    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}\n"
+    "dl.facts dt{font-weight:bold}\n"
+    "dl.facts dd{margin:0}\n"
+    "ol.steps li{margin:.3em 0}\n"
+    ".actions{display:flex;flex-wrap:wrap;gap:1em;align-items:center}\n";
 
 /* The page's script: countdowns (each element with data-due, in
  * milliseconds since the epoch, shows the time left or how long it is
