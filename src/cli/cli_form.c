@@ -6,45 +6,20 @@
 #include <string.h>
 
 #include "cli/cli_view.h"
-#include "fmt/contacts.h"
 #include "fmt/deskmsg.h"
 #include "util/text.h"
-#include "util/tz.h"
 
 /* zones - "UTC; <local> at SENDER (ZONE); <local> at RECEIVER (ZONE)" for
- * the time text t, each zone given and not UTC; t itself when it is not a
+ * the time text t (deskview_zones); t itself, escaped, when it is not a
  * time. */
 static const char *
 zones(const char *t, const char *sender, const char *sender_tz, const char *receiver,
-    const char *here_tz, char out[400])
+    const char *here_tz, char out[static DESKVIEW_ZONES_LEN])
 {
-	char l1[TZ_LOCAL_LEN], l2[TZ_LOCAL_LEN];
-	int64_t ms;
-	size_t n;
-
-	if (stamp_parse(t, &ms) != ST_OK) {
-		snprintf(out, 400, "%s", cli_text(t, 0));
+	if (deskview_zones(t, sender, sender_tz, receiver, here_tz, out))
 		return out;
-	}
-	n = (size_t)snprintf(out, 400, "%s UTC", t);
-	if (sender_tz && strcmp(sender_tz, "UTC") == 0)
-		sender_tz = NULL;	/* said already */
-	if (here_tz && strcmp(here_tz, "UTC") == 0)
-		here_tz = NULL;
-	if (sender_tz && *sender_tz && n < 400 && tz_local(ms, sender_tz, l1) == ST_OK)
-		n += (size_t)snprintf(out + n, 400 - n, "; %s at %s (%s)", l1, sender, sender_tz);
-	if (here_tz && *here_tz && n < 400 && tz_local(ms, here_tz, l2) == ST_OK)
-		snprintf(out + n, 400 - n, "; %s at %s (%s)", l2, receiver, here_tz);
+	snprintf(out, DESKVIEW_ZONES_LEN, "%s", cli_text(t, 0));
 	return out;
-}
-
-int
-cli_form_read(const struct message *m, struct deskmsg_form *f)
-{
-	char why[DESKMSG_WHY_MAX];
-
-	return template_find(m->type) &&
-	    deskmsg_form_read(m->type, m->body.p ? m->body.p : "", m->body.len, f, why) == ST_OK;
 }
 
 void
@@ -52,7 +27,7 @@ cli_form_print(const struct message *m, const struct deskmsg_form *f, const char
     const char *sender_tz, const char *receiver, const char *here_tz, enum template_lang lang)
 {
 	const struct template *t = f->t;
-	char z[400];
+	char z[DESKVIEW_ZONES_LEN];
 
 	printf("template:   %s (version %d): %s\n", template_name(t), template_version(t),
 	    template_title(t, lang));
@@ -115,27 +90,4 @@ cli_form_json(const struct message *m, const struct deskmsg_form *f, const char 
 	    json_null());
 	(void)m;
 	return j;
-}
-
-const char *
-cli_peer_tz(struct node *n, int64_t peer_id, char out[static TZ_NAME_MAX + 1])
-{
-	char why[CONTACTS_WHY_MAX];
-	struct contacts *c = NULL;
-	int64_t last = 0;
-	struct buf doc;
-
-	out[0] = '\0';
-	buf_init(&doc, CONTACTS_STATEMENT_MAX + 1);
-	if (store_contacts_last(node_store(n), peer_id, &last) == ST_OK && last &&
-	    store_contacts_doc(node_store(n), peer_id, last, &doc) == ST_OK &&
-	    contacts_parse(buf_str(&doc), doc.len, CONTACTS_STATEMENT, &c, why) == ST_OK)
-		for (size_t i = 0; i < contacts_n(c); i++)
-			if (contacts_at(c, i)->role == CONTACTS_DESK) {
-				snprintf(out, TZ_NAME_MAX + 1, "%s", contacts_at(c, i)->tz);
-				break;
-			}
-	contacts_free(c);
-	buf_free(&doc);
-	return out[0] ? out : NULL;
 }

@@ -15,7 +15,7 @@ int
 cli_receipt(int argc, char **argv)
 {
 	struct cli_view v;
-	struct cli_view_msg f;
+	struct deskview_msg f;
 	struct receipt r;
 	struct node *n;
 	status rc;
@@ -25,20 +25,20 @@ cli_receipt(int argc, char **argv)
 		return e;
 	if (!(n = cli_open(v.dir)))
 		return 1;
-	rc = cli_view_find(n, v.id, &f);
+	rc = deskview_find(n, v.id, &f);
 	if (rc || !f.sent) {
-		cli_view_msg_free(&f);
+		deskview_msg_free(&f);
 		node_close(n);
 		return cli_fail("no sent message %s%s", v.id, rc ? "" : " (it was received: see parley show)");
 	}
 	if (!f.receipt.len) {
-		cli_view_msg_free(&f);
+		deskview_msg_free(&f);
 		node_close(n);
 		return cli_fail("message %s has no receipt yet (state: %s)", v.id, f.state);
 	}
 	if (v.jws) {
 		printf("%s\n", buf_str(&f.receipt));
-		cli_view_msg_free(&f);
+		deskview_msg_free(&f);
 		node_close(n);
 		return 0;
 	}
@@ -57,7 +57,7 @@ cli_receipt(int argc, char **argv)
 		    f.peer);
 		e = 0;
 	}
-	cli_view_msg_free(&f);
+	deskview_msg_free(&f);
 	node_close(n);
 	return e;
 }

@@ -22,7 +22,7 @@ int
 cli_show(int argc, char **argv)
 {
 	struct cli_view v;
-	struct cli_view_msg f;
+	struct deskview_msg f;
 	struct message m;
 	struct deskmsg_form form;
 	enum template_lang lang = TEMPLATE_EN;
@@ -41,36 +41,34 @@ cli_show(int argc, char **argv)
 		return cli_fail("--lang takes en, fr, ru, zh, es or ar");
 	if (!(n = cli_open(v.dir)))
 		return 1;
-	rc = cli_view_find(n, v.id, &f);
+	rc = deskview_find(n, v.id, &f);
 	if (rc) {
-		cli_view_msg_free(&f);
+		deskview_msg_free(&f);
 		node_close(n);
 		return cli_fail("no message %s: %s", v.id, status_str(rc));
 	}
 	if (!f.jws.len) {
-		cli_view_msg_free(&f);
+		deskview_msg_free(&f);
 		node_close(n);
 		return cli_fail("message %s was refused on arrival; its bytes were not kept", v.id);
 	}
 	if (v.jws) {
 		printf("%s\n", buf_str(&f.jws));
-		cli_view_msg_free(&f);
+		deskview_msg_free(&f);
 		node_close(n);
 		return 0;
 	}
 	envelope_message_init(&m, HTTP_REQUEST_MAX);
-	rc = f.sent ? envelope_message_open(f.jws.p, f.jws.len, ident_pk(node_ident(n)),
-	    f.peer_kid, &m) : envelope_message_open(f.jws.p, f.jws.len, f.peer_pk,
-	    ident_kid(node_ident(n)), &m);
+	rc = deskview_open(n, &f, &m);
 	envelope_hash(f.jws.p, f.jws.len, hash);
 	memset(&form, 0, sizeof form);
 	here_tz = cli_desk_tz(v.dir);
 	if (!rc)
-		is_form = cli_form_read(&m, &form);
+		is_form = deskview_form_read(&m, &form);
 	/* the receiver's zone: ours, or (a message we sent) the peer's desk's,
 	 * as its points of contact say */
 	sender_tz = f.sent ? here_tz : form.tz;
-	peer_tz = f.sent ? cli_peer_tz(n, f.peer_id, peer_zone) : here_tz;
+	peer_tz = f.sent ? deskview_peer_desk(n, f.peer_id, peer_zone, NULL) : here_tz;
 	if (rc) {
 		e = cli_fail("message %s does NOT verify (%s): the store was altered", v.id,
 		    status_str(rc));
@@ -109,7 +107,7 @@ cli_show(int argc, char **argv)
 	}
 	deskmsg_form_clear(&form);
 	envelope_message_clear(&m);
-	cli_view_msg_free(&f);
+	deskview_msg_free(&f);
 	node_close(n);
 	return e;
 }

@@ -8,6 +8,7 @@
 #include "util/text.h"
 #include "api/apiclient.h"
 #include "cli/cli.h"
+#include "desk/deskview.h"
 #include "fmt/card.h"
 #include "util/file.h"
 #include "util/stamp.h"
@@ -140,16 +141,7 @@ cli_time(int64_t ms, char out[32])
 const char *
 cli_state(int state)
 {
-	switch (state) {
-	case STORE_QUEUED:
-		return "queued";
-	case STORE_DELIVERED:
-		return "delivered";
-	case STORE_FAILED:
-		return "failed";
-	default:
-		return "rejected";
-	}
+	return deskview_out_state(state);
 }
 
 const char *

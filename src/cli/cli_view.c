@@ -1,5 +1,5 @@
-/* cli_view.c - the options, the listing body and the message lookup that
- * outbox, inbox, show and receipt share (cli_view.h).
+/* cli_view.c - the options and the listing body that outbox, inbox, show
+ * and receipt share (cli_view.h); the message lookup is desk/deskview.h's.
  *
  * SECURITY: only reads the store; verifying what it finds is the caller's
  * job (show and receipt verify signatures again before printing).
@@ -84,70 +84,6 @@ cli_view_list(int argc, char **argv, const char *usage, const char *header,
 		return cli_fail("cannot read the %s: %s", what, status_str(rc));
 	}
 	return r.json ? cli_json(r.arr) : 0;
-}
-
-static int
-found_out(void *arg, const struct store_out *m)
-{
-	struct cli_view_msg *f = arg;
-
-	f->sent = 1;
-	f->peer_id = m->peer_id;
-	snprintf(f->peer, sizeof f->peer, "%s", m->peer);
-	snprintf(f->state, sizeof f->state, "%s", cli_state(m->state));
-	f->at_ms = m->created_ms;
-	f->done_ms = m->delivered_ms;
-	if (buf_add(&f->jws, m->jws, m->jws_len) || buf_adds(&f->receipt, m->receipt))
-		return 1;
-	return 1;
-}
-
-static int
-found_in(void *arg, const struct store_in *m)
-{
-	struct cli_view_msg *f = arg;
-
-	f->sent = 0;
-	f->peer_id = m->peer_id;
-	snprintf(f->peer, sizeof f->peer, "%s", m->peer);
-	snprintf(f->state, sizeof f->state, "%s", m->status == 200 ? "received" : "refused");
-	f->at_ms = m->received_ms;
-	if (buf_add(&f->jws, m->jws, m->jws_len) || buf_add(&f->receipt, m->receipt, m->receipt_len))
-		return 1;
-	return 1;
-}
-
-static int
-peer_key(void *arg, const struct store_peer *p)
-{
-	struct cli_view_msg *f = arg;
-
-	memcpy(f->peer_pk, p->pk, IDENT_PK_LEN);
-	snprintf(f->peer_kid, sizeof f->peer_kid, "%s", p->kid);
-	return 1;
-}
-
-status
-cli_view_find(struct node *n, const char *id, struct cli_view_msg *f)
-{
-	status rc;
-
-	memset(f, 0, sizeof *f);
-	buf_init(&f->jws, HTTP_REQUEST_MAX);
-	buf_init(&f->receipt, 64u << 10);
-	rc = store_out_get(node_store(n), id, found_out, f);
-	if (rc == ST_NOTFOUND)
-		rc = store_in_get(node_store(n), id, found_in, f);
-	if (!rc)
-		rc = store_peer_get(node_store(n), f->peer_id, peer_key, f);
-	return rc;
-}
-
-void
-cli_view_msg_free(struct cli_view_msg *f)
-{
-	buf_free(&f->jws);
-	buf_free(&f->receipt);
 }
 
 void

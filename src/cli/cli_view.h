@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cli/cli.h"
+#include "desk/deskview.h"
 #include "fmt/card.h"
 #include "fmt/deskmsg.h"
 #include "fmt/envelope.h"
@@ -54,39 +55,12 @@ struct cli_view_row {
  * until the next call.  A row with no bytes (a refused message) is left. */
 void cli_view_signed(struct cli_view_row *r, const char *jws, size_t n);
 
-/* A message found in the outbox or inbox, copied out of the store. */
-struct cli_view_msg {
-	int sent;		/* 1: we sent it; 0: we received it */
-	char peer[CARD_NAME_MAX + 1];
-	int64_t peer_id;	/* the pin it was exchanged under */
-	uint8_t peer_pk[IDENT_PK_LEN];
-	char peer_kid[IDENT_KID_LEN];
-	char state[16];
-	int64_t at_ms, done_ms;
-	struct buf jws, receipt;
-};
-
-/* cli_view_find - look id up in the outbox, then the inbox, and the key of
- * the pin it was exchanged under (pinned still, or since removed or
- * re-keyed: the key that signed it); n stays open.  f is initialised even on error: release
- * it with cli_view_msg_free either way. */
-status cli_view_find(struct node *n, const char *id, struct cli_view_msg *f) WUR;
-/* cli_view_msg_free - release what cli_view_find copied into f. */
-void cli_view_msg_free(struct cli_view_msg *f);
-
-/* cli_form_read - 1 when m is a formal message (its type a template, its
- * body a form of it): f filled (deskmsg_form_clear it); else 0. */
-int cli_form_read(const struct message *m, struct deskmsg_form *f);
 /* cli_form_print - f, the form of m, for a person: labels in lang, free
  * text escaped, every time in UTC and in the zones given (sender_tz: the
  * sender's desk's, named sender; here_tz: the receiver's, named receiver;
  * NULL: unknown). */
 void cli_form_print(const struct message *m, const struct deskmsg_form *f, const char *sender,
     const char *sender_tz, const char *receiver, const char *here_tz, enum template_lang lang);
-/* cli_peer_tz - the time zone of peer_id's watch desk, from the newest
- * points of contact it sent (its desk contact's), into out; NULL when it
- * sent none. */
-const char *cli_peer_tz(struct node *n, int64_t peer_id, char out[static TZ_NAME_MAX + 1]);
 /* cli_form_json - f as show --json's "form" member. */
 json_t *cli_form_json(const struct message *m, const struct deskmsg_form *f,
     const char *sender_tz, const char *here_tz, enum template_lang lang);

@@ -53,6 +53,7 @@ struct console {
 	struct event *ping;
 	uint64_t version;	/* the desk's changes seen */
 	struct board *board;
+	struct msgview *msgview;
 };
 
 struct node *
@@ -687,7 +688,7 @@ console_new(struct http *h, struct node *n, struct link_engine *e, struct agree 
 	if (!rc)
 		rc = board_new(c, &c->board);
 	if (!rc)
-		rc = msgview_routes(c);
+		rc = msgview_new(c, &c->msgview);
 	if (!rc)
 		rc = compose_routes(c);
 	if (!rc)
@@ -730,6 +731,7 @@ console_free(struct console *c)
 	if (c->ping)
 		event_free(c->ping);
 	board_free(c->board);
+	msgview_free(c->msgview);	/* before the witness its downloads wait on */
 	sodium_memzero(c->s, sizeof c->s);
 	tlsctx_free(c->tls);
 	free(c);

@@ -70,8 +70,11 @@ struct board;
 /* board_new - the board of c (/board, /ack) into *out. */
 status board_new(struct console *c, struct board **out) WUR;
 void board_free(struct board *bd);
-/* msgview_routes - the message page: /message/ID, its evidence. */
-status msgview_routes(struct console *c) WUR;
+struct msgview;
+/* msgview_new - the message page of c (/message/ID, its evidence) into
+ * *out; msgview_free answers the downloads still waiting. */
+status msgview_new(struct console *c, struct msgview **out) WUR;
+void msgview_free(struct msgview *v);
 /* compose_routes - composing and sending: /compose. */
 status compose_routes(struct console *c) WUR;
 /* checkpage_routes - the checks page: /checks, running one. */

@@ -195,7 +195,13 @@ const char page_css[] =
     ".field{margin-bottom:1em}\n"
     ".field.invalid{border-left:4px solid #b00020;padding-left:.6em}\n"
     ".help{margin:.1em 0 .3em;color:#444}\n"
-    "textarea{width:100%;max-width:48em}\n";
+    "textarea{width:100%;max-width:48em}\n"
+    /* the message page (msgview.c) */
+    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}\n"
+    "dl.facts dt{font-weight:bold}\n"
+    "dl.facts dd{margin:0}\n"
+    "ol.steps li{margin:.3em 0}\n"
+    ".actions{display:flex;flex-wrap:wrap;gap:1em;align-items:center}\n";
 
 /* The page's script: countdowns (each element with data-due, in
  * milliseconds since the epoch, shows the time left or how long it is
