@@ -405,7 +405,7 @@ chart(struct buf *b, enum template_lang l, const struct checks_group *g, int hum
 	 * when a peer's clock makes a figure negative) */
 	if (!x.answered)
 		x.lo = x.hi = 0;
-	div = x.hi < 10000 && x.lo > -10000 ? 1 : 1000;
+	div = !human && x.hi < 10000 && x.lo > -10000 ? 1 : 1000;	/* people: seconds */
 	unit = div == 1 ? "ms" : "s";
 	yhi = nice(x.hi > div ? (x.hi + div - 1) / div : 1) * div;
 	ylo = x.lo < 0 ? -nice((-x.lo + div - 1) / div) * div : 0;

@@ -303,3 +303,15 @@ def test_peers_page(pair_consoles, top):
     b.start()
     wait_for(lambda: 'data-backlog="0"' in bravo() and 'data-reachable="yes"' in bravo(), 30,
              "the backlog delivered")
+
+
+def test_a_check_the_agreement_does_not_allow_is_refused_naming_why(make_node):
+    def no_urgent(payload):
+        del payload["links"]["urgent"]
+    a, b, url, _ = make_consoles(make_node, edit=no_urgent)
+    s, _ = sign_in(url["alpha"], "ana")
+    r = run_check(s, url["alpha"], csrf=csrf_of(get(s, url["alpha"], "/checks")))
+    assert r.status_code == 409, (r.status_code, r.text[:2000])
+    assert '<p class="error" role="alert" id="form-error">The check was not sent: ' in r.text
+    assert "urgent" in r.text.split('id="form-error">')[1].split("</p>")[0]
+    assert a.json("checks") == [] and not a.loggrep("ran a machine check")

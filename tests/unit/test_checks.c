@@ -32,7 +32,7 @@ feed(struct checks *c, const struct row *rows, size_t n)
 		struct store_desk_item it;
 		char msg[STAMP_UUID_LEN];
 
-		snprintf(msg, sizeof msg, "00000000-0000-7000-8000-%012zu", i);
+		snprintf(msg, sizeof msg, "00000000-0000-7000-8000-%012u", (unsigned)(i % 1000));
 		memset(&it, 0, sizeof it);
 		it.msg = msg;
 		it.peer = rows[i].peer;
