@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "desk/checks.h"
 #include "desk/desk.h"
 #include "fmt/duration.h"
 #include "util/stamp.h"
@@ -105,112 +106,6 @@ static const char checks_usage[] =
     "  acknowledgement (p50, p90, max, s), and those missed (not acknowledged\n"
     "  by the deadline).\n";
 
-#define MAX_SAMPLES 100000
-
-/* One peer and direction's figures. */
-struct tally {
-	char peer[CARD_NAME_MAX + 1];
-	int out;
-	int path;		/* sent: the path the receipts came on; -1 */
-	int64_t m_sent, m_answered, h_sent, h_answered, h_missed;
-	int64_t *rtt, *resp;	/* ms, up to MAX_SAMPLES each */
-	size_t n_rtt, n_resp;
-};
-
-struct checks {
-	struct tally *t;
-	size_t n;
-	int64_t now;
-	int oom;
-};
-
-static struct tally *
-tally_of(struct checks *c, const char *peer, int out, int path)
-{
-	struct tally *t;
-
-	if (c->n && strcmp(c->t[c->n - 1].peer, peer) == 0 && c->t[c->n - 1].out == out &&
-	    c->t[c->n - 1].path == path)
-		return &c->t[c->n - 1];
-	t = realloc(c->t, (c->n + 1) * sizeof *t);
-	if (!t)
-		return NULL;
-	c->t = t;
-	t = &c->t[c->n++];
-	memset(t, 0, sizeof *t);
-	snprintf(t->peer, sizeof t->peer, "%s", peer);
-	t->out = out;
-	t->path = path;
-	return t;
-}
-
-static void
-sample(int64_t **v, size_t *n, int64_t x, int *oom)
-{
-	int64_t *g;
-
-	if (*n >= MAX_SAMPLES)
-		return;
-	/* room for 16, then doubled each time it is full */
-	if (*n == 0 || (*n >= 16 && !(*n & (*n - 1)))) {
-		g = realloc(*v, (*n ? *n * 2 : 16) * sizeof *g);
-		if (!g) {
-			*oom = 1;
-			return;
-		}
-		*v = g;
-	}
-	(*v)[(*n)++] = x;
-}
-
-static int
-check_row(void *arg, const struct store_desk_item *it)
-{
-	struct checks *c = arg;
-	struct tally *t = tally_of(c, it->peer, it->out, it->out ? it->path : -1);
-
-	if (!t) {
-		c->oom = 1;
-		return 1;
-	}
-	if (!it->human) {
-		t->m_sent++;
-		if (it->receipt_ms) {
-			t->m_answered++;
-			sample(&t->rtt, &t->n_rtt, it->receipt_ms - it->made_ms, &c->oom);
-		}
-	} else {
-		t->h_sent++;
-		if (it->ack_ms) {
-			t->h_answered++;
-			sample(&t->resp, &t->n_resp, it->ack_ms - it->receipt_ms, &c->oom);
-		} else if (it->overdue_ack_ms || (it->ack_due_ms && c->now >= it->ack_due_ms)) {
-			t->h_missed++;
-		}
-	}
-	return 0;
-}
-
-static int
-cmp64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* pct - the p-th percentile (nearest rank) of v[0..n), sorted; -1: none. */
-static int64_t
-pct(const int64_t *v, size_t n, int p)
-{
-	size_t k;
-
-	if (!n)
-		return -1;
-	k = ((size_t)p * n + 99) / 100;
-	return v[k ? k - 1 : 0];
-}
-
 static json_t *
 num(int64_t v)
 {
@@ -228,9 +123,9 @@ cli_checks(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *since = "P7D";
-	struct checks c = { NULL, 0, stamp_now_ms(), 0 };
+	struct checks *c = NULL;
 	json_t *arr = NULL;
-	int64_t since_s;
+	int64_t since_s, now = stamp_now_ms();
 	struct node *n;
 	int ch, json = 0, r = 0;
 	status rc;
@@ -250,10 +145,12 @@ cli_checks(int argc, char **argv)
 		return cli_fail("--since takes an ISO 8601 duration such as PT24H or P7D");
 	if (!(n = cli_open(cli_dir(dir))))
 		return 1;
-	rc = store_desk_checks(node_store(n), c.now - since_s * 1000, check_row, &c);
+	rc = checks_new(now, 0, &c);
+	if (!rc)
+		rc = checks_read(c, node_store(n), now - since_s * 1000);
 	node_close(n);
-	if (rc || c.oom) {
-		r = cli_fail("cannot read the checks: %s", rc ? status_str(rc) : "out of memory");
+	if (rc) {
+		r = cli_fail("cannot read the checks: %s", status_str(rc));
 		goto out;
 	}
 	if (json)
@@ -262,19 +159,11 @@ cli_checks(int argc, char **argv)
 		printf("%-12s %-8s %4s %5s %5s %8s %8s %5s %5s %6s %8s %8s %8s\n", "PEER", "DIR", "PATH",
 		    "M.SENT", "M.ANS", "RTT.P50", "RTT.P99", "H.SENT", "H.ANS", "MISSED", "RESP.P50",
 		    "RESP.P90", "RESP.MAX");
-	for (size_t i = 0; i < c.n; i++) {
-		struct tally *t = &c.t[i];
-		int64_t r50, r99, h50, h90, hmax;
+	for (size_t i = 0; i < checks_n(c); i++) {
+		const struct checks_group *t = checks_at(c, i);
+		int64_t r50 = t->rtt_p50, r99 = t->rtt_p99, h50 = t->resp_p50, h90 = t->resp_p90;
+		int64_t hmax = t->resp_max;
 
-		if (t->n_rtt)
-			qsort(t->rtt, t->n_rtt, sizeof *t->rtt, cmp64);
-		if (t->n_resp)
-			qsort(t->resp, t->n_resp, sizeof *t->resp, cmp64);
-		r50 = pct(t->rtt, t->n_rtt, 50);
-		r99 = pct(t->rtt, t->n_rtt, 99);
-		h50 = pct(t->resp, t->n_resp, 50);
-		h90 = pct(t->resp, t->n_resp, 90);
-		hmax = pct(t->resp, t->n_resp, 100);
 		if (json) {
 			json_t *o = json_pack("{s:s, s:s, s:o, s:{s:I, s:I}, s:{s:I, s:I, s:I}}",
 			    "peer", t->peer, "direction", t->out ? "sent" : "received", "path",
@@ -307,10 +196,6 @@ cli_checks(int argc, char **argv)
 	if (json)
 		r = cli_json(arr);
 out:
-	for (size_t i = 0; i < c.n; i++) {
-		free(c.t[i].rtt);
-		free(c.t[i].resp);
-	}
-	free(c.t);
+	checks_free(c);
 	return r;
 }

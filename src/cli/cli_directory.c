@@ -9,9 +9,6 @@
 #include "fmt/contacts.h"
 #include "util/stamp.h"
 
-/* Contacts not confirmed (a new version issued) for this long are stale. */
-#define STALE_MS (365LL * 86400 * 1000)
-
 static const char directory_usage[] =
     "usage: parley directory [PEER] [--history] [--json] [--dir DIR]\n"
     "  The peers' points of contact, as each signed and sent them: the\n"
@@ -81,7 +78,7 @@ version_row(void *arg, const struct store_contacts *row)
 		return 0;
 	}
 	changes = contacts_diff(d->prev, c);
-	stale = d->now - row->issued_ms > STALE_MS;
+	stale = d->now - row->issued_ms > CONTACTS_STALE_MS;
 	json_decref(d->current);
 	d->current = json_pack("{s:I, s:s, s:s, s:b, s:o, s:o}", "version",
 	    (json_int_t)row->version, "issued_at", cli_time(row->issued_ms, t), "message", row->msg,

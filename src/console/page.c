@@ -201,7 +201,15 @@ const char page_css[] =
     "dl.facts dt{font-weight:bold}\n"
     "dl.facts dd{margin:0}\n"
     "ol.steps li{margin:.3em 0}\n"
-    ".actions{display:flex;flex-wrap:wrap;gap:1em;align-items:center}\n";
+    ".actions{display:flex;flex-wrap:wrap;gap:1em;align-items:center}\n"
+    /* the checks and peers pages */
+    "svg.chart{display:block;max-width:100%;height:auto;margin:.5em 0}\n"
+    ".hint{color:#333}\n"
+    "#run fieldset{border:1px solid #767676;margin:.5em 0;padding:.3em .6em}\n"
+    "section.group,section.peer{border-top:2px solid #123;margin-top:1.5em}\n"
+    "details.inline{display:inline}\n"
+    ".reach-no,.state-down{color:#b00020;font-weight:bold}\n"
+    ".reach-yes,.state-up{color:#0a6b2d;font-weight:bold}\n";
 
 /* The page's script: countdowns (each element with data-due, in
  * milliseconds since the epoch, shows the time left or how long it is
@@ -252,4 +260,16 @@ const char page_js[] =
     "es.onopen=function(){if(poll){clearInterval(poll);poll=null;}refresh();};}\n"
     "document.addEventListener('DOMContentLoaded',function(){tick();setInterval(tick,1000);"
     "skip();live();beep();setInterval(beep,2000);"
-    "document.addEventListener('keydown',wake);document.addEventListener('click',wake);});\n";
+    "document.addEventListener('keydown',wake);document.addEventListener('click',wake);});\n"
+    /* the checks page: its history (#history) fetched again on each change
+     * the node announces (a check queued, delivered, acknowledged); the
+     * form above it is left as the officer is filling it in */
+    "function livePart(){var h=document.getElementById('history');"
+    "if(!h||!window.EventSource)return;var es=new EventSource('/events');"
+    "es.addEventListener('change',function(){fetch(location.pathname,{credentials:'same-origin'})"
+    ".then(function(r){return r.ok?r.text():null;}).then(function(t){if(!t)return;"
+    "var n=new DOMParser().parseFromString(t,'text/html').getElementById('history');"
+    "if(!n)return;var f=document.activeElement,id=f&&h.contains(f)&&f.id;"
+    "h.innerHTML=n.innerHTML;if(id&&document.getElementById(id))"
+    "document.getElementById(id).focus();});});}\n"
+    "document.addEventListener('DOMContentLoaded',livePart);\n";

@@ -1419,6 +1419,12 @@ agreement_title(const struct agreement *a)
 	return a->title;
 }
 
+int
+agreement_version(const struct agreement *a)
+{
+	return a->v;
+}
+
 const char *
 agreement_supersedes(const struct agreement *a)
 {

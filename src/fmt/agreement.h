@@ -184,6 +184,8 @@ int agreement_in_force_at(const struct agreement *a, int64_t now_ms);
 /* Getters: borrowed from a, valid until agreement_free. */
 const char *agreement_id(const struct agreement *a);
 const char *agreement_title(const struct agreement *a);
+/* agreement_version - the schema's version, its "v": 1 or 2. */
+int agreement_version(const struct agreement *a);
 /* agreement_supersedes - the id a supersedes, or NULL. */
 const char *agreement_supersedes(const struct agreement *a);
 size_t agreement_n_parties(const struct agreement *a);

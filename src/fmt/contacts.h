@@ -39,6 +39,9 @@
 #define CONTACTS_LANGS_MAX 8
 #define CONTACTS_HOURS_MAX 100		/* bytes of the hours */
 #define CONTACTS_VERSION_MAX 9007199254740992LL	/* 2^53: exact in every JSON reader */
+/* A peer's contacts not confirmed (a new version issued) for this long are
+ * stale: `parley directory` and the console flag them. */
+#define CONTACTS_STALE_MS (365LL * 86400 * 1000)
 
 enum contacts_mode { CONTACTS_FILE, CONTACTS_STATEMENT };
 
