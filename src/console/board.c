@@ -52,17 +52,6 @@ static const struct words words[] = {
 	{ { "Earlier page", "Page précédente" } },
 	{ { "Next page", "Page suivante" } },
 	{ { "Nothing on the desk.", "Rien sur le bureau." } },
-	{ { "flash", "flash" } },
-	{ { "immediate", "immédiat" } },
-	{ { "priority", "prioritaire" } },
-	{ { "routine", "routine" } },
-	{ { "queued", "en file" } },
-	{ { "delivered", "remis" } },
-	{ { "acknowledged", "reçu" } },
-	{ { "answered", "répondu" } },
-	{ { "overdue-ack", "accusé en retard" } },
-	{ { "overdue-reply", "réponse en retard" } },
-	{ { "closed", "clos" } },
 };
 
 /* One language's first page, as last made. */

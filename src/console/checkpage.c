@@ -97,8 +97,6 @@ static const struct words words[] = {
 	{ { "Message", "Message" } },
 	{ { "machine", "machine" } },
 	{ { "human", "humaine" } },
-	{ { "answered", "répondue" } },
-	{ { "acknowledged", "reçue" } },
 	{ { "by", "par" } },
 	{ { "pending: no receipt yet", "en attente : pas encore d'accusé signé" } },
 	{ { "pending: not acknowledged yet", "en attente : pas encore d'accusé de réception" } },

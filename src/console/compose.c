@@ -69,10 +69,6 @@ static const struct words words[] = {
 	{ { "Next", "Suivant" } },
 	{ { "Send", "Envoyer" } },
 	{ { "Send the reply", "Envoyer la réponse" } },
-	{ { "flash", "flash" } },
-	{ { "immediate", "immédiat" } },
-	{ { "priority", "prioritaire" } },
-	{ { "routine", "routine" } },
 	{ { "Choose the peer, the link, the template and the priority. The lists offer only"
 	    " what an agreement in force with a pinned peer allows; the table below says which"
 	    " combinations.", "Choisissez le partenaire, la liaison, le modèle et la priorité."

@@ -61,8 +61,6 @@ static const struct words words[] = {
 	{ { "Forks held", "Fourches détenues" } },
 	{ { "Breaches held", "Violations détenues" } },
 	{ { "Overdue items", "Éléments en retard" } },
-	{ { "overdue-ack", "accusé en retard" } },
-	{ { "overdue-reply", "réponse en retard" } },
 	{ { "sent", "envoyé" } },
 	{ { "received", "reçu" } },
 	{ { "and more on the board", "et d'autres sur le tableau" } },

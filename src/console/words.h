@@ -16,9 +16,10 @@ struct words {
 	const char *t[TEMPLATE_LANGS];	/* t[TEMPLATE_EN] is the key */
 };
 
-/* words_in - en in language l from the n rows of w: the row whose English
- * is en (the same text, not only the same pointer), its l text, or en
- * itself when there is none. */
+/* words_in - en in language l from the n rows of w, or else from the
+ * words every page shares (the priorities, the desk's states): the row
+ * whose English is en (the same text, not only the same pointer), its l
+ * text, or en itself when there is none. */
 const char *words_in(const struct words *w, size_t n, enum template_lang l, const char *en);
 
 /* W - en in language l, from the table tab (an array) of the file. */
