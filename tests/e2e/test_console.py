@@ -22,12 +22,13 @@ from test_desk import INCIDENT, item, send_form
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def consoles(make_node, top):
-    """alpha and bravo, each with a duty officer who has a password, and a
-    console on loopback (plain HTTP for alpha, HTTPS for bravo)."""
+def make_consoles(make_node, edit=None):
+    """alpha (a console on plain HTTP on loopback) and bravo (HTTPS),
+    pinned to each other under one agreement (edit: a change to its
+    draft), each with a duty officer who has a password (ana, bob):
+    (alpha, bravo, {name: url}, the agreement's id)."""
     a, b = make_node("alpha"), make_node("bravo")
-    a.pin(b)
+    agreement = a.pin(b, edit=edit)
     b.pin(a)
     ports = {a.name: free_port(), b.name: free_port()}
     a.cli("config", "set", "console_listen", f"http://127.0.0.1:{ports['alpha']}")
@@ -40,7 +41,13 @@ def consoles(make_node, top):
     url = {"alpha": f"http://127.0.0.1:{ports['alpha']}",
            "bravo": f"https://127.0.0.1:{ports['bravo']}"}
     CERT[url["bravo"]] = os.path.join(b.dir, "server.crt")   # self-signed at parley init
-    return a, b, url
+    return a, b, url, agreement
+
+
+@pytest.fixture
+def consoles(make_node, top):
+    """alpha and bravo with their consoles (make_consoles)."""
+    return make_consoles(make_node)[:3]
 
 
 CERT = {}     # url -> the node's server certificate, to check it against

@@ -4,34 +4,13 @@ history per peer and path; the peers page with each peer's paths,
 reachability, backlog, alarms, agreements in force and contacts.  HTTP as
 a browser speaks it (requests, cookies kept); what an officer would see."""
 import html
-import os
 import re
 
 import pytest
 
-from parley_e2e import free_port, wait_for
-from test_console import CERT, PASSWORD, browser, csrf_of, sign_in
+from parley_e2e import wait_for
+from test_console import browser, csrf_of, make_consoles, sign_in
 from test_desk import CONTACTS, short_deadlines, write
-
-
-def make_consoles(make_node, edit=None):
-    """alpha (http console) and bravo (https console), pinned to each other
-    under one agreement (edit: a change to its draft), officers ana and bob."""
-    a, b = make_node("alpha"), make_node("bravo")
-    agreement = a.pin(b, edit=edit)
-    b.pin(a)
-    ports = {a.name: free_port(), b.name: free_port()}
-    a.cli("config", "set", "console_listen", f"http://127.0.0.1:{ports['alpha']}")
-    b.cli("config", "set", "console_listen", f"https://127.0.0.1:{ports['bravo']}")
-    for n, who in ((a, "ana"), (b, "bob")):
-        n.cli("officer", "add", who, "--role", "duty")
-        n.cli("officer", "passwd", who, "--password-stdin", stdin=PASSWORD + "\n")
-    a.start()
-    b.start()
-    url = {"alpha": f"http://127.0.0.1:{ports['alpha']}",
-           "bravo": f"https://127.0.0.1:{ports['bravo']}"}
-    CERT[url["bravo"]] = os.path.join(b.dir, "server.crt")
-    return a, b, url, agreement
 
 
 @pytest.fixture
