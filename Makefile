@@ -2,8 +2,9 @@
 #
 #   make run      deps, build, start a two-node demo on loopback (Ctrl-C stops)
 #   make test     deps, build, lint (banned calls, layer order), unit +
-#                 end-to-end tests, ASan/UBSan run of both, cppcheck, and a
-#                 short run of every fuzz target
+#                 end-to-end tests, the duty console in headless Chromium,
+#                 ASan/UBSan run of unit + end-to-end, cppcheck, and a short
+#                 run of every fuzz target
 #   make lint     scripts/check-banned.sh, scripts/check-layers.sh and their
 #                 self-test
 #   make bench    deps, build, print the benchmark tables
@@ -43,7 +44,7 @@ CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test run run-clean test check lint unit e2e asan cppcheck fuzz fuzz-smoke \
+.PHONY: all deps deps-test run run-clean test check lint unit e2e browser asan cppcheck fuzz fuzz-smoke \
 	bench install clean FORCE
 
 all:
@@ -103,7 +104,7 @@ test:
 # check: everything `make test` runs, without the dependency step; lint
 # first, as it takes a second and the rest take minutes.
 check: lint
-	@$(MAKE) --no-print-directory programs unit e2e asan cppcheck fuzz-smoke
+	@$(MAKE) --no-print-directory programs unit e2e browser asan cppcheck fuzz-smoke
 	@echo "make test: all checks passed"
 
 # lint: no banned calls in src/, every include keeps the layer order
@@ -119,6 +120,12 @@ unit: $(UNIT_BINS)
 e2e: programs
 	PARLEY_BIN=$(abspath $(BUILD)) PARLEY_SAN="$(SAN)" $(PYTHON) -m pytest -q \
 		-p no:cacheprovider tests/e2e
+
+# browser: the duty console in headless Chromium (Selenium), with axe-core
+# (npm ci into tests/browser on first use); screenshots and axe's findings
+# in $PARLEY_ARTEFACTS, by default build/artefacts/.
+browser: programs
+	PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \

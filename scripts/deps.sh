@@ -5,10 +5,15 @@
 # Usage: scripts/deps.sh [build|test|all]   (default: all)
 set -eu
 build="gcc make pkg-config libsodium-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev tzdata"
-test="$build libcmocka-dev python3 python3-pytest python3-requests python3-jwcrypto python3-cryptography clang libclang-rt-14-dev cppcheck openssl sqlite3"
+test="$build libcmocka-dev python3 python3-pytest python3-requests python3-jwcrypto python3-cryptography clang libclang-rt-14-dev cppcheck openssl sqlite3 chromium chromium-driver python3-selenium"
 case "${1:-all}" in
 build) want=$build ;;
-*) want=$test ;;
+*)
+	want=$test
+	# The browser tests take axe-core from the npm registry: any npm will
+	# do (one from elsewhere is kept); Debian's only when there is none.
+	command -v npm >/dev/null 2>&1 || want="$want npm"
+	;;
 esac
 missing=
 for p in $want; do

@@ -1,0 +1,259 @@
+"""browser_util - helpers for the duty console's browser tests: headless
+Chromium through Selenium, screenshots, and the axe-core audit.
+
+Controls are found by what an officer reads (a button's text, a field's
+label): those names are the console's contract.  Every wait is a
+WebDriverWait on a condition with a deadline; nothing sleeps to
+synchronise.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                        WebDriverException)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+
+from parley_e2e import deadline  # noqa: E402  (tests/e2e on the path first)
+
+CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("PARLEY_CHROMEDRIVER", "/usr/bin/chromedriver")
+PASSWORD = "correct horse battery staple"     # every officer's, in these tests
+AXE = os.path.join(HERE, "node_modules", "axe-core", "axe.min.js")
+# axe's rule sets the console is held to: WCAG 2.0, 2.1 and 2.2 at A and
+# AA, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def artefacts(*sub):
+    """$PARLEY_ARTEFACTS/sub... (default build/artefacts), created."""
+    d = os.path.join(os.environ.get("PARLEY_ARTEFACTS") or os.path.join(ROOT, "build", "artefacts"),
+                     *sub)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+# Run in every page before its own scripts (through the debugger, which
+# the page's Content-Security-Policy does not bind): window.__redraws
+# counts the times the page's script put a new board in place of the old.
+WATCH_REDRAWS = """
+window.__redraws = 0;
+document.addEventListener('DOMContentLoaded', function () {
+  var m = document.getElementById('main');
+  if (!m) return;
+  new MutationObserver(function (list) {
+    if (list.some(function (r) {
+      return Array.prototype.some.call(r.removedNodes, function (n) {
+        return n.nodeType === 1 && (n.id === 'board' || !!n.querySelector('#board'));
+      });
+    })) window.__redraws++;
+  }).observe(m, {childList: true, subtree: true});
+});
+"""
+
+
+def new_driver():
+    """Headless Chromium, 1280x1000.  The self-signed certificate of a
+    node's HTTPS console is accepted (acceptInsecureCerts): the tests are
+    about the pages, and the e2e tests check the certificate itself."""
+    o = webdriver.ChromeOptions()
+    o.binary_location = CHROMIUM
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+              "--window-size=1280,1000", "--lang=en-US"):
+        o.add_argument(a)
+    o.accept_insecure_certs = True
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=o)
+    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_REDRAWS})
+    d.set_page_load_timeout(deadline(30))
+    d.set_script_timeout(deadline(30))
+    return d
+
+
+def shot(driver, name):
+    """Save a PNG of what the window shows: screenshots/NAME.png."""
+    path = os.path.join(artefacts("screenshots"), re.sub(r"[^\w.-]", "_", name) + ".png")
+    driver.save_screenshot(path)
+    return path
+
+
+def save_failure(driver, name):
+    """A screenshot and the page source, for a test that failed."""
+    try:
+        path = shot(driver, name)
+        with open(path[:-4] + ".html", "w") as f:
+            f.write(driver.page_source)
+        return f"{path} (and .html: the page source)"
+    except WebDriverException as e:
+        return f"no screenshot: {e.msg}"
+
+
+def wait(driver, cond, what, timeout=20, ignored=()):
+    """Wait until cond(driver) is truthy (its value), else fail naming what.
+    An element gone stale (the board redrawn under the condition) counts as
+    not yet, and so do the exceptions in ignored."""
+    return WebDriverWait(driver, deadline(timeout), poll_frequency=0.05,
+                         ignored_exceptions=(StaleElementReferenceException, *ignored)).until(
+        cond, f"timed out after {deadline(timeout)} s waiting for {what}")
+
+
+def redrawn(driver, what="the board's first redraw"):
+    """Wait until the board has been redrawn once since the page loaded:
+    the page fetches it again when its event stream opens.  A click
+    pressed on a button that a redraw then replaces is lost (the button
+    released on is another), so a test that clicks lets that one pass."""
+    wait(driver, lambda d: d.execute_script("return window.__redraws") >= 1, what)
+
+
+def navigates(driver, act, what):
+    """Do act() (a click that sends a form, ...), then wait until another
+    page has replaced this one and has loaded.  The old page is marked and
+    the new one is found without the mark: asked while the browser is
+    between the two, the driver may answer with an error, which counts as
+    not yet."""
+    driver.execute_script("window.__before = 1")
+    act()
+    wait(driver, lambda d: d.execute_script(
+        "return !window.__before && document.readyState === 'complete'"), what,
+        ignored=(WebDriverException,))
+
+
+def click(driver, find, what):
+    """Click the element find(driver) returns.  The board redraws itself
+    when the node announces a change: an element found just before that
+    is gone, and the click is tried again on the new one (a stale element
+    is never clicked, so nothing is clicked twice)."""
+    wait(driver, lambda d: find(d).click() or True, f"a click on {what}",
+         ignored=(NoSuchElementException,))
+
+
+def xq(s):
+    """s as an XPath string literal."""
+    if "'" not in s:
+        return f"'{s}'"
+    return "concat(" + ", \"'\", ".join(f"'{p}'" for p in s.split("'")) + ")"
+
+
+def button(scope, text):
+    """The button whose accessible text is text, within scope."""
+    return scope.find_element(By.XPATH, f".//button[normalize-space()={xq(text)}]")
+
+
+def buttons(scope, text):
+    return scope.find_elements(By.XPATH, f".//button[normalize-space()={xq(text)}]")
+
+
+def field(driver, label):
+    """The form control that the <label> reading label names."""
+    lab = driver.find_element(By.XPATH, f"//label[normalize-space()={xq(label)}]")
+    return driver.find_element(By.ID, lab.get_attribute("for"))
+
+
+def present(driver, by, what):
+    """The element, or None (for waits: a condition, not an exception)."""
+    try:
+        return driver.find_element(by, what)
+    except NoSuchElementException:
+        return None
+
+
+def alarms(driver):
+    """The texts of the alarm banners shown (class alarm, role alert), read
+    at once: the board may be redrawn between two reads."""
+    return driver.execute_script(
+        "return Array.prototype.filter.call(document.querySelectorAll('.alarm[role=alert]'),"
+        " function (e) { return e.getClientRects().length > 0; })"
+        ".map(function (e) { return e.innerText.trim(); });")
+
+
+def path_of(driver):
+    return driver.execute_script("return location.pathname")
+
+
+# ---- axe-core ----
+
+_axe = {}
+
+
+def axe_source(say=None):
+    """axe.min.js as text, installed with npm ci (the version
+    package-lock.json pins, checked against its integrity hash) on first
+    use: (text, None), or (None, the one-line reason it cannot be had: no
+    npm, no registry).  say(line): where the progress line goes."""
+    if "src" in _axe:
+        return _axe["src"], _axe.get("why")
+    if not os.path.exists(AXE):
+        _axe["src"], _axe["why"] = None, npm_ci(say or (lambda m: print(m, file=sys.stderr)))
+        if _axe["why"]:
+            return None, _axe["why"]
+    with open(AXE) as f:
+        _axe["src"] = f.read()
+    return _axe["src"], None
+
+
+def npm_ci(say):
+    """Install tests/browser/node_modules: None, or why it failed."""
+    npm = shutil.which("npm")
+    if not npm:
+        return "axe-core is not installed and there is no npm (scripts/deps.sh test)"
+    say("browser tests: installing axe-core: npm ci --prefix tests/browser")
+    # the registry's own retries would take a minute to give up offline
+    try:
+        p = subprocess.run([npm, "ci", "--prefix", HERE, "--no-audit", "--no-fund",
+                            "--ignore-scripts", "--fetch-retries=1",
+                            "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000"],
+                           capture_output=True, text=True, timeout=180, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return "axe-core could not be installed: npm ci ran over 180 s"
+    if p.returncode == 0 and os.path.exists(AXE):
+        return None
+    code = re.search(r"npm (?:ERR!|error) code (\S+)", p.stderr)
+    last = [ln for ln in p.stderr.splitlines() if ln.strip()] or ["exit %d" % p.returncode]
+    return "axe-core could not be installed: npm ci failed (%s)" % (
+        code.group(1) if code else last[-1].strip())
+
+
+def axe_run(driver):
+    """axe's results for the page the driver shows (the JSON object)."""
+    src, why = axe_source()
+    assert src, why
+    if not driver.execute_script("return !!window.axe"):
+        # execute_script is the browser's debugger, which the page's
+        # Content-Security-Policy does not bind: no inline script needed
+        driver.execute_script(src)
+    return driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(function (r) { done(JSON.stringify(r)); },"
+        " function (e) { done(JSON.stringify({error: String(e)})); });", AXE_TAGS)
+
+
+def describe(v):
+    nodes = "; ".join(" ".join(map(str, n.get("target", []))) for n in v["nodes"])
+    return f"{v['impact']}: {v['id']}: {v['help']} [{nodes}]"
+
+
+def audit(driver, page_name):
+    """Run axe on the page; every violation is printed and kept in
+    axe/PAGE.json; none may be serious or critical."""
+    r = json.loads(axe_run(driver))
+    assert "error" not in r, f"axe failed on {page_name}: {r['error']}"
+    with open(os.path.join(artefacts("axe"), page_name + ".json"), "w") as f:
+        json.dump({"url": r["url"], "testEngine": r["testEngine"], "violations": r["violations"],
+                   "incomplete": r["incomplete"], "passes": [v["id"] for v in r["passes"]]},
+                  f, indent=1)
+    for v in r["violations"]:
+        print(f"axe {page_name}: {describe(v)}")
+    bad = [v for v in r["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe on {page_name}: {len(bad)} serious or critical violations:\n" + \
+        "\n".join(describe(v) for v in bad)
+    return r
