@@ -48,6 +48,9 @@ static const struct words words[] = {
 	{ { "urgent items not acknowledged", "éléments urgents sans accusé de réception" } },
 	{ { "urgent item not acknowledged", "élément urgent sans accusé de réception" } },
 	{ { "items, the most urgent first", "éléments, les plus urgents d'abord" } },
+	{ { "item", "élément" } },
+	{ { "No urgent item waits for an acknowledgement.",
+	    "Aucun élément urgent n'attend d'accusé de réception." } },
 	{ { "shown", "affichés" } },
 	{ { "Earlier page", "Page précédente" } },
 	{ { "Next page", "Page suivante" } },
@@ -133,9 +136,9 @@ row(struct pass *x, const struct store_desk_item *it)
 		rc = text_cell(b, W(words, l, "acknowledged by"), "");
 		if (!rc)
 			rc = text_cell(b, " ", it->ack_officer);
-		if (!rc)
-			rc = buf_addf(b, " %s <time datetime=\"%s\">%s</time>", W(words, l, "at"),
-			    at, at);
+		if (!rc)	/* "2026-11-27 02:04 UTC": to the minute */
+			rc = buf_addf(b, " %s <time datetime=\"%s\">%.10s %.5s UTC</time>",
+			    W(words, l, "at"), at, at, at + 11);
 	}
 	if (!rc)
 		rc = buf_adds(b, "</td><td>");
@@ -224,10 +227,15 @@ page(struct board *bd, const struct console_session *s, size_t from, struct buf 
 		rc = page_begin(b, l, PAGE_BOARD, first.len ? buf_str(&first) : NULL,
 		    W(words, l, "Board"), s->officer, s->csrf);
 	buf_free(&first);
+	/* the alarm, or a calm box of the same size: nothing moves under the
+	 * pointer when one turns into the other */
 	if (!rc && x.alarms)
 		rc = buf_addf(b, "<div class=\"alarm\" role=\"alert\" id=\"alarm\">%zu %s</div>\n",
 		    x.alarms, W(words, l, x.alarms == 1 ? "urgent item not acknowledged" :
 		    "urgent items not acknowledged"));
+	else if (!rc)
+		rc = buf_addf(b, "<div class=\"calm\" id=\"calm\">%s</div>\n",
+		    W(words, l, "No urgent item waits for an acknowledgement."));
 	if (!rc)
 		rc = buf_addf(b, "<h1>%s</h1>\n", W(words, l, "Board"));
 	on = desk_on_duty(console_desk(bd->c), now, duty, sizeof duty);
@@ -241,8 +249,9 @@ page(struct board *bd, const struct console_session *s, size_t from, struct buf 
 	if (!rc)
 		rc = page_csrf(b, s->csrf);
 	if (!rc)
-		rc = buf_addf(b, "\n<table id=\"board\">\n<caption>%zu %s", x.n,
-		    W(words, l, "items, the most urgent first"));
+		rc = x.n == 1 ? buf_addf(b, "\n<table id=\"board\">\n<caption>1 %s",
+		    W(words, l, "item")) : buf_addf(b, "\n<table id=\"board\">\n<caption>%zu %s",
+		    x.n, W(words, l, "items, the most urgent first"));
 	if (!rc && x.n > PAGE_ROWS)
 		rc = buf_addf(b, "; %zu&ndash;%zu %s", from + 1, from + PAGE_ROWS < x.n ?
 		    from + PAGE_ROWS : x.n, W(words, l, "shown"));

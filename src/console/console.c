@@ -238,19 +238,20 @@ signin_page(struct http_req *r, status st, const char *error, const char *office
 			rc = buf_adds(&b, "</p>\n");
 	}
 	if (!rc)
-		rc = buf_adds(&b, "<form method=\"post\" action=\"/signin\">\n"
+		rc = buf_addf(&b, "<form method=\"post\" action=\"/signin\">\n"
 		    "<label for=\"officer\">Officer</label>\n"
 		    "<input id=\"officer\" name=\"officer\" autocomplete=\"username\" required"
-		    " autofocus value=\"");
+		    "%s value=\"", officer && officer[0] ? "" : " autofocus");
 	if (!rc)
 		rc = page_text(&b, officer ? officer : "");
 	if (!rc)
-		rc = buf_adds(&b, "\">\n<label for=\"password\">Password</label>\n"
+		rc = buf_addf(&b, "\">\n<label for=\"password\">Password</label>\n"
 		    "<input id=\"password\" name=\"password\" type=\"password\""
-		    " autocomplete=\"current-password\" required>\n"
+		    " autocomplete=\"current-password\" required%s>\n"
 		    "<label for=\"code\">Code (if your second factor is set)</label>\n"
 		    "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\">\n"
-		    "<p><button type=\"submit\">Sign in</button></p>\n</form>\n");
+		    "<p><button type=\"submit\">Sign in</button></p>\n</form>\n",
+		    officer && officer[0] ? " autofocus" : "");
 	if (!rc)
 		rc = page_end(&b);
 	if (rc)

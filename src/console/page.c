@@ -174,11 +174,13 @@ const char page_css[] =
     ".prio-priority{background:#0b4f9c}\n"
     ".prio-routine{background:#444}\n"
     ".over{color:#b00020;font-weight:bold}\n"
+    "time{white-space:nowrap}\n"
     ".alarm{border:4px solid #b00020;background:#fff0f0;color:#6d0014;padding:.5em;"
     "margin-bottom:1em;font-weight:bold;font-size:1.2em;animation:pulse 1s step-end infinite}\n"
     "@keyframes pulse{50%{border-color:#ff9e00}}\n"
+    ".calm{border:4px solid #d0d7de;color:#333;padding:.5em;margin-bottom:1em;font-size:1.2em}\n"
     "@media (prefers-reduced-motion:reduce){.alarm{animation:none}}\n"
-    ".sound{border:2px dashed #b00020;padding:.3em;margin-bottom:1em}\n"
+    ".sound{border:2px dashed #b00020;padding:.3em;margin:.5em 1em}\n"
     ".error{color:#b00020;font-weight:bold}\n"
     ".ok{color:#0a6b2d;font-weight:bold}\n"
     "label{display:block;margin:.5em 0 .2em}\n"
@@ -214,7 +216,9 @@ const char page_css[] =
 /* The page's script: countdowns (each element with data-due, in
  * milliseconds since the epoch, shows the time left or how long it is
  * over); the live board (Server-Sent Events, polling as a fallback; the
- * page's main part and its skip link replaced, the focus kept); the
+ * page's main part brought up to date node by node, so that what the
+ * officer points at or has the focus on stays; <html data-redraws>
+ * counts the updates, for tests); the
  * "Acknowledge the top item" link; and the alarm's sound, which nothing
  * on the page turns off while an urgent item waits (a browser that holds
  * sound back until the officer touches the page is told so on the page). */
@@ -235,7 +239,7 @@ const char page_js[] =
     "var n=document.getElementById('sound');"
     "if(audio.state!=='running'){audio.resume();if(!n){n=document.createElement('p');"
     "n.id='sound';n.className='sound';n.textContent=w(2);"
-    "document.getElementById('main').prepend(n);}return;}"
+    "document.getElementById('main').before(n);}return;}"
     "if(n)n.remove();"
     "var o=audio.createOscillator(),g=audio.createGain();o.frequency.value=880;"
     "g.gain.value=0.2;o.connect(g);g.connect(audio.destination);o.start();"
@@ -244,14 +248,35 @@ const char page_js[] =
     "function skip(){var a=document.getElementById('skip-ack');if(!a)return;"
     "a.addEventListener('click',function(ev){var b=document.getElementById("
     "a.getAttribute('href').slice(1));if(b){ev.preventDefault();b.focus();}});}\n"
+    /* morph - make cur's children those of nu, keeping every node that
+     * is already right (a row found by its id, wherever it stood): a
+     * button under the officer's pointer or focus stays the same button.
+     * Ids are read as attributes: a form's .id is its control named "id" */
+    "function idOf(n){return n.nodeType===1?n.getAttribute('id')||'':'';}\n"
+    "function morph(cur,nu){var want=Array.prototype.slice.call(nu.childNodes),byId={};"
+    "Array.prototype.forEach.call(cur.children,function(c){if(idOf(c))byId[idOf(c)]=c;});"
+    "want.forEach(function(w,i){var at=cur.childNodes[i]||null,m=idOf(w)?byId[idOf(w)]:null;"
+    "if(m&&m!==at){cur.insertBefore(m,at);at=m;}"
+    "if(at&&at.isEqualNode(w))return;"
+    "if(at&&at.nodeType===1&&w.nodeType===1&&at.tagName===w.tagName&&idOf(at)===idOf(w)&&"
+    "w.childNodes.length){var k;for(k=at.attributes.length-1;k>=0;k--)"
+    "if(!w.hasAttribute(at.attributes[k].name))at.removeAttribute(at.attributes[k].name);"
+    "for(k=0;k<w.attributes.length;k++)if(at.getAttribute(w.attributes[k].name)!=="
+    "w.attributes[k].value)at.setAttribute(w.attributes[k].name,w.attributes[k].value);"
+    "morph(at,w);return;}"
+    "var x=document.importNode(w,true);if(at)cur.replaceChild(x,at);else cur.appendChild(x);});"
+    "while(cur.childNodes.length>want.length)cur.removeChild(cur.lastChild);}\n"
     "function refresh(){fetch(location.pathname+location.search,{credentials:'same-origin'})"
     ".then(function(r){return r.ok?r.text():null;}).then(function(t){if(!t)return;"
     "var d=new DOMParser().parseFromString(t,'text/html'),m=d.getElementById('main');"
-    "if(!m)return;var f=document.activeElement,id=f&&f.id,"
+    "if(!m)return;var f=document.activeElement,id=f&&idOf(f),"
     "old=document.getElementById('skip-ack'),nu=d.getElementById('skip-ack');"
-    "if(old)old.remove();if(nu)document.body.prepend(nu);skip();"
-    "document.getElementById('main').innerHTML=m.innerHTML;tick();"
-    "if(id&&document.getElementById(id))document.getElementById(id).focus();});}\n"
+    "if(old&&!(nu&&old.isEqualNode(nu)))old.remove();"
+    "if(nu&&!document.getElementById('skip-ack')){document.body.prepend(nu);skip();}"
+    "morph(document.getElementById('main'),m);tick();"
+    "var h=document.documentElement;h.dataset.redraws=(+h.dataset.redraws||0)+1;"
+    "if(id&&document.activeElement!==document.getElementById(id)&&document.getElementById(id))"
+    "document.getElementById(id).focus();});}\n"
     "function live(){if(!document.getElementById('board'))return;"
     "if(!window.EventSource){setInterval(refresh,5000);return;}"
     "var es=new EventSource('/events'),poll=null;"

@@ -44,21 +44,13 @@ def artefacts(*sub):
 
 
 # Run in every page before its own scripts (through the debugger, which
-# the page's Content-Security-Policy does not bind): window.__redraws
-# counts the times the page's script put a new board in place of the old.
+# the page's Content-Security-Policy does not bind): window.__redraws is
+# the number of times the page's script brought the board up to date
+# since it loaded (it counts them in <html data-redraws>).
 WATCH_REDRAWS = """
-window.__redraws = 0;
-document.addEventListener('DOMContentLoaded', function () {
-  var m = document.getElementById('main');
-  if (!m) return;
-  new MutationObserver(function (list) {
-    if (list.some(function (r) {
-      return Array.prototype.some.call(r.removedNodes, function (n) {
-        return n.nodeType === 1 && (n.id === 'board' || !!n.querySelector('#board'));
-      });
-    })) window.__redraws++;
-  }).observe(m, {childList: true, subtree: true});
-});
+Object.defineProperty(window, '__redraws', {get: function () {
+  return +(document.documentElement.dataset.redraws || 0);
+}});
 """
 
 
@@ -108,9 +100,8 @@ def wait(driver, cond, what, timeout=20, ignored=()):
 
 def redrawn(driver, what="the board's first redraw"):
     """Wait until the board has been redrawn once since the page loaded:
-    the page fetches it again when its event stream opens.  A click
-    pressed on a button that a redraw then replaces is lost (the button
-    released on is another), so a test that clicks lets that one pass."""
+    the page fetches it again when its event stream opens, and a test
+    that audits or photographs the board lets that pass first."""
     wait(driver, lambda d: d.execute_script("return window.__redraws") >= 1, what)
 
 

@@ -150,7 +150,6 @@ def test_acknowledge_with_the_mouse(consoles, browsers, top):
     shot(ana, "ack-mouse-alpha")
 
 
-@pytest.mark.xfail(strict=False, reason="skip link lands with the board rewrite")
 def test_acknowledge_with_three_keystrokes(consoles, driver, top):
     """From the board just loaded, Tab reaches "Acknowledge the top item"
     (the page's first focusable element), Enter takes the focus to the top
@@ -187,8 +186,6 @@ def test_acknowledge_with_three_keystrokes(consoles, driver, top):
     assert item(b, mid)["acknowledged_by"] == "bob"
 
 
-@pytest.mark.xfail(strict=False, reason="the board writes the peer's name after its cell"
-                   " (fixed by the board rewrite)")
 def test_each_row_names_its_peer(shared_consoles, driver, shared_top):
     a, b, url = shared_consoles
     mid = send_flash(a, shared_top)
@@ -205,8 +202,6 @@ def test_each_row_names_its_peer(shared_consoles, driver, shared_top):
     assert "alpha" not in between, f"text between the heading and the table: {between!r}"
 
 
-@pytest.mark.xfail(strict=False, reason="a redraw replaces the button under the pointer:"
-                   " the click is lost")
 def test_a_click_is_not_lost_when_the_board_redraws_under_it(consoles, driver, top):
     """The officer presses Acknowledge just as the board redraws itself
     (another item came in) and releases: the item is acknowledged."""
