@@ -144,6 +144,8 @@ $parley status --dir alpha
 say "The duty consoles (sign in with the demo password: demo password 1234)"
 echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"
 echo "  bravo: http://127.0.0.1:$((port + 11))/  officer bob"
+echo "  pages: Board (Tab, Enter, Enter acknowledges the top item), New message, Checks, Peers;"
+echo "  the header's Language form switches an officer to French (or: parley officer lang NAME fr)"
 
 say "Both nodes keep running. Try, in another terminal:"
 cat <<TXT
