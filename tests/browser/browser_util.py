@@ -54,14 +54,14 @@ Object.defineProperty(window, '__redraws', {get: function () {
 """
 
 
-def new_driver():
+def new_driver(extra_args=()):
     """Headless Chromium, 1280x1000.  The self-signed certificate of a
     node's HTTPS console is accepted (acceptInsecureCerts): the tests are
     about the pages, and the e2e tests check the certificate itself."""
     o = webdriver.ChromeOptions()
     o.binary_location = CHROMIUM
     for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-              "--window-size=1280,1000", "--lang=en-US"):
+              "--window-size=1280,1000", "--lang=en-US", *extra_args):
         o.add_argument(a)
     o.accept_insecure_certs = True
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=o)

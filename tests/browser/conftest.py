@@ -102,8 +102,8 @@ def browsers(request):
     source of each are saved first (pytest_runtest_makereport)."""
     opened = request.node.browsers = []
 
-    def new():
-        d = new_driver()
+    def new(extra_args=()):
+        d = new_driver(extra_args)
         opened.append(d)
         return d
     yield new
