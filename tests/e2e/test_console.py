@@ -1,10 +1,10 @@
-"""The duty console (issue 15, first slice): served by parleyd when
+"""The duty console (issue 15): served by parleyd when
 console_listen is set; officers sign in with the password `parley officer
 passwd` set (and a TOTP code when they have one); sessions in HttpOnly,
 SameSite=Strict cookies; every change carries the CSRF token; a strict
 Content-Security-Policy.  These tests speak HTTP as a browser does
-(requests, cookies kept); the browser tests come with the rest of the
-console."""
+(requests, cookies kept); tests/browser drives the same pages in
+Chromium."""
 import hmac
 import os
 import re
