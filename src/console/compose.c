@@ -811,13 +811,18 @@ form_page(struct compose *x, status st)
 	status rc;
 
 	buf_init(&b, PAGE_MAX);
-	snprintf(head, sizeof head, "%s%s%s: %s", bad ? T(l, "Error:") : "", bad ? " " : "", title,
-	    template_title(x->t, l));
+	/* "New message: Incident notification"; a reply's template is the
+	 * reply, said once: "Reply" */
+	snprintf(head, sizeof head, "%s%s%s%s%s", bad ? T(l, "Error:") : "", bad ? " " : "", title,
+	    x->reply ? "" : ": ", x->reply ? "" : template_title(x->t, l));
 	rc = page_begin(&b, l, PAGE_COMPOSE, NULL, head, x->s->officer, x->s->csrf);
 	if (!rc)
-		rc = buf_addf(&b, "<h1>%s: ", title);
-	if (!rc)
-		rc = page_text(&b, template_title(x->t, l));
+		rc = buf_addf(&b, "<h1>%s", title);
+	if (!rc && !x->reply) {
+		rc = buf_adds(&b, ": ");
+		if (!rc)
+			rc = page_text(&b, template_title(x->t, l));
+	}
 	if (!rc)
 		rc = buf_adds(&b, "</h1>\n");
 	if (!rc && bad)

@@ -186,11 +186,17 @@ const char page_css[] =
     "label{display:block;margin:.5em 0 .2em}\n"
     "button,a.button{font-size:1em;padding:.3em .8em;border:1px solid #123;border-radius:3px;"
     "background:#e8eef5;color:#111;text-decoration:none;display:inline-block;cursor:pointer}\n"
-    "input,select,textarea{font-size:1em;padding:.2em}\n"
+    /* the page's own font: a textarea's monospace would be 13 px */
+    "input,select,textarea{font:inherit;padding:.2em}\n"
+    /* WCAG 2.2's target size (2.5.8): a radio button 24 px at least */
+    "input[type=radio],input[type=checkbox]{width:1.5rem;height:1.5rem;margin:.1em .3em;"
+    "vertical-align:middle}\n"
     ".skip{position:absolute;left:-10000px;top:auto}\n"
     ".skip:focus{position:static;display:block;padding:.5em 1em;background:#ff9e00;color:#000;"
     "font-weight:bold}\n"
-    ":focus-visible{outline:3px solid #ff9e00;outline-offset:2px}\n"
+    /* the focus ring: 3:1 at least (WCAG 1.4.11) on white, on the
+     * header's #123 and on the alarm's and the rows' light backgrounds */
+    ":focus-visible{outline:3px solid #c06000;outline-offset:2px}\n"
     ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
     "clip:rect(0 0 0 0);white-space:nowrap}\n"
     ".summary{border:3px solid #b00020;padding:.3em 1em;margin-bottom:1em}\n"

@@ -6,6 +6,7 @@ label): those names are the console's contract.  Every wait is a
 WebDriverWait on a condition with a deadline; nothing sleeps to
 synchronise.
 """
+import base64
 import json
 import os
 import re
@@ -18,7 +19,9 @@ from selenium.common.exceptions import (NoSuchElementException, StaleElementRefe
                                         WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -71,10 +74,25 @@ def new_driver(extra_args=()):
     return d
 
 
-def shot(driver, name):
-    """Save a PNG of what the window shows: screenshots/NAME.png."""
+def shot(driver, name, full=False):
+    """Save a PNG of what the window shows: screenshots/NAME.png; full: the
+    whole page, below the window's bottom edge too (at most 8000 px), for
+    the pages an officer scrolls (a form, a message, the checks' charts)."""
     path = os.path.join(artefacts("screenshots"), re.sub(r"[^\w.-]", "_", name) + ".png")
-    driver.save_screenshot(path)
+    if not full:
+        driver.save_screenshot(path)
+        return path
+    # captured beyond the window, the page is laid out without a scroll
+    # bar: the window's whole width
+    size = driver.execute_script(
+        "var e = document.documentElement;"
+        "return [Math.max(e.scrollWidth, window.innerWidth),"
+        " Math.max(e.scrollHeight, window.innerHeight)];")
+    png = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size[0], "height": min(size[1], 8000), "scale": 1}})
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(png["data"]))
     return path
 
 
@@ -149,6 +167,34 @@ def field(driver, label):
     return driver.find_element(By.ID, lab.get_attribute("for"))
 
 
+def labelled(driver, start):
+    """The form control whose <label> begins with start: a template's field
+    is labelled "What was observed (required)", or with the English after
+    the officer's words."""
+    lab = driver.find_element(By.XPATH, f"//main//label[starts-with(normalize-space(), {xq(start)})]")
+    return driver.find_element(By.ID, lab.get_attribute("for"))
+
+
+def choose(driver, label, text):
+    """Choose the option reading text in the list labelled label."""
+    Select(field(driver, label)).select_by_visible_text(text)
+
+
+def chosen(el):
+    """The text of the option chosen in a <select>."""
+    return Select(el).first_selected_option.text.strip()
+
+
+def nav_link(driver, text):
+    """The header's navigation link reading text."""
+    return driver.find_element(By.XPATH, f"//header//nav//a[normalize-space()={xq(text)}]")
+
+
+def link(scope, text):
+    """The link whose text is text, within scope."""
+    return scope.find_element(By.XPATH, f".//a[normalize-space()={xq(text)}]")
+
+
 def present(driver, by, what):
     """The element, or None (for waits: a condition, not an exception)."""
     try:
@@ -168,6 +214,142 @@ def alarms(driver):
 
 def path_of(driver):
     return driver.execute_script("return location.pathname")
+
+
+def text_of(driver, css="main"):
+    """What the element shows (innerText), read at once; None: no such."""
+    return driver.execute_script(
+        "var e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css)
+
+
+def reload_until(driver, cond, what, timeout=20):
+    """For a page that does not update itself: load it again until
+    cond(driver), at most every 0.3 s."""
+    def again(d):
+        got = cond(d)
+        if not got:
+            d.refresh()
+        return got
+    return WebDriverWait(driver, deadline(timeout), poll_frequency=0.3,
+                         ignored_exceptions=(StaleElementReferenceException,
+                                             NoSuchElementException)).until(
+        again, f"timed out after {deadline(timeout)} s waiting for {what} (reloading)")
+
+
+# ---- signing in, the board ----
+
+def sign_in(driver, base, officer, password=PASSWORD, go=True):
+    """Fill in the sign-in form as an officer would and send it; return
+    once the answer's page has replaced the form."""
+    if go:
+        driver.get(base + "/signin")
+    who = field(driver, "Officer")
+    who.clear()
+    who.send_keys(officer)
+    field(driver, "Password").send_keys(password)
+    navigates(driver, button(driver, "Sign in").click, "the answer to the sign-in")
+
+
+def on_board(driver, officer):
+    return (path_of(driver) == "/board" and driver.execute_script(
+        "var b = document.getElementById('board'); return !!b && b.getClientRects().length > 0;")
+        and f"Signed in as {officer}" in driver.find_element(By.TAG_NAME, "header").text)
+
+
+def row(driver, mid):
+    """The item's row (an element: good until the board is next redrawn)."""
+    return present(driver, By.ID, f"item-{mid}")
+
+
+def row_buttons(driver, mid):
+    """The texts of the buttons in the item's row, read at once."""
+    return driver.execute_script(
+        "var r = document.getElementById(arguments[0]); return r ? Array.prototype.map.call("
+        "r.querySelectorAll('button'), function (b) { return b.textContent.trim(); }) : null;",
+        f"item-{mid}")
+
+
+def row_text(driver, mid):
+    """The row's text, read at once (the board may be redrawn between two
+    reads: no element is held across a wait)."""
+    return driver.execute_script(
+        "var r = document.getElementById(arguments[0]); return r ? r.innerText : null;",
+        f"item-{mid}")
+
+
+# ---- the keyboard ----
+
+# What has the focus, and how it is shown: its tag, id, the name an
+# officer reads (a control's label, else its text), and the focus ring's
+# computed outline.
+FOCUSED = """
+var e = document.activeElement, s = getComputedStyle(e), id = e.getAttribute('id') || '',
+    l = id && document.querySelector('label[for="' + CSS.escape(id) + '"]'),
+    behind = 'rgb(255, 255, 255)';
+for (var p = e.parentElement; p; p = p.parentElement) {
+  var bg = getComputedStyle(p).backgroundColor;
+  if (bg && bg !== 'transparent' && !/^rgba\\(.*, 0\\)$/.test(bg)) { behind = bg; break; }
+}
+return {tag: e.tagName, id: id, type: e.getAttribute('type') || '',
+        name: (l ? l.textContent : e.textContent).replace(/\\s+/g, ' ').trim(),
+        outline: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor,
+        behind: behind, shown: e.getClientRects().length > 0};
+"""
+
+
+def focused(driver):
+    return driver.execute_script(FOCUSED)
+
+
+def ring_seen(f):
+    """The focus ring of focused()'s element is drawn: an outline of some
+    style and width, on an element that is on the page."""
+    return f["shown"] and f["outline"] not in ("none", "") and f["width"] not in ("0px", "")
+
+
+def luminance(css):
+    """The relative luminance (WCAG 2) of a CSS rgb()/rgba() colour."""
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(c1, c2):
+    hi, lo = sorted((luminance(c1), luminance(c2)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def ring_contrast(f):
+    """How the focus ring of focused()'s element stands out from what is
+    behind it (the first background of its ancestors): WCAG 1.4.11 asks
+    3:1 of a state's indicator."""
+    return contrast(f["color"], f["behind"])
+
+
+def press(driver, *keys):
+    """Keys pressed one after the other, as an officer types them."""
+    chain = ActionChains(driver)
+    for k in keys:
+        chain.send_keys(k)
+    chain.perform()
+
+
+def tab_to(driver, cond, what, most=30, back=False):
+    """Press Tab (back: Shift+Tab) until cond(focused()) holds: the
+    focused() of each element passed on the way there (the last one
+    cond's)."""
+    seen = []
+    for _ in range(most):
+        if back:
+            ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT) \
+                .perform()
+        else:
+            press(driver, Keys.TAB)
+        seen.append(focused(driver))
+        if cond(seen[-1]):
+            return seen
+    raise AssertionError(f"{most} Tabs did not reach {what}: "
+                         f"{[(f['tag'], f['name']) for f in seen]}")
 
 
 # ---- axe-core ----

@@ -8,13 +8,13 @@ Screenshots land in $PARLEY_ARTEFACTS/screenshots (default
 build/artefacts/screenshots), axe's findings in .../axe."""
 import re
 
-import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_util import (PASSWORD, alarms, audit, button, buttons, click, field, navigates,
-                          path_of, present, redrawn, shot, wait, xq)
+from browser_util import (alarms, audit, button, buttons, click, field, navigates, on_board,
+                          path_of, present, redrawn, row, row_buttons, row_text, shot, sign_in,
+                          wait, xq)
 from parley_e2e import wait_for
 from test_desk import INCIDENT, item, send_form
 
@@ -22,49 +22,10 @@ WRONG = "Wrong officer name, password or code."
 COUNTDOWN = re.compile(r"^\d+[smh] (left|OVER)$")
 
 
-def sign_in(driver, base, officer, password=PASSWORD, go=True):
-    """Fill in the sign-in form as an officer would and send it; return
-    once the answer's page has replaced the form."""
-    if go:
-        driver.get(base + "/signin")
-    who = field(driver, "Officer")
-    who.clear()
-    who.send_keys(officer)
-    field(driver, "Password").send_keys(password)
-    navigates(driver, button(driver, "Sign in").click, "the answer to the sign-in")
-
-
 def on_signin_page(driver):
     return (path_of(driver) == "/signin" and buttons(driver, "Sign in")
             and field(driver, "Officer").is_displayed()
             and field(driver, "Password").is_displayed())
-
-
-def on_board(driver, officer):
-    return (path_of(driver) == "/board" and driver.execute_script(
-        "var b = document.getElementById('board'); return !!b && b.getClientRects().length > 0;")
-        and f"Signed in as {officer}" in driver.find_element(By.TAG_NAME, "header").text)
-
-
-def row(driver, mid):
-    """The item's row (an element: good until the board is next redrawn)."""
-    return present(driver, By.ID, f"item-{mid}")
-
-
-def row_buttons(driver, mid):
-    """The texts of the buttons in the item's row, read at once."""
-    return driver.execute_script(
-        "var r = document.getElementById(arguments[0]); return r ? Array.prototype.map.call("
-        "r.querySelectorAll('button'), function (b) { return b.textContent.trim(); }) : null;",
-        f"item-{mid}")
-
-
-def row_text(driver, mid):
-    """The row's text, read at once (the board may be redrawn between two
-    reads: no element is held across a wait)."""
-    return driver.execute_script(
-        "var r = document.getElementById(arguments[0]); return r ? r.innerText : null;",
-        f"item-{mid}")
 
 
 def countdown(driver, mid):
