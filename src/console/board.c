@@ -129,7 +129,7 @@ row(struct pass *x, const struct store_desk_item *it)
 	if (!rc)
 		rc = buf_addf(b, "</td><td class=\"state\">%s</td><td>",
 		    W(words, l, desk_state(it, x->now)));
-	if (!rc && it->ack_due_ms && !it->ack_ms)
+	if (!rc && it->ack_due_ms && !it->ack_ms && !it->reply_ms)
 		rc = due(b, it->ack_due_ms);
 	if (!rc && it->ack_ms) {
 		stamp_format(it->ack_ms, at);
@@ -320,8 +320,8 @@ on_ack(void *arg, struct http_req *r)
 {
 	struct board *bd = arg;
 	struct console_session *s = console_enter(bd->c, r, 1);
-	const char *id, *why = NULL;
-	char ack_id[STAMP_UUID_LEN];
+	const char *id, *why = NULL, *back;
+	char ack_id[STAMP_UUID_LEN], here[16 + STAMP_UUID_LEN];
 	status rc;
 
 	if (!s)
@@ -331,13 +331,17 @@ on_ack(void *arg, struct http_req *r)
 		console_fail(r, s, ST_INVALID, "The form names no item.");
 		return;
 	}
+	back = http_req_form(r, "back");
 	rc = desk_ack(console_desk(bd->c), id, s->officer, NULL, ack_id, &why);
 	if (rc) {
 		console_fail(r, s, rc, why ? why : status_str(rc));
 		return;
 	}
 	diag_info("console: %s acknowledged %s (statement %s)", s->officer, id, ack_id);
-	console_see_other(r, "/board");
+	/* back to the item's own page when the form came from it; never
+	 * anywhere else a form could name */
+	snprintf(here, sizeof here, "/message/%s", id);
+	console_see_other(r, back && strcmp(back, here) == 0 ? here : "/board");
 }
 
 status

@@ -344,7 +344,7 @@ steps(struct view *x, const struct store_desk_item *it)
 		}
 	} else if (!rc) {
 		rc = buf_adds(b, W(words, l, "not acknowledged yet"));
-		if (!rc && it->ack_due_ms)
+		if (!rc && it->ack_due_ms && !it->reply_ms)	/* an answer ends the wait */
 			rc = due(b, l, it->ack_due_ms);
 	}
 	if (!rc)
@@ -643,7 +643,7 @@ actions(struct buf *b, const struct view *x, const struct console_session *s)
 {
 	enum template_lang l = x->l;
 	const char *id = x->m.id;
-	status rc = buf_addf(b, "<h2 id=\"actions\">%s</h2>\n<div class=\"actions\">\n",
+	status rc = buf_addf(b, "<h2 id=\"actions\" data-live>%s</h2>\n<div class=\"actions\">\n",
 	    W(words, l, "Actions"));
 
 	if (!rc && x->item && !x->out && !x->acked) {
@@ -651,8 +651,9 @@ actions(struct buf *b, const struct view *x, const struct console_session *s)
 		if (!rc)
 			rc = page_csrf(b, s->csrf);
 		if (!rc)
-			rc = buf_addf(b, "<button type=\"submit\" name=\"id\" value=\"%s\" id=\"ack-%s\">"
-			    "%s</button></form>\n", id, id, W(words, l, "Acknowledge"));
+			rc = buf_addf(b, "<input type=\"hidden\" name=\"back\" value=\"/message/%s\">"
+			    "<button type=\"submit\" name=\"id\" value=\"%s\" id=\"ack-%s\">"
+			    "%s</button></form>\n", id, id, id, W(words, l, "Acknowledge"));
 	}
 	if (!rc && x->item && !x->out && x->wants_reply)
 		rc = buf_addf(b, "<a class=\"button\" href=\"/compose?reply=%s\">%s</a>\n", id,
@@ -693,6 +694,8 @@ page(struct buf *b, struct view *x, const struct console_session *s)
 		rc = page_text(b, x->f.peer);
 	if (!rc)
 		rc = buf_adds(b, "</p>\n");
+	if (!rc)	/* first: a flash message is acknowledged without scrolling */
+		rc = actions(b, x, s);
 	if (!rc)
 		rc = facts(b, x);
 	if (!rc)
@@ -714,8 +717,6 @@ page(struct buf *b, struct view *x, const struct console_session *s)
 		rc = x->item ? buf_add(b, buf_str(&x->steps), x->steps.len) : plain_steps(b, x);
 	if (!rc)
 		rc = buf_adds(b, "</ol>\n");
-	if (!rc)
-		rc = actions(b, x, s);
 	return rc ? rc : page_end(b);
 }
 

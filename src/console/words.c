@@ -11,7 +11,7 @@ static const struct words common[] = {
 	{ { "routine", "routine" } },
 	{ { "queued", "en file" } },
 	{ { "delivered", "remis" } },
-	{ { "acknowledged", "reçu" } },
+	{ { "acknowledged", "réception accusée" } },
 	{ { "answered", "répondu" } },
 	{ { "overdue-ack", "accusé en retard" } },
 	{ { "overdue-reply", "réponse en retard" } },

@@ -126,9 +126,11 @@ def test_sign_in_board_acknowledge_sign_out(consoles, top):
     assert r.status_code == 403
     assert item(b, mid)["acknowledged_by"] is None
 
-    r = s.post(url["bravo"] + "/ack", data={"id": mid, "csrf": csrf_of(board)},
+    # a "back" that is not the item's own page is not followed
+    r = s.post(url["bravo"] + "/ack", data={"id": mid, "csrf": csrf_of(board),
+                                           "back": "https://evil.example/"},
                allow_redirects=False, timeout=30)
-    assert r.status_code == 303, r.text
+    assert r.status_code == 303 and r.headers["Location"] == "/board", r.text
     # the same signed statement as parley ack: the sender's desk shows it
     wait_for(lambda: item(a, mid)["acknowledged_by"] == "bob", 20, "the ack at alpha")
     assert b.loggrep(f"console: bob acknowledged {mid}")

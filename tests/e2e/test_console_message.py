@@ -116,10 +116,13 @@ def test_message_page_labels_times_steps_ack_and_evidence(consoles, top):
     assert f'<a class="button" href="/compose?reply={mid}">Reply</a>' in page
     assert f'<a href="/message/{mid}/evidence">Download the evidence</a>' in page
 
-    # acknowledging from the page is the board's acknowledgement
-    r = s.post(url["bravo"] + "/ack", data={"id": mid, "csrf": csrf_of(page)},
+    assert f'<input type="hidden" name="back" value="/message/{mid}">' in page
+    # acknowledging from the page is the board's acknowledgement, and
+    # comes back to the page
+    r = s.post(url["bravo"] + "/ack", data={"id": mid, "csrf": csrf_of(page),
+                                           "back": f"/message/{mid}"},
                allow_redirects=False, timeout=30)
-    assert r.status_code == 303, r.text
+    assert r.status_code == 303 and r.headers["Location"] == f"/message/{mid}", r.text
     wait_for(lambda: item(a, mid)["acknowledged_by"] == "bob", 20, "the ack at alpha")
     page = s.get(f"{url['bravo']}/message/{mid}", timeout=30).text
     assert ">Acknowledge</button>" not in page and "acknowledged by bob (duty) at" in page
