@@ -1454,8 +1454,11 @@ walk(struct ctx *c, const json_t *v, int depth, const char *top)
 }
 
 /* names - every top-level property name is one (section 3.1), none is
- * reserved (section 3.8), and a custom _hex or _bin property holds what
- * its suffix says (sections 2.1, 2.8). */
+ * reserved (section 3.8), none is null (STIX has no null, section 2) or
+ * an empty list (section 2.12), and a custom _hex or _bin property holds
+ * what its suffix says (sections 2.1, 2.8).  What is inside a custom
+ * property is its definer's: an empty list there is not refused (ATT&CK
+ * has them). */
 static int
 names(struct ctx *c)
 {
@@ -1473,6 +1476,10 @@ names(struct ctx *c)
 			    "'_', a letter first; section 3.1)", why_shown(k, shown));
 		if (why_index(k, reserved) >= 0)
 			return refuse(c, "\"%s\" is a reserved property name (section 3.8)", k);
+		if (json_is_null(x))
+			return refuse(c, "\"%s\" is null: STIX has no null (section 2)", k);
+		if (json_is_array(x) && json_array_size(x) == 0)
+			return refuse(c, "\"%s\" is an empty list (section 2.12)", k);
 		if (n > 4 && strcmp(k + n - 4, "_hex") == 0 && (!json_is_string(x) ||
 		    !hex_ok(json_string_value(x), json_string_length(x))))
 			return refuse(c, "\"%s\" is not hex: pairs of 0-9, a-f (section 2.8)", k);

@@ -427,6 +427,11 @@ test_types_and_ids(void **state)
 		    "\"phone_number\" is a reserved" },
 		{ "reserved username", ACCOUNT, { "username='u'" }, "\"username\" is a reserved" },
 		{ "custom property", TOOL, { "x_acme_score={'a':[1,2]}" }, NULL },
+		{ "custom property null", TOOL, { "x_acme_score=null" }, "\"x_acme_score\" is null" },
+		{ "custom property empty list", TOOL, { "x_acme_tags=[]" }, "\"x_acme_tags\" is an "
+		    "empty list" },
+		{ "custom property holding an empty list", TOOL, { "x_acme_tags=[[]]" }, NULL },
+		{ "description null", TOOL, { "description=null" }, "\"description\" is null" },
 		{ "custom _hex", TOOL, { "x_acme_flags_hex='00ff'" }, NULL },
 		{ "custom _hex odd", TOOL, { "x_acme_flags_hex='0ff'" }, "\"x_acme_flags_hex\" is "
 		    "not hex" },
