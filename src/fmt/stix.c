@@ -723,9 +723,9 @@ ref_check(struct ctx *c, const char *what, const json_t *v, const char *to)
 
 	if (!json_is_string(v) || !id_split(s = json_string_value(v), json_string_length(v), &tn))
 		return refuse(c, "%s is not an identifier (type--UUID, RFC 4122)", what);
-	if (!allowed(to, s, tn))
-		return refuse(c, "%s refers to type %.*s; it must be %s", what, (int)tn, s,
-		    describe(to));
+	if (!allowed(to, s, tn))	/* a type of 250 characters is cut to 64 */
+		return refuse(c, "%s refers to type %.*s; it must be %s", what,
+		    (int)(tn > 64 ? 64 : tn), s, describe(to));
 	return 0;
 }
 
