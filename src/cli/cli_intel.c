@@ -129,7 +129,7 @@ validate(const char *path, int json)
 	}
 	if (rc) {
 		buf_free(&text);
-		return cli_fail("cannot read %s", cli_cause(rc, errno, NULL, path));
+		return cli_fail("cannot read the STIX document: %s", cli_cause(rc, errno, NULL, path));
 	}
 	rc = stix_read(text.p ? text.p : "", text.len, &d, why);
 	buf_free(&text);
