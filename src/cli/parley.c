@@ -59,7 +59,7 @@ static const struct {
 	{ "check", cli_check, "send a communication check (machine or human) to a peer" },
 	{ "checks", cli_checks, "what the communication checks showed, per peer" },
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },
-	{ "intel", cli_intel, "STIX 2.1 intelligence: validate a bundle or object (intel validate FILE)" },
+	{ "intel", cli_intel, "STIX 2.1 intelligence: validate, import, list, show (intel validate|import|list|show)" },
 };
 
 static int

@@ -13,6 +13,7 @@
  *   store_log.h   the Merkle log, checkpoints, cosignatures, witnessing, forks
  *   store_agree.h agreements, as signed documents
  *   store_desk.h  the watch desk: officers, items and their steps, events
+ *   store_intel.h STIX objects, every version of each
  *
  * Rows are handed to callbacks; their pointers are valid only during the
  * callback.  A callback returns 0 to go on, non-zero to stop.
@@ -27,6 +28,7 @@
 
 #include "store/store_agree.h"
 #include "store/store_desk.h"
+#include "store/store_intel.h"
 #include "store/store_log.h"
 #include "store/store_msg.h"
 #include "store/store_peer.h"

@@ -70,7 +70,7 @@ enum {
 	D_EV_ADD, D_EV_DUE, D_EV_NEXT, D_EV_DONE, D_EV_RETRY, D_EV_LIST, D_CHECKS, D_LAST_CHECK,
 	D_CT_ADD, D_CT_LIST, D_CT_LAST, D_CT_SENT, D_CT_SENT_SET, D_CT_DOC, D_EV_SKIP, D_OFF_AUTH, D_OFF_PW, D_OFF_TOTP, D_OFF_STEP, D_OFF_LANG, D__END
 };
-_Static_assert(D__END <= STORE_SQ_DESK + STORE_SQ_SLOTS, "store_desk.c has more queries"
+_Static_assert(D__END <= STORE_SQ_INTEL, "store_desk.c has more queries"
     " than the handle's slots (store_sqlite_int.h)");
 
 #define ITEM_COLS \

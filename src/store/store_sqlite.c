@@ -1053,6 +1053,7 @@ static const struct migration {
 	{ 9, 10, "the duty console's sign-in: passwords, second factors", store_desk_schema_v10,
 	    NULL },
 	{ 10, 11, "each officer's language in the duty console", store_desk_schema_v11, NULL },
+	{ 11, 12, "STIX objects and their versions", store_intel_schema_v12, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

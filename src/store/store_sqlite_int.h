@@ -12,6 +12,7 @@
 
 #define STORE_SQ_SLOTS 48	/* extra prepared statements a handle holds */
 #define STORE_SQ_DESK 0		/* store_desk.c's first slot */
+#define STORE_SQ_INTEL 32	/* store_intel.c's first slot */
 
 /* store_sq_stmt - the prepared statement in slot k, 0 <= k < STORE_SQ_SLOTS
  * (a domain file's constant; it asserts so statically), sql prepared there
@@ -33,5 +34,7 @@ const char *store_sq_col(sqlite3_stmt *s, int i);
 extern const char store_desk_schema_v9[];
 extern const char store_desk_schema_v10[];
 extern const char store_desk_schema_v11[];
+/* The STIX objects' (store_intel.c). */
+extern const char store_intel_schema_v12[];
 
 #endif

@@ -290,9 +290,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 11) is refused */
-	assert_int_equal(store_schema_version(), 11);
-	foreign_db(f, "newer.db", 11, path);
+	/* a store written by a newer parley (schema version 13) is refused */
+	assert_int_equal(store_schema_version(), 12);
+	foreign_db(f, "newer.db", 13, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -904,8 +904,12 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 12 back to 11: no STIX objects (sqlite_sequence, which
+ * AUTOINCREMENT made, cannot be dropped: its row goes). */
+#define TO_V11 "DROP TABLE intel_obj; DELETE FROM sqlite_sequence WHERE name = 'intel_obj';" \
+    "PRAGMA user_version = 11;"
 /* Version 11 back to 10: officers without a language of their own. */
-#define TO_V10 "ALTER TABLE officer DROP COLUMN lang; PRAGMA user_version = 10;"
+#define TO_V10 TO_V11 "ALTER TABLE officer DROP COLUMN lang; PRAGMA user_version = 10;"
 /* Version 10 back to 9: officers without sign-in. */
 #define TO_V9 TO_V10 "ALTER TABLE officer DROP COLUMN pw; ALTER TABLE officer DROP COLUMN totp;" \
     "ALTER TABLE officer DROP COLUMN totp_step; PRAGMA user_version = 9;"
@@ -2520,6 +2524,31 @@ test_upgrade_v8(void **state)
 	buf_free(&b);
 }
 
+/* Version 11 to 12: a store of the watch desk's last schema gets the
+ * table of STIX objects, empty, and keeps what it held; objects put then
+ * count their added sequence from 1. */
+static void
+test_upgrade_v12(void **state)
+{
+	struct fx *f = *state;
+	struct store_intel_in in = { "local", 0, "tool--11111111-2222-4333-8444-555555555555",
+		"tool", "2024-01-01T00:00:00.000Z", 1704067200000LL, "none", 0, "{}", 2 };
+	enum store_intel_outcome o;
+	int64_t n = -1;
+
+	assert_int_equal(add_out(f->st, f->bravo, "urgent", "m1", 1, 10), ST_OK);
+	rewrite(f, TO_V11);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(store_intel_count(f->st, NULL, 0, &n), ST_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_put(f->st, &in, 5, &o), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	assert_int_equal(o, STORE_INTEL_NEW);
+	assert_int_equal(count_rows(f, "SELECT seq FROM intel_obj"), 1);
+}
+
 /* damage_table - in the closed store at path, overwrite the root page of
  * table name with junk, as a failing disk would. */
 static void
@@ -2673,6 +2702,7 @@ main(void)
 		T(test_upgrade_v5),
 		T(test_agreement_acts),
 		T(test_upgrade_v8),
+		T(test_upgrade_v12),
 		T(test_damaged),
 		T(test_full),
 	};
