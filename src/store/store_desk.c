@@ -242,34 +242,34 @@ changed(sqlite3_stmt *s, status rc)
 	return rc ? rc : sqlite3_changes(sqlite3_db_handle(s)) > 0 ? ST_OK : ST_NOTFOUND;
 }
 
+/* officer_set - name's column of the slot k (an UPDATE of ?2 by name ?1)
+ * set to text: ST_NOTFOUND when there is no officer name. */
+static status
+officer_set(struct store *st, int k, const char *name, const char *text)
+{
+	sqlite3_stmt *s = q(st, k);
+
+	store_sq_text(s, 1, name);
+	store_sq_text(s, 2, text);
+	return changed(s, store_sq_run(s));
+}
+
 status
 store_officer_set_pw(struct store *st, const char *name, const char *pw)
 {
-	sqlite3_stmt *s = q(st, D_OFF_PW);
-
-	store_sq_text(s, 1, name);
-	store_sq_text(s, 2, pw);
-	return changed(s, store_sq_run(s));
+	return officer_set(st, D_OFF_PW, name, pw);
 }
 
 status
 store_officer_set_lang(struct store *st, const char *name, const char *lang)
 {
-	sqlite3_stmt *s = q(st, D_OFF_LANG);
-
-	store_sq_text(s, 1, name);
-	store_sq_text(s, 2, lang);
-	return changed(s, store_sq_run(s));
+	return officer_set(st, D_OFF_LANG, name, lang);
 }
 
 status
 store_officer_set_totp(struct store *st, const char *name, const char *secret)
 {
-	sqlite3_stmt *s = q(st, D_OFF_TOTP);
-
-	store_sq_text(s, 1, name);
-	store_sq_text(s, 2, secret);
-	return changed(s, store_sq_run(s));
+	return officer_set(st, D_OFF_TOTP, name, secret);
 }
 
 status

@@ -99,10 +99,8 @@ setup(void **state)
 	if (!f)
 		return -1;
 	*state = f;
-	snprintf(f->dir, sizeof f->dir, "/tmp/parley-test-peers-XXXXXX");
-	if (mkdtemp(f->dir))
-		snprintf(f->path, sizeof f->path, "%s/parley.db", f->dir);
-	if (!f->path[0] || store_open(f->path, 1, &f->st) ||
+	if (testdir_store_path("peers", f->dir, sizeof f->dir, f->path, sizeof f->path) != 0 ||
+	    store_open(f->path, 1, &f->st) ||
 	    add(f->st, "bravo", 0xb0, "https://127.0.0.1:9001", NULL) ||
 	    add(f->st, "charlie", 0xc0, "https://127.0.0.1:9001", NULL) ||
 	    add(f->st, "delta", 0xd0, "https://127.0.0.1:9001", NULL) ||

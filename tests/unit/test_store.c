@@ -82,10 +82,8 @@ setup(void **state)
 	if (!f)
 		return -1;
 	*state = f;
-	snprintf(f->dir, sizeof f->dir, "/tmp/parley-test-store-XXXXXX");
-	if (mkdtemp(f->dir))
-		snprintf(f->path, sizeof f->path, "%s/parley.db", f->dir);
-	if (!f->path[0] || store_open(f->path, 1, &f->st) ||
+	if (testdir_store_path("store", f->dir, sizeof f->dir, f->path, sizeof f->path) != 0 ||
+	    store_open(f->path, 1, &f->st) ||
 	    add_peer(f->st, "bravo", 0xb0, &f->bravo) ||
 	    add_peer(f->st, "charlie", 0xc0, &f->charlie)) {
 		(void)teardown(state);	/* cmocka skips teardown when setup fails */

@@ -53,10 +53,8 @@ setup(void **state)
 	if (!f)
 		return -1;
 	*state = f;
-	snprintf(f->dir, sizeof f->dir, "/tmp/parley-test-intel-XXXXXX");
-	if (mkdtemp(f->dir))
-		snprintf(f->path, sizeof f->path, "%s/parley.db", f->dir);
-	if (!f->path[0] || store_open(f->path, 1, &f->st)) {
+	if (testdir_store_path("intel", f->dir, sizeof f->dir, f->path, sizeof f->path) != 0 ||
+	    store_open(f->path, 1, &f->st)) {
 		(void)teardown(state);
 		return -1;
 	}

@@ -5,6 +5,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +25,20 @@ testdir_remove(const char *dir)
 			(void)unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
 	return rmdir(dir);
+}
+
+/* testdir_store_path - a new temp dir /tmp/parley-test-NAME-XXXXXX into
+ * dir and the path of a store in it (DIR/parley.db) into path; 0, or -1
+ * (dir not made, or a name too long). */
+static inline int
+testdir_store_path(const char *name, char *dir, size_t dcap, char *path, size_t pcap)
+{
+	int n = snprintf(dir, dcap, "/tmp/parley-test-%s-XXXXXX", name);
+
+	if (n < 0 || (size_t)n >= dcap || !mkdtemp(dir))
+		return -1;
+	n = snprintf(path, pcap, "%s/parley.db", dir);
+	return n < 0 || (size_t)n >= pcap ? -1 : 0;
 }
 
 /* testdir_copy - copy the file from to to (made 0600), asserting each step
