@@ -55,8 +55,6 @@
 
 static struct diag_limit lim_refused = DIAG_LIMIT_INIT;
 
-static const char *const prios[] = { "flash", "immediate", "priority", "routine", NULL };
-
 static const struct words words[] = {
 	{ { "New message", "Nouveau message" } },
 	{ { "Reply", "Réponse" } },
@@ -217,7 +215,7 @@ struct offer {
 	char links[LINKS_SEEN][ENV_LINK_MAX + 1];
 	size_t n_links;
 	unsigned long tmpls;	/* bit i: template_at(i) */
-	unsigned prios;		/* bit i: prios[i] */
+	unsigned prios;		/* bit i: envelope_priorities[i] */
 	status rc;
 };
 
@@ -257,9 +255,9 @@ row(struct offer *o, const char *link, unsigned long tm, unsigned pm, enum tlp m
 	if (!rc)
 		rc = buf_adds(b, "</td><td>");
 	sep = "";
-	for (size_t i = 0; !rc && prios[i]; i++)
+	for (size_t i = 0; !rc && envelope_priorities[i]; i++)
 		if (pm & 1u << i) {
-			rc = buf_addf(b, "%s%s", sep, T(o->l, prios[i]));
+			rc = buf_addf(b, "%s%s", sep, T(o->l, envelope_priorities[i]));
 			sep = ", ";
 		}
 	return rc ? rc : buf_addf(b, "</td><td>%s</td></tr>\n", tlp_name(max));
@@ -290,8 +288,8 @@ offer_one(void *arg, const struct agreement *a)
 					first = template_name(t);
 			}
 		}
-		for (size_t i = 0; first && prios[i]; i++)
-			if (agreement_allows(a, link, first, prios[i], 0, TLP_CLEAR, w) == ST_OK)
+		for (size_t i = 0; first && envelope_priorities[i]; i++)
+			if (agreement_allows(a, link, first, envelope_priorities[i], 0, TLP_CLEAR, w) == ST_OK)
 				pm |= 1u << i;
 		if (!tm || !pm)
 			continue;
@@ -415,9 +413,9 @@ step_one(struct console *c, const struct console_session *s, struct http_req *r,
 			rc = buf_adds(&b, "</select>\n");
 		if (!rc)
 			rc = select_open(&b, l, "priority", "Priority");
-		for (size_t i = 0; !rc && prios[i]; i++)
+		for (size_t i = 0; !rc && envelope_priorities[i]; i++)
 			if (o.prios & 1u << i)
-				rc = option(&b, prios[i], T(l, prios[i]), sel_prio);
+				rc = option(&b, envelope_priorities[i], T(l, envelope_priorities[i]), sel_prio);
 		if (!rc)
 			rc = buf_addf(&b, "</select>\n<p><button type=\"submit\">%s</button></p>\n"
 			    "</form>\n<table id=\"allowed\">\n<caption>%s</caption>\n<thead><tr>"

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "console/console_int.h"
+#include "fmt/envelope.h"
 #include "console/page.h"
 #include "console/words.h"
 #include "desk/desk.h"
@@ -152,13 +153,6 @@ struct view {
 };
 
 /* ---- pieces ---- */
-
-static int
-prio_known(const char *p)
-{
-	return !strcmp(p, "flash") || !strcmp(p, "immediate") || !strcmp(p, "priority") ||
-	    !strcmp(p, "routine");
-}
 
 /* text_lines - s escaped (page_text), each line break a <br>. */
 static status
@@ -680,7 +674,7 @@ page(struct buf *b, struct view *x, const struct console_session *s)
 		rc = page_text(b, m->subject[0] ? m->subject : W(words, l, "Message"));
 	if (!rc)
 		rc = buf_adds(b, "</h1>\n<p class=\"lead\">");
-	if (!rc && prio_known(m->priority))
+	if (!rc && envelope_priority_ok(m->priority))
 		rc = buf_addf(b, "<span class=\"prio prio-%s\">%s</span> ", m->priority,
 		    W(words, l, m->priority));
 	else if (!rc) {

@@ -34,12 +34,12 @@ envelope_link_ok(const char *s)
 	return strlen(s) <= ENV_LINK_MAX && envelope_type_ok(s);
 }
 
+const char *const envelope_priorities[] = { "flash", "immediate", "priority", "routine", NULL };
+
 int
 envelope_priority_ok(const char *s)
 {
-	static const char *const prios[] = { "flash", "immediate", "priority", "routine", NULL };
-
-	return in_set(s, prios);
+	return in_set(s, envelope_priorities);
 }
 
 /* An agreement's id is a UUIDv7 (agreement_parse holds it to that): a

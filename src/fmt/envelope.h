@@ -141,6 +141,8 @@ extern const char *const envelope_links[ENV_LINKS + 1];
 /* envelope_link_ok - 1 for a link name: [a-z0-9][a-z0-9._-]{0,14} (the
  * standard ones, urgent, leaders, wg, cert, or any an agreement names). */
 int envelope_link_ok(const char *s);
+/* The priorities, the most urgent first; NULL ends the list. */
+extern const char *const envelope_priorities[];
 /* envelope_priority_ok - 1 for flash, immediate, priority, routine. */
 int envelope_priority_ok(const char *s);
 /* envelope_agreement_ok - 1 for an agreement a message may name: a UUIDv7
