@@ -32,8 +32,8 @@ net
 log
 link
 agree
-desk
-console
+desk intel
+console taxii
 api
 daemon cli
 '

@@ -32,6 +32,7 @@
 #include "util/version.h"
 #include "agree/agree.h"
 #include "console/console.h"
+#include "intel/intel.h"
 #include "desk/desk.h"
 #include "api/api.h"
 #include "crypto/tlsctx.h"
@@ -127,6 +128,7 @@ main(int argc, char **argv)
 	struct agree *g = NULL;
 	struct desk *d = NULL;
 	struct console *con = NULL;
+	struct intel *in = NULL;
 	status rc;
 
 	diag_init("parleyd", 1);
@@ -180,6 +182,8 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up agreements: %s", status_str(rc));
 	if ((rc = desk_new(base, n, e, &d)) != ST_OK)
 		diag_fatal("cannot set up the desk: %s", status_str(rc));
+	if ((rc = intel_new(base, n, h, ps, e, &in)) != ST_OK)
+		diag_fatal("cannot set up sharing: %s", status_str(rc));
 	if ((rc = console_new(h, n, e, g, d, &con)) != ST_OK)
 		diag_fatal("cannot serve the console at %s: %s", node_config(n)->console_listen,
 		    status_str(rc));
@@ -202,6 +206,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 	api_free(a);
 	console_free(con);
+	intel_free(in);
 	desk_free(d);
 	agree_free(g);
 	link_engine_free(e);	/* its clients, before the resolver they use */
