@@ -53,10 +53,28 @@ status
 intel_share(struct intel *in, const char *peer, const char *text, size_t n,
     intel_result_fn fn, void *arg, size_t *queued, char why[static INTEL_WHY_MAX])
 {
+	char swhy[STIX_WHY_MAX];
+	struct stix_doc *d;
+	status rc;
+
+	if (queued)
+		*queued = 0;
+	if ((rc = stix_read(text, n, &d, swhy)) != ST_OK) {
+		snprintf(why, INTEL_WHY_MAX, "%s", swhy);
+		return rc;
+	}
+	rc = intel_share_doc(in, peer, d, fn, arg, queued, why);
+	stix_free(d);
+	return rc;
+}
+
+status
+intel_share_doc(struct intel *in, const char *peer, const struct stix_doc *d,
+    intel_result_fn fn, void *arg, size_t *queued, char why[static INTEL_WHY_MAX])
+{
 	struct store *st = node_store(in->n);
 	struct peer *p = peers_by_name(in->ps, peer);
-	char col[INTEL_COLLECTION_MAX], swhy[STIX_WHY_MAX];
-	struct stix_doc *d;
+	char col[INTEL_COLLECTION_MAX];
 	int64_t now = stamp_now_ms();
 	size_t q = 0;
 	status rc;
@@ -68,15 +86,9 @@ intel_share(struct intel *in, const char *peer, const char *text, size_t n,
 		snprintf(why, INTEL_WHY_MAX, "no peer named %s", peer);
 		return ST_NOTFOUND;
 	}
-	if ((rc = stix_read(text, n, &d, swhy)) != ST_OK) {
-		snprintf(why, INTEL_WHY_MAX, "%s", swhy);
-		return rc;
-	}
 	intel_collection("to", p->id, col);
-	if ((rc = store_begin(st)) != ST_OK) {
-		stix_free(d);
+	if ((rc = store_begin(st)) != ST_OK)
 		return rc;
-	}
 	for (size_t i = 0; i < stix_count(d) && !rc; i++) {
 		const struct stix_obj *o = stix_at(d, i);
 		struct intel_result r = { i, o->id, o->versioned ? o->modified : "",
@@ -100,7 +112,6 @@ intel_share(struct intel *in, const char *peer, const char *text, size_t n,
 		if (!rc && fn)
 			fn(arg, &r);
 	}
-	stix_free(d);
 	if (rc || (rc = store_commit(st)) != ST_OK) {
 		store_rollback(st);
 		snprintf(why, INTEL_WHY_MAX, "store error");

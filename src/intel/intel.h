@@ -84,6 +84,13 @@ typedef void (*intel_result_fn)(void *arg, const struct intel_result *r);
 status intel_share(struct intel *in, const char *peer, const char *text, size_t n,
     intel_result_fn fn, void *arg, size_t *queued, char why[static INTEL_WHY_MAX]) WUR;
 
+/* intel_share_doc - as intel_share for the document d already read
+ * (fmt/stix.h: a bundle, one object, or a TAXII envelope's objects); its
+ * refused objects are reported refused with their reason. */
+struct stix_doc;
+status intel_share_doc(struct intel *in, const char *peer, const struct stix_doc *d,
+    intel_result_fn fn, void *arg, size_t *queued, char why[static INTEL_WHY_MAX]) WUR;
+
 /* intel_delivered - 1 when the version (id, version_ms, hash) kept in
  * to:PEERID has reached the peer (the batch's receipt is kept), 0 while
  * it is queued or on its way. */
