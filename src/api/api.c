@@ -21,6 +21,8 @@
 #include <event2/listener.h>
 
 #include "api/api.h"
+#include "util/file.h"
+#include "fmt/stix.h"
 #include "util/diag.h"
 #include "log/ledger.h"
 #include "util/stamp.h"
@@ -43,6 +45,7 @@ struct api {
 	struct link_engine *e;
 	struct agree *g;
 	struct desk *d;
+	struct intel *in;
 	struct node *node;
 	struct evconnlistener *lis;
 	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
@@ -271,6 +274,24 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 		}
 		return ST_OK;
 	}
+	if (strcmp(op, "intel_share") == 0 || strcmp(op, "intel_reconcile") == 0 ||
+	    strcmp(op, "intel_evidence") == 0) {
+		req->op = strcmp(op, "intel_share") == 0 ? API_INTEL_SHARE :
+		    strcmp(op, "intel_reconcile") == 0 ? API_INTEL_RECONCILE : API_INTEL_EVIDENCE;
+		req->peer = str(&ms, "peer");
+		req->file = str(&ms, "path");
+		req->id = str(&ms, "id");
+		if (!req->peer || (req->op == API_INTEL_SHARE && (!req->file || req->file[0] != '/')) ||
+		    (req->op == API_INTEL_EVIDENCE && !req->id)) {
+			*why = req->op == API_INTEL_SHARE ?
+			    "intel_share needs \"peer\" and \"path\" (absolute) strings" :
+			    req->op == API_INTEL_EVIDENCE ?
+			    "intel_evidence needs \"peer\" and \"id\" strings" :
+			    "intel_reconcile needs a \"peer\" string";
+			return ST_INVALID;
+		}
+		return ST_OK;
+	}
 	if (strcmp(op, "evidence") == 0) {
 		req->op = API_EVIDENCE;
 		req->id = str(&ms, "id");
@@ -356,6 +377,8 @@ client_free(struct client *c)
 	link_wait_cancel(c->a->e, c);
 	witness_cancel(link_witness(c->a->e), c);
 	agree_cancel(c->a->g, c);
+	if (c->a->in)
+		intel_cancel(c->a->in, c);
 	for (pp = &c->a->clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
@@ -513,6 +536,89 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	free(p);
 }
 
+/* ---- sharing STIX (intel/intel.h) ---- */
+
+struct shared {
+	json_t *results;
+	size_t refused;
+};
+
+static void
+shared_one(void *arg, const struct intel_result *r)
+{
+	struct shared *s = arg;
+
+	if (r->verdict == INTEL_REFUSED)
+		s->refused++;
+	json_array_append_new(s->results, r->verdict == INTEL_QUEUED ?
+	    json_pack("{s:I, s:s, s:s?, s:s, s:s}", "index", (json_int_t)r->index, "id", r->id,
+	    "modified", r->modified && r->modified[0] ? r->modified : NULL, "verdict", "queued",
+	    "outcome", store_intel_outcome_name(r->outcome)) :
+	    json_pack("{s:I, s:s?, s:s, s:s}", "index", (json_int_t)r->index, "id", r->id,
+	    "verdict", "refused", "why", r->why ? r->why : "refused"));
+}
+
+static void
+reconciled(void *arg, const json_t *report, const char *error)
+{
+	struct client *c = arg;
+
+	say(c, report ? json_pack("{s:b, s:O}", "ok", 1, "report", report) :
+	    json_pack("{s:b, s:s}", "ok", 0, "error", error));
+}
+
+static void
+intel_evidence_done(void *arg, const char *text, size_t len, const char *error)
+{
+	struct client *c = arg;
+
+	say(c, text ? json_pack("{s:b, s:s%}", "ok", 1, "evidence", text, len) :
+	    json_pack("{s:b, s:s}", "ok", 0, "error", error));
+}
+
+/* intel_op - a request of the sharing service; answered now or later. */
+static void
+intel_op(struct client *c, const struct api_request *req)
+{
+	char why[INTEL_WHY_MAX] = "";
+	struct shared s = { NULL, 0 };
+	size_t queued = 0;
+	struct buf doc;
+	status r;
+
+	if (!c->a->in) {
+		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", "sharing is not running"));
+		return;
+	}
+	if (req->op == API_INTEL_RECONCILE)
+		r = intel_reconcile(c->a->in, req->peer, reconciled, c, why);
+	else if (req->op == API_INTEL_EVIDENCE)
+		r = intel_evidence(c->a->in, req->peer, req->id, intel_evidence_done, c, why);
+	else {
+		buf_init(&doc, STIX_BYTES_MAX + 1);
+		r = file_read(req->file, &doc);
+		if (r == ST_TOOBIG)
+			snprintf(why, sizeof why, "over the %u bytes a STIX document may have",
+			    STIX_BYTES_MAX);
+		else if (r)
+			snprintf(why, sizeof why, "cannot read %s: %s", req->file, status_str(r));
+		else {
+			s.results = json_array();
+			r = intel_share(c->a->in, req->peer, doc.p ? doc.p : "", doc.len, shared_one,
+			    &s, &queued, why);
+		}
+		buf_free(&doc);
+		if (!r) {
+			say(c, json_pack("{s:b, s:I, s:I, s:o}", "ok", 1, "queued", (json_int_t)queued,
+			    "refused", (json_int_t)s.refused, "results", s.results));
+			return;
+		}
+		json_decref(s.results);
+	}
+	if (r)
+		say(c, json_pack("{s:b, s:s}", "ok", 0, "error", why[0] ? why : status_str(r)));
+}
+
 static void
 evidence_done(void *arg, const char *bundle, size_t len, const char *error)
 {
@@ -643,6 +749,9 @@ on_read(struct bufferevent *bev, void *arg)
 
 			say(c, r ? json_pack("{s:b, s:s}", "ok", 0, "error", said[0] ? said :
 			    status_str(r)) : json_pack("{s:b, s:s}", "ok", 1, "id", req.id));
+		} else if (req.op == API_INTEL_SHARE || req.op == API_INTEL_RECONCILE ||
+		    req.op == API_INTEL_EVIDENCE) {
+			intel_op(c, &req);
 		} else if (req.op == API_DESK_ACK) {
 			char id[STAMP_UUID_LEN];
 			const char *err = NULL;
@@ -724,7 +833,7 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 
 status
 api_listen(struct event_base *base, struct link_engine *e, struct agree *g, struct desk *d,
-    struct node *n, const char *path, struct api **out)
+    struct intel *in, struct node *n, const char *path, struct api **out)
 {
 	struct sockaddr_un sun;
 	struct api *a;
@@ -755,6 +864,7 @@ api_listen(struct event_base *base, struct link_engine *e, struct agree *g, stru
 		return ST_NOMEM;
 	a->base = base;
 	a->d = d;
+	a->in = in;
 	a->e = e;
 	a->g = g;
 	a->node = n;

@@ -34,6 +34,7 @@
 
 #include "agree/agree.h"
 #include "desk/desk.h"
+#include "intel/intel.h"
 #include "fmt/tmpl.h"
 #include "link/link.h"
 #include "node/node.h"
@@ -43,7 +44,7 @@
 enum api_op {
 	API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS,
 	API_AGREE_PROPOSE, API_AGREE_SIGN, API_AGREE_DECLINE, API_AGREE_TERMINATE,
-	API_DESK_ACK
+	API_DESK_ACK, API_INTEL_SHARE, API_INTEL_RECONCILE, API_INTEL_EVIDENCE
 };
 
 struct api_request {
@@ -56,6 +57,8 @@ struct api_request {
 	const char *note;	/* API_DESK_ACK; NULL: none */
 	const char *payload;	/* API_AGREE_PROPOSE */
 	const char *reason;	/* API_AGREE_DECLINE, API_AGREE_TERMINATE */
+	const char *peer;	/* API_INTEL_* */
+	const char *file;	/* API_INTEL_SHARE: the document, an absolute path */
 	json_t *json;		/* owns the strings above (read by jansson) */
 	char *text;		/* owns them (read by the template reader) */
 };
@@ -75,8 +78,7 @@ void api_request_clear(struct api_request *req);
 
 /* api_listen - serve the local API at path (replacing a stale socket). */
 status api_listen(struct event_base *base, struct link_engine *e, struct agree *g,
-    struct desk *d,
-    struct node *n, const char *path, struct api **out) WUR;
+    struct desk *d, struct intel *in, struct node *n, const char *path, struct api **out) WUR;
 /* api_free - NULL is a no-op; closes every client and removes the socket. */
 void api_free(struct api *a);
 

@@ -4,8 +4,11 @@
  * SYNOPSIS
  *	parley intel validate FILE|- [--json]
  *	parley intel import FILE|- [--json] [--dir DIR]
- *	parley intel list [--type T] [--all-versions] [--json] [--dir DIR]
- *	parley intel show ID [--json] [--dir DIR]
+ *	parley intel list [--type T] [--all-versions] [--from PEER | --to PEER] [--json]
+ *	parley intel show ID [--from PEER | --to PEER] [--json] [--dir DIR]
+ *	parley intel reconcile PEER [--json] [--dir DIR]
+ *	parley intel evidence ID --peer PEER [--dir DIR]
+ *	parley intel refusals [--json] [--dir DIR]
  *
  * DESCRIPTION
  *	validate needs no node and no network: --dir and $PARLEY_DIR are
@@ -16,8 +19,14 @@
  *	import reads the same way and keeps every accepted object in the
  *	node's store, collection "local", all in one transaction committed
  *	with fsync before the summary is printed: new, newer, same,
- *	conflicts, older, refused.  list and show read what is kept.  The
- *	daemon need not run.
+ *	conflicts, older, refused.  list and show read what is kept: the
+ *	node's own (collection local), what PEER shared (--from PEER) or
+ *	what was shared with PEER (--to PEER).  The daemon need not run.
+ *
+ *	reconcile and evidence ask the running parleyd: reconcile compares
+ *	with PEER what each holds of the other's; evidence writes an
+ *	object's proof of sharing.  refusals lists the objects refused on
+ *	the way out or in, with the clause.
  *
  * DIAGNOSTICS
  *	Exit 0 when every object is accepted, 1 when one is refused or the
@@ -38,7 +47,9 @@
 
 #include <sodium.h>
 
+#include "api/apiclient.h"
 #include "cli/cli.h"
+#include "store/store_peer.h"
 #include "fmt/stix.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -47,10 +58,15 @@
 static const char intel_usage[] =
     "usage: parley intel validate FILE|- [--json]\n"
     "       parley intel import FILE|- [--json] [--dir DIR]\n"
-    "       parley intel list [--type T] [--all-versions] [--json] [--dir DIR]\n"
-    "       parley intel show ID [--json] [--dir DIR]\n"
+    "       parley intel list [--type T] [--all-versions] [--from PEER|--to PEER] [--json]\n"
+    "       parley intel show ID [--from PEER|--to PEER] [--json] [--dir DIR]\n"
+    "       parley intel reconcile PEER [--json] [--dir DIR]\n"
+    "       parley intel evidence ID --peer PEER [--dir DIR]\n"
+    "       parley intel refusals [--json] [--dir DIR]\n"
     "  STIX 2.1 objects: checked (validate), kept by this node (import), read\n"
-    "  back (list, show).  parley intel SUBCOMMAND --help says more.\n";
+    "  back (list, show), compared with a peer (reconcile), proved shared\n"
+    "  (evidence), refused by the rules (refusals).  parley intel SUBCOMMAND\n"
+    "  --help says more.\n";
 
 static const char validate_usage[] =
     "usage: parley intel validate FILE|- [--json] [--dir DIR]\n"
@@ -76,16 +92,45 @@ static const char import_usage[] =
     "  refused.  Exits 1 when anything is refused.  The daemon need not run.\n";
 
 static const char list_usage[] =
-    "usage: parley intel list [--type T] [--all-versions] [--json] [--dir DIR]\n"
+    "usage: parley intel list [--type T] [--all-versions] [--from PEER|--to PEER] [--json]\n"
+    "                         [--dir DIR]\n"
     "  the STIX objects this node keeps, in the order they were added: the\n"
     "  current version of each (every version with --all-versions), only\n"
     "  type T with --type: id, type, modified, TLP label, revoked, conflict,\n"
-    "  when added.  --json adds the count per type.\n";
+    "  when added.  The node's own (imported) by default; what PEER shared\n"
+    "  with --from PEER; what was shared with PEER, as it left, with --to PEER\n"
+    "  (each marked queued, on its way or delivered).  --json adds the count\n"
+    "  per type.\n";
+
+static const char reconcile_usage[] =
+    "usage: parley intel reconcile PEER [--json] [--dir DIR]\n"
+    "  compare with PEER what each side holds of the other's: what this node\n"
+    "  shared and had receipted against what PEER holds from it, and what PEER\n"
+    "  shared against what this node holds from PEER.  Prints per side the\n"
+    "  counts and a SHA-256 over the sorted versions (id, modified, content\n"
+    "  hash) of each, and names up to 20 ids missing on either side; objects\n"
+    "  still queued or on their way are counted apart.  Exits 1 when a side\n"
+    "  differs.  Needs the running parleyd and PEER reachable.\n";
+
+static const char evidence_usage[] =
+    "usage: parley intel evidence ID --peer PEER [--dir DIR]\n"
+    "  write to stdout the proof that STIX object ID was shared with PEER (its\n"
+    "  current version there) or by PEER: the object, its Merkle path in its\n"
+    "  batch, and the batch message's evidence bundle (signed manifest, signed\n"
+    "  receipt, both cosigned log proofs).  parley evidence verify checks it\n"
+    "  offline with the two cards.  Needs the running parleyd.\n";
+
+static const char refusals_usage[] =
+    "usage: parley intel refusals [--json] [--dir DIR]\n"
+    "  every object the rules kept from leaving for a peer (out), or that a\n"
+    "  peer sent and this node did not keep (in), oldest first: when, the\n"
+    "  peer, the direction, the object's id and the clause or problem.\n";
 
 static const char show_usage[] =
-    "usage: parley intel show ID [--json] [--dir DIR]\n"
+    "usage: parley intel show ID [--from PEER|--to PEER] [--json] [--dir DIR]\n"
     "  the current version of STIX object ID, pretty-printed, then every\n"
-    "  version this node keeps of it.  Exits 1 when none is kept.\n";
+    "  version this node keeps of it (the node's own; with --from or --to,\n"
+    "  as received from or shared with PEER).  Exits 1 when none is kept.\n";
 
 /* tlp_versions - o's TLP markings' versions as a JSON array. */
 static json_t *
@@ -236,7 +281,7 @@ put_all(struct store *st, const struct stix_doc *d, size_t count[static N_OUTCOM
 			return ST_NOMEM;
 		in = (struct store_intel_in){ COLLECTION, 0, o->id, o->type,
 			o->versioned ? o->modified : "", o->versioned ? o->modified_ms : 0,
-			stix_tlp_name(o), o->revoked, text, strlen(text) };
+			stix_tlp_name(o), o->revoked, text, strlen(text), NULL, 0 };
 		rc = store_intel_put(st, &in, now, &out);
 		free(text);
 		if (rc)
@@ -349,7 +394,21 @@ struct list_arg {
 	json_t *objs, *types;	/* --json; NULL for lines */
 	int all;
 	int64_t n, last_ms, last_seq;
+	struct store *st;
+	int to;			/* to:PEER: say where each version is */
 };
+
+/* share_state - where a version of to:PEER is: "queued" (in no batch
+ * yet), "on its way" (its batch made, not yet receipted), "delivered". */
+static const char *
+share_state(struct store *st, const struct store_intel_obj *o)
+{
+	int state = -1;
+
+	if (store_intel_state(st, o->collection, o->id, o->version_ms, o->hash, &state) != ST_OK)
+		return "?";
+	return state < 0 ? "queued" : state == STORE_BATCH_DELIVERED ? "delivered" : "on its way";
+}
 
 static int
 list_row(void *arg, const struct store_intel_obj *o)
@@ -363,25 +422,64 @@ list_row(void *arg, const struct store_intel_obj *o)
 	if (a->objs) {
 		json_t *c = json_object_get(a->types, o->type);
 
-		json_array_append_new(a->objs, obj_meta(o));
+		json_t *m = obj_meta(o);
+
+		if (a->to)
+			json_object_set_new(m, "shared", json_string(share_state(a->st, o)));
+		json_array_append_new(a->objs, m);
 		json_object_set_new(a->types, o->type,
 		    json_integer(c ? json_integer_value(c) + 1 : 1));
 		return 0;
 	}
-	printf("%s  %s  %s  %s%s%s%s  added %s\n", cli_text(o->id, 0), cli_text(o->type, 0),
+	printf("%s  %s  %s  %s%s%s%s  added %s%s%s\n", cli_text(o->id, 0), cli_text(o->type, 0),
 	    o->modified[0] ? o->modified : "unversioned", o->tlp, o->revoked ? "  revoked" : "",
 	    o->conflict ? "  CONFLICT" : "", a->all && o->current ? "  current" : "",
-	    cli_time(o->added_ms, when));
+	    cli_time(o->added_ms, when), a->to ? "  " : "", a->to ? share_state(a->st, o) : "");
 	return 0;
 }
 
 #define LIST_PAGE 1000	/* rows read at a time: the cursor walks the rest */
 
+struct peer_seek {
+	int64_t id;
+};
+
 static int
-list(const char *dir, const char *type, int all, int json)
+peer_row(void *arg, const struct store_peer *p)
 {
-	struct list_arg a = { NULL, NULL, all, 0, 0, 0 };
-	struct store_intel_filter f = { COLLECTION, -1, type, !all, 0, 0, LIST_PAGE };
+	((struct peer_seek *)arg)->id = p->id;
+	return 1;
+}
+
+/* collection_of - the collection --from PEER or --to PEER names (both
+ * NULL: local) in col; 0, or 1 after a message. */
+static int
+collection_of(struct store *st, const char *from, const char *to,
+    char col[static STORE_INTEL_TEXT_MAX + 1])
+{
+	struct peer_seek k = { 0 };
+	const char *name = from ? from : to;
+	status rc;
+
+	if (!name) {
+		snprintf(col, STORE_INTEL_TEXT_MAX + 1, "%s", COLLECTION);
+		return 0;
+	}
+	rc = store_peer_find(st, name, NULL, peer_row, &k);
+	if (rc == ST_NOTFOUND)
+		return cli_fail("no peer named %s (parley peer list)", cli_text(name, 0));
+	if (rc)
+		return cli_fail("cannot read the peers: %s", status_str(rc));
+	snprintf(col, STORE_INTEL_TEXT_MAX + 1, "%s:%lld", from ? "from" : "to", (long long)k.id);
+	return 0;
+}
+
+static int
+list(const char *dir, const char *type, int all, const char *from, const char *to, int json)
+{
+	char col[STORE_INTEL_TEXT_MAX + 1];
+	struct list_arg a = { NULL, NULL, all, 0, 0, 0, NULL, to != NULL };
+	struct store_intel_filter f = { col, -1, type, !all, 0, 0, LIST_PAGE };
 	struct node *n;
 	int64_t before;
 	status rc;
@@ -390,6 +488,11 @@ list(const char *dir, const char *type, int all, int json)
 		return cli_fail("--type: not a STIX type: %s", cli_text(type, 0));
 	if (!(n = cli_open(cli_dir(dir))))
 		return 1;
+	a.st = node_store(n);
+	if (collection_of(a.st, from, to, col)) {
+		node_close(n);
+		return 1;
+	}
 	if (json) {
 		a.objs = json_array();
 		a.types = json_object();
@@ -438,9 +541,10 @@ show_row(void *arg, const struct store_intel_obj *o)
 }
 
 static int
-show(const char *dir, const char *id, int json)
+show(const char *dir, const char *id, const char *from, const char *to, int json)
 {
 	struct show_arg a = { json_array(), NULL, 0 };
+	char col[STORE_INTEL_TEXT_MAX + 1];
 	struct node *n;
 	size_t nv;
 	status rc;
@@ -452,7 +556,12 @@ show(const char *dir, const char *id, int json)
 		json_decref(a.versions);
 		return 1;
 	}
-	rc = store_intel_get(node_store(n), COLLECTION, id, 1, show_row, &a);
+	if (collection_of(node_store(n), from, to, col)) {
+		node_close(n);
+		json_decref(a.versions);
+		return 1;
+	}
+	rc = store_intel_get(node_store(n), col, id, 1, show_row, &a);
 	node_close(n);
 	if (rc || a.bad || !a.current) {
 		json_decref(a.versions);
@@ -492,6 +601,162 @@ show(const char *dir, const char *id, int json)
 	return 0;
 }
 
+/* ---- reconcile, evidence: the daemon's; refusals: the store's ---- */
+
+/* ask - send req to the running parleyd of dir and read its answer into
+ * *resp (ok true); 0, or 1 after a message. */
+static int
+ask(const char *dir, json_t *req, int timeout_s, json_t **resp, const char *what)
+{
+	struct apiclient *api;
+	const char *err;
+	status rc;
+
+	*resp = NULL;
+	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
+		json_decref(req);
+		return 1;
+	}
+	rc = req ? apiclient_send(api, req) : ST_NOMEM;
+	json_decref(req);
+	if (!rc)
+		rc = apiclient_recv(api, timeout_s * 1000, resp);
+	apiclient_close(api);
+	if (rc) {
+		json_decref(*resp);
+		*resp = NULL;
+		return cli_fail("parleyd did not answer: %s", status_str(rc));
+	}
+	if (!json_is_true(json_object_get(*resp, "ok"))) {
+		err = json_string_value(json_object_get(*resp, "error"));
+		rc = (status)cli_fail("%s: %s", what, err ? cli_text(err, 0) : "refused");
+		json_decref(*resp);
+		*resp = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/* side_lines - one side of a reconcile report, for a person; 1 when it
+ * differs. */
+static int
+side_lines(const char *title, const json_t *s, const char *here, const char *there)
+{
+	const json_t *miss = json_object_get(s, "missing_there"),
+	    *only = json_object_get(s, "only_there");
+	int same = json_is_true(json_object_get(s, "same"));
+
+	printf("%s: %lld here, %lld at %s: %s\n", title,
+	    (long long)json_integer_value(json_object_get(s, "here")),
+	    (long long)json_integer_value(json_object_get(s, "there")), there,
+	    same ? "the same" : "DIFFERENT");
+	printf("  sha256 here  %s\n  sha256 there %s\n",
+	    json_string_value(json_object_get(s, "digest_here")),
+	    json_string_value(json_object_get(s, "digest_there")));
+	for (size_t i = 0; i < json_array_size(miss); i++)
+		printf("  held %s, not at %s: %s\n", here, there,
+		    cli_text(json_string_value(json_array_get(miss, i)), 0));
+	for (size_t i = 0; i < json_array_size(only); i++)
+		printf("  held at %s, not %s: %s\n", there, here,
+		    cli_text(json_string_value(json_array_get(only, i)), 0));
+	return !same;
+}
+
+static int
+reconcile(const char *dir, const char *peer, int json)
+{
+	json_t *resp, *rep;
+	int diff;
+
+	if (ask(dir, json_pack("{s:s, s:s}", "op", "intel_reconcile", "peer", peer), 600, &resp,
+	    "reconcile"))
+		return 1;
+	rep = json_object_get(resp, "report");
+	diff = !json_is_true(json_object_get(json_object_get(rep, "shared"), "same")) ||
+	    !json_is_true(json_object_get(json_object_get(rep, "received"), "same"));
+	if (json) {
+		cli_json(json_incref(rep));
+		json_decref(resp);
+		return diff;
+	}
+	side_lines("shared with the peer (receipted)", json_object_get(rep, "shared"),
+	    "here", cli_text(peer, 0));
+	side_lines("received from the peer", json_object_get(rep, "received"), "here",
+	    cli_text(peer, 0));
+	printf("still queued here: %lld; on their way: %lld\n",
+	    (long long)json_integer_value(json_object_get(rep, "queued")),
+	    (long long)json_integer_value(json_object_get(rep, "on_the_way")));
+	json_decref(resp);
+	if (fflush(stdout) != 0)
+		return cli_fail("cannot write the report");
+	return diff;
+}
+
+static int
+evidence(const char *dir, const char *id, const char *peer)
+{
+	json_t *resp;
+	const char *text;
+	int e;
+
+	if (ask(dir, json_pack("{s:s, s:s, s:s}", "op", "intel_evidence", "peer", peer, "id", id),
+	    120, &resp, cli_text(id, 0)))
+		return 1;
+	text = json_string_value(json_object_get(resp, "evidence"));
+	e = !text || fputs(text, stdout) == EOF || fflush(stdout) != 0;
+	json_decref(resp);
+	return e ? cli_fail("cannot write the evidence") : 0;
+}
+
+struct refusals_arg {
+	json_t *list;
+	struct store *st;
+	int64_t n;
+};
+
+static int
+refusal_row(void *arg, const struct store_intel_refusal *r)
+{
+	struct refusals_arg *a = arg;
+	char when[32];
+
+	a->n++;
+	if (a->list)
+		json_array_append_new(a->list, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "seq",
+		    (json_int_t)r->seq, "at", cli_time(r->at_ms, when), "peer_id",
+		    (json_int_t)r->peer_id, "direction", r->inbound ? "in" : "out", "id", r->id,
+		    "why", r->why));
+	else
+		printf("%s  peer #%lld  %s  %s  %s\n", cli_time(r->at_ms, when),
+		    (long long)r->peer_id, r->inbound ? "in " : "out", cli_text(r->id, 0),
+		    cli_text(r->why, 0));
+	return 0;
+}
+
+static int
+refusals(const char *dir, int json)
+{
+	struct refusals_arg a = { json ? json_array() : NULL, NULL, 0 };
+	struct node *n;
+	status rc;
+
+	if (!(n = cli_open(cli_dir(dir)))) {
+		json_decref(a.list);
+		return 1;
+	}
+	rc = store_intel_refusals(node_store(n), 0, 0, refusal_row, &a);
+	node_close(n);
+	if (rc) {
+		json_decref(a.list);
+		return cli_fail("cannot read the refusals: %s", status_str(rc));
+	}
+	if (json)
+		return cli_json(json_pack("{s:I, s:o}", "count", (json_int_t)a.n, "refusals",
+		    a.list));
+	printf("%lld refusal%s\n", (long long)a.n, a.n == 1 ? "" : "s");
+	return fflush(stdout) != 0 ? cli_fail("cannot write the list") : 0;
+}
+
 int
 cli_intel(int argc, char **argv)
 {
@@ -500,10 +765,13 @@ cli_intel(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "type", required_argument, NULL, 't' },
 		{ "all-versions", no_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 'o' },
+		{ "peer", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *type = NULL, *sub, *usage;
+	const char *dir = NULL, *type = NULL, *from = NULL, *to = NULL, *peer = NULL, *sub, *usage;
 	int ch, json = 0, all = 0, help = 0, ops;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -512,6 +780,9 @@ cli_intel(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 't': type = optarg; break;
 		case 'a': all = 1; break;
+		case 'f': from = optarg; break;
+		case 'o': to = optarg; break;
+		case 'p': peer = optarg; break;
 		case 'h': help = 1; break;
 		default: return cli_usage(intel_usage, 1);
 		}
@@ -520,11 +791,27 @@ cli_intel(int argc, char **argv)
 	ops = argc - optind - 1;
 	usage = strcmp(sub, "validate") == 0 ? validate_usage :
 	    strcmp(sub, "import") == 0 ? import_usage : strcmp(sub, "list") == 0 ? list_usage :
-	    strcmp(sub, "show") == 0 ? show_usage : intel_usage;
+	    strcmp(sub, "show") == 0 ? show_usage : strcmp(sub, "reconcile") == 0 ?
+	    reconcile_usage : strcmp(sub, "evidence") == 0 ? evidence_usage :
+	    strcmp(sub, "refusals") == 0 ? refusals_usage : intel_usage;
 	if (help)
 		return cli_usage(usage, 0);
 	if (usage == intel_usage)
 		return cli_usage(intel_usage, 1);
+	if (from && to)
+		return cli_usage(usage, 1);
+	if ((from || to) && usage != list_usage && usage != show_usage)
+		return cli_usage(usage, 1);
+	if (peer && usage != evidence_usage)
+		return cli_usage(usage, 1);
+	if (usage == refusals_usage)
+		return ops != 0 || type || all ? cli_usage(usage, 1) : refusals(dir, json);
+	if (usage == evidence_usage)
+		return ops != 1 || !peer || type || all || json ? cli_usage(usage, 1) :
+		    evidence(dir, argv[optind + 1], peer);
+	if (usage == reconcile_usage)
+		return ops != 1 || type || all ? cli_usage(usage, 1) :
+		    reconcile(dir, argv[optind + 1], json);
 	if (usage == list_usage ? ops != 0 : ops != 1 || type || all)
 		return cli_usage(usage, 1);
 	if (usage == validate_usage)
@@ -532,6 +819,6 @@ cli_intel(int argc, char **argv)
 	if (usage == import_usage)
 		return import(dir, argv[optind + 1], json);
 	if (usage == list_usage)
-		return list(dir, type, all, json);
-	return show(dir, argv[optind + 1], json);
+		return list(dir, type, all, from, to, json);
+	return show(dir, argv[optind + 1], from, to, json);
 }

@@ -59,7 +59,8 @@ static const struct {
 	{ "check", cli_check, "send a communication check (machine or human) to a peer" },
 	{ "checks", cli_checks, "what the communication checks showed, per peer" },
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },
-	{ "intel", cli_intel, "STIX 2.1 intelligence: validate, import, list, show (intel validate|import|list|show)" },
+	{ "intel", cli_intel, "STIX 2.1 intelligence: validate, import, list, show, reconcile, evidence, refusals" },
+	{ "share", cli_share, "share a STIX 2.1 document with a peer over the cert link" },
 };
 
 static int

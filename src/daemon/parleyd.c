@@ -182,12 +182,12 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up agreements: %s", status_str(rc));
 	if ((rc = desk_new(base, n, e, &d)) != ST_OK)
 		diag_fatal("cannot set up the desk: %s", status_str(rc));
-	if ((rc = intel_new(base, n, h, ps, e, &in)) != ST_OK)
+	if ((rc = intel_new(base, n, h, ps, e, tls, &in)) != ST_OK)
 		diag_fatal("cannot set up sharing: %s", status_str(rc));
 	if ((rc = console_new(h, n, e, g, d, &con)) != ST_OK)
 		diag_fatal("cannot serve the console at %s: %s", node_config(n)->console_listen,
 		    status_str(rc));
-	if ((rc = api_listen(base, e, g, d, n, sock, &a)) != ST_OK)
+	if ((rc = api_listen(base, e, g, d, in, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
 	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
 	    &peer_port)) != ST_OK)
@@ -197,6 +197,8 @@ main(int argc, char **argv)
 		diag_fatal("cannot start the links: %s", status_str(rc));
 	if ((rc = agree_routes(g, peer_port)) != ST_OK)
 		diag_fatal("cannot start agreements: %s", status_str(rc));
+	if ((rc = intel_routes(in, peer_port)) != ST_OK)
+		diag_fatal("cannot start sharing: %s", status_str(rc));
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	evsignal_add(sigterm, NULL);

@@ -1096,7 +1096,7 @@ rebuild(void *arg, const struct store_desk_item *it)
 status
 desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct desk **out)
 {
-	static const struct node_msg_hooks hooks = { on_queued, on_accepted, on_delivered };
+	static const struct node_msg_hooks hooks = { on_queued, on_accepted, on_delivered, NULL };
 	struct desk *d = calloc(1, sizeof *d);
 	status rc;
 
@@ -1127,7 +1127,8 @@ desk_new(struct event_base *base, struct node *n, struct link_engine *e, struct 
 		stamp_format(d->heap[0].due, t);
 		diag_info("desk: %zu deadlines pending; the next at %s", d->n_heap, t);
 	}
-	node_msg_hooks_set(n, &hooks, d);
+	if (node_msg_hooks_add(n, &hooks, d) != ST_OK)
+		diag_panic("desk: no room for the node's message hooks");
 	{
 		struct timeval tv = { 1, 0 };	/* the first look soon after start */
 
@@ -1143,7 +1144,7 @@ desk_free(struct desk *d)
 	if (!d)
 		return;
 	if (d->n)
-		node_msg_hooks_set(d->n, NULL, NULL);
+		node_msg_hooks_remove(d->n, d);
 	if (d->timer)
 		event_free(d->timer);
 	if (d->sched)

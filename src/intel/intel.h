@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "link/link.h"
 #include "net/http.h"
@@ -46,11 +47,17 @@
 
 struct intel;
 
-/* intel_new - the sharing service of node n: routes on the pinned
- * listener h, batches through e and ps; registers the node's message
- * hooks.  Batches queued before a restart are sent again. */
+/* intel_new - the sharing service of node n, staging batches at peers
+ * over h with the pinned context tls, queueing their messages through e;
+ * registers the node's message hooks and the registry's (ps).  Batches
+ * made or queued before a restart are sent again.  The pseudonyms' key is
+ * DIR/intel.key (0600), made on first use. */
 status intel_new(struct event_base *base, struct node *n, struct http *h,
-    struct peers *ps, struct link_engine *e, struct intel **out) WUR;
+    struct peers *ps, struct link_engine *e, struct tlsctx *tls, struct intel **out) WUR;
+/* intel_routes - serve the peers' requests on the pinned listener l:
+ * POST /v1/intel/stage (a batch's objects), GET /v1/intel/versions (what
+ * is held of the caller's, for reconcile). */
+status intel_routes(struct intel *in, struct http_listener *l) WUR;
 /* intel_free - NULL is a no-op. */
 void intel_free(struct intel *in);
 
@@ -101,5 +108,37 @@ int intel_delivered(struct intel *in, int64_t peer_id, const char *id, int64_t v
  * object received from a peer, with parley's origin extension added
  * (fmt/stixrule.h) naming that peer. */
 status intel_render(struct intel *in, const struct store_intel_obj *o, struct buf *out) WUR;
+
+/* intel_reconcile_fn - a reconcile finished: report (borrowed for the
+ * call) on success, else error says why. */
+typedef void (*intel_reconcile_fn)(void *arg, const json_t *report, const char *error);
+/* intel_reconcile - compare what each side holds of the other's with the
+ * peer named peer: its from:US against our to:PEER (the versions whose
+ * batch is receipted), its to:US (receipted there) against our
+ * from:PEER.  The report:
+ *   {"peer","queued","on_the_way",
+ *    "shared":{"here","there","digest_here","digest_there","same",
+ *              "missing_there":[ID...],"only_there":[ID...]},
+ *    "received":{... the same, the other way}}
+ * each digest the SHA-256 over the sorted lines "ID VERSION_MS SHA256";
+ * at most 20 ids named per list.  fn is called once, later, unless
+ * cancelled (intel_cancel); a failure known at once returns non-zero,
+ * why set, and fn is not called. */
+status intel_reconcile(struct intel *in, const char *peer, intel_reconcile_fn fn, void *arg,
+    char why[static INTEL_WHY_MAX]) WUR;
+
+/* intel_evidence_fn - evidence made: text (one JSON line) on success,
+ * else error says why. */
+typedef void (*intel_evidence_fn)(void *arg, const char *text, size_t len, const char *error);
+/* intel_evidence - the evidence of object id as shared with the peer named
+ * peer (its current version in to:PEER), or as received from it
+ * (from:PEER): fmt/stixbatch.h's object evidence, built on the batch
+ * message's bundle (log/witness.h).  As intel_reconcile for fn and why. */
+status intel_evidence(struct intel *in, const char *peer, const char *id,
+    intel_evidence_fn fn, void *arg, char why[static INTEL_WHY_MAX]) WUR;
+
+/* intel_cancel - forget the reconciles and evidence requests whose arg
+ * is arg (NULL: all) without calling them. */
+void intel_cancel(struct intel *in, void *arg);
 
 #endif

@@ -203,6 +203,16 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 	 * was agreed */
 	prc = rc == ST_TOOBIG ? ST_OK : policy ?
 	    policy_receive(policy, p->kid, &pm, stamp_now_ms(), clause) : ST_DB;
+	if (prc == ST_OK && rc != ST_TOOBIG) {
+		/* the services' say: a batch whose objects are not yet staged
+		 * waits; one that cannot be taken in is refused for good */
+		status arc = node_msg_admit(node, p->id, &m, clause, sizeof clause);
+
+		if (arc == ST_DOWN || arc == ST_INVALID)
+			prc = arc;
+		else if (arc)
+			prc = ST_DB;
+	}
 	if (prc == ST_DOWN || prc == ST_DB) {
 		/* not yet in force here: not refused for good, the number not used */
 		code = ST_DOWN, *stop = 1;

@@ -29,8 +29,9 @@ struct node {
 	char origin[CARD_ORIGIN_MAX];
 	char halted[2048];	/* the active halts, "" when none */
 	struct policy *policy;	/* read at first use */
-	struct node_msg_hooks hooks;	/* the services' (node_msg_hooks_set) */
-	void *hooks_arg;
+	struct node_msg_hooks hooks[NODE_MSG_HOOKS_MAX];	/* the services' */
+	void *hooks_arg[NODE_MSG_HOOKS_MAX];
+	size_t n_hooks;
 	_Alignas(max_align_t) unsigned char memo[NODE_MEMO_MAX];
 };
 
@@ -313,30 +314,71 @@ node_card(const struct node *n, struct buf *out)
 	return card_make(n->id, n->cfg.name, eps, n->cfg.n_endpoints, now, out);
 }
 
-void
-node_msg_hooks_set(struct node *n, const struct node_msg_hooks *h, void *arg)
+status
+node_msg_hooks_add(struct node *n, const struct node_msg_hooks *h, void *arg)
 {
-	memset(&n->hooks, 0, sizeof n->hooks);
-	if (h)
-		n->hooks = *h;
-	n->hooks_arg = arg;
+	if (n->n_hooks == NODE_MSG_HOOKS_MAX)
+		return ST_FULL;
+	n->hooks[n->n_hooks] = *h;
+	n->hooks_arg[n->n_hooks++] = arg;
+	return ST_OK;
+}
+
+void
+node_msg_hooks_remove(struct node *n, void *arg)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n->n_hooks; i++) {
+		if (n->hooks_arg[i] == arg)
+			continue;
+		n->hooks[k] = n->hooks[i];
+		n->hooks_arg[k++] = n->hooks_arg[i];
+	}
+	n->n_hooks = k;
 }
 
 status
 node_msg_queued(struct node *n, int64_t peer_id, const struct message *m)
 {
-	return n->hooks.queued ? n->hooks.queued(n->hooks_arg, peer_id, m) : ST_OK;
+	status rc = ST_OK;
+
+	for (size_t i = 0; i < n->n_hooks && !rc; i++)
+		if (n->hooks[i].queued)
+			rc = n->hooks[i].queued(n->hooks_arg[i], peer_id, m);
+	return rc;
 }
 
 status
 node_msg_accepted(struct node *n, int64_t peer_id, const struct message *m,
     const struct receipt *r)
 {
-	return n->hooks.accepted ? n->hooks.accepted(n->hooks_arg, peer_id, m, r) : ST_OK;
+	status rc = ST_OK;
+
+	for (size_t i = 0; i < n->n_hooks && !rc; i++)
+		if (n->hooks[i].accepted)
+			rc = n->hooks[i].accepted(n->hooks_arg[i], peer_id, m, r);
+	return rc;
 }
 
 status
 node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r, int path)
 {
-	return n->hooks.delivered ? n->hooks.delivered(n->hooks_arg, peer_id, r, path) : ST_OK;
+	status rc = ST_OK;
+
+	for (size_t i = 0; i < n->n_hooks && !rc; i++)
+		if (n->hooks[i].delivered)
+			rc = n->hooks[i].delivered(n->hooks_arg[i], peer_id, r, path);
+	return rc;
+}
+
+status
+node_msg_admit(struct node *n, int64_t peer_id, const struct message *m, char *why, size_t cap)
+{
+	status rc = ST_OK;
+
+	for (size_t i = 0; i < n->n_hooks && !rc; i++)
+		if (n->hooks[i].admit)
+			rc = n->hooks[i].admit(n->hooks_arg[i], peer_id, m, why, cap);
+	return rc;
 }

@@ -83,16 +83,30 @@ struct node_msg_hooks {
 	 * path: the peer's path (0, 1, ...: its card's endpoints) the
 	 * receipt came back on, -1 when not known */
 	status (*delivered)(void *arg, int64_t peer_id, const struct receipt *r, int path);
+	/* admit - may m, from peer_id, verified and allowed by the agreement,
+	 * be accepted now?  Called before it is kept, inside the batch's
+	 * transaction.  ST_OK; ST_DOWN: not yet (why says what it waits for;
+	 * the sender tries again); ST_INVALID: refused for good (why says
+	 * why; the message is kept as refused and its number used). */
+	status (*admit)(void *arg, int64_t peer_id, const struct message *m, char *why,
+	    size_t cap);
 };
-/* node_msg_hooks_set - register h (copied; NULL: none) with arg. */
-void node_msg_hooks_set(struct node *n, const struct node_msg_hooks *h, void *arg);
-/* node_msg_queued, node_msg_accepted, node_msg_delivered - call the hook
- * registered (ST_OK when none is). */
+#define NODE_MSG_HOOKS_MAX 4
+/* node_msg_hooks_add - register h (copied) with arg: the services'
+ * hooks are called in the order they were added; the first that fails
+ * stops the call.  ST_FULL past NODE_MSG_HOOKS_MAX. */
+status node_msg_hooks_add(struct node *n, const struct node_msg_hooks *h, void *arg) WUR;
+/* node_msg_hooks_remove - forget the hooks registered with arg. */
+void node_msg_hooks_remove(struct node *n, void *arg);
+/* node_msg_queued, node_msg_accepted, node_msg_delivered, node_msg_admit -
+ * call the hooks registered (ST_OK when none is). */
 status node_msg_queued(struct node *n, int64_t peer_id, const struct message *m) WUR;
 status node_msg_accepted(struct node *n, int64_t peer_id, const struct message *m,
     const struct receipt *r) WUR;
 status node_msg_delivered(struct node *n, int64_t peer_id, const struct receipt *r,
     int path) WUR;
+status node_msg_admit(struct node *n, int64_t peer_id, const struct message *m, char *why,
+    size_t cap) WUR;
 
 /* node_card - append this node's signed card, its created_at now. */
 status node_card(const struct node *n, struct buf *out) WUR;

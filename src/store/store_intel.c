@@ -32,6 +32,29 @@ const char store_intel_schema_v12[] =
     "CREATE UNIQUE INDEX intel_current ON intel_obj(collection, id) WHERE current = 1;"
     "CREATE INDEX intel_added ON intel_obj(collection, added_ms, seq);";
 
+/* Version 13: sharing with peers (intel/intel.h).  A row of to:PEER is
+ * queued in intel_pending until a batch takes it; the batch's row holds
+ * its Merkle root and leaves (so an object's proof needs no other row),
+ * its state, and its message once queued.  A row of from:PEER names the
+ * batch it came in.  intel_stage holds a peer's staged batch until its
+ * message is taken in. */
+const char store_intel_schema_v13[] =
+    "ALTER TABLE intel_obj ADD COLUMN batch TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE intel_obj ADD COLUMN leaf INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX intel_batch_leaf ON intel_obj(batch, leaf) WHERE batch <> '';"
+    "CREATE TABLE intel_pending(peer_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " PRIMARY KEY(peer_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE intel_batch(id TEXT PRIMARY KEY, peer_id INTEGER NOT NULL,"
+    " n INTEGER NOT NULL, root BLOB NOT NULL, leaves BLOB NOT NULL, tlp TEXT NOT NULL,"
+    " state INTEGER NOT NULL, msg TEXT NOT NULL, made_ms INTEGER NOT NULL);"
+    "CREATE INDEX intel_batch_msg ON intel_batch(msg) WHERE msg <> '';"
+    "CREATE INDEX intel_batch_state ON intel_batch(state, made_ms);"
+    "CREATE TABLE intel_stage(peer_id INTEGER NOT NULL, batch TEXT NOT NULL,"
+    " stage BLOB NOT NULL, at_ms INTEGER NOT NULL, PRIMARY KEY(peer_id, batch));"
+    "CREATE TABLE intel_refusal(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at_ms INTEGER NOT NULL, peer_id INTEGER NOT NULL, inbound INTEGER NOT NULL,"
+    " id TEXT NOT NULL, why TEXT NOT NULL);";
+
 enum {
 	I_CUR = STORE_SQ_INTEL, I_VER, I_ADD, I_UNCUR, I_FLAG, I_LIST, I_GET, I_GET_ALL,
 	I_COUNT, I__END
@@ -41,7 +64,7 @@ _Static_assert(I__END <= STORE_SQ_SLOTS, "store_intel.c has more queries than th
 
 #define OBJ_COLS \
     "seq, collection, origin, id, type, modified, version_ms, tlp, revoked, conflict," \
-    " current, json, hash, added_ms FROM intel_obj"
+    " current, json, hash, added_ms, batch, leaf FROM intel_obj"
 
 static const char *const isql[] = {
 	[I_CUR - STORE_SQ_INTEL] =
@@ -53,9 +76,9 @@ static const char *const isql[] = {
 	 * back would otherwise put new rows behind a cursor) */
 	[I_ADD - STORE_SQ_INTEL] =
 	    "INSERT INTO intel_obj(collection, origin, id, type, modified, version_ms, tlp,"
-	    " revoked, json, hash, conflict, current, added_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-	    " ?7, ?8, ?9, ?10, ?11, ?12, max(?13, coalesce((SELECT max(added_ms) FROM intel_obj"
-	    " WHERE collection = ?1), 0)))",
+	    " revoked, json, hash, conflict, current, added_ms, batch, leaf) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, max(?13, coalesce((SELECT max(added_ms)"
+	    " FROM intel_obj WHERE collection = ?1), 0)), ?14, ?15)",
 	[I_UNCUR - STORE_SQ_INTEL] = "UPDATE intel_obj SET current = 0 WHERE seq = ?1",
 	[I_FLAG - STORE_SQ_INTEL] =
 	    "UPDATE intel_obj SET conflict = 1 WHERE collection = ?1 AND id = ?2"
@@ -149,6 +172,15 @@ status
 store_intel_put(struct store *st, const struct store_intel_in *in, int64_t now_ms,
     enum store_intel_outcome *out)
 {
+	int64_t seq;
+
+	return store_intel_put_seq(st, in, now_ms, out, &seq);
+}
+
+status
+store_intel_put_seq(struct store *st, const struct store_intel_in *in, int64_t now_ms,
+    enum store_intel_outcome *out, int64_t *seq)
+{
 	uint8_t hash[STORE_INTEL_HASH];
 	struct cur c = { 0, 0, 0 };
 	struct ver v = { hash, 0, 0 };
@@ -162,8 +194,10 @@ store_intel_put(struct store *st, const struct store_intel_in *in, int64_t now_m
 	    !text_ok(in->modified, STORE_INTEL_TEXT_MAX, 1) ||
 	    !text_ok(in->tlp, STORE_INTEL_TEXT_MAX, 0) || in->origin < 0 ||
 	    in->version_ms < 0 || (in->modified[0] == '\0' && in->version_ms != 0) ||
+	    (in->batch && !text_ok(in->batch, STORE_INTEL_TEXT_MAX, 1)) ||
 	    !in->json || in->json_len == 0 || in->json_len > STORE_INTEL_JSON_MAX)
 		return ST_INVALID;
+	*seq = 0;
 	crypto_hash_sha256(hash, in->json, in->json_len);
 
 	s = q(st, I_VER);
@@ -204,8 +238,11 @@ store_intel_put(struct store *st, const struct store_intel_in *in, int64_t now_m
 	sqlite3_bind_int(s, 11, o == STORE_INTEL_CONFLICT);
 	sqlite3_bind_int(s, 12, o == STORE_INTEL_NEW || o == STORE_INTEL_NEWER);
 	sqlite3_bind_int64(s, 13, now_ms);
+	store_sq_text(s, 14, in->batch);
+	sqlite3_bind_int64(s, 15, in->batch && in->batch[0] ? in->leaf : 0);
 	if ((rc = store_sq_run(s)))
 		return rc;
+	*seq = sqlite3_last_insert_rowid(sqlite3_db_handle(s));
 	if (o == STORE_INTEL_CONFLICT) {
 		s = q(st, I_FLAG);
 		bind_version(s, in);
@@ -244,6 +281,8 @@ obj_row(sqlite3_stmt *s, void *arg)
 	o.json_len = (size_t)sqlite3_column_bytes(s, 11);
 	o.hash = sqlite3_column_blob(s, 12);
 	o.added_ms = sqlite3_column_int64(s, 13);
+	o.batch = store_sq_col(s, 14);
+	o.leaf = sqlite3_column_int64(s, 15);
 	if (!o.json || !o.hash || sqlite3_column_bytes(s, 12) != STORE_INTEL_HASH)
 		diag_panic("store: intel_obj row %lld has no JSON or hash", (long long)o.seq);
 	return a->cb(a->arg, &o);
@@ -299,4 +338,377 @@ store_intel_count(struct store *st, const char *collection, int current_only, in
 		store_sq_text(s, 1, collection);
 	sqlite3_bind_int(s, 2, current_only != 0);
 	return store_sq_rows(s, count_row, n);
+}
+
+/* ---- sharing with peers (schema 13) ---- */
+
+enum {
+	S_PEND = STORE_SQ_SHARE, S_PENDING, S_PEND_PEERS, S_BATCH_ADD, S_BATCH_OBJ, S_UNPEND,
+	S_BATCH_SET, S_BATCH_GET, S_BATCH_MSG, S_BATCHES, S_BATCH_OBJS, S_STAGE_PUT,
+	S_STAGE_GET, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
+	S__END
+};
+_Static_assert(S__END <= STORE_SQ_SLOTS, "store_intel.c's sharing queries exceed the"
+    " handle's slots (store_sqlite_int.h)");
+
+#define BATCH_COLS "id, peer_id, n, root, leaves, tlp, state, msg, made_ms FROM intel_batch"
+
+static const char *const ssql[] = {
+	[S_PEND - STORE_SQ_SHARE] =
+	    "INSERT OR IGNORE INTO intel_pending(peer_id, seq) VALUES (?1, ?2)",
+	[S_PENDING - STORE_SQ_SHARE] =
+	    "SELECT o.seq, o.collection, o.origin, o.id, o.type, o.modified, o.version_ms,"
+	    " o.tlp, o.revoked, o.conflict, o.current, o.json, o.hash, o.added_ms, o.batch,"
+	    " o.leaf FROM intel_pending p JOIN intel_obj o ON o.seq = p.seq"
+	    " WHERE p.peer_id = ?1 ORDER BY p.seq LIMIT ?2",
+	[S_PEND_PEERS - STORE_SQ_SHARE] = "SELECT DISTINCT peer_id FROM intel_pending",
+	[S_BATCH_ADD - STORE_SQ_SHARE] =
+	    "INSERT INTO intel_batch(id, peer_id, n, root, leaves, tlp, state, msg, made_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_BATCH_OBJ - STORE_SQ_SHARE] =
+	    "UPDATE intel_obj SET batch = ?1, leaf = ?2 WHERE seq = ?3",
+	[S_UNPEND - STORE_SQ_SHARE] = "DELETE FROM intel_pending WHERE peer_id = ?1 AND seq = ?2",
+	[S_BATCH_SET - STORE_SQ_SHARE] = "UPDATE intel_batch SET state = ?2, msg = ?3 WHERE id = ?1",
+	[S_BATCH_GET - STORE_SQ_SHARE] = "SELECT " BATCH_COLS " WHERE id = ?1",
+	[S_BATCH_MSG - STORE_SQ_SHARE] = "SELECT " BATCH_COLS " WHERE msg = ?1 AND msg <> ''",
+	[S_BATCHES - STORE_SQ_SHARE] =
+	    "SELECT " BATCH_COLS " WHERE state = ?1 ORDER BY made_ms, id",
+	[S_BATCH_OBJS - STORE_SQ_SHARE] =
+	    "SELECT " OBJ_COLS " WHERE batch = ?2 AND collection = ?1 ORDER BY leaf",
+	[S_STAGE_PUT - STORE_SQ_SHARE] =
+	    "INSERT OR IGNORE INTO intel_stage(peer_id, batch, stage, at_ms) VALUES (?1, ?2, ?3, ?4)",
+	[S_STAGE_GET - STORE_SQ_SHARE] =
+	    "SELECT stage FROM intel_stage WHERE peer_id = ?1 AND batch = ?2",
+	[S_STAGE_DEL - STORE_SQ_SHARE] =
+	    "DELETE FROM intel_stage WHERE (peer_id = ?1 AND batch = ?2) OR at_ms < ?3",
+	[S_VERSIONS - STORE_SQ_SHARE] =
+	    "SELECT id, version_ms, hash FROM intel_obj WHERE collection = ?1"
+	    " ORDER BY id, version_ms, hash",
+	[S_VERSIONS_DELIV - STORE_SQ_SHARE] =
+	    "SELECT o.id, o.version_ms, o.hash FROM intel_obj o JOIN intel_batch b"
+	    " ON b.id = o.batch WHERE o.collection = ?1 AND b.state = 2"
+	    " ORDER BY o.id, o.version_ms, o.hash",
+	[S_STATE - STORE_SQ_SHARE] =
+	    "SELECT coalesce((SELECT state FROM intel_batch WHERE id = o.batch), -1)"
+	    " FROM intel_obj o WHERE o.collection = ?1 AND o.id = ?2 AND o.version_ms = ?3"
+	    " AND o.hash = ?4",
+	[S_REFUSE - STORE_SQ_SHARE] =
+	    "INSERT INTO intel_refusal(at_ms, peer_id, inbound, id, why) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REFUSALS - STORE_SQ_SHARE] =
+	    "SELECT seq, at_ms, peer_id, inbound, id, why FROM intel_refusal WHERE seq > ?1"
+	    " ORDER BY seq LIMIT ?2",
+};
+
+static sqlite3_stmt *
+sq(struct store *st, int k)
+{
+	return store_sq_stmt(st, k, ssql[k - STORE_SQ_SHARE]);
+}
+
+status
+store_intel_pend(struct store *st, int64_t peer_id, int64_t seq)
+{
+	sqlite3_stmt *s = sq(st, S_PEND);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int64(s, 2, seq);
+	return store_sq_run(s);
+}
+
+status
+store_intel_pending(struct store *st, int64_t peer_id, int64_t limit, store_intel_cb cb,
+    void *arg)
+{
+	struct obj_arg a = { cb, arg };
+	sqlite3_stmt *s = sq(st, S_PENDING);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	rc = store_sq_rows(s, obj_row, &a);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+struct peer_fn {
+	void (*fn)(void *arg, int64_t peer_id);
+	void *arg;
+};
+
+static int
+peer_row(sqlite3_stmt *s, void *arg)
+{
+	struct peer_fn *p = arg;
+
+	p->fn(p->arg, sqlite3_column_int64(s, 0));
+	return 0;
+}
+
+status
+store_intel_pending_peers(struct store *st, void (*fn)(void *arg, int64_t peer_id), void *arg)
+{
+	struct peer_fn p = { fn, arg };
+	status rc = store_sq_rows(sq(st, S_PEND_PEERS), peer_row, &p);
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_intel_batch_add(struct store *st, const struct store_intel_batch *b, const int64_t *seqs)
+{
+	sqlite3_stmt *s = sq(st, S_BATCH_ADD);
+	status rc;
+
+	if (!text_ok(b->id, STORE_INTEL_TEXT_MAX, 0) || b->n < 1 || !b->root || !b->leaves ||
+	    b->n > INT64_MAX / STORE_INTEL_HASH)
+		return ST_INVALID;
+	store_sq_text(s, 1, b->id);
+	sqlite3_bind_int64(s, 2, b->peer_id);
+	sqlite3_bind_int64(s, 3, b->n);
+	sqlite3_bind_blob(s, 4, b->root, STORE_INTEL_HASH, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 5, b->leaves, (sqlite3_uint64)b->n * STORE_INTEL_HASH,
+	    SQLITE_STATIC);
+	store_sq_text(s, 6, b->tlp);
+	sqlite3_bind_int(s, 7, (int)b->state);
+	store_sq_text(s, 8, b->msg);
+	sqlite3_bind_int64(s, 9, b->made_ms);
+	if ((rc = store_sq_run(s)))
+		return rc;
+	for (int64_t i = 0; seqs && i < b->n; i++) {
+		s = sq(st, S_BATCH_OBJ);
+		store_sq_text(s, 1, b->id);
+		sqlite3_bind_int64(s, 2, i);
+		sqlite3_bind_int64(s, 3, seqs[i]);
+		if ((rc = store_sq_run(s)))
+			return rc;
+		s = sq(st, S_UNPEND);
+		sqlite3_bind_int64(s, 1, b->peer_id);
+		sqlite3_bind_int64(s, 2, seqs[i]);
+		if ((rc = store_sq_run(s)))
+			return rc;
+	}
+	return ST_OK;
+}
+
+status
+store_intel_batch_set(struct store *st, const char *id, enum store_intel_batch_state state,
+    const char *msg)
+{
+	sqlite3_stmt *s = sq(st, S_BATCH_SET);
+
+	store_sq_text(s, 1, id);
+	sqlite3_bind_int(s, 2, (int)state);
+	store_sq_text(s, 3, msg);
+	return store_sq_run(s);
+}
+
+struct batch_arg {
+	store_intel_batch_cb cb;
+	void *arg;
+};
+
+static int
+batch_row(sqlite3_stmt *s, void *arg)
+{
+	const struct batch_arg *a = arg;
+	struct store_intel_batch b;
+
+	b.id = store_sq_col(s, 0);
+	b.peer_id = sqlite3_column_int64(s, 1);
+	b.n = sqlite3_column_int64(s, 2);
+	b.root = sqlite3_column_blob(s, 3);
+	b.leaves = sqlite3_column_blob(s, 4);
+	b.tlp = store_sq_col(s, 5);
+	b.state = (enum store_intel_batch_state)sqlite3_column_int(s, 6);
+	b.msg = store_sq_col(s, 7);
+	b.made_ms = sqlite3_column_int64(s, 8);
+	if (!b.root || sqlite3_column_bytes(s, 3) != STORE_INTEL_HASH || !b.leaves ||
+	    b.n < 1 || sqlite3_column_bytes(s, 4) != b.n * STORE_INTEL_HASH)
+		diag_panic("store: intel_batch %s is damaged", b.id);
+	return a->cb(a->arg, &b);
+}
+
+status
+store_intel_batch_get(struct store *st, const char *id, int by_msg, store_intel_batch_cb cb,
+    void *arg)
+{
+	struct batch_arg a = { cb, arg };
+	sqlite3_stmt *s = sq(st, by_msg ? S_BATCH_MSG : S_BATCH_GET);
+
+	store_sq_text(s, 1, id);
+	return store_sq_rows(s, batch_row, &a);
+}
+
+status
+store_intel_batches(struct store *st, enum store_intel_batch_state state,
+    store_intel_batch_cb cb, void *arg)
+{
+	struct batch_arg a = { cb, arg };
+	sqlite3_stmt *s = sq(st, S_BATCHES);
+	status rc;
+
+	sqlite3_bind_int(s, 1, (int)state);
+	rc = store_sq_rows(s, batch_row, &a);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_intel_batch_objs(struct store *st, const char *collection, const char *id,
+    store_intel_cb cb, void *arg)
+{
+	struct obj_arg a = { cb, arg };
+	sqlite3_stmt *s = sq(st, S_BATCH_OBJS);
+
+	store_sq_text(s, 1, collection);
+	store_sq_text(s, 2, id);
+	return store_sq_rows(s, obj_row, &a);
+}
+
+status
+store_intel_stage_put(struct store *st, int64_t peer_id, const char *batch, const void *stage,
+    size_t len, int64_t now_ms)
+{
+	sqlite3_stmt *s = sq(st, S_STAGE_PUT);
+
+	if (!text_ok(batch, STORE_INTEL_TEXT_MAX, 0) || !stage || len == 0)
+		return ST_INVALID;
+	sqlite3_bind_int64(s, 1, peer_id);
+	store_sq_text(s, 2, batch);
+	sqlite3_bind_blob64(s, 3, stage, len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now_ms);
+	return store_sq_run(s);
+}
+
+struct stage_arg {
+	void (*fn)(void *arg, const void *stage, size_t len);
+	void *arg;
+};
+
+static int
+stage_row(sqlite3_stmt *s, void *arg)
+{
+	struct stage_arg *a = arg;
+	const void *p = sqlite3_column_blob(s, 0);
+
+	a->fn(a->arg, p ? p : "", (size_t)sqlite3_column_bytes(s, 0));
+	return 1;
+}
+
+status
+store_intel_stage_get(struct store *st, int64_t peer_id, const char *batch,
+    void (*fn)(void *arg, const void *stage, size_t len), void *arg)
+{
+	struct stage_arg a = { fn, arg };
+	sqlite3_stmt *s = sq(st, S_STAGE_GET);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	store_sq_text(s, 2, batch);
+	return store_sq_rows(s, stage_row, &a);
+}
+
+status
+store_intel_stage_del(struct store *st, int64_t peer_id, const char *batch, int64_t before_ms)
+{
+	sqlite3_stmt *s = sq(st, S_STAGE_DEL);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	store_sq_text(s, 2, batch);
+	sqlite3_bind_int64(s, 3, before_ms);
+	return store_sq_run(s);
+}
+
+struct ver_arg {
+	store_intel_version_cb cb;
+	void *arg;
+};
+
+static int
+version_row(sqlite3_stmt *s, void *arg)
+{
+	struct ver_arg *a = arg;
+	const uint8_t *h = sqlite3_column_blob(s, 2);
+
+	if (!h || sqlite3_column_bytes(s, 2) != STORE_INTEL_HASH)
+		diag_panic("store: an intel_obj row has no hash");
+	return a->cb(a->arg, store_sq_col(s, 0), sqlite3_column_int64(s, 1), h);
+}
+
+status
+store_intel_versions(struct store *st, const char *collection, int delivered_only,
+    store_intel_version_cb cb, void *arg)
+{
+	struct ver_arg a = { cb, arg };
+	sqlite3_stmt *s = sq(st, delivered_only ? S_VERSIONS_DELIV : S_VERSIONS);
+	status rc;
+
+	store_sq_text(s, 1, collection);
+	rc = store_sq_rows(s, version_row, &a);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+static int
+state_row(sqlite3_stmt *s, void *arg)
+{
+	*(int *)arg = sqlite3_column_int(s, 0);
+	return 1;
+}
+
+status
+store_intel_state(struct store *st, const char *collection, const char *id, int64_t version_ms,
+    const uint8_t hash[static STORE_INTEL_HASH], int *state)
+{
+	sqlite3_stmt *s = sq(st, S_STATE);
+
+	*state = -1;
+	store_sq_text(s, 1, collection);
+	store_sq_text(s, 2, id);
+	sqlite3_bind_int64(s, 3, version_ms);
+	sqlite3_bind_blob(s, 4, hash, STORE_INTEL_HASH, SQLITE_STATIC);
+	return store_sq_rows(s, state_row, state);
+}
+
+status
+store_intel_refuse(struct store *st, const struct store_intel_refusal *r)
+{
+	sqlite3_stmt *s = sq(st, S_REFUSE);
+
+	sqlite3_bind_int64(s, 1, r->at_ms);
+	sqlite3_bind_int64(s, 2, r->peer_id);
+	sqlite3_bind_int(s, 3, r->inbound != 0);
+	store_sq_text(s, 4, r->id);
+	store_sq_text(s, 5, r->why);
+	return store_sq_run(s);
+}
+
+struct refusal_arg {
+	int (*cb)(void *arg, const struct store_intel_refusal *r);
+	void *arg;
+};
+
+static int
+refusal_row(sqlite3_stmt *s, void *arg)
+{
+	struct refusal_arg *a = arg;
+	struct store_intel_refusal r;
+
+	r.seq = sqlite3_column_int64(s, 0);
+	r.at_ms = sqlite3_column_int64(s, 1);
+	r.peer_id = sqlite3_column_int64(s, 2);
+	r.inbound = sqlite3_column_int(s, 3);
+	r.id = store_sq_col(s, 4);
+	r.why = store_sq_col(s, 5);
+	return a->cb(a->arg, &r);
+}
+
+status
+store_intel_refusals(struct store *st, int64_t after_seq, int64_t limit,
+    int (*cb)(void *arg, const struct store_intel_refusal *r), void *arg)
+{
+	struct refusal_arg a = { cb, arg };
+	sqlite3_stmt *s = sq(st, S_REFUSALS);
+	status rc;
+
+	sqlite3_bind_int64(s, 1, after_seq);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	rc = store_sq_rows(s, refusal_row, &a);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
 }

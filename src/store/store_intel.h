@@ -52,6 +52,8 @@ struct store_intel_in {
 	int revoked;
 	const void *json;	/* the object's JSON text */
 	size_t json_len;
+	const char *batch;	/* the batch it came in (from:PEER); NULL or "": none */
+	int64_t leaf;		/* its place in that batch */
 };
 
 /* store_intel_put - keep one version of an object, by the rules above, at
@@ -60,6 +62,10 @@ struct store_intel_in {
  * and store_commit: one import, one transaction. */
 status store_intel_put(struct store *st, const struct store_intel_in *in, int64_t now_ms,
     enum store_intel_outcome *out) WUR;
+/* store_intel_put_seq - as store_intel_put; *seq gets the row's added
+ * sequence number (0 when SAME: nothing was kept). */
+status store_intel_put_seq(struct store *st, const struct store_intel_in *in, int64_t now_ms,
+    enum store_intel_outcome *out, int64_t *seq) WUR;
 /* store_intel_outcome_name - "new", "newer", "same", "conflict", "older";
  * "?" out of range. */
 const char *store_intel_outcome_name(enum store_intel_outcome o);
@@ -79,6 +85,8 @@ struct store_intel_obj {
 	size_t json_len;
 	const uint8_t *hash;	/* SHA-256 of json, STORE_INTEL_HASH bytes */
 	int64_t added_ms;
+	const char *batch;	/* the batch it left or came in, "" when none (yet) */
+	int64_t leaf;		/* its place there */
 };
 typedef int (*store_intel_cb)(void *arg, const struct store_intel_obj *o);
 
@@ -105,5 +113,96 @@ status store_intel_get(struct store *st, const char *collection, const char *id,
  * current ones only when current_only. */
 status store_intel_count(struct store *st, const char *collection, int current_only,
     int64_t *n) WUR;
+
+/* ---- sharing with peers (schema 13; intel/intel.h) ---- */
+
+/* store_intel_pend - queue the row seq (of to:PEER) for the peer peer_id. */
+status store_intel_pend(struct store *st, int64_t peer_id, int64_t seq) WUR;
+/* store_intel_pending - the rows queued for peer_id, oldest first, at
+ * most limit; ST_OK when none. */
+status store_intel_pending(struct store *st, int64_t peer_id, int64_t limit,
+    store_intel_cb cb, void *arg) WUR;
+/* store_intel_pending_peers - fn for each peer with rows queued. */
+status store_intel_pending_peers(struct store *st, void (*fn)(void *arg, int64_t peer_id),
+    void *arg) WUR;
+
+enum store_intel_batch_state {
+	STORE_BATCH_STAGING,	/* made: its objects to be staged at the peer */
+	STORE_BATCH_SENT,	/* staged, its message queued (msg) */
+	STORE_BATCH_DELIVERED,	/* the message's receipt is kept */
+	STORE_BATCH_RECEIVED	/* a peer's batch, taken in with its message */
+};
+/* A batch, as made or received. */
+struct store_intel_batch {
+	const char *id;		/* a UUIDv7 */
+	int64_t peer_id;
+	int64_t n;
+	const uint8_t *root;	/* 32 bytes */
+	const uint8_t *leaves;	/* n * 32 bytes */
+	const char *tlp;	/* the highest label of its objects */
+	enum store_intel_batch_state state;
+	const char *msg;	/* its message's id, "" while staging */
+	int64_t made_ms;
+};
+typedef int (*store_intel_batch_cb)(void *arg, const struct store_intel_batch *b);
+/* store_intel_batch_add - keep b; when seqs is not NULL, the rows seqs[0..
+ * b->n) (queued for b->peer_id) are its objects in order: each gets the
+ * batch and its leaf, and leaves the queue.  ST_EXISTS when b->id is
+ * held. */
+status store_intel_batch_add(struct store *st, const struct store_intel_batch *b,
+    const int64_t *seqs) WUR;
+/* store_intel_batch_set - batch id's state and message id. */
+status store_intel_batch_set(struct store *st, const char *id,
+    enum store_intel_batch_state state, const char *msg) WUR;
+/* store_intel_batch_get - batch id (by its id, or, by_msg, by its
+ * message's id).  ST_NOTFOUND when none. */
+status store_intel_batch_get(struct store *st, const char *id, int by_msg,
+    store_intel_batch_cb cb, void *arg) WUR;
+/* store_intel_batches - every batch in state, oldest first. */
+status store_intel_batches(struct store *st, enum store_intel_batch_state state,
+    store_intel_batch_cb cb, void *arg) WUR;
+/* store_intel_batch_objs - the rows of batch id in collection, by leaf. */
+status store_intel_batch_objs(struct store *st, const char *collection, const char *id,
+    store_intel_cb cb, void *arg) WUR;
+
+/* store_intel_stage_put - keep a peer's staged batch (its stage text, as
+ * posted); the same (peer, batch) again is a no-op. */
+status store_intel_stage_put(struct store *st, int64_t peer_id, const char *batch,
+    const void *stage, size_t len, int64_t now_ms) WUR;
+/* store_intel_stage_get - fn with the stage of (peer_id, batch);
+ * ST_NOTFOUND when none.  The bytes are valid during the call only. */
+status store_intel_stage_get(struct store *st, int64_t peer_id, const char *batch,
+    void (*fn)(void *arg, const void *stage, size_t len), void *arg) WUR;
+/* store_intel_stage_del - forget it (after its message was taken in),
+ * and every stage older than before_ms (a sender that never followed). */
+status store_intel_stage_del(struct store *st, int64_t peer_id, const char *batch,
+    int64_t before_ms) WUR;
+
+/* store_intel_versions - (id, version_ms, hash) of every row of
+ * collection, by id, version and hash; delivered_only: only rows whose
+ * batch is delivered (to:PEER). */
+typedef int (*store_intel_version_cb)(void *arg, const char *id, int64_t version_ms,
+    const uint8_t *hash);
+status store_intel_versions(struct store *st, const char *collection, int delivered_only,
+    store_intel_version_cb cb, void *arg) WUR;
+/* store_intel_state - *state of the row (collection, id, version_ms,
+ * hash)'s batch; -1 when it is in none yet.  ST_NOTFOUND: no such row. */
+status store_intel_state(struct store *st, const char *collection, const char *id,
+    int64_t version_ms, const uint8_t hash[static STORE_INTEL_HASH], int *state) WUR;
+
+/* A refusal: an object that did not leave for a peer (the rules), or
+ * that a peer sent and this node did not keep (inbound). */
+struct store_intel_refusal {
+	int64_t seq, at_ms, peer_id;
+	int inbound;
+	const char *id;		/* the object's id, or "objects[N]" */
+	const char *why;	/* the clause or the problem */
+};
+/* store_intel_refuse - keep r (its seq is the store's). */
+status store_intel_refuse(struct store *st, const struct store_intel_refusal *r) WUR;
+/* store_intel_refusals - the refusals after after_seq, oldest first, at
+ * most limit (0: all). */
+status store_intel_refusals(struct store *st, int64_t after_seq, int64_t limit,
+    int (*cb)(void *arg, const struct store_intel_refusal *r), void *arg) WUR;
 
 #endif

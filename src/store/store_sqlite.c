@@ -1054,6 +1054,8 @@ static const struct migration {
 	    NULL },
 	{ 10, 11, "each officer's language in the duty console", store_desk_schema_v11, NULL },
 	{ 11, 12, "STIX objects and their versions", store_intel_schema_v12, NULL },
+	{ 12, 13, "STIX objects shared with peers: queues, batches, stages",
+	    store_intel_schema_v13, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -288,9 +288,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 13) is refused */
-	assert_int_equal(store_schema_version(), 12);
-	foreign_db(f, "newer.db", 13, path);
+	/* a store written by a newer parley (schema version 14) is refused */
+	assert_int_equal(store_schema_version(), 13);
+	foreign_db(f, "newer.db", 14, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -902,9 +902,14 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 13 back to 12: nothing shared with peers yet. */
+#define TO_V12 "DROP TABLE intel_refusal; DELETE FROM sqlite_sequence WHERE name = 'intel_refusal';" \
+    "DROP TABLE intel_stage; DROP TABLE intel_batch; DROP TABLE intel_pending;" \
+    "DROP INDEX intel_batch_leaf; ALTER TABLE intel_obj DROP COLUMN batch;" \
+    "ALTER TABLE intel_obj DROP COLUMN leaf; PRAGMA user_version = 12;"
 /* Version 12 back to 11: no STIX objects (sqlite_sequence, which
  * AUTOINCREMENT made, cannot be dropped: its row goes). */
-#define TO_V11 "DROP TABLE intel_obj; DELETE FROM sqlite_sequence WHERE name = 'intel_obj';" \
+#define TO_V11 TO_V12 "DROP TABLE intel_obj; DELETE FROM sqlite_sequence WHERE name = 'intel_obj';" \
     "PRAGMA user_version = 11;"
 /* Version 11 back to 10: officers without a language of their own. */
 #define TO_V10 TO_V11 "ALTER TABLE officer DROP COLUMN lang; PRAGMA user_version = 10;"
@@ -2530,7 +2535,7 @@ test_upgrade_v12(void **state)
 {
 	struct fx *f = *state;
 	struct store_intel_in in = { "local", 0, "tool--11111111-2222-4333-8444-555555555555",
-		"tool", "2024-01-01T00:00:00.000Z", 1704067200000LL, "none", 0, "{}", 2 };
+		"tool", "2024-01-01T00:00:00.000Z", 1704067200000LL, "none", 0, "{}", 2, NULL, 0 };
 	enum store_intel_outcome o;
 	int64_t n = -1;
 

@@ -69,7 +69,7 @@ obj(const char *id, const char *modified, int64_t ms, const char *json)
 
 	snprintf(type, sizeof type, "%.*s", sep ? (int)(sep - id) : 0, id);
 	return (struct store_intel_in){ "local", 0, id, type, modified, ms, "none", 0, json,
-		strlen(json) };
+		strlen(json), NULL, 0 };
 }
 
 /* put - one put in its own transaction; the outcome, or -1 - the status. */
