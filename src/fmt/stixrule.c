@@ -78,7 +78,7 @@ show(const char *s, char out[static STIXRULE_NAME_MAX])
 {
 	size_t i;
 
-	for (i = 0; s[i] && i < STIXRULE_NAME_MAX - 4; i++)
+	for (i = 0; i < STIXRULE_NAME_MAX - 4 && s[i]; i++)
 		out[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\' ? s[i] : '?';
 	if (s[i]) {
 		memcpy(out + i, "...", 3);
