@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api/apiclient.h"
 #include "cli/cli.h"
+#include "fmt/stixbatch.h"
 #include "fmt/agreement.h"
 #include "fmt/agrevidence.h"
 #include "fmt/card.h"
@@ -101,16 +104,56 @@ agreement_check(const struct buf *text, const char *const *cardpath, int n_cards
 	return e;
 }
 
-/* is_agreement - 1 when text is a JSON object of type AGREVIDENCE_TYPE. */
+/* is_type - 1 when text is a JSON object whose "type" is type. */
 static int
-is_agreement(const struct buf *text)
+is_type(const struct buf *text, const char *type)
 {
 	json_t *j = json_loadb(text->p, text->len, 0, NULL);
 	const char *t = json_string_value(json_object_get(j, "type"));
-	int yes = t && strcmp(t, AGREVIDENCE_TYPE) == 0;
+	int yes = t && strcmp(t, type) == 0;
 
 	json_decref(j);
 	return yes;
+}
+
+/* object_check - an object's evidence of sharing (fmt/stixbatch.h):
+ * the batch message's account, then the object's place in its batch. */
+static int
+object_check(const struct buf *text, const struct card cards[2])
+{
+	struct stixbatch_report r;
+	const char *why = NULL;
+	char root[2 * TLOG_HASH + 1], sha[ENV_HASH_HEX];
+	json_t *o;
+	struct buf out;
+	status rc;
+	int e;
+
+	rc = stixbatch_verify(text->p, text->len, cards, &r, &why);
+	if (rc) {
+		stixbatch_report_clear(&r);
+		return cli_fail("evidence does NOT verify: %s (%s)", why ? why : "invalid",
+		    status_str(rc));
+	}
+	buf_init(&out, 1u << 20);
+	rc = evidence_describe(&r.ev, &out);
+	e = rc ? cli_fail("cannot describe the evidence: %s", status_str(rc)) :
+	    printf("%s", buf_str(&out)) < 0;
+	buf_free(&out);
+	o = json_loadb(r.obj.p, r.obj.len, 0, NULL);
+	sodium_bin2hex(root, sizeof root, r.m.root, TLOG_HASH);
+	envelope_hash(r.obj.p, r.obj.len, sha);
+	if (!e)
+		e = printf("The STIX object %s (%s, modified %s), SHA-256 %s, is leaf %lld of"
+		    " the %lld objects of batch %s (Merkle root %s) that message signs.\n",
+		    cli_text(json_string_value(json_object_get(o, "id")), 0),
+		    cli_text(json_string_value(json_object_get(o, "type")), 0),
+		    json_is_string(json_object_get(o, "modified")) ?
+		    cli_text(json_string_value(json_object_get(o, "modified")), 0) : "-",
+		    sha, (long long)r.leaf, (long long)r.m.n, r.m.batch, root) < 0;
+	json_decref(o);
+	stixbatch_report_clear(&r);
+	return e;
 }
 
 static int
@@ -124,7 +167,8 @@ evidence_check(const char *path, const char *const *cardpath, int n_cards)
 	int e;
 
 	/* a bundle or a fork proof */
-	buf_init(&text, EVIDENCE_MAX > FORKPROOF_MAX ? EVIDENCE_MAX : FORKPROOF_MAX);
+	buf_init(&text, (EVIDENCE_MAX > FORKPROOF_MAX ? EVIDENCE_MAX : FORKPROOF_MAX) +
+	    STIXBATCH_BYTES);
 	rc = file_read(path, &text);
 	if (rc) {
 		buf_free(&text);
@@ -136,7 +180,7 @@ evidence_check(const char *path, const char *const *cardpath, int n_cards)
 		buf_free(&text);
 		return e;
 	}
-	if (is_agreement(&text)) {
+	if (is_type(&text, AGREVIDENCE_TYPE)) {
 		e = agreement_check(&text, cardpath, n_cards);
 		buf_free(&text);
 		return e;
@@ -146,6 +190,11 @@ evidence_check(const char *path, const char *const *cardpath, int n_cards)
 		buf_free(&text);
 		return n_cards != 2 ? cli_fail("an evidence bundle is verified with two --card"
 		    " options, the sender's and the receiver's") : 1;
+	}
+	if (is_type(&text, STIXBATCH_TYPE)) {
+		e = object_check(&text, cards);
+		buf_free(&text);
+		return e;
 	}
 	memset(&r, 0, sizeof r);
 	rc = evidence_verify(text.p, text.len, cards, &r, &why);

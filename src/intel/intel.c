@@ -252,10 +252,17 @@ share_one(struct share *s, const struct stix_obj *o)
 			r.why = why;
 			s->rc = ST_OK;
 		} else if (!s->rc) {
-			si = (struct store_intel_in){ s->col, 0, o->id, o->type, r.modified,
-			    o->versioned ? o->modified_ms : 0, tlp_name(label), o->revoked, out.p,
-			    out.len, NULL, 0 };
+			/* a pseudonymised address has a pseudonymised id: the row is
+			 * keyed by the id that leaves */
+			json_t *sent = s->t.personal == AGREEMENT_PD_PSEUDONYMISE ?
+			    json_loadb(out.p, out.len, 0, NULL) : NULL;
+			const char *sid = json_string_value(json_object_get(sent, "id"));
+
+			si = (struct store_intel_in){ s->col, 0, sid ? sid : o->id, o->type,
+			    r.modified, o->versioned ? o->modified_ms : 0, tlp_name(label),
+			    o->revoked, out.p, out.len, NULL, 0 };
 			s->rc = store_intel_put_seq(st, &si, s->now, &r.outcome, &seq);
+			json_decref(sent);
 			if (!s->rc && seq)
 				s->rc = store_intel_pend(st, s->p->id, seq);
 			r.verdict = INTEL_QUEUED;
