@@ -74,6 +74,10 @@ struct intel {
 	int slot;
 	struct event *kick;
 	uint8_t key[STIXRULE_KEY_LEN];	/* the pseudonyms' key (DIR/intel.key) */
+	/* stix_personal, split (terms_for reads it again each time) */
+	char props_text[CONFIG_PROPS_MAX];
+	const char *props[CONFIG_PROPS_MAX / 4];
+	size_t n_props;
 	struct diag_limit refusals;
 };
 
@@ -148,9 +152,21 @@ terms_for(struct intel *in, const struct peer *p, struct stixrule_terms *t,
 	struct terms_seek k = { t, 0, AGREEMENT_ONWARD_NEVER };
 	struct policy *pol = node_policy(in->n);
 
+	const struct config *cfg = node_config(in->n);
+	char *save = NULL, *tok;
+
 	memset(t, 0, sizeof *t);
-	t->unmarked = TLP_AMBER;
+	t->unmarked = cfg->stix_tlp_default;
 	t->key = in->key;
+	/* the operator's personal properties, as set now (parley config) */
+	snprintf(in->props_text, sizeof in->props_text, "%s", cfg->stix_personal);
+	in->n_props = 0;
+	for (tok = strtok_r(in->props_text, ",", &save); tok &&
+	    in->n_props < sizeof in->props / sizeof in->props[0];
+	    tok = strtok_r(NULL, ",", &save))
+		in->props[in->n_props++] = tok;
+	t->pd_props = in->props;
+	t->n_pd_props = in->n_props;
 	if (pol)
 		policy_in_force(pol, p->kid, stamp_now_ms(), terms_one, &k);
 	if (onward)

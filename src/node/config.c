@@ -37,6 +37,8 @@ enum kind {
 	K_TZ,		/* a zone name */
 	K_LANG,		/* a template language code */
 	K_CONSOLE,	/* https://HOST:PORT, http://LOOPBACK:PORT, or "" */
+	K_TLP,		/* a TLP 2.0 label */
+	K_PROPS,	/* TYPE.PROP or *.PROP, comma-separated, or "" */
 };
 
 struct key {
@@ -91,6 +93,11 @@ static const struct key keys[] = {
 	{ { "console_listen", CONFIG_RESTART, "https://HOST:PORT (the server certificate),"
 	    " http://HOST:PORT on a loopback address only, or \"\" for no console", "" },
 	    K_CONSOLE, 0, 0, 0, 1, AT(console_listen) },
+	{ { "stix_tlp_default", CONFIG_NOW, "TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT"
+	    " or TLP:RED", "TLP:AMBER" }, K_TLP, 0, 0, 0, 1, AT(stix_tlp_default) },
+	{ { "stix_personal", CONFIG_NOW, "properties that hold personal data, TYPE.PROP or"
+	    " *.PROP separated by commas (e.g. x-case.reporter,*.x_phone), or \"\"", "" },
+	    K_PROPS, 0, 0, 0, 1, AT(stix_personal) },
 	{ { "created_at", CONFIG_READONLY, "an RFC 3339 time", NULL }, K_TIME, 0, 0, 0, 0,
 	    AT(created_at) },
 };
@@ -256,6 +263,18 @@ take(const struct key *k, const json_t *v, int strict, struct config *c,
 			return refuse(k, why, NULL);
 		break;
 	}
+	case K_TLP: {
+		enum tlp t;
+
+		if (!s || tlp_parse(s, &t) != ST_OK)
+			return refuse(k, why, NULL);
+		*(enum tlp *)(void *)field = t;
+		return ST_OK;
+	}
+	case K_PROPS:
+		if (!s || strlen(s) >= k->size || !config_props_ok(s))
+			return refuse(k, why, NULL);
+		break;
 	case K_LANG: {
 		enum template_lang l;
 
@@ -280,6 +299,40 @@ fill(struct config *c)
 	c->notify_timeout_ms = CONFIG_NOTIFY_TIMEOUT_DEFAULT;
 	snprintf(c->desk_tz, sizeof c->desk_tz, "UTC");
 	c->desk_lang = TEMPLATE_EN;
+	c->stix_tlp_default = TLP_AMBER;
+}
+
+/* prop_ok - one TYPE.PROP or *.PROP: a STIX type ([a-z0-9-], or *) and a
+ * property name ([a-z0-9_], 3 to 250 characters as STIX names them). */
+static int
+prop_ok(const char *s, size_t n)
+{
+	const char *dot = memchr(s, '.', n);
+	size_t t, p;
+
+	if (!dot)
+		return 0;
+	t = (size_t)(dot - s);
+	p = n - t - 1;
+	if (!(t == 1 && s[0] == '*') && (t < 1 || t > 250 ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") < t))
+		return 0;
+	return p >= 1 && p <= 250 && strspn(dot + 1, "abcdefghijklmnopqrstuvwxyz0123456789_") >= p;
+}
+
+int
+config_props_ok(const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		if (!prop_ok(s, n))
+			return 0;
+		s += n;
+		if (*s == ',' && !*++s)
+			return 0;
+	}
+	return 1;
 }
 
 /* value_of - j's value for k: for endpoints, an older configuration's

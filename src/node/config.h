@@ -29,6 +29,7 @@
 #include "util/buf.h"
 #include "util/tz.h"
 #include "fmt/card.h"
+#include "fmt/tlp.h"
 #include "fmt/template.h"
 
 #define CONFIG_MAX_BODY_DEFAULT (1024 * 1024)
@@ -42,6 +43,8 @@
 #define CONFIG_PATH_MAX 1024	/* bytes of notify_cmd, with the NUL */
 #define CONFIG_WHY_MAX 512	/* a refusal: names the key and its rule */
 #define CONFIG_FILE_MAX (1 << 20)	/* the largest parley.json read */
+
+#define CONFIG_PROPS_MAX 1024
 
 struct config {
 	char name[CARD_NAME_MAX + 1];
@@ -69,6 +72,11 @@ struct config {
 	/* The duty console's listener: "https://HOST:PORT",
 	 * "http://LOOPBACK:PORT", or "" for none (config_console_parse). */
 	char console_listen[CARD_ENDPOINT_MAX + 1];
+	/* Sharing STIX (intel/intel.h): the label an unmarked object is given,
+	 * and the properties the operator counts as personal data, "TYPE.PROP"
+	 * or "*.PROP" separated by commas ("": none). */
+	enum tlp stix_tlp_default;
+	char stix_personal[CONFIG_PROPS_MAX];
 };
 
 /* When a setting takes effect. */
@@ -126,6 +134,9 @@ status config_show(const char *text, size_t len, json_t **out,
  * keys, known or not, stay as they are, in their order. */
 status config_set(const char *text, size_t len, const char *key, const char *value,
     struct buf *out, char why[static CONFIG_WHY_MAX]) WUR;
+/* config_props_ok - 1 for stix_personal's value: "" or TYPE.PROP and
+ * *.PROP names separated by single commas. */
+int config_props_ok(const char *s);
 /* config_console_parse - console_listen's URL into tls (1: https), host
  * and port; ST_INVALID for another scheme, a bad HOST:PORT, or http on an
  * address that is not loopback (127.0.0.0/8, ::1, localhost). */

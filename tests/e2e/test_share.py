@@ -371,3 +371,23 @@ def test_reconcile_names_a_difference(make_node, top):
     assert p.returncode == 1 and "DIFFERENT" in p.stdout and MAL in p.stdout
     rep = reconciled(a, "bravo")
     assert rep["shared"]["missing_there"] == [MAL]
+
+
+def test_operator_settings(make_node, top):
+    """stix_tlp_default is the label an unmarked object gets (RED here, so
+    it cannot leave under an AMBER ceiling); stix_personal names a custom
+    property as personal data, refused as the agreement says."""
+    a, b = cert_pair(make_node, edit=with_data(personal_data="refuse"))
+    a.cli("config", "set", "stix_tlp_default", "TLP:RED")
+    a.cli("config", "set", "stix_personal", "indicator.x_reporter")
+    unmarked = sdo("malware", MAL, name="wiper", is_family=True)
+    reporter = indicator(x_reporter="Ana, +1 555 0100")
+    p = share(a, "bravo", write(top[0], "s.json", bundle([unmarked, reporter, indicator(
+        IND.replace("8e2e", "bbbb"))])), check=False)
+    out = json.loads(p.stdout)
+    why = {r["id"]: r.get("why", "") for r in out["results"]}
+    assert out["queued"] == 1 and "TLP:RED" in why[MAL]
+    assert "data.personal_data is refuse" in why[IND]
+    a.cli("config", "set", "stix_tlp_default", "TLP:GREEN")
+    assert json.loads(share(a, "bravo", write(top[0], "u.json", unmarked)).stdout)["queued"] == 1
+    wait_for(lambda: len(listed(b, **{"from": "alpha"})) == 2, 30, "both at bravo")
