@@ -391,3 +391,21 @@ def test_operator_settings(make_node, top):
     a.cli("config", "set", "stix_tlp_default", "TLP:GREEN")
     assert json.loads(share(a, "bravo", write(top[0], "u.json", unmarked)).stdout)["queued"] == 1
     wait_for(lambda: len(listed(b, **{"from": "alpha"})) == 2, 30, "both at bravo")
+
+
+@pytest.mark.skipif(not os.path.exists(ATTACK), reason="../shared/data/attack absent")
+def test_attack_shared_whole(make_node, top):
+    """MITRE ATT&CK for ICS 18.1 (1,826 objects, x-mitre-* custom types
+    included), written by no one on the team, travels whole: every object
+    at bravo, byte for byte as it left alpha, and reconcile agrees."""
+    with lzma.open(ATTACK, "rt") as f:
+        doc = f.read()
+    n = len(json.loads(doc)["objects"])
+    a, b = cert_pair(make_node)
+    out = json.loads(share(a, "bravo", write(top[0], "attack.json", doc)).stdout)
+    assert out["queued"] == n == 1826 and out["refused"] == 0
+    wait_for(lambda: held_from(b) == n, 120, "ATT&CK at bravo")
+    wait_for(lambda: reconciled(a, "bravo")["shared"]["same"], 60, "reconcile to agree")
+    sent = peek(a, "SELECT hex(hash) FROM intel_obj WHERE collection LIKE 'to:%' ORDER BY id LIMIT 1")
+    got = peek(b, "SELECT hex(hash) FROM intel_obj WHERE collection LIKE 'from:%' ORDER BY id LIMIT 1")
+    assert sent == got
