@@ -106,8 +106,10 @@ stixbatch_manifest(const struct stixbatch_manifest *m, struct buf *out)
 	    (long long)m->n, hex);
 }
 
-status
-stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m)
+/* manifest_fields - stixbatch_manifest_read's work; m may be left
+ * partly filled on failure (the caller clears it). */
+static status
+manifest_fields(const char *s, size_t n, struct stixbatch_manifest *m)
 {
 	static const char head[] = "{\"v\":1,\"batch\":\"";
 	char text[STIXBATCH_MANIFEST_MAX + 1], *end;
@@ -146,6 +148,16 @@ stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m)
 	if (rc || again.len != n || memcmp(again.p, s, n) != 0)
 		rc = ST_PARSE;
 	buf_free(&again);
+	return rc;
+}
+
+status
+stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m)
+{
+	status rc = manifest_fields(s, n, m);
+
+	/* a refused manifest leaves nothing behind, whichever check refused
+	 * it (the batch id used to stay when the count or root was bad) */
 	if (rc)
 		memset(m, 0, sizeof *m);
 	return rc;
