@@ -275,7 +275,9 @@ stixbatch_verify(const char *text, size_t n, const struct card cards[2],
 	status rc;
 
 	memset(r, 0, sizeof *r);
-	buf_init(&r->obj, EVIDENCE_MAX);
+	/* the object's bytes are never more than the text's that escapes
+	 * them; an object may be larger than a bundle (EVIDENCE_MAX) */
+	buf_init(&r->obj, n > EVIDENCE_MAX ? n : EVIDENCE_MAX);
 	*why = NULL;
 	if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL)) || !json_is_object(j)) {
 		json_decref(j);
@@ -334,8 +336,8 @@ stixbatch_verify(const char *text, size_t n, const struct card cards[2],
 			rc = ST_BADSIG;
 		}
 	}
-	if (!rc)
-		rc = buf_add(&r->obj, json_string_value(o), json_string_length(o));
+	if (!rc && (rc = buf_add(&r->obj, json_string_value(o), json_string_length(o))) != ST_OK)
+		*why = "the object cannot be held";
 	free(inner);
 	json_decref(j);
 	return rc;
