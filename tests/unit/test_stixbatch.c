@@ -1186,6 +1186,54 @@ test_evidence_every_byte(void **state)
 	buf_free(&ev);
 }
 
+/* An object larger than EVIDENCE_MAX (the store keeps objects up to
+ * STORE_INTEL_JSON_MAX, and a batch takes one of any size alone): its
+ * evidence, made by stixbatch_evidence, verifies, and the report holds
+ * the whole object. */
+static void
+test_evidence_big_object(void **state)
+{
+	const size_t len = EVIDENCE_MAX + 4096;
+	struct stixbatch_manifest m;
+	struct stixbatch_report r;
+	struct buf man, b, ev;
+	uint8_t leaf[1][TLOG_HASH];
+	struct card cards[2];
+	const char *why = "unset";
+	char *obj = malloc(len);
+	status rc;
+
+	(void)state;
+	assert_non_null(obj);
+	memset(obj, 'a', len);
+	memcpy(obj, "{\"x\":\"", 6);
+	memcpy(obj + len - 2, "\"}", 2);
+	tlog_leaf_hash(obj, len, leaf[0]);
+	memset(&m, 0, sizeof m);
+	snprintf(m.batch, sizeof m.batch, "%s", BATCH);
+	m.n = 1;
+	EXPECT(stixbatch_root((const uint8_t (*)[TLOG_HASH])leaf, 1, m.root), ST_OK);
+	buf_init(&man, STIXBATCH_MANIFEST_MAX);
+	EXPECT(stixbatch_manifest(&m, &man), ST_OK);
+	bundle("stix-batch", man.p, man.len, &b);
+	buf_init(&ev, EVIDENCE_MAX + 2 * len);
+	EXPECT(stixbatch_evidence(obj, len, (const uint8_t (*)[TLOG_HASH])leaf, 1, 0, b.p, b.len,
+	    &ev), ST_OK);
+	cards[0] = alpha.card;
+	cards[1] = bravo.card;
+	rc = stixbatch_verify(ev.p, ev.len, cards, &r, &why);
+	if (rc != ST_OK)
+		fail_msg("an object of %zu bytes: got \"%s\" (%s), want ok", len, status_str(rc),
+		    why ? why : "no reason");
+	assert_int_equal(r.obj.len, len);
+	assert_memory_equal(r.obj.p, obj, len);
+	stixbatch_report_clear(&r);
+	buf_free(&ev);
+	buf_free(&b);
+	buf_free(&man);
+	free(obj);
+}
+
 static int
 setup(void **state)
 {
@@ -1228,6 +1276,7 @@ main(void)
 		cmocka_unit_test(test_evidence_refused),
 		cmocka_unit_test(test_evidence_wrong_message),
 		cmocka_unit_test(test_evidence_every_byte),
+		cmocka_unit_test(test_evidence_big_object),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
