@@ -233,14 +233,19 @@ stixbatch_evidence(const char *obj, size_t len, const uint8_t (*leaves)[TLOG_HAS
 	uint8_t path[TLOG_PROOF_MAX][TLOG_HASH];
 	char hex[2 * TLOG_HASH + 1];
 	size_t np = 0;
-	json_t *j, *p, *ev;
+	json_t *j, *p, *ev, *o;
 	char *text;
 	status rc;
 
 	if ((rc = stixbatch_path(leaves, n, i, path, &np)) != ST_OK)
 		return rc;
-	if (!(ev = json_loadb(bundle, blen, 0, NULL)))
+	/* NULL when obj is not UTF-8: the evidence would lack its object */
+	if (!(o = json_stringn(obj, len)))
+		return ST_INVALID;
+	if (!(ev = json_loadb(bundle, blen, 0, NULL))) {
+		json_decref(o);
 		return ST_PARSE;
+	}
 	p = json_array();
 	for (size_t k = 0; k < np; k++) {
 		sodium_bin2hex(hex, sizeof hex, path[k], TLOG_HASH);
@@ -249,7 +254,7 @@ stixbatch_evidence(const char *obj, size_t len, const uint8_t (*leaves)[TLOG_HAS
 	j = json_object();
 	json_object_set_new(j, "type", json_string(STIXBATCH_TYPE));
 	json_object_set_new(j, "v", json_integer(1));
-	json_object_set_new(j, "object", json_stringn(obj, len));
+	json_object_set_new(j, "object", o);
 	json_object_set_new(j, "leaf", json_integer((json_int_t)i));
 	json_object_set_new(j, "path", p);
 	json_object_set_new(j, "evidence", ev);
