@@ -880,6 +880,17 @@ test_evidence_make_refuses(void **state)
 	EXPECT(stixbatch_evidence(batch.text[0], strlen(batch.text[0]),
 	    (const uint8_t (*)[TLOG_HASH])batch.leaves, NOBJ, 0, "not json", 8, &out), ST_PARSE);
 	assert_int_equal(out.len, 0);
+	/* an object that is not UTF-8 cannot be a JSON string: refused, not
+	 * written without its object */
+	{
+		static const char bad[] = "{\"name\":\"\xff\xfe\"}";
+		uint8_t lv[1][TLOG_HASH];
+
+		tlog_leaf_hash(bad, strlen(bad), lv[0]);
+		EXPECT(stixbatch_evidence(bad, strlen(bad), (const uint8_t (*)[TLOG_HASH])lv, 1, 0,
+		    good_bundle.p, good_bundle.len, &out), ST_INVALID);
+		assert_int_equal(out.len, 0);
+	}
 	buf_free(&out);
 }
 
