@@ -590,7 +590,7 @@ test_batches(void **state)
 	uint8_t root[32], leaves[3 * 32];
 	int64_t seqs[3], s4;
 	struct store_intel_batch b;
-	struct bseen bs;
+	struct bseen bs = { .n = 0 };
 	struct seen s;
 
 	for (int i = 0; i < 32; i++)
@@ -947,7 +947,7 @@ test_share_rollback(void **state)
 	enum store_intel_outcome o;
 	int64_t seq = 0;
 	int peers = 0;
-	struct bseen bs;
+	struct bseen bs = { .n = 0 };
 	struct rseen rsn;
 	struct vseen v;
 	struct seen s;
