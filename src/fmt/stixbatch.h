@@ -39,6 +39,9 @@
 #define STIXBATCH_BYTES (8u << 20)	/* bytes of a batch's objects, about */
 #define STIXBATCH_MANIFEST_MAX 256	/* bytes of a manifest */
 #define STIXBATCH_TYPE "parley-intel-evidence"
+/* The largest object evidence read: a bundle and an object of up to
+ * 64 MiB (store_intel.h's limit), each byte escaped at most to two. */
+#define STIXBATCH_EVIDENCE_MAX (EVIDENCE_MAX + (128u << 20))
 
 struct stixbatch_manifest {
 	char batch[STAMP_UUID_LEN];

@@ -230,7 +230,7 @@ foreign(struct intel *in, const struct peer *p, const struct stix_obj *o,
 		return;
 	t->foreign = 1;
 	if (from) {
-		struct stixrule_terms ft;
+		struct stixrule_terms ft = { 0 };
 		enum agreement_onward ow;
 
 		t->onward_ok = terms_for(in, from, &ft, &ow) == ST_OK &&
