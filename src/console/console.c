@@ -652,32 +652,19 @@ console_new(struct http *h, struct node *n, struct link_engine *e, struct agree 
     struct desk *d, struct console **out)
 {
 	const char *url = node_config(n)->console_listen;
-	char host[CARD_ENDPOINT_MAX + 1], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
 	struct console *c;
-	int tls, port;
 	status rc;
 
 	*out = NULL;
 	if (!url[0])
 		return ST_OK;
-	if (config_console_parse(url, &tls, host, sizeof host, &port) != ST_OK)
-		return ST_INVALID;
 	if (!(c = calloc(1, sizeof *c)))
 		return ST_NOMEM;
 	c->n = n;
 	c->e = e;
 	c->g = g;
 	c->d = d;
-	c->https = tls;
-	rc = ST_OK;
-	if (tls && ((rc = node_path(node_dir(n), "server.key", key)) != ST_OK ||
-	    (rc = node_path(node_dir(n), "server.crt", crt)) != ST_OK ||
-	    (rc = tlsctx_new_server(key, crt, &c->tls)) != ST_OK)) {
-		console_free(c);
-		return rc;
-	}
-	rc = http_listen(h, "console", host, port, tls ? HTTP_TLS_SERVER : HTTP_PLAIN, c->tls,
-	    &c->l);
+	rc = http_listen_url(h, "console", url, node_dir(n), &c->tls, &c->https, &c->l);
 	if (!rc)
 		rc = http_route(c->l, HTTP_GET, "/", 0, on_root, c);
 	if (!rc)

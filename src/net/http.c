@@ -44,6 +44,7 @@
 
 #include "net/http.h"
 #include "node/config.h"
+#include "node/node.h"
 #include "util/diag.h"
 #include "util/stamp.h"
 
@@ -164,6 +165,7 @@ static struct diag_limit lim_fds = DIAG_LIMIT_INIT;
 static struct diag_limit lim_budget = DIAG_LIMIT_INIT;
 
 _Static_assert(CONFIG_BODY_BUDGET_MIN >= HTTP_REQUEST_MAX, "a budget holds a request");
+_Static_assert(CONFIG_TAXII_MAX_BODY_DEFAULT <= HTTP_REQUEST_MAX, "taxii_max_body fits a request");
 
 /* ---- the status table ---- */
 
@@ -185,7 +187,9 @@ static const struct {
 	{ ST_CONFLICT, 409, "Conflict" },
 	{ ST_REPLAY, 409, "Conflict" },
 	{ ST_EXISTS, 409, "Conflict" },
+	{ ST_NOT_ACCEPTABLE, 406, "Not Acceptable" },
 	{ ST_TOOBIG, 413, "Content Too Large" },
+	{ ST_MEDIA_TYPE, 415, "Unsupported Media Type" },
 	{ ST_RECIPIENT, 421, "Misdirected Request" },
 	{ ST_FORK, 422, "Unprocessable Content" },
 	{ ST_ORDER, 425, "Too Early" },
@@ -1155,6 +1159,25 @@ serve_ping(void *arg, struct http_req *r)
 {
 	(void)arg;
 	http_reply(r, ST_OK, "text/plain", "", 0);
+}
+
+status
+http_listen_url(struct http *h, const char *name, const char *url, const char *dir,
+    struct tlsctx **tls, int *https, struct http_listener **out)
+{
+	char host[CARD_ENDPOINT_MAX + 1], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
+	int port;
+	status rc;
+
+	*tls = NULL;
+	*out = NULL;
+	if (config_console_parse(url, https, host, sizeof host, &port) != ST_OK)
+		return ST_INVALID;
+	if (*https && ((rc = node_path(dir, "server.key", key)) != ST_OK ||
+	    (rc = node_path(dir, "server.crt", crt)) != ST_OK ||
+	    (rc = tlsctx_new_server(key, crt, tls)) != ST_OK))
+		return rc;
+	return http_listen(h, name, host, port, *https ? HTTP_TLS_SERVER : HTTP_PLAIN, *tls, out);
 }
 
 status

@@ -37,6 +37,8 @@ typedef enum status {
 	ST_UNAUTHORIZED,	/* who is asking is not known: sign in first, or again */
 	ST_FORBIDDEN,	/* known, but this request is refused (a form without its token) */
 	ST_LIMITED,	/* too many attempts: wait before trying again */
+	ST_NOT_ACCEPTABLE,	/* no answer in a media type the caller accepts */
+	ST_MEDIA_TYPE,	/* a body in a media type the resource does not take */
 	ST__COUNT
 } status;
 
