@@ -61,7 +61,7 @@ enum {
 	I_CUR = STORE_SQ_INTEL, I_VER, I_ADD, I_UNCUR, I_FLAG, I_LIST, I_GET, I_GET_ALL,
 	I_COUNT, I_QUERY, I_DELETE, I__END
 };
-_Static_assert(I__END <= STORE_SQ_SLOTS, "store_intel.c has more queries than the"
+_Static_assert(I__END <= STORE_SQ_SHARE, "store_intel.c has more queries than the"
     " handle's slots (store_sqlite_int.h)");
 
 #define OBJ_COLS \
@@ -362,7 +362,7 @@ enum {
 	S_STAGE_GET, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
 	S__END
 };
-_Static_assert(S__END <= STORE_SQ_SLOTS, "store_intel.c's sharing queries exceed the"
+_Static_assert(S__END <= STORE_SQ_TAXII, "store_intel.c's sharing queries exceed the"
     " handle's slots (store_sqlite_int.h)");
 
 #define BATCH_COLS "id, peer_id, n, root, leaves, tlp, state, msg, made_ms FROM intel_batch"
