@@ -175,6 +175,7 @@ static const struct {
 	const char *reason;
 } table[] = {
 	{ ST_OK, 200, "OK" },
+	{ ST_ACCEPTED, 202, "Accepted" },
 	{ ST_SEE_OTHER, 303, "See Other" },
 	{ ST_PARSE, 400, "Bad Request" },
 	{ ST_INVALID, 400, "Bad Request" },
