@@ -959,6 +959,32 @@ find_conn(struct http_listener *l, const struct bufferevent *bev)
 	return NULL;
 }
 
+/* decode_keys - percent-decode q's keys in place (evhttp decodes only
+ * the values; a client may write match[id] as match%5Bid%5D).  ST_PARSE
+ * for a key that decodes to one holding a NUL. */
+static status
+decode_keys(struct evkeyvalq *q)
+{
+	struct evkeyval *kv;
+
+	TAILQ_FOREACH(kv, q, next) {
+		size_t n = 0;
+		char *k;
+
+		if (!strchr(kv->key, '%') && !strchr(kv->key, '+'))
+			continue;
+		if (!(k = evhttp_uridecode(kv->key, 1, &n)))
+			return ST_NOMEM;
+		if (strlen(k) != n) {
+			free(k);
+			return ST_PARSE;
+		}
+		free(kv->key);
+		kv->key = k;
+	}
+	return ST_OK;
+}
+
 static void
 on_request(struct evhttp_request *ev, void *arg)
 {
@@ -1000,7 +1026,7 @@ on_request(struct evhttp_request *ev, void *arg)
 	q = uri ? evhttp_uri_get_query(uri) : NULL;
 	TAILQ_INIT(&r->query);
 	r->have_query = 1;
-	if (q && evhttp_parse_query_str(q, &r->query) != 0) {
+	if (q && (evhttp_parse_query_str(q, &r->query) != 0 || decode_keys(&r->query) != ST_OK)) {
 		st = ST_PARSE, why = "malformed query string";
 		goto refuse;
 	}
