@@ -59,14 +59,17 @@ taxiireq_time(const char *s, int64_t *ms)
 		for (size_t i = 20; i < n - 1; i++)
 			if (s[i] < '0' || s[i] > '9')
 				return ST_INVALID;
-		t[19] = '.';
+		t[19] = '.';	/* exactly three digits, as stamp_parse reads them */
+		memcpy(t + 20, "000", 3);
 		memcpy(t + 20, s + 20, frac > 3 ? 3 : frac);
-		t[20 + (frac > 3 ? 3 : frac)] = 'Z';
-		t[21 + (frac > 3 ? 3 : frac)] = '\0';
+		t[23] = 'Z';
+		t[24] = '\0';
 	} else {
 		t[19] = 'Z';
 		t[20] = '\0';
 	}
+	if (s[10] != 'T' && s[10] != 't')
+		return ST_INVALID;
 	t[10] = 'T';	/* RFC 3339 allows 't' */
 	return stamp_parse(t, ms) == ST_OK ? ST_OK : ST_INVALID;
 }
