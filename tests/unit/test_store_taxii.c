@@ -150,7 +150,7 @@ put(struct fx *f, const char *id, const char *modified, int64_t ms, int64_t now)
 	snprintf(type, sizeof type, "%.*s", (int)(sep - id), id);
 	snprintf(json, sizeof json, "{\"id\":\"%s\",\"modified\":\"%s\"}", id, modified);
 	in = (struct store_intel_in){ "local", 0, id, type, modified, ms, "none", 0, json,
-		strlen(json) };
+		strlen(json), NULL, 0 };
 	EXPECT(store_begin(f->st), ST_OK);
 	EXPECT(store_intel_put(f->st, &in, now, NULL), ST_OK);
 	EXPECT(store_commit(f->st), ST_OK);
