@@ -105,7 +105,7 @@ answer(struct http_req *r, struct page *p, const struct taxii_filter *f)
 	struct buf out;
 	status rc;
 
-	buf_init(&out, PAGE_BYTES + (1u << 20));
+	buf_init(&out, p->b.len + 4096);	/* the page and its envelope */
 	rc = buf_addf(&out, "{\"more\":%s", p->more ? "true" : "false");
 	if (!rc && p->more) {
 		taxiireq_next(f, p->last_ms, p->last_seq, next);
