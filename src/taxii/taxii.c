@@ -294,7 +294,9 @@ basic(struct taxii *t, const char *b64, struct taxii_who *who, char name[static 
 		return ST_UNAUTHORIZED;
 	}
 	*colon = '\0';
-	snprintf(name, 80, "%s", (char *)raw);
+	n = strnlen((char *)raw, 79);	/* for log lines and the failures' key */
+	memcpy(name, raw, n);
+	name[n] = '\0';
 	crypto_hash_sha256(pwh, (uint8_t *)colon + 1, strlen(colon + 1));
 	if (strlen((char *)raw) <= STORE_TAXII_NAME_MAX &&
 	    store_taxii_user_get(node_store(t->n), (char *)raw, user_row, &u) == ST_OK &&
