@@ -439,3 +439,16 @@ def test_attack_through_taxii(alpha):
     assert [o["id"] for o in got["objects"]] == want[:1000]
     man = c.get(path.replace("/objects/", "/manifest/"), params={"limit": 1000})
     assert man.status_code == 200 and len(man.json()["objects"]) == min(1000, len(objs))
+
+
+def test_failed_attempts_wait(make_node):
+    """Five failures from one address are free; the sixth makes the address
+    wait (429), even with the right password; the failures are logged."""
+    a = make_node("alpha")
+    url = serve(a)
+    a.start()
+    for _ in range(6):
+        error_of(Taxii(url, "admin", "wrong password, again").get("/taxii2/"), 401)
+    error_of(Taxii(url, "admin", "wrong password, again").get("/taxii2/"), 429)
+    error_of(Taxii(url, "admin").get("/taxii2/"), 429)
+    assert a.loggrep("taxii: failed authentication as admin from 127.0.0.1")
