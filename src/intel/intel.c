@@ -82,6 +82,7 @@ struct intel {
 	const char *props[CONFIG_PROPS_MAX / 4];
 	size_t n_props;
 	struct diag_limit refusals;
+	struct stix_doc *extdef;	/* parley's origin extension's definition */
 };
 
 static void pump(struct ipeer *ip);
@@ -861,6 +862,10 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	}
 	if (!rc)
 		rc = store_intel_stage_del(st, peer_id, mf.batch, 0);
+	/* the definition of the extension readers find on these objects,
+	 * among them (once: the same again changes nothing) */
+	if (!rc && in->extdef)
+		rc = store_intel_put_stix(st, t.col, 0, stix_at(in->extdef, 0), t.now, NULL);
 	free(leaves);
 	buf_free(&h.b);
 	if (!rc)
@@ -1027,6 +1032,17 @@ intel_new(struct event_base *base, struct node *n, struct http *h, struct peers 
 		intel_free(in);
 		return rc;
 	}
+	{
+		char why[STIX_WHY_MAX];
+		struct buf b;
+
+		buf_init(&b, 1u << 16);
+		if (stixrule_extension_definition(&b) != ST_OK ||
+		    stix_read(b.p, b.len, &in->extdef, why) != ST_OK || stix_count(in->extdef) != 1 ||
+		    !stix_at(in->extdef, 0)->ok)
+			diag_panic("intel: parley's extension definition does not read");
+		buf_free(&b);
+	}
 	if (base && (in->kick = evtimer_new(base, on_kick, in)))
 		event_active(in->kick, EV_TIMEOUT, 0);
 	*out = in;
@@ -1049,6 +1065,7 @@ intel_free(struct intel *in)
 	if (in->kick)
 		event_free(in->kick);
 	sodium_memzero(in->key, sizeof in->key);
+	stix_free(in->extdef);
 	free(in);
 }
 
@@ -1075,6 +1092,8 @@ vline(void *arg, const char *id, int64_t version_ms, const uint8_t *hash)
 	struct vtext *v = arg;
 	char hex[2 * STORE_INTEL_HASH + 1];
 
+	if (strcmp(id, STIXRULE_ORIGIN_EXT) == 0)
+		return 0;	/* the receiver's own addition to from:PEER */
 	sodium_bin2hex(hex, sizeof hex, hash, STORE_INTEL_HASH);
 	v->rc = buf_addf(v->out, "%s %lld %s\n", id, (long long)version_ms, hex);
 	return v->rc != ST_OK;

@@ -64,11 +64,17 @@ def share(node, peer, path, check=True):
     return p
 
 
+# parley's origin extension's definition, kept beside what a peer shared
+ORIGIN_EXT = "extension-definition--5fc28f09-479f-485d-b216-7a0291325a29"
+
+
 def listed(node, **kw):
+    """The objects of a collection, every version, but the definition of
+    the origin extension (test_origin_extension_definition checks that)."""
     args = ["intel", "list", "--json", "--all-versions"]
     for k, v in kw.items():
         args += ["--" + k, v]
-    return node.json(*args)["objects"]
+    return [o for o in node.json(*args)["objects"] if o["id"] != ORIGIN_EXT]
 
 
 def ids(objs):
@@ -109,6 +115,10 @@ def test_shared_both_ways_exactly_once(make_node, top):
     assert shown["object"]["pattern"] == objs[1]["pattern"]
     # bravo's own collection stays empty: received objects are apart
     assert listed(b) == []
+    # beside them, once, the definition of the origin extension
+    defs = [o for o in b.json("intel", "list", "--json", "--from", "alpha")["objects"]
+            if o["id"] == ORIGIN_EXT]
+    assert len(defs) == 1 and defs[0]["type"] == "extension-definition"
 
     # the other way
     share(b, "alpha", write(d, "a1.json", indicator(MAL.replace("malware", "indicator"))))
@@ -320,8 +330,8 @@ def many(n, start=0):
 
 
 def held_from(node, peer_row="from:%"):
-    return int(peek(node, "SELECT count(*) FROM intel_obj WHERE collection LIKE '%s'"
-                    % peer_row) or 0)
+    return int(peek(node, "SELECT count(*) FROM intel_obj WHERE collection LIKE '"
+                    + peer_row + "' AND id <> '" + ORIGIN_EXT + "'") or 0)
 
 
 def reconciled(node, peer):
@@ -344,7 +354,8 @@ def test_kill9_mid_transfer(make_node, top, victim):
     assert 0 < got < n        # the kill came mid-transfer
     (b if victim == "receiver" else a).start()
     wait_for(lambda: held_from(b) == n, 120, "every object at bravo")
-    assert int(peek(b, "SELECT count(DISTINCT id) FROM intel_obj WHERE collection LIKE 'from:%'")) == n
+    assert int(peek(b, "SELECT count(DISTINCT id) FROM intel_obj WHERE collection LIKE"
+                    " 'from:%' AND id <> '" + ORIGIN_EXT + "'")) == n
     wait_for(lambda: int(peek(a, "SELECT count(*) FROM intel_batch WHERE state = 2")) == n // 1000,
              60, "every batch receipted at alpha")
     rep = reconciled(a, "bravo")

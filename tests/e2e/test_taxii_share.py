@@ -58,6 +58,11 @@ def shared_through(sender, receiver, sname, rname, objs):
     path = receiver.objects_path("from " + sname)
     got = wait_for(lambda: receiver.get(path).json().get("objects"), 30,
                    "the objects at the receiver")
+    # beside them, the definition of the extension they carry
+    defs = [o for o in got if o["id"] == ORIGIN_EXT]
+    assert len(defs) == 1 and defs[0]["type"] == "extension-definition"
+    assert defs[0]["extension_types"] == ["property-extension"]
+    got = [o for o in got if o["id"] != ORIGIN_EXT]
     assert sorted(o["id"] for o in got) == sorted(o["id"] for o in objs)
     for o in got:
         ext = o["extensions"][ORIGIN_EXT]
@@ -89,7 +94,7 @@ def test_refused_by_the_agreement_is_a_failure(make_node):
     assert done["success_count"] == 1 and done["failure_count"] == 1
     got = wait_for(lambda: cb.get(cb.objects_path("from alpha")).json().get("objects"), 30,
                    "the allowed object at bravo")
-    assert [o["id"] for o in got] == [indicator(4)["id"]]
+    assert [o["id"] for o in got if o["id"] != ORIGIN_EXT] == [indicator(4)["id"]]
     # the status outlives a restart, complete
     a.stop()
     a.start()
