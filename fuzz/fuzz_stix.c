@@ -6,7 +6,8 @@
  * that an accepted object says what its kind needs (a type, an id of that
  * type, modified when versioned, a label in range); and that an accepted
  * object written out by jansson and read alone is accepted again, with
- * the same version and label. */
+ * the same version and label.  The same bytes are read as a TAXII envelope
+ * too (stix_read_envelope). */
 #include "fuzz_common.h"
 #include "fmt/stix.h"
 
@@ -45,13 +46,50 @@ again(const struct stix_obj *o)
 	free(text);
 }
 
+/* envelope - the same bytes as a TAXII envelope: refused with a why, or
+ * read with one object or more, no bundle id, each refusal printable and
+ * counted. */
+static void
+envelope(const uint8_t *data, size_t size)
+{
+	char why[STIX_WHY_MAX];
+	struct stix_doc *d;
+	size_t refused = 0;
+	status rc = stix_read_envelope((const char *)data, size, &d, why);
+
+	printable(why);
+	if (rc != ST_OK) {
+		if (why[0] == '\0' || d)
+			abort();
+		return;
+	}
+	if (why[0] != '\0' || !d || stix_count(d) == 0 || stix_bundle_id(d))
+		abort();
+	for (size_t i = 0; i < stix_count(d); i++) {
+		const struct stix_obj *o = stix_at(d, i);
+
+		if (o->index != i || o->ok == !!o->why)
+			abort();
+		if (!o->ok) {
+			printable(o->why);
+			refused++;
+		}
+	}
+	if (refused != stix_refused(d))
+		abort();
+	stix_free(d);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char why[STIX_WHY_MAX];
 	struct stix_doc *d;
 	size_t refused = 0;
-	status rc = stix_read((const char *)data, size, &d, why);
+	status rc;
+
+	envelope(data, size);
+	rc = stix_read((const char *)data, size, &d, why);
 
 	printable(why);
 	if (rc != ST_OK) {

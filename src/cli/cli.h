@@ -40,6 +40,7 @@ int cli_template(int argc, char **argv);
 int cli_config(int argc, char **argv);
 int cli_intel(int argc, char **argv);
 int cli_share(int argc, char **argv);
+int cli_taxii(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -167,8 +167,7 @@ evidence_check(const char *path, const char *const *cardpath, int n_cards)
 	int e;
 
 	/* a bundle or a fork proof */
-	buf_init(&text, (EVIDENCE_MAX > FORKPROOF_MAX ? EVIDENCE_MAX : FORKPROOF_MAX) +
-	    STIXBATCH_BYTES);
+	buf_init(&text, STIXBATCH_EVIDENCE_MAX);	/* the largest of the three kinds */
 	rc = file_read(path, &text);
 	if (rc) {
 		buf_free(&text);

@@ -268,23 +268,11 @@ put_all(struct store *st, const struct stix_doc *d, size_t count[static N_OUTCOM
 	for (size_t i = 0; i < stix_count(d); i++) {
 		const struct stix_obj *o = stix_at(d, i);
 		enum store_intel_outcome out;
-		struct store_intel_in in;
-		char *text;
 		status rc;
 
 		if (!o->ok)
 			continue;
-		/* the object's canonical text: compact, members by name (one
-		 * object reads the same from a bundle or alone, and hashes so) */
-		text = json_dumps(o->json, JSON_COMPACT | JSON_SORT_KEYS);
-		if (!text)
-			return ST_NOMEM;
-		in = (struct store_intel_in){ COLLECTION, 0, o->id, o->type,
-			o->versioned ? o->modified : "", o->versioned ? o->modified_ms : 0,
-			stix_tlp_name(o), o->revoked, text, strlen(text), NULL, 0 };
-		rc = store_intel_put(st, &in, now, &out);
-		free(text);
-		if (rc)
+		if ((rc = store_intel_put_stix(st, COLLECTION, 0, o, now, &out)) != ST_OK)
 			return rc;
 		count[out]++;
 		if (objs)

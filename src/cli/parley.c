@@ -61,6 +61,7 @@ static const struct {
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },
 	{ "intel", cli_intel, "STIX 2.1 intelligence: validate, import, list, show, reconcile, evidence, refusals" },
 	{ "share", cli_share, "share a STIX 2.1 document with a peer over the cert link" },
+	{ "taxii", cli_taxii, "the TAXII 2.1 server: its URL, its users (taxii user add|token|list|remove)" },
 };
 
 static int

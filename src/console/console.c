@@ -15,6 +15,7 @@
 #include "util/b64.h"
 #include "util/diag.h"
 #include "util/stamp.h"
+#include "util/tries.h"
 
 #define TOKEN_BYTES 32
 #define TOKEN_LEN CONSOLE_TOKEN_LEN
@@ -24,13 +25,6 @@
 #define PING_S 15		/* a comment on each stream this often: a dead one shows */
 
 #define session console_session
-
-/* Failed sign-ins of one officer name or one address. */
-struct fail {
-	char key[80];
-	int n;
-	int64_t until_ms;	/* refused until then */
-};
 
 /* A page listening on /events (Server-Sent Events). */
 struct stream {
@@ -48,7 +42,7 @@ struct console {
 	struct http_listener *l;
 	int https;
 	struct session s[CONSOLE_SESSIONS_MAX];
-	struct fail fails[FAILS_MAX];
+	struct tries *fails;	/* failed sign-ins per officer name and address */
 	struct stream streams[STREAMS_MAX];
 	struct event *ping;
 	uint64_t version;	/* the desk's changes seen */
@@ -261,56 +255,6 @@ signin_page(struct http_req *r, status st, const char *error, const char *office
 	buf_free(&b);
 }
 
-/* fail_slot - the failures of key (an officer "o:NAME", an address
- * "a:ADDR"): its slot, or the oldest to reuse. */
-static struct fail *
-fail_slot(struct console *c, const char *key)
-{
-	struct fail *f = NULL;
-
-	for (size_t i = 0; i < FAILS_MAX; i++)
-		if (strcmp(c->fails[i].key, key) == 0)
-			return &c->fails[i];
-	for (size_t i = 0; i < FAILS_MAX && !f; i++)
-		if (!c->fails[i].key[0])
-			f = &c->fails[i];	/* a free one */
-	for (size_t i = 0; i < FAILS_MAX && !f; i++)
-		if (c->fails[i].until_ms < stamp_now_ms())
-			f = &c->fails[i];	/* one no longer refused */
-	if (!f) {	/* all refused now: the one refused for the least time */
-		f = &c->fails[0];
-		for (size_t i = 1; i < FAILS_MAX; i++)
-			if (c->fails[i].until_ms < f->until_ms)
-				f = &c->fails[i];
-	}
-	memset(f, 0, sizeof *f);
-	snprintf(f->key, sizeof f->key, "%s", key);
-	return f;
-}
-
-/* locked - ms left while key is refused (0: not). */
-static int64_t
-locked(struct console *c, const char *key)
-{
-	int64_t left = fail_slot(c, key)->until_ms - stamp_now_ms();
-
-	return left > 0 ? left : 0;
-}
-
-static void
-failed(struct console *c, const char *key)
-{
-	struct fail *f = fail_slot(c, key);
-	int64_t lock = 1000;
-
-	if (++f->n > CONSOLE_FAILS_FREE) {
-		for (int i = CONSOLE_FAILS_FREE; i < f->n && lock < CONSOLE_LOCK_MAX_MS; i++)
-			lock *= 2;
-		f->until_ms = stamp_now_ms() + (lock < CONSOLE_LOCK_MAX_MS ? lock :
-		    CONSOLE_LOCK_MAX_MS);
-	}
-}
-
 struct auth {
 	char pw[PASSWD_HASH_MAX], totp[TOTP_B32_LEN(TOTP_SECRET_MAX)];
 	int64_t step;
@@ -400,7 +344,9 @@ on_signin(void *arg, struct http_req *r)
 	}
 	snprintf(ko, sizeof ko, "o:%.70s", officer);
 	snprintf(ka, sizeof ka, "a:%.70s", addr ? addr : "?");
-	left = locked(c, ko) > locked(c, ka) ? locked(c, ko) : locked(c, ka);
+	left = tries_locked(c->fails, ko, stamp_now_ms());
+	if (tries_locked(c->fails, ka, stamp_now_ms()) > left)
+		left = tries_locked(c->fails, ka, stamp_now_ms());
 	if (left) {
 		snprintf(left_s, sizeof left_s, "Too many failed sign-ins: try again in %lld s.",
 		    (long long)((left + 999) / 1000));
@@ -408,14 +354,14 @@ on_signin(void *arg, struct http_req *r)
 		return;
 	}
 	if (check(c, officer, password, http_req_form(r, "code")) != ST_OK) {
-		failed(c, ko);
-		failed(c, ka);
+		tries_failed(c->fails, ko, stamp_now_ms());
+		tries_failed(c->fails, ka, stamp_now_ms());
 		diag_warn_limit(&lim_fail, "console: failed sign-in as %s from %s",
 		    card_name_ok(officer) ? officer : "(not an officer's name)", addr ? addr : "?");
 		signin_page(r, ST_UNAUTHORIZED, "Wrong officer name, password or code.", officer);
 		return;
 	}
-	fail_slot(c, ko)->n = 0;
+	tries_clear(c->fails, ko);
 	s = session_new(c, officer);
 	s->lang = node_config(c->n)->desk_lang;
 	if (store_officer_get(node_store(c->n), officer, officer_lang, s) != ST_OK)
@@ -652,32 +598,21 @@ console_new(struct http *h, struct node *n, struct link_engine *e, struct agree 
     struct desk *d, struct console **out)
 {
 	const char *url = node_config(n)->console_listen;
-	char host[CARD_ENDPOINT_MAX + 1], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
 	struct console *c;
-	int tls, port;
 	status rc;
 
 	*out = NULL;
 	if (!url[0])
 		return ST_OK;
-	if (config_console_parse(url, &tls, host, sizeof host, &port) != ST_OK)
-		return ST_INVALID;
 	if (!(c = calloc(1, sizeof *c)))
 		return ST_NOMEM;
 	c->n = n;
 	c->e = e;
 	c->g = g;
 	c->d = d;
-	c->https = tls;
-	rc = ST_OK;
-	if (tls && ((rc = node_path(node_dir(n), "server.key", key)) != ST_OK ||
-	    (rc = node_path(node_dir(n), "server.crt", crt)) != ST_OK ||
-	    (rc = tlsctx_new_server(key, crt, &c->tls)) != ST_OK)) {
-		console_free(c);
-		return rc;
-	}
-	rc = http_listen(h, "console", host, port, tls ? HTTP_TLS_SERVER : HTTP_PLAIN, c->tls,
-	    &c->l);
+	rc = tries_new(FAILS_MAX, CONSOLE_FAILS_FREE, CONSOLE_LOCK_MAX_MS, &c->fails);
+	if (!rc)
+		rc = http_listen_url(h, "console", url, node_dir(n), &c->tls, &c->https, &c->l);
 	if (!rc)
 		rc = http_route(c->l, HTTP_GET, "/", 0, on_root, c);
 	if (!rc)
@@ -735,5 +670,6 @@ console_free(struct console *c)
 	msgview_free(c->msgview);	/* before the witness its downloads wait on */
 	sodium_memzero(c->s, sizeof c->s);
 	tlsctx_free(c->tls);
+	tries_free(c->fails);
 	free(c);
 }

@@ -387,3 +387,22 @@ tlsctx_peer_key(SSL *ssl, uint8_t pk[static IDENT_PK_LEN])
 		return ST_UNKNOWN_KEY;
 	return leaf_key(SSL_get0_peer_certificate(ssl), pk);
 }
+
+status
+tlsctx_cert_sha256(const char *certpath, uint8_t out[static 32])
+{
+	FILE *f = fopen(certpath, "r");
+	unsigned int n = 0;
+	X509 *x;
+	status rc;
+
+	if (!f)
+		return ST_IO;
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!x)
+		return ST_PARSE;
+	rc = X509_digest(x, EVP_sha256(), out, &n) == 1 && n == 32 ? ST_OK : ST_CRYPTO;
+	X509_free(x);
+	return rc;
+}

@@ -48,6 +48,10 @@ status tlsctx_make_server_cert(const char *keypath, const char *certpath,
 void tlsctx_refusal(SSL *ssl, unsigned long err, char *out, size_t cap);
 /* tlsctx_free - NULL is a no-op. */
 void tlsctx_free(struct tlsctx *t);
+/* tlsctx_cert_sha256 - the SHA-256 of the DER of the PEM certificate at
+ * certpath (what a client pins, what browsers show), into out.  ST_IO
+ * (cannot read it), ST_PARSE (not a certificate). */
+status tlsctx_cert_sha256(const char *certpath, uint8_t out[static 32]) WUR;
 /* tlsctx_server_ssl - a new SSL for an accepted connection; it requires a
  * client certificate whose key pin() accepts.  NULL on failure. */
 SSL *tlsctx_server_ssl(struct tlsctx *t);

@@ -33,6 +33,7 @@
 #include "agree/agree.h"
 #include "console/console.h"
 #include "intel/intel.h"
+#include "taxii/taxii.h"
 #include "desk/desk.h"
 #include "api/api.h"
 #include "crypto/tlsctx.h"
@@ -129,6 +130,7 @@ main(int argc, char **argv)
 	struct desk *d = NULL;
 	struct console *con = NULL;
 	struct intel *in = NULL;
+	struct taxii *tx = NULL;
 	status rc;
 
 	diag_init("parleyd", 1);
@@ -184,6 +186,9 @@ main(int argc, char **argv)
 		diag_fatal("cannot set up the desk: %s", status_str(rc));
 	if ((rc = intel_new(base, n, h, ps, e, tls, &in)) != ST_OK)
 		diag_fatal("cannot set up sharing: %s", status_str(rc));
+	if ((rc = taxii_new(h, n, ps, in, &tx)) != ST_OK)
+		diag_fatal("cannot serve TAXII at %s: %s", node_config(n)->taxii_listen,
+		    status_str(rc));
 	if ((rc = console_new(h, n, e, g, d, &con)) != ST_OK)
 		diag_fatal("cannot serve the console at %s: %s", node_config(n)->console_listen,
 		    status_str(rc));
@@ -208,6 +213,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 	api_free(a);
 	console_free(con);
+	taxii_free(tx);
 	intel_free(in);
 	desk_free(d);
 	agree_free(g);

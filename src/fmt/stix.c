@@ -41,6 +41,7 @@
 struct stix_doc {
 	json_t *root;
 	const char *bundle_id;
+	int many;		/* a list of objects (a bundle's, an envelope's) */
 	size_t n, refused;
 	struct stix_obj *v;
 };
@@ -1606,12 +1607,14 @@ read_one(struct stix_doc *d, size_t i, const json_t *j, const char *at)
 	return ST_OK;
 }
 
+static status read_all(struct stix_doc *d, const json_t *objs, struct stix_doc **out,
+    char why[static STIX_WHY_MAX]);
+
 status
 stix_read(const char *text, size_t n, struct stix_doc **out, char why[static STIX_WHY_MAX])
 {
 	const json_t *objs = NULL, *v;
 	struct stix_doc *d;
-	char at[48];
 	status rc;
 	size_t tn;
 
@@ -1643,19 +1646,32 @@ stix_read(const char *text, size_t n, struct stix_doc **out, char why[static STI
 			return rc;
 		}
 		d->bundle_id = json_string_value(v);
+		d->many = 1;
 		d->n = objs ? json_array_size(objs) : 0;
 	} else {
 		d->n = 1;
 	}
+	return read_all(d, objs, out, why);
+}
+
+/* read_all - read d's objects (objs' when d->many, else its root) and
+ * give d to *out; d is freed on failure. */
+static status
+read_all(struct stix_doc *d, const json_t *objs, struct stix_doc **out,
+    char why[static STIX_WHY_MAX])
+{
+	status rc = ST_OK;
+	char at[48];
+
 	if (d->n && !(d->v = calloc(d->n, sizeof *d->v))) {
 		stix_free(d);
 		return doc_fail(why, ST_NOMEM, "(top): out of memory");
 	}
 	for (size_t i = 0; i < d->n && rc == ST_OK; i++) {
-		if (d->bundle_id)
+		if (d->many)
 			snprintf(at, sizeof at, "objects[%zu]", i);
-		rc = read_one(d, i, d->bundle_id ? json_array_get(objs, i) : d->root,
-		    d->bundle_id ? at : "(top)");
+		rc = read_one(d, i, d->many ? json_array_get(objs, i) : d->root,
+		    d->many ? at : "(top)");
 	}
 	if (rc) {
 		stix_free(d);
@@ -1663,6 +1679,38 @@ stix_read(const char *text, size_t n, struct stix_doc **out, char why[static STI
 	}
 	*out = d;
 	return ST_OK;
+}
+
+status
+stix_read_envelope(const char *text, size_t n, struct stix_doc **out,
+    char why[static STIX_WHY_MAX])
+{
+	const json_t *objs;
+	struct stix_doc *d;
+	status rc;
+
+	*out = NULL;
+	why[0] = '\0';
+	if (!(d = calloc(1, sizeof *d)))
+		return doc_fail(why, ST_NOMEM, "(top): out of memory");
+	if ((rc = why_load(text, n, STIX_BYTES_MAX, &d->root, why)) != ST_OK) {
+		stix_free(d);
+		return rc;
+	}
+	objs = json_object_get(d->root, "objects");
+	if (!json_is_array(objs) || json_array_size(objs) == 0)
+		rc = doc_fail(why, ST_INVALID, "envelope: \"objects\" is not a non-empty list"
+		    " (TAXII 2.1 section 3.7)");
+	else if (json_array_size(objs) > STIX_OBJECTS_MAX)
+		rc = doc_fail(why, ST_TOOBIG, "envelope: %zu objects, over the %d allowed",
+		    json_array_size(objs), STIX_OBJECTS_MAX);
+	if (rc) {
+		stix_free(d);
+		return rc;
+	}
+	d->many = 1;
+	d->n = json_array_size(objs);
+	return read_all(d, objs, out, why);
 }
 
 void

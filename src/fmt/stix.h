@@ -92,6 +92,14 @@ struct stix_doc;	/* opaque: the parsed document and its objects */
  * ST_INVALID for a bundle's type, id or objects gone wrong, ST_NOMEM. */
 status stix_read(const char *text, size_t n, struct stix_doc **out,
     char why[static STIX_WHY_MAX]) WUR;
+/* stix_read_envelope - read text[0..n), a TAXII 2.1 envelope (TAXII 2.1
+ * section 3.7: an object whose "objects" is a list; "more" and "next" are
+ * not read), its objects read and checked as a bundle's are.  Errors as
+ * stix_read, with why "envelope: WHAT" for an envelope gone wrong
+ * (ST_INVALID: no "objects" list, or an empty one).  stix_bundle_id is
+ * NULL for it. */
+status stix_read_envelope(const char *text, size_t n, struct stix_doc **out,
+    char why[static STIX_WHY_MAX]) WUR;
 /* stix_free - release d; NULL is a no-op. */
 void stix_free(struct stix_doc *d);
 

@@ -106,8 +106,10 @@ stixbatch_manifest(const struct stixbatch_manifest *m, struct buf *out)
 	    (long long)m->n, hex);
 }
 
-status
-stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m)
+/* manifest_fields - stixbatch_manifest_read's work; m may be left
+ * partly filled on failure (the caller clears it). */
+static status
+manifest_fields(const char *s, size_t n, struct stixbatch_manifest *m)
 {
 	static const char head[] = "{\"v\":1,\"batch\":\"";
 	char text[STIXBATCH_MANIFEST_MAX + 1], *end;
@@ -146,6 +148,16 @@ stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m)
 	if (rc || again.len != n || memcmp(again.p, s, n) != 0)
 		rc = ST_PARSE;
 	buf_free(&again);
+	return rc;
+}
+
+status
+stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m)
+{
+	status rc = manifest_fields(s, n, m);
+
+	/* a refused manifest leaves nothing behind, whichever check refused
+	 * it (the batch id used to stay when the count or root was bad) */
 	if (rc)
 		memset(m, 0, sizeof *m);
 	return rc;
@@ -221,14 +233,19 @@ stixbatch_evidence(const char *obj, size_t len, const uint8_t (*leaves)[TLOG_HAS
 	uint8_t path[TLOG_PROOF_MAX][TLOG_HASH];
 	char hex[2 * TLOG_HASH + 1];
 	size_t np = 0;
-	json_t *j, *p, *ev;
+	json_t *j, *p, *ev, *o;
 	char *text;
 	status rc;
 
 	if ((rc = stixbatch_path(leaves, n, i, path, &np)) != ST_OK)
 		return rc;
-	if (!(ev = json_loadb(bundle, blen, 0, NULL)))
+	/* NULL when obj is not UTF-8: the evidence would lack its object */
+	if (!(o = json_stringn(obj, len)))
+		return ST_INVALID;
+	if (!(ev = json_loadb(bundle, blen, 0, NULL))) {
+		json_decref(o);
 		return ST_PARSE;
+	}
 	p = json_array();
 	for (size_t k = 0; k < np; k++) {
 		sodium_bin2hex(hex, sizeof hex, path[k], TLOG_HASH);
@@ -237,7 +254,7 @@ stixbatch_evidence(const char *obj, size_t len, const uint8_t (*leaves)[TLOG_HAS
 	j = json_object();
 	json_object_set_new(j, "type", json_string(STIXBATCH_TYPE));
 	json_object_set_new(j, "v", json_integer(1));
-	json_object_set_new(j, "object", json_stringn(obj, len));
+	json_object_set_new(j, "object", o);
 	json_object_set_new(j, "leaf", json_integer((json_int_t)i));
 	json_object_set_new(j, "path", p);
 	json_object_set_new(j, "evidence", ev);
@@ -263,7 +280,9 @@ stixbatch_verify(const char *text, size_t n, const struct card cards[2],
 	status rc;
 
 	memset(r, 0, sizeof *r);
-	buf_init(&r->obj, EVIDENCE_MAX);
+	/* the object's bytes are never more than the text's that escapes
+	 * them; an object may be larger than a bundle (EVIDENCE_MAX) */
+	buf_init(&r->obj, n > EVIDENCE_MAX ? n : EVIDENCE_MAX);
 	*why = NULL;
 	if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL)) || !json_is_object(j)) {
 		json_decref(j);
@@ -322,8 +341,8 @@ stixbatch_verify(const char *text, size_t n, const struct card cards[2],
 			rc = ST_BADSIG;
 		}
 	}
-	if (!rc)
-		rc = buf_add(&r->obj, json_string_value(o), json_string_length(o));
+	if (!rc && (rc = buf_add(&r->obj, json_string_value(o), json_string_length(o))) != ST_OK)
+		*why = "the object cannot be held";
 	free(inner);
 	json_decref(j);
 	return rc;

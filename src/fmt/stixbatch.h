@@ -39,6 +39,9 @@
 #define STIXBATCH_BYTES (8u << 20)	/* bytes of a batch's objects, about */
 #define STIXBATCH_MANIFEST_MAX 256	/* bytes of a manifest */
 #define STIXBATCH_TYPE "parley-intel-evidence"
+/* The largest object evidence read: a bundle and an object of up to
+ * 64 MiB (store_intel.h's limit), each byte escaped at most to two. */
+#define STIXBATCH_EVIDENCE_MAX (EVIDENCE_MAX + (128u << 20))
 
 struct stixbatch_manifest {
 	char batch[STAMP_UUID_LEN];
@@ -58,7 +61,7 @@ status stixbatch_path(const uint8_t (*leaves)[TLOG_HASH], size_t n, size_t i,
 status stixbatch_manifest(const struct stixbatch_manifest *m, struct buf *out) WUR;
 /* stixbatch_manifest_read - the manifest text s[0..n) into m: ST_OK only
  * when stixbatch_manifest would write exactly those bytes (1 <= n <=
- * STIXBATCH_MAX); else ST_PARSE. */
+ * STIXBATCH_MAX); else ST_PARSE, m zeroed. */
 status stixbatch_manifest_read(const char *s, size_t n, struct stixbatch_manifest *m) WUR;
 
 /* stixbatch_stage_read - split the stage s[0..n): m gets its manifest;
@@ -74,7 +77,8 @@ status stixbatch_stage_read(const char *s, size_t n, struct stixbatch_manifest *
 
 /* stixbatch_evidence - append the object's evidence (one line, "\n"
  * last): object obj[0..len), leaf i of leaves[0..n), and the message's
- * bundle[0..blen) (evidence_make's JSON). */
+ * bundle[0..blen) (evidence_make's JSON).  ST_INVALID when obj is not
+ * UTF-8 (no JSON string holds it), ST_PARSE when bundle is not JSON. */
 status stixbatch_evidence(const char *obj, size_t len, const uint8_t (*leaves)[TLOG_HASH],
     size_t n, size_t i, const char *bundle, size_t blen, struct buf *out) WUR;
 

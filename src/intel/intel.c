@@ -49,11 +49,14 @@
 #define KEY_FILE "intel.key"
 
 /* The service's state for one pinned peer (its registry slot). */
+struct staging;
+
 struct ipeer {
 	struct intel *in;
 	struct peer *peer;
 	struct http_client *client;
-	int busy;		/* a stage or a reconcile in flight */
+	int busy;		/* a stage in flight */
+	struct staging *sg;	/* that stage's state, freed with the peer */
 	struct event *timer;
 	int backoff_ms;
 	char last_error[200];
@@ -227,7 +230,7 @@ foreign(struct intel *in, const struct peer *p, const struct stix_obj *o,
 		return;
 	t->foreign = 1;
 	if (from) {
-		struct stixrule_terms ft;
+		struct stixrule_terms ft = { 0 };
 		enum agreement_onward ow;
 
 		t->onward_ok = terms_for(in, from, &ft, &ow) == ST_OK &&
@@ -465,6 +468,7 @@ staged(void *arg, status code, const char *body, size_t len, const char *error)
 
 	(void)body, (void)len;
 	ip->busy = 0;
+	ip->sg = NULL;
 	if (code != ST_OK) {
 		snprintf(line, sizeof line, "staging batch %s: %s", sg->batch,
 		    error ? error : status_str(code));
@@ -523,6 +527,7 @@ post_stage(struct ipeer *ip, const struct store_intel_batch *b, const struct buf
 		return retry_later(ip, status_str(rc));
 	}
 	ip->busy = 1;
+	ip->sg = sg;
 }
 
 /* make_batch - a batch of the rows queued for ip, kept as STAGING in one
@@ -951,6 +956,10 @@ ipeer_free(struct ipeer *ip)
 	if (!ip)
 		return;
 	http_client_free(ip->client);	/* a request in flight is dropped */
+	if (ip->sg) {
+		buf_free(&ip->sg->manifest);
+		free(ip->sg);
+	}
 	event_free(ip->timer);
 	free(ip);
 }

@@ -44,6 +44,7 @@
 
 #include "net/http.h"
 #include "node/config.h"
+#include "node/node.h"
 #include "util/diag.h"
 #include "util/stamp.h"
 
@@ -164,6 +165,7 @@ static struct diag_limit lim_fds = DIAG_LIMIT_INIT;
 static struct diag_limit lim_budget = DIAG_LIMIT_INIT;
 
 _Static_assert(CONFIG_BODY_BUDGET_MIN >= HTTP_REQUEST_MAX, "a budget holds a request");
+_Static_assert(CONFIG_TAXII_MAX_BODY_DEFAULT <= HTTP_REQUEST_MAX, "taxii_max_body fits a request");
 
 /* ---- the status table ---- */
 
@@ -173,6 +175,7 @@ static const struct {
 	const char *reason;
 } table[] = {
 	{ ST_OK, 200, "OK" },
+	{ ST_ACCEPTED, 202, "Accepted" },
 	{ ST_SEE_OTHER, 303, "See Other" },
 	{ ST_PARSE, 400, "Bad Request" },
 	{ ST_INVALID, 400, "Bad Request" },
@@ -185,7 +188,9 @@ static const struct {
 	{ ST_CONFLICT, 409, "Conflict" },
 	{ ST_REPLAY, 409, "Conflict" },
 	{ ST_EXISTS, 409, "Conflict" },
+	{ ST_NOT_ACCEPTABLE, 406, "Not Acceptable" },
 	{ ST_TOOBIG, 413, "Content Too Large" },
+	{ ST_MEDIA_TYPE, 415, "Unsupported Media Type" },
 	{ ST_RECIPIENT, 421, "Misdirected Request" },
 	{ ST_FORK, 422, "Unprocessable Content" },
 	{ ST_ORDER, 425, "Too Early" },
@@ -954,6 +959,32 @@ find_conn(struct http_listener *l, const struct bufferevent *bev)
 	return NULL;
 }
 
+/* decode_keys - percent-decode q's keys in place (evhttp decodes only
+ * the values; a client may write match[id] as match%5Bid%5D).  ST_PARSE
+ * for a key that decodes to one holding a NUL. */
+static status
+decode_keys(struct evkeyvalq *q)
+{
+	struct evkeyval *kv;
+
+	TAILQ_FOREACH(kv, q, next) {
+		size_t n = 0;
+		char *k;
+
+		if (!strchr(kv->key, '%') && !strchr(kv->key, '+'))
+			continue;
+		if (!(k = evhttp_uridecode(kv->key, 1, &n)))
+			return ST_NOMEM;
+		if (strlen(k) != n) {
+			free(k);
+			return ST_PARSE;
+		}
+		free(kv->key);
+		kv->key = k;
+	}
+	return ST_OK;
+}
+
 static void
 on_request(struct evhttp_request *ev, void *arg)
 {
@@ -995,7 +1026,7 @@ on_request(struct evhttp_request *ev, void *arg)
 	q = uri ? evhttp_uri_get_query(uri) : NULL;
 	TAILQ_INIT(&r->query);
 	r->have_query = 1;
-	if (q && evhttp_parse_query_str(q, &r->query) != 0) {
+	if (q && (evhttp_parse_query_str(q, &r->query) != 0 || decode_keys(&r->query) != ST_OK)) {
 		st = ST_PARSE, why = "malformed query string";
 		goto refuse;
 	}
@@ -1155,6 +1186,25 @@ serve_ping(void *arg, struct http_req *r)
 {
 	(void)arg;
 	http_reply(r, ST_OK, "text/plain", "", 0);
+}
+
+status
+http_listen_url(struct http *h, const char *name, const char *url, const char *dir,
+    struct tlsctx **tls, int *https, struct http_listener **out)
+{
+	char host[CARD_ENDPOINT_MAX + 1], key[NODE_PATH_MAX], crt[NODE_PATH_MAX];
+	int port;
+	status rc;
+
+	*tls = NULL;
+	*out = NULL;
+	if (config_console_parse(url, https, host, sizeof host, &port) != ST_OK)
+		return ST_INVALID;
+	if (*https && ((rc = node_path(dir, "server.key", key)) != ST_OK ||
+	    (rc = node_path(dir, "server.crt", crt)) != ST_OK ||
+	    (rc = tlsctx_new_server(key, crt, tls)) != ST_OK))
+		return rc;
+	return http_listen(h, name, host, port, *https ? HTTP_TLS_SERVER : HTTP_PLAIN, *tls, out);
 }
 
 status

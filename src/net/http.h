@@ -109,6 +109,16 @@ struct http_clients *http_clients(struct http *h);
 status http_listen(struct http *h, const char *name, const char *host, int port,
     enum http_tls mode, struct tlsctx *tls, struct http_listener **out) WUR;
 
+/* http_listen_url - a listener for a service that strangers call (the
+ * duty console, the TAXII server) at url: "https://HOST:PORT" with the
+ * certificate of the node in dir (server.key, server.crt; the context
+ * made into *tls, the caller's: tlsctx_free after http_free), or
+ * "http://HOST:PORT" on a loopback address only (*tls NULL).  *https
+ * says which.  ST_INVALID (a URL config_console_parse refuses), errors of
+ * tlsctx_new_server and http_listen. */
+status http_listen_url(struct http *h, const char *name, const char *url, const char *dir,
+    struct tlsctx **tls, int *https, struct http_listener **out) WUR;
+
 /* http_guard - on lev (any listener of base, e.g. the local API socket's):
  * when descriptors run out, stop accepting for a moment instead of
  * spinning, with a rate-limited warning naming name.  http_unguard (NULL is

@@ -98,6 +98,12 @@ static const struct key keys[] = {
 	{ { "stix_personal", CONFIG_NOW, "properties that hold personal data, TYPE.PROP or"
 	    " *.PROP separated by commas (e.g. x-case.reporter,*.x_phone), or \"\"", "" },
 	    K_PROPS, 0, 0, 0, 1, AT(stix_personal) },
+	{ { "taxii_listen", CONFIG_RESTART, "https://HOST:PORT (the server certificate),"
+	    " http://HOST:PORT on a loopback address only, or \"\" for no TAXII server", "" },
+	    K_CONSOLE, 0, 0, 0, 1, AT(taxii_listen) },
+	{ { "taxii_max_body", CONFIG_RESTART, "an integer from 1024 to 67108864 (bytes)",
+	    "67108864" }, K_SIZE, 1024, CONFIG_TAXII_MAX_BODY_DEFAULT,
+	    CONFIG_TAXII_MAX_BODY_DEFAULT, 1, AT(taxii_max_body) },
 	{ { "created_at", CONFIG_READONLY, "an RFC 3339 time", NULL }, K_TIME, 0, 0, 0, 0,
 	    AT(created_at) },
 };
@@ -300,6 +306,7 @@ fill(struct config *c)
 	snprintf(c->desk_tz, sizeof c->desk_tz, "UTC");
 	c->desk_lang = TEMPLATE_EN;
 	c->stix_tlp_default = TLP_AMBER;
+	c->taxii_max_body = CONFIG_TAXII_MAX_BODY_DEFAULT;
 }
 
 /* prop_ok - one TYPE.PROP or *.PROP: a STIX type ([a-z0-9-], or *) and a

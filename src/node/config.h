@@ -37,6 +37,8 @@
 /* body_budget holds at least one largest request (http.c checks that this
  * is HTTP_REQUEST_MAX). */
 #define CONFIG_BODY_BUDGET_MIN (64 << 20)
+/* taxii_max_body: the largest TAXII request (net/http.h HTTP_REQUEST_MAX). */
+#define CONFIG_TAXII_MAX_BODY_DEFAULT (64 << 20)
 #define CONFIG_RETRY_MAX_DEFAULT 10000
 #define CONFIG_PROBE_DEFAULT 30000
 #define CONFIG_NOTIFY_TIMEOUT_DEFAULT 10000
@@ -77,6 +79,10 @@ struct config {
 	 * or "*.PROP" separated by commas ("": none). */
 	enum tlp stix_tlp_default;
 	char stix_personal[CONFIG_PROPS_MAX];
+	/* The TAXII 2.1 server's listener, the same forms (config_console_parse),
+	 * and the largest request it takes (its max_content_length). */
+	char taxii_listen[CARD_ENDPOINT_MAX + 1];
+	size_t taxii_max_body;
 };
 
 /* When a setting takes effect. */
@@ -137,7 +143,7 @@ status config_set(const char *text, size_t len, const char *key, const char *val
 /* config_props_ok - 1 for stix_personal's value: "" or TYPE.PROP and
  * *.PROP names separated by single commas. */
 int config_props_ok(const char *s);
-/* config_console_parse - console_listen's URL into tls (1: https), host
+/* config_console_parse - console_listen's (and taxii_listen's) URL into tls (1: https), host
  * and port; ST_INVALID for another scheme, a bad HOST:PORT, or http on an
  * address that is not loopback (127.0.0.0/8, ::1, localhost). */
 status config_console_parse(const char *url, int *tls, char *host, size_t cap, int *port) WUR;

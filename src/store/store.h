@@ -30,6 +30,7 @@
 #include "store/store_desk.h"
 #include "store/store_intel.h"
 #include "store/store_log.h"
+#include "store/store_taxii.h"
 #include "store/store_msg.h"
 #include "store/store_peer.h"
 

@@ -5,10 +5,12 @@
  * nothing here reads it.  A version is never overwritten or deleted:
  * what a peer or a tool sent stays provable as sent, conflicts included.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "fmt/stix.h"
 #include "store/store_intel.h"
 #include "util/diag.h"
 #include "store/store_sqlite_int.h"
@@ -57,9 +59,9 @@ const char store_intel_schema_v13[] =
 
 enum {
 	I_CUR = STORE_SQ_INTEL, I_VER, I_ADD, I_UNCUR, I_FLAG, I_LIST, I_GET, I_GET_ALL,
-	I_COUNT, I__END
+	I_COUNT, I_QUERY, I_DELETE, I__END
 };
-_Static_assert(I__END <= STORE_SQ_SLOTS, "store_intel.c has more queries than the"
+_Static_assert(I__END <= STORE_SQ_SHARE, "store_intel.c has more queries than the"
     " handle's slots (store_sqlite_int.h)");
 
 #define OBJ_COLS \
@@ -92,6 +94,18 @@ static const char *const isql[] = {
 	    "SELECT " OBJ_COLS " WHERE collection = ?1 AND id = ?2 AND current = 1",
 	[I_GET_ALL - STORE_SQ_INTEL] =
 	    "SELECT " OBJ_COLS " WHERE collection = ?1 AND id = ?2 ORDER BY version_ms, seq",
+	/* TAXII's filters: ids and types as JSON arrays (json_each), the
+	 * versions as bits (store_intel_query) */
+	[I_QUERY - STORE_SQ_INTEL] =
+	    "SELECT " OBJ_COLS " o WHERE collection = ?1 AND (added_ms, seq) > (?2, ?3)"
+	    " AND (?4 IS NULL OR id IN (SELECT value FROM json_each(?4)))"
+	    " AND (?5 IS NULL OR type IN (SELECT value FROM json_each(?5)))"
+	    " AND ((?6 & 4) OR ((?6 & 1) AND current = 1)"
+	    "  OR ((?6 & 2) AND version_ms = (SELECT min(x.version_ms) FROM intel_obj x"
+	    "   WHERE x.collection = o.collection AND x.id = o.id))"
+	    "  OR ((?6 & 8) AND version_ms IN (SELECT value FROM json_each(?7))))"
+	    " ORDER BY added_ms, seq LIMIT ?8",
+	[I_DELETE - STORE_SQ_INTEL] = "DELETE FROM intel_obj WHERE collection = ?1 AND id = ?2",
 	[I_COUNT - STORE_SQ_INTEL] =
 	    "SELECT count(*) FROM intel_obj WHERE (?1 IS NULL OR collection = ?1)"
 	    " AND (?2 = 0 OR current = 1)",
@@ -348,7 +362,7 @@ enum {
 	S_STAGE_GET, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
 	S__END
 };
-_Static_assert(S__END <= STORE_SQ_SLOTS, "store_intel.c's sharing queries exceed the"
+_Static_assert(S__END <= STORE_SQ_TAXII, "store_intel.c's sharing queries exceed the"
     " handle's slots (store_sqlite_int.h)");
 
 #define BATCH_COLS "id, peer_id, n, root, leaves, tlp, state, msg, made_ms FROM intel_batch"
@@ -711,4 +725,63 @@ store_intel_refusals(struct store *st, int64_t after_seq, int64_t limit,
 	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
 	rc = store_sq_rows(s, refusal_row, &a);
 	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+/* ---- TAXII's queries ---- */
+
+status
+store_intel_query(struct store *st, const struct store_intel_query *qy, store_intel_cb cb,
+    void *arg)
+{
+	struct obj_arg a = { cb, arg };
+	sqlite3_stmt *s = q(st, I_QUERY);
+	status rc;
+
+	store_sq_text(s, 1, qy->collection);
+	sqlite3_bind_int64(s, 2, qy->after_ms);
+	sqlite3_bind_int64(s, 3, qy->after_seq);
+	if (qy->ids)
+		store_sq_text(s, 4, qy->ids);
+	if (qy->types)
+		store_sq_text(s, 5, qy->types);
+	sqlite3_bind_int(s, 6, (int)qy->versions);
+	store_sq_text(s, 7, qy->version_ms ? qy->version_ms : "[]");
+	sqlite3_bind_int64(s, 8, qy->limit > 0 ? qy->limit : -1);
+	rc = store_sq_rows(s, obj_row, &a);
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+status
+store_intel_delete(struct store *st, const char *collection, const char *id, int64_t *n)
+{
+	sqlite3_stmt *s = q(st, I_DELETE);
+	status rc;
+	int k;
+
+	store_sq_text(s, 1, collection);
+	store_sq_text(s, 2, id);
+	if ((rc = store_sq_run(s)) != ST_OK)
+		return rc;
+	k = sqlite3_changes(sqlite3_db_handle(s));
+	if (n)
+		*n = k;
+	return k ? ST_OK : ST_NOTFOUND;
+}
+
+status
+store_intel_put_stix(struct store *st, const char *collection, int64_t origin,
+    const struct stix_obj *o, int64_t now_ms, enum store_intel_outcome *out)
+{
+	struct store_intel_in in;
+	char *text = json_dumps(o->json, JSON_COMPACT | JSON_SORT_KEYS);
+	status rc;
+
+	if (!text)
+		return ST_NOMEM;
+	in = (struct store_intel_in){ collection, origin, o->id, o->type,
+		o->versioned ? o->modified : "", o->versioned ? o->modified_ms : 0,
+		stix_tlp_name(o), o->revoked, text, strlen(text), NULL, 0 };
+	rc = store_intel_put(st, &in, now_ms, out);
+	free(text);
+	return rc;
 }

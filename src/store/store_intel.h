@@ -109,6 +109,38 @@ status store_intel_list(struct store *st, const struct store_intel_filter *f,
  * held (all != 0) by version then seq; ST_NOTFOUND when none is held. */
 status store_intel_get(struct store *st, const char *collection, const char *id, int all,
     store_intel_cb cb, void *arg) WUR;
+/* What store_intel_query returns: the rows of one collection after a
+ * cursor, in (added_ms, seq) order, matched as TAXII 2.1 matches
+ * (fmt/taxiireq.h reads the filters). */
+struct store_intel_query {
+	const char *collection;
+	int64_t after_ms, after_seq;	/* rows added after (after_ms, after_seq) */
+	const char *ids, *types;	/* JSON arrays of strings; NULL: any */
+	unsigned versions;	/* bits: 1 current, 2 each id's oldest, 4 all,
+				 * 8 the version_ms listed in version_ms */
+	const char *version_ms;	/* a JSON array of integers; with bit 8 */
+	int64_t limit;		/* rows at most; 0: no limit */
+};
+
+/* store_intel_query - the versions q selects, by (added_ms, seq); ST_OK
+ * when there are none. */
+status store_intel_query(struct store *st, const struct store_intel_query *q,
+    store_intel_cb cb, void *arg) WUR;
+/* store_intel_delete - remove every version of id from collection (TAXII's
+ * DELETE; nothing else removes a version); *n (may be NULL) gets how
+ * many.  ST_NOTFOUND when none was held. */
+status store_intel_delete(struct store *st, const char *collection, const char *id,
+    int64_t *n) WUR;
+
+/* store_intel_put_stix - keep the accepted object o (fmt/stix.h) read from
+ * a document in collection, as from origin (0: this node), at now_ms: its
+ * canonical text (compact, members sorted, so one object hashes the same
+ * from a bundle, an envelope or alone) with its version and TLP label.
+ * Errors as store_intel_put, and ST_NOMEM.  Inside a transaction. */
+struct stix_obj;
+status store_intel_put_stix(struct store *st, const char *collection, int64_t origin,
+    const struct stix_obj *o, int64_t now_ms, enum store_intel_outcome *out) WUR;
+
 /* store_intel_count - *n: the versions in collection (NULL: all), the
  * current ones only when current_only. */
 status store_intel_count(struct store *st, const char *collection, int current_only,

@@ -1056,6 +1056,8 @@ static const struct migration {
 	{ 11, 12, "STIX objects and their versions", store_intel_schema_v12, NULL },
 	{ 12, 13, "STIX objects shared with peers: queues, batches, stages",
 	    store_intel_schema_v13, NULL },
+	{ 13, 14, "the TAXII server: users, tokens, status resources", store_taxii_schema_v14,
+	    NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

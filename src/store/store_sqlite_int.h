@@ -10,10 +10,11 @@
 
 #include "store/store.h"
 
-#define STORE_SQ_SLOTS 112	/* extra prepared statements a handle holds */
+#define STORE_SQ_SLOTS 128	/* extra prepared statements a handle holds */
 #define STORE_SQ_DESK 0		/* store_desk.c's first slot */
 #define STORE_SQ_INTEL 32	/* store_intel.c's first slot */
 #define STORE_SQ_SHARE 80	/* store_intel.c's sharing queries' first slot */
+#define STORE_SQ_TAXII 112	/* store_taxii.c's first slot */
 
 /* store_sq_stmt - the prepared statement in slot k, 0 <= k < STORE_SQ_SLOTS
  * (a domain file's constant; it asserts so statically), sql prepared there
@@ -38,5 +39,7 @@ extern const char store_desk_schema_v11[];
 /* The STIX objects' (store_intel.c). */
 extern const char store_intel_schema_v12[];
 extern const char store_intel_schema_v13[];
+/* The TAXII server's (store_taxii.c). */
+extern const char store_taxii_schema_v14[];
 
 #endif

@@ -30,6 +30,9 @@ static const char *const names[ST__COUNT] = {
 	[ST_UNAUTHORIZED] = "not signed in, or the wrong credentials",
 	[ST_FORBIDDEN] = "forbidden",
 	[ST_LIMITED] = "too many attempts, wait",
+	[ST_NOT_ACCEPTABLE] = "no acceptable media type",
+	[ST_MEDIA_TYPE] = "unsupported media type",
+	[ST_ACCEPTED] = "accepted",
 };
 
 const char *

@@ -37,6 +37,9 @@ typedef enum status {
 	ST_UNAUTHORIZED,	/* who is asking is not known: sign in first, or again */
 	ST_FORBIDDEN,	/* known, but this request is refused (a form without its token) */
 	ST_LIMITED,	/* too many attempts: wait before trying again */
+	ST_NOT_ACCEPTABLE,	/* no answer in a media type the caller accepts */
+	ST_MEDIA_TYPE,	/* a body in a media type the resource does not take */
+	ST_ACCEPTED,	/* not an error: taken, and its outcome is told later (TAXII's status) */
 	ST__COUNT
 } status;
 

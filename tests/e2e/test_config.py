@@ -12,7 +12,8 @@ import pytest
 KEYS = ["name", "listen", "endpoints", "max_body", "retry_max_ms", "path_probe_ms",
         "max_conns", "max_conns_per_addr", "handshake_timeout_ms", "peer_max_conns",
         "body_budget", "resolv_conf", "notify_cmd", "notify_timeout_ms", "desk_tz",
-        "desk_lang", "console_listen", "created_at"]
+        "desk_lang", "console_listen", "stix_tlp_default", "stix_personal", "taxii_listen",
+        "taxii_max_body", "created_at"]
 
 
 def cfg_path(n):

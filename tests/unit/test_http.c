@@ -210,6 +210,7 @@ static const struct {
 	{ ST_ORDER, 425 },
 	{ ST_DOWN, 503 }, { ST_CORRUPT, 503 }, { ST_BUSY, 503 },
 	{ ST_SEE_OTHER, 303 }, { ST_UNAUTHORIZED, 401 }, { ST_FORBIDDEN, 403 }, { ST_LIMITED, 429 },
+	{ ST_NOT_ACCEPTABLE, 406 }, { ST_MEDIA_TYPE, 415 }, { ST_ACCEPTED, 202 },
 	{ ST_TIMEOUT, 504 },
 	{ ST_FULL, 507 },
 };
@@ -227,6 +228,7 @@ static const struct {
 	{ 418, ST_INVALID }, { 499, ST_INVALID },
 	/* the console's: a page elsewhere, sign in first, too many tries */
 	{ 303, ST_SEE_OTHER }, { 401, ST_UNAUTHORIZED }, { 429, ST_LIMITED },
+	{ 406, ST_NOT_ACCEPTABLE }, { 415, ST_MEDIA_TYPE }, { 202, ST_ACCEPTED },
 	{ 501, ST_DOWN }, { 502, ST_DOWN }, { 599, ST_DOWN },
 };
 

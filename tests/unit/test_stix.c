@@ -1230,6 +1230,47 @@ test_tlp_markings(void **state)
 	run(cases, N(cases));
 }
 
+/* A TAXII envelope's objects are read as a bundle's; an envelope without
+ * a list of them, or with an empty one, is refused whole. */
+static void
+test_envelope(void **state)
+{
+	static const struct {
+		const char *name, *text;
+		status want;
+		const char *why;
+	} bad[] = {
+		{ "no objects", "{'more':false}", ST_INVALID, "envelope: \"objects\" is not" },
+		{ "empty", "{'objects':[]}", ST_INVALID, "envelope: \"objects\" is not" },
+		{ "not a list", "{'objects':{}}", ST_INVALID, "envelope: \"objects\" is not" },
+		{ "not JSON", "{'objects':[", ST_PARSE, NULL },
+		{ "not an object", "[1]", ST_PARSE, NULL },
+	};
+	char why[STIX_WHY_MAX], *t = dq("{'more':false,'next':'x','objects':[" TOOL ",5,"
+	    IPV4 "]}");
+	struct stix_doc *d = NULL;
+
+	(void)state;
+	EXPECT(stix_read_envelope(t, strlen(t), &d, why), ST_OK);
+	assert_null(stix_bundle_id(d));
+	assert_int_equal(stix_count(d), 3);
+	assert_int_equal(stix_refused(d), 1);
+	assert_true(stix_at(d, 0)->ok);
+	assert_string_equal(stix_at(d, 1)->why, "objects[1]: not a JSON object");
+	assert_true(stix_at(d, 2)->ok);
+	assert_int_equal(stix_at(d, 2)->index, 2);
+	stix_free(d);
+	free(t);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		t = dq(bad[i].text);
+		d = (struct stix_doc *)1;
+		if (stix_read_envelope(t, strlen(t), &d, why) != bad[i].want || d ||
+		    (bad[i].why && !strstr(why, bad[i].why)))
+			fail_msg("%s: %s", bad[i].name, why);
+		free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -1245,6 +1286,7 @@ main(void)
 		cmocka_unit_test(test_document_limits),
 		cmocka_unit_test(test_object_limits),
 		cmocka_unit_test(test_bundle),
+		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_tlp_labels),
 		cmocka_unit_test(test_tlp_of),
 		cmocka_unit_test(test_tlp_markings),

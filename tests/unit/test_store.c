@@ -288,9 +288,9 @@ test_open(void **state)
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_null(st);
 
-	/* a store written by a newer parley (schema version 14) is refused */
-	assert_int_equal(store_schema_version(), 13);
-	foreign_db(f, "newer.db", 14, path);
+	/* a store written by a newer parley (schema version 15) is refused */
+	assert_int_equal(store_schema_version(), 14);
+	foreign_db(f, "newer.db", 15, path);
 	assert_int_equal(store_open(path, 0, &st), ST_DB);
 	assert_int_equal(store_open(path, 1, &st), ST_DB);
 	assert_null(st);
@@ -902,8 +902,11 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 14 back to 13: no TAXII users, tokens or status resources. */
+#define TO_V13 "DROP TABLE taxii_token; DROP TABLE taxii_user; DROP TABLE taxii_status;" \
+    "PRAGMA user_version = 13;"
 /* Version 13 back to 12: nothing shared with peers yet. */
-#define TO_V12 "DROP TABLE intel_refusal; DELETE FROM sqlite_sequence WHERE name = 'intel_refusal';" \
+#define TO_V12 TO_V13 "DROP TABLE intel_refusal; DELETE FROM sqlite_sequence WHERE name = 'intel_refusal';" \
     "DROP TABLE intel_stage; DROP TABLE intel_batch; DROP TABLE intel_pending;" \
     "DROP INDEX intel_batch_leaf; ALTER TABLE intel_obj DROP COLUMN batch;" \
     "ALTER TABLE intel_obj DROP COLUMN leaf; PRAGMA user_version = 12;"

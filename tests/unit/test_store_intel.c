@@ -2,7 +2,11 @@
  * outcome of a put (new, newer, same, conflict, older), a conflict kept
  * beside the first with the first current, revoked versions, the order
  * and cursor of a list (a clock set back included), its filters, one
- * import as one transaction, and the limits of the inputs.
+ * import as one transaction, and the limits of the inputs.  Sharing with
+ * peers (schema 13): put_seq's seq, the queue and its peers, batches (the
+ * rows they take off the queue, by id, by message, by state, their rows
+ * by leaf), stages and their sweep, versions (all, or delivered only),
+ * a row's batch state, refusals, and a rollback leaving none of it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -362,6 +366,638 @@ test_limits(void **state)
 	assert_int_equal(count(f, 0), 1);
 }
 
+/* ---- sharing with peers (schema 13) ---- */
+
+#define TO "to:bravo"
+#define FROM "from:bravo"
+#define BRAVO 2
+#define CHARLIE 3
+#define B1 "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d01"
+#define B2 "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d02"
+#define B3 "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d03"
+#define M1 "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9e01"
+
+/* put_to - one put into collection coll in its own transaction; the row's
+ * seq (0 when SAME). */
+static int64_t
+put_to(struct fx *f, const char *coll, struct store_intel_in in, int64_t now,
+    enum store_intel_outcome want)
+{
+	enum store_intel_outcome o = (enum store_intel_outcome)-1;
+	int64_t seq = -1;
+
+	in.collection = coll;
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_put_seq(f->st, &in, now, &o, &seq), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	assert_int_equal(o, want);
+	return seq;
+}
+
+/* What a row callback saw, as "JSON/batch/leaf" words. */
+static int
+seen_share(void *arg, const struct store_intel_obj *o)
+{
+	struct seen *s = arg;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof s->text - len, "%.*s/%s/%lld ", (int)o->json_len,
+	    (const char *)o->json, o->batch[0] ? o->batch + 34 : "-", (long long)o->leaf);
+	s->n++;
+	s->last_seq = o->seq;
+	return 0;
+}
+
+static const char *
+got(struct fx *f, const char *coll, const char *id, struct seen *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(store_intel_get(f->st, coll, id, 1, seen_share, s), ST_OK);
+	return s->text;
+}
+
+static const char *
+pending(struct fx *f, int64_t peer, int64_t limit, struct seen *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(store_intel_pending(f->st, peer, limit, seen_share, s), ST_OK);
+	return s->text;
+}
+
+static void
+pend(struct fx *f, int64_t peer, int64_t seq)
+{
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_pend(f->st, peer, seq), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+}
+
+/* put_seq: each kept row's seq, growing; 0 for SAME; a row that came in a
+ * batch keeps its batch and leaf, a row without one leaf 0. */
+static void
+test_put_seq(void **state)
+{
+	struct fx *f = *state;
+	struct store_intel_in in = obj(ID_A, T1, MS1, "{a1}");
+	int64_t s1, s2, s3, s4;
+	struct seen s;
+
+	s1 = put_to(f, TO, in, 100, STORE_INTEL_NEW);
+	assert_true(s1 > 0);
+	assert_int_equal(put_to(f, TO, in, 101, STORE_INTEL_SAME), 0);
+	s2 = put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 102, STORE_INTEL_NEWER);
+	s3 = put_to(f, TO, obj(ID_A, T1, MS1, "{a1'}"), 103, STORE_INTEL_CONFLICT);
+	s4 = put_to(f, TO, obj(ID_A, T0, MS0, "{a0}"), 104, STORE_INTEL_OLDER);
+	assert_true(s1 < s2 && s2 < s3 && s3 < s4);
+	/* the seq is the one a listing shows */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_intel_get(f->st, TO, ID_A, 0, seen_share, &s), ST_OK);
+	assert_int_equal(s.last_seq, s2);
+	/* the same object in another collection is a row of its own */
+	assert_true(put_to(f, "local", in, 105, STORE_INTEL_NEW) > s4);
+
+	/* from:PEER: the batch and leaf it came in; a leaf without a batch is 0 */
+	in = obj(ID_B, T1, MS1, "{b1}");
+	in.origin = BRAVO;
+	in.batch = B1;
+	in.leaf = 4;
+	put_to(f, FROM, in, 106, STORE_INTEL_NEW);
+	in = obj(ID_S, "", 0, "{s}");
+	in.batch = "";
+	in.leaf = 9;
+	put_to(f, FROM, in, 107, STORE_INTEL_NEW);
+	assert_string_equal(got(f, FROM, ID_B, &s), "{b1}/01/4 ");
+	assert_string_equal(got(f, FROM, ID_S, &s), "{s}/-/0 ");
+	assert_string_equal(got(f, TO, ID_A, &s), "{a0}/-/0 {a1}/-/0 {a1'}/-/0 {a2}/-/0 ");
+}
+
+static void
+peer_seen(void *arg, int64_t peer_id)
+{
+	int64_t *seen = arg;
+
+	assert_true(peer_id > 0 && peer_id < 8);
+	seen[peer_id]++;
+}
+
+/* The queue: by seq whatever the order of pend, at most limit, no row
+ * twice; pending_peers names each peer once. */
+static void
+test_pending(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1, s2, s3, s4, peers[8] = { 0 };
+	struct seen s;
+
+	s1 = put_to(f, TO, obj(ID_A, T1, MS1, "{a}"), 100, STORE_INTEL_NEW);
+	s2 = put_to(f, TO, obj(ID_B, T1, MS1, "{b}"), 100, STORE_INTEL_NEW);
+	s3 = put_to(f, TO, obj(ID_S, "", 0, "{s}"), 100, STORE_INTEL_NEW);
+	s4 = put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEWER);
+	assert_string_equal(pending(f, BRAVO, 0, &s), "");
+	assert_int_equal(store_intel_pending_peers(f->st, peer_seen, peers), ST_OK);
+	assert_int_equal(peers[BRAVO] + peers[CHARLIE], 0);
+
+	pend(f, BRAVO, s3);
+	pend(f, BRAVO, s1);
+	pend(f, BRAVO, s4);
+	pend(f, BRAVO, s2);
+	pend(f, BRAVO, s1);	/* again: still once */
+	pend(f, CHARLIE, s2);
+	assert_string_equal(pending(f, BRAVO, 0, &s), "{a}/-/0 {b}/-/0 {s}/-/0 {a2}/-/0 ");
+	assert_int_equal(s.n, 4);
+	assert_string_equal(pending(f, BRAVO, 2, &s), "{a}/-/0 {b}/-/0 ");
+	assert_string_equal(pending(f, BRAVO, 1, &s), "{a}/-/0 ");
+	assert_string_equal(pending(f, BRAVO, 9, &s), "{a}/-/0 {b}/-/0 {s}/-/0 {a2}/-/0 ");
+	assert_string_equal(pending(f, CHARLIE, 0, &s), "{b}/-/0 ");
+	assert_string_equal(pending(f, 7, 0, &s), "");
+	assert_int_equal(store_intel_pending_peers(f->st, peer_seen, peers), ST_OK);
+	assert_int_equal(peers[BRAVO], 1);
+	assert_int_equal(peers[CHARLIE], 1);
+	assert_int_equal(peers[7], 0);
+}
+
+/* What a batch callback saw. */
+struct bseen {
+	char text[1024];
+	int n;
+	uint8_t root[32], leaves[4 * 32];
+	int64_t n_leaves;
+};
+
+static int
+seen_batch(void *arg, const struct store_intel_batch *b)
+{
+	struct bseen *s = arg;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof s->text - len, "%s:p%lld:n%lld:%s:s%d:%s:%lld ",
+	    b->id + 34, (long long)b->peer_id, (long long)b->n, b->tlp, (int)b->state,
+	    b->msg[0] ? b->msg + 34 : "-", (long long)b->made_ms);
+	memcpy(s->root, b->root, 32);
+	assert_true(b->n <= 4);
+	memcpy(s->leaves, b->leaves, (size_t)b->n * 32);
+	s->n_leaves = b->n;
+	s->n++;
+	return 0;
+}
+
+static struct store_intel_batch
+batch_of(const char *id, int64_t peer, int64_t n, const uint8_t *root, const uint8_t *leaves,
+    int64_t made)
+{
+	return (struct store_intel_batch){ id, peer, n, root, leaves, "TLP:GREEN",
+		STORE_BATCH_STAGING, "", made };
+}
+
+static status
+batch_add(struct fx *f, const struct store_intel_batch *b, const int64_t *seqs)
+{
+	status rc;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	rc = store_intel_batch_add(f->st, b, seqs);
+	if (rc) {
+		store_rollback(f->st);
+		return rc;
+	}
+	assert_int_equal(store_commit(f->st), ST_OK);
+	return ST_OK;
+}
+
+static void
+batch_set(struct fx *f, const char *id, enum store_intel_batch_state state, const char *msg)
+{
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_batch_set(f->st, id, state, msg), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+}
+
+static const char *
+batches(struct fx *f, enum store_intel_batch_state state, struct bseen *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(store_intel_batches(f->st, state, seen_batch, s), ST_OK);
+	return s->text;
+}
+
+/* A batch takes its rows off the queue and gives each its leaf; it is
+ * found by id, by its message once set, by state (oldest first); its
+ * rows come back by leaf. */
+static void
+test_batches(void **state)
+{
+	struct fx *f = *state;
+	uint8_t root[32], leaves[3 * 32];
+	int64_t seqs[3], s4;
+	struct store_intel_batch b;
+	struct bseen bs = { .n = 0 };
+	struct seen s;
+
+	for (int i = 0; i < 32; i++)
+		root[i] = (uint8_t)(0xa0 + i);
+	for (int i = 0; i < 3 * 32; i++)
+		leaves[i] = (uint8_t)i;
+	seqs[2] = put_to(f, TO, obj(ID_A, T1, MS1, "{a}"), 100, STORE_INTEL_NEW);
+	seqs[0] = put_to(f, TO, obj(ID_B, T1, MS1, "{b}"), 100, STORE_INTEL_NEW);
+	seqs[1] = put_to(f, TO, obj(ID_S, "", 0, "{s}"), 100, STORE_INTEL_NEW);
+	s4 = put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEWER);
+	for (int i = 0; i < 3; i++)
+		pend(f, BRAVO, seqs[i]);
+	pend(f, BRAVO, s4);
+	pend(f, CHARLIE, seqs[0]);
+
+	b = batch_of(B1, BRAVO, 3, root, leaves, 200);
+	assert_int_equal(batch_add(f, &b, seqs), ST_OK);
+	/* off bravo's queue (charlie's untouched), each with its batch and leaf */
+	assert_string_equal(pending(f, BRAVO, 0, &s), "{a2}/-/0 ");
+	assert_string_equal(pending(f, CHARLIE, 0, &s), "{b}/01/0 ");
+	assert_string_equal(got(f, TO, ID_B, &s), "{b}/01/0 ");
+	assert_string_equal(got(f, TO, ID_S, &s), "{s}/01/1 ");
+	assert_string_equal(got(f, TO, ID_A, &s), "{a}/01/2 {a2}/-/0 ");
+	/* by leaf */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_intel_batch_objs(f->st, TO, B1, seen_share, &s), ST_OK);
+	assert_string_equal(s.text, "{b}/01/0 {s}/01/1 {a}/01/2 ");
+	assert_int_equal(store_intel_batch_objs(f->st, FROM, B1, seen_share, &s), ST_NOTFOUND);
+	assert_int_equal(store_intel_batch_objs(f->st, TO, B2, seen_share, &s), ST_NOTFOUND);
+	/* the same id again */
+	assert_int_equal(batch_add(f, &b, NULL), ST_EXISTS);
+
+	/* by id: every field */
+	memset(&bs, 0, sizeof bs);
+	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_OK);
+	assert_string_equal(bs.text, "01:p2:n3:TLP:GREEN:s0:-:200 ");
+	assert_memory_equal(bs.root, root, 32);
+	assert_memory_equal(bs.leaves, leaves, 3 * 32);
+	assert_int_equal(store_intel_batch_get(f->st, B2, 0, seen_batch, &bs), ST_NOTFOUND);
+	/* by message: none while staging, "" never matches */
+	assert_int_equal(store_intel_batch_get(f->st, M1, 1, seen_batch, &bs), ST_NOTFOUND);
+	assert_int_equal(store_intel_batch_get(f->st, "", 1, seen_batch, &bs), ST_NOTFOUND);
+	assert_int_equal(store_intel_batch_get(f->st, B1, 1, seen_batch, &bs), ST_NOTFOUND);
+	batch_set(f, B1, STORE_BATCH_SENT, M1);
+	memset(&bs, 0, sizeof bs);
+	assert_int_equal(store_intel_batch_get(f->st, M1, 1, seen_batch, &bs), ST_OK);
+	assert_string_equal(bs.text, "01:p2:n3:TLP:GREEN:s1:01:200 ");
+	assert_int_equal(store_intel_batch_get(f->st, M1, 0, seen_batch, &bs), ST_NOTFOUND);
+
+	/* by state, oldest first (made_ms, then id) */
+	b = batch_of(B3, CHARLIE, 1, root, leaves, 150);
+	assert_int_equal(batch_add(f, &b, NULL), ST_OK);
+	b = batch_of(B2, BRAVO, 2, root, leaves, 150);
+	assert_int_equal(batch_add(f, &b, NULL), ST_OK);
+	assert_string_equal(batches(f, STORE_BATCH_STAGING, &bs),
+	    "02:p2:n2:TLP:GREEN:s0:-:150 03:p3:n1:TLP:GREEN:s0:-:150 ");
+	assert_string_equal(batches(f, STORE_BATCH_SENT, &bs), "01:p2:n3:TLP:GREEN:s1:01:200 ");
+	assert_string_equal(batches(f, STORE_BATCH_DELIVERED, &bs), "");
+	batch_set(f, B1, STORE_BATCH_DELIVERED, M1);
+	batch_set(f, B2, STORE_BATCH_SENT, "");
+	assert_string_equal(batches(f, STORE_BATCH_SENT, &bs), "02:p2:n2:TLP:GREEN:s1:-:150 ");
+	assert_string_equal(batches(f, STORE_BATCH_DELIVERED, &bs),
+	    "01:p2:n3:TLP:GREEN:s2:01:200 ");
+	assert_string_equal(batches(f, STORE_BATCH_RECEIVED, &bs), "");
+	/* a batch without leaves or id is refused */
+	b = batch_of(B3, BRAVO, 0, root, leaves, 1);
+	assert_int_equal(batch_add(f, &b, NULL), ST_INVALID);
+	b = batch_of("", BRAVO, 1, root, leaves, 1);
+	assert_int_equal(batch_add(f, &b, NULL), ST_INVALID);
+	b = batch_of(B3, BRAVO, 1, NULL, leaves, 1);
+	assert_int_equal(batch_add(f, &b, NULL), ST_INVALID);
+}
+
+static void
+stage_bytes(void *arg, const void *stage, size_t len)
+{
+	char *out = arg;
+
+	assert_true(len < 64);
+	memcpy(out, stage, len);
+	out[len] = '\0';
+}
+
+static const char *
+stage(struct fx *f, int64_t peer, const char *batch, char out[64])
+{
+	status rc;
+
+	snprintf(out, 64, "(none)");
+	rc = store_intel_stage_get(f->st, peer, batch, stage_bytes, out);
+	assert_true(rc == ST_OK || rc == ST_NOTFOUND);
+	return out;
+}
+
+static status
+stage_put(struct fx *f, int64_t peer, const char *batch, const char *text, int64_t now)
+{
+	status rc;
+
+	assert_int_equal(store_begin(f->st), ST_OK);
+	rc = store_intel_stage_put(f->st, peer, batch, text, strlen(text), now);
+	if (rc) {
+		store_rollback(f->st);
+		return rc;
+	}
+	assert_int_equal(store_commit(f->st), ST_OK);
+	return ST_OK;
+}
+
+static void
+stage_del(struct fx *f, int64_t peer, const char *batch, int64_t before)
+{
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_stage_del(f->st, peer, batch, before), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+}
+
+/* A stage is kept once per (peer, batch); deleted by key, and every
+ * stage older than before_ms with it. */
+static void
+test_stages(void **state)
+{
+	struct fx *f = *state;
+	char out[64];
+
+	assert_string_equal(stage(f, BRAVO, B1, out), "(none)");
+	assert_int_equal(stage_put(f, BRAVO, B1, "stage one", 100), ST_OK);
+	/* the same key again: a no-op, the first bytes stay */
+	assert_int_equal(stage_put(f, BRAVO, B1, "other bytes", 900), ST_OK);
+	assert_string_equal(stage(f, BRAVO, B1, out), "stage one");
+	assert_int_equal(stage_put(f, CHARLIE, B1, "charlie's", 200), ST_OK);
+	assert_int_equal(stage_put(f, BRAVO, B2, "stage two", 300), ST_OK);
+	assert_int_equal(stage_put(f, BRAVO, B3, "stage three", 500), ST_OK);
+	assert_string_equal(stage(f, CHARLIE, B1, out), "charlie's");
+	assert_string_equal(stage(f, CHARLIE, B2, out), "(none)");
+	/* refused: no batch, no bytes */
+	assert_int_equal(stage_put(f, BRAVO, "", "x", 1), ST_INVALID);
+	assert_int_equal(stage_put(f, BRAVO, B1, "", 1), ST_INVALID);
+
+	/* by key alone (before_ms 0 sweeps nothing): charlie's stays */
+	stage_del(f, BRAVO, B1, 0);
+	assert_string_equal(stage(f, BRAVO, B1, out), "(none)");
+	assert_string_equal(stage(f, CHARLIE, B1, out), "charlie's");
+	assert_string_equal(stage(f, BRAVO, B2, out), "stage two");
+	/* a key held by none, and a sweep of what is older than 300 */
+	stage_del(f, 7, B2, 300);
+	assert_string_equal(stage(f, CHARLIE, B1, out), "(none)");
+	assert_string_equal(stage(f, BRAVO, B2, out), "stage two");	/* at 300: not older */
+	assert_string_equal(stage(f, BRAVO, B3, out), "stage three");
+	stage_del(f, BRAVO, B3, 301);
+	assert_string_equal(stage(f, BRAVO, B2, out), "(none)");
+	assert_string_equal(stage(f, BRAVO, B3, out), "(none)");
+	/* once deleted, the key may be staged again */
+	assert_int_equal(stage_put(f, BRAVO, B1, "again", 1000), ST_OK);
+	assert_string_equal(stage(f, BRAVO, B1, out), "again");
+}
+
+struct vseen {
+	char text[1024];
+	uint8_t last[32];
+	char last_id[64];
+	int64_t last_ms;
+	int n;
+};
+
+static int
+seen_version(void *arg, const char *id, int64_t version_ms, const uint8_t *hash)
+{
+	struct vseen *v = arg;
+	size_t len = strlen(v->text);
+	int c = v->n ? strcmp(v->last_id, id) : -1;
+
+	/* by id, version, hash */
+	assert_true(c < 0 || (c == 0 && (v->last_ms < version_ms ||
+	    (v->last_ms == version_ms && memcmp(v->last, hash, 32) < 0))));
+	snprintf(v->last_id, sizeof v->last_id, "%s", id);
+	v->last_ms = version_ms;
+	memcpy(v->last, hash, 32);
+	snprintf(v->text + len, sizeof v->text - len, "%.3s@%lld ", id,
+	    (long long)(version_ms ? (version_ms - MS0) / 86400000 : -1));
+	v->n++;
+	return 0;
+}
+
+static const char *
+versions_of(struct fx *f, const char *coll, int delivered_only, struct vseen *v)
+{
+	memset(v, 0, sizeof *v);
+	assert_int_equal(store_intel_versions(f->st, coll, delivered_only, seen_version, v), ST_OK);
+	return v->text;
+}
+
+static int
+state_of(struct fx *f, const char *coll, const char *id, int64_t ms, const char *json)
+{
+	uint8_t h[32];
+	int st = 99;
+	status rc;
+
+	crypto_hash_sha256(h, (const uint8_t *)json, strlen(json));
+	rc = store_intel_state(f->st, coll, id, ms, h, &st);
+	if (rc == ST_NOTFOUND)
+		return -99;
+	assert_int_equal(rc, ST_OK);
+	return st;
+}
+
+/* versions: every row by id, version and hash, or only those of delivered
+ * batches; state: -1 before a batch, then the batch's. */
+static void
+test_versions_state(void **state)
+{
+	struct fx *f = *state;
+	static const char *const conf[] = { "{a1 x}", "{a1 y}", "{a1 z}", "{a1 w}" };
+	uint8_t root[32] = { 0 }, leaves[2 * 32] = { 0 };
+	int64_t seqs[2];
+	struct store_intel_batch b;
+	struct store_intel_in in;
+	struct vseen v;
+
+	assert_string_equal(versions_of(f, TO, 0, &v), "");
+	put_to(f, TO, obj(ID_S, "", 0, "{s}"), 100, STORE_INTEL_NEW);
+	seqs[1] = put_to(f, TO, obj(ID_B, T1, MS1, "{b1}"), 100, STORE_INTEL_NEW);
+	put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEW);
+	seqs[0] = put_to(f, TO, obj(ID_A, T1, MS1, "{a1}"), 100, STORE_INTEL_OLDER);
+	for (size_t i = 0; i < 4; i++)	/* same version, other hashes */
+		put_to(f, TO, obj(ID_A, T1, MS1, conf[i]), 100, STORE_INTEL_CONFLICT);
+	put_to(f, "local", obj(ID_A, T0, MS0, "{a0}"), 100, STORE_INTEL_NEW);
+	assert_string_equal(versions_of(f, TO, 0, &v),
+	    "ind@31 ind@31 ind@31 ind@31 ind@31 ind@62 ipv@-1 mal@31 ");
+	assert_string_equal(versions_of(f, "local", 0, &v), "ind@0 ");
+	assert_string_equal(versions_of(f, TO, 1, &v), "");
+
+	/* state: in no batch yet; no such row */
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1}"), -1);
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1 v}"), -99);
+	assert_int_equal(state_of(f, TO, ID_A, MS0, "{a1}"), -99);
+	assert_int_equal(state_of(f, FROM, ID_A, MS1, "{a1}"), -99);
+
+	b = batch_of(B1, BRAVO, 2, root, leaves, 200);
+	assert_int_equal(batch_add(f, &b, seqs), ST_OK);
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1}"), STORE_BATCH_STAGING);
+	assert_int_equal(state_of(f, TO, ID_B, MS1, "{b1}"), STORE_BATCH_STAGING);
+	assert_int_equal(state_of(f, TO, ID_A, MS2, "{a2}"), -1);
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1 x}"), -1);
+	batch_set(f, B1, STORE_BATCH_SENT, M1);
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1}"), STORE_BATCH_SENT);
+	assert_string_equal(versions_of(f, TO, 1, &v), "");	/* sent is not delivered */
+	batch_set(f, B1, STORE_BATCH_DELIVERED, M1);
+	assert_int_equal(state_of(f, TO, ID_B, MS1, "{b1}"), STORE_BATCH_DELIVERED);
+	assert_string_equal(versions_of(f, TO, 1, &v), "ind@31 mal@31 ");
+	assert_string_equal(versions_of(f, TO, 0, &v),
+	    "ind@31 ind@31 ind@31 ind@31 ind@31 ind@62 ipv@-1 mal@31 ");
+
+	/* a row of from:PEER names a batch this node may not hold: -1, then
+	 * the batch's state once it is kept */
+	in = obj(ID_B, T2, MS2, "{b2}");
+	in.origin = BRAVO;
+	in.batch = B2;
+	put_to(f, FROM, in, 300, STORE_INTEL_NEW);
+	assert_int_equal(state_of(f, FROM, ID_B, MS2, "{b2}"), -1);
+	b = batch_of(B2, BRAVO, 1, root, leaves, 300);
+	b.state = STORE_BATCH_RECEIVED;
+	b.msg = M1;
+	assert_int_equal(batch_add(f, &b, NULL), ST_OK);
+	assert_int_equal(state_of(f, FROM, ID_B, MS2, "{b2}"), STORE_BATCH_RECEIVED);
+	/* received is not delivered either */
+	assert_string_equal(versions_of(f, FROM, 1, &v), "");
+	assert_string_equal(versions_of(f, FROM, 0, &v), "mal@62 ");
+}
+
+struct rseen {
+	char text[1024];
+	int64_t last_seq;
+	int n;
+};
+
+static int
+seen_refusal(void *arg, const struct store_intel_refusal *r)
+{
+	struct rseen *s = arg;
+	size_t len = strlen(s->text);
+
+	assert_true(r->seq > s->last_seq);
+	s->last_seq = r->seq;
+	snprintf(s->text + len, sizeof s->text - len, "%lld:%lld:%s:%.3s:%s ",
+	    (long long)r->at_ms, (long long)r->peer_id, r->inbound ? "in" : "out", r->id, r->why);
+	s->n++;
+	return 0;
+}
+
+static const char *
+refusals(struct fx *f, int64_t after, int64_t limit, struct rseen *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(store_intel_refusals(f->st, after, limit, seen_refusal, s), ST_OK);
+	return s->text;
+}
+
+/* Refusals come back in the order kept, after a cursor, at most limit. */
+static void
+test_refusals(void **state)
+{
+	struct fx *f = *state;
+	const struct store_intel_refusal rs[] = {
+		{ 0, 300, BRAVO, 0, ID_A, "tlp" },
+		{ 0, 100, CHARLIE, 5, ID_B, "personal-data" },	/* inbound: any non-zero */
+		{ 0, 200, BRAVO, 1, "objects[3]", "not STIX" },
+		{ 0, 200, BRAVO, 0, ID_S, "onward" },
+	};
+	struct rseen s, first;
+
+	assert_string_equal(refusals(f, 0, 0, &s), "");
+	assert_int_equal(store_begin(f->st), ST_OK);
+	for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++)
+		assert_int_equal(store_intel_refuse(f->st, &rs[i]), ST_OK);
+	assert_int_equal(store_commit(f->st), ST_OK);
+	assert_string_equal(refusals(f, 0, 0, &s), "300:2:out:ind:tlp 100:3:in:mal:personal-data "
+	    "200:2:in:obj:not STIX 200:2:out:ipv:onward ");
+	assert_string_equal(refusals(f, 0, 2, &first), "300:2:out:ind:tlp "
+	    "100:3:in:mal:personal-data ");
+	assert_string_equal(refusals(f, first.last_seq, 0, &s), "200:2:in:obj:not STIX "
+	    "200:2:out:ipv:onward ");
+	assert_string_equal(refusals(f, first.last_seq, 1, &s), "200:2:in:obj:not STIX ");
+	assert_string_equal(refusals(f, s.last_seq + 1, 0, &s), "");
+}
+
+static void
+count_peer(void *arg, int64_t peer_id)
+{
+	(void)peer_id;
+	(*(int *)arg)++;
+}
+
+static void
+no_stage(void *arg, const void *stage, size_t len)
+{
+	(void)arg;
+	(void)stage;
+	(void)len;
+	fail_msg("a stage was kept after a rollback");
+}
+
+/* Everything of schema 13 in a transaction rolled back: none of it stays;
+ * a batch rolled back leaves its rows queued and in no batch. */
+static void
+test_share_rollback(void **state)
+{
+	struct fx *f = *state;
+	const struct store_intel_refusal r = { 0, 100, BRAVO, 0, ID_A, "tlp" };
+	uint8_t root[32] = { 0 }, leaves[32] = { 0 };
+	struct store_intel_in in = obj(ID_A, T1, MS1, "{a}");
+	struct store_intel_batch b = batch_of(B1, BRAVO, 1, root, leaves, 100);
+	enum store_intel_outcome o;
+	int64_t seq = 0;
+	int peers = 0;
+	struct bseen bs = { .n = 0 };
+	struct rseen rsn;
+	struct vseen v;
+	struct seen s;
+
+	in.collection = TO;
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_put_seq(f->st, &in, 100, &o, &seq), ST_OK);
+	assert_int_equal(store_intel_pend(f->st, BRAVO, seq), ST_OK);
+	assert_int_equal(store_intel_batch_add(f->st, &b, &seq), ST_OK);
+	assert_int_equal(store_intel_batch_set(f->st, B1, STORE_BATCH_DELIVERED, M1), ST_OK);
+	assert_int_equal(store_intel_stage_put(f->st, BRAVO, B2, "stage", 5, 100), ST_OK);
+	assert_int_equal(store_intel_refuse(f->st, &r), ST_OK);
+	assert_string_equal(versions_of(f, TO, 1, &v), "ind@31 ");	/* seen inside */
+	store_rollback(f->st);
+
+	assert_int_equal(count(f, 0), 0);
+	assert_int_equal(store_intel_count(f->st, TO, 0, &seq), ST_OK);
+	assert_int_equal(seq, 0);
+	assert_string_equal(pending(f, BRAVO, 0, &s), "");
+	assert_int_equal(store_intel_pending_peers(f->st, count_peer, &peers), ST_OK);
+	assert_int_equal(peers, 0);
+	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_NOTFOUND);
+	assert_int_equal(store_intel_batch_get(f->st, M1, 1, seen_batch, &bs), ST_NOTFOUND);
+	assert_string_equal(batches(f, STORE_BATCH_DELIVERED, &bs), "");
+	assert_int_equal(store_intel_batch_objs(f->st, TO, B1, seen_share, &s), ST_NOTFOUND);
+	assert_int_equal(store_intel_stage_get(f->st, BRAVO, B2, no_stage, NULL), ST_NOTFOUND);
+	assert_string_equal(refusals(f, 0, 0, &rsn), "");
+	assert_string_equal(versions_of(f, TO, 0, &v), "");
+
+	/* kept and queued; the batch alone rolled back */
+	seq = put_to(f, TO, in, 100, STORE_INTEL_NEW);
+	pend(f, BRAVO, seq);
+	assert_int_equal(store_begin(f->st), ST_OK);
+	assert_int_equal(store_intel_batch_add(f->st, &b, &seq), ST_OK);
+	assert_string_equal(pending(f, BRAVO, 0, &s), "");
+	store_rollback(f->st);
+	assert_string_equal(pending(f, BRAVO, 0, &s), "{a}/-/0 ");
+	assert_string_equal(got(f, TO, ID_A, &s), "{a}/-/0 ");
+	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_NOTFOUND);
+	/* and then committed, it holds across a reopen */
+	assert_int_equal(batch_add(f, &b, &seq), ST_OK);
+	store_close(f->st);
+	assert_int_equal(store_open(f->path, 0, &f->st), ST_OK);
+	assert_string_equal(pending(f, BRAVO, 0, &s), "");
+	assert_string_equal(got(f, TO, ID_A, &s), "{a}/01/0 ");
+	memset(&bs, 0, sizeof bs);
+	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_OK);
+	assert_string_equal(bs.text, "01:p2:n1:TLP:GREEN:s0:-:100 ");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -374,6 +1010,13 @@ main(void)
 		T(test_list),
 		T(test_one_transaction),
 		T(test_limits),
+		T(test_put_seq),
+		T(test_pending),
+		T(test_batches),
+		T(test_stages),
+		T(test_versions_state),
+		T(test_refusals),
+		T(test_share_rollback),
 	};
 
 	if (sodium_init() < 0)
