@@ -366,14 +366,20 @@ def taxii_node(top):
     return b, url, verify
 
 
-def ingest(t, cid, texts):
+def ingest(t, cid, texts, node=None, rss=None):
+    """POST texts in envelopes of 1,000; rss: {objects posted: VmRSS MB}
+    sampled at each tenth of the way."""
     envs = [('{"objects":[%s]}' % ",".join(texts[i:i + 1000])).encode()
             for i in range(0, len(texts), 1000)]
     t0 = time.perf_counter()
-    sids = []
-    for e in envs:
+    sids, each = [], []
+    for i, e in enumerate(envs):
+        t1 = time.perf_counter()
         st = t.post(cid, e)
+        each.append(time.perf_counter() - t1)
         sids.append(st["id"])
+        if node and rss is not None and (i + 1) % max(1, len(envs) // 10) == 0:
+            rss[min(len(texts), (i + 1) * 1000)] = node.proc_status("VmRSS") / 1024
     t_posted = time.perf_counter() - t0
     ok = fail = 0
     for sid in sids:
@@ -381,7 +387,9 @@ def ingest(t, cid, texts):
             t.status(sid)), 600, "status %s complete" % sid)
         ok += st.get("success_count", 0)
         fail += st.get("failure_count", 0)
-    return time.perf_counter() - t0, t_posted, ok, fail
+    tenth = max(1, len(each) // 10)
+    ends = (1000 * tenth / sum(each[:tenth]), 1000 * tenth / sum(each[-tenth:]))
+    return time.perf_counter() - t0, t_posted, ok, fail, ends
 
 
 def fill_local(b, template, upto, have):
@@ -485,7 +493,8 @@ def part_taxii():
         nbytes = sum(len(x.encode()) for x in texts)
         profs = perf_start([b], "taxii-post-")
         cpu0 = b.cpu_seconds()
-        secs, posted, ok, fail = ingest(t, cid, texts)
+        rss_in = {}
+        secs, posted, ok, fail, ends = ingest(t, cid, texts, b, rss_in)
         cpu = b.cpu_seconds() - cpu0
         perf_stop(profs)
         print("  a. POST ingest into local: %d objects of %s (%.1f MB), envelopes of 1,000,"
@@ -496,6 +505,10 @@ def part_taxii():
             "posted, every status complete", secs, TAXII_N / secs, nbytes / secs / 1e6,
             cpu / TAXII_N * 1000, b.proc_status("VmHWM") / 1024))
         print("  %-40s %9.1f %9.0f" % ("the POSTs alone (202 answers)", posted, TAXII_N / posted))
+        print("  %-40s %9s %9.0f" % ("the POSTs of the first tenth", "", ends[0]))
+        print("  %-40s %9s %9.0f" % ("the POSTs of the last tenth", "", ends[1]))
+        print("  RSS (VmRSS, MB) as local grew by POST, one daemon: " +
+              ", ".join("%dk %.0f" % (k // 1000, v) for k, v in sorted(rss_in.items())))
         print("  (statuses: %d objects succeeded, %d failed; the first request, with the"
               " Basic password's Argon2id before the server caches it: %.0f ms)" % (
                   ok, fail, first_ms))
