@@ -171,6 +171,7 @@ bench:
 		$(BUILD)/bench_desk
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_share.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
