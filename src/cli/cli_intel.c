@@ -386,8 +386,9 @@ struct list_arg {
 	int to;			/* to:PEER: say where each version is */
 };
 
-/* share_state - where a version of to:PEER is: "queued" (in no batch
- * yet), "on its way" (its batch made, not yet receipted), "delivered". */
+/* share_state - where a version of to:PEER is: "queued" (its batch not
+ * yet staged at the peer), "on its way" (staged, its signed message not
+ * yet receipted), "delivered". */
 static const char *
 share_state(struct store *st, const struct store_intel_obj *o)
 {
@@ -395,7 +396,8 @@ share_state(struct store *st, const struct store_intel_obj *o)
 
 	if (store_intel_state(st, o->collection, o->id, o->version_ms, o->hash, &state) != ST_OK)
 		return "?";
-	return state < 0 ? "queued" : state == STORE_BATCH_DELIVERED ? "delivered" : "on its way";
+	return state < 0 || state == STORE_BATCH_STAGING ? "queued" :
+	    state == STORE_BATCH_DELIVERED ? "delivered" : "on its way";
 }
 
 static int

@@ -239,6 +239,15 @@ foreign(struct intel *in, const struct peer *p, const struct stix_obj *o,
 	}
 }
 
+/* The batch a share fills: its rows carry its id and their leaf from the
+ * start, and it is kept (staging) once full or at the end of the share. */
+struct filling {
+	char id[STAMP_UUID_LEN];
+	uint8_t leaves[STIXBATCH_MAX][TLOG_HASH];
+	size_t n, bytes;
+	enum tlp tlp;
+};
+
 struct share {
 	struct intel *in;
 	struct peer *p;
@@ -249,7 +258,47 @@ struct share {
 	size_t queued;
 	int64_t now;
 	status rc;
+	struct filling *b;
+	int foreign_any;	/* some other peer's from: collection holds objects */
 };
+
+/* batch_close - keep the batch s fills, if it holds any, as staging. */
+static status
+batch_close(struct share *s)
+{
+	struct filling *f = s->b;
+	uint8_t root[TLOG_HASH];
+	struct store_intel_batch b;
+	status rc;
+
+	if (f->n == 0)
+		return ST_OK;
+	if ((rc = stixbatch_root((const uint8_t (*)[TLOG_HASH])f->leaves, f->n, root)) != ST_OK)
+		return rc;
+	b = (struct store_intel_batch){ f->id, s->p->id, (int64_t)f->n, root, &f->leaves[0][0],
+	    tlp_name(f->tlp), STORE_BATCH_STAGING, "", s->now };
+	rc = store_intel_batch_add(node_store(s->in->n), &b);
+	f->n = f->bytes = 0;
+	f->tlp = TLP_CLEAR;
+	f->id[0] = '\0';
+	return rc;
+}
+
+/* batch_room - the batch to put an object of len bytes in: the one s
+ * fills, or a new one when that is full. */
+static status
+batch_room(struct share *s, size_t len)
+{
+	struct filling *f = s->b;
+	status rc;
+
+	if (f->n && (f->n == STIXBATCH_MAX || f->bytes + len > STIXBATCH_BYTES) &&
+	    (rc = batch_close(s)) != ST_OK)
+		return rc;
+	if (f->n == 0)
+		stamp_uuid7(f->id);
+	return ST_OK;
+}
 
 /* share_one - one object of a document: the rules, then kept and queued. */
 static void
@@ -265,7 +314,10 @@ share_one(struct share *s, const struct stix_obj *o)
 	int64_t seq = 0;
 
 	if (o->ok) {
-		foreign(s->in, s->p, o, &s->t, origin);
+		if (s->foreign_any || stixrule_origin(o->json, origin, why) != ST_NOTFOUND)
+			foreign(s->in, s->p, o, &s->t, origin);
+		else
+			s->t.foreign = s->t.onward_ok = 0;
 		buf_init(&out, STORE_INTEL_JSON_MAX);
 		s->rc = stixrule_apply(&s->t, o, &out, &label, why);
 		if (s->rc == ST_BREACH || s->rc == ST_INVALID) {
@@ -278,13 +330,23 @@ share_one(struct share *s, const struct stix_obj *o)
 			    json_loadb(out.p, out.len, 0, NULL) : NULL;
 			const char *sid = json_string_value(json_object_get(sent, "id"));
 
+			struct filling *f = s->b;
+
+			s->rc = batch_room(s, out.len);
 			si = (struct store_intel_in){ s->col, 0, sid ? sid : o->id, o->type,
 			    r.modified, o->versioned ? o->modified_ms : 0, tlp_name(label),
-			    o->revoked, out.p, out.len, NULL, 0 };
-			s->rc = store_intel_put_seq(st, &si, s->now, &r.outcome, &seq);
+			    o->revoked, out.p, out.len, f->id, (int64_t)f->n };
+			if (!s->rc)
+				s->rc = store_intel_put_seq(st, &si, s->now, &r.outcome, &seq);
 			json_decref(sent);
-			if (!s->rc && seq)
-				s->rc = store_intel_pend(st, s->p->id, seq);
+			if (!s->rc && seq) {
+				/* kept: a leaf of the batch (the same version again is
+				 * not sent again) */
+				tlog_leaf_hash(out.p, out.len, f->leaves[f->n++]);
+				f->bytes += out.len;
+				if (label > f->tlp)
+					f->tlp = label;
+			}
 			r.verdict = INTEL_QUEUED;
 			r.why = NULL;
 			s->queued++;
@@ -337,12 +399,28 @@ intel_share_doc(struct intel *in, const char *peer, const struct stix_doc *d,
 		return ST_NOTFOUND;
 	}
 	intel_collection("to", s.p->id, s.col);
+	if (!(s.b = calloc(1, sizeof *s.b)))
+		return ST_NOMEM;
+	/* whether any object here may be foreign: only then is each looked
+	 * up in the other peers' from: collections */
+	for (size_t i = 0; i < peers_count(in->ps) && !s.foreign_any; i++) {
+		struct peer *x = peers_at(in->ps, i);
+		char col[INTEL_COLLECTION_MAX];
+		int64_t held = 0;
+
+		intel_collection("from", x->id, col);
+		s.foreign_any = x != s.p && (store_intel_count(st, col, 0, &held) != ST_OK || held);
+	}
 	if ((rc = store_begin(st)) != ST_OK) {
+		free(s.b);
 		snprintf(why, INTEL_WHY_MAX, "store error: %s", status_str(rc));
 		return rc;
 	}
 	for (size_t i = 0; i < stix_count(d) && !s.rc; i++)
 		share_one(&s, stix_at(d, i));
+	if (!s.rc)
+		s.rc = batch_close(&s);
+	free(s.b);
 	if (s.rc || (s.rc = store_commit(st)) != ST_OK) {
 		store_rollback(st);
 		snprintf(why, INTEL_WHY_MAX, "store error: %s", status_str(s.rc));
@@ -375,35 +453,6 @@ intel_share(struct intel *in, const char *peer, const char *text, size_t n,
 }
 
 /* ---- batches, out ---- */
-
-/* What a batch being made gathers from the queue. */
-struct making {
-	int64_t seqs[STIXBATCH_MAX];
-	uint8_t leaves[STIXBATCH_MAX][TLOG_HASH];
-	size_t n, bytes;
-	enum tlp tlp;
-	struct buf *objs;	/* the objects, each and "\n" */
-	status rc;
-};
-
-static int
-gather(void *arg, const struct store_intel_obj *o)
-{
-	struct making *mk = arg;
-	enum tlp t;
-
-	if (mk->n && mk->bytes + o->json_len > STIXBATCH_BYTES)
-		return 1;
-	if (tlp_parse(o->tlp, &t) == ST_OK && t > mk->tlp)
-		mk->tlp = t;
-	mk->seqs[mk->n] = o->seq;
-	tlog_leaf_hash(o->json, o->json_len, mk->leaves[mk->n]);
-	if ((mk->rc = buf_add(mk->objs, o->json, o->json_len)) != ST_OK ||
-	    (mk->rc = buf_add(mk->objs, "\n", 1)) != ST_OK)
-		return 1;
-	mk->bytes += o->json_len;
-	return ++mk->n == STIXBATCH_MAX;
-}
 
 /* The stage in flight to a peer, and what follows it. */
 struct staging {
@@ -531,43 +580,6 @@ post_stage(struct ipeer *ip, const struct store_intel_batch *b, const struct buf
 	ip->sg = sg;
 }
 
-/* make_batch - a batch of the rows queued for ip, kept as STAGING in one
- * transaction; ST_NOTFOUND when none is queued. */
-static status
-make_batch(struct ipeer *ip, struct buf *objs, struct store_intel_batch *b,
-    char id[static STAMP_UUID_LEN], uint8_t root[static TLOG_HASH])
-{
-	struct store *st = node_store(ip->in->n);
-	struct making *mk = calloc(1, sizeof *mk);
-	status rc;
-
-	if (!mk)
-		return ST_NOMEM;
-	mk->objs = objs;
-	mk->tlp = TLP_CLEAR;
-	rc = store_intel_pending(st, ip->peer->id, STIXBATCH_MAX, gather, mk);
-	if (!rc && mk->rc)
-		rc = mk->rc;
-	if (!rc && mk->n == 0)
-		rc = ST_NOTFOUND;
-	if (!rc)
-		rc = stixbatch_root((const uint8_t (*)[TLOG_HASH])mk->leaves, mk->n, root);
-	if (!rc) {
-		stamp_uuid7(id);
-		*b = (struct store_intel_batch){ id, ip->peer->id, (int64_t)mk->n, root,
-		    &mk->leaves[0][0], tlp_name(mk->tlp), STORE_BATCH_STAGING, "", stamp_now_ms() };
-		if ((rc = store_begin(st)) == ST_OK) {
-			rc = store_intel_batch_add(st, b, mk->seqs);
-			if (!rc)
-				rc = store_commit(st);
-			if (rc)
-				store_rollback(st);
-		}
-	}
-	free(mk);
-	return rc;
-}
-
 struct restage {
 	struct ipeer *ip;
 	int found;
@@ -585,8 +597,8 @@ restage_obj(void *arg, const struct store_intel_obj *o)
 	return r->rc != ST_OK;
 }
 
-/* restage_one - a batch of ip's made but not yet staged (a restart, or a
- * failed post): post its stage again. */
+/* restage_one - the oldest batch of ip's made but not yet staged: post
+ * its stage (again, after a restart or a failed post). */
 static int
 restage_one(void *arg, const struct store_intel_batch *b)
 {
@@ -607,33 +619,19 @@ restage_one(void *arg, const struct store_intel_batch *b)
 	return 1;
 }
 
-/* pump - move ip's sharing on: a batch made but not staged first, else a
- * new batch of the queue.  One stage in flight per peer. */
+/* pump - move ip's sharing on: stage its oldest batch not yet staged.
+ * One stage in flight per peer. */
 static void
 pump(struct ipeer *ip)
 {
 	struct restage r = { ip, 0, ST_OK, NULL };
-	struct store_intel_batch b;
-	uint8_t root[TLOG_HASH];
-	char id[STAMP_UUID_LEN];
-	struct buf objs;
 	status rc;
 
 	if (!ip || ip->busy || node_halted(ip->in->n))
 		return;
-	if ((rc = store_intel_batches(node_store(ip->in->n), STORE_BATCH_STAGING, restage_one,
-	    &r)) != ST_OK || r.found) {
-		if (rc || (r.rc && r.rc != ST_NOTFOUND))
-			retry_later(ip, "store error");
-		return;
-	}
-	buf_init(&objs, STAGE_BODY_MAX);
-	rc = make_batch(ip, &objs, &b, id, root);
-	if (!rc)
-		post_stage(ip, &b, &objs);
-	else if (rc != ST_NOTFOUND)
+	rc = store_intel_batches(node_store(ip->in->n), STORE_BATCH_STAGING, restage_one, &r);
+	if (rc || (r.found && r.rc && r.rc != ST_NOTFOUND))
 		retry_later(ip, "store error");
-	buf_free(&objs);
 }
 
 static void
@@ -858,7 +856,7 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	if (!rc) {
 		b = (struct store_intel_batch){ mf.batch, peer_id, mf.n, mf.root, &leaves[0][0],
 		    m->tlp, STORE_BATCH_RECEIVED, m->id, t.now };
-		rc = store_intel_batch_add(st, &b, NULL);
+		rc = store_intel_batch_add(st, &b);
 	}
 	if (!rc)
 		rc = store_intel_stage_del(st, peer_id, mf.batch, 0);
@@ -1227,22 +1225,6 @@ reconcile_end(struct reconcile *rc, const char *error)
 	reconcile_free(rc);
 }
 
-/* count_pending - *n: the rows queued for peer_id. */
-static int
-count_row(void *arg, const struct store_intel_obj *o)
-{
-	(void)o;
-	++*(int64_t *)arg;
-	return 0;
-}
-
-static status
-count_pending(struct intel *in, int64_t peer_id, int64_t *n)
-{
-	*n = 0;
-	return store_intel_pending(node_store(in->n), peer_id, 0, count_row, n);
-}
-
 static void
 reconcile_done(void *arg, status code, const char *body, size_t len, const char *error)
 {
@@ -1283,6 +1265,8 @@ struct inflight {
 	int64_t peer_id, n;
 };
 
+/* The objects of a peer's batches in one state. */
+
 static int
 inflight_row(void *arg, const struct store_intel_batch *b)
 {
@@ -1298,16 +1282,15 @@ intel_reconcile(struct intel *in, const char *peer, intel_reconcile_fn fn, void 
 {
 	struct peer *p = peers_by_name(in->ps, peer);
 	struct reconcile *rc;
-	struct inflight f = { 0, 0 };
-	int64_t pending = 0;
+	struct inflight f = { 0, 0 }, q = { 0, 0 };
 	status r;
 
 	if (!p) {
 		snprintf(why, INTEL_WHY_MAX, "no peer named %s (parley peer list)", peer);
 		return ST_NOTFOUND;
 	}
-	f.peer_id = p->id;
-	if (store_intel_batches(node_store(in->n), STORE_BATCH_STAGING, inflight_row, &f) ||
+	f.peer_id = q.peer_id = p->id;
+	if (store_intel_batches(node_store(in->n), STORE_BATCH_STAGING, inflight_row, &q) ||
 	    store_intel_batches(node_store(in->n), STORE_BATCH_SENT, inflight_row, &f)) {
 		snprintf(why, INTEL_WHY_MAX, "store error");
 		return ST_DB;
@@ -1318,11 +1301,9 @@ intel_reconcile(struct intel *in, const char *peer, intel_reconcile_fn fn, void 
 	rc->p = p;
 	rc->fn = fn;
 	rc->arg = arg;
-	r = count_pending(in, p->id, &pending);
 	rc->report = json_pack("{s:s, s:I, s:I}", "peer", p->name, "on_the_way", (json_int_t)f.n,
-	    "queued", (json_int_t)pending);
-	if (!r)
-		r = http_client_new(in->h, in->tls, p->pk, p->name, p->endpoints, &rc->client);
+	    "queued", (json_int_t)q.n);
+	r = http_client_new(in->h, in->tls, p->pk, p->name, p->endpoints, &rc->client);
 	if (!r)
 		r = http_client_get(rc->client, VERSIONS_PATH "?side=from", HTTP_CLIENT_TIMEOUT_S,
 		    reconcile_done, rc);

@@ -34,8 +34,9 @@ const char store_intel_schema_v12[] =
     "CREATE UNIQUE INDEX intel_current ON intel_obj(collection, id) WHERE current = 1;"
     "CREATE INDEX intel_added ON intel_obj(collection, added_ms, seq);";
 
-/* Version 13: sharing with peers (intel/intel.h).  A row of to:PEER is
- * queued in intel_pending until a batch takes it; the batch's row holds
+/* Version 13: sharing with peers (intel/intel.h).  A row of to:PEER or
+ * from:PEER names the batch it left or came in and its leaf there; the
+ * batch's row holds
  * its Merkle root and leaves (so an object's proof needs no other row),
  * its state, and its message once queued.  A row of from:PEER names the
  * batch it came in.  intel_stage holds a peer's staged batch until its
@@ -44,8 +45,6 @@ const char store_intel_schema_v13[] =
     "ALTER TABLE intel_obj ADD COLUMN batch TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE intel_obj ADD COLUMN leaf INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX intel_batch_leaf ON intel_obj(batch, leaf) WHERE batch <> '';"
-    "CREATE TABLE intel_pending(peer_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
-    " PRIMARY KEY(peer_id, seq)) WITHOUT ROWID;"
     "CREATE TABLE intel_batch(id TEXT PRIMARY KEY, peer_id INTEGER NOT NULL,"
     " n INTEGER NOT NULL, root BLOB NOT NULL, leaves BLOB NOT NULL, tlp TEXT NOT NULL,"
     " state INTEGER NOT NULL, msg TEXT NOT NULL, made_ms INTEGER NOT NULL);"
@@ -357,9 +356,8 @@ store_intel_count(struct store *st, const char *collection, int current_only, in
 /* ---- sharing with peers (schema 13) ---- */
 
 enum {
-	S_PEND = STORE_SQ_SHARE, S_PENDING, S_PEND_PEERS, S_BATCH_ADD, S_BATCH_OBJ, S_UNPEND,
-	S_BATCH_SET, S_BATCH_GET, S_BATCH_MSG, S_BATCHES, S_BATCH_OBJS, S_STAGE_PUT,
-	S_STAGE_GET, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
+	S_BATCH_ADD = STORE_SQ_SHARE, S_BATCH_SET, S_BATCH_GET, S_BATCH_MSG, S_BATCHES,
+	S_BATCH_OBJS, S_STAGE_PUT, S_STAGE_GET, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
 	S__END
 };
 _Static_assert(S__END <= STORE_SQ_TAXII, "store_intel.c's sharing queries exceed the"
@@ -368,20 +366,9 @@ _Static_assert(S__END <= STORE_SQ_TAXII, "store_intel.c's sharing queries exceed
 #define BATCH_COLS "id, peer_id, n, root, leaves, tlp, state, msg, made_ms FROM intel_batch"
 
 static const char *const ssql[] = {
-	[S_PEND - STORE_SQ_SHARE] =
-	    "INSERT OR IGNORE INTO intel_pending(peer_id, seq) VALUES (?1, ?2)",
-	[S_PENDING - STORE_SQ_SHARE] =
-	    "SELECT o.seq, o.collection, o.origin, o.id, o.type, o.modified, o.version_ms,"
-	    " o.tlp, o.revoked, o.conflict, o.current, o.json, o.hash, o.added_ms, o.batch,"
-	    " o.leaf FROM intel_pending p JOIN intel_obj o ON o.seq = p.seq"
-	    " WHERE p.peer_id = ?1 ORDER BY p.seq LIMIT ?2",
-	[S_PEND_PEERS - STORE_SQ_SHARE] = "SELECT DISTINCT peer_id FROM intel_pending",
 	[S_BATCH_ADD - STORE_SQ_SHARE] =
 	    "INSERT INTO intel_batch(id, peer_id, n, root, leaves, tlp, state, msg, made_ms)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[S_BATCH_OBJ - STORE_SQ_SHARE] =
-	    "UPDATE intel_obj SET batch = ?1, leaf = ?2 WHERE seq = ?3",
-	[S_UNPEND - STORE_SQ_SHARE] = "DELETE FROM intel_pending WHERE peer_id = ?1 AND seq = ?2",
 	[S_BATCH_SET - STORE_SQ_SHARE] = "UPDATE intel_batch SET state = ?2, msg = ?3 WHERE id = ?1",
 	[S_BATCH_GET - STORE_SQ_SHARE] = "SELECT " BATCH_COLS " WHERE id = ?1",
 	[S_BATCH_MSG - STORE_SQ_SHARE] = "SELECT " BATCH_COLS " WHERE msg = ?1 AND msg <> ''",
@@ -420,57 +407,9 @@ sq(struct store *st, int k)
 }
 
 status
-store_intel_pend(struct store *st, int64_t peer_id, int64_t seq)
-{
-	sqlite3_stmt *s = sq(st, S_PEND);
-
-	sqlite3_bind_int64(s, 1, peer_id);
-	sqlite3_bind_int64(s, 2, seq);
-	return store_sq_run(s);
-}
-
-status
-store_intel_pending(struct store *st, int64_t peer_id, int64_t limit, store_intel_cb cb,
-    void *arg)
-{
-	struct obj_arg a = { cb, arg };
-	sqlite3_stmt *s = sq(st, S_PENDING);
-	status rc;
-
-	sqlite3_bind_int64(s, 1, peer_id);
-	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
-	rc = store_sq_rows(s, obj_row, &a);
-	return rc == ST_NOTFOUND ? ST_OK : rc;
-}
-
-struct peer_fn {
-	void (*fn)(void *arg, int64_t peer_id);
-	void *arg;
-};
-
-static int
-peer_row(sqlite3_stmt *s, void *arg)
-{
-	struct peer_fn *p = arg;
-
-	p->fn(p->arg, sqlite3_column_int64(s, 0));
-	return 0;
-}
-
-status
-store_intel_pending_peers(struct store *st, void (*fn)(void *arg, int64_t peer_id), void *arg)
-{
-	struct peer_fn p = { fn, arg };
-	status rc = store_sq_rows(sq(st, S_PEND_PEERS), peer_row, &p);
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
-}
-
-status
-store_intel_batch_add(struct store *st, const struct store_intel_batch *b, const int64_t *seqs)
+store_intel_batch_add(struct store *st, const struct store_intel_batch *b)
 {
 	sqlite3_stmt *s = sq(st, S_BATCH_ADD);
-	status rc;
 
 	if (!text_ok(b->id, STORE_INTEL_TEXT_MAX, 0) || b->n < 1 || !b->root || !b->leaves ||
 	    b->n > INT64_MAX / STORE_INTEL_HASH)
@@ -485,22 +424,7 @@ store_intel_batch_add(struct store *st, const struct store_intel_batch *b, const
 	sqlite3_bind_int(s, 7, (int)b->state);
 	store_sq_text(s, 8, b->msg);
 	sqlite3_bind_int64(s, 9, b->made_ms);
-	if ((rc = store_sq_run(s)))
-		return rc;
-	for (int64_t i = 0; seqs && i < b->n; i++) {
-		s = sq(st, S_BATCH_OBJ);
-		store_sq_text(s, 1, b->id);
-		sqlite3_bind_int64(s, 2, i);
-		sqlite3_bind_int64(s, 3, seqs[i]);
-		if ((rc = store_sq_run(s)))
-			return rc;
-		s = sq(st, S_UNPEND);
-		sqlite3_bind_int64(s, 1, b->peer_id);
-		sqlite3_bind_int64(s, 2, seqs[i]);
-		if ((rc = store_sq_run(s)))
-			return rc;
-	}
-	return ST_OK;
+	return store_sq_run(s);
 }
 
 status

@@ -148,18 +148,8 @@ status store_intel_count(struct store *st, const char *collection, int current_o
 
 /* ---- sharing with peers (schema 13; intel/intel.h) ---- */
 
-/* store_intel_pend - queue the row seq (of to:PEER) for the peer peer_id. */
-status store_intel_pend(struct store *st, int64_t peer_id, int64_t seq) WUR;
-/* store_intel_pending - the rows queued for peer_id, oldest first, at
- * most limit; ST_OK when none. */
-status store_intel_pending(struct store *st, int64_t peer_id, int64_t limit,
-    store_intel_cb cb, void *arg) WUR;
-/* store_intel_pending_peers - fn for each peer with rows queued. */
-status store_intel_pending_peers(struct store *st, void (*fn)(void *arg, int64_t peer_id),
-    void *arg) WUR;
-
 enum store_intel_batch_state {
-	STORE_BATCH_STAGING,	/* made: its objects to be staged at the peer */
+	STORE_BATCH_STAGING,	/* made with its rows: to be staged at the peer */
 	STORE_BATCH_SENT,	/* staged, its message queued (msg) */
 	STORE_BATCH_DELIVERED,	/* the message's receipt is kept */
 	STORE_BATCH_RECEIVED	/* a peer's batch, taken in with its message */
@@ -177,12 +167,9 @@ struct store_intel_batch {
 	int64_t made_ms;
 };
 typedef int (*store_intel_batch_cb)(void *arg, const struct store_intel_batch *b);
-/* store_intel_batch_add - keep b; when seqs is not NULL, the rows seqs[0..
- * b->n) (queued for b->peer_id) are its objects in order: each gets the
- * batch and its leaf, and leaves the queue.  ST_EXISTS when b->id is
- * held. */
-status store_intel_batch_add(struct store *st, const struct store_intel_batch *b,
-    const int64_t *seqs) WUR;
+/* store_intel_batch_add - keep b (its rows name it and their leaf from
+ * their put: store_intel_in.batch).  ST_EXISTS when b->id is held. */
+status store_intel_batch_add(struct store *st, const struct store_intel_batch *b) WUR;
 /* store_intel_batch_set - batch id's state and message id. */
 status store_intel_batch_set(struct store *st, const char *id,
     enum store_intel_batch_state state, const char *msg) WUR;

@@ -907,7 +907,7 @@ test_log(void **state)
     "PRAGMA user_version = 13;"
 /* Version 13 back to 12: nothing shared with peers yet. */
 #define TO_V12 TO_V13 "DROP TABLE intel_refusal; DELETE FROM sqlite_sequence WHERE name = 'intel_refusal';" \
-    "DROP TABLE intel_stage; DROP TABLE intel_batch; DROP TABLE intel_pending;" \
+    "DROP TABLE intel_stage; DROP TABLE intel_batch;" \
     "DROP INDEX intel_batch_leaf; ALTER TABLE intel_obj DROP COLUMN batch;" \
     "ALTER TABLE intel_obj DROP COLUMN leaf; PRAGMA user_version = 12;"
 /* Version 12 back to 11: no STIX objects (sqlite_sequence, which

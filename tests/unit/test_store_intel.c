@@ -416,22 +416,6 @@ got(struct fx *f, const char *coll, const char *id, struct seen *s)
 	return s->text;
 }
 
-static const char *
-pending(struct fx *f, int64_t peer, int64_t limit, struct seen *s)
-{
-	memset(s, 0, sizeof *s);
-	assert_int_equal(store_intel_pending(f->st, peer, limit, seen_share, s), ST_OK);
-	return s->text;
-}
-
-static void
-pend(struct fx *f, int64_t peer, int64_t seq)
-{
-	assert_int_equal(store_begin(f->st), ST_OK);
-	assert_int_equal(store_intel_pend(f->st, peer, seq), ST_OK);
-	assert_int_equal(store_commit(f->st), ST_OK);
-}
-
 /* put_seq: each kept row's seq, growing; 0 for SAME; a row that came in a
  * batch keeps its batch and leaf, a row without one leaf 0. */
 static void
@@ -471,51 +455,6 @@ test_put_seq(void **state)
 	assert_string_equal(got(f, TO, ID_A, &s), "{a0}/-/0 {a1}/-/0 {a1'}/-/0 {a2}/-/0 ");
 }
 
-static void
-peer_seen(void *arg, int64_t peer_id)
-{
-	int64_t *seen = arg;
-
-	assert_true(peer_id > 0 && peer_id < 8);
-	seen[peer_id]++;
-}
-
-/* The queue: by seq whatever the order of pend, at most limit, no row
- * twice; pending_peers names each peer once. */
-static void
-test_pending(void **state)
-{
-	struct fx *f = *state;
-	int64_t s1, s2, s3, s4, peers[8] = { 0 };
-	struct seen s;
-
-	s1 = put_to(f, TO, obj(ID_A, T1, MS1, "{a}"), 100, STORE_INTEL_NEW);
-	s2 = put_to(f, TO, obj(ID_B, T1, MS1, "{b}"), 100, STORE_INTEL_NEW);
-	s3 = put_to(f, TO, obj(ID_S, "", 0, "{s}"), 100, STORE_INTEL_NEW);
-	s4 = put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEWER);
-	assert_string_equal(pending(f, BRAVO, 0, &s), "");
-	assert_int_equal(store_intel_pending_peers(f->st, peer_seen, peers), ST_OK);
-	assert_int_equal(peers[BRAVO] + peers[CHARLIE], 0);
-
-	pend(f, BRAVO, s3);
-	pend(f, BRAVO, s1);
-	pend(f, BRAVO, s4);
-	pend(f, BRAVO, s2);
-	pend(f, BRAVO, s1);	/* again: still once */
-	pend(f, CHARLIE, s2);
-	assert_string_equal(pending(f, BRAVO, 0, &s), "{a}/-/0 {b}/-/0 {s}/-/0 {a2}/-/0 ");
-	assert_int_equal(s.n, 4);
-	assert_string_equal(pending(f, BRAVO, 2, &s), "{a}/-/0 {b}/-/0 ");
-	assert_string_equal(pending(f, BRAVO, 1, &s), "{a}/-/0 ");
-	assert_string_equal(pending(f, BRAVO, 9, &s), "{a}/-/0 {b}/-/0 {s}/-/0 {a2}/-/0 ");
-	assert_string_equal(pending(f, CHARLIE, 0, &s), "{b}/-/0 ");
-	assert_string_equal(pending(f, 7, 0, &s), "");
-	assert_int_equal(store_intel_pending_peers(f->st, peer_seen, peers), ST_OK);
-	assert_int_equal(peers[BRAVO], 1);
-	assert_int_equal(peers[CHARLIE], 1);
-	assert_int_equal(peers[7], 0);
-}
-
 /* What a batch callback saw. */
 struct bseen {
 	char text[1024];
@@ -541,6 +480,15 @@ seen_batch(void *arg, const struct store_intel_batch *b)
 	return 0;
 }
 
+/* in_batch - in as a row of batch at leaf. */
+static struct store_intel_in
+in_batch(struct store_intel_in in, const char *batch, int64_t leaf)
+{
+	in.batch = batch;
+	in.leaf = leaf;
+	return in;
+}
+
 static struct store_intel_batch
 batch_of(const char *id, int64_t peer, int64_t n, const uint8_t *root, const uint8_t *leaves,
     int64_t made)
@@ -550,12 +498,12 @@ batch_of(const char *id, int64_t peer, int64_t n, const uint8_t *root, const uin
 }
 
 static status
-batch_add(struct fx *f, const struct store_intel_batch *b, const int64_t *seqs)
+batch_add(struct fx *f, const struct store_intel_batch *b)
 {
 	status rc;
 
 	assert_int_equal(store_begin(f->st), ST_OK);
-	rc = store_intel_batch_add(f->st, b, seqs);
+	rc = store_intel_batch_add(f->st, b);
 	if (rc) {
 		store_rollback(f->st);
 		return rc;
@@ -580,15 +528,14 @@ batches(struct fx *f, enum store_intel_batch_state state, struct bseen *s)
 	return s->text;
 }
 
-/* A batch takes its rows off the queue and gives each its leaf; it is
- * found by id, by its message once set, by state (oldest first); its
- * rows come back by leaf. */
+/* A batch's rows carry it and their leaf from their put; it is found by
+ * id, by its message once set, by state (oldest first); its rows come
+ * back by leaf. */
 static void
 test_batches(void **state)
 {
 	struct fx *f = *state;
 	uint8_t root[32], leaves[3 * 32];
-	int64_t seqs[3], s4;
 	struct store_intel_batch b;
 	struct bseen bs = { .n = 0 };
 	struct seen s;
@@ -597,20 +544,14 @@ test_batches(void **state)
 		root[i] = (uint8_t)(0xa0 + i);
 	for (int i = 0; i < 3 * 32; i++)
 		leaves[i] = (uint8_t)i;
-	seqs[2] = put_to(f, TO, obj(ID_A, T1, MS1, "{a}"), 100, STORE_INTEL_NEW);
-	seqs[0] = put_to(f, TO, obj(ID_B, T1, MS1, "{b}"), 100, STORE_INTEL_NEW);
-	seqs[1] = put_to(f, TO, obj(ID_S, "", 0, "{s}"), 100, STORE_INTEL_NEW);
-	s4 = put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEWER);
-	for (int i = 0; i < 3; i++)
-		pend(f, BRAVO, seqs[i]);
-	pend(f, BRAVO, s4);
-	pend(f, CHARLIE, seqs[0]);
+	put_to(f, TO, in_batch(obj(ID_A, T1, MS1, "{a}"), B1, 2), 100, STORE_INTEL_NEW);
+	put_to(f, TO, in_batch(obj(ID_B, T1, MS1, "{b}"), B1, 0), 100, STORE_INTEL_NEW);
+	put_to(f, TO, in_batch(obj(ID_S, "", 0, "{s}"), B1, 1), 100, STORE_INTEL_NEW);
+	put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEWER);
 
 	b = batch_of(B1, BRAVO, 3, root, leaves, 200);
-	assert_int_equal(batch_add(f, &b, seqs), ST_OK);
-	/* off bravo's queue (charlie's untouched), each with its batch and leaf */
-	assert_string_equal(pending(f, BRAVO, 0, &s), "{a2}/-/0 ");
-	assert_string_equal(pending(f, CHARLIE, 0, &s), "{b}/01/0 ");
+	assert_int_equal(batch_add(f, &b), ST_OK);
+	/* each with its batch and leaf */
 	assert_string_equal(got(f, TO, ID_B, &s), "{b}/01/0 ");
 	assert_string_equal(got(f, TO, ID_S, &s), "{s}/01/1 ");
 	assert_string_equal(got(f, TO, ID_A, &s), "{a}/01/2 {a2}/-/0 ");
@@ -621,7 +562,7 @@ test_batches(void **state)
 	assert_int_equal(store_intel_batch_objs(f->st, FROM, B1, seen_share, &s), ST_NOTFOUND);
 	assert_int_equal(store_intel_batch_objs(f->st, TO, B2, seen_share, &s), ST_NOTFOUND);
 	/* the same id again */
-	assert_int_equal(batch_add(f, &b, NULL), ST_EXISTS);
+	assert_int_equal(batch_add(f, &b), ST_EXISTS);
 
 	/* by id: every field */
 	memset(&bs, 0, sizeof bs);
@@ -642,9 +583,9 @@ test_batches(void **state)
 
 	/* by state, oldest first (made_ms, then id) */
 	b = batch_of(B3, CHARLIE, 1, root, leaves, 150);
-	assert_int_equal(batch_add(f, &b, NULL), ST_OK);
+	assert_int_equal(batch_add(f, &b), ST_OK);
 	b = batch_of(B2, BRAVO, 2, root, leaves, 150);
-	assert_int_equal(batch_add(f, &b, NULL), ST_OK);
+	assert_int_equal(batch_add(f, &b), ST_OK);
 	assert_string_equal(batches(f, STORE_BATCH_STAGING, &bs),
 	    "02:p2:n2:TLP:GREEN:s0:-:150 03:p3:n1:TLP:GREEN:s0:-:150 ");
 	assert_string_equal(batches(f, STORE_BATCH_SENT, &bs), "01:p2:n3:TLP:GREEN:s1:01:200 ");
@@ -657,11 +598,11 @@ test_batches(void **state)
 	assert_string_equal(batches(f, STORE_BATCH_RECEIVED, &bs), "");
 	/* a batch without leaves or id is refused */
 	b = batch_of(B3, BRAVO, 0, root, leaves, 1);
-	assert_int_equal(batch_add(f, &b, NULL), ST_INVALID);
+	assert_int_equal(batch_add(f, &b), ST_INVALID);
 	b = batch_of("", BRAVO, 1, root, leaves, 1);
-	assert_int_equal(batch_add(f, &b, NULL), ST_INVALID);
+	assert_int_equal(batch_add(f, &b), ST_INVALID);
 	b = batch_of(B3, BRAVO, 1, NULL, leaves, 1);
-	assert_int_equal(batch_add(f, &b, NULL), ST_INVALID);
+	assert_int_equal(batch_add(f, &b), ST_INVALID);
 }
 
 static void
@@ -806,16 +747,15 @@ test_versions_state(void **state)
 	struct fx *f = *state;
 	static const char *const conf[] = { "{a1 x}", "{a1 y}", "{a1 z}", "{a1 w}" };
 	uint8_t root[32] = { 0 }, leaves[2 * 32] = { 0 };
-	int64_t seqs[2];
 	struct store_intel_batch b;
 	struct store_intel_in in;
 	struct vseen v;
 
 	assert_string_equal(versions_of(f, TO, 0, &v), "");
 	put_to(f, TO, obj(ID_S, "", 0, "{s}"), 100, STORE_INTEL_NEW);
-	seqs[1] = put_to(f, TO, obj(ID_B, T1, MS1, "{b1}"), 100, STORE_INTEL_NEW);
+	put_to(f, TO, in_batch(obj(ID_B, T1, MS1, "{b1}"), B1, 1), 100, STORE_INTEL_NEW);
 	put_to(f, TO, obj(ID_A, T2, MS2, "{a2}"), 100, STORE_INTEL_NEW);
-	seqs[0] = put_to(f, TO, obj(ID_A, T1, MS1, "{a1}"), 100, STORE_INTEL_OLDER);
+	put_to(f, TO, in_batch(obj(ID_A, T1, MS1, "{a1}"), B1, 0), 100, STORE_INTEL_OLDER);
 	for (size_t i = 0; i < 4; i++)	/* same version, other hashes */
 		put_to(f, TO, obj(ID_A, T1, MS1, conf[i]), 100, STORE_INTEL_CONFLICT);
 	put_to(f, "local", obj(ID_A, T0, MS0, "{a0}"), 100, STORE_INTEL_NEW);
@@ -824,14 +764,14 @@ test_versions_state(void **state)
 	assert_string_equal(versions_of(f, "local", 0, &v), "ind@0 ");
 	assert_string_equal(versions_of(f, TO, 1, &v), "");
 
-	/* state: in no batch yet; no such row */
+	/* state: its batch not kept yet (or none); no such row */
 	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1}"), -1);
 	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1 v}"), -99);
 	assert_int_equal(state_of(f, TO, ID_A, MS0, "{a1}"), -99);
 	assert_int_equal(state_of(f, FROM, ID_A, MS1, "{a1}"), -99);
 
 	b = batch_of(B1, BRAVO, 2, root, leaves, 200);
-	assert_int_equal(batch_add(f, &b, seqs), ST_OK);
+	assert_int_equal(batch_add(f, &b), ST_OK);
 	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a1}"), STORE_BATCH_STAGING);
 	assert_int_equal(state_of(f, TO, ID_B, MS1, "{b1}"), STORE_BATCH_STAGING);
 	assert_int_equal(state_of(f, TO, ID_A, MS2, "{a2}"), -1);
@@ -855,7 +795,7 @@ test_versions_state(void **state)
 	b = batch_of(B2, BRAVO, 1, root, leaves, 300);
 	b.state = STORE_BATCH_RECEIVED;
 	b.msg = M1;
-	assert_int_equal(batch_add(f, &b, NULL), ST_OK);
+	assert_int_equal(batch_add(f, &b), ST_OK);
 	assert_int_equal(state_of(f, FROM, ID_B, MS2, "{b2}"), STORE_BATCH_RECEIVED);
 	/* received is not delivered either */
 	assert_string_equal(versions_of(f, FROM, 1, &v), "");
@@ -919,13 +859,6 @@ test_refusals(void **state)
 }
 
 static void
-count_peer(void *arg, int64_t peer_id)
-{
-	(void)peer_id;
-	(*(int *)arg)++;
-}
-
-static void
 no_stage(void *arg, const void *stage, size_t len)
 {
 	(void)arg;
@@ -935,18 +868,17 @@ no_stage(void *arg, const void *stage, size_t len)
 }
 
 /* Everything of schema 13 in a transaction rolled back: none of it stays;
- * a batch rolled back leaves its rows queued and in no batch. */
+ * a batch rolled back leaves its rows, naming a batch not kept. */
 static void
 test_share_rollback(void **state)
 {
 	struct fx *f = *state;
 	const struct store_intel_refusal r = { 0, 100, BRAVO, 0, ID_A, "tlp" };
 	uint8_t root[32] = { 0 }, leaves[32] = { 0 };
-	struct store_intel_in in = obj(ID_A, T1, MS1, "{a}");
+	struct store_intel_in in = in_batch(obj(ID_A, T1, MS1, "{a}"), B1, 0);
 	struct store_intel_batch b = batch_of(B1, BRAVO, 1, root, leaves, 100);
 	enum store_intel_outcome o;
 	int64_t seq = 0;
-	int peers = 0;
 	struct bseen bs = { .n = 0 };
 	struct rseen rsn;
 	struct vseen v;
@@ -955,8 +887,7 @@ test_share_rollback(void **state)
 	in.collection = TO;
 	assert_int_equal(store_begin(f->st), ST_OK);
 	assert_int_equal(store_intel_put_seq(f->st, &in, 100, &o, &seq), ST_OK);
-	assert_int_equal(store_intel_pend(f->st, BRAVO, seq), ST_OK);
-	assert_int_equal(store_intel_batch_add(f->st, &b, &seq), ST_OK);
+	assert_int_equal(store_intel_batch_add(f->st, &b), ST_OK);
 	assert_int_equal(store_intel_batch_set(f->st, B1, STORE_BATCH_DELIVERED, M1), ST_OK);
 	assert_int_equal(store_intel_stage_put(f->st, BRAVO, B2, "stage", 5, 100), ST_OK);
 	assert_int_equal(store_intel_refuse(f->st, &r), ST_OK);
@@ -966,9 +897,6 @@ test_share_rollback(void **state)
 	assert_int_equal(count(f, 0), 0);
 	assert_int_equal(store_intel_count(f->st, TO, 0, &seq), ST_OK);
 	assert_int_equal(seq, 0);
-	assert_string_equal(pending(f, BRAVO, 0, &s), "");
-	assert_int_equal(store_intel_pending_peers(f->st, count_peer, &peers), ST_OK);
-	assert_int_equal(peers, 0);
 	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_NOTFOUND);
 	assert_int_equal(store_intel_batch_get(f->st, M1, 1, seen_batch, &bs), ST_NOTFOUND);
 	assert_string_equal(batches(f, STORE_BATCH_DELIVERED, &bs), "");
@@ -977,22 +905,20 @@ test_share_rollback(void **state)
 	assert_string_equal(refusals(f, 0, 0, &rsn), "");
 	assert_string_equal(versions_of(f, TO, 0, &v), "");
 
-	/* kept and queued; the batch alone rolled back */
+	/* the row kept; the batch alone rolled back: its state is none */
 	seq = put_to(f, TO, in, 100, STORE_INTEL_NEW);
-	pend(f, BRAVO, seq);
 	assert_int_equal(store_begin(f->st), ST_OK);
-	assert_int_equal(store_intel_batch_add(f->st, &b, &seq), ST_OK);
-	assert_string_equal(pending(f, BRAVO, 0, &s), "");
+	assert_int_equal(store_intel_batch_add(f->st, &b), ST_OK);
 	store_rollback(f->st);
-	assert_string_equal(pending(f, BRAVO, 0, &s), "{a}/-/0 ");
-	assert_string_equal(got(f, TO, ID_A, &s), "{a}/-/0 ");
+	assert_string_equal(got(f, TO, ID_A, &s), "{a}/01/0 ");
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a}"), -1);
 	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_NOTFOUND);
 	/* and then committed, it holds across a reopen */
-	assert_int_equal(batch_add(f, &b, &seq), ST_OK);
+	assert_int_equal(batch_add(f, &b), ST_OK);
 	store_close(f->st);
 	assert_int_equal(store_open(f->path, 0, &f->st), ST_OK);
-	assert_string_equal(pending(f, BRAVO, 0, &s), "");
 	assert_string_equal(got(f, TO, ID_A, &s), "{a}/01/0 ");
+	assert_int_equal(state_of(f, TO, ID_A, MS1, "{a}"), STORE_BATCH_STAGING);
 	memset(&bs, 0, sizeof bs);
 	assert_int_equal(store_intel_batch_get(f->st, B1, 0, seen_batch, &bs), ST_OK);
 	assert_string_equal(bs.text, "01:p2:n1:TLP:GREEN:s0:-:100 ");
@@ -1011,7 +937,6 @@ main(void)
 		T(test_one_transaction),
 		T(test_limits),
 		T(test_put_seq),
-		T(test_pending),
 		T(test_batches),
 		T(test_stages),
 		T(test_versions_state),
