@@ -28,9 +28,11 @@ md_fetch(void)
 	md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
+/* sha256 - SHA-256(prefix || data), or of data alone when prefix < 0. */
 static void
-sha256(uint8_t prefix, const void *data, size_t n, uint8_t out[static TLOG_HASH])
+sha256(int prefix, const void *data, size_t n, uint8_t out[static TLOG_HASH])
 {
+	uint8_t p = (uint8_t)prefix;
 	EVP_MD_CTX *c;
 	unsigned len = 0;
 	int ok;
@@ -38,7 +40,8 @@ sha256(uint8_t prefix, const void *data, size_t n, uint8_t out[static TLOG_HASH]
 	(void)pthread_once(&md_once, md_fetch);
 	c = md ? EVP_MD_CTX_new() : NULL;
 	ok = c && EVP_DigestInit_ex2(c, md, NULL) == 1 &&
-	    EVP_DigestUpdate(c, &prefix, 1) == 1 && EVP_DigestUpdate(c, data, n) == 1 &&
+	    (prefix < 0 || EVP_DigestUpdate(c, &p, 1) == 1) &&
+	    EVP_DigestUpdate(c, data, n) == 1 &&
 	    EVP_DigestFinal_ex(c, out, &len) == 1 && len == TLOG_HASH;
 
 	EVP_MD_CTX_free(c);
@@ -46,10 +49,17 @@ sha256(uint8_t prefix, const void *data, size_t n, uint8_t out[static TLOG_HASH]
 		crypto_hash_sha256_state st;
 
 		crypto_hash_sha256_init(&st);
-		crypto_hash_sha256_update(&st, &prefix, 1);
+		if (prefix >= 0)
+			crypto_hash_sha256_update(&st, &p, 1);
 		crypto_hash_sha256_update(&st, data, n);
 		crypto_hash_sha256_final(&st, out);
 	}
+}
+
+void
+tlog_sha256(const void *data, size_t n, uint8_t out[static TLOG_HASH])
+{
+	sha256(-1, data, n, out);
 }
 
 void

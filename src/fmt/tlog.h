@@ -26,6 +26,9 @@ typedef status (*tlog_get_fn)(void *arg, int level, uint64_t index, uint8_t hash
 typedef status (*tlog_put_fn)(void *arg, int level, uint64_t index,
     const uint8_t hash[TLOG_HASH]);
 
+/* tlog_sha256 - SHA-256(data), with the CPU's SHA instructions where
+ * there are some (OpenSSL): for every hash over bulk data. */
+void tlog_sha256(const void *data, size_t n, uint8_t out[static TLOG_HASH]);
 /* tlog_leaf_hash - SHA-256(0x00 || data). */
 void tlog_leaf_hash(const void *data, size_t n, uint8_t out[static TLOG_HASH]);
 /* tlog_node_hash - SHA-256(0x01 || left || right). */

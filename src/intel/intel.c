@@ -719,7 +719,6 @@ on_admit(void *arg, int64_t peer_id, const struct message *m, char *why, size_t 
 	struct intel *in = arg;
 	struct stixbatch_manifest mf, sm;
 	struct held_stage h;
-	const char *nl;
 	status rc;
 
 	if (strcmp(m->type, INTEL_BATCH_TYPE) != 0)
@@ -732,16 +731,17 @@ on_admit(void *arg, int64_t peer_id, const struct message *m, char *why, size_t 
 		snprintf(why, cap, "the body is not a batch manifest");
 		return ST_INVALID;
 	}
+	/* the stage's manifest line alone: its objects are read once, when
+	 * the message is taken in */
 	memset(&h, 0, sizeof h);
-	buf_init(&h.b, STAGE_BODY_MAX);
-	rc = store_intel_stage_get(node_store(in->n), peer_id, mf.batch, stage_copy, &h);
+	buf_init(&h.b, STIXBATCH_MANIFEST_MAX + 1);
+	rc = store_intel_stage_head(node_store(in->n), peer_id, mf.batch, stage_copy, &h);
 	if (rc == ST_NOTFOUND || (!rc && h.found != 1)) {
 		buf_free(&h.b);
 		snprintf(why, cap, "batch %s: its objects are not staged here yet", mf.batch);
 		return ST_DOWN;
 	}
-	nl = h.b.p ? memchr(h.b.p, '\n', h.b.len) : NULL;
-	if (rc || !nl || stixbatch_manifest_read(h.b.p, (size_t)(nl - h.b.p), &sm) != ST_OK ||
+	if (rc || stixbatch_manifest_read(buf_str(&h.b), h.b.len, &sm) != ST_OK ||
 	    sm.n != mf.n || sodium_memcmp(sm.root, mf.root, TLOG_HASH) != 0) {
 		buf_free(&h.b);
 		snprintf(why, cap, rc ? "store error" :

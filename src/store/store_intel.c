@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "fmt/stix.h"
+#include "fmt/tlog.h"
 #include "store/store_intel.h"
 #include "util/diag.h"
 #include "store/store_sqlite_int.h"
@@ -51,7 +50,8 @@ const char store_intel_schema_v13[] =
     "CREATE INDEX intel_batch_msg ON intel_batch(msg) WHERE msg <> '';"
     "CREATE INDEX intel_batch_state ON intel_batch(state, made_ms);"
     "CREATE TABLE intel_stage(peer_id INTEGER NOT NULL, batch TEXT NOT NULL,"
-    " stage BLOB NOT NULL, at_ms INTEGER NOT NULL, PRIMARY KEY(peer_id, batch));"
+    " head BLOB NOT NULL, stage BLOB NOT NULL, at_ms INTEGER NOT NULL,"
+    " PRIMARY KEY(peer_id, batch));"
     "CREATE TABLE intel_refusal(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     " at_ms INTEGER NOT NULL, peer_id INTEGER NOT NULL, inbound INTEGER NOT NULL,"
     " id TEXT NOT NULL, why TEXT NOT NULL);";
@@ -211,7 +211,7 @@ store_intel_put_seq(struct store *st, const struct store_intel_in *in, int64_t n
 	    !in->json || in->json_len == 0 || in->json_len > STORE_INTEL_JSON_MAX)
 		return ST_INVALID;
 	*seq = 0;
-	crypto_hash_sha256(hash, in->json, in->json_len);
+	tlog_sha256(in->json, in->json_len, hash);
 
 	s = q(st, I_VER);
 	bind_version(s, in);
@@ -357,7 +357,7 @@ store_intel_count(struct store *st, const char *collection, int current_only, in
 
 enum {
 	S_BATCH_ADD = STORE_SQ_SHARE, S_BATCH_SET, S_BATCH_GET, S_BATCH_MSG, S_BATCHES,
-	S_BATCH_OBJS, S_STAGE_PUT, S_STAGE_GET, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
+	S_BATCH_OBJS, S_STAGE_PUT, S_STAGE_GET, S_STAGE_HEAD, S_STAGE_DEL, S_VERSIONS, S_VERSIONS_DELIV, S_STATE, S_REFUSE, S_REFUSALS,
 	S__END
 };
 _Static_assert(S__END <= STORE_SQ_TAXII, "store_intel.c's sharing queries exceed the"
@@ -377,7 +377,10 @@ static const char *const ssql[] = {
 	[S_BATCH_OBJS - STORE_SQ_SHARE] =
 	    "SELECT " OBJ_COLS " WHERE batch = ?2 AND collection = ?1 ORDER BY leaf",
 	[S_STAGE_PUT - STORE_SQ_SHARE] =
-	    "INSERT OR IGNORE INTO intel_stage(peer_id, batch, stage, at_ms) VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT OR IGNORE INTO intel_stage(peer_id, batch, head, stage, at_ms)"
+	    " VALUES (?1, ?2, ?5, ?3, ?4)",
+	[S_STAGE_HEAD - STORE_SQ_SHARE] =
+	    "SELECT head FROM intel_stage WHERE peer_id = ?1 AND batch = ?2",
 	[S_STAGE_GET - STORE_SQ_SHARE] =
 	    "SELECT stage FROM intel_stage WHERE peer_id = ?1 AND batch = ?2",
 	[S_STAGE_DEL - STORE_SQ_SHARE] =
@@ -513,6 +516,13 @@ store_intel_stage_put(struct store *st, int64_t peer_id, const char *batch, cons
 	store_sq_text(s, 2, batch);
 	sqlite3_bind_blob64(s, 3, stage, len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now_ms);
+	/* its first line apart, read without the rest (store_intel_stage_head) */
+	{
+		const char *nl = memchr(stage, '\n', len);
+
+		sqlite3_bind_blob64(s, 5, stage, nl ? (size_t)(nl - (const char *)stage) : len,
+		    SQLITE_STATIC);
+	}
 	return store_sq_run(s);
 }
 
@@ -537,6 +547,18 @@ store_intel_stage_get(struct store *st, int64_t peer_id, const char *batch,
 {
 	struct stage_arg a = { fn, arg };
 	sqlite3_stmt *s = sq(st, S_STAGE_GET);
+
+	sqlite3_bind_int64(s, 1, peer_id);
+	store_sq_text(s, 2, batch);
+	return store_sq_rows(s, stage_row, &a);
+}
+
+status
+store_intel_stage_head(struct store *st, int64_t peer_id, const char *batch,
+    void (*fn)(void *arg, const void *head, size_t len), void *arg)
+{
+	struct stage_arg a = { fn, arg };
+	sqlite3_stmt *s = sq(st, S_STAGE_HEAD);
 
 	sqlite3_bind_int64(s, 1, peer_id);
 	store_sq_text(s, 2, batch);

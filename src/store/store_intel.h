@@ -192,6 +192,10 @@ status store_intel_stage_put(struct store *st, int64_t peer_id, const char *batc
  * ST_NOTFOUND when none.  The bytes are valid during the call only. */
 status store_intel_stage_get(struct store *st, int64_t peer_id, const char *batch,
     void (*fn)(void *arg, const void *stage, size_t len), void *arg) WUR;
+/* store_intel_stage_head - as store_intel_stage_get for the stage's first
+ * line alone (its manifest), read without the rest. */
+status store_intel_stage_head(struct store *st, int64_t peer_id, const char *batch,
+    void (*fn)(void *arg, const void *head, size_t len), void *arg) WUR;
 /* store_intel_stage_del - forget it (after its message was taken in),
  * and every stage older than before_ms (a sender that never followed). */
 status store_intel_stage_del(struct store *st, int64_t peer_id, const char *batch,
