@@ -52,6 +52,14 @@ fi
 # the duty console of each, on loopback; the officers' demo password
 $parley config set console_listen "http://127.0.0.1:$((port + 10))" --dir alpha >/dev/null
 $parley config set console_listen "http://127.0.0.1:$((port + 11))" --dir bravo >/dev/null
+$parley config set taxii_listen "https://127.0.0.1:$((port + 20))" --dir alpha >/dev/null
+$parley config set taxii_listen "https://127.0.0.1:$((port + 21))" --dir bravo >/dev/null
+printf '%s\n' 'demo taxii pass phrase' > taxii.pw
+chmod 600 taxii.pw
+for n in alpha bravo; do
+	$parley taxii user remove soc --dir $n >/dev/null 2>&1 || true
+	$parley taxii user add soc --password-file taxii.pw --read all --write all --dir $n >/dev/null
+done
 for who in alpha:ana bravo:bob; do
 	$parley officer add "${who#*:}" --role duty --dir "${who%%:*}" >/dev/null 2>&1 || true
 	echo "demo password 1234" | $parley officer passwd "${who#*:}" --password-stdin \
@@ -171,6 +179,15 @@ echo "--- alpha: as it left, and whether it arrived"
 $parley intel list --to bravo --dir alpha
 echo "--- alpha: both sides hold the same?"
 $parley intel reconcile bravo --dir alpha || true
+
+say "9. Each CERT's own tools reach the same objects over TAXII 2.1 (user soc, password in $run/taxii.pw)"
+for n in alpha bravo; do
+	echo "--- $n: $($parley taxii --dir $n | tr '\n' ' ')"
+done
+coll=$($parley taxii --json --dir bravo | sed -n 's/.*"discovery": *"\([^"]*\)".*/\1/p')
+echo "  e.g.: curl --cacert $run/bravo/server.crt -u soc:'demo taxii pass phrase' \\"
+echo "          -H 'Accept: application/taxii+json;version=2.1' ${coll:-https://127.0.0.1:$((port + 21))/taxii2/}api/collections/"
+echo "  (bravo's \"from alpha\" collection holds what alpha shared, with parley's origin extension)"
 
 say "The duty consoles (sign in with the demo password: demo password 1234)"
 echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"
