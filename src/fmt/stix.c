@@ -1610,6 +1610,22 @@ read_one(struct stix_doc *d, size_t i, const json_t *j, const char *at)
 static status read_all(struct stix_doc *d, const json_t *objs, struct stix_doc **out,
     char why[static STIX_WHY_MAX]);
 
+/* doc_load - a new document holding the JSON text[0..n), in *d. */
+static status
+doc_load(const char *text, size_t n, struct stix_doc **d, char why[static STIX_WHY_MAX])
+{
+	status rc;
+
+	why[0] = '\0';
+	if (!(*d = calloc(1, sizeof **d)))
+		return doc_fail(why, ST_NOMEM, "(top): out of memory");
+	if ((rc = why_load(text, n, STIX_BYTES_MAX, &(*d)->root, why)) != ST_OK) {
+		stix_free(*d);
+		*d = NULL;
+	}
+	return rc;
+}
+
 status
 stix_read(const char *text, size_t n, struct stix_doc **out, char why[static STIX_WHY_MAX])
 {
@@ -1619,13 +1635,8 @@ stix_read(const char *text, size_t n, struct stix_doc **out, char why[static STI
 	size_t tn;
 
 	*out = NULL;
-	why[0] = '\0';
-	if (!(d = calloc(1, sizeof *d)))
-		return doc_fail(why, ST_NOMEM, "(top): out of memory");
-	if ((rc = why_load(text, n, STIX_BYTES_MAX, &d->root, why)) != ST_OK) {
-		stix_free(d);
+	if ((rc = doc_load(text, n, &d, why)) != ST_OK)
 		return rc;
-	}
 	v = json_object_get(d->root, "type");
 	if (json_is_string(v) && strcmp(json_string_value(v), "bundle") == 0) {
 		v = json_object_get(d->root, "id");
@@ -1690,13 +1701,8 @@ stix_read_envelope(const char *text, size_t n, struct stix_doc **out,
 	status rc;
 
 	*out = NULL;
-	why[0] = '\0';
-	if (!(d = calloc(1, sizeof *d)))
-		return doc_fail(why, ST_NOMEM, "(top): out of memory");
-	if ((rc = why_load(text, n, STIX_BYTES_MAX, &d->root, why)) != ST_OK) {
-		stix_free(d);
+	if ((rc = doc_load(text, n, &d, why)) != ST_OK)
 		return rc;
-	}
 	objs = json_object_get(d->root, "objects");
 	if (!json_is_array(objs) || json_array_size(objs) == 0)
 		rc = doc_fail(why, ST_INVALID, "envelope: \"objects\" is not a non-empty list"

@@ -37,6 +37,7 @@
 #include "fmt/tlog.h"
 #include "testcheck.h"
 #include "testkeys.h"
+#include "testlog.h"
 
 #define ID2 "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0e"	/* the two-party agreement */
 #define ID3 "019a3c2e-7b10-7c4a-9d2e-5f6a7b8c9d0f"	/* the three-party one */
@@ -130,48 +131,6 @@ ms(const char *t)
 }
 
 /* ---- an array-backed log ---- */
-
-#define LOG_LEVELS 6
-#define LOG_LEAVES 32
-
-struct mlog {
-	uint8_t hash[LOG_LEVELS][LOG_LEAVES][TLOG_HASH];
-	uint8_t have[LOG_LEVELS][LOG_LEAVES];
-	uint64_t n;
-};
-
-static status
-mlog_get(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
-{
-	struct mlog *l = arg;
-
-	if (level < 0 || level >= LOG_LEVELS || index >= LOG_LEAVES || !l->have[level][index])
-		return ST_NOTFOUND;
-	memcpy(hash, l->hash[level][index], TLOG_HASH);
-	return ST_OK;
-}
-
-static status
-mlog_put(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
-{
-	struct mlog *l = arg;
-
-	if (level < 0 || level >= LOG_LEVELS || index >= LOG_LEAVES)
-		return ST_INVALID;
-	memcpy(l->hash[level][index], hash, TLOG_HASH);
-	l->have[level][index] = 1;
-	return ST_OK;
-}
-
-static void
-mlog_add(struct mlog *l, const void *data, size_t n)
-{
-	uint8_t leaf[TLOG_HASH];
-
-	tlog_leaf_hash(data, n, leaf);
-	EXPECT(tlog_append(l->n, leaf, mlog_get, mlog_put, l), ST_OK);
-	l->n++;
-}
 
 static void
 mlog_fill(struct mlog *l, const char *who, int count)

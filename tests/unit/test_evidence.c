@@ -25,6 +25,7 @@
 #include "fmt/note.h"
 #include "fmt/tlog.h"
 #include "testkeys.h"
+#include "testlog.h"
 
 #define T_MSG 1795000000u	/* bravo cosigns alpha's checkpoint */
 #define T_MSG_TEXT "2026-11-18T11:06:40Z"
@@ -60,48 +61,6 @@ make_side(struct side *s)
 }
 
 /* ---- an array-backed log ---- */
-
-#define LOG_LEVELS 6
-#define LOG_LEAVES 32
-
-struct mlog {
-	uint8_t hash[LOG_LEVELS][LOG_LEAVES][TLOG_HASH];
-	uint8_t have[LOG_LEVELS][LOG_LEAVES];
-	uint64_t n;
-};
-
-static status
-mlog_get(void *arg, int level, uint64_t index, uint8_t hash[TLOG_HASH])
-{
-	struct mlog *l = arg;
-
-	if (level < 0 || level >= LOG_LEVELS || index >= LOG_LEAVES || !l->have[level][index])
-		return ST_NOTFOUND;
-	memcpy(hash, l->hash[level][index], TLOG_HASH);
-	return ST_OK;
-}
-
-static status
-mlog_put(void *arg, int level, uint64_t index, const uint8_t hash[TLOG_HASH])
-{
-	struct mlog *l = arg;
-
-	if (level < 0 || level >= LOG_LEVELS || index >= LOG_LEAVES)
-		return ST_INVALID;
-	memcpy(l->hash[level][index], hash, TLOG_HASH);
-	l->have[level][index] = 1;
-	return ST_OK;
-}
-
-static void
-mlog_add(struct mlog *l, const void *data, size_t n)
-{
-	uint8_t leaf[TLOG_HASH];
-
-	tlog_leaf_hash(data, n, leaf);
-	assert_int_equal(tlog_append(l->n, leaf, mlog_get, mlog_put, l), ST_OK);
-	l->n++;
-}
 
 static void
 mlog_fill(struct mlog *l, const char *who, int count)
