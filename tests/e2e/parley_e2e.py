@@ -20,6 +20,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("PARLEY_BIN", os.path.join(HERE, "..", "..", "build"))
+# Published material the tests read but the repository never holds
+# (../shared/data/README.md); tests skip with one line where it is absent.
+SHARED_DATA = os.environ.get("PARLEY_SHARED_DATA",
+                             os.path.join(HERE, "..", "..", "..", "shared", "data"))
+ATTACK = os.path.join(SHARED_DATA, "attack", "ics-attack-18.1.json.xz")
 # Sanitizer builds run several times slower: stretch every deadline.
 SLOW = 4 if "asan" in os.path.basename(os.path.normpath(BIN)) else 1
 

@@ -13,12 +13,8 @@ import sqlite3
 
 import pytest
 
-from parley_e2e import peek, request_as, wait_for
+from parley_e2e import ATTACK, peek, request_as, wait_for
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.environ.get("PARLEY_SHARED_DATA",
-                      os.path.join(HERE, "..", "..", "..", "shared", "data"))
-ATTACK = os.path.join(DATA, "attack", "ics-attack-18.1.json.xz")
 
 IDENT = "identity--11111111-2222-4333-8444-555555555555"
 IND = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"

@@ -22,12 +22,9 @@ import subprocess
 
 import pytest
 
-from parley_e2e import BIN
+from parley_e2e import ATTACK, SHARED_DATA, BIN
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.environ.get("PARLEY_SHARED_DATA",
-                      os.path.join(HERE, "..", "..", "..", "shared", "data"))
-ATTACK = os.path.join(DATA, "attack", "ics-attack-18.1.json.xz")
+DATA = SHARED_DATA
 SCHEMAS = os.path.join(DATA, "stix2-json-schemas", "schemas")
 
 U4 = "11111111-2222-4333-8444-555555555555"

@@ -17,12 +17,8 @@ import uuid
 import pytest
 import requests
 
-from parley_e2e import free_port, peek
+from parley_e2e import ATTACK, free_port, peek
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.environ.get("PARLEY_SHARED_DATA",
-                      os.path.join(HERE, "..", "..", "..", "shared", "data"))
-ATTACK = os.path.join(DATA, "attack", "ics-attack-18.1.json.xz")
 
 MEDIA = "application/taxii+json;version=2.1"
 PASSWORD = "correct horse battery staple"
