@@ -375,7 +375,9 @@ static const char *const ssql[] = {
 	[S_BATCHES - STORE_SQ_SHARE] =
 	    "SELECT " BATCH_COLS " WHERE state = ?1 ORDER BY made_ms, id",
 	[S_BATCH_OBJS - STORE_SQ_SHARE] =
-	    "SELECT " OBJ_COLS " WHERE batch = ?2 AND collection = ?1 ORDER BY leaf",
+	    /* batch <> '' lets SQLite use the partial index intel_batch_leaf */
+	    "SELECT " OBJ_COLS " WHERE batch = ?2 AND batch <> '' AND collection = ?1"
+	    " ORDER BY leaf",
 	[S_STAGE_PUT - STORE_SQ_SHARE] =
 	    "INSERT OR IGNORE INTO intel_stage(peer_id, batch, head, stage, at_ms)"
 	    " VALUES (?1, ?2, ?5, ?3, ?4)",
