@@ -882,7 +882,7 @@ test_share_rollback(void **state)
 	struct bseen bs = { .n = 0 };
 	struct rseen rsn;
 	struct vseen v;
-	struct seen s;
+	struct seen s = { .n = 0 };
 
 	in.collection = TO;
 	assert_int_equal(store_begin(f->st), ST_OK);
