@@ -705,21 +705,30 @@ struct refusals_arg {
 };
 
 static int
+name_row(void *arg, const struct store_peer *p)
+{
+	snprintf(arg, CARD_NAME_MAX + 1, "%s", p->name);
+	return 1;
+}
+
+static int
 refusal_row(void *arg, const struct store_intel_refusal *r)
 {
 	struct refusals_arg *a = arg;
-	char when[32];
+	char when[32], name[CARD_NAME_MAX + 1];
 
+	/* the peer by name, as pinned then (a pin ended keeps its row) */
+	if (store_peer_get(a->st, r->peer_id, name_row, name) != ST_OK)
+		snprintf(name, sizeof name, "#%lld", (long long)r->peer_id);
 	a->n++;
 	if (a->list)
-		json_array_append_new(a->list, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "seq",
-		    (json_int_t)r->seq, "at", cli_time(r->at_ms, when), "peer_id",
-		    (json_int_t)r->peer_id, "direction", r->inbound ? "in" : "out", "id", r->id,
-		    "why", r->why));
+		json_array_append_new(a->list, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}",
+		    "seq", (json_int_t)r->seq, "at", cli_time(r->at_ms, when), "peer", name,
+		    "peer_id", (json_int_t)r->peer_id, "direction", r->inbound ? "in" : "out", "id",
+		    r->id, "why", r->why));
 	else
-		printf("%s  peer #%lld  %s  %s  %s\n", cli_time(r->at_ms, when),
-		    (long long)r->peer_id, r->inbound ? "in " : "out", cli_text(r->id, 0),
-		    cli_text(r->why, 0));
+		printf("%s  %s  %s  %s  %s\n", cli_time(r->at_ms, when), name,
+		    r->inbound ? "in " : "out", cli_text(r->id, 0), cli_text(r->why, 0));
 	return 0;
 }
 
@@ -734,6 +743,7 @@ refusals(const char *dir, int json)
 		json_decref(a.list);
 		return 1;
 	}
+	a.st = node_store(n);
 	rc = store_intel_refusals(node_store(n), 0, 0, refusal_row, &a);
 	node_close(n);
 	if (rc) {

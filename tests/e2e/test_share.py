@@ -187,7 +187,8 @@ def test_tlp_ceiling_default_and_red(make_node, top):
     got = {o["id"]: o["tlp"] for o in listed(b, **{"from": "alpha"})}
     assert red["id"] not in got and got[IND] == "TLP:GREEN"
     assert [r["id"] for r in refusals(a)] == [red["id"]]
-    assert refusals(a)[0]["direction"] == "out"
+    assert refusals(a)[0]["direction"] == "out" and refusals(a)[0]["peer"] == "bravo"
+    assert "bravo" in a.cli("intel", "refusals").stdout
     # the text form names it too
     p = a.cli("share", write(d, "r.json", red), "--to", "bravo", check=False)
     assert p.returncode == 1 and "REFUSED" in p.stdout and "tlp_max" in p.stdout
