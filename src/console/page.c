@@ -294,14 +294,20 @@ const char page_js[] =
     "skip();live();beep();setInterval(beep,2000);"
     "document.addEventListener('keydown',wake);document.addEventListener('click',wake);});\n"
     /* the checks page: its history (#history) fetched again on each change
-     * the node announces (a check queued, delivered, acknowledged); the
-     * form above it is left as the officer is filling it in */
+     * the node announces (a check queued, delivered, acknowledged), once
+     * the stream is open (a change between the page's making and the
+     * stream's opening, a fast receipt, is not missed), and every 5 s while
+     * the stream is down, as the board does; the form above it is left as
+     * the officer is filling it in */
     "function livePart(){var h=document.getElementById('history');"
     "if(!h||!window.EventSource)return;var es=new EventSource('/events');"
-    "es.addEventListener('change',function(){fetch(location.pathname,{credentials:'same-origin'})"
+    "function part(){fetch(location.pathname,{credentials:'same-origin'})"
     ".then(function(r){return r.ok?r.text():null;}).then(function(t){if(!t)return;"
     "var n=new DOMParser().parseFromString(t,'text/html').getElementById('history');"
     "if(!n)return;var f=document.activeElement,id=f&&h.contains(f)&&f.id;"
     "h.innerHTML=n.innerHTML;if(id&&document.getElementById(id))"
-    "document.getElementById(id).focus();});});}\n"
+    "document.getElementById(id).focus();});}"
+    "var poll=null;es.addEventListener('change',part);"
+    "es.onerror=function(){if(!poll)poll=setInterval(part,5000);};"
+    "es.onopen=function(){if(poll){clearInterval(poll);poll=null;}part();};}\n"
     "document.addEventListener('DOMContentLoaded',livePart);\n";

@@ -21,7 +21,7 @@ from browser_util import (audit, button, buttons, choose, chosen, field, focused
                           link, nav_link, navigates, on_board, path_of, present, press, redrawn,
                           reload_until, ring_contrast, ring_seen, row, row_buttons, row_text,
                           shot, sign_in, tab_to, text_of, wait)
-from parley_e2e import wait_for
+from parley_e2e import peek, wait_for
 from test_desk import INCIDENT, item, send_form
 
 MESSAGE = re.compile(r"/message/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
@@ -291,6 +291,35 @@ def test_a_check_run_and_charted(shared_consoles, browsers, axe):
     assert chart.size["width"] > 200 and chart.size["height"] > 50
     shot(ana, "checks-charted", full=True)
     audit(ana, "checks")
+
+
+def test_a_change_before_the_stream_opens_is_not_missed(shared_consoles, browsers):
+    """The checks page fetches its history again when its event stream
+    opens, and every 5 s while it cannot: a receipt that came after the
+    page was made, while the stream was held back (here /events blocked in
+    the browser), still shows, with no reload."""
+    a, b, url = shared_consoles
+    ana = signed_in(browsers, url, "alpha", "ana")
+    ana.execute_cdp_cmd("Network.enable", {})
+    ana.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/events"]})
+    b.stop()    # the receipt waits until the page is made
+    navigates(ana, nav_link(ana, "Checks").click, "the checks page")
+    choose(ana, "Peer", "bravo")
+    ana.find_element(By.XPATH, "//label[starts-with(normalize-space(), 'Machine')]").click()
+    choose(ana, "Path", "Any path (the one in use)")
+    navigates(ana, button(ana, "Run check").click, "the check sent")
+    said = ana.find_element(By.CSS_SELECTOR, "[role=status]")
+    mid = re.search(r"[0-9a-f-]{36}", said.text).group(0)
+    assert check_row(ana, mid)[0] == "check-pending"
+    b.start()
+    wait_for(lambda: peek(a, "SELECT receipt_ms FROM desk_item WHERE msg = '%s'" % mid),
+             30, "the check's receipt kept at alpha")
+    assert check_row(ana, mid)[0] == "check-pending"   # nothing told the page yet
+    ana.execute_script("window.__noReload = 1")
+    ana.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    wait(ana, lambda d: (check_row(d, mid) or [""])[0] == "check-answered",
+         "the check answered once the stream opens, or by the page's polling")
+    assert ana.execute_script("return window.__noReload") == 1, "the page was reloaded"
 
 
 # ---- 5. peers ----
