@@ -2,11 +2,11 @@
  *
  * Rules this file keeps:
  * - a share is answered only after the commit (fsync) that holds its
- *   objects in to:PEER and queued; a batch is made in one transaction
- *   that takes its rows off the queue, and its message is queued in one
- *   transaction with the batch's state: after a crash at any point the
- *   queue, the batch or the message is there, never two of them for one
- *   object, and a batch's stage is posted again until the peer keeps it;
+ *   objects in to:PEER together with the batches they are in (each row
+ *   names its batch and leaf from its put), and a batch's message is
+ *   queued in one transaction with the batch's new state: after a crash
+ *   at any point a batch is either staging (its stage posted again until
+ *   the peer keeps it) or has its one message, never two;
  * - the peer keeps a stage durably before it answers, and takes the
  *   objects in only with the signed message that names the stage's root,
  *   in that message's transaction: exactly once, as messages are;

@@ -12,9 +12,9 @@
  * Sharing: intel_share checks every object of a document (fmt/stix.h),
  * applies the agreement's rules for the peer (fmt/stixrule.h: TLP ceiling
  * and default, critical infrastructure, personal data, onward transfer),
- * and keeps what may leave in "to:PEERID", queued, in one transaction
- * committed with fsync: a "queued" answer is never lost.  The service
- * then sends the queued objects in batches: the batch's objects are
+ * and keeps what may leave in "to:PEERID", in batches of up to 1,000, in one
+ * transaction committed with fsync: a "queued" answer is never lost.  The
+ * service then sends the batches in order: the batch's objects are
  * staged at the peer (POST /v1/intel/stage on the pinned link, kept there
  * durably), and a signed message on the cert link (type "stix-batch")
  * carries the batch's Merkle root; the peer takes the staged objects in
