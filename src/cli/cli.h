@@ -77,6 +77,11 @@ struct contacts;
 void cli_contacts_print(const struct contacts *c, const char *indent);
 /* cli_contacts_json - c's contacts as a JSON array. */
 json_t *cli_contacts_json(const struct contacts *c);
+/* cli_request - send req (consumed; NULL: out of memory) to the parleyd
+ * of dir and read its answer, waiting at most timeout_s, into *resp (the
+ * caller's, when "ok" is true): 0, or 1 after a line naming why it did
+ * not answer or the refusal (escaped; after "WHAT: " when what is set). */
+int cli_request(const char *dir, json_t *req, int timeout_s, json_t **resp, const char *what);
 /* cli_ask - send req (consumed; NULL: out of memory) to the parleyd of
  * dir and print the id it answers: 0, or 1 after a line naming the
  * refusal (escaped) or why it did not answer. */

@@ -47,7 +47,6 @@
 
 #include <sodium.h>
 
-#include "api/apiclient.h"
 #include "cli/cli.h"
 #include "store/store_peer.h"
 #include "fmt/stix.h"
@@ -593,40 +592,6 @@ show(const char *dir, const char *id, const char *from, const char *to, int json
 
 /* ---- reconcile, evidence: the daemon's; refusals: the store's ---- */
 
-/* ask - send req to the running parleyd of dir and read its answer into
- * *resp (ok true); 0, or 1 after a message. */
-static int
-ask(const char *dir, json_t *req, int timeout_s, json_t **resp, const char *what)
-{
-	struct apiclient *api;
-	const char *err;
-	status rc;
-
-	*resp = NULL;
-	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
-		json_decref(req);
-		return 1;
-	}
-	rc = req ? apiclient_send(api, req) : ST_NOMEM;
-	json_decref(req);
-	if (!rc)
-		rc = apiclient_recv(api, timeout_s * 1000, resp);
-	apiclient_close(api);
-	if (rc) {
-		json_decref(*resp);
-		*resp = NULL;
-		return cli_fail("parleyd did not answer: %s", status_str(rc));
-	}
-	if (!json_is_true(json_object_get(*resp, "ok"))) {
-		err = json_string_value(json_object_get(*resp, "error"));
-		rc = (status)cli_fail("%s: %s", what, err ? cli_text(err, 0) : "refused");
-		json_decref(*resp);
-		*resp = NULL;
-		return 1;
-	}
-	return 0;
-}
-
 /* side_lines - one side of a reconcile report, for a person; 1 when it
  * differs. */
 static int
@@ -658,8 +623,8 @@ reconcile(const char *dir, const char *peer, int json)
 	json_t *resp, *rep;
 	int diff;
 
-	if (ask(dir, json_pack("{s:s, s:s}", "op", "intel_reconcile", "peer", peer), 600, &resp,
-	    "reconcile"))
+	if (cli_request(dir, json_pack("{s:s, s:s}", "op", "intel_reconcile", "peer", peer), 600,
+	    &resp, "reconcile"))
 		return 1;
 	rep = json_object_get(resp, "report");
 	diff = !json_is_true(json_object_get(json_object_get(rep, "shared"), "same")) ||
@@ -689,7 +654,7 @@ evidence(const char *dir, const char *id, const char *peer)
 	const char *text;
 	int e;
 
-	if (ask(dir, json_pack("{s:s, s:s, s:s}", "op", "intel_evidence", "peer", peer, "id", id),
+	if (cli_request(dir, json_pack("{s:s, s:s, s:s}", "op", "intel_evidence", "peer", peer, "id", id),
 	    120, &resp, cli_text(id, 0)))
 		return 1;
 	text = json_string_value(json_object_get(resp, "evidence"));

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/apiclient.h"
 #include "cli/cli.h"
 
 static const char share_usage[] =
@@ -51,13 +50,11 @@ cli_share(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *to = NULL, *err;
+	const char *dir = NULL, *to = NULL;
 	char path[PATH_MAX];
-	struct apiclient *api;
-	json_t *req, *resp = NULL, *results;
+	json_t *resp = NULL, *results;
 	int ch, json = 0;
 	json_int_t queued, refused;
-	status rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -72,24 +69,9 @@ cli_share(int argc, char **argv)
 		return cli_usage(share_usage, 1);
 	if (!realpath(argv[optind], path))
 		return cli_fail("cannot read %s: no such file", cli_text(argv[optind], 0));
-	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir)))
+	if (cli_request(dir, json_pack("{s:s, s:s, s:s}", "op", "intel_share", "peer", to, "path",
+	    path), 600, &resp, "nothing shared"))
 		return 1;
-	req = json_pack("{s:s, s:s, s:s}", "op", "intel_share", "peer", to, "path", path);
-	rc = req ? apiclient_send(api, req) : ST_NOMEM;
-	json_decref(req);
-	if (!rc)
-		rc = apiclient_recv(api, 600 * 1000, &resp);
-	apiclient_close(api);
-	if (rc) {
-		json_decref(resp);
-		return cli_fail("parleyd did not answer: %s", status_str(rc));
-	}
-	if (!json_is_true(json_object_get(resp, "ok"))) {
-		err = json_string_value(json_object_get(resp, "error"));
-		ch = cli_fail("nothing shared: %s", err ? cli_text(err, 0) : "refused");
-		json_decref(resp);
-		return ch;
-	}
 	queued = json_integer_value(json_object_get(resp, "queued"));
 	refused = json_integer_value(json_object_get(resp, "refused"));
 	if (json) {

@@ -289,14 +289,13 @@ cli_set_or_show(int argc, char **argv, const char *usage, struct node **n, const
 }
 
 int
-cli_ask(const char *dir, json_t *req)
+cli_request(const char *dir, json_t *req, int timeout_s, json_t **resp, const char *what)
 {
 	struct apiclient *api;
-	json_t *resp = NULL;
-	const char *id, *err;
+	const char *err;
 	status rc;
-	int e;
 
+	*resp = NULL;
 	if (!req)
 		return cli_fail("out of memory");
 	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
@@ -306,16 +305,37 @@ cli_ask(const char *dir, json_t *req)
 	rc = apiclient_send(api, req);
 	json_decref(req);
 	if (!rc)
-		rc = apiclient_recv(api, 30000, &resp);
+		rc = apiclient_recv(api, timeout_s * 1000, resp);
 	apiclient_close(api);
 	if (rc) {
-		json_decref(resp);
+		json_decref(*resp);
+		*resp = NULL;
 		return cli_fail("parleyd did not answer: %s", status_str(rc));
 	}
+	if (!json_is_true(json_object_get(*resp, "ok"))) {
+		err = json_string_value(json_object_get(*resp, "error"));
+		if (what)
+			cli_fail("%s: %s", what, err ? cli_text(err, 0) : "parleyd refused");
+		else
+			cli_fail("%s", err ? cli_text(err, 0) : "parleyd refused");
+		json_decref(*resp);
+		*resp = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int
+cli_ask(const char *dir, json_t *req)
+{
+	json_t *resp;
+	const char *id;
+	int e;
+
+	if (cli_request(dir, req, 30, &resp, NULL))
+		return 1;
 	id = json_string_value(json_object_get(resp, "id"));
-	err = json_string_value(json_object_get(resp, "error"));
-	e = json_is_true(json_object_get(resp, "ok")) && id ? printf("%s\n", id) < 0 :
-	    cli_fail("%s", err ? cli_text(err, 0) : "parleyd refused");
+	e = id ? printf("%s\n", id) < 0 : cli_fail("parleyd refused");
 	json_decref(resp);
 	return e;
 }
