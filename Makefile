@@ -36,7 +36,8 @@ ALL_LDFLAGS = $(CFLAGS) $(SAN) $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 # src/ has one folder per layer, lowest first (docs/ARCHITECTURE.md);
 # scripts/check-layers.sh holds includes to that order.
-LIB_LAYERS = util crypto fmt store node net log link agree desk intel console taxii api
+LIB_LAYERS = util crypto fmt store node net log link agree desk intel advisory console taxii \
+	csafpub api
 LIB_SRCS = $(foreach l,$(LIB_LAYERS),$(wildcard src/$(l)/*.c))
 CLI_SRCS = $(wildcard src/cli/*.c)
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

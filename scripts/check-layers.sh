@@ -32,8 +32,8 @@ net
 log
 link
 agree
-desk intel
-console taxii
+desk intel advisory
+console taxii csafpub
 api
 daemon cli
 '

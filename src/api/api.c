@@ -21,6 +21,7 @@
 #include <event2/listener.h>
 
 #include "api/api.h"
+#include "advisory/advisory.h"
 #include "util/file.h"
 #include "fmt/stix.h"
 #include "util/diag.h"
@@ -46,6 +47,8 @@ struct api {
 	struct agree *g;
 	struct desk *d;
 	struct intel *in;
+	struct advisory *adv;
+	struct csafpub *pub;
 	struct node *node;
 	struct evconnlistener *lis;
 	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
@@ -221,6 +224,18 @@ api_request_read(const char *line, size_t n, enum tmpl_how how, struct api_reque
 	}
 	if (strcmp(op, "status") == 0) {
 		req->op = API_STATUS;
+		return ST_OK;
+	}
+	if (strncmp(op, "advisory_", 9) == 0 || strncmp(op, "csaf_", 5) == 0) {
+		/* the service reads the request itself: keep it whole */
+		req->op = API_SERVICE;
+		if (!req->json) {
+			req->json = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+			if (!json_is_object(req->json)) {
+				*why = "request is not a JSON object";
+				return ST_PARSE;
+			}
+		}
 		return ST_OK;
 	}
 	if (strcmp(op, "reload") == 0) {
@@ -536,6 +551,19 @@ sends(struct client *c, struct api_request *reqs, size_t n)
 	free(p);
 }
 
+/* ---- requests a service answers whole ---- */
+
+static json_t *
+service_op(struct api *a, const json_t *req)
+{
+	const char *op = json_string_value(json_object_get(req, "op"));
+
+	if (strncmp(op, "advisory_", 9) == 0)
+		return a->adv ? advisory_api(a->adv, req) :
+		    json_pack("{s:b, s:s}", "ok", 0, "error", "advisories are not served here");
+	return json_pack("{s:b, s:s}", "ok", 0, "error", "no such request");
+}
+
 /* ---- sharing STIX (intel/intel.h) ---- */
 
 struct shared {
@@ -752,6 +780,8 @@ on_read(struct bufferevent *bev, void *arg)
 		} else if (req.op == API_INTEL_SHARE || req.op == API_INTEL_RECONCILE ||
 		    req.op == API_INTEL_EVIDENCE) {
 			intel_op(c, &req);
+		} else if (req.op == API_SERVICE) {
+			say(c, service_op(c->a, req.json));
 		} else if (req.op == API_DESK_ACK) {
 			char id[STAMP_UUID_LEN];
 			const char *err = NULL;
@@ -832,8 +862,8 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 }
 
 status
-api_listen(struct event_base *base, struct link_engine *e, struct agree *g, struct desk *d,
-    struct intel *in, struct node *n, const char *path, struct api **out)
+api_listen(struct event_base *base, const struct api_services *sv, struct node *n,
+    const char *path, struct api **out)
 {
 	struct sockaddr_un sun;
 	struct api *a;
@@ -863,10 +893,12 @@ api_listen(struct event_base *base, struct link_engine *e, struct agree *g, stru
 	if (!a)
 		return ST_NOMEM;
 	a->base = base;
-	a->d = d;
-	a->in = in;
-	a->e = e;
-	a->g = g;
+	a->d = sv->d;
+	a->in = sv->in;
+	a->e = sv->e;
+	a->g = sv->g;
+	a->adv = sv->adv;
+	a->pub = sv->pub;
 	a->node = n;
 	a->line_max = node_config(n)->max_body * 6 + 65536;
 	memcpy(a->path, path, strlen(path) + 1);

@@ -21,6 +21,8 @@
  *   {"op":"desk_ack","id":ID,"officer":NAME[,"note":TEXT]}
  *       -> {"ok":true,"id":ACK_ID} once the signed acknowledgement of the
  *          received item ID is queued and committed (desk.h)
+ *   {"op":"advisory_...",...}  answered by the advisory service
+ *       (advisory_api); {"op":"csaf_...",...} by the CSAF provider
  * Errors: {"ok":false,"error":"..."}.  Several requests may be pipelined on
  * one connection; sends read together are committed together.
  */
@@ -44,7 +46,8 @@
 enum api_op {
 	API_SEND = 1, API_STATUS, API_RELOAD, API_EVIDENCE, API_ACCEPT_LOSS,
 	API_AGREE_PROPOSE, API_AGREE_SIGN, API_AGREE_DECLINE, API_AGREE_TERMINATE,
-	API_DESK_ACK, API_INTEL_SHARE, API_INTEL_RECONCILE, API_INTEL_EVIDENCE
+	API_DESK_ACK, API_INTEL_SHARE, API_INTEL_RECONCILE, API_INTEL_EVIDENCE,
+	API_SERVICE	/* an op a service answers whole: "advisory_*", "csaf_*" */
 };
 
 struct api_request {
@@ -59,7 +62,8 @@ struct api_request {
 	const char *reason;	/* API_AGREE_DECLINE, API_AGREE_TERMINATE */
 	const char *peer;	/* API_INTEL_* */
 	const char *file;	/* API_INTEL_SHARE: the document, an absolute path */
-	json_t *json;		/* owns the strings above (read by jansson) */
+	json_t *json;		/* owns the strings above (read by jansson);
+				 * API_SERVICE: the whole request */
 	char *text;		/* owns them (read by the template reader) */
 };
 
@@ -76,9 +80,24 @@ status api_request_read(const char *line, size_t n, enum tmpl_how how,
     struct api_request *req, const char **why) WUR;
 void api_request_clear(struct api_request *req);
 
-/* api_listen - serve the local API at path (replacing a stale socket). */
-status api_listen(struct event_base *base, struct link_engine *e, struct agree *g,
-    struct desk *d, struct intel *in, struct node *n, const char *path, struct api **out) WUR;
+struct advisory;
+struct csafpub;
+
+/* The services the API reaches; all borrowed, and every one but e may be
+ * NULL (its requests are then refused as down). */
+struct api_services {
+	struct link_engine *e;
+	struct agree *g;
+	struct desk *d;
+	struct intel *in;
+	struct advisory *adv;	/* "advisory_*" ops: advisory/advisory.h */
+	struct csafpub *pub;	/* "csaf_*" ops: csafpub/csafpub.h */
+};
+
+/* api_listen - serve the local API at path (replacing a stale socket) for
+ * the services sv (copied). */
+status api_listen(struct event_base *base, const struct api_services *sv, struct node *n,
+    const char *path, struct api **out) WUR;
 /* api_free - NULL is a no-op; closes every client and removes the socket. */
 void api_free(struct api *a);
 

@@ -32,6 +32,7 @@
 #include "util/version.h"
 #include "agree/agree.h"
 #include "console/console.h"
+#include "advisory/advisory.h"
 #include "intel/intel.h"
 #include "taxii/taxii.h"
 #include "desk/desk.h"
@@ -131,6 +132,8 @@ main(int argc, char **argv)
 	struct console *con = NULL;
 	struct intel *in = NULL;
 	struct taxii *tx = NULL;
+	struct advisory *adv = NULL;
+	struct api_services sv;
 	status rc;
 
 	diag_init("parleyd", 1);
@@ -192,7 +195,10 @@ main(int argc, char **argv)
 	if ((rc = console_new(h, n, e, g, d, &con)) != ST_OK)
 		diag_fatal("cannot serve the console at %s: %s", node_config(n)->console_listen,
 		    status_str(rc));
-	if ((rc = api_listen(base, e, g, d, in, n, sock, &a)) != ST_OK)
+	if ((rc = advisory_new(n, ps, e, &adv)) != ST_OK)
+		diag_fatal("cannot set up advisories: %s", status_str(rc));
+	sv = (struct api_services){ e, g, d, in, adv, NULL };
+	if ((rc = api_listen(base, &sv, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
 	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
 	    &peer_port)) != ST_OK)
@@ -214,6 +220,7 @@ main(int argc, char **argv)
 	api_free(a);
 	console_free(con);
 	taxii_free(tx);
+	advisory_free(adv);
 	intel_free(in);
 	desk_free(d);
 	agree_free(g);

@@ -811,7 +811,7 @@ agreement_free(struct agreement *a)
  * deadlines for acknowledgement and reply (NULL: none). */
 struct draft_link {
 	const char *name;
-	const char *types[7];
+	const char *types[8];
 	int forms;		/* 1: every template of the registry */
 	const char *prios[N_PRIOS + 1];
 	json_int_t max_body;
@@ -823,7 +823,8 @@ static const struct draft_link draft_links[] = {
 	{ "urgent", { "notification", NULL }, 1,
 	    { "flash", "immediate", "priority", "routine", NULL }, 1048576, "TLP:AMBER",
 	    { "PT10M", "PT30M", "PT2H", "P1D" }, { "PT1H", "PT4H", "P1D", "P3D" } },
-	{ "cert", { "advisory", "indicator", "incident", "inquiry", "reply", "stix-batch", NULL }, 0,
+	{ "cert", { "advisory", "indicator", "incident", "inquiry", "reply", "stix-batch",
+	    "csaf-advisory", NULL }, 0,
 	    { "immediate", "priority", "routine", NULL }, 1048576, "TLP:AMBER",
 	    { NULL, "PT1H", "PT4H", "P1D" }, { NULL, "PT8H", "P2D", "P5D" } },
 	{ "leaders", { "message", "reply", NULL }, 0,

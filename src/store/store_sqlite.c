@@ -1058,6 +1058,7 @@ static const struct migration {
 	    store_intel_schema_v13, NULL },
 	{ 13, 14, "the TAXII server: users, tokens, status resources", store_taxii_schema_v14,
 	    NULL },
+	{ 14, 15, "CSAF advisories and their sendings", store_advisory_schema_v15, NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -10,11 +10,13 @@
 
 #include "store/store.h"
 
-#define STORE_SQ_SLOTS 128	/* extra prepared statements a handle holds */
+#define STORE_SQ_SLOTS 192	/* extra prepared statements a handle holds */
 #define STORE_SQ_DESK 0		/* store_desk.c's first slot */
 #define STORE_SQ_INTEL 32	/* store_intel.c's first slot */
 #define STORE_SQ_SHARE 80	/* store_intel.c's sharing queries' first slot */
 #define STORE_SQ_TAXII 112	/* store_taxii.c's first slot */
+#define STORE_SQ_ADVISORY 128	/* store_advisory.c's first slot */
+#define STORE_SQ_CSAFPUB 160	/* store_csafpub.c's first slot */
 
 /* store_sq_stmt - the prepared statement in slot k, 0 <= k < STORE_SQ_SLOTS
  * (a domain file's constant; it asserts so statically), sql prepared there
@@ -41,5 +43,7 @@ extern const char store_intel_schema_v12[];
 extern const char store_intel_schema_v13[];
 /* The TAXII server's (store_taxii.c). */
 extern const char store_taxii_schema_v14[];
+/* The CSAF advisories' (store_advisory.c). */
+extern const char store_advisory_schema_v15[];
 
 #endif
