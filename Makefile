@@ -89,6 +89,9 @@ $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libparley.a $(BUILD)/.flags
 $(BUILD)/bench_desk: bench/bench_desk.c $(BUILD)/libparley.a $(BUILD)/.flags
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
 
+$(BUILD)/bench_csaf: bench/bench_csaf.c $(BUILD)/libparley.a $(BUILD)/.flags
+	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS) -lm
+
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory programs
