@@ -172,10 +172,11 @@ fuzz-smoke: $(FUZZ_BINS)
 bench:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory programs $(BUILD)/bench_log $(BUILD)/bench_policy \
-		$(BUILD)/bench_desk
+		$(BUILD)/bench_desk $(BUILD)/bench_csaf
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_share.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_advisory.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
