@@ -88,7 +88,7 @@ def part_csaf():
         by.setdefault(x["part"], []).append(x)
     s = by["set"][0]
     if s["source"] == "made":
-        where = "documents made by bench_csaf (%s absent)" % s["dir"]
+        where = "documents made by bench_csaf (%s absent)" % os.path.normpath(s["dir"])
     else:
         where = "every file of %s" % os.path.normpath(s["dir"])
     print("  documents: %d, %s; %.0f KB in all; %d rounds, each document once per round" % (
@@ -96,24 +96,26 @@ def part_csaf():
     if s["refused"]:
         print("  NOTE: %d of them refused by the validator (see stderr): a validator bug" %
               s["refused"])
-    print("\n  %-44s %8s %9s %9s %9s %7s" % ("", "KB", "median us", "p99 us", "max us", "MB/s"))
-    print("  %-44s %8.1f %9.0f %9.0f %9.0f %7.1f" % (
+    print("\n  %-44s %7s %9s %8s %8s %8s %6s" % ("", "KB", "median us", "p99 us", "min us",
+                                                "max us", "MB/s"))
+    print("  %-44s %7.1f %9.0f %8.0f %8.0f %8.0f %6.1f" % (
         "every validation of every document", s["bytes"] / 1024 / s["docs"], s["median_us"],
-        s["p99_us"], s["max_us"], s["mbs"]))
+        s["p99_us"], s["min_us"], s["max_us"], s["mbs"]))
     for name in ("large", "parse"):
         x = by[name][0]
         what = ("%s alone, %d runs" % (x["name"], x["runs"]) if name == "large" else
                 "  the same, jansson's parse only")
-        print("  %-44s %8.1f %9.0f %9.0f %9s %7.1f" % (
-            what, x["bytes"] / 1024, x["median_us"], x["p99_us"],
-            "%.0f" % x["min_us"] if "min_us" in x else "", x["mbs"]))
+        print("  %-44s %7.1f %9.0f %8.0f %8.0f %8.0f %6.1f" % (
+            what, x["bytes"] / 1024, x["median_us"], x["p99_us"], x["min_us"], x["max_us"],
+            x["mbs"]))
     for x in by.get("invalid", []):
-        print("  %-44s %8s %9.0f %9.0f %9s %7s" % (
+        print("  %-44s %7s %9.0f %8.0f %8.0f %8.0f" % (
             "the %d invalid examples, each refused" % x["docs"], "", x["median_us"],
-            x["p99_us"], "", ""))
+            x["p99_us"], x["min_us"], x["max_us"]))
         if x["accepted"]:
             print("  NOTE: %d invalid example(s) accepted (see stderr)" % x["accepted"])
-    print("  (the large row's third column is its fastest run, not its max)")
+    print("  (KB: the first row's is the mean document; MB/s: bytes over the time of every"
+          " validation, for the\n  large document and its parse at the median)")
     print("\n  per document, by size:")
     print("  %-44s %8s %9s %9s %7s" % ("document", "KB", "median us", "p99 us", "MB/s"))
     for x in sorted(by.get("doc", []), key=lambda d: d["bytes"]):

@@ -17,7 +17,8 @@
  *	   vulnerabilities, 1.5 KB to 130 KB), and "source" says so.
  *	2. "large": the largest document alone (cisco-sa-20180328-smi2.json,
  *	   130 KB, among the examples), RUNS times in a row (BENCH_CSAF_RUNS,
- *	   default 500, never below 200): median, p99, min, MB/s at the median.
+ *	   default 500, never below 200): median, p99, min, max, MB/s at the
+ *	   median.
  *	3. "parse": the same document parsed alone by jansson (json_loadb,
  *	   duplicate keys refused, as csaf_read does), RUNS times: what the
  *	   JSON parse costs of the whole.
@@ -298,9 +299,10 @@ part_set(struct doc *d, size_t n, int64_t rounds, const char *source, const char
 			sum += d[i].ns[r];
 		}
 	printf("{\"part\":\"set\",\"source\":\"%s\",\"dir\":\"%s\",\"docs\":%zu,\"bytes\":%zu,"
-	    "\"rounds\":%lld,\"median_us\":%.2f,\"p99_us\":%.2f,\"max_us\":%.2f,"
-	    "\"mbs\":%.2f,\"refused\":%zu}\n", source, dir, n, bytes, (long long)rounds,
-	    pct(all, k, 50) / 1e3, pct(all, k, 99) / 1e3, pct(all, k, 100) / 1e3,
+	    "\"rounds\":%lld,\"median_us\":%.2f,\"p99_us\":%.2f,\"min_us\":%.2f,"
+	    "\"max_us\":%.2f,\"mbs\":%.2f,\"refused\":%zu}\n", source, dir, n, bytes,
+	    (long long)rounds, pct(all, k, 50) / 1e3, pct(all, k, 99) / 1e3, pct(all, k, 0) / 1e3,
+	    pct(all, k, 100) / 1e3,
 	    (double)bytes * (double)rounds / ((double)sum / 1e9) / 1e6, refused);
 	for (size_t i = 0; i < n; i++) {
 		double med = pct(d[i].ns, (size_t)rounds, 50);
@@ -338,13 +340,15 @@ part_large(const struct doc *x, int64_t runs)
 	med = pct(v, (size_t)runs, 50);
 	pmed = pct(p, (size_t)runs, 50);
 	printf("{\"part\":\"large\",\"name\":\"%s\",\"bytes\":%zu,\"runs\":%lld,"
-	    "\"median_us\":%.2f,\"p99_us\":%.2f,\"min_us\":%.2f,\"mbs\":%.2f,\"status\":\"%s\"}\n",
-	    x->name, x->len, (long long)runs, med / 1e3, pct(v, (size_t)runs, 99) / 1e3,
-	    pct(v, (size_t)runs, 0) / 1e3, (double)x->len / (med / 1e9) / 1e6,
+	    "\"median_us\":%.2f,\"p99_us\":%.2f,\"min_us\":%.2f,\"max_us\":%.2f,\"mbs\":%.2f,"
+	    "\"status\":\"%s\"}\n", x->name, x->len, (long long)runs, med / 1e3,
+	    pct(v, (size_t)runs, 99) / 1e3, pct(v, (size_t)runs, 0) / 1e3,
+	    pct(v, (size_t)runs, 100) / 1e3, (double)x->len / (med / 1e9) / 1e6,
 	    status_str(first));
 	printf("{\"part\":\"parse\",\"name\":\"%s\",\"bytes\":%zu,\"runs\":%lld,"
-	    "\"median_us\":%.2f,\"p99_us\":%.2f,\"mbs\":%.2f}\n", x->name, x->len,
-	    (long long)runs, pmed / 1e3, pct(p, (size_t)runs, 99) / 1e3,
+	    "\"median_us\":%.2f,\"p99_us\":%.2f,\"min_us\":%.2f,\"max_us\":%.2f,\"mbs\":%.2f}\n",
+	    x->name, x->len, (long long)runs, pmed / 1e3, pct(p, (size_t)runs, 99) / 1e3,
+	    pct(p, (size_t)runs, 0) / 1e3, pct(p, (size_t)runs, 100) / 1e3,
 	    (double)x->len / (pmed / 1e9) / 1e6);
 	free(v);
 	free(p);
@@ -371,8 +375,9 @@ part_invalid(const char *dir, int64_t rounds)
 			}
 		}
 	printf("{\"part\":\"invalid\",\"dir\":\"%s\",\"docs\":%zu,\"rounds\":%lld,"
-	    "\"median_us\":%.2f,\"p99_us\":%.2f,\"accepted\":%zu}\n", dir, n, (long long)rounds,
-	    pct(all, k, 50) / 1e3, pct(all, k, 99) / 1e3, accepted);
+	    "\"median_us\":%.2f,\"p99_us\":%.2f,\"min_us\":%.2f,\"max_us\":%.2f,"
+	    "\"accepted\":%zu}\n", dir, n, (long long)rounds, pct(all, k, 50) / 1e3,
+	    pct(all, k, 99) / 1e3, pct(all, k, 0) / 1e3, pct(all, k, 100) / 1e3, accepted);
 	for (size_t i = 0; i < n; i++)
 		free(d[i].text);
 	free(all);
