@@ -159,7 +159,9 @@ class Partner(threading.Thread):
     def __init__(self, node, want, end):
         super().__init__(daemon=True)
         self.node, self.want, self.end = node, want, end
+        self.seen = {}    # msg -> wall time a poll of the desk first showed it
         self.acked = {}   # msg -> wall time the ack command returned
+        self.ack_s = []   # each ack command's wall time
         self.polls = 0
         self.error = None
 
@@ -170,8 +172,10 @@ class Partner(threading.Thread):
                 for it in self.node.json("desk"):
                     if it["direction"] == "received" and not it["acknowledged_at"] and \
                             it["id"] not in self.acked:
+                        self.seen[it["id"]] = t = time.time()
                         self.node.cli("ack", it["id"], "--as", "duty-" + self.node.name)
                         self.acked[it["id"]] = time.time()
+                        self.ack_s.append(self.acked[it["id"]] - t)
                 if len(self.acked) < self.want:
                     time.sleep(POLL)   # the poll interval; nothing waits on it
         except Exception as e:  # reported by the main thread
@@ -217,7 +221,9 @@ def one_run(s, ps, r, top):
     ack = {p["peer"]: when(p["acknowledged"]) - t0 for p in got}
     officers = {p["peer"]: p["officer"] for p in got}
     assert all(officers[p.name] == "duty-" + p.name for p in ps), officers
-    return dict(tracking=tracking, send=t_send, rec=rec, ack=ack,
+    desk = {t.node.name: min(t.seen.values()) - t0 for t in scripts}
+    return dict(tracking=tracking, send=t_send, rec=rec, ack=ack, desk=desk,
+                ack_cmd=[a for t in scripts for a in t.ack_s],
                 seen_rec=seen.get("received", seen["acked"]) - t0, seen_ack=seen["acked"] - t0,
                 polls=sum(t.polls for t in scripts))
 
@@ -251,24 +257,26 @@ def part_partners():
               " %.0f ms median) and runs `parley ack` as soon as the item is there" % (
                   POLL * 1000, desk_ms))
         rows = []
-        print("\n  %-18s %7s %9s %9s %9s %9s %9s %9s %8s" % (
-            "advisory", "send s", "rec med", "rec all", "rec sprd", "ack med", "ack all",
-            "ack sprd", "seen s"))
+        print("\n  %-18s %7s %8s %8s %8s %8s %8s %8s %8s %7s %7s" % (
+            "advisory", "send s", "rec med", "rec all", "rec sprd", "desk med", "ack med",
+            "ack all", "ack sprd", "seen s", "ack ms"))
         for r in range(RUNS):
             x = one_run(s, ps, r, top)
             rows.append(x)
             rec, ack = list(x["rec"].values()), list(x["ack"].values())
-            print("  %-18s %7.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %8.2f" % (
+            print("  %-18s %7.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %7.3f %7.0f" % (
                 x["tracking"], x["send"], pct(rec, 50), max(rec), max(rec) - min(rec),
-                pct(ack, 50), max(ack), max(ack) - min(ack), x["seen_ack"]))
+                pct(list(x["desk"].values()), 50), pct(ack, 50), max(ack), max(ack) - min(ack),
+                x["seen_ack"], pct(x["ack_cmd"], 50) * 1000))
             sys.stdout.flush()
         print("  (seconds from the start of `parley advisory send --all`; rec: each"
               " partner's signed receipt, ack: its officer's acknowledgement, both as the"
               " sender's timeline shows them; med: median partner; all: the last; sprd:"
-              " last less first; seen: the sender's poll of its timeline first showed all"
-              " %d acknowledged)" % PARTNERS)
+              " last less first; desk: a partner's script first saw the item on its desk;"
+              " seen: the sender's poll of its timeline first showed all %d acknowledged;"
+              " ack ms: `parley ack`'s wall time, median)" % PARTNERS)
         print("\n  per partner, seconds from the send (run by run: received / acknowledged;"
-              " ack-rec: what the partner's script took)")
+              " ack-rec: from the receipt to the acknowledgement, median of the runs)")
         print("  %-8s" % "partner" + "".join(" %17s" % ("run %d" % (r + 1)) for r in
                                              range(len(rows))) + " %12s" % "ack-rec med")
         for p in ps:
