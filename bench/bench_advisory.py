@@ -145,6 +145,7 @@ def setup(top):
         s.pin(p)
         p.pin(s)
     s.start()
+    s.cli("officer", "add", "duty-sender", "--role", "duty")
     for p in ps:
         p.start()
         p.cli("officer", "add", "duty-" + p.name, "--role", "duty")
@@ -228,6 +229,61 @@ def one_run(s, ps, r, top):
                 polls=sum(t.polls for t in scripts))
 
 
+INCIDENT = {
+    "observed": "Scanning of SCADA gateways from 203.0.113.7",
+    "observed_at": "2026-11-26T08:00:00Z",
+    "sector": "energy",
+    "systems": "substation gateways",
+    "severity": "high",
+    "indicators": ["203.0.113.7"],
+    "action_requested": "Please confirm whether the source is known to you.",
+}
+
+
+def formal_run(s, ps, r, top):
+    """The baseline: the desk's own formal message (an incident-notification
+    form on the urgent link, at the advisory's priority) sent to every
+    partner with `parley send`, one command per partner, acknowledged by
+    the same scripts; the sender's desk polled until all are acknowledged."""
+    path = os.path.join(top, "incident-%d.json" % r)
+    with open(path, "w") as f:
+        json.dump(INCIDENT, f)
+    end = time.monotonic() + deadline(DEADLINE)
+    scripts = [Partner(p, 1, end) for p in ps]
+    for t in scripts:
+        t.start()
+    t0 = time.time()
+    mids = {}
+    for p in ps:
+        out = s.cli("send", p.name, "--link", "urgent", "--template", "incident-notification",
+                    "--form", path, "--priority", "priority", "--as", "duty-sender").stdout
+        mids[out.split()[0]] = p.name
+    t_send = time.time() - t0
+    seen = {}
+
+    def all_acked():
+        got = [i for i in s.json("desk") if i["id"] in mids]
+        if len(got) == len(ps) and all(i["receipt_at"] for i in got):
+            seen.setdefault("received", time.time())
+        if len(got) == len(ps) and all(i["acknowledged_at"] for i in got):
+            seen["acked"] = time.time()
+            return got
+        return None
+    got = wait_for(all_acked, DEADLINE, "all %d partners to acknowledge the formal message %d"
+                   % (len(ps), r + 1))
+    for t in scripts:
+        t.join(timeout=deadline(30))
+        if t.error:
+            raise t.error
+    return dict(tracking="formal %d" % (r + 1), send=t_send,
+                rec={mids[i["id"]]: when(i["receipt_at"]) - t0 for i in got},
+                ack={mids[i["id"]]: when(i["acknowledged_at"]) - t0 for i in got},
+                desk={t.node.name: min(t.seen.values()) - t0 for t in scripts},
+                ack_cmd=[a for t in scripts for a in t.ack_s],
+                seen_rec=seen.get("received", seen["acked"]) - t0,
+                seen_ack=seen["acked"] - t0, polls=sum(t.polls for t in scripts))
+
+
 def cli_ms(node, *args, n=15):
     """The median wall ms of a parley command (its process start included)."""
     xs = []
@@ -260,21 +316,35 @@ def part_partners():
         print("\n  %-18s %7s %8s %8s %8s %8s %8s %8s %8s %7s %7s" % (
             "advisory", "send s", "rec med", "rec all", "rec sprd", "desk med", "ack med",
             "ack all", "ack sprd", "seen s", "ack ms"))
+        base = []
         for r in range(RUNS):
-            x = one_run(s, ps, r, top)
-            rows.append(x)
-            rec, ack = list(x["rec"].values()), list(x["ack"].values())
-            print("  %-18s %7.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %7.3f %7.0f" % (
-                x["tracking"], x["send"], pct(rec, 50), max(rec), max(rec) - min(rec),
-                pct(list(x["desk"].values()), 50), pct(ack, 50), max(ack), max(ack) - min(ack),
-                x["seen_ack"], pct(x["ack_cmd"], 50) * 1000))
-            sys.stdout.flush()
+            for kind in ("advisory", "formal"):
+                if kind == "advisory":
+                    x = one_run(s, ps, r, top)
+                    rows.append(x)
+                else:
+                    x = formal_run(s, ps, r, top)
+                    base.append(x)
+                rec, ack = list(x["rec"].values()), list(x["ack"].values())
+                print("  %-18s %7.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %7.3f %7.0f" % (
+                    x["tracking"], x["send"], pct(rec, 50), max(rec), max(rec) - min(rec),
+                    pct(list(x["desk"].values()), 50), pct(ack, 50), max(ack),
+                    max(ack) - min(ack), x["seen_ack"], pct(x["ack_cmd"], 50) * 1000))
+                sys.stdout.flush()
+        for name, xs in (("advisories", rows), ("formal", base)):
+            alls = [max(x["ack"].values()) for x in xs]
+            recs = [max(x["rec"].values()) for x in xs]
+            print("  %-18s %7.3f %8s %8.3f %8s %8s %8s %8.3f   (medians of the runs)" % (
+                name, pct([x["send"] for x in xs], 50), "", pct(recs, 50), "", "", "",
+                pct(alls, 50)))
         print("  (seconds from the start of `parley advisory send --all`; rec: each"
               " partner's signed receipt, ack: its officer's acknowledgement, both as the"
               " sender's timeline shows them; med: median partner; all: the last; sprd:"
               " last less first; desk: a partner's script first saw the item on its desk;"
               " seen: the sender's poll of its timeline first showed all %d acknowledged;"
-              " ack ms: `parley ack`'s wall time, median)" % PARTNERS)
+              " ack ms: `parley ack`'s wall time, median; formal N: the baseline run"
+              " after advisory N, the desk's incident-notification form sent with one"
+              " `parley send` per partner, the same scripts acknowledging)" % PARTNERS)
         print("\n  per partner, seconds from the send (run by run: received / acknowledged;"
               " ack-rec: from the receipt to the acknowledgement, median of the runs)")
         print("  %-8s" % "partner" + "".join(" %17s" % ("run %d" % (r + 1)) for r in
@@ -284,7 +354,7 @@ def part_partners():
             lag = pct([x["ack"][p.name] - x["rec"][p.name] for x in rows], 50)
             print("  %-8s%s %12.3f" % (p.name, cells, lag))
         print("  (desk polls by the partners' scripts, all runs: %d)" % sum(
-            x["polls"] for x in rows))
+            x["polls"] for x in rows + base))
     finally:
         for x in [s] + ps:
             if x:
