@@ -242,12 +242,14 @@ days_from_civil(int64_t y, int m, int d)
 
 /* time_ms - an RFC 3339 date-time (JSON Schema's format "date-time"):
  * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), into milliseconds since
- * the epoch, UTC.  1 when it is one. */
+ * the epoch, UTC, and the nanoseconds past that millisecond (digits past
+ * the nanosecond dropped).  1 when it is one. */
 static int
-time_ms(const char *s, int64_t *ms)
+time_sub(const char *s, int64_t *ms, int32_t *ns)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, mo, d, h, mi, se, oh = 0, om = 0, frac = 0, nf = 0, sign = 0, leap;
+	int32_t sub = 0;
 	const char *p;
 
 	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
@@ -261,8 +263,12 @@ time_ms(const char *s, int64_t *ms)
 		for (p++; is_digit(*p); p++, nf++)
 			if (nf < 3)
 				frac = frac * 10 + (*p - '0');
+			else if (nf < 9)
+				sub = sub * 10 + (*p - '0');
 		for (int k = nf; k < 3; k++)
 			frac *= 10;
+		for (int k = nf < 3 ? 3 : nf; k < 9; k++)
+			sub *= 10;
 	}
 	if (*p == 'Z' || *p == 'z') {
 		p++;
@@ -282,7 +288,17 @@ time_ms(const char *s, int64_t *ms)
 		se = 59;	/* a leap second: the same millisecond count as :59 */
 	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + frac;
 	*ms -= (int64_t)sign * ((int64_t)oh * 60 + om) * 60000;
+	*ns = sub;
 	return 1;
+}
+
+/* time_ms - time_sub without what is below the millisecond. */
+static int
+time_ms(const char *s, int64_t *ms)
+{
+	int32_t ns;
+
+	return time_sub(s, ms, &ns);
 }
 
 /* uri_ok - an absolute URI (JSON Schema's format "uri", RFC 3986): a
@@ -2220,6 +2236,7 @@ t_6_1_13(struct ctx *c)
 /* The revision history: each item with a date and a number that read. */
 struct rev {
 	int64_t ms;
+	int32_t ns;
 	size_t i;
 	struct ver v;
 };
@@ -2229,12 +2246,18 @@ rev_cmp(const void *a, const void *b)
 {
 	const struct rev *x = a, *y = b;
 
+	int r;
+
 	if (x->ms != y->ms)
 		return x->ms < y->ms ? -1 : 1;
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? -1 : 1;
+	if ((r = ver_cmp(&x->v, &y->v)) != 0)	/* on one date, by number */
+		return r;
 	return (x->i > y->i) - (x->i < y->i);
 }
 
-/* revs - the items of revision_history sorted by date (then place), and
+/* revs - the items of revision_history sorted by date (then number), and
  * their count; *mixed when integer and semantic versions both occur. */
 static struct rev *
 revs(struct ctx *c, size_t *n, int *mixed)
@@ -2256,7 +2279,7 @@ revs(struct ctx *c, size_t *n, int *mixed)
 		const char *d = str_at(x, "date"), *num = str_at(x, "number");
 		struct rev *e = &r[*n];
 
-		if (!d || !num || !time_ms(d, &e->ms))
+		if (!d || !num || !time_sub(d, &e->ms, &e->ns))
 			continue;
 		ver_read(num, &e->v);
 		if (e->v.kind == V_BAD)
@@ -2297,7 +2320,7 @@ t_6_1_16(struct ctx *c)
 	const json_t *tr = obj_at(c->doc, "tracking");
 	const char *version = str_at(tr, "version"), *st = str_at(tr, "status");
 	char q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, i, last, la, lb;
+	size_t n, last, la, lb;
 	int mixed, draft = st && strcmp(st, "draft") == 0;
 	struct rev *r = revs(c, &n, &mixed);
 	struct ver v;
@@ -2305,9 +2328,6 @@ t_6_1_16(struct ctx *c)
 	if (!r || n == 0 || mixed || !version)
 		goto out;
 	last = n - 1;
-	for (i = n - 1; i > 0 && r[i - 1].ms == r[n - 1].ms; i--)
-		if (ver_cmp(&r[i - 1].v, &r[last].v) > 0)
-			last = i - 1;
 	ver_read(version, &v);
 	if (v.kind == V_BAD)
 		goto out;
@@ -2617,103 +2637,206 @@ covered(struct ctx *c, const json_t *items, const char *cat, struct ents *e)
 	return 1;
 }
 
-/* 6.1.27.1 - 6.1.27.11, the profile tests */
-static void
-t_6_1_27(struct ctx *c)
+/* The profile tests (6.1.27) apply by document category. */
+static int
+is_cat(struct ctx *c, const char *a, const char *b)
 {
 	const char *cat = str_at(c->doc, "category");
-	int ia, sir, sa, vex;
-	char p[CSAF_PATH_MAX], pk[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
+
+	return cat && (strcmp(cat, a) == 0 || (b && strcmp(cat, b) == 0));
+}
+
+#define IA "csaf_informational_advisory"
+#define SIR "csaf_security_incident_response"
+#define SA "csaf_security_advisory"
+#define VEX "csaf_vex"
+
+/* has_item - 1 when array a has an item whose category is in cats. */
+static int
+has_item(const json_t *a, const char *const *cats)
+{
+	const json_t *x;
+	size_t i;
+
+	if (json_is_array(a))
+		json_array_foreach(a, i, x) {
+			const char *cat = str_at(x, "category");
+
+			if (cat && in_list(cat, cats))
+				return 1;
+		}
+	return 0;
+}
+
+/* 6.1.27.1 Document Notes */
+static void
+t_6_1_27_1(struct ctx *c)
+{
+	static const char *const kinds[] = { "description", "details", "general", "summary", NULL };
+
+	if (is_cat(c, IA, SIR) && !has_item(json_object_get(c->doc, "notes"), kinds))
+		prob(c, "6.1.27.1", "$.document.notes", "%s needs a note of category "
+		    "description, details, general or summary", str_at(c->doc, "category"));
+}
+
+/* 6.1.27.2 Document References */
+static void
+t_6_1_27_2(struct ctx *c)
+{
+	static const char *const kinds[] = { "external", NULL };
+
+	if (is_cat(c, IA, SIR) && !has_item(json_object_get(c->doc, "references"), kinds))
+		prob(c, "6.1.27.2", "$.document.references",
+		    "%s needs a reference of category external", str_at(c->doc, "category"));
+}
+
+/* 6.1.27.3 Vulnerabilities (none in an informational advisory) */
+static void
+t_6_1_27_3(struct ctx *c)
+{
+	if (is_cat(c, IA, NULL) && json_object_get(c->root, "vulnerabilities"))
+		prob(c, "6.1.27.3", "$.vulnerabilities", IA " may not have vulnerabilities");
+}
+
+/* 6.1.27.4 Product Tree */
+static void
+t_6_1_27_4(struct ctx *c)
+{
+	if (is_cat(c, SA, VEX) && !json_object_get(c->root, "product_tree"))
+		prob(c, "6.1.27.4", "$.product_tree", "%s needs a product tree",
+		    str_at(c->doc, "category"));
+}
+
+/* each_vuln_without - test on every vulnerability that lacks member key
+ * (path .key) when the category is a or b. */
+static void
+each_vuln_without(struct ctx *c, const char *a, const char *b, const char *key,
+    const char *test)
+{
+	char p[CSAF_PATH_MAX];
+	const json_t *vuln;
+	size_t v;
+
+	if (!is_cat(c, a, b))
+		return;
+	json_array_foreach(c->vulns, v, vuln)
+		if (json_is_object(vuln) && !json_object_get(vuln, key)) {
+			snprintf(p, sizeof p, "$.vulnerabilities[%zu].%s", v, key);
+			prob(c, test, p, "is required in a document of category %s",
+			    str_at(c->doc, "category"));
+		}
+}
+
+/* 6.1.27.5 Vulnerability Notes */
+static void
+t_6_1_27_5(struct ctx *c)
+{
+	each_vuln_without(c, SA, VEX, "notes", "6.1.27.5");
+}
+
+/* 6.1.27.6 Product Status */
+static void
+t_6_1_27_6(struct ctx *c)
+{
+	each_vuln_without(c, SA, NULL, "product_status", "6.1.27.6");
+}
+
+/* 6.1.27.7 VEX Product Status */
+static void
+t_6_1_27_7(struct ctx *c)
+{
+	char p[CSAF_PATH_MAX];
+	const json_t *vuln, *ps;
+	size_t v;
+
+	if (!is_cat(c, VEX, NULL))
+		return;
+	json_array_foreach(c->vulns, v, vuln) {
+		if (!json_is_object(vuln))
+			continue;
+		ps = obj_at(vuln, "product_status");
+		if (json_object_get(ps, "fixed") || json_object_get(ps, "known_affected") ||
+		    json_object_get(ps, "known_not_affected") ||
+		    json_object_get(ps, "under_investigation"))
+			continue;
+		snprintf(p, sizeof p, "$.vulnerabilities[%zu].product_status", v);
+		prob(c, "6.1.27.7", p, "has none of fixed, known_affected, known_not_affected, "
+		    "under_investigation");
+	}
+}
+
+/* 6.1.27.8 Vulnerability ID */
+static void
+t_6_1_27_8(struct ctx *c)
+{
+	char p[CSAF_PATH_MAX];
+	const json_t *vuln;
+	size_t v;
+
+	if (!is_cat(c, VEX, NULL))
+		return;
+	json_array_foreach(c->vulns, v, vuln)
+		if (json_is_object(vuln) && !json_object_get(vuln, "cve") &&
+		    !json_object_get(vuln, "ids")) {
+			snprintf(p, sizeof p, "$.vulnerabilities[%zu]", v);
+			prob(c, "6.1.27.8", p, "has neither cve nor ids");
+		}
+}
+
+/* statements - each product of status list (of each vulnerability) that
+ * no item of the lists named covers, directly or through a group, is
+ * named under test. */
+static void
+statements(struct ctx *c, const char *list, int impact, const char *test, const char *what)
+{
+	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
 	const json_t *vuln, *a, *x;
 	size_t v, i;
 
-	if (!cat)
-		return;
-	ia = strcmp(cat, "csaf_informational_advisory") == 0;
-	sir = strcmp(cat, "csaf_security_incident_response") == 0;
-	sa = strcmp(cat, "csaf_security_advisory") == 0;
-	vex = strcmp(cat, "csaf_vex") == 0;
-	if (ia || sir) {
-		static const char *const kinds[] = { "description", "details", "general", "summary",
-			NULL };
-		int found = 0;
-
-		if ((a = arr_at(c->doc, "notes")) != NULL)
-			json_array_foreach(a, i, x) {
-				const char *nc = str_at(x, "category");
-
-				found |= nc && in_list(nc, kinds);
-			}
-		if (!found)
-			prob(c, "6.1.27.1", "$.document.notes", "%s needs a note of category "
-			    "description, details, general or summary", cat);
-		found = 0;
-		if ((a = arr_at(c->doc, "references")) != NULL)
-			json_array_foreach(a, i, x) {
-				const char *rc = str_at(x, "category");
-
-				found |= rc && strcmp(rc, "external") == 0;
-			}
-		if (!found)
-			prob(c, "6.1.27.2", "$.document.references",
-			    "%s needs a reference of category external", cat);
-	}
-	if (ia && json_object_get(c->root, "vulnerabilities"))
-		prob(c, "6.1.27.3", "$.vulnerabilities", "%s may not have vulnerabilities", cat);
-	if ((sa || vex) && !json_object_get(c->root, "product_tree"))
-		prob(c, "6.1.27.4", "$.product_tree", "%s needs a product tree", cat);
-	if ((sa || vex) && !json_object_get(c->root, "vulnerabilities"))
-		prob(c, "6.1.27.11", "$.vulnerabilities", "%s needs vulnerabilities", cat);
-	if (!(sa || vex))
+	if (!is_cat(c, VEX, NULL))
 		return;
 	json_array_foreach(c->vulns, v, vuln) {
-		const json_t *ps = obj_at(vuln, "product_status");
+		struct ents e = { NULL, 0, 0 };
+		int ok = impact ? covered(c, arr_at(vuln, "flags"), NULL, &e) &&
+		    covered(c, arr_at(vuln, "threats"), "impact", &e) :
+		    covered(c, arr_at(vuln, "remediations"), NULL, &e);
 
-		path_idx(p, "$.vulnerabilities", v);
-		if (!json_is_object(vuln))
-			continue;
-		if (!json_object_get(vuln, "notes")) {
-			path_key(pk, p, "notes");
-			prob(c, "6.1.27.5", pk, "%s needs notes in each vulnerability", cat);
-		}
-		if (sa && !json_object_get(vuln, "product_status")) {
-			path_key(pk, p, "product_status");
-			prob(c, "6.1.27.6", pk, "%s needs a product status in each vulnerability", cat);
-		}
-		if (!vex)
-			continue;
-		path_key(pk, p, "product_status");
-		if (!json_object_get(ps, "fixed") && !json_object_get(ps, "known_affected") &&
-		    !json_object_get(ps, "known_not_affected") &&
-		    !json_object_get(ps, "under_investigation"))
-			prob(c, "6.1.27.7", pk, "has none of fixed, known_affected, "
-			    "known_not_affected, under_investigation");
-		if (!json_object_get(vuln, "cve") && !json_object_get(vuln, "ids")) {
-			path_key(pk, p, "cve");
-			prob(c, "6.1.27.8", pk, "a vulnerability of csaf_vex needs cve or ids");
-		}
-		for (int k = 0; k < 2; k++) {
-			const char *list = k ? "known_affected" : "known_not_affected";
-			struct ents e = { NULL, 0, 0 };
-			int ok = k ? covered(c, arr_at(vuln, "remediations"), NULL, &e) :
-			    covered(c, arr_at(vuln, "flags"), NULL, &e) &&
-			    covered(c, arr_at(vuln, "threats"), "impact", &e);
-
-			ents_sort(&e);
-			if (ok && (a = arr_at(ps, list)) != NULL)
-				json_array_foreach(a, i, x) {
-					if (!json_is_string(x) || ents_find(&e, json_string_value(x)))
-						continue;
-					snprintf(pk, sizeof pk, "$.vulnerabilities[%zu].product_status.%s[%zu]",
-					    v, list, i);
-					prob(c, k ? "6.1.27.10" : "6.1.27.9", pk,
-					    k ? "product %s has no action statement (remediation)" :
-					    "product %s has no impact statement (flag or impact threat)",
-					    shown(json_string_value(x), q));
-				}
-			ents_free(&e);
-		}
+		ents_sort(&e);
+		if (ok && (a = arr_at(obj_at(vuln, "product_status"), list)) != NULL)
+			json_array_foreach(a, i, x) {
+				if (!json_is_string(x) || ents_find(&e, json_string_value(x)))
+					continue;
+				snprintf(p, sizeof p, "$.vulnerabilities[%zu].product_status.%s[%zu]", v,
+				    list, i);
+				prob(c, test, p, "product %s has no %s", shown(json_string_value(x), q),
+				    what);
+			}
+		ents_free(&e);
 	}
+}
+
+/* 6.1.27.9 Impact Statement */
+static void
+t_6_1_27_9(struct ctx *c)
+{
+	statements(c, "known_not_affected", 1, "6.1.27.9",
+	    "impact statement (a flag or a threat of category impact)");
+}
+
+/* 6.1.27.10 Action Statement */
+static void
+t_6_1_27_10(struct ctx *c)
+{
+	statements(c, "known_affected", 0, "6.1.27.10", "action statement (a remediation)");
+}
+
+/* 6.1.27.11 Vulnerabilities (required in advisories and VEX) */
+static void
+t_6_1_27_11(struct ctx *c)
+{
+	if (is_cat(c, SA, VEX) && !json_object_get(c->root, "vulnerabilities"))
+		prob(c, "6.1.27.11", "$.vulnerabilities", "%s needs vulnerabilities",
+		    str_at(c->doc, "category"));
 }
 
 /* 6.1.28 Translation */
@@ -2793,14 +2916,16 @@ t_6_1_30(struct ctx *c)
 	}
 }
 
-/* has_ci - needle (lower case) in hay, case aside. */
+/* has_word - word (lower case) in s as a whole word between white space
+ * (or the ends), case aside. */
 static int
-has_ci(const char *hay, const char *needle)
+has_word(const char *s, const char *word)
 {
-	size_t n = strlen(needle);
+	size_t n = strlen(word);
 
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
+	for (const char *p = s; *p; p++)
+		if ((p == s || is_space(p[-1])) && strncasecmp(p, word, n) == 0 &&
+		    (p[n] == '\0' || is_space(p[n])))
 			return 1;
 	return 0;
 }
@@ -2808,23 +2933,30 @@ has_ci(const char *hay, const char *needle)
 static void
 range_in(struct ctx *c, const json_t *b, const char *path, void *arg)
 {
-	static const char *const words[] = { "<", ">", "after", "all", "before", "earlier",
-		"later", "prior", "versions", NULL };
-	const char *cat = str_at(b, "category"), *name = str_at(b, "name");
+	static const char *const words[] = { "after", "all", "before", "earlier", "later",
+		"prior", "versions", NULL };
+	const char *cat = str_at(b, "category"), *name = str_at(b, "name"), *hit = NULL;
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
 
 	(void)arg;
 	if (!cat || !name || strcmp(cat, "product_version") != 0)
 		return;
-	for (const char *const *w = words; *w; w++)
-		if (has_ci(name, *w)) {
-			path_key(p, path, "name");
-			prob(c, "6.1.31", p, "%s names a range of versions (\"%s\")", shown(name, q), *w);
-			return;
-		}
+	if (strchr(name, '<'))
+		hit = "<";
+	else if (strchr(name, '>'))
+		hit = ">";
+	for (const char *const *w = words; !hit && *w; w++)
+		if (has_word(name, *w))
+			hit = *w;
+	if (hit) {
+		path_key(p, path, "name");
+		prob(c, "6.1.31", p, "%s names a range of versions (\"%s\")", shown(name, q), hit);
+	}
 }
 
-/* 6.1.31 Version Range in Product Version */
+/* 6.1.31 Version Range in Product Version: '<' or '>' anywhere, or one of
+ * the words of the test as a word of its own ("after-eight" is a name, as
+ * the TC's test suite has it). */
 static void
 t_6_1_31(struct ctx *c)
 {
@@ -2915,7 +3047,17 @@ tests(struct ctx *c)
 		t_6_1_24(c);
 		t_6_1_25(c);
 		t_6_1_26(c);
-		t_6_1_27(c);
+		t_6_1_27_1(c);
+		t_6_1_27_2(c);
+		t_6_1_27_3(c);
+		t_6_1_27_4(c);
+		t_6_1_27_5(c);
+		t_6_1_27_6(c);
+		t_6_1_27_7(c);
+		t_6_1_27_8(c);
+		t_6_1_27_9(c);
+		t_6_1_27_10(c);
+		t_6_1_27_11(c);
 		t_6_1_28(c);
 		t_6_1_29(c);
 		t_6_1_30(c);
