@@ -26,7 +26,6 @@
  *	cycle of relationships is found with an explicit stack.  A problem
  *	quotes the document only through shown(): printable ASCII, cut.
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1111,20 +1110,57 @@ vector_read(const char *s, const struct metric *m, int nm, int idx[])
 	return NULL;
 }
 
+/* The arithmetic the scores need, without libm (the library links none):
+ * the values are scores and weights, from 0 to a few hundred. */
 static double
-roundup31(double x)
+dmin(double a, double b)
 {
-	long long i = llround(x * 100000.0);
-
-	if (i % 10000 == 0)
-		return (double)i / 100000.0;
-	return (floor((double)i / 10000.0) + 1) / 10.0;
+	return a < b ? a : b;
 }
 
 static double
+dabs(double a)
+{
+	return a < 0 ? -a : a;
+}
+
+/* dfloor - floor of x, |x| < 2^62 */
+static double
+dfloor(double x)
+{
+	double t = (double)(long long)x;
+
+	return t > x ? t - 1 : t;
+}
+
+static double
+ipow(double x, int n)
+{
+	double r = 1;
+
+	while (n-- > 0)
+		r *= x;
+	return r;
+}
+
+/* roundup31 - CVSS v3.1's Roundup (Appendix A): the smallest number with
+ * one decimal not below x, with x first rounded to five decimals so that
+ * 4.000000001 is 4.0. */
+static double
+roundup31(double x)
+{
+	long long i = (long long)dfloor(x * 100000.0 + 0.5);
+
+	if (i % 10000 == 0)
+		return (double)i / 100000.0;
+	return (dfloor((double)i / 10000.0) + 1) / 10.0;
+}
+
+/* round1 - CVSS v2's round_to_1_decimal */
+static double
 round1(double x)
 {
-	return floor(x * 10.0 + 0.5 + 1e-9) / 10.0;
+	return dfloor(x * 10.0 + 0.5 + 1e-9) / 10.0;
 }
 
 static const char *
@@ -1143,9 +1179,9 @@ v3(const int x[M3__N], double out[3])
 
 	pr = x[M3_PR] == 0 ? 0.85 : x[M3_PR] == 1 ? (sc ? 0.68 : 0.62) : (sc ? 0.5 : 0.27);
 	iss = 1 - (1 - w3_cia[x[M3_C]]) * (1 - w3_cia[x[M3_I]]) * (1 - w3_cia[x[M3_A]]);
-	imp = sc ? 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15) : 6.42 * iss;
+	imp = sc ? 7.52 * (iss - 0.029) - 3.25 * ipow(iss - 0.02, 15) : 6.42 * iss;
 	expl = 8.22 * w3_av[x[M3_AV]] * w3_ac[x[M3_AC]] * pr * w3_ui[x[M3_UI]];
-	base = imp <= 0 ? 0 : roundup31(fmin(sc ? 1.08 * (imp + expl) : imp + expl, 10));
+	base = imp <= 0 ? 0 : roundup31(dmin(sc ? 1.08 * (imp + expl) : imp + expl, 10));
 	t = w3_e[x[M3_E] < 0 ? 0 : x[M3_E]] * w3_rl[x[M3_RL] < 0 ? 0 : x[M3_RL]] *
 	    w3_rc[x[M3_RC] < 0 ? 0 : x[M3_RC]];
 	out[0] = base;
@@ -1158,13 +1194,13 @@ v3(const int x[M3__N], double out[3])
 	}
 	ms = m[4] == 1;
 	pr = m[2] == 0 ? 0.85 : m[2] == 1 ? (ms ? 0.68 : 0.62) : (ms ? 0.5 : 0.27);
-	miss = fmin(1 - (1 - w3_cr[x[M3_CR] < 0 ? 0 : x[M3_CR]] * w3_cia[m[5]]) *
+	miss = dmin(1 - (1 - w3_cr[x[M3_CR] < 0 ? 0 : x[M3_CR]] * w3_cia[m[5]]) *
 	    (1 - w3_cr[x[M3_IR] < 0 ? 0 : x[M3_IR]] * w3_cia[m[6]]) *
 	    (1 - w3_cr[x[M3_AR] < 0 ? 0 : x[M3_AR]] * w3_cia[m[7]]), 0.915);
-	mimp = ms ? 7.52 * (miss - 0.029) - 3.25 * pow(miss * 0.9731 - 0.02, 13) : 6.42 * miss;
+	mimp = ms ? 7.52 * (miss - 0.029) - 3.25 * ipow(miss * 0.9731 - 0.02, 13) : 6.42 * miss;
 	mexpl = 8.22 * w3_av[m[0]] * w3_ac[m[1]] * pr * w3_ui[m[3]];
 	out[2] = mimp <= 0 ? 0 :
-	    roundup31(roundup31(fmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
+	    roundup31(roundup31(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
 }
 
 /* v3_0env - the environmental score by CVSS v3.0's formula (its modified
@@ -1179,15 +1215,15 @@ v3_0env(const int x[M3__N])
 		m[i] = x[M3_MAV + i] <= 0 ? x[M3_AV + i] : x[M3_MAV + i] - 1;
 	ms = m[4] == 1;
 	pr = m[2] == 0 ? 0.85 : m[2] == 1 ? (ms ? 0.68 : 0.62) : (ms ? 0.5 : 0.27);
-	miss = fmin(1 - (1 - w3_cr[x[M3_CR] < 0 ? 0 : x[M3_CR]] * w3_cia[m[5]]) *
+	miss = dmin(1 - (1 - w3_cr[x[M3_CR] < 0 ? 0 : x[M3_CR]] * w3_cia[m[5]]) *
 	    (1 - w3_cr[x[M3_IR] < 0 ? 0 : x[M3_IR]] * w3_cia[m[6]]) *
 	    (1 - w3_cr[x[M3_AR] < 0 ? 0 : x[M3_AR]] * w3_cia[m[7]]), 0.915);
-	mimp = ms ? 7.52 * (miss - 0.029) - 3.25 * pow(miss - 0.02, 15) : 6.42 * miss;
+	mimp = ms ? 7.52 * (miss - 0.029) - 3.25 * ipow(miss - 0.02, 15) : 6.42 * miss;
 	mexpl = 8.22 * w3_av[m[0]] * w3_ac[m[1]] * pr * w3_ui[m[3]];
 	t = w3_e[x[M3_E] < 0 ? 0 : x[M3_E]] * w3_rl[x[M3_RL] < 0 ? 0 : x[M3_RL]] *
 	    w3_rc[x[M3_RC] < 0 ? 0 : x[M3_RC]];
 	return mimp <= 0 ? 0 :
-	    roundup31(roundup31(fmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
+	    roundup31(roundup31(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
 }
 
 /* v2 - the base, temporal and environmental scores of CVSS v2 (the
@@ -1206,7 +1242,7 @@ v2(const int x[M2__N], double out[3])
 	t = w2_e[e] * w2_rl[rl] * w2_rc[rc];
 	out[0] = round1((0.6 * imp + 0.4 * expl - 1.5) * (imp == 0 ? 0 : 1.176));
 	out[1] = round1(out[0] * t);
-	aimp = fmin(10, 10.41 * (1 - (1 - w2_cia[x[M2_C]] * w2_cr[cr]) *
+	aimp = dmin(10, 10.41 * (1 - (1 - w2_cia[x[M2_C]] * w2_cr[cr]) *
 	    (1 - w2_cia[x[M2_I]] * w2_cr[ir]) * (1 - w2_cia[x[M2_A]] * w2_cr[ar])));
 	abase = round1((0.6 * aimp + 0.4 * expl - 1.5) * (aimp == 0 ? 0 : 1.176));
 	atemp = round1(abase * t);
@@ -1216,7 +1252,7 @@ v2(const int x[M2__N], double out[3])
 static int
 near(double a, double b)
 {
-	return fabs(a - b) < 1e-6;
+	return dabs(a - b) < 1e-6;
 }
 
 /* cvss - a cvss_v2 or cvss_v3 object: its schema (FIRST's CVSS JSON
