@@ -37,7 +37,7 @@
 #include "fmt/csaf.h"
 
 #define SHOWN_MAX 48		/* bytes of document text quoted in a problem */
-#define EXPAND_MAX 4000000u	/* product ids taken from groups, all tests together */
+#define EXPAND_MAX 1000000u	/* product ids taken from groups, all tests together */
 
 struct csaf {
 	json_t *root;
@@ -109,42 +109,71 @@ prob(struct ctx *c, const char *test, const char *path, const char *fmt, ...)
 	printable(p->what);
 }
 
-/* path_put - parent then tail into out, cut with "..." when too long. */
+/* path_put - parent then tail[0..n) into out, cut with "..." when too
+ * long.  Paths are built for every value the walks pass, so without
+ * printf. */
+static void
+path_putn(char out[static CSAF_PATH_MAX], const char *parent, const char *tail, size_t n)
+{
+	size_t pl = strlen(parent);
+
+	if (pl + n >= CSAF_PATH_MAX) {
+		if (pl > CSAF_PATH_MAX - 4)
+			pl = CSAF_PATH_MAX - 4;
+		n = CSAF_PATH_MAX - 4 - pl;
+		if (out != parent)
+			memmove(out, parent, pl);
+		memcpy(out + pl, tail, n);
+		memcpy(out + CSAF_PATH_MAX - 4, "...", 4);
+		return;
+	}
+	if (out != parent)
+		memmove(out, parent, pl);
+	memcpy(out + pl, tail, n);
+	out[pl + n] = '\0';
+}
+
 static void
 path_put(char out[static CSAF_PATH_MAX], const char *parent, const char *tail)
 {
-	int n = snprintf(out, CSAF_PATH_MAX, "%s%s", parent, tail);
-
-	if (n < 0 || n >= CSAF_PATH_MAX)
-		memcpy(out + CSAF_PATH_MAX - 4, "...", 4);
+	path_putn(out, parent, tail, strlen(tail));
 }
 
 /* path_key - parent.key ($ when parent is NULL), a key that is not a
- * plain name shown as ['...']. */
+ * plain name shown as ["..."]. */
 static void
 path_key(char out[static CSAF_PATH_MAX], const char *parent, const char *key)
 {
 	char tail[SHOWN_MAX + 16], q[SHOWN_MAX + 8];
+	size_t n = 0;
 	const char *k;
 
-	for (k = key; *k; k++)
+	for (k = key; *k && n < SHOWN_MAX; k++, n++)
 		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
 		    (*k >= '0' && *k <= '9') || *k == '_'))
 			break;
-	if (*k || !*key)
+	if (*k || !*key) {
 		snprintf(tail, sizeof tail, "[%s]", shown(key, q));
-	else
-		snprintf(tail, sizeof tail, ".%s", key);
-	path_put(out, parent ? parent : "$", tail);
+		path_put(out, parent ? parent : "$", tail);
+		return;
+	}
+	tail[0] = '.';
+	memcpy(tail + 1, key, n);
+	path_putn(out, parent ? parent : "$", tail, n + 1);
 }
 
 static void
 path_idx(char out[static CSAF_PATH_MAX], const char *parent, size_t i)
 {
-	char tail[32];
+	char tail[32], *p = tail + sizeof tail;
 
-	snprintf(tail, sizeof tail, "[%zu]", i);
-	path_put(out, parent, tail);
+	*--p = ']';
+	do {
+		*--p = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	*--p = '[';
+	path_putn(out, parent, p, (size_t)(tail + sizeof tail - p));
 }
 
 /* ---- small readers ---------------------------------------------------- */
@@ -601,7 +630,7 @@ cpe_ok(const char *s)
 				return 0;
 		return 1;
 	}
-	if (strncmp(s, "cpe:2.3:", 8) != 0 || !strchr("aho*-", s[8]) || s[9] != ':')
+	if (strncmp(s, "cpe:2.3:", 8) != 0 || !s[8] || !strchr("aho*-", s[8]) || s[9] != ':')
 		return 0;
 	for (const char *p = s + 10;; p++) {
 		size_t k = 0;
@@ -634,7 +663,7 @@ purl_pattern(const char *s)
 {
 	const char *p = s + 4;
 
-	if (strncmp(s, "pkg:", 4) != 0 || !(is_alpha(*p) || strchr(".-+", *p)))
+	if (strncmp(s, "pkg:", 4) != 0 || !(is_alpha(*p) || (*p && strchr(".-+", *p))))
 		return 0;
 	while (is_alnum(*p) || (*p && strchr(".-+", *p)))
 		p++;
@@ -662,7 +691,7 @@ purl_why(const char *s)
 		return "does not start with \"pkg:\"";
 	while (*p == '/')
 		p++;
-	if (!is_alpha(*p) && !strchr(".-+", *p))
+	if (!is_alpha(*p) && !(*p && strchr(".-+", *p)))
 		return "has no valid type";
 	while (is_alnum(*p) || (*p && strchr(".-+", *p)))
 		p++;
@@ -1375,72 +1404,82 @@ cvss(struct ctx *c, const json_t *o, const char *path, int is3)
 
 /* ---- the walk of the schema's rules ---------------------------------- */
 
-/* A string found in the document with the place it was found: the
- * entries the tests sort to find twins without comparing every pair. */
+/* A string found in the document, with a second key k, and the place i
+ * it was first found: the tests find twins and look names up in a hash
+ * set of these instead of comparing every pair. */
 struct ent {
-	const char *s;
-	size_t i, j;		/* where: an index, and a second one or a kind */
+	const char *s;	/* NULL: an empty slot */
+	size_t k, i;
 };
 
-static int
-ent_cmp(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-	int r = strcmp(x->s, y->s);
-
-	if (r)
-		return r;
-	if (x->i != y->i)
-		return x->i < y->i ? -1 : 1;
-	return (x->j > y->j) - (x->j < y->j);
-}
-
-/* ents - a growable array of ent. */
 struct ents {
 	struct ent *v;
-	size_t n, cap;
+	size_t n, cap;	/* cap a power of two, at least twice n */
 };
 
-static int
-ents_add(struct ctx *c, struct ents *e, const char *s, size_t i, size_t j)
+static uint64_t
+ent_hash(const char *s, size_t k)
 {
-	if (e->n == e->cap) {
+	uint64_t h = 1469598103934665603ull ^ ((uint64_t)k * 0x9e3779b97f4a7c15ull);
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static struct ent *
+ents_slot(struct ent *v, size_t cap, const char *s, size_t k)
+{
+	size_t at = (size_t)ent_hash(s, k) & (cap - 1);
+
+	while (v[at].s && (v[at].k != k || strcmp(v[at].s, s) != 0))
+		at = (at + 1) & (cap - 1);
+	return &v[at];
+}
+
+/* ents_put - the entry of (s, k): the one already there (*fresh 0), or a
+ * new one with place i (*fresh 1); NULL out of memory. */
+static const struct ent *
+ents_put(struct ctx *c, struct ents *e, const char *s, size_t k, size_t i, int *fresh)
+{
+	struct ent *slot;
+
+	if ((e->n + 1) * 2 > e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 64;
-		struct ent *v = realloc(e->v, cap * sizeof *v);
+		struct ent *v = calloc(cap, sizeof *v);
 
 		if (!v) {
 			c->nomem = 1;
-			return 0;
+			return NULL;
 		}
+		for (size_t j = 0; j < e->cap; j++)
+			if (e->v[j].s)
+				*ents_slot(v, cap, e->v[j].s, e->v[j].k) = e->v[j];
+		free(e->v);
 		e->v = v;
 		e->cap = cap;
 	}
-	e->v[e->n++] = (struct ent){ s, i, j };
-	return 1;
-}
-
-static void
-ents_sort(struct ents *e)
-{
-	if (e->n > 1)
-		qsort(e->v, e->n, sizeof *e->v, ent_cmp);
-}
-
-/* ents_find - the first entry with string s (the lowest i), or NULL. */
-static const struct ent *
-ents_find(const struct ents *e, const char *s)
-{
-	size_t lo = 0, hi = e->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(e->v[mid].s, s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	slot = ents_slot(e->v, e->cap, s, k);
+	*fresh = !slot->s;
+	if (*fresh) {
+		*slot = (struct ent){ s, k, i };
+		e->n++;
 	}
-	return lo < e->n && strcmp(e->v[lo].s, s) == 0 ? &e->v[lo] : NULL;
+	return slot;
+}
+
+/* ents_get - the entry of (s, k), or NULL. */
+static const struct ent *
+ents_get(const struct ents *e, const char *s, size_t k)
+{
+	const struct ent *slot;
+
+	if (!e || e->n == 0)
+		return NULL;
+	slot = ents_slot(e->v, e->cap, s, k);
+	return slot->s ? slot : NULL;
 }
 
 static void
@@ -1459,6 +1498,8 @@ unique(struct ctx *c, const json_t *a, const char *path)
 {
 	struct ents e = { NULL, 0, 0 };
 	char **dumps = calloc(json_array_size(a) + 1, sizeof *dumps);
+	const struct ent *first;
+	int fresh;
 	char p[CSAF_PATH_MAX];
 	size_t i;
 	json_t *v;
@@ -1480,15 +1521,13 @@ unique(struct ctx *c, const json_t *a, const char *path)
 			}
 			s = dumps[i];
 		}
-		if (!ents_add(c, &e, s, i, json_is_string(v)))
+		if ((first = ents_put(c, &e, s, json_is_string(v), i, &fresh)) == NULL)
 			goto out;
-	}
-	ents_sort(&e);
-	for (i = 1; i < e.n; i++)
-		if (strcmp(e.v[i].s, e.v[i - 1].s) == 0 && e.v[i].j == e.v[i - 1].j) {
-			path_idx(p, path, e.v[i].i);
-			prob(c, "schema", p, "repeats item [%zu] (uniqueItems)", e.v[i - 1].i);
+		if (!fresh) {
+			path_idx(p, path, i);
+			prob(c, "schema", p, "repeats item [%zu] (uniqueItems)", first->i);
 		}
+	}
 out:
 	for (i = 0; i < json_array_size(a); i++)
 		free(dumps[i]);
@@ -1530,16 +1569,16 @@ str_rule(struct ctx *c, const char *s, const struct shape *sh, const char *path)
 			prob(c, "schema", path, "%s is not a language tag (RFC 5646)", shown(s, q));
 		break;
 	case F_CVE:
-		for (i = 9; is_digit(s[i]); i++)
+		for (i = n < 13 ? 0 : 9; n >= 13 && is_digit(s[i]); i++)
 			;
-		if (strncmp(s, "CVE-", 4) != 0 || !all(s + 4, 4, is_digit) || s[8] != '-' ||
+		if (n < 13 || strncmp(s, "CVE-", 4) != 0 || !all(s + 4, 4, is_digit) || s[8] != '-' ||
 		    i < 13 || s[i] != '\0')
 			prob(c, "schema", path, "%s is not CVE-YYYY-NNNN", shown(s, q));
 		break;
 	case F_CWE:
-		for (i = 4; is_digit(s[i]); i++)
+		for (i = 4; n > 4 && is_digit(s[i]); i++)
 			;
-		if (strncmp(s, "CWE-", 4) != 0 || s[4] == '0' || i == 4 || i > 10 || s[i] != '\0')
+		if (n <= 4 || strncmp(s, "CWE-", 4) != 0 || s[4] == '0' || i == 4 || i > 10 || s[i] != '\0')
 			prob(c, "schema", path, "%s is not CWE-N", shown(s, q));
 		break;
 	case F_HEX:
@@ -1847,32 +1886,44 @@ each_vuln_ref(struct ctx *c, const char *key, node_fn fn, void *arg)
 	}
 }
 
-/* expand - the products item refers to (its product_ids and its
- * group_ids' members) into e, each with i; 0 past EXPAND_MAX or out of
+typedef void (*twin_fn)(struct ctx *c, const char *id, size_t first, size_t i, void *arg);
+
+/* expand - the products item (number i) refers to, its product_ids and
+ * its group_ids' members, into e with place i; twin, when not NULL, on
+ * each found before in another item.  0 past EXPAND_MAX or out of
  * memory. */
 static int
-expand(struct ctx *c, struct ents *e, const json_t *item, size_t i)
+expand(struct ctx *c, struct ents *e, const json_t *item, size_t i, twin_fn twin, void *arg)
 {
-	const json_t *a, *x, *y;
+	const json_t *a, *x, *y, *ids;
+	const struct ent *g, *t;
 	size_t k, l;
+	int fresh;
 
 	if ((a = arr_at(item, "product_ids")) != NULL)
-		json_array_foreach(a, k, x)
-			if (json_is_string(x) && (++c->expanded > EXPAND_MAX ||
-			    !ents_add(c, e, json_string_value(x), i, 0)))
+		json_array_foreach(a, k, x) {
+			if (!json_is_string(x))
+				continue;
+			if (++c->expanded > EXPAND_MAX ||
+			    (t = ents_put(c, e, json_string_value(x), 0, i, &fresh)) == NULL)
 				goto over;
+			if (!fresh && twin && t->i != i)
+				twin(c, t->s, t->i, i, arg);
+		}
 	if ((a = arr_at(item, "group_ids")) != NULL)
 		json_array_foreach(a, k, x) {
-			const struct ent *g = json_is_string(x) ?
-			    ents_find(c->groups, json_string_value(x)) : NULL;
-			const json_t *ids = g ? arr_at(json_array_get(c->group_arr, g->i),
-			    "product_ids") : NULL;
-
+			g = json_is_string(x) ? ents_get(c->groups, json_string_value(x), 0) : NULL;
+			ids = g ? arr_at(json_array_get(c->group_arr, g->i), "product_ids") : NULL;
 			if (ids)
-				json_array_foreach(ids, l, y)
-					if (json_is_string(y) && (++c->expanded > EXPAND_MAX ||
-					    !ents_add(c, e, json_string_value(y), i, 0)))
+				json_array_foreach(ids, l, y) {
+					if (!json_is_string(y))
+						continue;
+					if (++c->expanded > EXPAND_MAX ||
+					    (t = ents_put(c, e, json_string_value(y), 0, i, &fresh)) == NULL)
 						goto over;
+					if (!fresh && twin && t->i != i)
+						twin(c, t->s, t->i, i, arg);
+				}
 		}
 	return 1;
 over:
@@ -1889,7 +1940,7 @@ need_product(struct ctx *c, const json_t *s, const char *path, void *arg)
 	char q[SHOWN_MAX + 8];
 
 	(void)arg;
-	if (!ents_find(c->defs, json_string_value(s)))
+	if (!ents_get(c->defs, json_string_value(s), 0))
 		prob(c, "6.1.1", path, "product %s is not defined in the product tree",
 		    shown(json_string_value(s), q));
 }
@@ -1939,7 +1990,7 @@ def_twice(struct ctx *c, const json_t *fpn, const char *path, void *arg)
 
 	if (!id)
 		return;
-	first = ents_find(c->defs, id);
+	first = ents_get(c->defs, id, 0);
 	if (first && first->i != d->order) {
 		path_key(p, path, "product_id");
 		prob(c, "6.1.2", p, "product %s is defined before", shown(id, q));
@@ -1968,6 +2019,7 @@ t_6_1_3(struct ctx *c)
 	struct ents e = { NULL, 0, 0 };
 	unsigned char *color = NULL;
 	struct step { size_t node; int edge; } *stack = NULL;
+	int fresh;
 
 	if (n == 0)
 		return;
@@ -1975,10 +2027,9 @@ t_6_1_3(struct ctx *c)
 		const char *id = str_at(obj_at(json_array_get(rels, i), "full_product_name"),
 		    "product_id");
 
-		if (id && !ents_add(c, &e, id, i, 0))
+		if (id && !ents_put(c, &e, id, 0, i, &fresh))
 			goto out;
 	}
-	ents_sort(&e);
 	color = calloc(n, 1);
 	stack = calloc(n, sizeof *stack);
 	if (!color || !stack) {
@@ -2003,7 +2054,7 @@ t_6_1_3(struct ctx *c)
 				continue;
 			}
 			ref = str_at(r, s->edge++ ? "relates_to_product_reference" : "product_reference");
-			to = ref ? ents_find(&e, ref) : NULL;
+			to = ref ? ents_get(&e, ref, 0) : NULL;
 			if (!to)
 				continue;
 			if (color[to->i] == 1) {
@@ -2032,7 +2083,7 @@ need_group(struct ctx *c, const json_t *s, const char *path, void *arg)
 	char q[SHOWN_MAX + 8];
 
 	(void)arg;
-	if (!ents_find(c->groups, json_string_value(s)))
+	if (!ents_get(c->groups, json_string_value(s), 0))
 		prob(c, "6.1.4", path, "product group %s is not defined in the product tree",
 		    shown(json_string_value(s), q));
 }
@@ -2059,19 +2110,19 @@ twins(struct ctx *c, const json_t *a, const char *path, const char *key, const c
 		return;
 	json_array_foreach(a, i, x) {
 		const char *s = str_at(x, key);
+		const struct ent *first;
+		int fresh;
 
-		if (s && !ents_add(c, &e, s, i, 0))
-			goto out;
-	}
-	ents_sort(&e);
-	for (i = 1; i < e.n; i++)
-		if (strcmp(e.v[i].s, e.v[i - 1].s) == 0) {
-			path_idx(p, path, e.v[i].i);
+		if (!s)
+			continue;
+		if ((first = ents_put(c, &e, s, 0, i, &fresh)) == NULL)
+			break;
+		if (!fresh) {
+			path_idx(p, path, i);
 			path_key(pk, p, key);
-			prob(c, test, pk, "%s %s is in item [%zu] too", what, shown(e.v[i].s, q),
-			    e.v[i - 1].i);
+			prob(c, test, pk, "%s %s is in item [%zu] too", what, shown(s, q), first->i);
 		}
-out:
+	}
 	ents_free(&e);
 }
 
@@ -2087,34 +2138,36 @@ t_6_1_5(struct ctx *c)
 static void
 t_6_1_6(struct ctx *c)
 {
+	const size_t m = CSAF_ITEMS_MAX + 1;	/* a place: list * m + item */
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
 	const json_t *vuln, *ps, *a, *x;
-	size_t v, i, j;
+	const struct ent *first;
+	size_t v, j;
+	int fresh;
 
 	json_array_foreach(c->vulns, v, vuln) {
 		struct ents e = { NULL, 0, 0 };
 
 		if ((ps = obj_at(vuln, "product_status")) == NULL)
 			continue;
-		for (int k = 0; status_group[k] >= 0; k++)
-			if ((a = arr_at(ps, status_lists[k])) != NULL)
-				json_array_foreach(a, j, x)
-					if (json_is_string(x) &&
-					    !ents_add(c, &e, json_string_value(x), (size_t)k, j))
-						goto next;
-		ents_sort(&e);
-		for (i = 0; i < e.n; i = j) {
-			for (j = i + 1; j < e.n && strcmp(e.v[j].s, e.v[i].s) == 0; j++) {
-				int g0 = status_group[e.v[i].i], g1 = status_group[e.v[j].i];
+		for (int k = 0; status_group[k] >= 0; k++) {
+			if ((a = arr_at(ps, status_lists[k])) == NULL)
+				continue;
+			json_array_foreach(a, j, x) {
+				int g0, g1 = status_group[k];
 
-				if (g0 == g1)
+				if (!json_is_string(x))
+					continue;
+				if ((first = ents_put(c, &e, json_string_value(x), 0, (size_t)k * m + j,
+				    &fresh)) == NULL)
+					goto next;
+				g0 = status_group[first->i / m];
+				if (fresh || g0 == g1)
 					continue;
 				snprintf(p, sizeof p, "$.vulnerabilities[%zu].product_status.%s[%zu]", v,
-				    status_lists[e.v[j].i], e.v[j].j);
+				    status_lists[k], j);
 				prob(c, "6.1.6", p, "product %s is both \"%s\" and \"%s\"",
-				    shown(e.v[j].s, q), group_name[g0], group_name[g1]);
-				while (j + 1 < e.n && strcmp(e.v[j + 1].s, e.v[i].s) == 0)
-					j++;
+				    shown(first->s, q), group_name[g0], group_name[g1]);
 			}
 		}
 next:
@@ -2145,21 +2198,25 @@ t_6_1_7(struct ctx *c)
 
 				if (!ver || (vi = list_index(ver, strlen(ver), versions)) < 0)
 					continue;
-				if (arr_at(s, "products"))
-					json_array_foreach(arr_at(s, "products"), k, x)
-						if (json_is_string(x) && !ents_add(c, &e,
-						    json_string_value(x), (size_t)vi, i))
-							goto next;
+				if (!arr_at(s, "products"))
+					continue;
+				json_array_foreach(arr_at(s, "products"), k, x) {
+					const struct ent *first;
+					int fresh;
+
+					if (!json_is_string(x))
+						continue;
+					if ((first = ents_put(c, &e, json_string_value(x), (size_t)vi, i,
+					    &fresh)) == NULL)
+						goto next;
+					if (fresh || first->i == i)
+						continue;
+					snprintf(p, sizeof p, "$.vulnerabilities[%zu].scores[%zu]", v, i);
+					prob(c, "6.1.7", p, "product %s has a CVSS v%s score in scores[%zu] too",
+					    shown(first->s, q), versions[vi], first->i);
+				}
 			}
 		}
-		ents_sort(&e);	/* by product, version, score */
-		for (i = 1; i < e.n; i++)
-			if (strcmp(e.v[i].s, e.v[i - 1].s) == 0 && e.v[i].i == e.v[i - 1].i &&
-			    e.v[i].j != e.v[i - 1].j) {
-				snprintf(p, sizeof p, "$.vulnerabilities[%zu].scores[%zu]", v, e.v[i].j);
-				prob(c, "6.1.7", p, "product %s has a CVSS v%s score in scores[%zu] too",
-				    shown(e.v[i].s, q), versions[e.v[i].i], e.v[i - 1].j);
-			}
 next:
 		ents_free(&e);
 	}
@@ -2567,22 +2624,22 @@ t_6_1_24(struct ctx *c)
 			continue;
 		json_array_foreach(a, i, x) {
 			const char *party = str_at(x, "party"), *d = str_at(x, "date");
+			const struct ent *first;
 			int64_t ms = 0;
+			int fresh;
 
 			if (!party || (d && !time_ms(d, &ms)))
 				continue;
-			/* the date as an unsigned key in order; 0 for none */
-			if (!ents_add(c, &e, party, d ? ((size_t)ms ^ ((size_t)1 << 63)) | 1 : 0, i))
+			/* the instant as the second key; 0 for none */
+			first = ents_put(c, &e, party, d ? ((size_t)ms << 1) | 1 : 0, i, &fresh);
+			if (!first)
 				break;
-		}
-		ents_sort(&e);
-		for (i = 1; i < e.n; i++)
-			if (strcmp(e.v[i].s, e.v[i - 1].s) == 0 && e.v[i].i == e.v[i - 1].i) {
-				snprintf(p, sizeof p, "$.vulnerabilities[%zu].involvements[%zu]", v,
-				    e.v[i].j);
+			if (!fresh) {
+				snprintf(p, sizeof p, "$.vulnerabilities[%zu].involvements[%zu]", v, i);
 				prob(c, "6.1.24", p, "party %s at this date is in involvements[%zu] too",
-				    shown(e.v[i].s, q), e.v[i - 1].j);
+				    shown(party, q), first->i);
 			}
+		}
 		ents_free(&e);
 	}
 }
@@ -2656,7 +2713,8 @@ t_6_1_26(struct ctx *c)
 /* covered - the products items (remediations, flags, threats of category
  * cat when cat is not NULL) name, directly or through groups, sorted. */
 static int
-covered(struct ctx *c, const json_t *items, const char *cat, struct ents *e)
+covered(struct ctx *c, const json_t *items, const char *cat, struct ents *e, twin_fn twin,
+    void *arg)
 {
 	const json_t *x;
 	size_t i;
@@ -2667,7 +2725,7 @@ covered(struct ctx *c, const json_t *items, const char *cat, struct ents *e)
 
 			if (cat && (!xc || strcmp(xc, cat) != 0))
 				continue;
-			if (!expand(c, e, x, i))
+			if (!expand(c, e, x, i, twin, arg))
 				return 0;
 		}
 	return 1;
@@ -2833,14 +2891,13 @@ statements(struct ctx *c, const char *list, int impact, const char *test, const 
 		return;
 	json_array_foreach(c->vulns, v, vuln) {
 		struct ents e = { NULL, 0, 0 };
-		int ok = impact ? covered(c, arr_at(vuln, "flags"), NULL, &e) &&
-		    covered(c, arr_at(vuln, "threats"), "impact", &e) :
-		    covered(c, arr_at(vuln, "remediations"), NULL, &e);
+		int ok = impact ? covered(c, arr_at(vuln, "flags"), NULL, &e, NULL, NULL) &&
+		    covered(c, arr_at(vuln, "threats"), "impact", &e, NULL, NULL) :
+		    covered(c, arr_at(vuln, "remediations"), NULL, &e, NULL, NULL);
 
-		ents_sort(&e);
 		if (ok && (a = arr_at(obj_at(vuln, "product_status"), list)) != NULL)
 			json_array_foreach(a, i, x) {
-				if (!json_is_string(x) || ents_find(&e, json_string_value(x)))
+				if (!json_is_string(x) || ents_get(&e, json_string_value(x), 0))
 					continue;
 				snprintf(p, sizeof p, "$.vulnerabilities[%zu].product_status.%s[%zu]", v,
 				    list, i);
@@ -2999,31 +3056,28 @@ t_6_1_31(struct ctx *c)
 	each_branch(c, arr_at(c->tree, "branches"), "$.product_tree.branches", range_in, NULL);
 }
 
+static void
+flag_twin(struct ctx *c, const char *id, size_t first, size_t i, void *arg)
+{
+	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
+
+	snprintf(p, sizeof p, "$.vulnerabilities[%zu].flags[%zu]", *(size_t *)arg, i);
+	prob(c, "6.1.33", p, "product %s is in flags[%zu] too", shown(id, q), first);
+}
+
 /* 6.1.33 Multiple Flags with VEX Justification Codes per Product (every
  * flag label of CSAF 2.0 is such a code) */
 static void
 t_6_1_33(struct ctx *c)
 {
-	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
 	const json_t *vuln, *flags;
-	size_t v, i;
+	size_t v;
 
 	json_array_foreach(c->vulns, v, vuln) {
 		struct ents e = { NULL, 0, 0 };
 
-		if ((flags = arr_at(vuln, "flags")) == NULL)
-			continue;
-		if (covered(c, flags, NULL, &e)) {
-			ents_sort(&e);
-			for (i = 1; i < e.n; i++)
-				if (strcmp(e.v[i].s, e.v[i - 1].s) == 0 && e.v[i].i != e.v[i - 1].i) {
-					snprintf(p, sizeof p, "$.vulnerabilities[%zu].flags[%zu]", v, e.v[i].i);
-					prob(c, "6.1.33", p, "product %s is in flags[%zu] too",
-					    shown(e.v[i].s, q), e.v[i - 1].i);
-					while (i + 1 < e.n && strcmp(e.v[i + 1].s, e.v[i].s) == 0)
-						i++;
-				}
-		}
+		if ((flags = arr_at(vuln, "flags")) != NULL)
+			(void)covered(c, flags, NULL, &e, flag_twin, &v);
 		ents_free(&e);
 	}
 }
@@ -3033,10 +3087,11 @@ def_add(struct ctx *c, const json_t *fpn, const char *path, void *arg)
 {
 	const char *id = str_at(fpn, "product_id");
 	size_t *order = arg;
+	int fresh;
 
 	(void)path;
 	if (id)
-		ents_add(c, c->defs, id, *order, 0);
+		(void)ents_put(c, c->defs, id, 0, *order, &fresh);
 	(*order)++;
 }
 
@@ -3047,6 +3102,7 @@ tests(struct ctx *c)
 	struct ents defs = { NULL, 0, 0 }, groups = { NULL, 0, 0 };
 	const json_t *x;
 	size_t order = 0, i;
+	int fresh;
 
 	c->defs = &defs;
 	c->groups = &groups;
@@ -3055,9 +3111,7 @@ tests(struct ctx *c)
 	if (c->group_arr)
 		json_array_foreach(c->group_arr, i, x)
 			if (str_at(x, "group_id"))
-				ents_add(c, &groups, str_at(x, "group_id"), i, 0);
-	ents_sort(&defs);
-	ents_sort(&groups);
+				(void)ents_put(c, &groups, str_at(x, "group_id"), 0, i, &fresh);
 	if (!c->nomem) {
 		t_6_1_1(c);
 		t_6_1_2(c);
