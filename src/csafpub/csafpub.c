@@ -902,6 +902,17 @@ csafpub_new(struct http *h, struct node *n, struct advisory *adv, struct csafpub
 		rc = tries_new(FAILS_MAX, CSAFPUB_FAILS_FREE, CSAFPUB_LOCK_MAX_MS, &p->fails);
 	if (!rc)
 		rc = store_csafpub_listed(node_store(n), listed_row, p);
+	for (int t = 0; !rc && t < CSAFPUB_NTLP; t++) {	/* withdrawals count too */
+		char prefix[16];
+		int64_t ms;
+
+		snprintf(prefix, sizeof prefix, "%s/", csafpub_tlp_dir(t));
+		if (!(rc = store_csafpub_changed(node_store(n), prefix, &ms))) {
+			csafpub_list_touch(p->lists[t], ms);
+			if (ms > p->changed_ms)
+				p->changed_ms = ms;
+		}
+	}
 	if (!rc) {
 		if (!p->changed_ms)
 			p->changed_ms = stamp_now_ms();

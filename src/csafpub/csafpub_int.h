@@ -85,6 +85,8 @@ status csafpub_list_add(struct csafpub_list *l, const struct csafpub_item *it,
 /* csafpub_list_remove - publication seq no longer listed; 0 when it was
  * not. */
 int csafpub_list_remove(struct csafpub_list *l, int64_t seq, int64_t changed_ms);
+/* csafpub_list_touch - the listings last changed at ms (when later). */
+void csafpub_list_touch(struct csafpub_list *l, int64_t ms);
 size_t csafpub_list_count(const struct csafpub_list *l);
 int64_t csafpub_list_changed(const struct csafpub_list *l);
 /* csafpub_list_index, _changes, _feed - the text of index.txt, changes.csv

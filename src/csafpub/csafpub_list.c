@@ -435,6 +435,13 @@ csafpub_list_remove(struct csafpub_list *l, int64_t seq, int64_t changed_ms)
 	return 0;
 }
 
+void
+csafpub_list_touch(struct csafpub_list *l, int64_t ms)
+{
+	if (ms > l->changed_ms)
+		changed(l, ms);
+}
+
 size_t
 csafpub_list_count(const struct csafpub_list *l)
 {

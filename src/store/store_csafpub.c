@@ -24,7 +24,7 @@ const char store_csafpub_schema_v16[] =
     "CREATE INDEX csafpub_token_user ON csafpub_token(user);";
 
 enum {
-	P_ADD = STORE_SQ_CSAFPUB, P_WITHDRAW, P_LISTED, P_AT, P_OF, P_COUNT,
+	P_ADD = STORE_SQ_CSAFPUB, P_WITHDRAW, P_LISTED, P_AT, P_OF, P_COUNT, P_CHANGED,
 	U_ADD, U_GET, U_LIST, U_DEL, T_DEL, T_ADD, T_LIST, P__END
 };
 _Static_assert(P__END <= STORE_SQ_SLOTS, "store_csafpub.c has more queries than the"
@@ -47,6 +47,8 @@ static const char *const psql[] = {
 	[P_OF - STORE_SQ_CSAFPUB] = "SELECT " COLS FROM " WHERE a.tracking = ?1"
 	    " AND d.withdrawn_ms = 0 ORDER BY d.seq",
 	[P_COUNT - STORE_SQ_CSAFPUB] = "SELECT count(*) FROM csafpub_doc",
+	[P_CHANGED - STORE_SQ_CSAFPUB] = "SELECT coalesce(max(max(published_ms, withdrawn_ms)),"
+	    " 0) FROM csafpub_doc WHERE substr(path, 1, length(?1)) = ?1",
 	[U_ADD - STORE_SQ_CSAFPUB] = "INSERT INTO csafpub_user(name, tlp, added_ms)"
 	    " VALUES (?1, ?2, ?3)",
 	[U_GET - STORE_SQ_CSAFPUB] = "SELECT name, tlp, added_ms FROM csafpub_user"
@@ -186,6 +188,16 @@ store_csafpub_count(struct store *st, int64_t *n)
 {
 	*n = 0;
 	return store_sq_rows(q_(st, P_COUNT), count_row, n);
+}
+
+status
+store_csafpub_changed(struct store *st, const char *prefix, int64_t *ms)
+{
+	sqlite3_stmt *s = q_(st, P_CHANGED);
+
+	*ms = 0;
+	store_sq_text(s, 1, prefix);
+	return store_sq_rows(s, count_row, ms);
 }
 
 /* ---- users ---- */

@@ -66,6 +66,9 @@ status store_csafpub_at(struct store *st, const char *path, store_csafpub_doc_cb
  * without documents; ST_NOTFOUND when none. */
 status store_csafpub_of(struct store *st, const char *tracking, store_csafpub_doc_cb cb,
     void *arg) WUR;
+/* store_csafpub_changed - the last time a publication under prefix
+ * ("white/") was made or withdrawn, 0 when never. */
+status store_csafpub_changed(struct store *st, const char *prefix, int64_t *ms) WUR;
 /* store_csafpub_count - publications ever made (withdrawn ones too). */
 status store_csafpub_count(struct store *st, int64_t *n) WUR;
 
