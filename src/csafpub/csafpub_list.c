@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -374,17 +373,14 @@ csafpub_list_add(struct csafpub_list *l, const struct csafpub_item *it, int64_t 
 	char cur[STAMP_TIME_LEN];
 	const char *r;
 	size_t lo = 0, hi;
-	time_t secs;
-	struct tm tm;
 
 	if (!e)
 		return ST_NOMEM;
 	e->seq = it->seq;
 	e->current_ms = it->current_ms;
-	secs = (time_t)(it->initial_ms / 1000);
-	e->year = gmtime_r(&secs, &tm) ? tm.tm_year + 1900 : 0;
 	stamp_format(it->current_ms, cur);
 	r = rel(it->path);
+	e->year = (int)strtol(r, NULL, 10);	/* the path's year folder */
 	e->path = strdup(it->path);
 	e->index = dupf(&e->index_n, "%s\n", r);
 	e->changes = dupf(&e->changes_n, "\"%s\",\"%s\"\n", r, cur);
