@@ -173,6 +173,7 @@ bench:
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_share.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_csafpub.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
