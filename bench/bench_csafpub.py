@@ -168,7 +168,7 @@ def main():
             for line in f:
                 if line.startswith("VmRSS:"):
                     rss = int(line.split()[1]) / 1024
-        print("\n10. CSAF trusted provider: %d advisories published (TLP:WHITE), loopback"
+        print("\n11. CSAF trusted provider: %d advisories published (TLP:WHITE), loopback"
               " HTTP\n" % N)
         print("  publish, per advisory (hashes, OpenPGP signature by gpg, commit with fsync,"
               " listings changed):")

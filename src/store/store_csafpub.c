@@ -17,6 +17,7 @@ const char store_csafpub_schema_v16[] =
     " published_ms INTEGER NOT NULL, withdrawn_ms INTEGER NOT NULL,"
     " sha256 TEXT NOT NULL, sha512 TEXT NOT NULL, sig TEXT NOT NULL);"
     "CREATE UNIQUE INDEX csafpub_doc_listed ON csafpub_doc(path) WHERE withdrawn_ms = 0;"
+    "CREATE INDEX csafpub_doc_advisory ON csafpub_doc(advisory);"
     "CREATE TABLE csafpub_user(name TEXT PRIMARY KEY, tlp TEXT NOT NULL,"
     " added_ms INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE csafpub_token(hash BLOB PRIMARY KEY, user TEXT NOT NULL"
