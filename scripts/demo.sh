@@ -54,6 +54,9 @@ $parley config set console_listen "http://127.0.0.1:$((port + 10))" --dir alpha 
 $parley config set console_listen "http://127.0.0.1:$((port + 11))" --dir bravo >/dev/null
 $parley config set taxii_listen "https://127.0.0.1:$((port + 20))" --dir alpha >/dev/null
 $parley config set taxii_listen "https://127.0.0.1:$((port + 21))" --dir bravo >/dev/null
+$parley config set csaf_listen "https://127.0.0.1:$((port + 30))" --dir alpha >/dev/null
+$parley config set csaf_publisher_name "CERT alpha" --dir alpha >/dev/null
+$parley config set csaf_publisher_namespace "https://cert.alpha.example" --dir alpha >/dev/null
 printf '%s\n' 'demo taxii pass phrase' > taxii.pw
 chmod 600 taxii.pw
 for n in alpha bravo; do
@@ -233,6 +236,11 @@ acked() { $parley advisory timeline ALPHA-2026-0042 --dir alpha | grep -q "by bo
 wait_until acked
 echo "--- alpha: when bravo was told, and who acknowledged (each step signed)"
 $parley advisory timeline ALPHA-2026-0042 --dir alpha
+echo "--- alpha: published for users too, by its CSAF trusted provider (signed with its OpenPGP key)"
+$parley advisory publish ALPHA-2026-0042 --dir alpha || true
+$parley csaf --dir alpha
+meta=$($parley csaf --json --dir alpha | sed -n 's/.*"metadata_url": *"\([^"]*\)".*/\1/p')
+echo "  e.g.: curl --cacert $run/alpha/server.crt ${meta:-https://127.0.0.1:$((port + 30))/.well-known/csaf/provider-metadata.json}"
 
 say "The duty consoles (sign in with the demo password: demo password 1234)"
 echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"

@@ -362,9 +362,11 @@ list_row(void *arg, const struct store_advisory *a)
 		    json_string(cli_time(a->added_ms, t)));
 		return 0;
 	}
-	printf("%-24s %-8s %-6s %-8s %-10s %5zu  %s\n", cli_text(a->tracking, 0),
-	    cli_text(a->version, 0), a->tlp[0] ? a->tlp : "-", cli_text(a->status, 0),
-	    cli_text(name, 0), sent, cli_text(a->title, 0));
+	/* cli_text keeps four results: a few per printf */
+	printf("%-24s %-8s ", cli_text(a->tracking, 0), cli_text(a->version, 0));
+	printf("%-6s %-8s %-10s ", a->tlp[0] ? a->tlp : "-", cli_text(a->status, 0),
+	    cli_text(name, 0));
+	printf("%5zu  %s\n", sent, cli_text(a->title, 0));
 	return 0;
 }
 
@@ -630,13 +632,14 @@ timeline_text(const char *id, const json_t *vs)
 		const json_t *v = json_array_get(vs, i), *ps = json_object_get(v, "partners"),
 		    *h = json_object_get(v, "here");
 
-		printf("version %s (%s): released %s, kept here %s\n", S(v, "version"), S(v, "from"),
-		    S(v, "current_release_date"), S(v, "kept"));
+		printf("version %s (%s)", S(v, "version"), S(v, "from"));
+		printf(": released %s, kept here %s\n", S(v, "current_release_date"), S(v, "kept"));
 		if (h) {
-			printf("  arrived %s; acknowledged %s%s%s\n", S(h, "received"),
-			    S(h, "acknowledged"), json_is_string(json_object_get(h, "officer")) ?
-			    " by " : "", json_is_string(json_object_get(h, "officer")) ?
-			    S(h, "officer") : "");
+			printf("  arrived %s", S(h, "received"));
+			printf("; acknowledged %s", S(h, "acknowledged"));
+			if (json_is_string(json_object_get(h, "officer")))
+				printf(" by %s", S(h, "officer"));
+			printf("\n");
 			continue;
 		}
 		if (!json_array_size(ps))
@@ -644,12 +647,14 @@ timeline_text(const char *id, const json_t *vs)
 		for (j = 0; j < json_array_size(ps); j++) {
 			const json_t *p = json_array_get(ps, j);
 
-			printf("  %-12s sent %s  received %s  ack due %s  acknowledged %s%s%s%s\n",
-			    S(p, "peer"), S(p, "sent"), S(p, "received"), S(p, "ack_due"),
-			    S(p, "acknowledged"), json_is_string(json_object_get(p, "officer")) ?
-			    " by " : "", json_is_string(json_object_get(p, "officer")) ?
-			    S(p, "officer") : "", json_is_true(json_object_get(p, "overdue")) ?
-			    "  OVERDUE" : "");
+			/* cli_text keeps four results: one or two per printf */
+			printf("  %-12s sent %s", S(p, "peer"), S(p, "sent"));
+			printf("  received %s", S(p, "received"));
+			printf("  ack due %s", S(p, "ack_due"));
+			printf("  acknowledged %s", S(p, "acknowledged"));
+			if (json_is_string(json_object_get(p, "officer")))
+				printf(" by %s", S(p, "officer"));
+			printf("%s\n", json_is_true(json_object_get(p, "overdue")) ? "  OVERDUE" : "");
 		}
 	}
 #undef S
