@@ -17,7 +17,7 @@ CFLAGS ?= -O2 -g
 SAN ?=
 PYTHON ?= /usr/bin/python3
 
-PKGS = libsodium libssl libcrypto libevent libevent_openssl sqlite3 jansson
+PKGS = libsodium libssl libcrypto libevent libevent_openssl sqlite3 jansson gpgme
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -177,6 +177,7 @@ bench:
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_share.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_advisory.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_csafpub.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

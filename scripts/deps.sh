@@ -4,7 +4,7 @@
 # Installs only what is missing, with apt-get; uses sudo when not root.
 # Usage: scripts/deps.sh [build|test|all]   (default: all)
 set -eu
-build="gcc make pkg-config libsodium-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev tzdata"
+build="gcc make pkg-config libsodium-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libgpgme-dev gnupg tzdata"
 test="$build libcmocka-dev python3 python3-pytest python3-requests python3-jwcrypto python3-cryptography python3-jsonschema clang libclang-rt-14-dev cppcheck openssl sqlite3 chromium chromium-driver fonts-dejavu-core python3-selenium"
 case "${1:-all}" in
 build) want=$build ;;

@@ -22,6 +22,7 @@
 
 #include "api/api.h"
 #include "advisory/advisory.h"
+#include "csafpub/csafpub.h"
 #include "util/file.h"
 #include "fmt/stix.h"
 #include "util/diag.h"
@@ -561,6 +562,8 @@ service_op(struct api *a, const json_t *req)
 	if (strncmp(op, "advisory_", 9) == 0)
 		return a->adv ? advisory_api(a->adv, req) :
 		    json_pack("{s:b, s:s}", "ok", 0, "error", "advisories are not served here");
+	if (strncmp(op, "csaf_", 5) == 0)
+		return csafpub_api(a->pub, req);
 	return json_pack("{s:b, s:s}", "ok", 0, "error", "no such request");
 }
 

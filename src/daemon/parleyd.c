@@ -33,6 +33,7 @@
 #include "agree/agree.h"
 #include "console/console.h"
 #include "advisory/advisory.h"
+#include "csafpub/csafpub.h"
 #include "intel/intel.h"
 #include "taxii/taxii.h"
 #include "desk/desk.h"
@@ -133,6 +134,7 @@ main(int argc, char **argv)
 	struct intel *in = NULL;
 	struct taxii *tx = NULL;
 	struct advisory *adv = NULL;
+	struct csafpub *pub = NULL;
 	struct api_services sv;
 	status rc;
 
@@ -197,7 +199,10 @@ main(int argc, char **argv)
 		    status_str(rc));
 	if ((rc = advisory_new(n, ps, e, &adv)) != ST_OK)
 		diag_fatal("cannot set up advisories: %s", status_str(rc));
-	sv = (struct api_services){ e, g, d, in, adv, NULL };
+	if ((rc = csafpub_new(h, n, adv, &pub)) != ST_OK)
+		diag_fatal("cannot serve the CSAF provider at %s: %s", node_config(n)->csaf_listen,
+		    status_str(rc));
+	sv = (struct api_services){ e, g, d, in, adv, pub };
 	if ((rc = api_listen(base, &sv, n, sock, &a)) != ST_OK)
 		diag_fatal("cannot open the local API socket %s: %s", sock, status_str(rc));
 	if ((rc = http_listen(h, "peer", c->listen_host, c->listen_port, HTTP_TLS_PINNED, tls,
@@ -220,6 +225,7 @@ main(int argc, char **argv)
 	api_free(a);
 	console_free(con);
 	taxii_free(tx);
+	csafpub_free(pub);
 	advisory_free(adv);
 	intel_free(in);
 	desk_free(d);

@@ -39,6 +39,9 @@ enum kind {
 	K_CONSOLE,	/* https://HOST:PORT, http://LOOPBACK:PORT, or "" */
 	K_TLP,		/* a TLP 2.0 label */
 	K_PROPS,	/* TYPE.PROP or *.PROP, comma-separated, or "" */
+	K_URL,		/* https://HOST[:PORT][/PATH] without a final "/", or "" */
+	K_CATEGORY,	/* a CSAF publisher category */
+	K_TEXT,		/* printable text without control characters, or "" */
 };
 
 struct key {
@@ -104,6 +107,19 @@ static const struct key keys[] = {
 	{ { "taxii_max_body", CONFIG_RESTART, "an integer from 1024 to 67108864 (bytes)",
 	    "67108864" }, K_SIZE, 1024, CONFIG_TAXII_MAX_BODY_DEFAULT,
 	    CONFIG_TAXII_MAX_BODY_DEFAULT, 1, AT(taxii_max_body) },
+	{ { "csaf_listen", CONFIG_RESTART, "https://HOST:PORT (the server certificate),"
+	    " http://HOST:PORT on a loopback address only, or \"\" for no CSAF provider", "" },
+	    K_CONSOLE, 0, 0, 0, 1, AT(csaf_listen) },
+	{ { "csaf_base_url", CONFIG_RESTART, "https://HOST[:PORT][/PATH] (no final \"/\"),"
+	    " where users reach the provider, or \"\" for csaf_listen's", "" },
+	    K_URL, 0, 0, 0, 1, AT(csaf_base_url) },
+	{ { "csaf_publisher_category", CONFIG_RESTART, "one of coordinator, discoverer, other,"
+	    " translator, user, vendor", "coordinator" }, K_CATEGORY, 0, 0, 0, 1,
+	    AT(csaf_publisher_category) },
+	{ { "csaf_publisher_name", CONFIG_RESTART, "1 to 200 printable characters, or \"\" for"
+	    " \"parley NAME\"", "" }, K_TEXT, 0, 0, 0, 1, AT(csaf_publisher_name) },
+	{ { "csaf_publisher_namespace", CONFIG_RESTART, "https://HOST[:PORT][/PATH], or \"\""
+	    " for the base URL", "" }, K_URL, 0, 0, 0, 1, AT(csaf_publisher_namespace) },
 	{ { "created_at", CONFIG_READONLY, "an RFC 3339 time", NULL }, K_TIME, 0, 0, 0, 0,
 	    AT(created_at) },
 };
@@ -187,6 +203,58 @@ cmd_ok(const struct key *k, const char *path, char why[static CONFIG_WHY_MAX])
 		return 1;
 	refuse(k, why, what);
 	return 0;
+}
+
+int
+config_url_ok(const char *s)
+{
+	char host[CARD_ENDPOINT_MAX + 1], url[CARD_ENDPOINT_MAX + 16];
+	const char *path, *e;
+	size_t n;
+	int port, has_port;
+
+	if (strncmp(s, "https://", 8) != 0)
+		return 0;
+	path = strchr(s + 8, '/');
+	n = path ? (size_t)(path - s) : strlen(s);
+	if (n >= sizeof url)
+		return 0;
+	/* HOST without a port: card_endpoint_parse wants one */
+	has_port = s[8] == '[' ? (e = memchr(s + 8, ']', n - 8)) != NULL && e + 1 < s + n &&
+	    e[1] == ':' : memchr(s + 8, ':', n - 8) != NULL;
+	snprintf(url, sizeof url, "%.*s%s", (int)n, s, has_port ? "" : ":443");
+	if (card_endpoint_parse(url, host, sizeof host, &port) != ST_OK)
+		return 0;
+	if (!path)
+		return 1;
+	n = strlen(path);
+	if (path[n - 1] == '/')
+		return 0;
+	/* unreserved, sub-delims, ':', '@', '/', '%': no query, fragment, space */
+	return strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "-._~!$&'()*+,;=:@/%") == n && !strstr(path, "//");
+}
+
+int
+config_category_ok(const char *s)
+{
+	static const char *const v[] = { "coordinator", "discoverer", "other", "translator",
+		"user", "vendor" };
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (strcmp(s, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* text_ok - s is UTF-8 without control characters (a name people read). */
+static int
+text_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
 }
 
 /* take - check v (never NULL) against k's rule, strict: also what the
@@ -281,6 +349,18 @@ take(const struct key *k, const json_t *v, int strict, struct config *c,
 		if (!s || strlen(s) >= k->size || !config_props_ok(s))
 			return refuse(k, why, NULL);
 		break;
+	case K_URL:
+		if (!s || strlen(s) >= k->size || (s[0] && !config_url_ok(s)))
+			return refuse(k, why, NULL);
+		break;
+	case K_CATEGORY:
+		if (!s || !config_category_ok(s))
+			return refuse(k, why, NULL);
+		break;
+	case K_TEXT:
+		if (!s || strlen(s) >= k->size || !text_ok(s))
+			return refuse(k, why, NULL);
+		break;
 	case K_LANG: {
 		enum template_lang l;
 
@@ -307,6 +387,7 @@ fill(struct config *c)
 	c->desk_lang = TEMPLATE_EN;
 	c->stix_tlp_default = TLP_AMBER;
 	c->taxii_max_body = CONFIG_TAXII_MAX_BODY_DEFAULT;
+	snprintf(c->csaf_publisher_category, sizeof c->csaf_publisher_category, "coordinator");
 }
 
 /* prop_ok - one TYPE.PROP or *.PROP: a STIX type ([a-z0-9-], or *) and a

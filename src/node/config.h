@@ -47,6 +47,8 @@
 #define CONFIG_FILE_MAX (1 << 20)	/* the largest parley.json read */
 
 #define CONFIG_PROPS_MAX 1024
+#define CONFIG_URL_MAX 256	/* bytes of a URL setting, with the NUL */
+#define CONFIG_TEXT_MAX 201	/* bytes of a text setting, with the NUL */
 
 struct config {
 	char name[CARD_NAME_MAX + 1];
@@ -83,6 +85,14 @@ struct config {
 	 * and the largest request it takes (its max_content_length). */
 	char taxii_listen[CARD_ENDPOINT_MAX + 1];
 	size_t taxii_max_body;
+	/* The CSAF trusted provider's listener (the same forms), the base URL
+	 * its documents name ("": csaf_listen's), and the publisher its
+	 * metadata names (name "": "parley NAME"; namespace "": the base URL). */
+	char csaf_listen[CARD_ENDPOINT_MAX + 1];
+	char csaf_base_url[CONFIG_URL_MAX];
+	char csaf_publisher_category[16];
+	char csaf_publisher_name[CONFIG_TEXT_MAX];
+	char csaf_publisher_namespace[CONFIG_URL_MAX];
 };
 
 /* When a setting takes effect. */
@@ -147,6 +157,12 @@ int config_props_ok(const char *s);
  * and port; ST_INVALID for another scheme, a bad HOST:PORT, or http on an
  * address that is not loopback (127.0.0.0/8, ::1, localhost). */
 status config_console_parse(const char *url, int *tls, char *host, size_t cap, int *port) WUR;
+/* config_url_ok - 1 for an https URL: a HOST[:PORT] card_endpoint_parse
+ * takes, then an optional path of URL characters without "//", a query, a
+ * fragment or a final "/". */
+int config_url_ok(const char *s);
+/* config_category_ok - 1 for a CSAF publisher category (section 3.2.1.8.1). */
+int config_category_ok(const char *s);
 /* config_apply_now - copy the settings that apply at once (CONFIG_NOW)
  * from src into dst; the others stay as dst has them. */
 void config_apply_now(struct config *dst, const struct config *src);

@@ -14,6 +14,8 @@
  *   store_agree.h agreements, as signed documents
  *   store_desk.h  the watch desk: officers, items and their steps, events
  *   store_intel.h STIX objects, every version of each
+ *   store_taxii.h the TAXII server's users, tokens, status resources
+ *   store_csafpub.h   the CSAF provider's publications and users
  *
  * Rows are handed to callbacks; their pointers are valid only during the
  * callback.  A callback returns 0 to go on, non-zero to stop.
@@ -27,6 +29,7 @@
 #include "util/status.h"
 
 #include "store/store_agree.h"
+#include "store/store_csafpub.h"
 #include "store/store_desk.h"
 #include "store/store_intel.h"
 #include "store/store_log.h"

@@ -1059,6 +1059,8 @@ static const struct migration {
 	{ 13, 14, "the TAXII server: users, tokens, status resources", store_taxii_schema_v14,
 	    NULL },
 	{ 14, 15, "CSAF advisories and their sendings", store_advisory_schema_v15, NULL },
+	{ 15, 16, "the CSAF provider: publications, users, tokens", store_csafpub_schema_v16,
+	    NULL },
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -45,5 +45,7 @@ extern const char store_intel_schema_v13[];
 extern const char store_taxii_schema_v14[];
 /* The CSAF advisories' (store_advisory.c). */
 extern const char store_advisory_schema_v15[];
+/* The CSAF provider's (store_csafpub.c). */
+extern const char store_csafpub_schema_v16[];
 
 #endif

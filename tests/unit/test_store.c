@@ -901,8 +901,11 @@ test_log(void **state)
  * receipt kept as its fields comes back empty: downgrade puts it back),
  * then as version 2 (log entries in a table of their own, nodes by
  * (level, idx)) or as version 1 (no log at all) left it. */
+/* Version 16 back to 15: no CSAF provider (its publications, users). */
+#define TO_V15 "DROP TABLE csafpub_token; DROP TABLE csafpub_user; DROP TABLE csafpub_doc;" \
+    "DELETE FROM sqlite_sequence WHERE name = 'csafpub_doc'; PRAGMA user_version = 15;"
 /* Version 15 back to 14: no advisories. */
-#define TO_V14 "DROP TABLE advisory_sent; DROP TABLE advisory; PRAGMA user_version = 14;"
+#define TO_V14 TO_V15 "DROP TABLE advisory_sent; DROP TABLE advisory; PRAGMA user_version = 14;"
 /* Version 14 back to 13: no TAXII users, tokens or status resources. */
 #define TO_V13 TO_V14 "DROP TABLE taxii_token; DROP TABLE taxii_user; DROP TABLE taxii_status;" \
     "PRAGMA user_version = 13;"
