@@ -90,7 +90,7 @@ $(BUILD)/bench_desk: bench/bench_desk.c $(BUILD)/libparley.a $(BUILD)/.flags
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
 
 $(BUILD)/bench_csaf: bench/bench_csaf.c $(BUILD)/libparley.a $(BUILD)/.flags
-	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
 
 run:
 	@scripts/deps.sh build
@@ -176,8 +176,8 @@ bench:
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_share.py
-	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_advisory.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_csafpub.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_advisory.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -3,14 +3,14 @@
 validator, and one advisory sent to 10 partners and acknowledged by each,
 end to end, with real daemons on loopback.
 
-Part "csaf" (11): bench_csaf (bench/bench_csaf.c) in this build: csaf_read
+Part "csaf" (12): bench_csaf (bench/bench_csaf.c) in this build: csaf_read
 over every document of $PARLEY_SHARED_DATA/csaf/examples (default
 ../shared/data; documents made by bench_csaf where it is absent, and the
 table says so): median and p99 per document and MB/s; the largest example
 (cisco-sa-20180328-smi2.json, 130 KB) alone over >= 200 runs, with
 jansson's parse of it beside; the invalid examples refused.
 
-Part "partners" (12): one sender and BENCH_ADVISORY_PARTNERS partner nodes
+Part "partners" (13): one sender and BENCH_ADVISORY_PARTNERS partner nodes
 (default 10), each pinned both ways under an agreement as parley_e2e's
 pin() makes them (the draft's cert link lists csaf-advisory), each partner
 with a duty officer.  For each of BENCH_ADVISORY_RUNS advisories (default
@@ -70,10 +70,10 @@ def when(text):
     raise AssertionError("a time parley printed that this bench cannot read: %r" % text)
 
 
-# --- part 11: the validator ---------------------------------------------------
+# --- part 12: the validator ---------------------------------------------------
 
 def part_csaf():
-    print("\n11. CSAF 2.0 validation: csaf_read per document (bench_csaf, one core)\n")
+    print("\n12. CSAF 2.0 validation: csaf_read per document (bench_csaf, one core)\n")
     exe = os.path.join(BIN, "bench_csaf")
     if not os.path.exists(exe):
         print("  bench_csaf is not in this build (make %s); skipped" % exe)
@@ -125,7 +125,7 @@ def part_csaf():
     sys.stdout.flush()
 
 
-# --- part 12: ten partners ----------------------------------------------------
+# --- part 13: ten partners ----------------------------------------------------
 
 def advisory_present():
     try:
@@ -295,7 +295,7 @@ def cli_ms(node, *args, n=15):
 
 
 def part_partners():
-    print("\n12. an advisory to %d partners, each acknowledged by a script, end to end\n" %
+    print("\n13. an advisory to %d partners, each acknowledged by a script, end to end\n" %
           PARTNERS)
     if not advisory_present():
         print("  parley advisory is not in this build; skipped")
