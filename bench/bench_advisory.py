@@ -334,9 +334,9 @@ def part_partners():
         for name, xs in (("advisories", rows), ("formal", base)):
             alls = [max(x["ack"].values()) for x in xs]
             recs = [max(x["rec"].values()) for x in xs]
-            print("  %-18s %7.3f %8s %8.3f %8s %8s %8s %8.3f   (medians of the runs)" % (
+            print("  %-18s %7.3f %8s %8.3f %8s %8s %8s %8.3f   (medians of the %d)" % (
                 name, pct([x["send"] for x in xs], 50), "", pct(recs, 50), "", "", "",
-                pct(alls, 50)))
+                pct(alls, 50), len(xs)))
         print("  (seconds from the start of `parley advisory send --all`; rec: each"
               " partner's signed receipt, ack: its officer's acknowledgement, both as the"
               " sender's timeline shows them; med: median partner; all: the last; sprd:"
@@ -345,9 +345,10 @@ def part_partners():
               " ack ms: `parley ack`'s wall time, median; formal N: the baseline run"
               " after advisory N, the desk's incident-notification form sent with one"
               " `parley send` per partner, the same scripts acknowledging)" % PARTNERS)
-        print("\n  per partner, seconds from the send (run by run: received / acknowledged;"
-              " ack-rec: from the receipt to the acknowledgement, median of the runs)")
-        print("  %-8s" % "partner" + "".join(" %17s" % ("run %d" % (r + 1)) for r in
+        print("\n  per partner, seconds from the send (advisory by advisory: received /"
+              " acknowledged; ack-rec: from the receipt to the acknowledgement, median of the"
+              " advisories)")
+        print("  %-8s" % "partner" + "".join(" %17s" % ("advisory %d" % (r + 1)) for r in
                                              range(len(rows))) + " %12s" % "ack-rec med")
         for p in ps:
             cells = "".join(" %8.3f/%8.3f" % (x["rec"][p.name], x["ack"][p.name]) for x in rows)
