@@ -484,6 +484,7 @@ test_rollback_and_reopen(void **state)
 	x = (struct store_advisory_sent){ lost, 3, MSG_S2, 200 };
 	EXPECT(store_advisory_sent_add(f->st, &x), ST_OK);
 	store_rollback(f->st);
+	seen_reset(&s);
 	EXPECT(store_advisory_get(f->st, lost, seen_adv, &s), ST_NOTFOUND);
 	EXPECT(store_advisory_by_msg(f->st, MSG_S2, seen_adv, &s), ST_NOTFOUND);
 
