@@ -3,8 +3,8 @@
  * a version held already (ST_EXISTS with the row held), origins kept
  * apart, every text field's limit and the document's, a sending kept once
  * per version and peer, a sending of a row that does not exist refused by
- * the foreign key, the recipients (each peer's newest version of ours
- * only), and all of it across a reopen.
+ * the foreign key, the recipients (every sending of our versions, by
+ * peer), and all of it across a reopen.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -414,11 +414,11 @@ test_sent_and_recipients(void **state)
 	snprintf(want, sizeof want, "%lld>3:019a3@200 ", (long long)v2);
 	assert_string_equal(text, want);
 
-	/* each peer once, with its newest version; only ours */
+	/* every sending of ours, by peer, then by version kept; only ours */
 	text[0] = '\0';
 	EXPECT(store_advisory_recipients(f->st, NS, TRK, seen_sent, text), ST_OK);
-	snprintf(want, sizeof want, "%lld>3:019a3@200 %lld>4:019a2@101 ", (long long)v2,
-	    (long long)v1);
+	snprintf(want, sizeof want, "%lld>3:019a1@100 %lld>3:019a3@200 %lld>4:019a2@101 ",
+	    (long long)v1, (long long)v2, (long long)v1);
 	assert_string_equal(text, want);
 	text[0] = '\0';
 	EXPECT(store_advisory_recipients(f->st, "https://other.example.org", TRK, seen_sent, text),
