@@ -46,6 +46,8 @@ struct csaf {
 	size_t n_products, n_vulns;
 };
 
+struct rev;
+
 struct ctx {
 	struct csaf_report *rep;
 	const json_t *root, *doc, *tree, *vulns;
@@ -54,6 +56,9 @@ struct ctx {
 	struct ents *defs;	/* every product_id defined, i its order */
 	struct ents *groups;	/* every group_id, i its index in product_groups */
 	const json_t *group_arr;	/* product_tree.product_groups */
+	struct rev *rv;		/* the revision history by date (revs()) */
+	size_t nrv;
+	int rv_mixed;
 };
 
 /* ---- problems and paths ---------------------------------------------- */
@@ -2391,17 +2396,15 @@ static void
 t_6_1_14(struct ctx *c)
 {
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, i;
-	int mixed;
-	struct rev *r = revs(c, &n, &mixed);
+	const struct rev *r = c->rv;
+	size_t n = c->nrv, i;
 
-	for (i = 1; r && !mixed && i < n; i++)
+	for (i = 1; !c->rv_mixed && i < n; i++)
 		if (ver_cmp(&r[i - 1].v, &r[i].v) > 0) {
 			snprintf(p, sizeof p, "$.document.tracking.revision_history[%zu].number", r[i].i);
 			prob(c, "6.1.14", p, "%s is dated after %s but numbered before it",
 			    shown(r[i].v.s, q), shown(r[i - 1].v.s, q2));
 		}
-	free(r);
 }
 
 /* 6.1.16 Latest Document Version: the version is the number of the last
@@ -2413,24 +2416,22 @@ t_6_1_16(struct ctx *c)
 	const json_t *tr = obj_at(c->doc, "tracking");
 	const char *version = str_at(tr, "version"), *st = str_at(tr, "status");
 	char q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, last, la, lb;
-	int mixed, draft = st && strcmp(st, "draft") == 0;
-	struct rev *r = revs(c, &n, &mixed);
+	const struct rev *r = c->rv;
+	size_t n = c->nrv, last, la, lb;
+	int draft = st && strcmp(st, "draft") == 0;
 	struct ver v;
 
-	if (!r || n == 0 || mixed || !version)
-		goto out;
+	if (n == 0 || c->rv_mixed || !version)
+		return;
 	last = n - 1;
 	ver_read(version, &v);
 	if (v.kind == V_BAD)
-		goto out;
+		return;
 	la = draft && v.pre_len ? v.pre - 1 : v.core_len;
 	lb = draft && r[last].v.pre_len ? r[last].v.pre - 1 : r[last].v.core_len;
 	if (la != lb || memcmp(version, r[last].v.s, la) != 0)
 		prob(c, "6.1.16", "$.document.tracking.version",
 		    "%s, but the latest revision is %s", shown(version, q), shown(r[last].v.s, q2));
-out:
-	free(r);
 }
 
 /* major - the major version (an integer version's number) of v into
@@ -2452,12 +2453,11 @@ static void
 t_6_1_21(struct ctx *c)
 {
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, i;
-	int mixed;
-	struct rev *r = revs(c, &n, &mixed);
+	const struct rev *r = c->rv;
+	size_t n = c->nrv, i;
 	uint64_t cur, prev;
 
-	for (i = 0; r && !mixed && i < n; i++) {
+	for (i = 0; !c->rv_mixed && i < n; i++) {
 		int small = major(&r[i].v, &cur);
 
 		snprintf(p, sizeof p, "$.document.tracking.revision_history[%zu].number", r[i].i);
@@ -2474,7 +2474,6 @@ t_6_1_21(struct ctx *c)
 		prob(c, "6.1.21", p, "%s follows %s: a version between is missing",
 		    shown(r[i].v.s, q), shown(r[i - 1].v.s, q2));
 	}
-	free(r);
 }
 
 /* 6.1.15 Translator */
@@ -3112,6 +3111,7 @@ tests(struct ctx *c)
 		json_array_foreach(c->group_arr, i, x)
 			if (str_at(x, "group_id"))
 				(void)ents_put(c, &groups, str_at(x, "group_id"), 0, i, &fresh);
+	c->rv = revs(c, &c->nrv, &c->rv_mixed);
 	if (!c->nomem) {
 		t_6_1_1(c);
 		t_6_1_2(c);
@@ -3155,6 +3155,8 @@ tests(struct ctx *c)
 		t_6_1_32(c);
 		t_6_1_33(c);
 	}
+	free(c->rv);
+	c->rv = NULL;
 	ents_free(&defs);
 	ents_free(&groups);
 	c->defs = c->groups = NULL;
