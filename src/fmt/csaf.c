@@ -71,7 +71,7 @@ shown(const char *s, char out[static SHOWN_MAX + 8])
 	size_t i, o = 0;
 
 	out[o++] = '"';
-	for (i = 0; s[i] && i < SHOWN_MAX; i++)
+	for (i = 0; i < SHOWN_MAX && s[i]; i++)
 		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\') ? s[i] : '?';
 	out[o++] = '"';
 	if (s[i]) {
@@ -2718,15 +2718,14 @@ covered(struct ctx *c, const json_t *items, const char *cat, struct ents *e, twi
 	const json_t *x;
 	size_t i;
 
-	if (json_is_array(items))
-		json_array_foreach(items, i, x) {
-			const char *xc = str_at(x, "category");
+	json_array_foreach(items, i, x) {	/* none when items is no array */
+		const char *xc = str_at(x, "category");
 
-			if (cat && (!xc || strcmp(xc, cat) != 0))
-				continue;
-			if (!expand(c, e, x, i, twin, arg))
-				return 0;
-		}
+		if (cat && (!xc || strcmp(xc, cat) != 0))
+			continue;
+		if (!expand(c, e, x, i, twin, arg))
+			return 0;
+	}
 	return 1;
 }
 
@@ -2751,13 +2750,12 @@ has_item(const json_t *a, const char *const *cats)
 	const json_t *x;
 	size_t i;
 
-	if (json_is_array(a))
-		json_array_foreach(a, i, x) {
-			const char *cat = str_at(x, "category");
+	json_array_foreach(a, i, x) {	/* none when a is no array */
+		const char *cat = str_at(x, "category");
 
-			if (cat && in_list(cat, cats))
-				return 1;
-		}
+		if (cat && in_list(cat, cats))
+			return 1;
+	}
 	return 0;
 }
 
@@ -3335,32 +3333,32 @@ summary_vuln(json_t *list, const json_t *vuln)
 	bad |= json_object_set_new(o, "title", str_or_null(str_at(vuln, "title"))) != 0;
 	bad |= json_object_set_new(o, "cvss", cv) != 0;
 	bad |= json_object_set_new(o, "remediations", rm) != 0;
-	if ((a = arr_at(vuln, "scores")) != NULL)
-		json_array_foreach(a, i, x)
-			for (int k = 0; k < 2; k++) {
-				const json_t *s = obj_at(x, k ? "cvss_v2" : "cvss_v3");
-				json_t *e;
+	a = arr_at(vuln, "scores");
+	json_array_foreach(a, i, x)
+		for (int k = 0; k < 2; k++) {
+			const json_t *s = obj_at(x, k ? "cvss_v2" : "cvss_v3");
+			json_t *e;
 
-				if (!s)
-					continue;
-				e = json_pack("{s:o, s:O, s:o, s:o, s:o}",
-				    "version", str_or_null(str_at(s, "version")),
-				    "base_score", json_object_get(s, "baseScore"),
-				    "base_severity", str_or_null(str_at(s, "baseSeverity")),
-				    "vector", str_or_null(str_at(s, "vectorString")),
-				    "products", ids_of(x, "products"));
-				bad |= !e || json_array_append_new(cv, e) != 0;
-			}
-	if ((a = arr_at(vuln, "remediations")) != NULL)
-		json_array_foreach(a, i, x) {
-			json_t *e = json_pack("{s:o, s:o, s:o, s:o}",
-			    "category", str_or_null(str_at(x, "category")),
-			    "details", str_or_null(str_at(x, "details")),
-			    "url", str_or_null(str_at(x, "url")),
-			    "product_ids", ids_of(x, "product_ids"));
-
-			bad |= !e || json_array_append_new(rm, e) != 0;
+			if (!s)
+				continue;
+			e = json_pack("{s:o, s:O, s:o, s:o, s:o}",
+			    "version", str_or_null(str_at(s, "version")),
+			    "base_score", json_object_get(s, "baseScore"),
+			    "base_severity", str_or_null(str_at(s, "baseSeverity")),
+			    "vector", str_or_null(str_at(s, "vectorString")),
+			    "products", ids_of(x, "products"));
+			bad |= !e || json_array_append_new(cv, e) != 0;
 		}
+	a = arr_at(vuln, "remediations");
+	json_array_foreach(a, i, x) {
+		json_t *e = json_pack("{s:o, s:o, s:o, s:o}",
+		    "category", str_or_null(str_at(x, "category")),
+		    "details", str_or_null(str_at(x, "details")),
+		    "url", str_or_null(str_at(x, "url")),
+		    "product_ids", ids_of(x, "product_ids"));
+
+		bad |= !e || json_array_append_new(rm, e) != 0;
+	}
 	return !bad;
 }
 
