@@ -20,11 +20,16 @@
  *	(a member twice refuses the document); before any rule reads it, it
  *	is walked once under CSAF_DEPTH_MAX and CSAF_ITEMS_MAX, so every
  *	recursion below (branches) is bounded; the tests that pair values
- *	(duplicates, contradictions, groups expanded) sort instead of
- *	comparing every pair, and the products expanded from groups are
+ *	(duplicates, contradictions, groups expanded) use hash sets instead
+ *	of comparing every pair, and the products expanded from groups are
  *	bounded by EXPAND_MAX, so the work stays near the input's size.  A
  *	cycle of relationships is found with an explicit stack.  A problem
  *	quotes the document only through shown(): printable ASCII, cut.
+ *
+ * NOT CHECKED
+ *	6.1.11 knows the names of 19 common CWEs only (cwes[]); 6.1.12 looks
+ *	up two-letter primary languages only (iso639_1()).  No catalogue of
+ *	CWE or of the IANA language subtags is carried; docs/CSAF.md.
  */
 #include <stdarg.h>
 #include <stdio.h>

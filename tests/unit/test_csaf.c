@@ -592,7 +592,9 @@ hostile(size_t n, int circle, status want)
 	text = json_dumps(d, JSON_COMPACT);
 	t0 = clock();
 	EXPECT(csaf_read(text, strlen(text), &c, &rep), want);
-	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	/* linear work takes well under a second (a few under the sanitizers);
+	 * comparing every pair would take minutes */
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 15.0);
 	if (want == ST_INVALID)
 		assert_string_equal(rep.p[0].test, "6.1.3");
 	csaf_free(c);
