@@ -178,6 +178,17 @@ test_valid(void **state)
 		    "'vectorString':'AV:N/AC:L/Au:N/C:P/I:P/A:P','baseScore':7.5}},{'products':['A1'],"
 		    "'cvss_v3':{'version':'3.0','vectorString':'CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:C/C:L/I:N/A:N',"
 		    "'baseScore':2.3,'baseSeverity':'LOW','attackVector':'LOCAL'}}]}]}" },
+		{ "cvss temporal and environmental", "{'vulnerabilities':[{'product_status':"
+		    "{'known_affected':['A1']},'scores':[{'products':['A1'],'cvss_v3':{'version':'3.1',"
+		    "'vectorString':'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C',"
+		    "'baseScore':9.8,'baseSeverity':'CRITICAL','temporalScore':8.8,"
+		    "'temporalSeverity':'HIGH','environmentalScore':8.8,'environmentalSeverity':'HIGH',"
+		    "'exploitCodeMaturity':'PROOF_OF_CONCEPT','modifiedScope':'NOT_DEFINED'}},"
+		    "{'products':['A1'],'cvss_v2':{'version':'2.0','vectorString':"
+		    "'AV:N/AC:L/Au:N/C:P/I:P/A:P/E:F/RL:OF/RC:C','baseScore':7.5,'temporalScore':6.2}},"
+		    "{'products':['A2'],'cvss_v3':{'version':'3.1','vectorString':"
+		    "'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H/MC:N/MI:N/MA:N','baseScore':10.0,"
+		    "'baseSeverity':'CRITICAL','environmentalScore':0,'environmentalSeverity':'NONE'}}]}]}" },
 		{ "branches and relationships", "{'product_tree':{'branches':[{'category':'vendor',"
 		    "'name':'Example','branches':[{'category':'product_version','name':'4.2',"
 		    "'product':{'name':'B 4.2','product_id':'B42','product_identification_helper':"
@@ -250,6 +261,19 @@ static const struct bad bads[] = {
 	    "['A1']},'scores':[{'products':['A1'],'cvss_v2':{'version':'2.0','vectorString':"
 	    "'AV:N/AC:L/Au:N/C:P/I:P/A:P','baseScore':7.0}}]}]}",
 	    "6.1.9", "$.vulnerabilities[0].scores[0].cvss_v2.baseScore", "" },
+	{ "6.1.9 wrong temporal score", "{'vulnerabilities':[{'product_status':{'known_affected':"
+	    "['A1']},'scores':[{'products':['A1'],'cvss_v3':{'version':'3.1','vectorString':"
+	    "'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U','baseScore':9.8,"
+	    "'baseSeverity':'CRITICAL','temporalScore':9.8}}]}]}",
+	    "6.1.9", "$.vulnerabilities[0].scores[0].cvss_v3.temporalScore", "" },
+	{ "6.1.9 wrong severity", "{'vulnerabilities':[{'product_status':{'known_affected':"
+	    "['A1']},'scores':[{'products':['A1'],'cvss_v3':{" V31 ",'baseScore':9.8,"
+	    "'baseSeverity':'HIGH'}}]}]}",
+	    "6.1.9", "$.vulnerabilities[0].scores[0].cvss_v3.baseSeverity", "" },
+	{ "6.1.10 property the vector leaves out", "{'vulnerabilities':[{'product_status':"
+	    "{'known_affected':['A1']},'scores':[{'products':['A1'],'cvss_v3':{" V31
+	    ",'baseScore':9.8,'baseSeverity':'CRITICAL','remediationLevel':'OFFICIAL_FIX'}}]}]}",
+	    "6.1.10", "$.vulnerabilities[0].scores[0].cvss_v3.remediationLevel", "" },
 	{ "6.1.10 property against vector", "{'vulnerabilities':[{'product_status':"
 	    "{'known_affected':['A1']},'scores':[{'products':['A1'],'cvss_v3':{" V31
 	    ",'baseScore':9.8,'baseSeverity':'CRITICAL','attackVector':'LOCAL'}}]}]}",
