@@ -1195,6 +1195,17 @@ roundup31(double x)
 	return (dfloor((double)i / 10000.0) + 1) / 10.0;
 }
 
+/* roundup30 - CVSS v3.0's Round up: the decimal ceiling as the v3.0
+ * specification writes it, floating-point error and all (v3.1's Roundup
+ * came to mend it; a v3.0 score computed either way is accepted). */
+static double
+roundup30(double x)
+{
+	double t = x * 10.0, f = dfloor(t);
+
+	return (f < t ? f + 1 : f) / 10.0;
+}
+
 /* round1 - CVSS v2's round_to_1_decimal */
 static double
 round1(double x)
@@ -1211,7 +1222,7 @@ severity3(double s)
 /* v3 - the base, temporal and environmental scores of CVSS v3.x
  * (CVSS v3.1 specification, section 7). */
 static void
-v3(const int x[M3__N], double out[3])
+v3(const int x[M3__N], double out[3], double (*roundup)(double))
 {
 	double iss, imp, expl, pr, base, miss, mimp, mexpl, t;
 	int sc = x[M3_S] == 1, ms, m[8];
@@ -1220,11 +1231,11 @@ v3(const int x[M3__N], double out[3])
 	iss = 1 - (1 - w3_cia[x[M3_C]]) * (1 - w3_cia[x[M3_I]]) * (1 - w3_cia[x[M3_A]]);
 	imp = sc ? 7.52 * (iss - 0.029) - 3.25 * ipow(iss - 0.02, 15) : 6.42 * iss;
 	expl = 8.22 * w3_av[x[M3_AV]] * w3_ac[x[M3_AC]] * pr * w3_ui[x[M3_UI]];
-	base = imp <= 0 ? 0 : roundup31(dmin(sc ? 1.08 * (imp + expl) : imp + expl, 10));
+	base = imp <= 0 ? 0 : roundup(dmin(sc ? 1.08 * (imp + expl) : imp + expl, 10));
 	t = w3_e[x[M3_E] < 0 ? 0 : x[M3_E]] * w3_rl[x[M3_RL] < 0 ? 0 : x[M3_RL]] *
 	    w3_rc[x[M3_RC] < 0 ? 0 : x[M3_RC]];
 	out[0] = base;
-	out[1] = roundup31(base * t);
+	out[1] = roundup(base * t);
 	/* the modified metrics: "X" (or absent) takes the base value */
 	for (int i = 0; i < 8; i++) {
 		int mv = x[M3_MAV + i], bv = x[M3_AV + i];
@@ -1239,13 +1250,13 @@ v3(const int x[M3__N], double out[3])
 	mimp = ms ? 7.52 * (miss - 0.029) - 3.25 * ipow(miss * 0.9731 - 0.02, 13) : 6.42 * miss;
 	mexpl = 8.22 * w3_av[m[0]] * w3_ac[m[1]] * pr * w3_ui[m[3]];
 	out[2] = mimp <= 0 ? 0 :
-	    roundup31(roundup31(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
+	    roundup(roundup(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
 }
 
 /* v3_0env - the environmental score by CVSS v3.0's formula (its modified
  * impact differs from v3.1's). */
 static double
-v3_0env(const int x[M3__N])
+v3_0env(const int x[M3__N], double (*roundup)(double))
 {
 	double miss, mimp, mexpl, pr, t;
 	int m[8], ms;
@@ -1262,7 +1273,7 @@ v3_0env(const int x[M3__N])
 	t = w3_e[x[M3_E] < 0 ? 0 : x[M3_E]] * w3_rl[x[M3_RL] < 0 ? 0 : x[M3_RL]] *
 	    w3_rc[x[M3_RC] < 0 ? 0 : x[M3_RC]];
 	return mimp <= 0 ? 0 :
-	    roundup31(roundup31(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
+	    roundup(roundup(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
 }
 
 /* v2 - the base, temporal and environmental scores of CVSS v2 (the
@@ -1305,7 +1316,8 @@ cvss(struct ctx *c, const json_t *o, const char *path, int is3)
 	int nm = is3 ? M3__N : M2__N, idx[M3__N], bad = 0, minor = 0;
 	const char *version = str_at(o, "version"), *vector = str_at(o, "vectorString"), *why;
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
-	double got[3];
+	double got[3][3];
+	int ways = 1;
 	const char *key;
 	json_t *v;
 
@@ -1386,19 +1398,28 @@ cvss(struct ctx *c, const json_t *o, const char *path, int is3)
 	}
 	if (bad)
 		return;
-	/* 6.1.9: the scores computed again */
-	if (is3)
-		v3(idx, got);
-	else
-		v2(idx, got);
+	/* 6.1.9: the scores computed again; for v3.0 any of three ways (its
+	 * own environmental formula, or v3.1's, and either Roundup) */
+	if (is3) {
+		v3(idx, got[0], roundup31);
+		if (minor == 0) {
+			v3(idx, got[1], roundup30);
+			memcpy(got[2], got[0], sizeof got[2]);
+			got[0][2] = v3_0env(idx, roundup31);
+			got[1][2] = v3_0env(idx, roundup30);
+			ways = 3;
+		}
+	} else {
+		v2(idx, got[0]);
+	}
 	for (int i = 0; i < 3; i++) {
 		const json_t *sv = json_object_get(o, is3 ? scores[2 * i] : scores[i]);
 		const char *sev = is3 ? str_at(o, scores[2 * i + 1]) : NULL;
-		double want = got[i];
+		double want = got[0][i];
 
-		if (is3 && i == 2 && minor == 0 && json_is_number(sv) &&
-		    near(json_number_value(sv), v3_0env(idx)))
-			want = v3_0env(idx);
+		for (int w = 1; w < ways && json_is_number(sv); w++)
+			if (near(json_number_value(sv), got[w][i]))
+				want = got[w][i];
 		if (json_is_number(sv) && !near(json_number_value(sv), want)) {
 			path_key(p, path, is3 ? scores[2 * i] : scores[i]);
 			prob(c, "6.1.9", p, "is %.1f, but the vector gives %.1f",
