@@ -3215,6 +3215,10 @@ csaf_read(const char *doc, size_t len, struct csaf **out, struct csaf_report *re
 		prob(&c, "limit", "$", "more than %u bytes", CSAF_BYTES_MAX);
 		return ST_TOOBIG;
 	}
+	if (!doc) {
+		doc = "";
+		len = 0;
+	}
 	root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root || !json_is_object(root)) {
 		if (root)

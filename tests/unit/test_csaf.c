@@ -540,6 +540,8 @@ test_not_json(void **state)
 		assert_string_equal(rep.p[0].test, "json");
 		assert_string_equal(rep.p[0].path, "$");
 	}
+	EXPECT(csaf_read(NULL, 0, &c, &rep), ST_PARSE);
+	assert_string_equal(rep.p[0].test, "json");
 	/* an empty object is JSON, but no CSAF document */
 	EXPECT(csaf_read("{}", 2, &c, &rep), ST_INVALID);
 	assert_string_equal(rep.p[0].test, "schema");
