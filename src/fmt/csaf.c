@@ -20,11 +20,16 @@
  *	(a member twice refuses the document); before any rule reads it, it
  *	is walked once under CSAF_DEPTH_MAX and CSAF_ITEMS_MAX, so every
  *	recursion below (branches) is bounded; the tests that pair values
- *	(duplicates, contradictions, groups expanded) sort instead of
- *	comparing every pair, and the products expanded from groups are
+ *	(duplicates, contradictions, groups expanded) use hash sets instead
+ *	of comparing every pair, and the products expanded from groups are
  *	bounded by EXPAND_MAX, so the work stays near the input's size.  A
  *	cycle of relationships is found with an explicit stack.  A problem
  *	quotes the document only through shown(): printable ASCII, cut.
+ *
+ * NOT CHECKED
+ *	6.1.11 knows the names of 19 common CWEs only (cwes[]); 6.1.12 looks
+ *	up two-letter primary languages only (iso639_1()).  No catalogue of
+ *	CWE or of the IANA language subtags is carried; docs/CSAF.md.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +51,8 @@ struct csaf {
 	size_t n_products, n_vulns;
 };
 
+struct rev;
+
 struct ctx {
 	struct csaf_report *rep;
 	const json_t *root, *doc, *tree, *vulns;
@@ -54,6 +61,9 @@ struct ctx {
 	struct ents *defs;	/* every product_id defined, i its order */
 	struct ents *groups;	/* every group_id, i its index in product_groups */
 	const json_t *group_arr;	/* product_tree.product_groups */
+	struct rev *rv;		/* the revision history by date (revs()) */
+	size_t nrv;
+	int rv_mixed;
 };
 
 /* ---- problems and paths ---------------------------------------------- */
@@ -66,7 +76,7 @@ shown(const char *s, char out[static SHOWN_MAX + 8])
 	size_t i, o = 0;
 
 	out[o++] = '"';
-	for (i = 0; s[i] && i < SHOWN_MAX; i++)
+	for (i = 0; i < SHOWN_MAX && s[i]; i++)
 		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\') ? s[i] : '?';
 	out[o++] = '"';
 	if (s[i]) {
@@ -1185,6 +1195,17 @@ roundup31(double x)
 	return (dfloor((double)i / 10000.0) + 1) / 10.0;
 }
 
+/* roundup30 - CVSS v3.0's Round up: the decimal ceiling as the v3.0
+ * specification writes it, floating-point error and all (v3.1's Roundup
+ * came to mend it; a v3.0 score computed either way is accepted). */
+static double
+roundup30(double x)
+{
+	double t = x * 10.0, f = dfloor(t);
+
+	return (f < t ? f + 1 : f) / 10.0;
+}
+
 /* round1 - CVSS v2's round_to_1_decimal */
 static double
 round1(double x)
@@ -1201,7 +1222,7 @@ severity3(double s)
 /* v3 - the base, temporal and environmental scores of CVSS v3.x
  * (CVSS v3.1 specification, section 7). */
 static void
-v3(const int x[M3__N], double out[3])
+v3(const int x[M3__N], double out[3], double (*roundup)(double))
 {
 	double iss, imp, expl, pr, base, miss, mimp, mexpl, t;
 	int sc = x[M3_S] == 1, ms, m[8];
@@ -1210,11 +1231,11 @@ v3(const int x[M3__N], double out[3])
 	iss = 1 - (1 - w3_cia[x[M3_C]]) * (1 - w3_cia[x[M3_I]]) * (1 - w3_cia[x[M3_A]]);
 	imp = sc ? 7.52 * (iss - 0.029) - 3.25 * ipow(iss - 0.02, 15) : 6.42 * iss;
 	expl = 8.22 * w3_av[x[M3_AV]] * w3_ac[x[M3_AC]] * pr * w3_ui[x[M3_UI]];
-	base = imp <= 0 ? 0 : roundup31(dmin(sc ? 1.08 * (imp + expl) : imp + expl, 10));
+	base = imp <= 0 ? 0 : roundup(dmin(sc ? 1.08 * (imp + expl) : imp + expl, 10));
 	t = w3_e[x[M3_E] < 0 ? 0 : x[M3_E]] * w3_rl[x[M3_RL] < 0 ? 0 : x[M3_RL]] *
 	    w3_rc[x[M3_RC] < 0 ? 0 : x[M3_RC]];
 	out[0] = base;
-	out[1] = roundup31(base * t);
+	out[1] = roundup(base * t);
 	/* the modified metrics: "X" (or absent) takes the base value */
 	for (int i = 0; i < 8; i++) {
 		int mv = x[M3_MAV + i], bv = x[M3_AV + i];
@@ -1229,13 +1250,13 @@ v3(const int x[M3__N], double out[3])
 	mimp = ms ? 7.52 * (miss - 0.029) - 3.25 * ipow(miss * 0.9731 - 0.02, 13) : 6.42 * miss;
 	mexpl = 8.22 * w3_av[m[0]] * w3_ac[m[1]] * pr * w3_ui[m[3]];
 	out[2] = mimp <= 0 ? 0 :
-	    roundup31(roundup31(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
+	    roundup(roundup(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
 }
 
 /* v3_0env - the environmental score by CVSS v3.0's formula (its modified
  * impact differs from v3.1's). */
 static double
-v3_0env(const int x[M3__N])
+v3_0env(const int x[M3__N], double (*roundup)(double))
 {
 	double miss, mimp, mexpl, pr, t;
 	int m[8], ms;
@@ -1252,7 +1273,7 @@ v3_0env(const int x[M3__N])
 	t = w3_e[x[M3_E] < 0 ? 0 : x[M3_E]] * w3_rl[x[M3_RL] < 0 ? 0 : x[M3_RL]] *
 	    w3_rc[x[M3_RC] < 0 ? 0 : x[M3_RC]];
 	return mimp <= 0 ? 0 :
-	    roundup31(roundup31(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
+	    roundup(roundup(dmin(ms ? 1.08 * (mimp + mexpl) : mimp + mexpl, 10)) * t);
 }
 
 /* v2 - the base, temporal and environmental scores of CVSS v2 (the
@@ -1295,7 +1316,8 @@ cvss(struct ctx *c, const json_t *o, const char *path, int is3)
 	int nm = is3 ? M3__N : M2__N, idx[M3__N], bad = 0, minor = 0;
 	const char *version = str_at(o, "version"), *vector = str_at(o, "vectorString"), *why;
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8];
-	double got[3];
+	double got[3][3];
+	int ways = 1;
 	const char *key;
 	json_t *v;
 
@@ -1376,19 +1398,28 @@ cvss(struct ctx *c, const json_t *o, const char *path, int is3)
 	}
 	if (bad)
 		return;
-	/* 6.1.9: the scores computed again */
-	if (is3)
-		v3(idx, got);
-	else
-		v2(idx, got);
+	/* 6.1.9: the scores computed again; for v3.0 any of three ways (its
+	 * own environmental formula, or v3.1's, and either Roundup) */
+	if (is3) {
+		v3(idx, got[0], roundup31);
+		if (minor == 0) {
+			v3(idx, got[1], roundup30);
+			memcpy(got[2], got[0], sizeof got[2]);
+			got[0][2] = v3_0env(idx, roundup31);
+			got[1][2] = v3_0env(idx, roundup30);
+			ways = 3;
+		}
+	} else {
+		v2(idx, got[0]);
+	}
 	for (int i = 0; i < 3; i++) {
 		const json_t *sv = json_object_get(o, is3 ? scores[2 * i] : scores[i]);
 		const char *sev = is3 ? str_at(o, scores[2 * i + 1]) : NULL;
-		double want = got[i];
+		double want = got[0][i];
 
-		if (is3 && i == 2 && minor == 0 && json_is_number(sv) &&
-		    near(json_number_value(sv), v3_0env(idx)))
-			want = v3_0env(idx);
+		for (int w = 1; w < ways && json_is_number(sv); w++)
+			if (near(json_number_value(sv), got[w][i]))
+				want = got[w][i];
 		if (json_is_number(sv) && !near(json_number_value(sv), want)) {
 			path_key(p, path, is3 ? scores[2 * i] : scores[i]);
 			prob(c, "6.1.9", p, "is %.1f, but the vector gives %.1f",
@@ -2391,17 +2422,15 @@ static void
 t_6_1_14(struct ctx *c)
 {
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, i;
-	int mixed;
-	struct rev *r = revs(c, &n, &mixed);
+	const struct rev *r = c->rv;
+	size_t n = c->nrv, i;
 
-	for (i = 1; r && !mixed && i < n; i++)
+	for (i = 1; !c->rv_mixed && i < n; i++)
 		if (ver_cmp(&r[i - 1].v, &r[i].v) > 0) {
 			snprintf(p, sizeof p, "$.document.tracking.revision_history[%zu].number", r[i].i);
 			prob(c, "6.1.14", p, "%s is dated after %s but numbered before it",
 			    shown(r[i].v.s, q), shown(r[i - 1].v.s, q2));
 		}
-	free(r);
 }
 
 /* 6.1.16 Latest Document Version: the version is the number of the last
@@ -2413,24 +2442,22 @@ t_6_1_16(struct ctx *c)
 	const json_t *tr = obj_at(c->doc, "tracking");
 	const char *version = str_at(tr, "version"), *st = str_at(tr, "status");
 	char q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, last, la, lb;
-	int mixed, draft = st && strcmp(st, "draft") == 0;
-	struct rev *r = revs(c, &n, &mixed);
+	const struct rev *r = c->rv;
+	size_t n = c->nrv, last, la, lb;
+	int draft = st && strcmp(st, "draft") == 0;
 	struct ver v;
 
-	if (!r || n == 0 || mixed || !version)
-		goto out;
+	if (n == 0 || c->rv_mixed || !version)
+		return;
 	last = n - 1;
 	ver_read(version, &v);
 	if (v.kind == V_BAD)
-		goto out;
+		return;
 	la = draft && v.pre_len ? v.pre - 1 : v.core_len;
 	lb = draft && r[last].v.pre_len ? r[last].v.pre - 1 : r[last].v.core_len;
 	if (la != lb || memcmp(version, r[last].v.s, la) != 0)
 		prob(c, "6.1.16", "$.document.tracking.version",
 		    "%s, but the latest revision is %s", shown(version, q), shown(r[last].v.s, q2));
-out:
-	free(r);
 }
 
 /* major - the major version (an integer version's number) of v into
@@ -2452,12 +2479,11 @@ static void
 t_6_1_21(struct ctx *c)
 {
 	char p[CSAF_PATH_MAX], q[SHOWN_MAX + 8], q2[SHOWN_MAX + 8];
-	size_t n, i;
-	int mixed;
-	struct rev *r = revs(c, &n, &mixed);
+	const struct rev *r = c->rv;
+	size_t n = c->nrv, i;
 	uint64_t cur, prev;
 
-	for (i = 0; r && !mixed && i < n; i++) {
+	for (i = 0; !c->rv_mixed && i < n; i++) {
 		int small = major(&r[i].v, &cur);
 
 		snprintf(p, sizeof p, "$.document.tracking.revision_history[%zu].number", r[i].i);
@@ -2474,7 +2500,6 @@ t_6_1_21(struct ctx *c)
 		prob(c, "6.1.21", p, "%s follows %s: a version between is missing",
 		    shown(r[i].v.s, q), shown(r[i - 1].v.s, q2));
 	}
-	free(r);
 }
 
 /* 6.1.15 Translator */
@@ -2719,15 +2744,14 @@ covered(struct ctx *c, const json_t *items, const char *cat, struct ents *e, twi
 	const json_t *x;
 	size_t i;
 
-	if (json_is_array(items))
-		json_array_foreach(items, i, x) {
-			const char *xc = str_at(x, "category");
+	json_array_foreach(items, i, x) {	/* none when items is no array */
+		const char *xc = str_at(x, "category");
 
-			if (cat && (!xc || strcmp(xc, cat) != 0))
-				continue;
-			if (!expand(c, e, x, i, twin, arg))
-				return 0;
-		}
+		if (cat && (!xc || strcmp(xc, cat) != 0))
+			continue;
+		if (!expand(c, e, x, i, twin, arg))
+			return 0;
+	}
 	return 1;
 }
 
@@ -2752,13 +2776,12 @@ has_item(const json_t *a, const char *const *cats)
 	const json_t *x;
 	size_t i;
 
-	if (json_is_array(a))
-		json_array_foreach(a, i, x) {
-			const char *cat = str_at(x, "category");
+	json_array_foreach(a, i, x) {	/* none when a is no array */
+		const char *cat = str_at(x, "category");
 
-			if (cat && in_list(cat, cats))
-				return 1;
-		}
+		if (cat && in_list(cat, cats))
+			return 1;
+	}
 	return 0;
 }
 
@@ -3112,6 +3135,7 @@ tests(struct ctx *c)
 		json_array_foreach(c->group_arr, i, x)
 			if (str_at(x, "group_id"))
 				(void)ents_put(c, &groups, str_at(x, "group_id"), 0, i, &fresh);
+	c->rv = revs(c, &c->nrv, &c->rv_mixed);
 	if (!c->nomem) {
 		t_6_1_1(c);
 		t_6_1_2(c);
@@ -3155,6 +3179,8 @@ tests(struct ctx *c)
 		t_6_1_32(c);
 		t_6_1_33(c);
 	}
+	free(c->rv);
+	c->rv = NULL;
 	ents_free(&defs);
 	ents_free(&groups);
 	c->defs = c->groups = NULL;
@@ -3188,6 +3214,10 @@ csaf_read(const char *doc, size_t len, struct csaf **out, struct csaf_report *re
 	if (len > CSAF_BYTES_MAX) {
 		prob(&c, "limit", "$", "more than %u bytes", CSAF_BYTES_MAX);
 		return ST_TOOBIG;
+	}
+	if (!doc) {
+		doc = "";
+		len = 0;
 	}
 	root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root || !json_is_object(root)) {
@@ -3333,32 +3363,32 @@ summary_vuln(json_t *list, const json_t *vuln)
 	bad |= json_object_set_new(o, "title", str_or_null(str_at(vuln, "title"))) != 0;
 	bad |= json_object_set_new(o, "cvss", cv) != 0;
 	bad |= json_object_set_new(o, "remediations", rm) != 0;
-	if ((a = arr_at(vuln, "scores")) != NULL)
-		json_array_foreach(a, i, x)
-			for (int k = 0; k < 2; k++) {
-				const json_t *s = obj_at(x, k ? "cvss_v2" : "cvss_v3");
-				json_t *e;
+	a = arr_at(vuln, "scores");
+	json_array_foreach(a, i, x)
+		for (int k = 0; k < 2; k++) {
+			const json_t *s = obj_at(x, k ? "cvss_v2" : "cvss_v3");
+			json_t *e;
 
-				if (!s)
-					continue;
-				e = json_pack("{s:o, s:O, s:o, s:o, s:o}",
-				    "version", str_or_null(str_at(s, "version")),
-				    "base_score", json_object_get(s, "baseScore"),
-				    "base_severity", str_or_null(str_at(s, "baseSeverity")),
-				    "vector", str_or_null(str_at(s, "vectorString")),
-				    "products", ids_of(x, "products"));
-				bad |= !e || json_array_append_new(cv, e) != 0;
-			}
-	if ((a = arr_at(vuln, "remediations")) != NULL)
-		json_array_foreach(a, i, x) {
-			json_t *e = json_pack("{s:o, s:o, s:o, s:o}",
-			    "category", str_or_null(str_at(x, "category")),
-			    "details", str_or_null(str_at(x, "details")),
-			    "url", str_or_null(str_at(x, "url")),
-			    "product_ids", ids_of(x, "product_ids"));
-
-			bad |= !e || json_array_append_new(rm, e) != 0;
+			if (!s)
+				continue;
+			e = json_pack("{s:o, s:O, s:o, s:o, s:o}",
+			    "version", str_or_null(str_at(s, "version")),
+			    "base_score", json_object_get(s, "baseScore"),
+			    "base_severity", str_or_null(str_at(s, "baseSeverity")),
+			    "vector", str_or_null(str_at(s, "vectorString")),
+			    "products", ids_of(x, "products"));
+			bad |= !e || json_array_append_new(cv, e) != 0;
 		}
+	a = arr_at(vuln, "remediations");
+	json_array_foreach(a, i, x) {
+		json_t *e = json_pack("{s:o, s:o, s:o, s:o}",
+		    "category", str_or_null(str_at(x, "category")),
+		    "details", str_or_null(str_at(x, "details")),
+		    "url", str_or_null(str_at(x, "url")),
+		    "product_ids", ids_of(x, "product_ids"));
+
+		bad |= !e || json_array_append_new(rm, e) != 0;
+	}
 	return !bad;
 }
 
