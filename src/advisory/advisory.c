@@ -208,17 +208,6 @@ fail(const char *fmt, ...)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", why);
 }
 
-static json_t *
-problems_json(const struct csaf_report *rep)
-{
-	json_t *ps = json_array();
-
-	for (size_t i = 0; i < rep->n; i++)
-		json_array_append_new(ps, json_pack("{s:s, s:s, s:s}", "test", rep->p[i].test,
-		    "path", rep->p[i].path, "what", rep->p[i].what));
-	return ps;
-}
-
 static const char *
 prio_of(const json_t *req)
 {
@@ -431,7 +420,7 @@ import(struct advisory *a, const json_t *req)
 	if (rc) {
 		ans = fail("%s", why[0] ? why : status_str(rc));
 		if (rep.n)
-			json_object_set_new(ans, "problems", problems_json(&rep));
+			json_object_set_new(ans, "problems", csaf_report_json(&rep));
 		json_decref(u.sent);
 		json_decref(u.refused);
 	} else {

@@ -118,17 +118,6 @@ static const char timeline_usage[] =
 
 /* ---- validate ---- */
 
-static json_t *
-problems_json(const struct csaf_report *rep)
-{
-	json_t *ps = json_array();
-
-	for (size_t i = 0; i < rep->n; i++)
-		json_array_append_new(ps, json_pack("{s:s, s:s, s:s}", "test", rep->p[i].test,
-		    "path", rep->p[i].path, "what", rep->p[i].what));
-	return ps;
-}
-
 static void
 problems_print(const struct csaf_report *rep)
 {
@@ -163,7 +152,7 @@ check(const char *path, int json, int print)
 	buf_free(&text);
 	if (json)
 		cli_json(rc ? json_pack("{s:b, s:I, s:o}", "valid", 0, "problems_total",
-		    (json_int_t)rep.total, "problems", problems_json(&rep)) :
+		    (json_int_t)rep.total, "problems", csaf_report_json(&rep)) :
 		    json_pack("{s:b, s:s, s:s, s:s, s:s?}", "valid", 1, "tracking_id",
 		    csaf_tracking_id(c), "version", csaf_version(c), "title", csaf_title(c), "tlp",
 		    csaf_tlp_label(c)[0] ? csaf_tlp_label(c) : NULL));

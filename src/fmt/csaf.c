@@ -3460,3 +3460,14 @@ csaf_filename(const char *tracking_id, char out[static CSAF_FILENAME_MAX])
 	memcpy(out + o, ".json", sizeof ".json");
 	return ST_OK;
 }
+
+json_t *
+csaf_report_json(const struct csaf_report *rep)
+{
+	json_t *ps = json_array();
+
+	for (size_t i = 0; ps && i < rep->n; i++)
+		json_array_append_new(ps, json_pack("{s:s, s:s, s:s}", "test", rep->p[i].test,
+		    "path", rep->p[i].path, "what", rep->p[i].what));
+	return ps;
+}

@@ -106,6 +106,10 @@ const json_t *csaf_json(const struct csaf *c);
  * product_ids are its own, without its groups' members. */
 json_t *csaf_summary(const struct csaf *c);
 
+/* csaf_report_json - rep's problems as a new JSON array (the caller's;
+ * NULL on no memory): [{"test", "path", "what"}], the ones kept. */
+json_t *csaf_report_json(const struct csaf_report *rep);
+
 /* csaf_filename - the file name section 5.1 gives a document with
  * tracking id tracking_id: lower case, every run of characters outside
  * [+\-a-z0-9] one "_", then ".json" ("Example Company - 2019-YH3234" ->

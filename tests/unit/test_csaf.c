@@ -542,6 +542,17 @@ test_not_json(void **state)
 	}
 	EXPECT(csaf_read(NULL, 0, &c, &rep), ST_PARSE);
 	assert_string_equal(rep.p[0].test, "json");
+	/* the report as JSON, for the API and the CLI */
+	{
+		json_t *j = csaf_report_json(&rep);
+
+		assert_int_equal(json_array_size(j), 1);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
+		    "test")), "json");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
+		    "path")), "$");
+		json_decref(j);
+	}
 	/* an empty object is JSON, but no CSAF document */
 	EXPECT(csaf_read("{}", 2, &c, &rep), ST_INVALID);
 	assert_string_equal(rep.p[0].test, "schema");
