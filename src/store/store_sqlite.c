@@ -2643,3 +2643,51 @@ store_sq_col(sqlite3_stmt *s, int i)
 {
 	return col(s, i);
 }
+
+status
+store_sq_remove_named(struct store *st, sqlite3_stmt *first, sqlite3_stmt *last,
+    const char *name)
+{
+	status rc;
+
+	if ((rc = store_begin(st)) != ST_OK)
+		return rc;
+	store_sq_text(first, 1, name);
+	if ((rc = store_sq_run(first)) == ST_OK) {
+		store_sq_text(last, 1, name);
+		rc = store_sq_run(last);
+	}
+	if (!rc && sqlite3_changes(st->db) == 0)
+		rc = ST_NOTFOUND;
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st);
+}
+
+struct sq_hashes {
+	size_t len;
+	store_sq_hash_cb cb;
+	void *arg;
+};
+
+static int
+sq_hash_row(sqlite3_stmt *s, void *arg)
+{
+	const struct sq_hashes *h = arg;
+	const void *b = sqlite3_column_blob(s, 0);
+
+	if (!b || (size_t)sqlite3_column_bytes(s, 0) != h->len)
+		return 0;	/* not a hash of ours: matches nothing */
+	return h->cb(h->arg, b, col(s, 1));
+}
+
+status
+store_sq_hashes(sqlite3_stmt *s, size_t len, store_sq_hash_cb cb, void *arg)
+{
+	struct sq_hashes h = { len, cb, arg };
+	status rc = store_sq_rows(s, sq_hash_row, &h);
+
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}

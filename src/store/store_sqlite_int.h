@@ -33,6 +33,16 @@ status store_sq_rows(sqlite3_stmt *s, int (*fn)(sqlite3_stmt *s, void *arg), voi
 void store_sq_text(sqlite3_stmt *s, int i, const char *v);
 /* store_sq_col - column i as text, "" for NULL. */
 const char *store_sq_col(sqlite3_stmt *s, int i);
+/* store_sq_remove_named - in one transaction: first, then last, each with
+ * name bound at 1 (e.g. a user's tokens, then the user); ST_NOTFOUND, and
+ * nothing removed, when last removes no row. */
+status store_sq_remove_named(struct store *st, sqlite3_stmt *first, sqlite3_stmt *last,
+    const char *name) WUR;
+/* store_sq_hashes - step s, whose rows are (hash BLOB, owner TEXT), calling
+ * cb for each hash of len bytes (others match nothing) until it returns
+ * non-zero; ST_OK when there are none. */
+typedef int (*store_sq_hash_cb)(void *arg, const uint8_t *hash, const char *owner);
+status store_sq_hashes(sqlite3_stmt *s, size_t len, store_sq_hash_cb cb, void *arg) WUR;
 
 /* The watch desk's schema steps (store_desk.c). */
 extern const char store_desk_schema_v9[];

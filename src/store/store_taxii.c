@@ -114,25 +114,7 @@ store_taxii_user_list(struct store *st, store_taxii_user_cb cb, void *arg)
 status
 store_taxii_user_remove(struct store *st, const char *name)
 {
-	sqlite3_stmt *s;
-	status rc;
-	int n;
-
-	if ((rc = store_begin(st)) != ST_OK)
-		return rc;
-	s = q_(st, X_T_DEL);
-	store_sq_text(s, 1, name);
-	if ((rc = store_sq_run(s)) == ST_OK) {
-		s = q_(st, X_U_DEL);
-		store_sq_text(s, 1, name);
-		rc = store_sq_run(s);
-	}
-	n = rc ? 0 : sqlite3_changes(sqlite3_db_handle(s));
-	if (rc || !n) {
-		store_rollback(st);
-		return rc ? rc : ST_NOTFOUND;
-	}
-	return store_commit(st);
+	return store_sq_remove_named(st, q_(st, X_T_DEL), q_(st, X_U_DEL), name);
 }
 
 status
@@ -147,29 +129,10 @@ store_taxii_token_add(struct store *st, const char *name,
 	return store_sq_run(s);
 }
 
-struct token_arg {
-	store_taxii_token_cb cb;
-	void *arg;
-};
-
-static int
-token_row(sqlite3_stmt *s, void *arg)
-{
-	const struct token_arg *a = arg;
-	const void *h = sqlite3_column_blob(s, 0);
-
-	if (!h || sqlite3_column_bytes(s, 0) != STORE_TAXII_HASH)
-		return 0;	/* not a hash of ours: matches nothing */
-	return a->cb(a->arg, h, store_sq_col(s, 1));
-}
-
 status
 store_taxii_tokens(struct store *st, store_taxii_token_cb cb, void *arg)
 {
-	struct token_arg a = { cb, arg };
-	status rc = store_sq_rows(q_(st, X_T_LIST), token_row, &a);
-
-	return rc == ST_NOTFOUND ? ST_OK : rc;
+	return store_sq_hashes(q_(st, X_T_LIST), STORE_TAXII_HASH, cb, arg);
 }
 
 status

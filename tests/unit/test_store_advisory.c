@@ -19,7 +19,7 @@
 #include "store/store.h"
 #include "store/store_advisory.h"
 #include "testcheck.h"
-#include "testdir.h"
+#include "teststore.h"
 
 #define NS "https://psirt.example.com"
 #define TRK "EXA-SA-2026-0001"
@@ -29,36 +29,10 @@
 #define MSG_S3 "019a3c2e-7b10-7c4a-9d2e-0000000000a3"
 #define MSG_S4 "019a3c2e-7b10-7c4a-9d2e-0000000000a4"
 
-struct fx {
-	char dir[64], path[96];
-	struct store *st;
-};
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	store_close(f->st);
-	(void)testdir_remove(f->dir);
-	free(f);
-	return 0;
-}
-
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-
-	if (!f)
-		return -1;
-	*state = f;
-	if (testdir_store_path("advisory", f->dir, sizeof f->dir, f->path, sizeof f->path) != 0 ||
-	    store_open(f->path, 1, &f->st)) {
-		(void)teardown(state);
-		return -1;
-	}
-	return 0;
+	return fx_setup(state, "advisory");
 }
 
 /* A document with a NUL inside: kept as bytes, not as a string. */

@@ -21,38 +21,12 @@
 #include "store/store.h"
 #include "store/store_advisory.h"
 #include "testcheck.h"
-#include "testdir.h"
-
-struct fx {
-	char dir[64], path[96];
-	struct store *st;
-};
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	store_close(f->st);
-	(void)testdir_remove(f->dir);
-	free(f);
-	return 0;
-}
+#include "teststore.h"
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-
-	if (!f)
-		return -1;
-	*state = f;
-	if (testdir_store_path("csafpub", f->dir, sizeof f->dir, f->path, sizeof f->path) != 0 ||
-	    store_open(f->path, 1, &f->st)) {
-		(void)teardown(state);
-		return -1;
-	}
-	return 0;
+	return fx_setup(state, "csafpub");
 }
 
 /* advisory - keep one advisory version; its row. */

@@ -16,41 +16,15 @@
 
 #include "store/store.h"
 #include "testcheck.h"
-#include "testdir.h"
+#include "teststore.h"
 
 #define ID_A "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
 #define ID_B "malware--31b940d4-6f7f-459a-80ea-9c1f17b58abc"
 
-struct fx {
-	char dir[64], path[96];
-	struct store *st;
-};
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	store_close(f->st);
-	(void)testdir_remove(f->dir);
-	free(f);
-	return 0;
-}
-
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-
-	if (!f)
-		return -1;
-	*state = f;
-	if (testdir_store_path("taxii", f->dir, sizeof f->dir, f->path, sizeof f->path) != 0 ||
-	    store_open(f->path, 1, &f->st)) {
-		(void)teardown(state);
-		return -1;
-	}
-	return 0;
+	return fx_setup(state, "taxii");
 }
 
 static int
