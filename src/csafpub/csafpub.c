@@ -146,20 +146,7 @@ refuse(struct http_req *r, status st, const char *why)
 
 /* ---- who may read ---- */
 
-struct token {
-	uint8_t h[crypto_hash_sha256_BYTES];
-	char user[STORE_CSAFPUB_NAME_MAX + 1];
-};
-
-static int
-token_row(void *arg, const uint8_t *hash, const char *user)
-{
-	struct token *k = arg;
-
-	if (sodium_memcmp(hash, k->h, sizeof k->h) == 0)
-		snprintf(k->user, sizeof k->user, "%s", user);
-	return 0;	/* every token compared */
-}
+_Static_assert(STORE_CSAFPUB_NAME_MAX <= STORE_TOKEN_OWNER_MAX, "a user's name fits store_token_match");
 
 static int
 user_mask(void *arg, const struct store_csafpub_user *u)
@@ -175,7 +162,7 @@ static int
 allowed(struct csafpub *p, struct http_req *r, enum csafpub_tlp t)
 {
 	const char *h = http_req_header(r, "Authorization"), *addr = http_req_remote(r);
-	struct token k;
+	struct store_token_match k;
 	unsigned mask = 0;
 	char ka[80];
 	int64_t now = stamp_now_ms();
@@ -193,18 +180,18 @@ allowed(struct csafpub *p, struct http_req *r, enum csafpub_tlp t)
 	}
 	memset(&k, 0, sizeof k);
 	if (strlen(h) <= AUTH_MAX && strncasecmp(h, "Bearer ", 7) == 0) {
-		crypto_hash_sha256(k.h, (const uint8_t *)h + 7, strlen(h + 7));
-		if (store_csafpub_tokens(node_store(p->n), token_row, &k) != ST_OK)
-			k.user[0] = '\0';
+		crypto_hash_sha256(k.want, (const uint8_t *)h + 7, strlen(h + 7));
+		if (store_csafpub_tokens(node_store(p->n), store_token_match, &k) != ST_OK)
+			k.owner[0] = '\0';
 	}
-	if (!k.user[0] || store_csafpub_user_get(node_store(p->n), k.user, user_mask,
+	if (!k.owner[0] || store_csafpub_user_get(node_store(p->n), k.owner, user_mask,
 	    &mask) != ST_OK) {
 		tries_failed(p->fails, ka, now);
 		diag_warn_limit(&lim_fail, "csaf: a wrong token from %s", addr ? addr : "?");
 		refuse(r, ST_UNAUTHORIZED, "wrong token");
 		return 0;
 	}
-	if (http_req_set_principal(r, k.user) != ST_OK) {
+	if (http_req_set_principal(r, k.owner) != ST_OK) {
 		refuse(r, ST_NOMEM, "out of memory");
 		return 0;
 	}

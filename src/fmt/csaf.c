@@ -40,6 +40,7 @@
 #include <jansson.h>
 
 #include "fmt/csaf.h"
+#include "util/stamp.h"
 
 #define SHOWN_MAX 48		/* bytes of document text quoted in a problem */
 #define EXPAND_MAX 1000000u	/* product ids taken from groups, all tests together */
@@ -264,20 +265,6 @@ digits(const char *s, int n, int *v)
 	return 1;
 }
 
-/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* time_ms - an RFC 3339 date-time (JSON Schema's format "date-time"):
  * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), into milliseconds since
  * the epoch, UTC, and the nanoseconds past that millisecond (digits past
@@ -324,7 +311,7 @@ time_sub(const char *s, int64_t *ms, int32_t *ns)
 		return 0;
 	if (se == 60)
 		se = 59;	/* a leap second: the same millisecond count as :59 */
-	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + frac;
+	*ms = ((stamp_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + frac;
 	*ms -= (int64_t)sign * ((int64_t)oh * 60 + om) * 60000;
 	*ns = sub;
 	return 1;

@@ -75,4 +75,17 @@ status store_begin(struct store *st) WUR;
 status store_commit(struct store *st) WUR;
 void store_rollback(struct store *st);
 
+/* A bearer token's owner found among every hash a store holds (the TAXII
+ * server's and the CSAF provider's): want is the SHA-256 of the token;
+ * store_token_match, as the callback of store_taxii_tokens or
+ * store_csafpub_tokens, compares it with every hash in constant time and
+ * sets owner ("" when none matched). */
+#define STORE_TOKEN_HASH 32
+#define STORE_TOKEN_OWNER_MAX 63
+struct store_token_match {
+	uint8_t want[STORE_TOKEN_HASH];
+	char owner[STORE_TOKEN_OWNER_MAX + 1];
+};
+int store_token_match(void *arg, const uint8_t *hash, const char *owner);
+
 #endif

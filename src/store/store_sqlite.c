@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <jansson.h>
@@ -2690,4 +2691,14 @@ store_sq_hashes(sqlite3_stmt *s, size_t len, store_sq_hash_cb cb, void *arg)
 	status rc = store_sq_rows(s, sq_hash_row, &h);
 
 	return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+int
+store_token_match(void *arg, const uint8_t *hash, const char *owner)
+{
+	struct store_token_match *k = arg;
+
+	if (sodium_memcmp(hash, k->want, sizeof k->want) == 0)
+		snprintf(k->owner, sizeof k->owner, "%s", owner);
+	return 0;	/* every hash compared */
 }

@@ -319,32 +319,19 @@ basic(struct taxii *t, const char *b64, struct taxii_who *who, char name[static 
 	return rc;
 }
 
-struct token {
-	uint8_t h[crypto_hash_sha256_BYTES];
-	char user[STORE_TAXII_NAME_MAX + 1];
-};
-
-static int
-token_row(void *arg, const uint8_t *hash, const char *user)
-{
-	struct token *k = arg;
-
-	if (sodium_memcmp(hash, k->h, sizeof k->h) == 0)
-		snprintf(k->user, sizeof k->user, "%s", user);
-	return 0;	/* every token compared */
-}
+_Static_assert(STORE_TAXII_NAME_MAX <= STORE_TOKEN_OWNER_MAX, "a user's name fits store_token_match");
 
 /* bearer - the user a bearer token tok names: ST_OK with *who. */
 static status
 bearer(struct taxii *t, const char *tok, struct taxii_who *who)
 {
-	struct token k;
+	struct store_token_match k;
 	struct user u = { who, "", 0 };
 
 	memset(&k, 0, sizeof k);
-	crypto_hash_sha256(k.h, (const uint8_t *)tok, strlen(tok));
-	if (store_taxii_tokens(node_store(t->n), token_row, &k) != ST_OK || !k.user[0] ||
-	    store_taxii_user_get(node_store(t->n), k.user, user_row, &u) != ST_OK)
+	crypto_hash_sha256(k.want, (const uint8_t *)tok, strlen(tok));
+	if (store_taxii_tokens(node_store(t->n), store_token_match, &k) != ST_OK || !k.owner[0] ||
+	    store_taxii_user_get(node_store(t->n), k.owner, user_row, &u) != ST_OK)
 		return ST_UNAUTHORIZED;
 	return ST_OK;
 }

@@ -33,7 +33,7 @@ stamp_mono_ms(void)
 }
 
 /* civil_from_days - the date of day z since 1970-01-01 (Howard Hinnant's
- * algorithm, the inverse of days_from_civil below). */
+ * algorithm, the inverse of stamp_days_from_civil). */
 static void
 civil_from_days(int64_t z, int *y, int *m, int *d)
 {
@@ -133,9 +133,8 @@ expect(const char **p, char c)
 	return 0;
 }
 
-/* days_from_civil - days since 1970-01-01 (Howard Hinnant's algorithm). */
-static int64_t
-days_from_civil(int y, int m, int d)
+int64_t
+stamp_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -170,7 +169,7 @@ stamp_parse(const char *s, int64_t *ms)
 		return ST_PARSE;
 	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return ST_PARSE;
-	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 * 1000 +
+	*ms = ((stamp_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 * 1000 +
 	    (int64_t)se * 1000 + frac;
 	return ST_OK;
 }

@@ -24,4 +24,8 @@ void stamp_uuid7(char out[static STAMP_UUID_LEN]);
 /* stamp_is_uuid - 1 when s is a lowercase 8-4-4-4-12 hex UUID. */
 int stamp_is_uuid(const char *s);
 
+/* stamp_days_from_civil - days since 1970-01-01 of the proleptic
+ * Gregorian date y-m-d (m 1-12, d 1-31; Howard Hinnant's algorithm). */
+int64_t stamp_days_from_civil(int64_t y, int m, int d);
+
 #endif
