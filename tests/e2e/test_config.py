@@ -13,7 +13,8 @@ KEYS = ["name", "listen", "endpoints", "max_body", "retry_max_ms", "path_probe_m
         "max_conns", "max_conns_per_addr", "handshake_timeout_ms", "peer_max_conns",
         "body_budget", "resolv_conf", "notify_cmd", "notify_timeout_ms", "desk_tz",
         "desk_lang", "console_listen", "stix_tlp_default", "stix_personal", "taxii_listen",
-        "taxii_max_body", "created_at"]
+        "taxii_max_body", "csaf_listen", "csaf_base_url", "csaf_publisher_category",
+        "csaf_publisher_name", "csaf_publisher_namespace", "created_at"]
 
 
 def cfg_path(n):
