@@ -54,6 +54,7 @@ $parley config set console_listen "http://127.0.0.1:$((port + 10))" --dir alpha 
 $parley config set console_listen "http://127.0.0.1:$((port + 11))" --dir bravo >/dev/null
 $parley config set taxii_listen "https://127.0.0.1:$((port + 20))" --dir alpha >/dev/null
 $parley config set taxii_listen "https://127.0.0.1:$((port + 21))" --dir bravo >/dev/null
+$parley config set csaf_listen "https://127.0.0.1:$((port + 30))" --dir alpha >/dev/null
 printf '%s\n' 'demo taxii pass phrase' > taxii.pw
 chmod 600 taxii.pw
 for n in alpha bravo; do
@@ -188,6 +189,29 @@ coll=$($parley taxii --json --dir bravo | sed -n 's/.*"discovery": *"\([^"]*\)".
 echo "  e.g.: curl --cacert $run/bravo/server.crt -u soc:'demo taxii pass phrase' \\"
 echo "          -H 'Accept: application/taxii+json;version=2.1' ${coll:-https://127.0.0.1:$((port + 21))/taxii2/}api/collections/"
 echo "  (bravo's \"from alpha\" collection holds what alpha shared, with parley's origin extension)"
+
+say "10. alpha is a CSAF trusted provider: it publishes a sample advisory"
+cat > advisory.json <<JSON
+{"document": {"category": "csaf_base", "csaf_version": "2.0",
+  "distribution": {"tlp": {"label": "WHITE"}},
+  "publisher": {"category": "coordinator", "name": "parley alpha",
+                "namespace": "https://alpha.example.org"},
+  "title": "Sample advisory of the parley demo",
+  "tracking": {"current_release_date": "2026-11-26T09:00:00Z", "id": "ALPHA-DEMO-2026-001",
+    "initial_release_date": "2026-11-26T09:00:00Z",
+    "revision_history": [{"date": "2026-11-26T09:00:00Z", "number": "1",
+                          "summary": "Initial version."}],
+    "status": "final", "version": "1"}}}
+JSON
+if $parley advisory import advisory.json --dir alpha >/dev/null 2>&1 ||
+    $parley advisory publish ALPHA-DEMO-2026-001 --dir alpha >/dev/null 2>&1; then
+	$parley advisory publish ALPHA-DEMO-2026-001 --dir alpha || true
+else
+	echo "(parley advisory import is not in this build: nothing to publish yet)"
+fi
+$parley csaf --dir alpha
+echo "  e.g.: curl --cacert $run/alpha/server.crt" \
+    "https://127.0.0.1:$((port + 30))/.well-known/csaf/white/index.txt"
 
 say "The duty consoles (sign in with the demo password: demo password 1234)"
 echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"
