@@ -914,8 +914,13 @@ csafpub_new(struct http *h, struct node *n, struct advisory *adv, struct csafpub
 		}
 	}
 	if (!rc) {
+		int64_t now = stamp_now_ms();
+
 		if (!p->changed_ms)
-			p->changed_ms = stamp_now_ms();
+			p->changed_ms = now;
+		for (int t = 0; t < CSAFPUB_NTLP; t++)	/* a feed never changed: from now */
+			if (!csafpub_list_changed(p->lists[t]))
+				csafpub_list_touch(p->lists[t], now);
 		rc = make_meta(p);
 	}
 	if (!rc)

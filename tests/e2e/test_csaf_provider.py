@@ -244,6 +244,9 @@ def test_metadata_key_and_schema(make_node):
         hrefs = [col["href"] for w in svc["service"]["workspace"] for col in w["collection"]]
         assert sorted(hrefs) == sorted(d["rolie"]["feeds"][0]["url"] for d in dists.values())
         assert c.get(ROOT + "openpgp/0000.asc").status_code == 404
+        feed = c.ok(ROOT + "white/csaf-feed-tlp-white.json", "application/json").json()
+        assert feed["feed"]["entry"] == [] and feed["feed"]["updated"] > "1970-01-02"
+        assert c.ok(ROOT + "white/index.txt").text == ""
         # the keyring: 0700, the key's files 0600
         home = os.path.join(a.dir, "csaf-gnupg")
         assert os.stat(home).st_mode & 0o777 == 0o700
