@@ -408,7 +408,7 @@ static status
 list_add(struct csafpub *p, const struct store_csafpub_doc *d)
 {
 	struct csafpub_item it = { d->seq, d->path, d->tracking, d->title, d->initial_ms,
-		d->current_ms, d->published_ms };
+		d->current_ms, d->published_ms, d->initial, d->current };
 	struct csafpub_path cp;
 	char rest[CSAFPUB_FILE_MAX + 32];
 
@@ -445,6 +445,7 @@ struct pick {
 	char tracking[STORE_ADVISORY_TEXT_MAX + 1], ver[STORE_ADVISORY_TEXT_MAX + 1];
 	char title[STORE_ADVISORY_TEXT_MAX + 1], tlp[16];
 	int64_t initial_ms, current_ms;
+	char initial[STORE_CSAFPUB_DATE_MAX + 1], current[STORE_CSAFPUB_DATE_MAX + 1];
 	char *doc;
 	size_t doc_len;
 	int found;
@@ -518,6 +519,25 @@ static void
 hex(const uint8_t *h, size_t n, char *out)
 {
 	sodium_bin2hex(out, 2 * n + 1, h, n);
+}
+
+/* written_dates - the document's release dates as it writes them, for
+ * changes.csv and the feed ("" when not strings of at most
+ * STORE_CSAFPUB_DATE_MAX bytes: the listings then write the ms). */
+static void
+written_dates(struct pick *k)
+{
+	json_t *j = json_loadb(k->doc, k->doc_len, 0, NULL), *tr;
+	const char *i, *c;
+
+	tr = json_object_get(json_object_get(j, "document"), "tracking");
+	i = json_string_value(json_object_get(tr, "initial_release_date"));
+	c = json_string_value(json_object_get(tr, "current_release_date"));
+	snprintf(k->initial, sizeof k->initial, "%s", i && strlen(i) <= STORE_CSAFPUB_DATE_MAX ?
+	    i : "");
+	snprintf(k->current, sizeof k->current, "%s", c && strlen(c) <= STORE_CSAFPUB_DATE_MAX ?
+	    c : "");
+	json_decref(j);
 }
 
 /* unlist - publications o no longer listed in memory. */
@@ -614,6 +634,9 @@ api_publish(struct csafpub *p, const json_t *req)
 	d.sha256 = h256;
 	d.sha512 = h512;
 	d.sig = sig;
+	written_dates(&k);
+	d.initial = k.initial;
+	d.current = k.current;
 	if ((rc = store_begin(st)) != ST_OK)
 		goto out;
 	for (size_t i = 0; !rc && i < o->n; i++)
@@ -630,7 +653,7 @@ api_publish(struct csafpub *p, const json_t *req)
 	unlist(p, o, now);
 	{
 		struct csafpub_item it = { seq, path, k.tracking, k.title, k.initial_ms,
-			k.current_ms, now };
+			k.current_ms, now, k.initial, k.current };
 
 		if (csafpub_list_add(p->lists[t], &it, now) != ST_OK)
 			diag_warn("csaf: publication %lld kept but not listed until restart",

@@ -65,6 +65,9 @@ struct csafpub_item {
 	const char *path;	/* "white/2024/NAME.json" */
 	const char *tracking, *title;
 	int64_t initial_ms, current_ms, published_ms;
+	/* the release dates as the document writes them; "" or NULL: from
+	 * the ms above */
+	const char *initial, *current;
 };
 
 /* The listings of one TLP label: index.txt, changes.csv, the ROLIE feed and

@@ -281,6 +281,9 @@ def test_directory_rolie_hashes_signatures(provider):
     assert {r[0] for r in rows} == want and len(rows) == len(want)
     assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
     assert rows[0][0] == "2024/" + filename("Parley 2024/002")
+    # each date as its document writes current_release_date
+    assert {r[0]: r[1] for r in rows} == {"%s/%s" % (i[:4], filename(t)): cur
+                                          for t, i, cur in WHITE_DOCS}
     feed = c.ok(ROOT + "white/csaf-feed-tlp-white.json", "application/json").json()["feed"]
     assert feed["link"][0]["href"] == base + "csaf-feed-tlp-white.json"
     assert feed["category"][0]["term"] == "csaf"

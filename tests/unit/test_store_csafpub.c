@@ -90,7 +90,8 @@ test_publications(void **state)
 	    "WHITE"), seq1 = 0, seq2 = 0, ms = 0, n = 0;
 	struct store_csafpub_doc d = { .advisory = r1, .published_ms = 10,
 		.path = "white/2024/ex-1.json", .sha256 = "aa", .sha512 = "bb",
-		.sig = "-----BEGIN PGP SIGNATURE-----" };
+		.sig = "-----BEGIN PGP SIGNATURE-----", .initial = "2024-03-01T00:00:00Z",
+		.current = "" };
 	char seen[512] = "";
 
 	EXPECT(store_csafpub_add(f->st, &d, &seq1), ST_OK);
@@ -297,7 +298,7 @@ static struct csafpub_item
 item(int64_t seq, const char *path, const char *tracking, int64_t current_ms)
 {
 	struct csafpub_item it = { seq, path, tracking, "A \"title\" <b>", 1709251200000,
-		current_ms, 5 };
+		current_ms, 5, NULL, NULL };
 
 	return it;
 }
@@ -349,6 +350,18 @@ test_listings(void **state)
 		    "1970-01-01T00:00:00.013Z");
 	}
 	json_decref(j);
+	/* a date as the document writes it; one that is not a date's text is not */
+	it = item(5, "white/2024/e.json", "E", 500);
+	it.current = "2024-03-02T10:00:00+01:00";
+	EXPECT(csafpub_list_add(l, &it, 14), ST_OK);
+	it = item(6, "white/2024/f.json", "F", 400);
+	it.current = "2024\",\"evil";
+	EXPECT(csafpub_list_add(l, &it, 15), ST_OK);
+	EXPECT(csafpub_list_changes(l, &p, &n), ST_OK);
+	assert_non_null(strstr(p, "\"2024/e.json\",\"2024-03-02T10:00:00+01:00\"\n"));
+	assert_non_null(strstr(p, "\"2024/f.json\",\"1970-01-01T00:00:00.400Z\"\n"));
+	assert_int_equal(csafpub_list_remove(l, 5, 16), 1);
+	assert_int_equal(csafpub_list_remove(l, 6, 17), 1);
 	assert_int_equal(csafpub_list_remove(l, 2, 20), 1);
 	assert_int_equal(csafpub_list_remove(l, 2, 21), 0);
 	assert_int_equal(csafpub_list_count(l), 3);
