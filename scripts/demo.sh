@@ -55,6 +55,8 @@ $parley config set console_listen "http://127.0.0.1:$((port + 11))" --dir bravo 
 $parley config set taxii_listen "https://127.0.0.1:$((port + 20))" --dir alpha >/dev/null
 $parley config set taxii_listen "https://127.0.0.1:$((port + 21))" --dir bravo >/dev/null
 $parley config set csaf_listen "https://127.0.0.1:$((port + 30))" --dir alpha >/dev/null
+$parley config set csaf_publisher_name "CERT alpha" --dir alpha >/dev/null
+$parley config set csaf_publisher_namespace "https://cert.alpha.example" --dir alpha >/dev/null
 printf '%s\n' 'demo taxii pass phrase' > taxii.pw
 chmod 600 taxii.pw
 for n in alpha bravo; do
@@ -190,28 +192,55 @@ echo "  e.g.: curl --cacert $run/bravo/server.crt -u soc:'demo taxii pass phrase
 echo "          -H 'Accept: application/taxii+json;version=2.1' ${coll:-https://127.0.0.1:$((port + 21))/taxii2/}api/collections/"
 echo "  (bravo's \"from alpha\" collection holds what alpha shared, with parley's origin extension)"
 
-say "10. alpha is a CSAF trusted provider: it publishes a sample advisory"
-cat > advisory.json <<JSON
-{"document": {"category": "csaf_base", "csaf_version": "2.0",
+say "10. alpha's CERT tells bravo's of a vulnerability: a CSAF 2.0 advisory, acknowledged by a person"
+cat > sample-advisory.json <<'JSON'
+{"document": {"category": "csaf_security_advisory", "csaf_version": "2.0",
   "distribution": {"tlp": {"label": "WHITE"}},
-  "publisher": {"category": "coordinator", "name": "parley alpha",
-                "namespace": "https://alpha.example.org"},
-  "title": "Sample advisory of the parley demo",
-  "tracking": {"current_release_date": "2026-11-26T09:00:00Z", "id": "ALPHA-DEMO-2026-001",
-    "initial_release_date": "2026-11-26T09:00:00Z",
-    "revision_history": [{"date": "2026-11-26T09:00:00Z", "number": "1",
-                          "summary": "Initial version."}],
-    "status": "final", "version": "1"}}}
+  "notes": [{"category": "summary", "title": "Summary",
+    "text": "A crafted Modbus request makes the gateway run code of the sender's choosing."}],
+  "publisher": {"category": "coordinator", "name": "CERT alpha", "namespace": "https://cert.alpha.example"},
+  "references": [{"category": "self", "summary": "This advisory",
+    "url": "https://cert.alpha.example/.well-known/csaf/white/2026/alpha-2026-0042.json"}],
+  "title": "Remote code execution in the SCADA gateway's Modbus parser",
+  "tracking": {"current_release_date": "2026-11-26T06:00:00.000Z", "id": "ALPHA-2026-0042",
+    "initial_release_date": "2026-11-26T06:00:00.000Z",
+    "revision_history": [{"date": "2026-11-26T06:00:00.000Z", "number": "1", "summary": "Initial version."}],
+    "status": "final", "version": "1"}},
+ "product_tree": {"full_product_names": [
+   {"name": "Example SCADA Gateway 4.2", "product_id": "CSAFPID-0001"},
+   {"name": "Example SCADA Gateway 4.3", "product_id": "CSAFPID-0002"}]},
+ "vulnerabilities": [{"cve": "CVE-2026-40042", "title": "Heap overflow in the Modbus parser",
+   "notes": [{"category": "description", "text": "A length field is trusted."}],
+   "product_status": {"known_affected": ["CSAFPID-0001"], "fixed": ["CSAFPID-0002"]},
+   "remediations": [{"category": "vendor_fix", "details": "Update to 4.3.", "product_ids": ["CSAFPID-0001"]},
+     {"category": "workaround", "details": "Block TCP 502 from outside the plant network.", "product_ids": ["CSAFPID-0001"]}],
+   "scores": [{"products": ["CSAFPID-0001"], "cvss_v3": {"version": "3.1",
+     "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "baseScore": 9.8, "baseSeverity": "CRITICAL"}}]}]}
 JSON
-if $parley advisory import advisory.json --dir alpha >/dev/null 2>&1 ||
-    $parley advisory publish ALPHA-DEMO-2026-001 --dir alpha >/dev/null 2>&1; then
-	$parley advisory publish ALPHA-DEMO-2026-001 --dir alpha || true
-else
-	echo "(parley advisory import is not in this build: nothing to publish yet)"
-fi
+$parley advisory validate sample-advisory.json
+$parley advisory import sample-advisory.json --dir alpha
+out=$($parley advisory send ALPHA-2026-0042 --to bravo --priority immediate --dir alpha 2>&1) || true
+printf '%s\n' "$out"
+case $out in
+*"sent to bravo"*|*"had this version"*) ;;
+*) echo "(an agreement kept from an earlier run may not list csaf-advisory: make run-clean)"; exit 1 ;;
+esac
+arrived() { $parley advisory list --from alpha --dir bravo | grep -q ALPHA-2026-0042; }
+wait_until arrived
+echo "--- bravo: the advisory, as its desk reads it"
+$parley advisory show ALPHA-2026-0042 --dir bravo
+msg=$($parley advisory timeline ALPHA-2026-0042 --json --dir bravo |
+	sed -n 's/.*"msg": *"\([^"]*\)".*/\1/p' | head -1)
+$parley ack "$msg" --as bob --note "Gateways patched by noon." --dir bravo >/dev/null 2>&1 || true
+acked() { $parley advisory timeline ALPHA-2026-0042 --dir alpha | grep -q "by bob"; }
+wait_until acked
+echo "--- alpha: when bravo was told, and who acknowledged (each step signed)"
+$parley advisory timeline ALPHA-2026-0042 --dir alpha
+echo "--- alpha: published for users too, by its CSAF trusted provider (signed with its OpenPGP key)"
+$parley advisory publish ALPHA-2026-0042 --dir alpha || true
 $parley csaf --dir alpha
-echo "  e.g.: curl --cacert $run/alpha/server.crt" \
-    "https://127.0.0.1:$((port + 30))/.well-known/csaf/white/index.txt"
+meta=$($parley csaf --json --dir alpha | sed -n 's/.*"metadata_url": *"\([^"]*\)".*/\1/p')
+echo "  e.g.: curl --cacert $run/alpha/server.crt ${meta:-https://127.0.0.1:$((port + 30))/.well-known/csaf/provider-metadata.json}"
 
 say "The duty consoles (sign in with the demo password: demo password 1234)"
 echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"

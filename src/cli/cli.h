@@ -41,15 +41,13 @@ int cli_config(int argc, char **argv);
 int cli_intel(int argc, char **argv);
 int cli_share(int argc, char **argv);
 int cli_taxii(int argc, char **argv);
+int cli_advisory(int argc, char **argv);
 int cli_csaf(int argc, char **argv);
 /* parley advisory publish | unpublish (cli_csaf.c), for the advisory
  * verb to dispatch to: argv[0] is "publish" or "unpublish", the rest its
  * operands and options, read with a getopt started afresh. */
 int cli_advisory_publish(int argc, char **argv);
 int cli_advisory_unpublish(int argc, char **argv);
-/* cli_advisory_csaf - the advisory verb with only publish and unpublish,
- * until cli_advisory.c dispatches to the two above. */
-int cli_advisory_csaf(int argc, char **argv);
 
 /* cli_fail - print "parley VERB: message" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

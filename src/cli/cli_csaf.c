@@ -267,23 +267,3 @@ cli_csaf(int argc, char **argv)
 		return user_list(dir, json);
 	return user_remove(dir, argv[optind + 2]);
 }
-
-/* cli_advisory_csaf - parley advisory publish | unpublish until the
- * advisory verb (cli_advisory.c) dispatches to them itself. */
-int
-cli_advisory_csaf(int argc, char **argv)
-{
-	static const char usage[] =
-	    "usage: parley advisory publish ID [--version V] [--json] [--dir DIR]\n"
-	    "       parley advisory unpublish ID [--dir DIR]\n";
-
-	if (argc < 2)
-		return cli_usage(usage, 1);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return cli_usage(usage, 0);
-	if (strcmp(argv[1], "publish") == 0)
-		return cli_advisory_publish(argc - 1, argv + 1);
-	if (strcmp(argv[1], "unpublish") == 0)
-		return cli_advisory_unpublish(argc - 1, argv + 1);
-	return cli_usage(usage, 1);
-}

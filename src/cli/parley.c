@@ -60,10 +60,10 @@ static const struct {
 	{ "checks", cli_checks, "what the communication checks showed, per peer" },
 	{ "template", cli_template, "show a template's fields and labels (template show NAME)" },
 	{ "intel", cli_intel, "STIX 2.1 intelligence: validate, import, list, show, reconcile, evidence, refusals" },
+	{ "advisory", cli_advisory, "CSAF 2.0 advisories: validate, import, list, show, send, timeline, publish" },
 	{ "share", cli_share, "share a STIX 2.1 document with a peer over the cert link" },
 	{ "taxii", cli_taxii, "the TAXII 2.1 server: its URL, its users (taxii user add|token|list|remove)" },
 	{ "csaf", cli_csaf, "the CSAF trusted provider: its metadata URL, key, users (csaf user add|list|remove)" },
-	{ "advisory", cli_advisory_csaf, "CSAF advisories: publish, unpublish" },
 };
 
 static int

@@ -559,6 +559,19 @@ machine_check_closed(struct desk *d, const char *msg)
 	return store_desk_item_put(node_store(d->n), &x.it);
 }
 
+/* form_of - whether m becomes an item: a form of a template (read into
+ * f), or a notice with no form (deskmsg_notice_type: f left empty). */
+static int
+form_of(const struct message *m, struct deskmsg_form *f, char why[static DESKMSG_WHY_MAX])
+{
+	if (deskmsg_notice_type(m->type)) {
+		memset(f, 0, sizeof *f);
+		return 1;
+	}
+	return template_find(m->type) &&
+	    deskmsg_form_read(m->type, m->body.p ? m->body.p : "", m->body.len, f, why) == ST_OK;
+}
+
 static status
 on_queued(void *arg, int64_t peer_id, const struct message *m)
 {
@@ -572,9 +585,8 @@ on_queued(void *arg, int64_t peer_id, const struct message *m)
 
 	if (deskmsg_statement_type(m->type))
 		return on_statement(d, peer_id, m, 0);
-	if (!template_find(m->type) ||
-	    deskmsg_form_read(m->type, m->body.p ? m->body.p : "", m->body.len, &f, why))
-		return ST_OK;	/* not a form: no item */
+	if (!form_of(m, &f, why))
+		return ST_OK;	/* not a form nor a notice: no item */
 	if (f.in_reply_to[0] && strcmp(m->type, "reply") == 0) {
 		rc = on_reply(d, peer_id, m, f.in_reply_to, f.officer, stamp_now_ms(), 0);
 		deskmsg_form_clear(&f);
@@ -634,8 +646,7 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 
 	if (deskmsg_statement_type(m->type))
 		return on_statement(d, peer_id, m, 1);
-	if (!template_find(m->type) ||
-	    deskmsg_form_read(m->type, m->body.p ? m->body.p : "", m->body.len, &f, why))
+	if (!form_of(m, &f, why))
 		return ST_OK;
 	if (stamp_parse(r->received_at, &at) != ST_OK)
 		at = stamp_now_ms();

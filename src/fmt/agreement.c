@@ -1313,6 +1313,17 @@ find_link(const struct agreement *a, const char *name)
 	return NULL;
 }
 
+int
+agreement_link_has(const struct agreement *a, const char *link, const char *type)
+{
+	const struct ag_link *l = find_link(a, link);
+
+	for (size_t i = 0; l && i < l->n_types; i++)
+		if (strcmp(l->types[i], type) == 0)
+			return 1;
+	return 0;
+}
+
 status
 agreement_allows(const struct agreement *a, const char *link, const char *type,
     const char *priority, size_t body_size, enum tlp tlp, char why[static AGREEMENT_WHY_MAX])

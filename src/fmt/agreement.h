@@ -161,6 +161,8 @@ int agreement_sigs_complete(const struct agreement_sigs *r);
 status agreement_allows(const struct agreement *a, const char *link, const char *type,
     const char *priority, size_t body_size, enum tlp tlp,
     char why[static AGREEMENT_WHY_MAX]) WUR;
+/* agreement_link_has - 1 when link of a lists type among its types. */
+int agreement_link_has(const struct agreement *a, const char *link, const char *type);
 /* agreement_template_ok - 1 when link of a lists the template name
  * (version 2's links.NAME.templates): a message of that type on that link
  * is a form of the template (fmt/deskmsg.h), and is refused otherwise. */

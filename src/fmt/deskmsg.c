@@ -26,6 +26,12 @@ deskmsg_statement_type(const char *type)
 }
 
 int
+deskmsg_notice_type(const char *type)
+{
+	return strcmp(type, DESK_TYPE_ADVISORY) == 0;
+}
+
+int
 deskmsg_role_ok(const char *s)
 {
 	enum roster_role r;

@@ -40,6 +40,9 @@
 #define DESK_TYPE_ACK "desk.ack"
 #define DESK_TYPE_OVERDUE "desk.overdue"
 #define DESK_TYPE_CONTACTS "desk.contacts"
+/* A CSAF advisory (advisory/advisory.h): a formal notification with no
+ * form, acknowledged by a person like a template's. */
+#define DESK_TYPE_ADVISORY "csaf-advisory"
 #define DESKMSG_WHY_MAX 256
 #define DESKMSG_NOTE_MAX 1000	/* bytes of an acknowledgement's note */
 #define DESKMSG_BODY_MAX (TEMPLATE_FORM_MAX + 1024)	/* a form's body, wrapped */
@@ -74,6 +77,9 @@ struct deskmsg_stmt {
  * travel on every link the message they concern travels on (contacts: on
  * any link of an agreement in force). */
 int deskmsg_statement_type(const char *type);
+/* deskmsg_notice_type - 1 for a type the desk keeps as an item though it
+ * carries no form (DESK_TYPE_ADVISORY): acknowledged, never answered. */
+int deskmsg_notice_type(const char *type);
 /* deskmsg_role_ok - 1 for an officer's role (roster_role_parse: duty,
  * supervisor, head). */
 int deskmsg_role_ok(const char *s);
