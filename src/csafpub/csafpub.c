@@ -591,7 +591,7 @@ api_publish(struct csafpub *p, const json_t *req)
 		return fail("the advisory has no TLP label (document.distribution.tlp.label):"
 		    " label it to publish it");
 	}
-	if (csafpub_filename(k.tracking, file) != ST_OK) {
+	if (csaf_filename(k.tracking, file) != ST_OK) {
 		free(k.doc);
 		return fail("the tracking id makes no file name");
 	}

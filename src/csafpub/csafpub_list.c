@@ -11,7 +11,7 @@
  *
  * SECURITY: titles and tracking ids are the advisory's text: they reach
  * the feed only through jansson (JSON-escaped) and the folders' pages not
- * at all (only paths, which csafpub_filename made of [+\-a-z0-9_.]).
+ * at all (only paths, which csaf_filename made of [+\-a-z0-9_.]).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,42 +85,9 @@ csafpub_tlp_list(const char *s, unsigned *mask)
 	}
 }
 
-status
-csafpub_filename(const char *id, char out[static CSAFPUB_FILE_MAX])
-{
-	size_t o = 0;
-	int run = 0;
-
-	out[0] = '\0';
-	if (!id || !*id)
-		return ST_INVALID;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-		unsigned char c = *p;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-') {
-			if (o + 1 >= CSAFPUB_FILE_MAX - 5)
-				goto long_;
-			out[o++] = (char)c;
-			run = 0;
-		} else if (!run) {
-			if (o + 1 >= CSAFPUB_FILE_MAX - 5)
-				goto long_;
-			out[o++] = '_';
-			run = 1;
-		}
-	}
-	memcpy(out + o, ".json", 6);
-	return ST_OK;
-long_:
-	out[0] = '\0';
-	return ST_INVALID;
-}
-
 /* ---- paths ---- */
 
-/* name_ok - p[0..n) is a file name csafpub_filename can make. */
+/* name_ok - p[0..n) is a file name csaf_filename can make. */
 static int
 name_ok(const char *p, size_t n)
 {
