@@ -457,8 +457,10 @@ pick_row(void *arg, const struct store_advisory *a)
 	struct pick *k = arg;
 	char *doc;
 
-	/* ours before a peer's; then the one kept last */
-	if (k->found && k->origin == 0 && a->origin != 0)
+	/* ours before a peer's; then the newest version (csaf_version_cmp),
+	 * whatever order they were kept in; then the one kept last */
+	if (k->found && ((k->origin == 0) != (a->origin == 0) ? k->origin == 0 :
+	    csaf_version_cmp(a->version, k->ver) < 0))
 		return 0;
 	if (!(doc = malloc(a->doc_len + 1)))
 		return 0;

@@ -36,8 +36,8 @@ def csaf_doc(tracking, version="1", tlp="WHITE", initial="2024-03-01T10:00:00Z",
     """A small valid CSAF 2.0 document (category csaf_base)."""
     current = current or initial
     history = [{"date": initial, "number": "1", "summary": "Initial version."}]
-    if version != "1":
-        history.append({"date": current, "number": version, "summary": "Update."})
+    history += [{"date": current, "number": str(n), "summary": "Update %d." % n}
+                for n in range(2, int(version) + 1)]     # no gaps (test 6.1.21)
     return json.dumps({"document": {
         "category": "csaf_base", "csaf_version": "2.0",
         "distribution": {"tlp": {"label": tlp}},
@@ -420,6 +420,13 @@ def test_update_unpublish_restart(provider):
     # published again after its withdrawal
     assert publish(a, "UPD-1", version="2")["version"] == "2"
     assert c.ok(doc_path).content == v2
+    # the newest version by the standard's order, not the one kept last
+    put_advisory(a, csaf_doc("ORDER-1", "10", initial="2024-01-10T00:00:00Z",
+                             current="2024-03-01T00:00:00Z"))
+    put_advisory(a, csaf_doc("ORDER-1", "9", initial="2024-01-10T00:00:00Z",
+                             current="2024-02-01T00:00:00Z"))
+    assert publish(a, "ORDER-1")["version"] == "10"
+    assert publish(a, "ORDER-1", version="9")["replaced"] == ["white/2024/order-1.json"]
 
 
 def test_received_advisory_onward(provider):
