@@ -89,6 +89,9 @@ $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libparley.a $(BUILD)/.flags
 $(BUILD)/bench_desk: bench/bench_desk.c $(BUILD)/libparley.a $(BUILD)/.flags
 	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
 
+$(BUILD)/bench_csaf: bench/bench_csaf.c $(BUILD)/libparley.a $(BUILD)/.flags
+	$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PKG_LIBS)
+
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory programs
@@ -169,11 +172,12 @@ fuzz-smoke: $(FUZZ_BINS)
 bench:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory programs $(BUILD)/bench_log $(BUILD)/bench_policy \
-		$(BUILD)/bench_desk
+		$(BUILD)/bench_desk $(BUILD)/bench_csaf
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_console.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_share.py
 	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_csafpub.py
+	@PARLEY_BIN=$(abspath $(BUILD)) $(PYTHON) bench/bench_advisory.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

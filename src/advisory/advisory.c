@@ -229,12 +229,17 @@ prio_of(const json_t *req)
 
 /* ---- import ---- */
 
-/* What an update does: the peers that had an earlier version. */
+/* What an update does: the peers that had an earlier version and none
+ * as late as this one.  The sendings are read first (peers[]), then the
+ * update queued, so nothing is written under the open read. */
 struct update {
 	struct advisory *a;
 	const struct held *h;
 	const char *prio;
 	json_t *sent, *refused;
+	int64_t *peers;		/* peer ids, each once, in the store's order */
+	unsigned char *later;	/* 1 at i: peers[i] has this version or a later one */
+	size_t n, cap;
 	status rc;
 };
 
@@ -249,37 +254,73 @@ version_copy(void *arg, const struct store_advisory *x)
 	return 1;
 }
 
+/* update_seen - one sending of an earlier or later version */
 static int
-update_one(void *arg, const struct store_advisory_sent *s)
+update_seen(void *arg, const struct store_advisory_sent *s)
 {
 	struct update *u = arg;
 	struct version_of had = { "" };
-	char id[STAMP_UUID_LEN];
-	const char *why = NULL;
-	struct peer *p;
+	size_t i;
 
-	if (store_advisory_get(node_store(u->a->n), s->advisory, version_copy, &had) != ST_OK)
-		return 0;
+	if (store_advisory_get(node_store(u->a->n), s->advisory, version_copy, &had) != ST_OK) {
+		u->rc = ST_DB;
+		return 1;
+	}
+	for (i = 0; i < u->n && u->peers[i] != s->peer_id; i++)
+		;
+	if (i == u->n) {
+		if (u->n == u->cap) {
+			size_t cap = u->cap ? u->cap * 2 : 16;
+			int64_t *p = realloc(u->peers, cap * sizeof *p);
+			unsigned char *l = p ? realloc(u->later, cap) : NULL;
+
+			if (p)
+				u->peers = p;
+			if (!l) {
+				u->rc = ST_NOMEM;
+				return 1;
+			}
+			u->later = l;
+			u->cap = cap;
+		}
+		u->peers[u->n] = s->peer_id;
+		u->later[u->n++] = 0;
+	}
 	if (csaf_version_cmp(had.v, u->h->version) >= 0)
-		return 0;	/* it has this version or a later one */
-	p = peers_by_id(u->a->ps, s->peer_id);
-	if (!p) {
-		json_array_append_new(u->refused, json_pack("{s:I, s:s}", "peer_id",
-		    (json_int_t)s->peer_id, "error", "no longer pinned"));
-		return 0;
-	}
-	u->rc = queue_one(u->a, u->h, p, u->prio, id, &why);
-	if (u->rc == ST_DB || u->rc == ST_FULL || u->rc == ST_CORRUPT || u->rc == ST_NOMEM)
-		return 1;	/* the transaction is lost */
-	if (u->rc) {
-		/* an agreement that no longer allows it: said, not fatal */
-		json_array_append_new(u->refused, json_pack("{s:s, s:s}", "peer", p->name,
-		    "error", why ? why : status_str(u->rc)));
-		u->rc = ST_OK;
-		return 0;
-	}
-	json_array_append_new(u->sent, json_pack("{s:s, s:s}", "peer", p->name, "msg", id));
+		u->later[i] = 1;	/* it has this version or a later one */
 	return 0;
+}
+
+/* update_send - queue the update to every peer that needs it, in the
+ * caller's transaction; ST_OK unless the transaction is lost. */
+static status
+update_send(struct update *u)
+{
+	char id[STAMP_UUID_LEN];
+
+	for (size_t i = 0; i < u->n; i++) {
+		struct peer *p = u->later[i] ? NULL : peers_by_id(u->a->ps, u->peers[i]);
+		const char *why = NULL;
+		status rc;
+
+		if (u->later[i])
+			continue;
+		if (!p) {
+			json_array_append_new(u->refused, json_pack("{s:I, s:s}", "peer_id",
+			    (json_int_t)u->peers[i], "error", "no longer pinned"));
+			continue;
+		}
+		rc = queue_one(u->a, u->h, p, u->prio, id, &why);
+		if (rc == ST_DB || rc == ST_FULL || rc == ST_CORRUPT || rc == ST_NOMEM)
+			return rc;	/* the transaction is lost */
+		if (rc)	/* an agreement that no longer allows it: said, not fatal */
+			json_array_append_new(u->refused, json_pack("{s:s, s:s}", "peer", p->name,
+			    "error", why ? why : status_str(rc)));
+		else
+			json_array_append_new(u->sent, json_pack("{s:s, s:s}", "peer", p->name,
+			    "msg", id));
+	}
+	return ST_OK;
 }
 
 /* keep - read doc and keep it as a version of origin (0: ours; else
@@ -368,11 +409,16 @@ import(struct advisory *a, const json_t *req)
 		return fail("store error: %s", status_str(rc));
 	}
 	rc = keep(a, buf_str(&doc), doc.len, 0, "", &h, &held_already, &rep, why);
-	u = (struct update){ a, &h, prio_of(req), json_array(), json_array(), ST_OK };
+	u = (struct update){ .a = a, .h = &h, .prio = prio_of(req), .sent = json_array(),
+		.refused = json_array() };
 	if (!rc && !held_already && a->e)
-		rc = store_advisory_recipients(st, h.ns, h.tracking, update_one, &u);
+		rc = store_advisory_recipients(st, h.ns, h.tracking, update_seen, &u);
 	if (!rc)
 		rc = u.rc;
+	if (!rc && !held_already && a->e)
+		rc = update_send(&u);
+	free(u.peers);
+	free(u.later);
 	if (!rc)
 		rc = store_commit(st);
 	else

@@ -53,13 +53,10 @@ static const char *const asql[] = {
 	    " queued_ms) VALUES (?1, ?2, ?3, ?4)",
 	[A_S_LIST - STORE_SQ_ADVISORY] = "SELECT advisory, peer_id, msg, queued_ms"
 	    " FROM advisory_sent WHERE advisory = ?1 ORDER BY queued_ms, peer_id",
-	/* per peer, its sending of the newest version it was sent */
 	[A_RECIP - STORE_SQ_ADVISORY] = "SELECT s.advisory, s.peer_id, s.msg, s.queued_ms"
 	    " FROM advisory_sent s JOIN advisory a ON a.row = s.advisory"
 	    " WHERE a.origin = 0 AND a.ns = ?1 AND a.tracking = ?2"
-	    " AND s.advisory = (SELECT max(s2.advisory) FROM advisory_sent s2"
-	    " JOIN advisory a2 ON a2.row = s2.advisory WHERE s2.peer_id = s.peer_id"
-	    " AND a2.origin = 0 AND a2.ns = ?1 AND a2.tracking = ?2) ORDER BY s.peer_id",
+	    " ORDER BY s.peer_id, s.advisory",
 };
 
 static sqlite3_stmt *

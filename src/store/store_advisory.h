@@ -84,9 +84,10 @@ status store_advisory_sent_add(struct store *st, const struct store_advisory_sen
  * ST_OK when there are none. */
 status store_advisory_sent_list(struct store *st, int64_t row, store_advisory_sent_cb cb,
     void *arg) WUR;
-/* store_advisory_recipients - the peers that were sent any version of
- * our (origin 0) advisory (ns, tracking): the one sending of each peer's
- * newest version, by peer.  ST_OK when there are none. */
+/* store_advisory_recipients - every sending of any version of our
+ * (origin 0) advisory (ns, tracking), by peer, then in the order the
+ * versions were kept (which need not be their tracking order: the caller
+ * compares versions).  ST_OK when there are none. */
 status store_advisory_recipients(struct store *st, const char *ns, const char *tracking,
     store_advisory_sent_cb cb, void *arg) WUR;
 

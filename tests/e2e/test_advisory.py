@@ -212,6 +212,20 @@ def test_update_reaches_everyone_who_had_the_earlier_version(make_node, top):
     wait_for(lambda: listed(c, "--from", "alpha"), 30, "charlie to hold version 2")
 
 
+def test_update_compares_versions_not_the_order_kept(make_node, top):
+    """A partner that had version 3 gets no update when version 2 is
+    imported later, though version 1 was the last one sent to it."""
+    a, b = pair(make_node)
+    a.cli("advisory", "import", write(top[0], "v3.json", advisory(version="3")))
+    a.json("advisory", "send", "PARLEY-2026-0001", "--to", "bravo")
+    a.cli("advisory", "import", write(top[0], "v1.json", advisory(version="1")))
+    a.json("advisory", "send", "PARLEY-2026-0001", "--version", "1", "--to", "bravo")
+    imp = a.json("advisory", "import", write(top[0], "v2.json", advisory(version="2")))
+    assert imp["updates"] == []
+    wait_for(lambda: len(listed(b, "--from", "alpha")) == 2, 30, "bravo to hold 3 and 1")
+    assert sorted(r["version"] for r in listed(b, "--from", "alpha")) == ["1", "3"]
+
+
 def test_overdue_acknowledgement(make_node, top):
     """An advisory nobody acknowledges within the agreement's deadline is
     overdue at the sender: its timeline says so and the desk signs an
