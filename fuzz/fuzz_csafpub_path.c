@@ -1,8 +1,8 @@
 /* fuzz_csafpub_path.c - what the CSAF provider reads from a request and a
  * user's labels, on any input: csafpub_path_parse (the path after
- * /.well-known/csaf/), csafpub_tlp_list and csafpub_filename.  No crash;
+ * /.well-known/csaf/), csafpub_tlp_list, and csaf_filename's names.  No crash;
  * a path read names a label's folder, a year of four digits and, for a
- * document, a file name csafpub_filename could have made, which parses
+ * document, a file name csaf_filename could have made, which parses
  * back to itself; a file name made is one csafpub_path_parse takes.
  */
 #include <stdint.h>
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (csafpub_tlp_list(text, &mask) == ST_OK &&
 	    (mask == 0 || (mask & 1u) || mask >= (1u << CSAFPUB_NTLP)))
 		abort();
-	if (csafpub_filename(text, name) == ST_OK) {
+	if (csaf_filename(text, name) == ST_OK) {
 		snprintf(again, sizeof again, "white/2024/%s", name);
 		if (csafpub_path_parse(again, &cq) != ST_OK || cq.kind != CSAFPUB_DOC)
 			abort();

@@ -44,7 +44,8 @@ int cli_taxii(int argc, char **argv);
 int cli_advisory(int argc, char **argv);
 int cli_csaf(int argc, char **argv);
 /* parley advisory publish | unpublish (cli_csaf.c), for the advisory
- * verb to dispatch to: argv[0] is "publish" or "unpublish". */
+ * verb to dispatch to: argv[0] is "publish" or "unpublish", the rest its
+ * operands and options, read with a getopt started afresh. */
 int cli_advisory_publish(int argc, char **argv);
 int cli_advisory_unpublish(int argc, char **argv);
 

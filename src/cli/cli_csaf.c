@@ -102,6 +102,7 @@ pub_args(int argc, char **argv, int is_publish)
 	const char *dir = NULL, *version = NULL;
 	int ch, json = 0;
 
+	optind = 0;	/* glibc: start again, whatever the caller's getopt did */
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': dir = optarg; break;

@@ -395,7 +395,7 @@ static status
 list_add(struct csafpub *p, const struct store_csafpub_doc *d)
 {
 	struct csafpub_item it = { d->seq, d->path, d->tracking, d->title, d->initial_ms,
-		d->current_ms, d->published_ms };
+		d->current_ms, d->published_ms, d->initial, d->current };
 	struct csafpub_path cp;
 	char rest[CSAFPUB_FILE_MAX + 32];
 
@@ -432,6 +432,7 @@ struct pick {
 	char tracking[STORE_ADVISORY_TEXT_MAX + 1], ver[STORE_ADVISORY_TEXT_MAX + 1];
 	char title[STORE_ADVISORY_TEXT_MAX + 1], tlp[16];
 	int64_t initial_ms, current_ms;
+	char initial[STORE_CSAFPUB_DATE_MAX + 1], current[STORE_CSAFPUB_DATE_MAX + 1];
 	char *doc;
 	size_t doc_len;
 	int found;
@@ -443,8 +444,10 @@ pick_row(void *arg, const struct store_advisory *a)
 	struct pick *k = arg;
 	char *doc;
 
-	/* ours before a peer's; then the one kept last */
-	if (k->found && k->origin == 0 && a->origin != 0)
+	/* ours before a peer's; then the newest version (csaf_version_cmp),
+	 * whatever order they were kept in; then the one kept last */
+	if (k->found && ((k->origin == 0) != (a->origin == 0) ? k->origin == 0 :
+	    csaf_version_cmp(a->version, k->ver) < 0))
 		return 0;
 	if (!(doc = malloc(a->doc_len + 1)))
 		return 0;
@@ -507,6 +510,25 @@ hex(const uint8_t *h, size_t n, char *out)
 	sodium_bin2hex(out, 2 * n + 1, h, n);
 }
 
+/* written_dates - the document's release dates as it writes them, for
+ * changes.csv and the feed ("" when not strings of at most
+ * STORE_CSAFPUB_DATE_MAX bytes: the listings then write the ms). */
+static void
+written_dates(struct pick *k)
+{
+	json_t *j = json_loadb(k->doc, k->doc_len, 0, NULL), *tr;
+	const char *i, *c;
+
+	tr = json_object_get(json_object_get(j, "document"), "tracking");
+	i = json_string_value(json_object_get(tr, "initial_release_date"));
+	c = json_string_value(json_object_get(tr, "current_release_date"));
+	snprintf(k->initial, sizeof k->initial, "%s", i && strlen(i) <= STORE_CSAFPUB_DATE_MAX ?
+	    i : "");
+	snprintf(k->current, sizeof k->current, "%s", c && strlen(c) <= STORE_CSAFPUB_DATE_MAX ?
+	    c : "");
+	json_decref(j);
+}
+
 /* unlist - publications o no longer listed in memory. */
 static void
 unlist(struct csafpub *p, const struct olds *o, int64_t ms)
@@ -558,7 +580,7 @@ api_publish(struct csafpub *p, const json_t *req)
 		return fail("the advisory has no TLP label (document.distribution.tlp.label):"
 		    " label it to publish it");
 	}
-	if (csafpub_filename(k.tracking, file) != ST_OK) {
+	if (csaf_filename(k.tracking, file) != ST_OK) {
 		free(k.doc);
 		return fail("the tracking id makes no file name");
 	}
@@ -601,6 +623,9 @@ api_publish(struct csafpub *p, const json_t *req)
 	d.sha256 = h256;
 	d.sha512 = h512;
 	d.sig = sig;
+	written_dates(&k);
+	d.initial = k.initial;
+	d.current = k.current;
 	if ((rc = store_begin(st)) != ST_OK)
 		goto out;
 	for (size_t i = 0; !rc && i < o->n; i++)
@@ -617,7 +642,7 @@ api_publish(struct csafpub *p, const json_t *req)
 	unlist(p, o, now);
 	{
 		struct csafpub_item it = { seq, path, k.tracking, k.title, k.initial_ms,
-			k.current_ms, now };
+			k.current_ms, now, k.initial, k.current };
 
 		if (csafpub_list_add(p->lists[t], &it, now) != ST_OK)
 			diag_warn("csaf: publication %lld kept but not listed until restart",
@@ -901,8 +926,13 @@ csafpub_new(struct http *h, struct node *n, struct advisory *adv, struct csafpub
 		}
 	}
 	if (!rc) {
+		int64_t now = stamp_now_ms();
+
 		if (!p->changed_ms)
-			p->changed_ms = stamp_now_ms();
+			p->changed_ms = now;
+		for (int t = 0; t < CSAFPUB_NTLP; t++)	/* a feed never changed: from now */
+			if (!csafpub_list_changed(p->lists[t]))
+				csafpub_list_touch(p->lists[t], now);
 		rc = make_meta(p);
 	}
 	if (!rc)

@@ -53,8 +53,9 @@ void csafpub_free(struct csafpub *p);
  *   {"op":"csaf_publish","id":TRACKING[,"version":V]}
  *       -> {"ok":true,"tracking_id","version","tlp","path","url","seq",
  *           "held":false,"replaced":[PATH...]}  (held true: that version is
- *          listed already).  Default: the newest version held of our own
- *          (else of a peer's); one received from a peer only when
+ *          listed already).  Default: the newest version held
+ *          (csaf_version_cmp) of our own (else of a peer's); one received
+ *          from a peer only when
  *          advisory_onward_ok allows, else {"ok":false,"error":its reason}.
  *   {"op":"csaf_unpublish","id":TRACKING}
  *       -> {"ok":true,"withdrawn":[PATH...]}: out of every listing and

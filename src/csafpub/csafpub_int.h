@@ -9,11 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fmt/csaf.h"
 #include "util/buf.h"
 #include "util/status.h"
 
 #define CSAFPUB_ROOT "/.well-known/csaf/"
-#define CSAFPUB_FILE_MAX 256	/* a document's file name, with the NUL */
+#define CSAFPUB_FILE_MAX CSAF_FILENAME_MAX	/* a document's file name, with the NUL */
 #define CSAFPUB_LISTING_MAX (1u << 30)	/* bytes of one listing or feed */
 
 /* The TLP labels CSAF 2.0 knows, each with a folder of its own. */
@@ -29,11 +30,6 @@ status csafpub_tlp_parse(const char *label, enum csafpub_tlp *out) WUR;
  * spaces), as a mask of 1 << enum csafpub_tlp; ST_INVALID for an unknown
  * label, WHITE (public already), an empty item or an empty list. */
 status csafpub_tlp_list(const char *s, unsigned *mask) WUR;
-
-/* csafpub_filename - the file name of CSAF 2.0 section 5.1 for tracking
- * id id: lower case, each run of characters outside [+\-a-z0-9] one "_",
- * then ".json".  ST_INVALID for an empty id or one too long. */
-status csafpub_filename(const char *id, char out[static CSAFPUB_FILE_MAX]) WUR;
 
 /* What a path under CSAFPUB_ROOT names. */
 enum csafpub_kind {
@@ -56,7 +52,8 @@ struct csafpub_path {
 };
 /* csafpub_path_parse - p (the decoded path after CSAFPUB_ROOT) into *out;
  * a folder with or without its final "/".  ST_NOTFOUND for anything the
- * distribution does not hold by its form.  Pure; any input. */
+ * distribution does not hold by its form (a document's name is one
+ * csaf_filename could make).  Pure; any input. */
 status csafpub_path_parse(const char *p, struct csafpub_path *out) WUR;
 
 /* One published document as a listing holds it. */
@@ -65,6 +62,9 @@ struct csafpub_item {
 	const char *path;	/* "white/2024/NAME.json" */
 	const char *tracking, *title;
 	int64_t initial_ms, current_ms, published_ms;
+	/* the release dates as the document writes them; "" or NULL: from
+	 * the ms above */
+	const char *initial, *current;
 };
 
 /* The listings of one TLP label: index.txt, changes.csv, the ROLIE feed and

@@ -11,7 +11,7 @@
  *
  * SECURITY: titles and tracking ids are the advisory's text: they reach
  * the feed only through jansson (JSON-escaped) and the folders' pages not
- * at all (only paths, which csafpub_filename made of [+\-a-z0-9_.]).
+ * at all (only paths, which csaf_filename made of [+\-a-z0-9_.]).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,42 +85,9 @@ csafpub_tlp_list(const char *s, unsigned *mask)
 	}
 }
 
-status
-csafpub_filename(const char *id, char out[static CSAFPUB_FILE_MAX])
-{
-	size_t o = 0;
-	int run = 0;
-
-	out[0] = '\0';
-	if (!id || !*id)
-		return ST_INVALID;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-		unsigned char c = *p;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-') {
-			if (o + 1 >= CSAFPUB_FILE_MAX - 5)
-				goto long_;
-			out[o++] = (char)c;
-			run = 0;
-		} else if (!run) {
-			if (o + 1 >= CSAFPUB_FILE_MAX - 5)
-				goto long_;
-			out[o++] = '_';
-			run = 1;
-		}
-	}
-	memcpy(out + o, ".json", 6);
-	return ST_OK;
-long_:
-	out[0] = '\0';
-	return ST_INVALID;
-}
-
 /* ---- paths ---- */
 
-/* name_ok - p[0..n) is a file name csafpub_filename can make. */
+/* name_ok - p[0..n) is a file name csaf_filename can make. */
 static int
 name_ok(const char *p, size_t n)
 {
@@ -305,6 +272,22 @@ dupf(size_t *n, const char *fmt, ...)
 	return s;
 }
 
+#define DATE_MAX 48
+
+/* date - a release date as the document wrote it when that is given and
+ * made only of what RFC 3339 uses (it goes into CSV and JSON as is), else
+ * ms in UTC. */
+static void
+date(const char *written, int64_t ms, char out[static DATE_MAX])
+{
+	size_t n = written ? strlen(written) : 0;
+
+	if (n && n < DATE_MAX && strspn(written, "0123456789-:.TZtz+") == n)
+		memcpy(out, written, n + 1);
+	else
+		stamp_format(ms, out);
+}
+
 /* rel - the path relative to the label's folder: "2024/NAME.json". */
 static const char *
 rel(const char *path)
@@ -319,8 +302,7 @@ rel(const char *path)
 static char *
 entry_json(const struct csafpub_list *l, const struct csafpub_item *it, size_t *n)
 {
-	char url[1024], pub[STAMP_TIME_LEN], upd[STAMP_TIME_LEN], h256[1040], h512[1040],
-	    asc[1040];
+	char url[1024], pub[DATE_MAX], upd[DATE_MAX], h256[1040], h512[1040], asc[1040];
 	json_t *j;
 	char *s;
 
@@ -328,8 +310,8 @@ entry_json(const struct csafpub_list *l, const struct csafpub_item *it, size_t *
 	snprintf(h256, sizeof h256, "%s.sha256", url);
 	snprintf(h512, sizeof h512, "%s.sha512", url);
 	snprintf(asc, sizeof asc, "%s.asc", url);
-	stamp_format(it->initial_ms, pub);
-	stamp_format(it->current_ms, upd);
+	date(it->initial, it->initial_ms, pub);
+	date(it->current, it->current_ms, upd);
 	j = json_pack("{s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}],"
 	    " s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
 	    "id", it->tracking, "title", it->title,
@@ -370,7 +352,7 @@ status
 csafpub_list_add(struct csafpub_list *l, const struct csafpub_item *it, int64_t changed_ms)
 {
 	struct ent *e = calloc(1, sizeof *e);
-	char cur[STAMP_TIME_LEN];
+	char cur[DATE_MAX];
 	const char *r;
 	size_t lo = 0, hi;
 
@@ -378,7 +360,7 @@ csafpub_list_add(struct csafpub_list *l, const struct csafpub_item *it, int64_t 
 		return ST_NOMEM;
 	e->seq = it->seq;
 	e->current_ms = it->current_ms;
-	stamp_format(it->current_ms, cur);
+	date(it->current, it->current_ms, cur);
 	r = rel(it->path);
 	e->year = (int)strtol(r, NULL, 10);	/* the path's year folder */
 	e->path = strdup(it->path);

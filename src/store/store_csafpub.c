@@ -15,7 +15,8 @@ const char store_csafpub_schema_v16[] =
     "CREATE TABLE csafpub_doc(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     " advisory INTEGER NOT NULL REFERENCES advisory(row), path TEXT NOT NULL,"
     " published_ms INTEGER NOT NULL, withdrawn_ms INTEGER NOT NULL,"
-    " sha256 TEXT NOT NULL, sha512 TEXT NOT NULL, sig TEXT NOT NULL);"
+    " sha256 TEXT NOT NULL, sha512 TEXT NOT NULL, sig TEXT NOT NULL,"
+    " initial TEXT NOT NULL, current TEXT NOT NULL);"
     "CREATE UNIQUE INDEX csafpub_doc_listed ON csafpub_doc(path) WHERE withdrawn_ms = 0;"
     "CREATE INDEX csafpub_doc_advisory ON csafpub_doc(advisory);"
     "CREATE TABLE csafpub_user(name TEXT PRIMARY KEY, tlp TEXT NOT NULL,"
@@ -33,12 +34,13 @@ _Static_assert(P__END <= STORE_SQ_SLOTS, "store_csafpub.c has more queries than 
 
 #define COLS "d.seq, d.advisory, d.published_ms, d.withdrawn_ms, d.path, d.sha256," \
 	" d.sha512, d.sig, a.tracking, a.version, a.title, a.tlp, a.origin, a.initial_ms," \
-	" a.current_ms"
+	" a.current_ms, d.initial, d.current"
 #define FROM " FROM csafpub_doc d JOIN advisory a ON a.row = d.advisory"
 
 static const char *const psql[] = {
 	[P_ADD - STORE_SQ_CSAFPUB] = "INSERT INTO csafpub_doc(advisory, path, published_ms,"
-	    " withdrawn_ms, sha256, sha512, sig) VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)",
+	    " withdrawn_ms, sha256, sha512, sig, initial, current)"
+	    " VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8)",
 	[P_WITHDRAW - STORE_SQ_CSAFPUB] = "UPDATE csafpub_doc SET withdrawn_ms = ?2"
 	    " WHERE seq = ?1 AND withdrawn_ms = 0",
 	[P_LISTED - STORE_SQ_CSAFPUB] = "SELECT " COLS FROM " WHERE d.withdrawn_ms = 0"
@@ -84,7 +86,9 @@ store_csafpub_add(struct store *st, const struct store_csafpub_doc *d, int64_t *
 
 	if (!text_ok(d->path, STORE_CSAFPUB_PATH_MAX) || !text_ok(d->sha256, 64) ||
 	    !text_ok(d->sha512, 128) || !text_ok(d->sig, STORE_CSAFPUB_SIG_MAX) ||
-	    d->withdrawn_ms != 0)
+	    d->withdrawn_ms != 0 || !d->initial || !d->current ||
+	    strlen(d->initial) > STORE_CSAFPUB_DATE_MAX ||
+	    strlen(d->current) > STORE_CSAFPUB_DATE_MAX)
 		return ST_INVALID;
 	s = q_(st, P_ADD);
 	sqlite3_bind_int64(s, 1, d->advisory);
@@ -93,6 +97,8 @@ store_csafpub_add(struct store *st, const struct store_csafpub_doc *d, int64_t *
 	store_sq_text(s, 4, d->sha256);
 	store_sq_text(s, 5, d->sha512);
 	store_sq_text(s, 6, d->sig);
+	store_sq_text(s, 7, d->initial);
+	store_sq_text(s, 8, d->current);
 	if ((rc = store_sq_run(s)) != ST_OK)
 		return rc;	/* the path listed already: ST_EXISTS */
 	*seq = sqlite3_last_insert_rowid(sqlite3_db_handle(s));
@@ -137,11 +143,13 @@ doc_row(sqlite3_stmt *s, void *arg)
 		.origin = sqlite3_column_int64(s, 12),
 		.initial_ms = sqlite3_column_int64(s, 13),
 		.current_ms = sqlite3_column_int64(s, 14),
+		.initial = store_sq_col(s, 15),
+		.current = store_sq_col(s, 16),
 	};
 
-	if (sqlite3_column_count(s) > 15) {
-		d.doc = sqlite3_column_blob(s, 15);
-		d.doc_len = (size_t)sqlite3_column_bytes(s, 15);
+	if (sqlite3_column_count(s) > 17) {
+		d.doc = sqlite3_column_blob(s, 17);
+		d.doc_len = (size_t)sqlite3_column_bytes(s, 17);
 		if (!d.doc)
 			d.doc = "";
 	}

@@ -25,6 +25,7 @@ struct store;
 #define STORE_CSAFPUB_TLP_MAX 64	/* "GREEN,AMBER,RED" and the like */
 #define STORE_CSAFPUB_PATH_MAX 300	/* "<tlp>/<year>/<filename>" */
 #define STORE_CSAFPUB_SIG_MAX 16384	/* an ASCII-armoured signature */
+#define STORE_CSAFPUB_DATE_MAX 40	/* a release date as written */
 
 /* One publication, with what the advisory version says of itself.
  * Strings and doc are valid during the callback only; doc is NULL
@@ -37,6 +38,9 @@ struct store_csafpub_doc {
 	const char *path;	/* "white/2024/example_-_2024-001.json" */
 	const char *sha256, *sha512;	/* lower-case hex of doc */
 	const char *sig;	/* the detached ASCII-armoured OpenPGP signature */
+	/* tracking.initial_release_date and current_release_date as the
+	 * document writes them ("": not kept; then from the ms below) */
+	const char *initial, *current;
 	/* the advisory version's (read only; ignored by store_csafpub_add) */
 	const char *tracking, *version, *title, *tlp;
 	int64_t origin, initial_ms, current_ms;

@@ -371,11 +371,55 @@ test_load_write(void **state)
 	assert_int_equal(config_load(path, &back), ST_NOTFOUND);
 }
 
+/* The CSAF provider's settings: a base URL, a category, a name. */
+static void
+test_csaf(void **state)
+{
+	static const struct {
+		const char *url;
+		int ok;
+	} urls[] = {
+		{ "https://csaf.example.org", 1 }, { "https://csaf.example.org:8443", 1 },
+		{ "https://example.org/security/csaf", 1 }, { "https://[::1]:7445", 1 },
+		{ "https://[::1]/x", 1 }, { "https://10.0.0.5", 1 },
+		{ "http://example.org", 0 }, { "https://example.org/", 0 },
+		{ "https://example.org/a//b", 0 }, { "https://example.org/a b", 0 },
+		{ "https://example.org/a?b", 0 }, { "https://example.org/a#b", 0 },
+		{ "https://", 0 }, { "https://:443", 0 }, { "example.org", 0 },
+	};
+	char why[CONFIG_WHY_MAX];
+	struct config c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+		if (config_url_ok(urls[i].url) != urls[i].ok)
+			fail_msg("config_url_ok(\"%s\") should be %d", urls[i].url, urls[i].ok);
+	assert_true(config_category_ok("vendor"));
+	assert_false(config_category_ok("Vendor"));
+	check_rc("defaults", parse("{" BASE "," EPS "}", &c, why), ST_OK, why);
+	assert_string_equal(c.csaf_listen, "");
+	assert_string_equal(c.csaf_publisher_category, "coordinator");
+	check_rc("every CSAF setting", parse("{" BASE "," EPS ",\"csaf_listen\":"
+	    "\"http://127.0.0.1:7482\",\"csaf_base_url\":\"https://csaf.example.org\","
+	    "\"csaf_publisher_category\":\"vendor\",\"csaf_publisher_name\":\"Example PSIRT\","
+	    "\"csaf_publisher_namespace\":\"https://example.org\"}", &c, why), ST_OK, why);
+	assert_string_equal(c.csaf_base_url, "https://csaf.example.org");
+	assert_string_equal(c.csaf_publisher_name, "Example PSIRT");
+	check_rc("plain HTTP not on loopback", parse("{" BASE "," EPS ",\"csaf_listen\":"
+	    "\"http://10.0.0.5:7482\"}", &c, why), ST_INVALID, why);
+	assert_non_null(strstr(why, "csaf_listen"));
+	check_rc("a control character in a name", parse("{" BASE "," EPS ","
+	    "\"csaf_publisher_name\":\"a\\u001bb\"}", &c, why), ST_INVALID, why);
+	check_rc("an unknown category", parse("{" BASE "," EPS ","
+	    "\"csaf_publisher_category\":\"cert\"}", &c, why), ST_INVALID, why);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_csaf),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_set_legacy_and_unset),

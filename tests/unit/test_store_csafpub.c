@@ -2,7 +2,7 @@
  * publications (one listed per path, withdrawn and kept, a document read
  * back with its advisory's fields), users with their tokens' hashes; and
  * what is pure in the provider (csafpub_int.h): the paths of the
- * distribution, the names of section 5.1, TLP labels, and the listings
+ * distribution, the names of section 5.1 it takes, TLP labels, and the listings
  * changed by one publication at a time.
  */
 #include <stdarg.h>
@@ -64,7 +64,8 @@ test_publications(void **state)
 	    "WHITE"), seq1 = 0, seq2 = 0, ms = 0, n = 0;
 	struct store_csafpub_doc d = { .advisory = r1, .published_ms = 10,
 		.path = "white/2024/ex-1.json", .sha256 = "aa", .sha512 = "bb",
-		.sig = "-----BEGIN PGP SIGNATURE-----" };
+		.sig = "-----BEGIN PGP SIGNATURE-----", .initial = "2024-03-01T00:00:00Z",
+		.current = "" };
 	char seen[512] = "";
 
 	EXPECT(store_csafpub_add(f->st, &d, &seq1), ST_OK);
@@ -160,28 +161,23 @@ test_users(void **state)
 
 /* ---- what is pure ---- */
 
+/* Every name csaf_filename (fmt/csaf.h) makes is one the paths take. */
 static void
 test_filename(void **state)
 {
-	static const struct { const char *id, *want; } cases[] = {
-		{ "Example Company - 2019-YH3234", "example_company_-_2019-yh3234.json" },
-		{ "RHBA-2019:0024", "rhba-2019_0024.json" },
-		{ "cisco-sa-20190513-secureboot", "cisco-sa-20190513-secureboot.json" },
-		{ "a//b  c+d", "a_b_c+d.json" },
-		{ "Ünïcode", "_n_code.json" },
-	};
-	char out[CSAFPUB_FILE_MAX], big[400];
+	static const char *const ids[] = { "Example Company - 2019-YH3234", "RHBA-2019:0024",
+		"cisco-sa-20190513-secureboot", "a//b  c+d", "\xc3\x9c" "n\xc3\xaf" "code" };
+	char out[CSAF_FILENAME_MAX], path[CSAF_FILENAME_MAX + 16];
+	struct csafpub_path cp;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		EXPECT(csafpub_filename(cases[i].id, out), ST_OK);
-		assert_string_equal(out, cases[i].want);
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		EXPECT(csaf_filename(ids[i], out), ST_OK);
+		snprintf(path, sizeof path, "amber/2019/%s", out);
+		EXPECT(csafpub_path_parse(path, &cp), ST_OK);
+		assert_int_equal(cp.kind, CSAFPUB_DOC);
+		assert_string_equal(cp.doc, path);
 	}
-	EXPECT(csafpub_filename("", out), ST_INVALID);
-	memset(big, 'a', sizeof big - 1);
-	big[sizeof big - 1] = '\0';
-	EXPECT(csafpub_filename(big, out), ST_INVALID);
-	assert_string_equal(out, "");
 }
 
 static void
@@ -271,7 +267,7 @@ static struct csafpub_item
 item(int64_t seq, const char *path, const char *tracking, int64_t current_ms)
 {
 	struct csafpub_item it = { seq, path, tracking, "A \"title\" <b>", 1709251200000,
-		current_ms, 5 };
+		current_ms, 5, NULL, NULL };
 
 	return it;
 }
@@ -323,6 +319,18 @@ test_listings(void **state)
 		    "1970-01-01T00:00:00.013Z");
 	}
 	json_decref(j);
+	/* a date as the document writes it; one that is not a date's text is not */
+	it = item(5, "white/2024/e.json", "E", 500);
+	it.current = "2024-03-02T10:00:00+01:00";
+	EXPECT(csafpub_list_add(l, &it, 14), ST_OK);
+	it = item(6, "white/2024/f.json", "F", 400);
+	it.current = "2024\",\"evil";
+	EXPECT(csafpub_list_add(l, &it, 15), ST_OK);
+	EXPECT(csafpub_list_changes(l, &p, &n), ST_OK);
+	assert_non_null(strstr(p, "\"2024/e.json\",\"2024-03-02T10:00:00+01:00\"\n"));
+	assert_non_null(strstr(p, "\"2024/f.json\",\"1970-01-01T00:00:00.400Z\"\n"));
+	assert_int_equal(csafpub_list_remove(l, 5, 16), 1);
+	assert_int_equal(csafpub_list_remove(l, 6, 17), 1);
 	assert_int_equal(csafpub_list_remove(l, 2, 20), 1);
 	assert_int_equal(csafpub_list_remove(l, 2, 21), 0);
 	assert_int_equal(csafpub_list_count(l), 3);
