@@ -221,10 +221,13 @@ $parley advisory validate sample-advisory.json
 $parley advisory import sample-advisory.json --dir alpha
 out=$($parley advisory send ALPHA-2026-0042 --to bravo --priority immediate --dir alpha 2>&1) || true
 printf '%s\n' "$out"
+advised=yes
 case $out in
 *"sent to bravo"*|*"had this version"*) ;;
-*) echo "(an agreement kept from an earlier run may not list csaf-advisory: make run-clean)"; exit 1 ;;
+*) echo "(an agreement kept from an earlier run may not list csaf-advisory: make run-clean)"
+   advised= ;;
 esac
+if [ -n "$advised" ]; then
 arrived() { $parley advisory list --from alpha --dir bravo | grep -q ALPHA-2026-0042; }
 wait_until arrived
 echo "--- bravo: the advisory, as its desk reads it"
@@ -241,6 +244,7 @@ $parley advisory publish ALPHA-2026-0042 --dir alpha || true
 $parley csaf --dir alpha
 meta=$($parley csaf --json --dir alpha | sed -n 's/.*"metadata_url": *"\([^"]*\)".*/\1/p')
 echo "  e.g.: curl --cacert $run/alpha/server.crt ${meta:-https://127.0.0.1:$((port + 30))/.well-known/csaf/provider-metadata.json}"
+fi
 
 say "The duty consoles (sign in with the demo password: demo password 1234)"
 echo "  alpha: http://127.0.0.1:$((port + 10))/  officer ana"
