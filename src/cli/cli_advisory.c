@@ -39,6 +39,7 @@
 #include "cli/cli.h"
 #include "fmt/csaf.h"
 #include "store/store_advisory.h"
+#include "store/store_csafpub.h"
 #include "store/store_desk.h"
 #include "store/store_peer.h"
 #include "util/buf.h"
@@ -109,7 +110,8 @@ static const char send_usage[] =
 static const char timeline_usage[] =
     "usage: parley advisory timeline ID [--version V] [--json] [--dir DIR]\n"
     "  when each partner was told of advisory ID: per version, its release\n"
-    "  date and when this node kept it, then per partner when it was sent, when\n"
+    "  date, when this node kept it and when its CSAF provider published it,\n"
+    "  then per partner when it was sent, when\n"
     "  the partner's signed receipt says it was received, the deadline for the\n"
     "  acknowledgement, when and by which officer it was acknowledged, and an\n"
     "  overdue notice if one was sent.  For an advisory received, when it\n"
@@ -546,8 +548,28 @@ show(const char *dir, const char *id, const char *version, const char *from, int
 
 struct tl {
 	struct store *st;
+	const char *id;
 	json_t *versions, *cur;	/* cur: the current version's "partners" */
 };
+
+/* The provider's listed publication of one version (store_csafpub.h). */
+struct pub_seek {
+	int64_t row;
+	json_t *v;
+};
+
+static int
+pub_row(void *arg, const struct store_csafpub_doc *d)
+{
+	struct pub_seek *k = arg;
+	char t[32];
+
+	if (d->advisory != k->row)
+		return 0;
+	json_object_set_new(k->v, "published", json_string(cli_time(d->published_ms, t)));
+	json_object_set_new(k->v, "published_path", json_string(d->path));
+	return 1;
+}
 
 static int
 item_copy(void *arg, const struct store_desk_item *it)
@@ -594,6 +616,15 @@ tl_version(void *arg, const struct store_advisory *a)
 	    "kept", "", "partners");
 
 	json_object_set_new(v, "kept", json_string(cli_time(a->added_ms, t)));
+	json_object_set_new(v, "published", json_null());	/* by the CSAF provider */
+	{
+		struct pub_seek k = { a->row, v };
+
+		status prc = store_csafpub_of(x->st, x->id, pub_row, &k);
+
+		if (prc && prc != ST_NOTFOUND)	/* ST_NOTFOUND: not published */
+			json_object_set_new(v, "error", json_string("store error"));
+	}
 	if (a->origin == 0) {
 		x->cur = json_object_get(v, "partners");
 		if (store_advisory_sent_list(x->st, a->row, tl_sent, x) != ST_OK)
@@ -622,7 +653,10 @@ timeline_text(const char *id, const json_t *vs)
 		    *h = json_object_get(v, "here");
 
 		printf("version %s (%s)", S(v, "version"), S(v, "from"));
-		printf(": released %s, kept here %s\n", S(v, "current_release_date"), S(v, "kept"));
+		printf(": released %s, kept here %s", S(v, "current_release_date"), S(v, "kept"));
+		if (json_is_string(json_object_get(v, "published")))
+			printf(", published by the provider %s", S(v, "published"));
+		printf("\n");
 		if (h) {
 			printf("  arrived %s", S(h, "received"));
 			printf("; acknowledged %s", S(h, "acknowledged"));
@@ -652,7 +686,7 @@ timeline_text(const char *id, const json_t *vs)
 static int
 timeline(const char *dir, const char *id, const char *version, int json)
 {
-	struct tl x = { NULL, json_array(), NULL };
+	struct tl x = { NULL, id, json_array(), NULL };
 	struct node *n;
 	status rc;
 

@@ -380,6 +380,11 @@ def test_update_unpublish_restart(provider):
     put_advisory(a, v2)
     r = publish(a, "UPD-1")
     assert r["version"] == "2" and r["replaced"] == ["white/2024/upd-1.json"]
+    # the timeline says when the provider published each version listed
+    tl = {v["version"]: v for v in a.json("advisory", "timeline", "UPD-1")["versions"]}
+    assert tl["2"]["published"] and tl["2"]["published_path"] == "white/2024/upd-1.json"
+    assert tl["1"]["published"] is None
+    assert "published by the provider" in a.cli("advisory", "timeline", "UPD-1").stdout
     c = Client(url)
     doc_path = ROOT + "white/2024/upd-1.json"
     assert c.ok(doc_path).content == v2
