@@ -111,10 +111,10 @@ static const char timeline_usage[] =
     "usage: parley advisory timeline ID [--version V] [--json] [--dir DIR]\n"
     "  when each partner was told of advisory ID: per version, its release\n"
     "  date, when this node kept it and when its CSAF provider published it,\n"
-    "  then per partner when it was sent, when\n"
-    "  the partner's signed receipt says it was received, the deadline for the\n"
-    "  acknowledgement, when and by which officer it was acknowledged, and an\n"
-    "  overdue notice if one was sent.  For an advisory received, when it\n"
+    "  then per partner when it was sent, when the partner's signed receipt\n"
+    "  says it was received, the deadline for the acknowledgement, when and\n"
+    "  by which officer it was acknowledged, and an overdue notice if one was\n"
+    "  sent.  For an advisory received, when it\n"
     "  arrived and who acknowledged it here.  parley evidence MSG proves each\n"
     "  delivery to a third party.\n";
 
