@@ -114,9 +114,8 @@ static const char timeline_usage[] =
     "  then per partner when it was sent, when the partner's signed receipt\n"
     "  says it was received, the deadline for the acknowledgement, when and\n"
     "  by which officer it was acknowledged, and an overdue notice if one was\n"
-    "  sent.  For an advisory received, when it\n"
-    "  arrived and who acknowledged it here.  parley evidence MSG proves each\n"
-    "  delivery to a third party.\n";
+    "  sent.  For an advisory received, when it arrived and who acknowledged\n"
+    "  it here.  parley evidence MSG proves each delivery to a third party.\n";
 
 /* ---- validate ---- */
 
