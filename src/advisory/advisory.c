@@ -507,8 +507,11 @@ send_to(struct advisory *a, const struct held *h, struct peer *p, const char *pr
 		    "peer", p->name, "error", why));
 		return ans;
 	}
-	if ((rc = store_begin(st)) != ST_OK)
+	if ((rc = store_begin(st)) != ST_OK) {
+		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
+		    "peer", p->name, "error", "store error"));
 		return ans;
+	}
 	rc = queue_one(a, h, p, prio, id, &w);
 	if (rc == ST_EXISTS) {
 		store_rollback(st);
