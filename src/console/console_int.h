@@ -82,4 +82,10 @@ status checkpage_routes(struct console *c) WUR;
 /* peerpage_routes - the peers page: /peers. */
 status peerpage_routes(struct console *c) WUR;
 
+/* advview_render - the CSAF advisory doc[0..len) as the message page
+ * shows it (advview.c), appended to b in language l.  Errors of csaf_read
+ * (ST_PARSE, ST_INVALID, ST_TOOBIG) before anything is appended; then
+ * b's. */
+status advview_render(struct buf *b, const char *doc, size_t len, enum template_lang l) WUR;
+
 #endif

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "console/console_int.h"
+#include "fmt/deskmsg.h"
 #include "fmt/envelope.h"
 #include "console/page.h"
 #include "console/words.h"
@@ -664,6 +665,7 @@ page(struct buf *b, struct view *x, const struct console_session *s)
 {
 	const struct message *m = &x->m;
 	enum template_lang l = x->l;
+	int shown = 0;
 	status rc;
 
 	rc = page_begin(b, l, PAGE_MESSAGE, NULL, m->subject[0] ? m->subject : W(words, l,
@@ -696,7 +698,15 @@ page(struct buf *b, struct view *x, const struct console_session *s)
 		rc = times(b, x);
 	if (!rc && x->is_form)
 		rc = form(b, x);
-	if (!rc && !x->is_form && m->body.len) {
+	if (!rc && !x->is_form && strcmp(m->type, DESK_TYPE_ADVISORY) == 0) {
+		status ra = advview_render(b, buf_str(&m->body), m->body.len, l);
+
+		if (ra == ST_OK)
+			shown = 1;	/* else not one csaf_read takes: its text below */
+		else if (ra != ST_PARSE && ra != ST_INVALID)
+			rc = ra;
+	}
+	if (!rc && !x->is_form && !shown && m->body.len) {
 		rc = buf_addf(b, "<h2 id=\"text\">%s</h2>\n<div class=\"body\">",
 		    W(words, l, "Text"));
 		if (!rc)

@@ -22,6 +22,7 @@ from browser_util import (audit, button, buttons, choose, chosen, field, focused
                           reload_until, ring_contrast, ring_seen, row, row_buttons, row_text,
                           shot, sign_in, tab_to, text_of, wait)
 from parley_e2e import peek, wait_for
+from test_advisory import advisory, write
 from test_desk import INCIDENT, item, send_form
 
 MESSAGE = re.compile(r"/message/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
@@ -207,6 +208,37 @@ def test_the_message_page_and_acknowledging_from_it(shared_consoles, browsers, s
          "bob's acknowledgement on ana's open page")
     assert "delivered at" in steps(ana)
     assert not buttons(ana, "Acknowledge")   # she sent it
+
+
+def test_an_advisory_read_and_acknowledged_from_its_page(shared_consoles, browsers,
+                                                        shared_top, axe):
+    """A CSAF advisory alpha sent is on bob's board; its page shows what a
+    duty officer needs (tracking id, TLP, products, the CVE with its CVSS
+    score, the remediations by category, no link to follow) instead of the
+    raw document, and bob acknowledges it there."""
+    a, b, url = shared_consoles
+    a.cli("advisory", "import", write(shared_top[0], "adv-console.json",
+                                      advisory(tracking="CONSOLE-2026-0001")))
+    sent = a.json("advisory", "send", "CONSOLE-2026-0001", "--to", "bravo")
+    mid = sent["sent"][0]["msg"]
+    bob = signed_in(browsers, url, "bravo", "bob")
+    wait(bob, lambda d: row(d, mid), "the advisory on bob's board")
+    bob.get(f"{url['bravo']}/message/{mid}")
+    wait(bob, lambda d: present(d, By.ID, "advisory"), "the advisory's page")
+    main = text_of(bob, "main")
+    for said in ("CONSOLE-2026-0001", "WHITE", "Widget 1.0", "CVE-2026-12345", "9.8",
+                 "CRITICAL", "vendor_fix", "Update to Widget 1.1.",
+                 "Remedies are information only"):
+        assert said in main, (said, main)
+    assert '"document"' not in main          # not the raw JSON
+    # the remediation's URL is shown, never a link
+    assert not bob.find_elements(By.CSS_SELECTOR, "main a[href^='https://vendor.example']")
+    shot(bob, "advisory-received", full=True)
+    audit(bob, "advisory-received")
+    navigates(bob, button(bob, "Acknowledge").click, "the answer to the acknowledgement")
+    wait(bob, lambda d: "acknowledged by bob (duty) at" in steps(d), "the acknowledgement")
+    wait_for(lambda: (a.json("advisory", "timeline", "CONSOLE-2026-0001")["versions"][0]
+                      ["partners"][0]["officer"]) == "bob", 30, "alpha's timeline")
 
 
 # ---- 3. reply ----
