@@ -1,8 +1,8 @@
 /* taxii_post.c - adding objects (TAXII 2.1 section 5.4, POST) and the
  * status resource that tells what became of them (section 4.3).
  *
- * To "local", the accepted objects are kept in one transaction committed
- * with fsync, and the status is complete at once.  To "to PEER", the
+ * To "local", the accepted objects and the status are kept in one
+ * transaction committed with fsync, and the status is complete at once.  To "to PEER", the
  * envelope goes to the sharing service (intel_share_doc), which keeps what
  * the agreement allows, queued, and refuses the rest with its reason; an
  * object queued is pending until intel_delivered says the version kept in
@@ -121,7 +121,12 @@ struct post {
 	const struct stix_doc *d;
 	struct entries *entries;
 	status rc;
+	const char *sid, *user;	/* the status resource's id, the poster */
+	int64_t made_ms;	/* when the POST came */
 };
+
+static status keep(struct taxii *t, const char *id, const char *user, const char *col,
+    int64_t peer_id, int64_t made_ms, const struct entries *ents);
 
 /* entry - {id, version, ms, state, message?} appended to p->entries. */
 static void
@@ -133,7 +138,8 @@ entry(struct post *p, const char *id, const char *version, int64_t ms, enum stat
 		p->rc = p->entries->rc;
 }
 
-/* post_local - keep d's accepted objects in c, in one transaction. */
+/* post_local - keep d's accepted objects in c, and the status of the
+ * POST, in one transaction. */
 static status
 post_local(struct post *p)
 {
@@ -156,6 +162,9 @@ post_local(struct post *p)
 	}
 	if (!rc)
 		rc = p->rc;
+	/* the status in the same transaction: one commit (fsync) per POST */
+	if (!rc)
+		rc = keep(p->t, p->sid, p->user, p->c->store, 0, p->made_ms, p->entries);
 	if (rc || (rc = store_commit(st)) != ST_OK)
 		store_rollback(st);
 	return rc;
@@ -380,9 +389,9 @@ taxii_post(struct taxii *t, struct http_req *r, const struct taxii_who *who,
 {
 	char why[STIX_WHY_MAX], id[STAMP_UUID_LEN];
 	struct entries ents = { NULL, 0, 0, { NULL, 0, 0, SIZE_MAX }, ST_OK };
-	struct post p = { t, c, NULL, &ents, ST_OK };
+	struct post p = { t, c, NULL, &ents, ST_OK, id, who->name, stamp_now_ms() };
 	struct stix_doc *d = NULL;
-	int64_t now = stamp_now_ms();
+	int64_t now = p.made_ms;
 	const char *body;
 	size_t len;
 	status rc;
@@ -394,16 +403,16 @@ taxii_post(struct taxii *t, struct http_req *r, const struct taxii_who *who,
 		rc = ST_MEDIA_TYPE, snprintf(why, sizeof why, "post an envelope as " TAXII_MEDIA);
 	else
 		body = http_req_body(r, &len), rc = stix_read_envelope(body, len, &d, why);
+	stamp_uuid7(id);
 	if (!rc) {
 		p.d = d;
 		rc = c->peer_id ? post_peer(&p) : post_local(&p);
 		snprintf(why, sizeof why, "%s", status_str(rc));
 	}
-	if (!rc && c->peer_id)
+	if (!rc && c->peer_id) {
 		refresh(t, c->peer_id, &ents);	/* delivered already, perhaps */
-	stamp_uuid7(id);
-	if (!rc)
 		rc = keep(t, id, who->name, c->store, c->peer_id, now, &ents);
+	}
 	stix_free(d);
 	if (rc) {
 		ents_free(&ents);
