@@ -34,8 +34,8 @@
  * envelope.  The entries are plain rows whose strings are kept in one
  * buffer (offsets, as the buffer moves when it grows), written out as
  * text twice: the kept status (status_text) and the answer
- * (resource_text); 1,000 jansson objects per POST, built and dumped twice,
- * cost more than the rest of a POST but the objects themselves. */
+ * (resource_text): as jansson objects, 1,000 per POST built and dumped
+ * twice, they were about 6 % of a POST's CPU (docs/BENCHMARKS.md). */
 enum state { ENT_SUCCESS, ENT_FAILURE, ENT_PENDING };
 
 #define NO_TEXT SIZE_MAX	/* an entry without that string */
