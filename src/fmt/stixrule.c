@@ -37,6 +37,7 @@
 #include <sodium.h>
 
 #include "fmt/card.h"
+#include "fmt/jtext.h"
 #include "fmt/stixrule.h"
 #include "fmt/why.h"
 #include "util/stamp.h"
@@ -381,14 +382,7 @@ stixrule_origin(const json_t *obj, char name[static STIXRULE_NAME_MAX],
 static status
 dump_to(const json_t *j, struct buf *out)
 {
-	char *s = json_dumps(j, DUMP_FLAGS);
-	status rc;
-
-	if (!s)
-		return ST_NOMEM;
-	rc = buf_adds(out, s);
-	free(s);
-	return rc;
+	return jtext_sorted(j, out);	/* json_dumps(j, DUMP_FLAGS)'s bytes */
 }
 
 status

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt/jtext.h"
 #include "fmt/stix.h"
 #include "fmt/tlog.h"
 #include "store/store_intel.h"
@@ -721,15 +722,13 @@ store_intel_put_stix(struct store *st, const char *collection, int64_t origin,
     const struct stix_obj *o, int64_t now_ms, enum store_intel_outcome *out)
 {
 	struct store_intel_in in;
-	char *text = json_dumps(o->json, JSON_COMPACT | JSON_SORT_KEYS);
+	struct buf *text = store_sq_scratch(st);
 	status rc;
 
-	if (!text)
-		return ST_NOMEM;
+	if ((rc = jtext_sorted(o->json, text)) != ST_OK)
+		return rc;
 	in = (struct store_intel_in){ collection, origin, o->id, o->type,
 		o->versioned ? o->modified : "", o->versioned ? o->modified_ms : 0,
-		stix_tlp_name(o), o->revoked, text, strlen(text), NULL, 0 };
-	rc = store_intel_put(st, &in, now_ms, out);
-	free(text);
-	return rc;
+		stix_tlp_name(o), o->revoked, text->p, text->len, NULL, 0 };
+	return store_intel_put(st, &in, now_ms, out);
 }

@@ -424,6 +424,7 @@ struct store {
 	struct buf rcpt;	/* a receipt rebuilt for the row being handed out */
 	struct buf jws;		/* that row's message JWS, unpacked */
 	struct buf pack;	/* a message JWS being packed for a row */
+	struct buf scratch;	/* a domain file's, within one call (store_sq_scratch) */
 	char hash[ENV_HASH_HEX];	/* that row's message hash, in hex */
 	struct store *next;	/* in open_stores */
 	int in_tx;		/* between store_begin and its commit or rollback */
@@ -564,6 +565,13 @@ stmt(struct store *st, int k)
 }
 
 /* ---- for the domain files (store_sqlite_int.h) ---- */
+
+struct buf *
+store_sq_scratch(struct store *st)
+{
+	buf_reset(&st->scratch);
+	return &st->scratch;
+}
 
 sqlite3_stmt *
 store_sq_stmt(struct store *st, int k, const char *q)
@@ -1145,6 +1153,7 @@ store_open(const char *path, int create, struct store **out)
 	buf_init(&st->rcpt, 8192);
 	buf_init(&st->jws, JWS_MAX);
 	buf_init(&st->pack, JWS_MAX);
+	buf_init(&st->scratch, SIZE_MAX);
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		rc = ST_DB;
 		goto fail;
@@ -1234,6 +1243,7 @@ store_close(struct store *st)
 	buf_free(&st->rcpt);
 	buf_free(&st->jws);
 	buf_free(&st->pack);
+	buf_free(&st->scratch);
 	free(st);
 }
 

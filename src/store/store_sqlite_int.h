@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 #define STORE_SQ_SLOTS 192	/* extra prepared statements a handle holds */
 #define STORE_SQ_DESK 0		/* store_desk.c's first slot */
@@ -23,6 +24,11 @@
  * the first time (the same static text at every call), reset and unbound.
  * Panics when it cannot be prepared (the schema is ours). */
 sqlite3_stmt *store_sq_stmt(struct store *st, int k, const char *sql);
+/* store_sq_scratch - st's buffer for a domain file's bytes within one call
+ * (an object's text before it is bound): emptied here, its storage kept
+ * from call to call so that a row at a time allocates nothing.  No
+ * maximum of its own: the caller checks what it writes.  Owned by st. */
+struct buf *store_sq_scratch(struct store *st);
 /* store_sq_run - step a statement that returns no rows. */
 status store_sq_run(sqlite3_stmt *s) WUR;
 /* store_sq_rows - step s, calling fn for each row until it returns
