@@ -1,6 +1,6 @@
 /* jtext.c - JSON text as jansson's json_dumps writes it (jtext.h).
  *
- * The rules copied from jansson 2.14's dump.c, which the unit test holds
+ * jansson 2.14's rules for json_dumps' output, which the unit test holds
  * this to byte for byte: compact separators ',' and ':'; an object's keys
  * in memcmp order of their bytes, the shorter first on a tie; integers as
  * "%" JSON_INTEGER_FORMAT; true, false, null; a string's '"' and '\\'
