@@ -34,8 +34,6 @@ same(const json_t *j, struct buf *b)
 static void
 strings(const json_t *j, struct buf *b, int depth)
 {
-	const char *k;
-	json_t *v;
 	size_t i;
 
 	if (depth > 8)
@@ -52,10 +50,11 @@ strings(const json_t *j, struct buf *b, int depth)
 		json_decref(a);
 		return;
 	}
-	json_array_foreach(j, i, v)
-		strings(v, b, depth + 1);
-	json_object_foreach((json_t *)j, k, v)
-		strings(v, b, depth + 1);
+	for (i = 0; i < json_array_size(j); i++)
+		strings(json_array_get(j, i), b, depth + 1);
+	for (void *it = json_object_iter((json_t *)j); it;
+	    it = json_object_iter_next((json_t *)j, it))
+		strings(json_object_iter_value(it), b, depth + 1);
 }
 
 int
