@@ -102,6 +102,7 @@ struct http_listener {
 	int n_newborn;
 	int throttled;			/* accepting paused until on_adopt has run */
 	struct event *adopt;
+	http_error_fn errors;		/* the listener's own error bodies; NULL: JSON */
 };
 
 struct http {
@@ -1075,10 +1076,19 @@ on_request(struct evhttp_request *ev, void *arg)
 		    r->route->pattern);
 	return;
 refuse:
-	http_reply_error(r, st, why);
+	if (l->errors)
+		l->errors(r, st, why);
+	else
+		http_reply_error(r, st, why);
 }
 
 /* ---- public ---- */
+
+void
+http_listener_errors(struct http_listener *l, http_error_fn fn)
+{
+	l->errors = fn;
+}
 
 status
 http_new(struct event_base *base, const struct http_limits *lim, struct http **out)

@@ -196,4 +196,12 @@ int http_code(status st);
  * ST_DOWN). */
 status http_status(int code);
 
+/* http_listener_errors - the answers the listener l gives itself before
+ * a route's handler runs (no such resource, a body over the route's
+ * limit, a malformed query string) are made by fn, with the status and
+ * the reason, instead of {"error": REASON} in application/json: for a
+ * protocol with error bodies of its own (TAXII).  fn must answer r. */
+typedef void (*http_error_fn)(struct http_req *r, status st, const char *why);
+void http_listener_errors(struct http_listener *l, http_error_fn fn);
+
 #endif

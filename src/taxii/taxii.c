@@ -97,6 +97,14 @@ taxii_error(struct http_req *r, status st, const char *title, const char *descri
 	    description ? description : title, "http_status", code));
 }
 
+/* refused - what the listener refuses before a route runs, as TAXII's
+ * error message. */
+static void
+refused(struct http_req *r, status st, const char *why)
+{
+	taxii_error(r, st, why, NULL);
+}
+
 /* ---- collections ---- */
 
 void
@@ -493,6 +501,8 @@ taxii_new(struct http *h, struct node *n, struct peers *ps, struct intel *in,
 	rc = tries_new(FAILS_MAX, TAXII_FAILS_FREE, TAXII_LOCK_MAX_MS, &t->fails);
 	if (!rc)
 		rc = http_listen_url(h, "taxii", url, node_dir(n), &t->tls, &t->https, &t->l);
+	if (!rc)	/* 404, 413, a bad query: TAXII error messages too */
+		http_listener_errors(t->l, refused);
 #define ROUTE(m, path, max, fn) \
 	if (!rc) \
 		rc = http_route(t->l, (m), "/taxii2/" path, (max), (fn), t)

@@ -366,7 +366,11 @@ def test_too_big_and_tokens(make_node):
     c = Taxii(url, "admin")
     assert c.get("/taxii2/api/").json()["max_content_length"] == 4096
     r = c.post(c.objects_path("local"), envelope([indicator(i) for i in range(40)]))
-    assert r.status_code == 413
+    e = error_of(r, 413)      # a TAXII error message, as every other refusal
+    assert "too large" in e["title"] and e["http_status"] == "413"
+    # no such resource: the listener's own 404 is one too
+    e = error_of(c.get("/taxii2/api/nowhere/"), 404)
+    assert e["http_status"] == "404"
     # a bearer token, printed once; kept only as its hash
     tok = a.cli("taxii", "user", "token", "admin").stdout.strip()
     assert len(tok) == 43
