@@ -295,6 +295,26 @@ def test_onward_transfer_with_consent(make_node, top):
     assert [r["tracking_id"] for r in listed(c, "--from", "bravo")] == ["PARLEY-2026-0001"]
 
 
+def test_kill9_after_send_delivers_exactly_once(make_node, top):
+    """What send answered as queued survives a kill -9 of the sender before
+    delivery (bravo stopped): at restart it is delivered, exactly once, and
+    the timeline has its receipt."""
+    a, b = pair(make_node)
+    b.stop()
+    a.cli("advisory", "import", write(top[0], "v1.json", advisory()))
+    sent = a.json("advisory", "send", "PARLEY-2026-0001", "--to", "bravo")
+    msg = sent["sent"][0]["msg"]
+    a.kill9()
+    a.start()
+    b.start()
+    wait_for(lambda: (partner(a, "PARLEY-2026-0001", "bravo") or {}).get("received"), 30,
+             "the receipt after the restart")
+    assert [r["version"] for r in listed(b, "--from", "alpha")] == ["1"]
+    assert [m["id"] for m in b.inbox() if m["type"] == "csaf-advisory"] == [msg]
+    # the sending is kept once: sending again changes nothing
+    assert a.json("advisory", "send", "PARLEY-2026-0001", "--to", "bravo")["held"] == ["bravo"]
+
+
 def test_help_and_usage(make_node):
     a = make_node("alpha")
     for sub in ("validate", "import", "list", "show", "send", "timeline"):
