@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "fmt/template.h"
+#include "util/text.h"
 #include "fmt/why.h"
 #include "util/stamp.h"
 
@@ -426,12 +427,8 @@ template_subject(const struct template *t, const char *form, char *out, size_t c
 	}
 	s = json_string_value(v);
 	n = json_string_length(v);
-	if (n > TEMPLATE_SUBJECT_MAX) {
-		/* cut before a continuation byte: back to a character's start */
-		n = TEMPLATE_SUBJECT_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > TEMPLATE_SUBJECT_MAX)	/* cut at a character's start */
+		n = text_utf8_prefix(s, TEMPLATE_SUBJECT_MAX);
 	for (i = 0; i < n; i++)
 		out[i] = s[i] == '\n' ? ' ' : s[i];
 	out[n] = '\0';

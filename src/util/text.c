@@ -74,3 +74,15 @@ text_escape(struct buf *out, const char *s, size_t n, unsigned flags)
 		rc = buf_add(out, "\"", 1);
 	return rc;
 }
+
+size_t
+text_utf8_prefix(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n && (p[i] < 0x80 ? (k = 1) : (k = text_utf8(p + i, n - i, &cp))) > 0)
+		i += k;
+	return i;
+}

@@ -25,6 +25,10 @@ int text_shown(uint32_t cp);
  * form, no surrogates, at most U+10FFFF) and its code point in *cp; 0 when
  * it is not one. */
 size_t text_utf8(const unsigned char *p, size_t n, uint32_t *cp);
+/* text_utf8_prefix - the length of the longest prefix of s[0..n) that is
+ * whole UTF-8 characters (text_utf8): where to cut text that must stay
+ * UTF-8 (a JSON string, a subject) at or before n bytes. */
+size_t text_utf8_prefix(const char *s, size_t n);
 /* text_escape - append s[0..n) to out with what text_shown refuses written
  * as \uXXXX (\n, \t, \r by name), bytes that are not UTF-8 as \xHH, and as
  * flags say; text without such characters is appended unchanged.  ST_TOOBIG

@@ -75,12 +75,32 @@ test_bounded(void **state)
 	buf_free(&b);
 }
 
+/* text_utf8_prefix: a cut never splits a character or keeps a bad byte */
+static void
+test_utf8_prefix(void **state)
+{
+	static const char s[] = "ab\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";	/* ab é € 😀 */
+
+	(void)state;
+	assert_int_equal(text_utf8_prefix(s, 0), 0);
+	assert_int_equal(text_utf8_prefix(s, 2), 2);
+	assert_int_equal(text_utf8_prefix(s, 3), 2);	/* inside é */
+	assert_int_equal(text_utf8_prefix(s, 4), 4);
+	assert_int_equal(text_utf8_prefix(s, 6), 4);	/* inside € */
+	assert_int_equal(text_utf8_prefix(s, 7), 7);
+	assert_int_equal(text_utf8_prefix(s, 10), 7);	/* inside the emoji */
+	assert_int_equal(text_utf8_prefix(s, 11), 11);
+	assert_int_equal(text_utf8_prefix("a\xff" "b", 3), 1);	/* not UTF-8: cut before */
+	assert_int_equal(text_utf8_prefix("\xe2\x82", 2), 0);	/* truncated sequence */
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_utf8_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
