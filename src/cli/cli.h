@@ -84,6 +84,11 @@ struct contacts;
 void cli_contacts_print(const struct contacts *c, const char *indent);
 /* cli_contacts_json - c's contacts as a JSON array. */
 json_t *cli_contacts_json(const struct contacts *c);
+/* cli_answer - send req (taken) to the running parleyd and read its one
+ * answer into *resp (the caller's), whether "ok" is true or not: for a
+ * verb that reads what a refusal carries.  1 after a message when the
+ * daemon cannot be reached or does not answer. */
+int cli_answer(const char *dir, json_t *req, int timeout_s, json_t **resp);
 /* cli_request - send req (consumed; NULL: out of memory) to the parleyd
  * of dir and read its answer, waiting at most timeout_s, into *resp (the
  * caller's, when "ok" is true): 0, or 1 after a line naming why it did

@@ -289,10 +289,9 @@ cli_set_or_show(int argc, char **argv, const char *usage, struct node **n, const
 }
 
 int
-cli_request(const char *dir, json_t *req, int timeout_s, json_t **resp, const char *what)
+cli_answer(const char *dir, json_t *req, int timeout_s, json_t **resp)
 {
 	struct apiclient *api;
-	const char *err;
 	status rc;
 
 	*resp = NULL;
@@ -312,6 +311,16 @@ cli_request(const char *dir, json_t *req, int timeout_s, json_t **resp, const ch
 		*resp = NULL;
 		return cli_fail("parleyd did not answer: %s", status_str(rc));
 	}
+	return 0;
+}
+
+int
+cli_request(const char *dir, json_t *req, int timeout_s, json_t **resp, const char *what)
+{
+	const char *err;
+
+	if (cli_answer(dir, req, timeout_s, resp))
+		return 1;
 	if (!json_is_true(json_object_get(*resp, "ok"))) {
 		err = json_string_value(json_object_get(*resp, "error"));
 		if (what)
