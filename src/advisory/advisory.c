@@ -3,7 +3,8 @@
  *
  * Every answer that says something was kept or queued comes after the
  * fsync'd commit that holds it.  A document is read with csaf_read on
- * import and again on arrival; the bytes kept and sent are the ones read.
+ * import, and once on arrival (admit reads it, accepted keeps what admit
+ * read); the bytes kept and sent are the ones read.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,17 +36,42 @@ struct advisory {
 	struct peers *ps;
 	struct link_engine *e;
 	int hooked;
+	/* the document admit read, for accepted to keep without reading it
+	 * again: link_in calls the two in turn for one message */
+	struct csaf *admitted;
+	char admitted_id[STAMP_UUID_LEN];
+	size_t admitted_len;
 };
 
-/* ---- one version held, copied out of a store callback ---- */
+/* admitted_take - the document admit read of message m, or NULL (then
+ * the caller reads it); the slot is emptied either way. */
+static struct csaf *
+admitted_take(struct advisory *a, const struct message *m)
+{
+	struct csaf *c = a->admitted;
 
+	a->admitted = NULL;
+	if (c && (strcmp(a->admitted_id, m->id) != 0 || a->admitted_len != m->body.len)) {
+		csaf_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* ---- one version held ---- */
+
+/* What sending a version needs: its fields, and its document (body),
+ * either the caller's bytes (an import's, borrowed) or a copy out of a
+ * store callback (own). */
 struct held {
 	int64_t row, origin;
 	char tracking[STORE_ADVISORY_TEXT_MAX + 1], version[STORE_ADVISORY_TEXT_MAX + 1];
 	char ns[STORE_ADVISORY_TEXT_MAX + 1], title[STORE_ADVISORY_TEXT_MAX + 1];
 	char tlp[8];
 	uint8_t sha256[STORE_ADVISORY_HASH];
-	struct buf doc;
+	struct buf own;
+	const char *body;
+	size_t body_len;
 	int found;
 };
 
@@ -53,7 +79,7 @@ static void
 held_init(struct held *h)
 {
 	memset(h, 0, sizeof *h);
-	buf_init(&h->doc, CSAF_BYTES_MAX);
+	buf_init(&h->own, CSAF_BYTES_MAX);
 }
 
 static int
@@ -61,11 +87,13 @@ held_copy(void *arg, const struct store_advisory *a)
 {
 	struct held *h = arg;
 
-	h->doc.len = 0;
-	if (buf_add(&h->doc, a->doc, a->doc_len) != ST_OK) {
+	h->own.len = 0;
+	if (buf_add(&h->own, a->doc, a->doc_len) != ST_OK) {
 		h->found = -1;
 		return 1;
 	}
+	h->body = buf_str(&h->own);
+	h->body_len = h->own.len;
 	h->row = a->row;
 	h->origin = a->origin;
 	snprintf(h->tracking, sizeof h->tracking, "%s", a->tracking);
@@ -131,12 +159,7 @@ subject_of(const char *tracking, const char *version, const char *title,
 {
 	size_t n = (size_t)snprintf(out, 512, "%s (version %s): %s", tracking, version, title);
 
-	if (n >= 512) {
-		n = 511;
-		while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80)
-			n--;	/* not inside a character */
-		out[n] = '\0';
-	}
+	out[text_utf8_prefix(out, n < 512 ? n : 511)] = '\0';
 }
 
 /* msg_tlp - the message's label for CSAF's: NULL (the link's) when none. */
@@ -167,7 +190,7 @@ queue_one(struct advisory *a, const struct held *h, const struct peer *p, const 
 
 	subject_of(h->tracking, h->version, h->title, subject);
 	lm = (struct link_msg){ p->name, ADVISORY_LINK, ADVISORY_TYPE, prio, subject,
-		buf_str(&h->doc), h->doc.len, msg_tlp(h->tlp), NULL };
+		h->body, h->body_len, msg_tlp(h->tlp), NULL };
 	if ((rc = link_queue(a->e, &lm, id, why)) != ST_OK)
 		return rc;
 	s = (struct store_advisory_sent){ h->row, p->id, id, stamp_now_ms() };
@@ -187,12 +210,7 @@ fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void
 utf8_cut(char *s)
 {
-	size_t n = strlen(s), i = 0, k;
-	uint32_t cp;
-
-	while (i < n && (k = text_utf8((const unsigned char *)s + i, n - i, &cp)) > 0)
-		i += k;
-	s[i] = '\0';
+	s[text_utf8_prefix(s, strlen(s))] = '\0';
 }
 
 static json_t *
@@ -312,23 +330,32 @@ update_send(struct update *u)
 	return ST_OK;
 }
 
-/* keep - read doc and keep it as a version of origin (0: ours; else
- * the peer it came in message msg from), in the caller's transaction.
- * h gets the version kept or held; *held_already 1 when it was. */
+static int
+sha_copy(void *arg, const struct store_advisory *a)
+{
+	memcpy(arg, a->sha256, STORE_ADVISORY_HASH);
+	return 1;
+}
+
+/* keep - keep doc[0..len) as a version of origin (0: ours; else the peer
+ * it came in message msg from), in the caller's transaction: read with
+ * csaf_read, unless c is given (doc read already: keep takes it).  h
+ * (NULL: not wanted) gets the version, its body doc itself (borrowed);
+ * *held_already 1 when that version was held, with the same bytes. */
 static status
 keep(struct advisory *a, const char *doc, size_t len, int64_t origin, const char *msg,
-    struct held *h, int *held_already, struct csaf_report *rep, char why[static 256])
+    struct csaf *c, struct held *h, int *held_already, struct csaf_report *rep,
+    char why[static 256])
 {
 	struct store *st = node_store(a->n);
 	struct store_advisory x;
-	struct csaf *c = NULL;
-	uint8_t hash[TLOG_HASH];
+	uint8_t hash[TLOG_HASH], had[STORE_ADVISORY_HASH];
 	int64_t row = 0;
 	status rc;
 
 	*held_already = 0;
 	why[0] = '\0';
-	if ((rc = csaf_read(doc, len, &c, rep)) != ST_OK) {
+	if (!c && (rc = csaf_read(doc, len, &c, rep)) != ST_OK) {
 		snprintf(why, 256, "not a valid CSAF 2.0 document: %zu problem%s", rep->total,
 		    rep->total == 1 ? "" : "s");
 		return rc;
@@ -353,17 +380,28 @@ keep(struct advisory *a, const char *doc, size_t len, int64_t origin, const char
 	rc = store_advisory_add(st, &x, &row);
 	if (rc == ST_INVALID)
 		snprintf(why, 256, "a field is over %d bytes", STORE_ADVISORY_TEXT_MAX);
-	if (rc == ST_OK || rc == ST_EXISTS) {
-		*held_already = rc == ST_EXISTS;
-		held_init(h);
-		rc = store_advisory_get(st, row, held_copy, h);
-		if (!rc && h->found != 1)
-			rc = ST_NOMEM;
-		if (!rc && *held_already && sodium_memcmp(h->sha256, hash, sizeof hash) != 0) {
+	if (rc == ST_EXISTS) {
+		*held_already = 1;
+		rc = store_advisory_get(st, row, sha_copy, had);
+		if (!rc && sodium_memcmp(had, hash, sizeof hash) != 0) {
 			snprintf(why, 256, "version %.40s of %.100s is held with other content; a"
-			    " change needs a new tracking version", h->version, h->tracking);
+			    " change needs a new tracking version", x.version, x.tracking);
 			rc = ST_CONFLICT;
 		}
+	}
+	if (!rc && h) {
+		/* what was kept, from what was read: no read back */
+		h->row = row;
+		h->origin = origin;
+		snprintf(h->tracking, sizeof h->tracking, "%s", x.tracking);
+		snprintf(h->version, sizeof h->version, "%s", x.version);
+		snprintf(h->ns, sizeof h->ns, "%s", x.ns);
+		snprintf(h->title, sizeof h->title, "%s", x.title);
+		snprintf(h->tlp, sizeof h->tlp, "%s", x.tlp);
+		memcpy(h->sha256, hash, sizeof h->sha256);
+		h->body = doc;
+		h->body_len = len;
+		h->found = 1;
 	}
 	csaf_free(c);
 	return rc;
@@ -397,7 +435,7 @@ import(struct advisory *a, const json_t *req)
 		buf_free(&doc);
 		return fail("store error: %s", status_str(rc));
 	}
-	rc = keep(a, buf_str(&doc), doc.len, 0, "", &h, &held_already, &rep, why);
+	rc = keep(a, buf_str(&doc), doc.len, 0, "", NULL, &h, &held_already, &rep, why);
 	u = (struct update){ .a = a, .h = &h, .prio = prio_of(req), .sent = json_array(),
 		.refused = json_array() };
 	if (!rc && !held_already && a->e)
@@ -419,8 +457,10 @@ import(struct advisory *a, const json_t *req)
 	}
 	if (rc) {
 		ans = fail("%s", why[0] ? why : status_str(rc));
-		if (rep.n)
+		if (rep.n) {
 			json_object_set_new(ans, "problems", csaf_report_json(&rep));
+			json_object_set_new(ans, "problems_total", json_integer((json_int_t)rep.total));
+		}
 		json_decref(u.sent);
 		json_decref(u.refused);
 	} else {
@@ -431,7 +471,7 @@ import(struct advisory *a, const json_t *req)
 		    json_array_size(json_object_get(ans, "updates")) ? ", sent to earlier recipients"
 		    : "");
 	}
-	buf_free(&h.doc);
+	buf_free(&h.own);
 	buf_free(&doc);
 	return ans;
 }
@@ -487,54 +527,6 @@ names_type(void *arg, const struct agreement *ag)
 	return k->yes;
 }
 
-static json_t *
-send_to(struct advisory *a, const struct held *h, struct peer *p, const char *prio,
-    json_t *ans)
-{
-	struct store *st = node_store(a->n);
-	char id[STAMP_UUID_LEN], why[256];
-	const char *w = NULL;
-	status rc;
-
-	if (p->id == h->origin) {
-		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
-		    "peer", p->name, "error", "it came from that peer"));
-		return ans;
-	}
-	if (!advisory_onward_ok(a, h->origin, h->tlp, why)) {
-		utf8_cut(why);
-		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
-		    "peer", p->name, "error", why));
-		return ans;
-	}
-	if ((rc = store_begin(st)) != ST_OK) {
-		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
-		    "peer", p->name, "error", "store error"));
-		return ans;
-	}
-	rc = queue_one(a, h, p, prio, id, &w);
-	if (rc == ST_EXISTS) {
-		store_rollback(st);
-		link_queue_end(a->e, 0);
-		json_array_append_new(json_object_get(ans, "held"), json_string(p->name));
-		return ans;
-	}
-	if (!rc)
-		rc = store_commit(st);
-	else
-		store_rollback(st);
-	link_queue_end(a->e, rc == ST_OK);
-	if (rc) {
-		snprintf(why, sizeof why, "%s", w ? w : status_str(rc));
-		utf8_cut(why);
-		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
-		    "peer", p->name, "error", why));
-	} else
-		json_array_append_new(json_object_get(ans, "sent"), json_pack("{s:s, s:s}",
-		    "peer", p->name, "msg", id));
-	return ans;
-}
-
 /* sent_before - 1 when version row went to peer_id already. */
 struct sent_seek {
 	int64_t peer_id;
@@ -552,6 +544,53 @@ sent_match(void *arg, const struct store_advisory_sent *s)
 }
 
 static json_t *
+send_to(struct advisory *a, const struct held *h, struct peer *p, const char *prio,
+    json_t *ans)
+{
+	struct store *st = node_store(a->n);
+	struct sent_seek k = { p->id, 0 };
+	char id[STAMP_UUID_LEN], why[256];
+	const char *w = NULL;
+	status rc;
+
+	if (p->id == h->origin) {
+		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
+		    "peer", p->name, "error", "it came from that peer"));
+		return ans;
+	}
+	if (!advisory_onward_ok(a, h->origin, h->tlp, why)) {
+		utf8_cut(why);
+		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
+		    "peer", p->name, "error", why));
+		return ans;
+	}
+	if (store_advisory_sent_list(st, h->row, sent_match, &k) == ST_OK && k.found) {
+		json_array_append_new(json_object_get(ans, "held"), json_string(p->name));
+		return ans;	/* had this version: nothing signed */
+	}
+	if ((rc = store_begin(st)) != ST_OK) {
+		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
+		    "peer", p->name, "error", "store error"));
+		return ans;
+	}
+	rc = queue_one(a, h, p, prio, id, &w);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	link_queue_end(a->e, rc == ST_OK);
+	if (rc) {
+		snprintf(why, sizeof why, "%s", w ? w : status_str(rc));
+		utf8_cut(why);
+		json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
+		    "peer", p->name, "error", why));
+	} else
+		json_array_append_new(json_object_get(ans, "sent"), json_pack("{s:s, s:s}",
+		    "peer", p->name, "msg", id));
+	return ans;
+}
+
+static json_t *
 send_op(struct advisory *a, const json_t *req)
 {
 	const json_t *to = json_object_get(req, "to");
@@ -564,7 +603,7 @@ send_op(struct advisory *a, const json_t *req)
 	if (to && (!json_is_array(to) || !json_array_size(to)))
 		return fail("\"to\" is a list of peers' names");
 	if ((ans = pick(a, req, &h)) != NULL) {
-		buf_free(&h.doc);
+		buf_free(&h.own);
 		return ans;
 	}
 	ans = json_pack("{s:b, s:s, s:s, s:[], s:[], s:[]}", "ok", 1, "tracking_id", h.tracking,
@@ -572,35 +611,21 @@ send_op(struct advisory *a, const json_t *req)
 	for (i = 0; to && i < json_array_size(to); i++) {
 		const char *name = json_string_value(json_array_get(to, i));
 		struct peer *p = name ? peers_by_name(a->ps, name) : NULL;
-		struct sent_seek k = { p ? p->id : 0, 0 };
 
-		if (!p) {
+		if (!p)
 			json_array_append_new(json_object_get(ans, "refused"), json_pack("{s:s, s:s}",
 			    "peer", name ? name : "?", "error", "no pinned peer is called that"));
-			continue;
-		}
-		if (store_advisory_sent_list(node_store(a->n), h.row, sent_match, &k) == ST_OK &&
-		    k.found) {
-			json_array_append_new(json_object_get(ans, "held"), json_string(p->name));
-			continue;
-		}
-		send_to(a, &h, p, prio_of(req), ans);
+		else
+			send_to(a, &h, p, prio_of(req), ans);
 	}
 	for (i = 0; !to && i < peers_count(a->ps); i++) {
 		struct peer *p = peers_at(a->ps, i);
 		struct names_type k = { 0 };
-		struct sent_seek sk = { p->id, 0 };
 
 		if (node_policy(a->n))
 			policy_in_force(node_policy(a->n), p->kid, stamp_now_ms(), names_type, &k);
-		if (!k.yes || p->id == h.origin)
-			continue;
-		if (store_advisory_sent_list(node_store(a->n), h.row, sent_match, &sk) == ST_OK &&
-		    sk.found) {
-			json_array_append_new(json_object_get(ans, "held"), json_string(p->name));
-			continue;
-		}
-		send_to(a, &h, p, prio_of(req), ans);
+		if (k.yes && p->id != h.origin)
+			send_to(a, &h, p, prio_of(req), ans);
 	}
 	if (json_array_size(json_object_get(ans, "sent")))
 		link_kick_all(a->e);
@@ -611,7 +636,7 @@ send_op(struct advisory *a, const json_t *req)
 		    " \"" ADVISORY_TYPE "\" on the " ADVISORY_LINK " link"));
 	if (json_object_get(ans, "error"))
 		json_object_set_new(ans, "ok", json_false());
-	buf_free(&h.doc);
+	buf_free(&h.own);
 	return ans;
 }
 
@@ -637,11 +662,12 @@ advisory_api(struct advisory *a, const json_t *req)
 static status
 on_admit(void *arg, int64_t peer_id, const struct message *m, char *why, size_t cap)
 {
+	struct advisory *a = arg;
 	struct csaf_report rep;
 	struct csaf *c = NULL;
 	const char *want;
 
-	(void)arg, (void)peer_id;
+	(void)peer_id;
 	if (strcmp(m->type, ADVISORY_TYPE) != 0)
 		return ST_OK;
 	if (strcmp(m->link, ADVISORY_LINK) != 0) {
@@ -672,7 +698,10 @@ on_admit(void *arg, int64_t peer_id, const struct message *m, char *why, size_t 
 		csaf_free(c);
 		return ST_INVALID;
 	}
-	csaf_free(c);
+	csaf_free(admitted_take(a, m));	/* one left by a message not accepted */
+	a->admitted = c;
+	snprintf(a->admitted_id, sizeof a->admitted_id, "%s", m->id);
+	a->admitted_len = m->body.len;
 	return ST_OK;
 }
 
@@ -681,7 +710,6 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 {
 	struct advisory *a = arg;
 	struct csaf_report rep;
-	struct held h;
 	char why[256];
 	int held_already = 0;
 	status rc;
@@ -689,9 +717,8 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	(void)r;
 	if (strcmp(m->type, ADVISORY_TYPE) != 0)
 		return ST_OK;
-	memset(&h, 0, sizeof h);
-	rc = keep(a, buf_str(&m->body), m->body.len, peer_id, m->id, &h, &held_already, &rep,
-	    why);
+	rc = keep(a, buf_str(&m->body), m->body.len, peer_id, m->id, admitted_take(a, m), NULL,
+	    &held_already, &rep, why);
 	if (rc == ST_CONFLICT) {
 		/* the peer sent one version twice with other content: the first
 		 * is kept, this message is in the log as received */
@@ -700,7 +727,6 @@ on_accepted(void *arg, int64_t peer_id, const struct message *m, const struct re
 	} else if (rc)
 		diag_warn("advisory from peer %lld in %s not kept: %s", (long long)peer_id, m->id,
 		    why[0] ? why : status_str(rc));
-	buf_free(&h.doc);
 	return rc;
 }
 
@@ -733,5 +759,6 @@ advisory_free(struct advisory *a)
 		return;
 	if (a->hooked)
 		node_msg_hooks_remove(a->n, a);
+	csaf_free(a->admitted);
 	free(a);
 }

@@ -51,7 +51,8 @@ void advisory_free(struct advisory *a);
  *       -> {"ok":true,"tracking_id","version","row","held":false,
  *           "updates":[{"peer","msg"}...]}
  *          (held true: that version was imported already, nothing sent)
- *          or {"ok":false,"error":E,"problems":[{"test","path","what"}...]}
+ *          or {"ok":false,"error":E[,"problems":[{"test","path","what"}...],
+ *           "problems_total":N]}
  *   {"op":"advisory_send","id":TRACKING[,"version":V][,"to":[PEER...]]
  *    [,"priority":P]}  (no "to": every peer whose agreement in force names
  *    the type on the cert link)

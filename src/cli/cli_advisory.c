@@ -119,19 +119,29 @@ static const char timeline_usage[] =
 
 /* ---- validate ---- */
 
+/* problems_print - one line per problem of ps (csaf_report_json's form),
+ * then how many more there were of total. */
 static void
-problems_print(const struct csaf_report *rep)
+problems_print(const json_t *ps, size_t total)
 {
-	for (size_t i = 0; i < rep->n; i++)
-		printf("  %-10s %s  %s\n", rep->p[i].test, rep->p[i].path, rep->p[i].what);
-	if (rep->total > rep->n)
-		printf("  ... and %zu more\n", rep->total - rep->n);
+	for (size_t i = 0; i < json_array_size(ps); i++) {
+		const json_t *p = json_array_get(ps, i);
+		const char *t = json_string_value(json_object_get(p, "test"));
+
+		printf("  %-10s ", cli_text(t ? t : "?", 0));
+		t = json_string_value(json_object_get(p, "path"));
+		printf("%s  ", cli_text(t ? t : "?", 0));
+		t = json_string_value(json_object_get(p, "what"));
+		printf("%s\n", cli_text(t ? t : "", 0));
+	}
+	if (total > json_array_size(ps))
+		printf("  ... and %zu more\n", total - json_array_size(ps));
 }
 
-/* check - read and validate path ("-": stdin); print the verdict when
- * print (JSON when json); 0 valid, 1 not (or unreadable). */
+/* check - read and validate path ("-": stdin); print the verdict (JSON
+ * when json); 0 valid, 1 not (or unreadable). */
 static int
-check(const char *path, int json, int print)
+check(const char *path, int json)
 {
 	struct csaf_report rep;
 	struct csaf *c = NULL;
@@ -158,10 +168,13 @@ check(const char *path, int json, int print)
 		    csaf_tracking_id(c), "version", csaf_version(c), "title", csaf_title(c), "tlp",
 		    csaf_tlp_label(c)[0] ? csaf_tlp_label(c) : NULL));
 	else if (rc) {
+		json_t *ps = csaf_report_json(&rep);
+
 		printf("INVALID  %s: %zu problem%s\n", cli_text(path, 0), rep.total,
 		    rep.total == 1 ? "" : "s");
-		problems_print(&rep);
-	} else if (print)
+		problems_print(ps, rep.total);
+		json_decref(ps);
+	} else
 		printf("VALID    %s version %s: %s\n", cli_text(csaf_tracking_id(c), 0),
 		    cli_text(csaf_version(c), 0), cli_text(csaf_title(c), 0));
 	csaf_free(c);
@@ -172,37 +185,71 @@ check(const char *path, int json, int print)
 
 /* ---- import, send: the daemon ---- */
 
+/* outcomes - a line per partner of l ({"peer" (or "peer_id"), "msg" or
+ * "error"}): lead, the partner, then "(message ID)" or ": WHY". */
+static void
+outcomes(const char *lead, const json_t *l)
+{
+	for (size_t i = 0; i < json_array_size(l); i++) {
+		const json_t *o = json_array_get(l, i);
+		const char *peer = json_string_value(json_object_get(o, "peer"));
+		const char *msg = json_string_value(json_object_get(o, "msg"));
+		const char *err = json_string_value(json_object_get(o, "error"));
+
+		if (peer)
+			printf("%s%s", lead, cli_text(peer, 0));
+		else
+			printf("%speer %lld", lead,
+			    (long long)json_integer_value(json_object_get(o, "peer_id")));
+		if (msg)
+			printf(" (message %s)\n", cli_text(msg, 0));
+		else
+			printf(": %s\n", cli_text(err ? err : "?", 0));
+	}
+}
+
 static int
 import(const char *dir, const char *file, const char *prio, int json)
 {
 	char path[PATH_MAX];
-	json_t *req, *resp, *ups;
+	json_t *req, *resp;
 
 	if (!realpath(file, path))
 		return cli_fail("cannot read the advisory: %s", cli_cause(ST_IO, errno, NULL, file));
-	if (check(path, 0, 0))
-		return 1;	/* said why; the daemon would refuse it too */
 	req = json_pack("{s:s, s:s}", "op", "advisory_import", "path", path);
 	if (prio)
 		json_object_set_new(req, "priority", json_string(prio));
-	if (cli_request(dir, req, 120, &resp, "import"))
+	/* the daemon validates: its refusal names the problems */
+	if (cli_answer(dir, req, 120, &resp))
 		return 1;
-	if (json)
-		return cli_json(resp);
+	if (json) {
+		int bad = !json_is_true(json_object_get(resp, "ok"));
+
+		cli_json(resp);
+		return bad;
+	}
+	if (!json_is_true(json_object_get(resp, "ok"))) {
+		const json_t *ps = json_object_get(resp, "problems");
+		const char *err = json_string_value(json_object_get(resp, "error"));
+
+		if (ps) {
+			json_int_t total = json_integer_value(json_object_get(resp,
+			    "problems_total"));
+
+			printf("INVALID  %s: %lld problem%s\n", cli_text(path, 0), (long long)total,
+			    total == 1 ? "" : "s");
+			problems_print(ps, (size_t)total);
+		}
+		cli_fail("import: %s", err ? cli_text(err, 0) : "parleyd refused");
+		json_decref(resp);
+		return 1;
+	}
 	printf("%s %s version %s\n", json_is_true(json_object_get(resp, "held")) ?
 	    "held already:" : "imported:",
 	    cli_text(json_string_value(json_object_get(resp, "tracking_id")), 0),
 	    cli_text(json_string_value(json_object_get(resp, "version")), 0));
-	ups = json_object_get(resp, "updates");
-	for (size_t i = 0; i < json_array_size(ups); i++)
-		printf("  update sent to %s (message %s)\n",
-		    cli_text(json_string_value(json_object_get(json_array_get(ups, i), "peer")), 0),
-		    json_string_value(json_object_get(json_array_get(ups, i), "msg")));
-	ups = json_object_get(resp, "refused");
-	for (size_t i = 0; i < json_array_size(ups); i++)
-		printf("  update NOT sent to %s: %s\n",
-		    cli_text(json_string_value(json_object_get(json_array_get(ups, i), "peer")), 0),
-		    cli_text(json_string_value(json_object_get(json_array_get(ups, i), "error")), 0));
+	outcomes("  update sent to ", json_object_get(resp, "updates"));
+	outcomes("  update NOT sent to ", json_object_get(resp, "refused"));
 	json_decref(resp);
 	return 0;
 }
@@ -212,9 +259,7 @@ send_op(const char *dir, const char *id, const char *to, int all, const char *ve
     const char *from, const char *prio, int json)
 {
 	json_t *req = json_pack("{s:s, s:s}", "op", "advisory_send", "id", id), *resp, *l;
-	struct apiclient *api;
 	int bad;
-	status rc;
 
 	if (version)
 		json_object_set_new(req, "version", json_string(version));
@@ -232,18 +277,8 @@ send_op(const char *dir, const char *id, const char *to, int all, const char *ve
 		json_object_set_new(req, "to", names);
 	}
 	/* "ok" false may still carry what was sent: read the answer whole */
-	if (!(dir = cli_dir(dir)) || !(api = cli_daemon(dir))) {
-		json_decref(req);
+	if (cli_answer(dir, req, 120, &resp))
 		return 1;
-	}
-	rc = apiclient_send(api, req);
-	json_decref(req);
-	resp = NULL;
-	if (!rc)
-		rc = apiclient_recv(api, 120000, &resp);
-	apiclient_close(api);
-	if (rc)
-		return cli_fail("parleyd did not answer: %s", status_str(rc));
 	bad = !json_is_true(json_object_get(resp, "ok"));
 	if (json) {
 		cli_json(resp);
@@ -254,20 +289,13 @@ send_op(const char *dir, const char *id, const char *to, int all, const char *ve
 		json_decref(resp);
 		return 1;
 	}
-	l = json_object_get(resp, "sent");
-	for (size_t i = 0; i < json_array_size(l); i++)
-		printf("sent to %s (message %s)\n",
-		    cli_text(json_string_value(json_object_get(json_array_get(l, i), "peer")), 0),
-		    json_string_value(json_object_get(json_array_get(l, i), "msg")));
+	outcomes("sent to ", json_object_get(resp, "sent"));
 	l = json_object_get(resp, "held");
 	for (size_t i = 0; i < json_array_size(l); i++)
 		printf("%s had this version already\n",
 		    cli_text(json_string_value(json_array_get(l, i)), 0));
 	l = json_object_get(resp, "refused");
-	for (size_t i = 0; i < json_array_size(l); i++)
-		printf("REFUSED for %s: %s\n",
-		    cli_text(json_string_value(json_object_get(json_array_get(l, i), "peer")), 0),
-		    cli_text(json_string_value(json_object_get(json_array_get(l, i), "error")), 0));
+	outcomes("REFUSED for ", l);
 	json_decref(resp);
 	return bad || json_array_size(l) ? 1 : 0;
 }
@@ -771,7 +799,7 @@ cli_advisory(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage(usage, 1);
 	if (usage == validate_usage)
-		return check(argv[optind], json, 1);
+		return check(argv[optind], json);
 	if (usage == import_usage)
 		return import(dir, argv[optind], prio, json);
 	if (usage == show_usage)
