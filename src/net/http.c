@@ -1325,6 +1325,19 @@ http_req_query(const struct http_req *r, const char *name)
 }
 
 const char *
+http_req_query_nth(const struct http_req *r, const char *name, size_t i)
+{
+	const struct evkeyval *kv;
+
+	if (!r->have_query)
+		return NULL;
+	TAILQ_FOREACH(kv, &r->query, next)
+		if (strcmp(kv->key, name) == 0 && i-- == 0)
+			return kv->value;
+	return NULL;
+}
+
+const char *
 http_req_form(struct http_req *r, const char *name)
 {
 	const char *ct = http_req_header(r, "Content-Type");

@@ -145,6 +145,10 @@ const char *http_req_param(const struct http_req *r, const char *name);
 /* http_req_query - the first value of query parameter name, decoded, or
  * NULL. */
 const char *http_req_query(const struct http_req *r, const char *name);
+/* http_req_query_nth - the i-th value (from 0, in the order the query
+ * gives them) of query parameter name, decoded, or NULL past the last:
+ * for parameters a request may repeat. */
+const char *http_req_query_nth(const struct http_req *r, const char *name, size_t i);
 /* http_req_form - the first value of field name of an
  * application/x-www-form-urlencoded body (what an HTML form posts),
  * decoded by libevent, or NULL (no such field; not such a body; a body

@@ -149,16 +149,66 @@ held(struct taxii *t, const char *collection, const char *id)
 	    &found) == ST_OK && found;
 }
 
+/* The query's lists: match[...] given several times is the union of its
+ * values, as one comma-separated list is (section 3.5); the others once.
+ * On return, lists[] are initialised whatever the status (lists_free). */
+#define QUERY_LISTS 4
+#define QUERY_LIST_MAX (1u << 20)
+
+/* lists_free - release query_read's lists. */
+static void
+lists_free(struct buf lists[static QUERY_LISTS])
+{
+	for (size_t i = 0; i < QUERY_LISTS; i++)
+		buf_free(&lists[i]);
+}
+
+/* query_read - r's filtering and paging parameters into *q; repeated
+ * match[...] values are joined in lists[] (the caller frees them).
+ * ST_INVALID, why naming the parameter, for another one given twice. */
+static status
+query_read(struct http_req *r, struct taxii_query *q, struct buf lists[static QUERY_LISTS],
+    char why[static TAXII_WHY_MAX])
+{
+	static const char *const once[] = { "added_after", "limit", "next" };
+	static const char *const many[QUERY_LISTS] = { "match[id]", "match[type]",
+		"match[version]", "match[spec_version]" };
+	const char **at[QUERY_LISTS] = { &q->match_id, &q->match_type, &q->match_version,
+		&q->match_spec_version };
+	const char *v;
+	status rc = ST_OK;
+
+	for (size_t i = 0; i < QUERY_LISTS; i++)
+		buf_init(&lists[i], QUERY_LIST_MAX);
+	for (size_t i = 0; i < sizeof once / sizeof once[0]; i++)
+		if (http_req_query_nth(r, once[i], 1)) {
+			snprintf(why, TAXII_WHY_MAX, "%s is given more than once", once[i]);
+			return ST_INVALID;
+		}
+	*q = (struct taxii_query){ http_req_query(r, "added_after"), http_req_query(r, "limit"),
+		http_req_query(r, "next"), NULL, NULL, NULL, NULL };
+	for (size_t i = 0; i < QUERY_LISTS; i++) {
+		*at[i] = http_req_query(r, many[i]);
+		if (!*at[i] || !http_req_query_nth(r, many[i], 1))
+			continue;
+		for (size_t k = 0; !rc && (v = http_req_query_nth(r, many[i], k)); k++)
+			if (!(rc = k ? buf_add(&lists[i], ",", 1) : ST_OK))
+				rc = buf_adds(&lists[i], v);
+		*at[i] = buf_str(&lists[i]);
+	}
+	if (rc)
+		snprintf(why, TAXII_WHY_MAX, "the match[...] parameters are too long");
+	return rc ? ST_INVALID : ST_OK;
+}
+
 /* serve - GET a page of kind from c (of object oid, when not NULL). */
 static void
 serve(struct taxii *t, struct http_req *r, const struct taxii_col *c, enum kind kind,
     const char *oid)
 {
 	static const char *const names[] = { "objects", "manifest", "versions" };
-	struct taxii_query q = { http_req_query(r, "added_after"), http_req_query(r, "limit"),
-		http_req_query(r, "next"), http_req_query(r, "match[id]"),
-		http_req_query(r, "match[type]"), http_req_query(r, "match[version]"),
-		http_req_query(r, "match[spec_version]") };
+	struct taxii_query q;
+	struct buf lists[QUERY_LISTS];
 	char why[TAXII_WHY_MAX], scope[512];
 	struct store_intel_query sq;
 	struct taxii_filter f;
@@ -167,6 +217,11 @@ serve(struct taxii *t, struct http_req *r, const struct taxii_col *c, enum kind 
 	if (!c->can_read) {
 		taxii_error(r, ST_FORBIDDEN, "Not readable", "this collection cannot be read,"
 		    " or your grants do not let you read it");
+		return;
+	}
+	if (query_read(r, &q, lists, why) != ST_OK) {
+		lists_free(lists);
+		taxii_error(r, ST_INVALID, "Bad request", why);
 		return;
 	}
 	if (oid) {	/* one object: its id is the filter; no type filter there */
@@ -178,9 +233,11 @@ serve(struct taxii *t, struct http_req *r, const struct taxii_col *c, enum kind 
 	snprintf(scope, sizeof scope, "%s %s %s", names[kind], c->id, oid ? oid : "");
 	if (taxiireq_filter(&q, scope, kind == K_VERSIONS ? TAXII_V_ALL : TAXII_V_LAST, &f,
 	    why) != ST_OK) {
+		lists_free(lists);
 		taxii_error(r, ST_INVALID, "Bad request", why);
 		return;
 	}
+	lists_free(lists);	/* the filter holds what it needs */
 	memset(&p, 0, sizeof p);
 	p.t = t;
 	p.kind = kind;

@@ -177,6 +177,11 @@ def test_post_get_filters(alpha):
     got = c.get(path, params={"match[id]": ids}).json()["objects"]
     assert [o["id"] for o in got] == [objs[1]["id"], objs[3]["id"]]
     assert len(c.get(path, params={"match[spec_version]": "2.1"}).json()["objects"]) == 6
+    # a match[...] given several times is the union of its values, as a list is
+    got = c.get(path, params=[("match[id]", objs[1]["id"]), ("match[id]", objs[3]["id"])])
+    assert [o["id"] for o in got.json()["objects"]] == [objs[1]["id"], objs[3]["id"]]
+    got = c.get(path, params=[("match[type]", "malware"), ("match[type]", "indicator")])
+    assert len(got.json()["objects"]) == 6
     assert "objects" not in c.get(path, params={"match[spec_version]": "2.0"}).json()
     # added_after: nothing after the last one added
     r = c.get(path, params={"added_after": last})
@@ -350,6 +355,11 @@ def test_errors(alpha):
     error_of(c.get(path, params={"limit": "0"}), 400)
     error_of(c.get(path, params={"match[version]": "newest"}), 400)
     error_of(c.get(path, params={"next": "garbage"}), 400)
+    # the cursor and the page size are given once, not guessed between two
+    for name, a1, a2 in (("limit", "1", "5"), ("added_after", "2020-01-01T00:00:00Z",
+                                                "2030-01-01T00:00:00Z")):
+        e = error_of(c.get(path, params=[(name, a1), (name, a2)]), 400)
+        assert e["description"] == "%s is given more than once" % name
     post_ok(c, "local", [indicator(i) for i in range(3)])
     tok = c.get(path, params={"limit": 1}).json()["next"]
     assert c.get(path, params={"limit": 1, "next": tok}).status_code == 200
