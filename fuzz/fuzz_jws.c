@@ -1,4 +1,8 @@
-/* fuzz_jws.c - compact and flattened JWS parsing and verification. */
+/* fuzz_jws.c - compact and flattened JWS parsing and verification, and
+ * the packed form the store keeps: what packs unpacks to the same bytes. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "util/buf.h"
 #include "fuzz_common.h"
 #include "crypto/jws.h"
@@ -26,6 +30,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_reset(&payload);
 		(void)jws_verify(compact.p, compact.len, fuzz_pk, "parley-card", &payload);
 	}
+	/* the input as a JWS to pack, and as a packed JWS to unpack */
+	buf_reset(&payload);
+	buf_reset(&compact);
+	if (jws_pack((const char *)data, size, &payload) == ST_OK &&
+	    (jws_unpack(payload.p, payload.len, &compact) != ST_OK || compact.len != size ||
+	    memcmp(compact.p, data, size) != 0))
+		abort();
+	if (jws_unpack(data, size, &compact) == ST_OK &&
+	    jws_pack(compact.p, compact.len, &payload) == ST_OK &&
+	    (payload.len != size || memcmp(payload.p, data, size) != 0))
+		abort();
 	buf_free(&payload);
 	buf_free(&compact);
 	return 0;

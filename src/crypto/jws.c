@@ -202,24 +202,34 @@ struct hdr {
 static _Thread_local struct hdr hdrs[HDR_SLOTS];
 static _Thread_local unsigned hdr_next;
 
+#define HDR_JSON_MAX 256	/* a header this node makes, with its NUL */
+
+/* header_json - the protected header naming kid and typ into hdr; its
+ * length, or 0 when it does not fit. */
+static size_t
+header_json(const char *kid, const char *typ, char hdr[static HDR_JSON_MAX])
+{
+	int hn = snprintf(hdr, HDR_JSON_MAX, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\"}",
+	    kid, typ);
+
+	return hn < 0 || hn >= HDR_JSON_MAX ? 0 : (size_t)hn;
+}
+
 /* header_b64 - append the base64url of the header naming kid and typ. */
 static status
 header_b64(const char *kid, const char *typ, struct buf *out)
 {
 	struct hdr *h;
-	char hdr[256];
-	size_t at = out->len, kn = strlen(kid), tn = strlen(typ);
-	int hn;
+	char hdr[HDR_JSON_MAX];
+	size_t at = out->len, kn = strlen(kid), tn = strlen(typ), hn;
 	status rc;
 
 	for (int i = 0; i < HDR_SLOTS; i++)
 		if (hdrs[i].len && strcmp(hdrs[i].kid, kid) == 0 && strcmp(hdrs[i].typ, typ) == 0)
 			return buf_add(out, hdrs[i].b64, hdrs[i].len);
-	hn = snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"%s\"}",
-	    kid, typ);
-	if (hn < 0 || (size_t)hn >= sizeof hdr)
+	if (!(hn = header_json(kid, typ, hdr)))
 		return ST_INVALID;
-	rc = b64_url_encode(out, (const uint8_t *)hdr, (size_t)hn);
+	rc = b64_url_encode(out, (const uint8_t *)hdr, hn);
 	if (rc || kn >= IDENT_KID_LEN || tn >= SEEN_TYP_MAX || out->len - at > HDR_B64_MAX)
 		return rc;
 	h = &hdrs[hdr_next];
@@ -229,6 +239,12 @@ header_b64(const char *kid, const char *typ, struct buf *out)
 	memcpy(h->b64, out->p + at, out->len - at);
 	h->len = out->len - at;
 	return ST_OK;
+}
+
+status
+jws_header(const char *kid, const char *typ, struct buf *out)
+{
+	return header_b64(kid, typ, out);
 }
 
 /* signing_input - append header.payload, base64url, with header kid and typ. */
@@ -245,12 +261,34 @@ signing_input(const char *kid, const char *typ, const void *payload, size_t n,
 	return rc;
 }
 
-status
-jws_sign(const struct ident *id, const char *typ, const void *payload, size_t n,
+/* pack_parts - the packed form of a JWS's decoded parts into out (reset
+ * first): see jws_pack. */
+static status
+pack_parts(const void *hdr, size_t h, const void *pay, size_t pl, const void *sig, size_t sl,
     struct buf *out)
 {
-	uint8_t sig[IDENT_SIG_LEN];
-	size_t start = out->len;
+	char *len;
+	status rc;
+
+	buf_reset(out);
+	if (h > UINT32_MAX || pl > UINT32_MAX)
+		return ST_TOOBIG;
+	if ((rc = buf_extend(out, 8, &len)) || (rc = buf_add(out, hdr, h)) ||
+	    (rc = buf_add(out, pay, pl)) || (rc = buf_add(out, sig, sl)))
+		return rc;
+	for (int k = 0; k < 4; k++) {
+		out->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
+		out->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
+	}
+	return ST_OK;
+}
+
+status
+jws_sign_kept(const struct ident *id, const char *typ, const void *payload, size_t n,
+    struct buf *out, uint8_t sig[static IDENT_SIG_LEN], struct buf *pack)
+{
+	char hdr[HDR_JSON_MAX];
+	size_t start = out->len, hn;
 	status rc = signing_input(ident_kid(id), typ, payload, n, out);
 
 	if (!rc) {
@@ -258,10 +296,78 @@ jws_sign(const struct ident *id, const char *typ, const void *payload, size_t n,
 		rc = buf_add(out, ".", 1);
 	}
 	if (!rc)
-		rc = b64_url_encode(out, sig, sizeof sig);
+		rc = b64_url_encode(out, sig, IDENT_SIG_LEN);
+	/* the parts as signed, without decoding what was just encoded */
+	if (!rc && pack)
+		rc = (hn = header_json(ident_kid(id), typ, hdr)) ?
+		    pack_parts(hdr, hn, payload, n, sig, IDENT_SIG_LEN, pack) : ST_INVALID;
 	if (rc)
 		buf_truncate(out, start);
 	return rc;
+}
+
+status
+jws_sign(const struct ident *id, const char *typ, const void *payload, size_t n,
+    struct buf *out)
+{
+	uint8_t sig[IDENT_SIG_LEN];
+
+	return jws_sign_kept(id, typ, payload, n, out, sig, NULL);
+}
+
+status
+jws_pack(const char *text, size_t n, struct buf *out)
+{
+	struct jws_parts p;
+	size_t h, pl;
+	status rc;
+
+	buf_reset(out);
+	if (!n || jws_split(text, n, &p) != ST_OK)
+		return ST_PARSE;
+	/* decoded in place after the 8 bytes of lengths */
+	if ((rc = buf_add(out, "\0\0\0\0\0\0\0\0", 8)) ||
+	    (rc = pay_decode(out, p.hdr, p.hdr_len)))
+		goto out;
+	h = out->len - 8;
+	if ((rc = pay_decode(out, p.pay, p.pay_len)))
+		goto out;
+	pl = out->len - 8 - h;
+	if ((rc = pay_decode(out, p.sig, p.sig_len)))
+		goto out;
+	if (h > UINT32_MAX || pl > UINT32_MAX) {
+		rc = ST_TOOBIG;
+		goto out;
+	}
+	for (int k = 0; k < 4; k++) {
+		out->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
+		out->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
+	}
+out:
+	if (rc)
+		buf_reset(out);
+	return rc;
+}
+
+status
+jws_unpack(const void *packed, size_t len, struct buf *out)
+{
+	const uint8_t *v = packed;
+	size_t h = 0, pl = 0;
+
+	for (int k = 0; len >= 8 && k < 4; k++) {
+		h = h << 8 | v[k];
+		pl = pl << 8 | v[4 + k];
+	}
+	buf_reset(out);
+	if (len < 8 || h > len - 8 || pl > len - 8 - h ||
+	    pay_encode(out, v + 8, h) || buf_add(out, ".", 1) ||
+	    pay_encode(out, v + 8 + h, pl) || buf_add(out, ".", 1) ||
+	    pay_encode(out, v + 8 + h + pl, len - 8 - h - pl)) {
+		buf_reset(out);
+		return ST_PARSE;
+	}
+	return ST_OK;
 }
 
 status
@@ -353,9 +459,17 @@ status
 jws_verify(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
     const char *typ, struct buf *payload)
 {
+	return jws_verify_pack(text, n, pk, typ, payload, NULL);
+}
+
+status
+jws_verify_pack(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
+    const char *typ, struct buf *payload, struct buf *pack)
+{
 	uint8_t sig[IDENT_SIG_LEN];
 	struct jws_parts p;
-	size_t siglen;
+	size_t siglen, start = payload->len;
+	struct buf hdr;
 	status rc;
 
 	rc = jws_split(text, n, &p);
@@ -373,7 +487,17 @@ jws_verify(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
 	rc = ident_verify(pk, (const uint8_t *)text, p.hdr_len + 1 + p.pay_len, sig);
 	if (rc)
 		return rc;
-	return pay_decode(payload, p.pay, p.pay_len);
+	if ((rc = pay_decode(payload, p.pay, p.pay_len)) || !pack)
+		return rc;
+	/* the parts as verified; a pack that cannot be made is left empty,
+	 * and the keeper packs the text itself */
+	buf_init(&hdr, JWS_HDR_MAX);
+	if (pay_decode(&hdr, p.hdr, p.hdr_len) != ST_OK ||
+	    pack_parts(hdr.p, hdr.len, payload->p + start, payload->len - start, sig,
+	    sizeof sig, pack) != ST_OK)
+		buf_reset(pack);
+	buf_free(&hdr);
+	return ST_OK;
 }
 
 status

@@ -17,6 +17,25 @@
 /* jws_sign - append the compact serialization of a JWS over payload to out. */
 status jws_sign(const struct ident *id, const char *typ, const void *payload,
     size_t n, struct buf *out) WUR;
+/* jws_sign_kept - jws_sign, and what keeping the JWS small needs: its
+ * signature into sig and, when pack is not NULL, its packed form (see
+ * jws_pack) into pack, reset first; made from the parts as signed, without
+ * decoding the text. */
+status jws_sign_kept(const struct ident *id, const char *typ, const void *payload,
+    size_t n, struct buf *out, uint8_t sig[static IDENT_SIG_LEN], struct buf *pack) WUR;
+/* jws_header - append the base64url protected header that jws_sign
+ * writes for a key with thumbprint kid and typ. */
+status jws_header(const char *kid, const char *typ, struct buf *out) WUR;
+/* jws_pack - the packed form of compact JWS text[0..n), for keeping: the
+ * header's and the payload's byte counts (4 bytes each, big-endian), then
+ * the header, payload and signature decoded; into out, reset first.
+ * ST_PARSE when text is not a compact JWS of canonical base64url parts
+ * (the caller keeps such a text as it is); jws_unpack gives back text's
+ * very bytes. */
+status jws_pack(const char *text, size_t n, struct buf *out) WUR;
+/* jws_unpack - the compact JWS of packed[0..len), a jws_pack form, into
+ * out (reset first); ST_PARSE for a damaged one. */
+status jws_unpack(const void *packed, size_t len, struct buf *out) WUR;
 /* jws_assemble - append the compact JWS that jws_sign made when a key with
  * thumbprint kid signed payload as typ and gave sig: the same bytes, rebuilt
  * from them.  Nothing is signed or verified. */
@@ -38,6 +57,11 @@ status jws_b64_decode(struct buf *out, const char *in, size_t n) WUR;
  * same header bytes are not parsed again. */
 status jws_verify(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
     const char *typ, struct buf *payload) WUR;
+/* jws_verify_pack - jws_verify, and on success text's packed form (see
+ * jws_pack) into pack, made from the parts it decoded; pack is left empty
+ * when it cannot be made. */
+status jws_verify_pack(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN],
+    const char *typ, struct buf *payload, struct buf *pack) WUR;
 /* jws_parts - the three base64url segments of a compact JWS, borrowed from
  * the text they were split from. */
 struct jws_parts {

@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "fmt/envelope.h"
 #include "fmt/why.h"
 #include "fmt/tmpl.h"
+#include "fmt/tlog.h"
 #include "crypto/jws.h"
 
 static int
@@ -73,10 +73,9 @@ envelope_type_ok(const char *s)
 void
 envelope_hash(const void *data, size_t n, char hex[static ENV_HASH_HEX])
 {
-	uint8_t h[crypto_hash_sha256_BYTES];
+	uint8_t h[TLOG_HASH];
 
-	if (EVP_Digest(data, n, h, NULL, EVP_sha256(), NULL) != 1)
-		crypto_hash_sha256(h, data, n);
+	tlog_sha256(data, n, h);	/* OpenSSL's, the digest fetched once */
 	sodium_bin2hex(hex, ENV_HASH_HEX, h, sizeof h);
 }
 
@@ -444,12 +443,14 @@ dec(int64_t v, char out[static 21])
 }
 
 /* sealed - sign the payload text in pl (built with status rc) as typ,
- * append the JWS to out, and free pl. */
+ * append the JWS to out, its signature to sig (and its packed form to
+ * pack, when not NULL), and free pl. */
 static status
-sealed(const struct ident *id, const char *typ, struct buf *pl, status rc, struct buf *out)
+sealed(const struct ident *id, const char *typ, struct buf *pl, status rc, struct buf *out,
+    uint8_t sig[static IDENT_SIG_LEN], struct buf *pack)
 {
 	if (!rc)
-		rc = jws_sign(id, typ, pl->p, pl->len, out);
+		rc = jws_sign_kept(id, typ, pl->p, pl->len, out, sig, pack);
 	buf_free(pl);
 	return rc;
 }
@@ -457,7 +458,15 @@ sealed(const struct ident *id, const char *typ, struct buf *pl, status rc, struc
 status
 envelope_message_seal(const struct ident *id, struct message *m, struct buf *out)
 {
+	return envelope_message_seal_pack(id, m, out, NULL);
+}
+
+status
+envelope_message_seal_pack(const struct ident *id, struct message *m, struct buf *out,
+    struct buf *pack)
+{
 	struct buf pl;
+	uint8_t sig[IDENT_SIG_LEN];
 	char seq[21];
 	status rc;
 
@@ -494,7 +503,7 @@ envelope_message_seal(const struct ident *id, struct message *m, struct buf *out
 		rc = envelope_json_str(&pl, buf_str(&m->body), m->body.len);
 	if (!rc)
 		rc = adds(&pl, PARTS(",\"created_at\":\"", m->created_at, "\"}"));
-	return sealed(id, ENV_MSG_TYP, &pl, rc, out);
+	return sealed(id, ENV_MSG_TYP, &pl, rc, out, sig, pack);
 }
 
 /* bound - check the "from"/"to" binding of a verified statement. */
@@ -521,22 +530,35 @@ status
 envelope_message_open(const char *jws, size_t n, const uint8_t sender_pk[static IDENT_PK_LEN],
     const char *self_kid, struct message *m)
 {
+	return envelope_message_open_pack(jws, n, sender_pk, self_kid, m, NULL);
+}
+
+status
+envelope_message_open_pack(const char *jws, size_t n,
+    const uint8_t sender_pk[static IDENT_PK_LEN], const char *self_kid, struct message *m,
+    struct buf *pack)
+{
 	struct buf pl;
 	status rc;
 
 	buf_reset(&m->body);
+	if (pack)
+		buf_reset(pack);
 	/* The payload is bounded by the JWS already in memory, so an oversized
 	 * body still parses and its sequence number can be refused for good. */
 	buf_init(&pl, n);
-	rc = jws_verify(jws, n, sender_pk, ENV_MSG_TYP, &pl);
+	rc = jws_verify_pack(jws, n, sender_pk, ENV_MSG_TYP, &pl, pack);
 	if (rc)
 		rc = rc == ST_TOOBIG ? ST_PARSE : rc;
 	else
 		rc = envelope_message_payload(pl.p, pl.len, TMPL_ANY, m);
 	if (!rc)
 		rc = bound(m->from, m->to, sender_pk, self_kid);
-	if (rc)
+	if (rc) {
 		buf_reset(&m->body);	/* nothing of a refused message is handed on */
+		if (pack)
+			buf_reset(pack);
+	}
 	buf_free(&pl);
 	return rc;
 }
@@ -591,13 +613,19 @@ status
 envelope_receipt_seal(const struct ident *id, struct receipt *r, struct buf *out)
 {
 	struct buf pl;
+	status rc;
 
+	r->exact = 0;
 	if (!stamp_is_uuid(r->id) || !stamp_is_uuid(r->msg) || !why_hex64_ok(r->msg_sha256) ||
 	    !envelope_link_ok(r->link) || r->seq < 1 || !time_ok(r->received_at))
 		return ST_INVALID;
 	memcpy(r->from, ident_kid(id), IDENT_KID_LEN);
 	buf_init(&pl, 4096);
-	return sealed(id, ENV_RCPT_TYP, &pl, receipt_payload(r, &pl), out);
+	rc = sealed(id, ENV_RCPT_TYP, &pl, receipt_payload(r, &pl), out, r->sig, NULL);
+	/* what envelope_receipt_build makes of r: the header it writes for
+	 * r->from, the payload it writes, this signature */
+	r->exact = rc == ST_OK;
+	return rc;
 }
 
 status
@@ -680,8 +708,41 @@ envelope_receipt_fields(const char *jws, size_t n, struct receipt *r,
 	if (rc) {
 		memset(r, 0, sizeof *r);
 		memset(sig, 0, IDENT_SIG_LEN);
+	} else {
+		r->exact = 1;
+		memcpy(r->sig, sig, IDENT_SIG_LEN);
 	}
 	return rc ? ST_PARSE : ST_OK;
+}
+
+/* receipt_exact - set r->exact and r->sig when the verified receipt
+ * jws[0..n), whose payload is pl and fields r, is what
+ * envelope_receipt_build(r, sig) makes: our header for r->from, our payload
+ * for r (compared decoded: both encodings are canonical), and its
+ * signature.  Cheaper than building it again (envelope_receipt_match). */
+static void
+receipt_exact(const char *jws, size_t n, const struct buf *pl, struct receipt *r)
+{
+	const char *d1 = memchr(jws, '.', n), *d2;
+	struct buf b;
+	int ok;
+
+	r->exact = 0;
+	if (!d1 || !(d2 = memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - jws))))
+		return;
+	buf_init(&b, 4096);
+	ok = jws_header(r->from, ENV_RCPT_TYP, &b) == ST_OK && b.len == (size_t)(d1 - jws) &&
+	    memcmp(b.p, jws, b.len) == 0;
+	buf_reset(&b);
+	ok = ok && receipt_payload(r, &b) == ST_OK && b.len == pl->len &&
+	    memcmp(b.p, pl->p, b.len) == 0;
+	buf_reset(&b);
+	ok = ok && jws_b64_decode(&b, d2 + 1, n - (size_t)(d2 + 1 - jws)) == ST_OK &&
+	    b.len == IDENT_SIG_LEN;
+	if (ok)
+		memcpy(r->sig, b.p, IDENT_SIG_LEN);
+	r->exact = ok;
+	buf_free(&b);
 }
 
 status
@@ -700,6 +761,8 @@ envelope_receipt_open(const char *jws, size_t n, const uint8_t receiver_pk[stati
 		rc = envelope_receipt_payload(pl.p, pl.len, TMPL_ANY, r);
 	if (!rc)
 		rc = bound(r->from, r->to, receiver_pk, self_kid);
+	if (!rc)
+		receipt_exact(jws, n, &pl, r);
 	buf_free(&pl);
 	return rc;
 }

@@ -61,6 +61,12 @@ struct receipt {
 	char link[ENV_LINK_MAX + 1];
 	int64_t seq;
 	char received_at[STAMP_TIME_LEN];
+	/* set by envelope_receipt_seal, envelope_receipt_open and
+	 * envelope_receipt_fields when the JWS is envelope_receipt_build(this,
+	 * sig) byte for byte (so a keeper may keep these fields and sig alone);
+	 * 0 otherwise */
+	int exact;
+	uint8_t sig[IDENT_SIG_LEN];
 };
 
 /* envelope_message_init - zero m, with a body buffer bounded by max_body. */
@@ -72,6 +78,16 @@ void envelope_message_clear(struct message *m);
  * append the JWS to out.  ST_INVALID names a field out of range. */
 status envelope_message_seal(const struct ident *id, struct message *m,
     struct buf *out) WUR;
+/* envelope_message_seal_pack - envelope_message_seal, and the JWS's packed
+ * form (crypto/jws.h, jws_sign_pack) into pack, for the store to keep. */
+status envelope_message_seal_pack(const struct ident *id, struct message *m,
+    struct buf *out, struct buf *pack) WUR;
+/* envelope_message_open_pack - envelope_message_open, and the JWS's packed
+ * form (crypto/jws.h, jws_verify_pack) into pack, for the store to keep;
+ * pack is left empty when it cannot be made. */
+status envelope_message_open_pack(const char *jws, size_t n,
+    const uint8_t sender_pk[static IDENT_PK_LEN], const char *self_kid, struct message *m,
+    struct buf *pack) WUR;
 /* envelope_message_open - verify jws with the sender's pinned key and fill m.
  * ST_PARSE, ST_INVALID, ST_BADSIG, ST_UNKNOWN_KEY (signer or "from" is not
  * sender_pk), ST_RECIPIENT ("to" is not self_kid).  ST_TOOBIG when the body

@@ -444,8 +444,11 @@ queue_message(struct staging *sg, const char **why)
 	if ((rc = store_begin(st)) != ST_OK)
 		return rc;
 	rc = link_queue(in->e, &lm, id, why);
-	if (!rc)
+	if (!rc) {
+		if (in->unreceipted != SIZE_MAX)
+			in->unreceipted++;
 		rc = store_intel_batch_set(st, sg->batch, STORE_BATCH_SENT, id);
+	}
 	if (!rc)
 		rc = store_commit(st);
 	if (rc)
@@ -697,6 +700,15 @@ heard(void *arg, struct peer *p)
 	}
 }
 
+/* count_batch - one more batch in *arg (a size_t). */
+static int
+count_batch(void *arg, const struct store_intel_batch *b)
+{
+	(void)b;
+	++*(size_t *)arg;
+	return 0;
+}
+
 status
 intel_new(struct event_base *base, struct node *n, struct http *h, struct peers *ps,
     struct link_engine *e, struct tlsctx *tls, struct intel **out)
@@ -736,6 +748,9 @@ intel_new(struct event_base *base, struct node *n, struct http *h, struct peers 
 			diag_panic("intel: parley's extension definition does not read");
 		buf_free(&b);
 	}
+	if (store_intel_batches(node_store(n), STORE_BATCH_SENT, count_batch,
+	    &in->unreceipted) != ST_OK)
+		in->unreceipted = SIZE_MAX;	/* unknown: every receipt is looked up */
 	if (base && (in->kick = evtimer_new(base, on_kick, in)))
 		event_active(in->kick, EV_TIMEOUT, 0);
 	*out = in;

@@ -265,7 +265,7 @@ intel_on_delivered(void *arg, int64_t peer_id, const struct receipt *r, int path
 	status rc;
 
 	(void)peer_id, (void)path;
-	if (strcmp(r->link, INTEL_LINK) != 0)
+	if (strcmp(r->link, INTEL_LINK) != 0 || !in->unreceipted)
 		return ST_OK;
 	rc = store_intel_batch_get(st, r->msg, 1, mark_row, &k);
 	if (rc == ST_NOTFOUND || (!rc && k.state != STORE_BATCH_SENT))

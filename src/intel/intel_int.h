@@ -54,6 +54,12 @@ struct intel {
 	size_t n_props;
 	struct diag_limit refusals;
 	struct stix_doc *extdef;	/* parley's origin extension's definition */
+	/* batches whose message may still await its receipt: those the store
+	 * held sent at start, and one more per batch sent since.  Never below
+	 * the truth (an aborted send still counts; a receipt takes nothing off,
+	 * as its transaction may yet roll back), so at 0 no receipt can be a
+	 * batch's and the delivered hook reads nothing. */
+	size_t unreceipted;
 };
 
 /* intel_in.c: the pinned peer's POST /v1/intel/stage, and the node's

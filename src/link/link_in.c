@@ -29,6 +29,7 @@ struct verdict {
 	char id[STAMP_UUID_LEN];
 	int64_t expected;	/* 425: the sequence number the link waits for */
 	struct buf receipt;	/* 200: the receipt, issued now or before */
+	struct buf pack;	/* the message as verified, packed for the store */
 	char reason[300];	/* a refusal's reason, given now or before */
 	/* The next sequence number of link, as this batch's transaction
 	 * holds it: read from the store once per batch and link, then
@@ -129,7 +130,7 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 	buf_reset(rj);
 	envelope_hash(jws, n, hash);
 	envelope_message_init(&m, node_config(node)->max_body);
-	rc = envelope_message_open(jws, n, p->pk, ident_kid(self), &m);
+	rc = envelope_message_open_pack(jws, n, p->pk, ident_kid(self), &m, &v->pack);
 	switch (rc) {
 	case ST_OK:
 	case ST_TOOBIG:
@@ -252,6 +253,7 @@ accept_one(struct node *node, const struct peer *p, const char *jws, size_t n,
 		}
 		row.jws = jws;
 		row.jws_len = n;
+		row.pack = &v->pack;
 		row.receipt = rj->p;
 		row.receipt_len = rj->len;
 		row.receipt_fields = &r;
@@ -359,6 +361,7 @@ link_in_batch(struct node *node, const struct peer *p, const char *body, size_t 
 		return rc == ST_FULL || rc == ST_CORRUPT ? rc : ST_DB;
 	memset(&v, 0, sizeof v);
 	buf_init(&v.receipt, 8192);
+	buf_init(&v.pack, HTTP_REQUEST_MAX);
 	wrc = buf_adds(resp, "{\"results\":[");
 	while (off < len && !stop) {
 		const char *nl = memchr(body + off, '\n', len - off);
@@ -377,6 +380,7 @@ link_in_batch(struct node *node, const struct peer *p, const char *body, size_t 
 		off += n + 1;
 	}
 	buf_free(&v.receipt);
+	buf_free(&v.pack);
 	if (!wrc)
 		wrc = buf_adds(resp, "]}");
 	if (first == ST_FULL || first == ST_CORRUPT || first == ST_DB) {

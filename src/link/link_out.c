@@ -172,7 +172,7 @@ settle(struct lane *l, const struct item *it, const struct answer_result *res,
 			    it->id, it->seq);
 			return 0;
 		}
-		rc = store_out_delivered(st, it->id, rjws, &r, stamp_now_ms());
+		rc = store_out_delivered_at(st, p->peer->id, it->id, rjws, &r, stamp_now_ms());
 		if (rc == ST_NOTFOUND)
 			(void)link_receipt_again(p->e->node, p->peer, it->id, rjws);
 		if (rc != ST_OK)
@@ -640,7 +640,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	int li;
 	struct message m;
 	struct store_out row;
-	struct buf jws;
+	struct buf jws, pack;
 	status rc;
 
 	*why = NULL;
@@ -704,11 +704,12 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	snprintf(m.subject, sizeof m.subject, "%s", lm->subject);
 	stamp_format(stamp_now_ms(), m.created_at);
 	buf_init(&jws, HTTP_REQUEST_MAX);
+	buf_init(&pack, HTTP_REQUEST_MAX);
 	rc = buf_add(&m.body, lm->body, lm->body_len);
 	if (!rc)
 		rc = store_send_seq(st, p->id, m.link, &m.seq);
 	if (!rc)
-		rc = envelope_message_seal(node_ident(e->node), &m, &jws);
+		rc = envelope_message_seal_pack(node_ident(e->node), &m, &jws, &pack);
 	if (!rc) {
 		memset(&row, 0, sizeof row);
 		row.id = m.id;
@@ -720,6 +721,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		row.subject = m.subject;
 		row.jws = jws.p;
 		row.jws_len = jws.len;
+		row.pack = &pack;
 		row.created_ms = stamp_now_ms();
 		rc = store_out_add(st, &row);
 	}
@@ -733,6 +735,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		*why = "body is not valid text";
 	envelope_message_clear(&m);
 	buf_free(&jws);
+	buf_free(&pack);
 	return rc;
 }
 

@@ -28,6 +28,7 @@ struct store_out {
 	const char *type, *priority, *subject;
 	const char *jws;
 	size_t jws_len;
+	const struct buf *pack;	/* to store_out_add: jws as jws_sign_pack packed it, or NULL */
 	int state;		/* enum store_state */
 	int64_t created_ms, delivered_ms;	/* delivered_ms 0 until delivered */
 	int64_t attempts;
@@ -53,6 +54,9 @@ struct store_in {
 	/* its fields, when the caller has them (it just sealed the receipt),
 	 * so the store need not parse it again; may be NULL */
 	const struct receipt *receipt_fields;
+	/* to store_in_add: jws as jws_verify_pack packed it, or NULL (or
+	 * empty): the store packs it itself */
+	const struct buf *pack;
 };
 
 typedef int (*store_out_cb)(void *arg, const struct store_out *m);
@@ -95,6 +99,11 @@ status store_out_seqs(struct store *st, int64_t peer_id, const char *link, int64
  * receipt again nor reads and hashes the message to keep it compactly. */
 status store_out_delivered(struct store *st, const char *id, const char *receipt,
     const struct receipt *fields, int64_t delivered_ms) WUR;
+/* store_out_delivered_at - store_out_delivered of message id queued to
+ * peer_id at the link and seq of fields (required): found by its place in
+ * the queue, the cheaper lookup; ST_NOTFOUND when id is not there. */
+status store_out_delivered_at(struct store *st, int64_t peer_id, const char *id,
+    const char *receipt, const struct receipt *fields, int64_t delivered_ms) WUR;
 /* store_out_rejected - the peer refused the message for good. */
 status store_out_rejected(struct store *st, const char *id, const char *reason) WUR;
 /* store_out_failed - count a failed attempt for queued messages to a peer on

@@ -160,6 +160,65 @@ test_receipt_round_trip(void **state)
 	buf_free(&jws);
 }
 
+/* A receipt made or opened as the template writes it says so (exact, with
+ * its signature), so the store may keep its fields alone; one that verifies
+ * but is written otherwise (members in another order, a space) does not. */
+static void
+test_receipt_exact(void **state)
+{
+	struct message m;
+	struct receipt r, got;
+	struct buf msg, jws, again, pl, odd;
+	uint8_t sig[IDENT_SIG_LEN];
+	json_t *j;
+	char *text;
+
+	(void)state;
+	sealed_msg(alice, ident_kid(bob), &m, &msg);
+	fill_receipt(&r, ident_kid(alice), &msg);
+	r.exact = 1;	/* what seal says, not what the caller left */
+	buf_init(&jws, 1 << 16);
+	buf_init(&again, 1 << 16);
+	buf_init(&pl, 1 << 16);
+	buf_init(&odd, 1 << 16);
+	assert_int_equal(envelope_receipt_seal(bob, &r, &jws), ST_OK);
+	assert_int_equal(r.exact, 1);
+	assert_int_equal(envelope_receipt_build(&r, r.sig, &again), ST_OK);
+	assert_int_equal(again.len, jws.len);
+	assert_memory_equal(again.p, jws.p, jws.len);
+	assert_int_equal(envelope_receipt_open(jws.p, jws.len, ident_pk(bob), ident_kid(alice),
+	    &got), ST_OK);
+	assert_int_equal(got.exact, 1);
+	assert_memory_equal(got.sig, r.sig, IDENT_SIG_LEN);
+	assert_int_equal(envelope_receipt_fields(jws.p, jws.len, &got, sig), ST_OK);
+	assert_int_equal(got.exact, 1);
+	assert_memory_equal(got.sig, sig, IDENT_SIG_LEN);
+	/* the same fields, signed as jansson writes them sorted, then with a
+	 * space: valid receipts, not the template's bytes */
+	assert_int_equal(jws_verify(jws.p, jws.len, ident_pk(bob), ENV_RCPT_TYP, &pl), ST_OK);
+	j = json_loadb(pl.p, pl.len, 0, NULL);
+	assert_non_null(j);
+	for (int k = 0; k < 2; k++) {
+		text = json_dumps(j, k ? JSON_SORT_KEYS | JSON_INDENT(1) : JSON_SORT_KEYS |
+		    JSON_COMPACT);
+		assert_non_null(text);
+		buf_reset(&odd);
+		assert_int_equal(jws_sign(bob, ENV_RCPT_TYP, text, strlen(text), &odd), ST_OK);
+		assert_int_equal(envelope_receipt_open(odd.p, odd.len, ident_pk(bob),
+		    ident_kid(alice), &got), ST_OK);
+		assert_string_equal(got.id, r.id);
+		assert_int_equal(got.exact, 0);
+		free(text);
+	}
+	json_decref(j);
+	envelope_message_clear(&m);
+	buf_free(&msg);
+	buf_free(&jws);
+	buf_free(&again);
+	buf_free(&pl);
+	buf_free(&odd);
+}
+
 /* Any character of the signature changed: a bad signature. */
 /* A receipt comes back byte for byte from its fields and signature
  * (envelope_receipt_build), and still verifies; bytes the template would
@@ -1485,6 +1544,7 @@ main(void)
 		cmocka_unit_test(test_message_empty_body),
 		cmocka_unit_test(test_receipt_round_trip),
 		cmocka_unit_test(test_receipt_rebuilt),
+		cmocka_unit_test(test_receipt_exact),
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_wrong_sender_key),
 		cmocka_unit_test(test_impersonation),

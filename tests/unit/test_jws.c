@@ -879,6 +879,69 @@ test_payload_codec(void **state)
 	buf_free(&got);
 }
 
+/* jws_sign_kept's packed form, and jws_verify_pack's, is what jws_pack
+ * makes of the same text,
+ * and jws_unpack gives that text back byte for byte; a text that would not
+ * come back the same (not canonical, not three parts) is not packed. */
+static void
+test_pack(void **state)
+{
+	const char *pays[] = { "", "a", "ab", "abc", "{\"v\":1,\"body\":\"\\u00e9\"}" };
+	uint8_t sig[IDENT_SIG_LEN];
+	struct buf jws, pack, again, back, pl;
+
+	(void)state;
+	buf_init(&pack, 8192);
+	buf_init(&again, 8192);
+	buf_init(&back, 8192);
+	for (size_t i = 0; i < sizeof pays / sizeof pays[0]; i++) {
+		buf_init(&jws, 8192);
+		assert_int_equal(jws_sign_kept(alice, TYP, pays[i], strlen(pays[i]), &jws, sig,
+		    &pack), ST_OK);
+		assert_memory_equal(pack.p + pack.len - IDENT_SIG_LEN, sig, IDENT_SIG_LEN);
+		assert_int_equal(jws_pack(jws.p, jws.len, &again), ST_OK);
+		assert_int_equal(again.len, pack.len);
+		assert_memory_equal(again.p, pack.p, pack.len);
+		assert_int_equal(pack.len, 8 + (size_t)(pack.p[3] & 0xff) + strlen(pays[i]) +
+		    IDENT_SIG_LEN);
+		assert_int_equal(jws_unpack(pack.p, pack.len, &back), ST_OK);
+		assert_int_equal(back.len, jws.len);
+		assert_memory_equal(back.p, jws.p, jws.len);
+		/* verifying packs the same */
+		buf_init(&pl, 8192);
+		assert_int_equal(jws_verify_pack(jws.p, jws.len, ident_pk(alice), TYP, &pl, &back),
+		    ST_OK);
+		assert_int_equal(back.len, pack.len);
+		assert_memory_equal(back.p, pack.p, pack.len);
+		assert_int_equal(pl.len, strlen(pays[i]));
+		/* a forgery packs nothing */
+		jws.p[jws.len - 2] ^= 1;
+		assert_int_not_equal(jws_verify_pack(jws.p, jws.len, ident_pk(alice), TYP, &pl,
+		    &back), ST_OK);
+		buf_free(&pl);
+		/* a second signing reuses the header, and still packs the same */
+		buf_reset(&jws);
+		assert_int_equal(jws_sign_kept(alice, TYP, pays[i], strlen(pays[i]), &jws, sig,
+		    &pack), ST_OK);
+		assert_memory_equal(again.p, pack.p, pack.len);
+		buf_free(&jws);
+	}
+	/* not canonical (a last character with bits past the byte), two parts,
+	 * a character outside the alphabet: kept as text by the store */
+	assert_int_equal(jws_pack("eyJh.YR.c2ln", 12, &again), ST_PARSE);
+	assert_int_equal(again.len, 0);
+	assert_int_equal(jws_pack("eyJh.YQ", 7, &again), ST_PARSE);
+	assert_int_equal(jws_pack("eyJh.Y+Q.c2ln", 13, &again), ST_PARSE);
+	assert_int_equal(jws_pack("", 0, &again), ST_PARSE);
+	/* damaged packs: lengths past the end */
+	assert_int_equal(jws_unpack("\0\0\0\x09\0\0\0\0abc", 11, &back), ST_PARSE);
+	assert_int_equal(jws_unpack("\0\0\0", 3, &back), ST_PARSE);
+	assert_int_equal(back.len, 0);
+	buf_free(&pack);
+	buf_free(&again);
+	buf_free(&back);
+}
+
 int
 main(void)
 {
@@ -896,6 +959,7 @@ main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_header_too_long),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_pack),
 		cmocka_unit_test(test_codec_as_sodium),
 		cmocka_unit_test(test_flat_round_trip),
 		cmocka_unit_test(test_flat_rejects),

@@ -646,6 +646,34 @@ test_out_transitions(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(store_out_backlog(f->st, f->charlie, "urgent", &n), ST_OK);
 	assert_int_equal(n, 0);
+
+	/* found by its place in the queue: only where it is queued, and only
+	 * with its own id there */
+	{
+		struct receipt at;
+
+		memset(&at, 0, sizeof at);
+		snprintf(at.link, sizeof at.link, "urgent");
+		at.seq = 3;
+		assert_int_equal(store_out_delivered_at(f->st, f->bravo, "m4", "r", &at, 1),
+		    ST_NOTFOUND);
+		assert_int_equal(store_out_delivered_at(f->st, f->bravo + 1, "m3", "r", &at, 1),
+		    ST_NOTFOUND);
+		snprintf(at.link, sizeof at.link, "cert");
+		assert_int_equal(store_out_delivered_at(f->st, f->bravo, "m3", "r", &at, 1),
+		    ST_NOTFOUND);
+		snprintf(at.link, sizeof at.link, "urgent");
+		assert_int_equal(store_out_delivered_at(f->st, f->bravo, "m3", "receipt-3", &at,
+		    9999), ST_OK);
+		memset(&s, 0, sizeof s);
+		assert_int_equal(store_out_get(f->st, "m3", out_cb, &s), ST_OK);
+		assert_int_equal(s.state[0], STORE_DELIVERED);
+		assert_int_equal(s.delivered_ms[0], 9999);
+		assert_int_equal(store_out_delivered_at(f->st, f->bravo, "m3", "r", &at, 1),
+		    ST_NOTFOUND);
+	}
+	assert_int_equal(store_out_backlog(f->st, f->bravo, "urgent", &n), ST_OK);
+	assert_int_equal(n, 1);
 }
 
 static void
