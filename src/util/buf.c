@@ -48,7 +48,10 @@ grow(struct buf *b, size_t need)
 		return ST_TOOBIG;
 	if (need + 1 <= b->cap)
 		return ST_OK;
-	cap = b->cap ? b->cap : 64;
+	/* 1 KiB at first: a statement, a row, a JWS fits or nearly, so the
+	 * hot paths grow a buffer once or twice, not five times (each growth a
+	 * realloc and a copy) */
+	cap = b->cap ? b->cap : 1024;
 	while (cap < need + 1)
 		cap = cap > SIZE_MAX / 2 ? need + 1 : cap * 2;
 	if (b->max < SIZE_MAX && cap > b->max + 1)
