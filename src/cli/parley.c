@@ -84,7 +84,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "parley: libsodium failed to initialise\n");
 		return 1;
 	}
-	signal(SIGPIPE, SIG_IGN);
+	/* A reader that stops early (parley intel list | head) ends the
+	 * command quietly, as for any Unix tool: the default SIGPIPE, whatever
+	 * the parent left.  The daemon's socket is written with MSG_NOSIGNAL
+	 * (api/apiclient.c), so a daemon going away is an error, not a signal. */
+	signal(SIGPIPE, SIG_DFL);
 	diag_init("parley", 0);
 	if (argc < 2)
 		return usage(stderr);
@@ -100,6 +104,10 @@ main(int argc, char **argv)
 			cli_verb_name = verbs[i].name;
 			return verbs[i].fn(argc - 1, argv + 1);
 		}
+	if (strcmp(argv[1], "--dir") == 0 || strncmp(argv[1], "--dir=", 6) == 0) {
+		fprintf(stderr, "parley: --dir comes after the verb: parley VERB ... --dir DIR\n");
+		return 2;
+	}
 	fprintf(stderr, "parley: unknown verb '%s'\n", argv[1]);
 	return usage(stderr);
 }

@@ -35,6 +35,26 @@ def test_daemon_help_and_unknown_verb():
     assert p.returncode == 2 and "unknown verb" in p.stderr
 
 
+def test_dir_before_the_verb_is_explained():
+    p = run("--dir", "/nonexistent", "status")
+    assert p.returncode == 2
+    assert p.stderr == "parley: --dir comes after the verb: parley VERB ... --dir DIR\n"
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(make_node):
+    """parley templates | head: stdout closed before the list is written ends
+    the command by SIGPIPE, as any Unix tool, with nothing on stderr."""
+    a = make_node("alpha")
+    r, w = os.pipe()
+    os.close(r)     # closed before the command starts: its first write fails
+    try:
+        p = subprocess.run([os.path.join(BIN, "parley"), "templates", "--dir", a.dir],
+                           stdout=w, stderr=subprocess.PIPE, timeout=30)
+    finally:
+        os.close(w)
+    assert p.returncode == -13 and p.stderr == b""
+
+
 def test_init_key_mode_and_no_overwrite(make_node):
     a = make_node("alpha")
     key = os.path.join(a.dir, "identity.key")
