@@ -261,6 +261,20 @@ signing_input(const char *kid, const char *typ, const void *payload, size_t n,
 	return rc;
 }
 
+/* pack_lengths - write the header's and the payload's byte counts into
+ * the first 8 bytes of a packed form (4 each, big-endian). */
+static status
+pack_lengths(struct buf *out, size_t h, size_t pl)
+{
+	if (out->len < 8 || h > UINT32_MAX || pl > UINT32_MAX)
+		return ST_TOOBIG;
+	for (int k = 0; k < 4; k++) {
+		out->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
+		out->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
+	}
+	return ST_OK;
+}
+
 /* pack_parts - the packed form of a JWS's decoded parts into out (reset
  * first): see jws_pack. */
 static status
@@ -271,16 +285,10 @@ pack_parts(const void *hdr, size_t h, const void *pay, size_t pl, const void *si
 	status rc;
 
 	buf_reset(out);
-	if (h > UINT32_MAX || pl > UINT32_MAX)
-		return ST_TOOBIG;
 	if ((rc = buf_extend(out, 8, &len)) || (rc = buf_add(out, hdr, h)) ||
 	    (rc = buf_add(out, pay, pl)) || (rc = buf_add(out, sig, sl)))
 		return rc;
-	for (int k = 0; k < 4; k++) {
-		out->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
-		out->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
-	}
-	return ST_OK;
+	return pack_lengths(out, h, pl);
 }
 
 status
@@ -333,16 +341,8 @@ jws_pack(const char *text, size_t n, struct buf *out)
 	if ((rc = pay_decode(out, p.pay, p.pay_len)))
 		goto out;
 	pl = out->len - 8 - h;
-	if ((rc = pay_decode(out, p.sig, p.sig_len)))
-		goto out;
-	if (h > UINT32_MAX || pl > UINT32_MAX) {
-		rc = ST_TOOBIG;
-		goto out;
-	}
-	for (int k = 0; k < 4; k++) {
-		out->p[k] = (char)(uint8_t)(h >> (24 - 8 * k));
-		out->p[4 + k] = (char)(uint8_t)(pl >> (24 - 8 * k));
-	}
+	if (!(rc = pay_decode(out, p.sig, p.sig_len)))
+		rc = pack_lengths(out, h, pl);
 out:
 	if (rc)
 		buf_reset(out);
