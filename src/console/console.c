@@ -23,6 +23,12 @@
 #define FAILS_MAX 64		/* officers and addresses tracked for failures */
 #define STREAMS_MAX 64		/* pages open on /events */
 #define PING_S 15		/* a comment on each stream this often: a dead one shows */
+/* At most one change event per this many ms: a busy link's deliveries (a
+ * change per batch, thousands of messages a second) reach each page as a
+ * few fetches a second, not one per batch.  The first change after a
+ * quiet spell goes at once; later ones wait for the gap's end, and
+ * however many came, one event tells them all. */
+#define CHANGE_GAP_MS 250
 
 #define session console_session
 
@@ -45,6 +51,8 @@ struct console {
 	struct tries *fails;	/* failed sign-ins per officer name and address */
 	struct stream streams[STREAMS_MAX];
 	struct event *ping;
+	struct event *tell;	/* pending: a change event waits for the gap's end */
+	int64_t told_ms;	/* when the last change event went (stamp_mono_ms) */
 	uint64_t version;	/* the desk's changes seen */
 	struct board *board;
 	struct msgview *msgview;
@@ -400,13 +408,44 @@ stream_gone(void *arg)
 	((struct stream *)arg)->r = NULL;	/* the page went away; r is freed */
 }
 
+/* tell - the change event, to every open page, now. */
+static void
+tell(struct console *c)
+{
+	c->told_ms = stamp_mono_ms();
+	say(c, "event: change\ndata: {}\n\n", NULL);
+}
+
+static void
+on_tell(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tell(arg);
+}
+
+/* on_change - what a page shows may have changed (the desk's watcher and
+ * the link's): a page made from now on is made afresh (version), and
+ * the open pages are told at once, or at the end of CHANGE_GAP_MS after
+ * the last time they were, once for every change until then. */
 static void
 on_change(void *arg)
 {
 	struct console *c = arg;
+	int64_t since = stamp_mono_ms() - c->told_ms;
 
 	c->version++;
-	say(c, "event: change\ndata: {}\n\n", NULL);
+	if (evtimer_pending(c->tell, NULL))
+		return;		/* told at the gap's end: this change too */
+	if (since >= CHANGE_GAP_MS || since < 0) {
+		tell(c);
+		return;
+	}
+	{
+		struct timeval tv = { 0, (CHANGE_GAP_MS - since) * 1000 };
+
+		evtimer_add(c->tell, &tv);
+	}
 }
 
 static void
@@ -637,11 +676,14 @@ console_new(struct http *h, struct node *n, struct link_engine *e, struct agree 
 		rc = http_route(c->l, HTTP_GET, "/events", 0, on_events, c);
 	if (!rc && !(c->ping = event_new(http_base(h), -1, EV_PERSIST, on_ping, c)))
 		rc = ST_NOMEM;
+	if (!rc && !(c->tell = evtimer_new(http_base(h), on_tell, c)))
+		rc = ST_NOMEM;
 	if (!rc) {
 		struct timeval tv = { PING_S, 0 };
 
 		event_add(c->ping, &tv);
 		desk_watch(d, on_change, c);
+		link_watch(e, on_change, c);	/* the peers page: reachability, paths */
 	}
 	if (rc) {
 		console_free(c);
@@ -659,6 +701,8 @@ console_free(struct console *c)
 		return;
 	if (c->d)
 		desk_watch(c->d, NULL, NULL);
+	if (c->e)
+		link_watch(c->e, NULL, NULL);
 	for (size_t i = 0; i < STREAMS_MAX; i++)
 		if (c->streams[i].r) {
 			http_stream_end(c->streams[i].r);
@@ -666,6 +710,8 @@ console_free(struct console *c)
 		}
 	if (c->ping)
 		event_free(c->ping);
+	if (c->tell)
+		event_free(c->tell);
 	board_free(c->board);
 	msgview_free(c->msgview);	/* before the witness its downloads wait on */
 	sodium_memzero(c->s, sizeof c->s);

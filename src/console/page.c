@@ -42,7 +42,8 @@ static const struct words frame[] = {
 	{ { "Language", "Langue" } },
 	{ { "Change language", "Changer de langue" } },
 	{ { "Main", "Navigation principale" } },
-	{ { "parley duty console", "parley : console de permanence" } },
+	/* short: the header is one line at 1280 px in every language */
+	{ { "parley duty console", "parley : permanence" } },
 };
 
 const char *
@@ -84,7 +85,7 @@ static status
 langs(struct buf *out, enum template_lang l, const char *csrf)
 {
 	status rc = buf_addf(out, "<form method=\"post\" action=\"/lang\" class=\"inline\">"
-	    "<label for=\"lang\" class=\"inline\">%s</label> <select id=\"lang\" name=\"lang\">",
+	    "<label for=\"lang\" class=\"visually-hidden\">%s</label><select id=\"lang\" name=\"lang\">",
 	    page_word(l, "Language"));
 
 	for (int i = 0; !rc && i < TEMPLATE_LANGS; i++) {
@@ -156,10 +157,14 @@ page_end(struct buf *out)
 
 const char page_css[] =
     "body{font-family:system-ui,sans-serif;margin:0;color:#111;background:#fff;line-height:1.4}\n"
-    "header{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;padding:.5em 1em;"
+    /* the header: one line at 1280 px in English and French, at the body's
+     * size; narrower, whole items wrap (never a word, nor the brand) */
+    "header{display:flex;flex-wrap:wrap;gap:.3em .75em;align-items:center;padding:.5em .75em;"
     "background:#123;color:#fff}\n"
+    "header>*,header li{white-space:nowrap}\n"
     "header a{color:#fff}\n"
-    "header nav ul{display:flex;gap:1em;list-style:none;margin:0;padding:0}\n"
+    "header nav ul{display:flex;flex-wrap:wrap;gap:.3em .75em;list-style:none;margin:0;padding:0}\n"
+    "header button{padding:.3em .5em}\n"
     "header a[aria-current=page]{font-weight:bold;text-decoration-thickness:3px}\n"
     ".brand{font-weight:bold;flex:1}\n"
     "main{padding:1em}\n"

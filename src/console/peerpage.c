@@ -11,6 +11,11 @@
  * `parley status` prints too; the rest from the store.  Everything is read
  * first, then written: no store callback reads the store again.
  *
+ * The page is live (data-live): it is fetched again when the console's
+ * event stream says something changed - the desk's changes (a message
+ * queued, delivered) and the link's (link_watch: reachable or not, a path
+ * up or down, the path in use, an error, an alarm).
+ *
  * SECURITY: every text from a peer (its name, endpoints, contacts, an
  * agreement's title, an alarm's reason) goes through page_text.
  */
@@ -683,8 +688,10 @@ page(struct console *c, const struct console_session *s, struct buf *b)
 				x.peers[k].overdue++;
 	if (!rc)
 		rc = page_begin(b, l, PAGE_PEERS, NULL, W(words, l, "Peers"), s->officer, s->csrf);
+	/* data-live: the page's script fetches it again on each change the
+	 * node announces (page.c, live): a path down, a message queued */
 	if (!rc)
-		rc = buf_addf(b, "<h1>%s</h1>\n", W(words, l, "Peers"));
+		rc = buf_addf(b, "<h1 data-live>%s</h1>\n", W(words, l, "Peers"));
 	if (!rc && !x.n_peers)
 		rc = buf_addf(b, "<p>%s</p>\n", W(words, l, "No peer is pinned."));
 	for (size_t i = 0; !rc && i < x.n_peers; i++) {

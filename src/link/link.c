@@ -35,6 +35,41 @@ link_peer(struct link_engine *e, struct peer *p)
 	return p->slot[e->slot];
 }
 
+/* ---- what the watcher is told ---- */
+
+void
+link_changed(struct link_engine *e)
+{
+	if (e->watch && e->changed)
+		event_active(e->changed, EV_TIMEOUT, 0);	/* once per turn, however many */
+}
+
+static void
+on_changed(evutil_socket_t fd, short what, void *arg)
+{
+	struct link_engine *e = arg;
+
+	(void)fd;
+	(void)what;
+	if (e->watch)
+		e->watch(e->watch_arg);
+}
+
+/* paths_changed - the net layer's watcher (http_client_watch): called
+ * in the middle of a client's work, so it only marks the change. */
+static void
+paths_changed(void *arg)
+{
+	link_changed(arg);
+}
+
+void
+link_watch(struct link_engine *e, void (*fn)(void *arg), void *arg)
+{
+	e->watch = fn;
+	e->watch_arg = arg;
+}
+
 /* ---- waiters ---- */
 
 static void
@@ -177,6 +212,7 @@ added(void *arg, struct peer *pr)
 		}
 	}
 	pr->slot[e->slot] = p;
+	link_changed(e);
 	if (e->started && usable(p))	/* greet the newcomer */
 		link_out_kick(p, 1);
 	return ST_OK;
@@ -198,6 +234,7 @@ removed(void *arg, struct peer *pr)
 
 	lpeer_free(link_peer(e, pr));
 	pr->slot[e->slot] = NULL;
+	link_changed(e);
 }
 
 /* changed - the peer's endpoints changed (a newer card): lanes to the new
@@ -345,6 +382,7 @@ link_halt(struct lpeer *p, const char *what)
 	snprintf(text, sizeof text, "%s (was this store restored from an older copy?); this"
 	    " node signs nothing new until its history is recovered", what);
 	snprintf(p->alarm, sizeof p->alarm, "STOPPED: peer %.63s %.170s", p->peer->name, what);
+	link_changed(e);
 	if (node_halted(e->node) && strstr(node_halted(e->node), text))
 		return;	/* known: said when it was found */
 	rc = node_halt(e->node, p->peer->id, p->peer->name, text);
@@ -438,6 +476,7 @@ link_accept_loss(struct link_engine *e, const char **why)
 			p->alarm[0] = '\0';
 		p->need_hello = 1;
 	}
+	link_changed(e);	/* the alarms ended */
 	link_kick_all(e);
 	return ST_OK;
 }
@@ -555,6 +594,11 @@ link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx 
 	e->node = n;
 	e->peers = ps;
 	e->tls = tls;
+	if (!(e->changed = event_new(e->base, -1, 0, on_changed, e))) {
+		free(e);
+		return ST_NOMEM;
+	}
+	http_client_watch(h, paths_changed, e);
 	/* the standard links, then every other one the store has used */
 	for (size_t k = 0; k < ENV_LINKS; k++)
 		(void)link_index(e, envelope_links[k]);
@@ -613,6 +657,8 @@ link_engine_free(struct link_engine *e)
 {
 	if (!e)
 		return;
+	http_client_watch(e->http, NULL, NULL);
+	e->watch = NULL;
 	while (e->waiters)
 		waiter_free(e, e->waiters);
 	link_recover_free(e);
@@ -623,6 +669,8 @@ link_engine_free(struct link_engine *e)
 		pr->slot[e->slot] = NULL;
 	}
 	witness_free(e->witness);
+	if (e->changed)
+		event_free(e->changed);
 	free(e);
 }
 

@@ -82,6 +82,16 @@ status link_wait(struct link_engine *e, const char *id, int64_t start_us,
 void link_wait_cancel(struct link_engine *e, void *arg);
 /* link_status - a new JSON object describing each peer. */
 json_t *link_status(struct link_engine *e);
+/* link_watch - call fn(arg) (NULL: none) on a turn of the loop after what
+ * link_status shows of a peer may have changed for a person to see: it
+ * became reachable or unreachable, its last error or alarm changed, a
+ * path went up or down or the path in use moved (the net layer's
+ * http_client_watch), a peer was pinned or its pin ended.  Not for a
+ * message queued or delivered (the node's message hooks say that), nor
+ * for "last heard" moving on: a busy link would call it for every batch.
+ * Changes within one turn of the loop are told once.  One watcher (the
+ * console). */
+void link_watch(struct link_engine *e, void (*fn)(void *arg), void *arg);
 /* link_accept_loss - the operator accepts that the history peers hold and
  * the store lacks is lost (parley log accept-loss): sequence numbers skip
  * past every peer's marks, a loss statement is signed (ledger_loss) and

@@ -96,6 +96,9 @@ struct link_engine {
 	int recovery_failed;		/* not to be tried again by this process */
 	char links[LINKS_MAX][ENV_LINK_MAX + 1];	/* served in this order */
 	size_t n_links;
+	struct event *changed;		/* active after a change link_watch tells */
+	void (*watch)(void *arg);
+	void *watch_arg;
 };
 
 struct outcome {
@@ -106,6 +109,10 @@ struct outcome {
 
 /* link.c */
 struct lpeer *link_peer(struct link_engine *e, struct peer *p);
+/* link_changed - what link_status shows changed (link_watch): the watcher
+ * hears of it on the next turn of the loop, once however often this is
+ * called before. */
+void link_changed(struct link_engine *e);
 /* link_index - the engine's index of link name, added when new; -1 when
  * LINKS_MAX are in use already. */
 int link_index(struct link_engine *e, const char *name);

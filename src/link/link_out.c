@@ -69,6 +69,8 @@ failed(struct lane *l, const char *why)
 
 	if (!p->last_error[0] || strcmp(p->last_error, why) != 0)
 		diag_warn("peer %s: %s; retrying", p->peer->name, why);
+	if (p->reachable || strcmp(p->last_error, why) != 0)
+		link_changed(p->e);
 	snprintf(p->last_error, sizeof p->last_error, "%s", why);
 	p->reachable = 0;
 	if (l->n_items && store_begin(st) == ST_OK) {
@@ -90,8 +92,10 @@ link_out_alarm(struct lpeer *p, const char *fmt, const char *a, int64_t n)
 	char text[sizeof p->alarm];
 
 	snprintf(text, sizeof text, fmt, a, (long long)n);
-	if (strcmp(text, p->alarm) != 0)
+	if (strcmp(text, p->alarm) != 0) {
 		diag_warn("ALARM peer %s: %s", p->peer->name, text);
+		link_changed(p->e);
+	}
 	memcpy(p->alarm, text, sizeof text);
 }
 
@@ -273,6 +277,8 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 		failed(l, why);
 		return;
 	}
+	if (!p->reachable || (code != ST_FULL && p->last_error[0]))
+		link_changed(e);	/* back: not for every answer of a busy link */
 	p->reachable = 1;
 	p->last_heard_ms = stamp_now_ms();
 	/* A peer out of storage (507) answers at once, and is backed off from
@@ -323,8 +329,10 @@ on_batch(void *arg, status code, const char *body, size_t len, const char *error
 	if (n > 0 || (ahead && busy_lanes(p))) {
 		/* Progress, or this batch overtook the other lane's: go on. */
 		l->n_items = 0;
-		if (n > 0 && strncmp(p->alarm, "peer expects", 12) == 0)
+		if (n > 0 && strncmp(p->alarm, "peer expects", 12) == 0) {
 			p->alarm[0] = '\0';
+			link_changed(e);
+		}
 		link_notify(e, oc, n);
 		free(oc);
 		link_out_kick(p, 0);

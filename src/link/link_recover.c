@@ -451,6 +451,7 @@ rebuild(struct recovery *rc)
 			p->alarm[0] = '\0';
 		p->need_hello = 1;	/* check the marks again, then deliver */
 	}
+	link_changed(e);	/* the alarms ended */
 	e->recovery = NULL;
 	recovery_free(rc);
 	link_kick_all(e);

@@ -97,6 +97,10 @@ struct http_paths;
 struct http_clients {
 	struct http_paths *paths;
 	int probe_ms;
+	/* told when a path's state or the path in use changes
+	 * (http_client_watch); NULL: no one */
+	void (*watch)(void *arg);
+	void *watch_arg;
 };
 struct http_clients *http_clients(struct http *h);
 

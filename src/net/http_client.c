@@ -112,6 +112,26 @@ http_path_state_name(enum http_path_state s)
 
 /* ---- the paths ---- */
 
+/* told - the paths of some peer changed as http_client_watch says: its
+ * watcher hears of it. */
+static void
+told(const struct http_paths *ps)
+{
+	const struct http_clients *hc = http_clients(ps->h);
+
+	if (hc->watch)
+		hc->watch(hc->watch_arg);
+}
+
+void
+http_client_watch(struct http *h, void (*fn)(void *arg), void *arg)
+{
+	struct http_clients *hc = http_clients(h);
+
+	hc->watch = fn;
+	hc->watch_arg = arg;
+}
+
 static void probe_next(struct http_paths *ps);
 static status request(struct http_client *c, enum evhttp_cmd_type method, const char *path,
     const char *body, size_t len, int timeout_s, http_client_done_fn done, void *arg);
@@ -142,11 +162,16 @@ static void
 path_ok(struct http_paths *ps, size_t i, int probed)
 {
 	struct path *p = &ps->v[i];
+	size_t was = ps->active;
 
+	if (p->state != HTTP_PATH_UP)
+		told(ps);	/* a success on a path up already is every answer: not told */
 	p->state = HTTP_PATH_UP;
 	p->last_ok_ms = stamp_now_ms();
 	if (i < ps->active && stamp_mono_ms() >= ps->chosen_until_ms)
 		ps->active = i;		/* a better path works: use it */
+	if (ps->active != was)
+		told(ps);
 	if (i != ps->active) {
 		/* a request that went before the path in use changed */
 		probe_arm(ps);
@@ -183,6 +208,7 @@ path_down(struct http_paths *ps, size_t i, const char *why)
 		ps->active = (i + 1) % ps->n;
 		probe_arm(ps);
 	}
+	told(ps);	/* failures come no faster than the callers' backoff allows */
 }
 
 /* probe_done - the prober's answer, or none (ST_DOWN): on_done and
@@ -256,6 +282,8 @@ paths_set(struct http_paths *ps, const char *text)
 	ps->used = -1;
 	ps->gen++;
 	snprintf(ps->text, sizeof ps->text, "%s", text);
+	if (ps->h)
+		told(ps);	/* a list replaced: every path untried again */
 	return ST_OK;
 }
 
@@ -497,6 +525,7 @@ transport_failed(struct http_client *c, const char *why)
 	if (!c->prober && ps->v[ps->active].state == HTTP_PATH_DOWN && ps->active != 0) {
 		ps->active = 0;
 		probe_arm(ps);
+		told(ps);
 	}
 	if (ps->n > 1)
 		snprintf(text, sizeof text, "all %zu paths failed; path %zu: %s", ps->n, at,
@@ -829,5 +858,6 @@ http_client_use_path(struct http_client *c, size_t n)
 	 * take it back; the prober does, after probe_ms */
 	ps->chosen_until_ms = stamp_mono_ms() + http_clients(ps->h)->probe_ms;
 	probe_arm(ps);
+	told(ps);
 	return ST_OK;
 }

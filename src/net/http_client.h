@@ -102,6 +102,15 @@ int http_client_answered_on(const struct http_client *c);
 status http_client_use_path(struct http_client *c, size_t n) WUR;
 /* http_path_state_name - "untried", "up" or "down". */
 const char *http_path_state_name(enum http_path_state s);
+/* http_client_watch - call fn(arg) (NULL: none) whenever what
+ * http_client_paths shows of any peer may have changed in a way a person
+ * would notice: a path's state (untried, up, down), the path in use, a
+ * new failure on a path, a list replaced.  Not for a success on a path
+ * already up: that is every answer.  fn is called in the middle of the
+ * client's work, so it must not call the HTTP client (nor free one); it
+ * should note the change and act on a later turn of the loop.  One
+ * watcher per HTTP layer (the link engine). */
+void http_client_watch(struct http *h, void (*fn)(void *arg), void *arg);
 /* http_client_probe_every - on a backup path, try the preferred ones
  * every ms milliseconds (from the next round on). */
 void http_client_probe_every(struct http *h, int ms);

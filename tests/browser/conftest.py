@@ -24,10 +24,14 @@ def flash_ack_in_seconds(payload):
 class Consoles:
     """alpha (console on plain HTTP, officer ana) and bravo (HTTPS with
     its self-signed server.crt, officer bob), pinned to each other under
-    an agreement whose urgent link lists every template; both running."""
+    an agreement whose urgent link lists every template; both running.
+    before(a, b): called before the two are pinned and started (to set
+    what a card carries, such as bravo's endpoints)."""
 
-    def __init__(self, make_node):
+    def __init__(self, make_node, before=None):
         self.a, self.b = make_node("alpha"), make_node("bravo")
+        if before:
+            before(self.a, self.b)
         self.a.pin(self.b, edit=flash_ack_in_seconds)
         self.b.pin(self.a)
         self.url = {"alpha": f"http://127.0.0.1:{free_port()}",
