@@ -55,10 +55,11 @@ on_changed(evutil_socket_t fd, short what, void *arg)
 		e->watch(e->watch_arg);
 }
 
-/* paths_changed - the net layer's watcher (http_client_watch): called
- * in the middle of a client's work, so it only marks the change. */
+/* told_changed - the net layer's watcher (http_client_watch) and the
+ * witness's (witness_watch): called in the middle of their work, so it
+ * only marks the change. */
 static void
-paths_changed(void *arg)
+told_changed(void *arg)
 {
 	link_changed(arg);
 }
@@ -598,7 +599,7 @@ link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx 
 		free(e);
 		return ST_NOMEM;
 	}
-	http_client_watch(h, paths_changed, e);
+	http_client_watch(h, told_changed, e);
 	/* the standard links, then every other one the store has used */
 	for (size_t k = 0; k < ENV_LINKS; k++)
 		(void)link_index(e, envelope_links[k]);
@@ -608,6 +609,8 @@ link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx 
 		    &e->slot);
 	if (!rc)
 		rc = witness_new(h, n, ps, tls, &e->witness);
+	if (!rc)
+		witness_watch(e->witness, told_changed, e);	/* a log alarm: the peers page */
 	if (rc) {
 		link_engine_free(e);
 		return rc;
@@ -658,6 +661,8 @@ link_engine_free(struct link_engine *e)
 	if (!e)
 		return;
 	http_client_watch(e->http, NULL, NULL);
+	if (e->witness)
+		witness_watch(e->witness, NULL, NULL);
 	e->watch = NULL;
 	while (e->waiters)
 		waiter_free(e, e->waiters);

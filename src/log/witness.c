@@ -77,6 +77,8 @@ struct witness {
 	struct event *sign_deadline;	/* ... or has grown for SIGN_MAX_MS */
 	struct fetch *fetches;
 	struct job *jobs;
+	void (*watch)(void *arg);	/* told when an alarm changes (witness_watch) */
+	void *watch_arg;
 };
 
 static void send_round(struct wpeer *p);
@@ -97,12 +99,25 @@ by_name(struct witness *w, const char *name)
 	return p ? p->slot[w->slot] : NULL;
 }
 
+/* set_alarm - an alarm of w's (about a peer: dst) becomes text ("": none);
+ * a new one is logged, and any change told to w's watcher. */
 static void
-set_alarm(char *dst, size_t cap, const char *text)
+set_alarm(struct witness *w, char *dst, size_t cap, const char *text)
 {
-	if (strcmp(dst, text) != 0 && text[0])
-		diag_warn("%s", text);
+	if (strcmp(dst, text) != 0) {
+		if (text[0])
+			diag_warn("%s", text);
+		if (w->watch)
+			w->watch(w->watch_arg);
+	}
 	snprintf(dst, cap, "%s", text);
+}
+
+void
+witness_watch(struct witness *w, void (*fn)(void *arg), void *arg)
+{
+	w->watch = fn;
+	w->watch_arg = arg;
 }
 
 static void
@@ -151,7 +166,7 @@ on_answer(void *arg, status code, const char *body, size_t len, const char *erro
 		if (rc) {
 			snprintf(text, sizeof text, "peer %s sent an invalid cosignature of our"
 			    " checkpoint of size %" PRIu64 " (%s)", p->peer->name, p->sent, status_str(rc));
-			set_alarm(p->alarm, sizeof p->alarm, text);
+			set_alarm(p->w, p->alarm, sizeof p->alarm, text);
 			backoff(p);
 			return;
 		}
@@ -159,7 +174,7 @@ on_answer(void *arg, status code, const char *body, size_t len, const char *erro
 		p->cosigned_ms = stamp_now_ms();
 		p->backoff_ms = 0;
 		p->conflicts = 0;
-		p->alarm[0] = '\0';
+		set_alarm(p->w, p->alarm, sizeof p->alarm, "");
 		send_round(p);
 		return;
 	}
@@ -176,7 +191,7 @@ on_answer(void *arg, status code, const char *body, size_t len, const char *erro
 			}
 			snprintf(text, sizeof text, "STOPPED: peer %s has cosigned %" PRIu64
 			    " entries of our log, but we hold %" PRIu64, p->peer->name, size, mine);
-			set_alarm(p->alarm, sizeof p->alarm, text);
+			set_alarm(p->w, p->alarm, sizeof p->alarm, text);
 			p->cosigned = size;	/* resend once our log is that long */
 			backoff(p);
 			return;
@@ -196,7 +211,7 @@ on_answer(void *arg, status code, const char *body, size_t len, const char *erro
 	for (char *c = text; *c; c++)
 		if (*c == '\n')
 			*c = ' ';
-	set_alarm(p->alarm, sizeof p->alarm, text);
+	set_alarm(p->w, p->alarm, sizeof p->alarm, text);
 	backoff(p);
 }
 
@@ -369,7 +384,7 @@ serve_add(void *arg, struct http_req *r)
 		snprintf(text, sizeof text, "FORK: peer %s presented a checkpoint of its log"
 		    " inconsistent with the one we cosigned; both signed checkpoints are kept",
 		    p->peer->name);
-		set_alarm(p->fork, sizeof p->fork, text);
+		set_alarm(p->w, p->fork, sizeof p->fork, text);
 	} else if (code != ST_OK && code != ST_CONFLICT)
 		diag_warn("log: refused to cosign for %s (%s): %.*s", p->peer->name,
 		    status_str(code), (int)(resp.len && resp.p[resp.len - 1] == '\n' ?
@@ -433,7 +448,7 @@ on_loss(void *arg, status code, const char *body, size_t len, const char *error)
 		p->cosigned = c.size;	/* its witness goes on from there */
 	diag_warn("log: peer %s recorded our loss statement", p->peer->name);
 	p->peer->history_ok = 1;
-	p->alarm[0] = '\0';
+	set_alarm(p->w, p->alarm, sizeof p->alarm, "");
 	witness_kick(p->w);
 }
 

@@ -42,6 +42,12 @@ typedef void (*witness_proof_fn)(void *arg, status st, const char *body, size_t 
 status witness_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx *tls,
     struct witness **out) WUR;
 void witness_free(struct witness *w);
+/* witness_watch - call fn(arg) (NULL: none) when an alarm of the witness
+ * about a peer is raised, changes or ends (an invalid or refused
+ * cosignature, a halt, a fork presented to us): what `parley status`
+ * shows as the peer's log_alarm.  One watcher (the link engine, which
+ * tells the console's peers page). */
+void witness_watch(struct witness *w, void (*fn)(void *arg), void *arg);
 /* witness_routes - register the witness's routes on the peer listener l. */
 status witness_routes(struct witness *w, struct http_listener *l) WUR;
 /* witness_reload - (re)read recorded forks from the store (peers come from

@@ -262,6 +262,13 @@ count_fork(void *arg, const struct store_fork *f)
 	return 0;
 }
 
+/* told - a witness's watcher: count the calls. */
+static void
+told(void *arg)
+{
+	(*(int *)arg)++;
+}
+
 /* ---- store copies, as a backup takes and puts back ---- */
 
 
@@ -412,7 +419,7 @@ test_fork(void **state)
 	struct fx *f = *state;
 	struct until_alarm ua;
 	char alarm[512];
-	int forks = 0;
+	int forks = 0, told_a = 0, told_b = 0;
 
 	/* 3 entries signed, the copy taken, then 2 more */
 	grow(&f->a, "m", 3);
@@ -426,9 +433,13 @@ test_fork(void **state)
 	wait_cosigned(&f->a, 5);
 	assert_int_equal(status_int(&f->b, "alpha", "witnessed_size"), 5);
 
-	/* the old copy back, and a different history on top of it */
+	/* the old copy back, and a different history on top of it; each
+	 * side's watcher (the console's peers page, through the link) is told
+	 * of the alarm it raises */
 	store_copy(&f->a, 1);
 	assert_int_equal(store_log_size(st(&f->a)), 3);
+	witness_watch(f->a.w, told, &told_a);
+	witness_watch(f->b.w, told, &told_b);
 	grow(&f->a, "x", 4);
 
 	ua = (struct until_alarm){ &f->b, "alpha", "FORK" };
@@ -438,6 +449,7 @@ test_fork(void **state)
 	}
 	alarm_of(&f->b, "alpha", alarm, sizeof alarm);
 	assert_non_null(strstr(alarm, "alpha"));
+	assert_true(told_b >= 1);
 	/* bravo cosigned nothing new, and kept the evidence */
 	assert_int_equal(status_int(&f->b, "alpha", "witnessed_size"), 5);
 	EXPECT(store_fork_list(st(&f->b), count_fork, &forks), ST_OK);
@@ -445,6 +457,7 @@ test_fork(void **state)
 	/* alpha got no cosignature of the forked log, and is told why */
 	ua = (struct until_alarm){ &f->a, "bravo", "refused" };
 	assert_true(run_until(has_alarm, &ua, WAIT_MS));
+	assert_true(told_a >= 1);
 	assert_true(cosigned(&f->a) < 7);
 	assert_int_equal(status_int(&f->a, "bravo", "log_size"), 7);
 
