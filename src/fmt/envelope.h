@@ -79,7 +79,7 @@ void envelope_message_clear(struct message *m);
 status envelope_message_seal(const struct ident *id, struct message *m,
     struct buf *out) WUR;
 /* envelope_message_seal_pack - envelope_message_seal, and the JWS's packed
- * form (crypto/jws.h, jws_sign_pack) into pack, for the store to keep. */
+ * form (crypto/jws.h, jws_sign_kept) into pack, for the store to keep. */
 status envelope_message_seal_pack(const struct ident *id, struct message *m,
     struct buf *out, struct buf *pack) WUR;
 /* envelope_message_open_pack - envelope_message_open, and the JWS's packed

@@ -28,7 +28,7 @@ struct store_out {
 	const char *type, *priority, *subject;
 	const char *jws;
 	size_t jws_len;
-	const struct buf *pack;	/* to store_out_add: jws as jws_sign_pack packed it, or NULL */
+	const struct buf *pack;	/* to store_out_add: jws as jws_sign_kept packed it, or NULL */
 	int state;		/* enum store_state */
 	int64_t created_ms, delivered_ms;	/* delivered_ms 0 until delivered */
 	int64_t attempts;

@@ -740,8 +740,9 @@ log_v3(struct store *st)
 
 /* jws_bind - bind jws[0..n) to parameter i of s, packed when it can be
  * (jws_pack, in st->pack: bound until the next message is); pack, when
- * not NULL, is that form already made (jws_sign_pack).  A reader gets
- * these very bytes back (jws_unpack; test_store checks the odd cases). */
+ * not NULL and not empty, is that form already made (jws_sign_kept,
+ * jws_verify_pack).  A reader gets these very bytes back (jws_unpack;
+ * test_store checks the odd cases). */
 static void
 jws_bind(struct store *st, sqlite3_stmt *s, int i, const char *jws, size_t n,
     const struct buf *pack)
