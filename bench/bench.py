@@ -71,7 +71,10 @@ the round trip without the attack grows several-fold here),
 BENCH_STRACE (set: also count fsyncs with strace, as when write_bytes is 0),
 BENCH_PERF (a directory: record each daemon with
 `perf record -g` during the sustained run, into alpha.data and bravo.data,
-and bravo under the attack of part 5, into bravo-attack.data).
+and bravo under the attack of part 5, into bravo-attack.data; the
+sustained part then also prints libsodium's share of each daemon's CPU in
+the run, its Ed25519 work, and so CPU / Ed25519 measured under the run's
+own contention).
 Timings are printed, never asserted.
 """
 import collections
@@ -879,6 +882,8 @@ def sustained_part(api, procs, a, b):
     for pp in perfs:
         pp.send_signal(signal.SIGINT)
         pp.wait()
+    shares = ([sodium_share(os.path.join(PERF, n + ".data")) for n in ("alpha", "bravo")]
+              if PERF else None)
     speed.append(verify_us())
     # Per message: bytes written, and the fallback when write_bytes
     # is not accounted (then strace counts fsyncs on a short loaded run).
@@ -905,11 +910,29 @@ def sustained_part(api, procs, a, b):
     sig = bench_log("ed25519", *map(str, jws_lens(a)))[0] if "log" in PARTS else None
     return dict(delivered=delivered, elapsed=elapsed, rate=rate, used=used, producer=producer,
                 others=others, steal=steal1 - steal0, cpu=cpu, peak=peak, speed=speed, wb=wb,
-                wc=wc, growth=growth, no_write_bytes=no_write_bytes, syncs=syncs, sig=sig)
+                wc=wc, growth=growth, no_write_bytes=no_write_bytes, syncs=syncs, sig=sig,
+                shares=shares)
+
+
+def sodium_share(data):
+    """libsodium's share (0..1) of the samples in perf file data, or None.
+    In the sustained run that is the daemon's Ed25519 work: one signature
+    and one verification per message (uprobe counts, docs/BENCHMARKS.md)."""
+    try:
+        out = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                              "--sort", "dso", "-g", "none"], capture_output=True,
+                             text=True, timeout=300).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        m = re.match(r"\s*([0-9.]+)%\s+libsodium", line)
+        if m:
+            return float(m.group(1)) / 100
+    return None
 
 
 def print_sustained(idle, delivered, elapsed, rate, used, producer, others, steal, cpu, peak,
-                    speed, wb, wc, growth, no_write_bytes, syncs, sig):
+                    speed, wb, wc, growth, no_write_bytes, syncs, sig, shares):
     print(f"sustained, one link, {elapsed:.0f} s, 500-byte bodies")
     print("| messages delivered with receipt | per second | sender CPU us/msg | receiver CPU us/msg |")
     print("|---|---|---|---|")
@@ -937,6 +960,13 @@ def print_sustained(idle, delivered, elapsed, rate, used, producer, others, stea
                "n/a (BENCH_PARTS without log) | n/a")
         print(f"| {name} | {written} | <= {GOAL_KB[k]} | {wc[k] / 1024:.2f} | {cpu[k]:.0f} | "
               f"{ref} | <= {GOAL_CPU}x |")
+    if shares and None not in shares and all(shares):
+        # measured in the run itself, under the same contention as the rest
+        both = sum(cpu) / sum(c * sh for c, sh in zip(cpu, shares))
+        print(f"in the run (perf, BENCH_PERF): libsodium took {shares[0] * 100:.1f} % of the "
+              f"sender's CPU and {shares[1] * 100:.1f} % of the receiver's: CPU / Ed25519 work "
+              f"{1 / shares[0]:.2f}x and {1 / shares[1]:.2f}x, both together {both:.2f}x "
+              f"(goal <= {GOAL_CPU}x)")
     if sig:
         print(f"Ed25519 on this machine (libsodium, hot loop, median of 9 rounds): "
               f"message ({sig['msg_len']} bytes signed) sign {sig['sign_msg_us']:.1f} us, "
