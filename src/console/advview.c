@@ -22,6 +22,7 @@ static const struct words words[] = {
 	{ { "Version", "Version" } },
 	{ { "Status", "Statut" } },
 	{ { "Publisher", "Éditeur" } },
+	{ { "TLP", "TLP" } },
 	{ { "Released", "Publié" } },
 	{ { "Current release", "Version en vigueur" } },
 	{ { "Products", "Produits" } },
@@ -47,11 +48,9 @@ str(const json_t *o, const char *k)
 static status
 row(struct buf *b, enum template_lang l, const char *term, const char *text)
 {
-	status rc = buf_addf(b, "<tr><th scope=\"row\">%s</th><td>", W(words, l, term));
+	status rc = buf_addf(b, "<tr><th scope=\"row\">%s</th>", W(words, l, term));
 
-	if (!rc)
-		rc = page_text(b, text[0] ? text : "-");
-	return rc ? rc : buf_adds(b, "</td></tr>\n");
+	return rc ? rc : page_text_in(b, "<td>", text[0] ? text : "-", "</td></tr>\n");
 }
 
 static status
@@ -69,11 +68,7 @@ facts(struct buf *b, enum template_lang l, const json_t *s)
 	if (!rc)
 		rc = row(b, l, "Publisher", str(s, "publisher"));
 	if (!rc)
-		rc = buf_adds(b, "<tr><th scope=\"row\">TLP</th><td>");
-	if (!rc)
-		rc = page_text(b, str(s, "tlp")[0] ? str(s, "tlp") : "-");
-	if (!rc)
-		rc = buf_adds(b, "</td></tr>\n");
+		rc = row(b, l, "TLP", str(s, "tlp"));
 	if (!rc)
 		rc = row(b, l, "Released", str(s, "initial_release_date"));
 	if (!rc)
@@ -91,15 +86,9 @@ products(struct buf *b, enum template_lang l, const json_t *ps)
 	for (i = 0; !rc && i < n && i < PRODUCTS_SHOWN; i++) {
 		const json_t *p = json_array_get(ps, i);
 
-		rc = buf_adds(b, "<li><code>");
+		rc = page_text_in(b, "<li><code>", str(p, "product_id"), "</code> ");
 		if (!rc)
-			rc = page_text(b, str(p, "product_id"));
-		if (!rc)
-			rc = buf_adds(b, "</code> ");
-		if (!rc)
-			rc = page_text(b, str(p, "name"));
-		if (!rc)
-			rc = buf_adds(b, "</li>\n");
+			rc = page_text_in(b, "", str(p, "name"), "</li>\n");
 	}
 	if (!rc && i < n)
 		rc = buf_addf(b, "<li>… +%zu</li>\n", n - i);
@@ -110,16 +99,12 @@ static status
 vulnerability(struct buf *b, enum template_lang l, const json_t *v)
 {
 	const json_t *cv = json_object_get(v, "cvss"), *rs = json_object_get(v, "remediations");
-	status rc = buf_adds(b, "<section class=\"vuln\">\n<h3>");
+	status rc = page_text_in(b, "<section class=\"vuln\">\n<h3>",
+	    str(v, "cve")[0] ? str(v, "cve") : "-", "");
 	size_t i;
 
-	if (!rc)
-		rc = page_text(b, str(v, "cve")[0] ? str(v, "cve") : "-");
-	if (!rc && str(v, "title")[0]) {
-		rc = buf_adds(b, ": ");
-		if (!rc)
-			rc = page_text(b, str(v, "title"));
-	}
+	if (!rc && str(v, "title")[0])
+		rc = page_text_in(b, ": ", str(v, "title"), "");
 	if (!rc)
 		rc = buf_adds(b, "</h3>\n");
 	if (!rc && json_array_size(cv))
@@ -127,20 +112,14 @@ vulnerability(struct buf *b, enum template_lang l, const json_t *v)
 	for (i = 0; !rc && i < json_array_size(cv); i++) {
 		const json_t *c = json_array_get(cv, i);
 
-		rc = buf_adds(b, "<li>CVSS ");
-		if (!rc)
-			rc = page_text(b, str(c, "version"));
+		rc = page_text_in(b, "<li>CVSS ", str(c, "version"), "");
 		if (!rc)
 			rc = buf_addf(b, " <strong>%.1f</strong> ",
 			    json_number_value(json_object_get(c, "base_score")));
 		if (!rc)
-			rc = page_text(b, str(c, "base_severity"));
+			rc = page_text_in(b, "", str(c, "base_severity"), " <code>");
 		if (!rc)
-			rc = buf_adds(b, " <code>");
-		if (!rc)
-			rc = page_text(b, str(c, "vector"));
-		if (!rc)
-			rc = buf_adds(b, "</code></li>\n");
+			rc = page_text_in(b, "", str(c, "vector"), "</code></li>\n");
 	}
 	if (!rc && json_array_size(cv))
 		rc = buf_adds(b, "</ul>\n");
@@ -152,20 +131,11 @@ vulnerability(struct buf *b, enum template_lang l, const json_t *v)
 	for (i = 0; !rc && i < json_array_size(rs); i++) {
 		const json_t *r = json_array_get(rs, i);
 
-		rc = buf_adds(b, "<li><strong>");
-		if (!rc)
-			rc = page_text(b, str(r, "category"));
-		if (!rc)
-			rc = buf_adds(b, "</strong>: ");
+		rc = page_text_in(b, "<li><strong>", str(r, "category"), "</strong>: ");
 		if (!rc)
 			rc = page_text(b, str(r, "details"));
-		if (!rc && str(r, "url")[0]) {	/* shown, not followed */
-			rc = buf_adds(b, " <code>");
-			if (!rc)
-				rc = page_text(b, str(r, "url"));
-			if (!rc)
-				rc = buf_adds(b, "</code>");
-		}
+		if (!rc && str(r, "url")[0])	/* shown, not followed */
+			rc = page_text_in(b, " <code>", str(r, "url"), "</code>");
 		if (!rc)
 			rc = buf_adds(b, "</li>\n");
 	}

@@ -53,6 +53,16 @@ page_word(enum template_lang l, const char *en)
 }
 
 status
+page_text_in(struct buf *out, const char *open, const char *s, const char *close)
+{
+	status rc = buf_adds(out, open);
+
+	if (!rc)
+		rc = page_text(out, s);
+	return rc ? rc : buf_adds(out, close);
+}
+
+status
 page_csrf(struct buf *out, const char *csrf)
 {
 	status rc = buf_adds(out, "<input type=\"hidden\" name=\"csrf\" value=\"");

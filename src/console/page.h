@@ -19,6 +19,9 @@
  * could reorder or forge a line made visible (util/text.h), then & < > "
  * and ' as entities. */
 status page_text(struct buf *out, const char *s) WUR;
+/* page_text_in - append open (raw HTML), s as page_text writes it, then
+ * close (raw HTML): one element's escaped text. */
+status page_text_in(struct buf *out, const char *open, const char *s, const char *close) WUR;
 /* The page a frame is for, so that the navigation marks it. */
 enum page_at { PAGE_SIGNIN, PAGE_BOARD, PAGE_MESSAGE, PAGE_COMPOSE, PAGE_CHECKS, PAGE_PEERS };
 
