@@ -468,8 +468,7 @@ jws_verify_pack(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN
 {
 	uint8_t sig[IDENT_SIG_LEN];
 	struct jws_parts p;
-	size_t siglen, start = payload->len;
-	struct buf hdr;
+	size_t siglen, start = payload->len, h;
 	status rc;
 
 	rc = jws_split(text, n, &p);
@@ -489,14 +488,21 @@ jws_verify_pack(const char *text, size_t n, const uint8_t pk[static IDENT_PK_LEN
 		return rc;
 	if ((rc = pay_decode(payload, p.pay, p.pay_len)) || !pack)
 		return rc;
-	/* the parts as verified; a pack that cannot be made is left empty,
-	 * and the keeper packs the text itself */
-	buf_init(&hdr, JWS_HDR_MAX);
-	if (pay_decode(&hdr, p.hdr, p.hdr_len) != ST_OK ||
-	    pack_parts(hdr.p, hdr.len, payload->p + start, payload->len - start, sig,
-	    sizeof sig, pack) != ST_OK)
+	/* the parts as verified, the header decoded in place; a pack that
+	 * cannot be made is left empty, and the keeper packs the text itself */
+	buf_reset(pack);
+	rc = buf_add(pack, "\0\0\0\0\0\0\0\0", 8);
+	if (!rc)
+		rc = pay_decode(pack, p.hdr, p.hdr_len);
+	h = pack->len - 8;
+	if (!rc)
+		rc = buf_add(pack, payload->p + start, payload->len - start);
+	if (!rc)
+		rc = buf_add(pack, sig, sizeof sig);
+	if (!rc)
+		rc = pack_lengths(pack, h, payload->len - start);
+	if (rc)
 		buf_reset(pack);
-	buf_free(&hdr);
 	return ST_OK;
 }
 

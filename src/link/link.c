@@ -595,6 +595,7 @@ link_engine_new(struct http *h, struct node *n, struct peers *ps, struct tlsctx 
 	e->node = n;
 	e->peers = ps;
 	e->tls = tls;
+	buf_init(&e->pack, HTTP_REQUEST_MAX);
 	if (!(e->changed = event_new(e->base, -1, 0, on_changed, e))) {
 		free(e);
 		return ST_NOMEM;
@@ -676,6 +677,7 @@ link_engine_free(struct link_engine *e)
 	witness_free(e->witness);
 	if (e->changed)
 		event_free(e->changed);
+	buf_free(&e->pack);
 	free(e);
 }
 

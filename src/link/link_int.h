@@ -96,6 +96,7 @@ struct link_engine {
 	int recovery_failed;		/* not to be tried again by this process */
 	char links[LINKS_MAX][ENV_LINK_MAX + 1];	/* served in this order */
 	size_t n_links;
+	struct buf pack;		/* link_queue's message packed for the store */
 	struct event *changed;		/* active after a change link_watch tells */
 	void (*watch)(void *arg);
 	void *watch_arg;

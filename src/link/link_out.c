@@ -648,7 +648,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	int li;
 	struct message m;
 	struct store_out row;
-	struct buf jws, pack;
+	struct buf jws;
 	status rc;
 
 	*why = NULL;
@@ -712,12 +712,11 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 	snprintf(m.subject, sizeof m.subject, "%s", lm->subject);
 	stamp_format(stamp_now_ms(), m.created_at);
 	buf_init(&jws, HTTP_REQUEST_MAX);
-	buf_init(&pack, HTTP_REQUEST_MAX);
 	rc = buf_add(&m.body, lm->body, lm->body_len);
 	if (!rc)
 		rc = store_send_seq(st, p->id, m.link, &m.seq);
 	if (!rc)
-		rc = envelope_message_seal_pack(node_ident(e->node), &m, &jws, &pack);
+		rc = envelope_message_seal_pack(node_ident(e->node), &m, &jws, &e->pack);
 	if (!rc) {
 		memset(&row, 0, sizeof row);
 		row.id = m.id;
@@ -729,7 +728,7 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		row.subject = m.subject;
 		row.jws = jws.p;
 		row.jws_len = jws.len;
-		row.pack = &pack;
+		row.pack = &e->pack;
 		row.created_ms = stamp_now_ms();
 		rc = store_out_add(st, &row);
 	}
@@ -743,7 +742,6 @@ link_queue(struct link_engine *e, const struct link_msg *lm, char id[static STAM
 		*why = "body is not valid text";
 	envelope_message_clear(&m);
 	buf_free(&jws);
-	buf_free(&pack);
 	return rc;
 }
 
