@@ -53,26 +53,21 @@ row(struct buf *b, enum template_lang l, const char *term, const char *text)
 	return rc ? rc : page_text_in(b, "<td>", text[0] ? text : "-", "</td></tr>\n");
 }
 
+/* The facts table: each row's term and csaf_summary's member. */
+static const struct { const char *term, *key; } fact_rows[] = {
+	{ "Tracking id", "tracking_id" }, { "Version", "version" }, { "Status", "status" },
+	{ "Publisher", "publisher" }, { "TLP", "tlp" }, { "Released", "initial_release_date" },
+	{ "Current release", "current_release_date" },
+};
+
 static status
 facts(struct buf *b, enum template_lang l, const json_t *s)
 {
 	status rc = buf_addf(b, "<h2 id=\"advisory\">%s</h2>\n<table class=\"facts\">\n<tbody>\n",
 	    W(words, l, "Advisory"));
 
-	if (!rc)
-		rc = row(b, l, "Tracking id", str(s, "tracking_id"));
-	if (!rc)
-		rc = row(b, l, "Version", str(s, "version"));
-	if (!rc)
-		rc = row(b, l, "Status", str(s, "status"));
-	if (!rc)
-		rc = row(b, l, "Publisher", str(s, "publisher"));
-	if (!rc)
-		rc = row(b, l, "TLP", str(s, "tlp"));
-	if (!rc)
-		rc = row(b, l, "Released", str(s, "initial_release_date"));
-	if (!rc)
-		rc = row(b, l, "Current release", str(s, "current_release_date"));
+	for (size_t i = 0; !rc && i < sizeof fact_rows / sizeof fact_rows[0]; i++)
+		rc = row(b, l, fact_rows[i].term, str(s, fact_rows[i].key));
 	return rc ? rc : buf_adds(b, "</tbody>\n</table>\n");
 }
 
